@@ -1,0 +1,34 @@
+package halo.config.source;
+
+/**
+ * A message about the configuration that a user can act on: where, which token, what was expected.
+ *
+ * @param severity how bad it is (decides {@code halo check}'s exit status, as keepalived's --config-test)
+ * @param location where it was found; {@code null} only for problems with no place in a file (a missing top-level file)
+ * @param token    the offending token, or {@code null}
+ * @param message  what is wrong and what was expected, in words an operator understands
+ */
+public record Diagnostic(Severity severity, SourceLocation location, String token, String message) {
+
+    public enum Severity {
+        /** Worth knowing, changes nothing (a deprecated spelling that is still honoured). */
+        INFO,
+        /** keepalived reports it and runs after correcting or ignoring it: --config-test exits 4. */
+        WARNING,
+        /** The configuration cannot run: --config-test exits 3. */
+        FATAL
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder();
+        if (location != null) {
+            s.append(location).append(": ");
+        }
+        s.append(severity.name().toLowerCase()).append(": ").append(message);
+        if (token != null && !message.contains(token)) {
+            s.append(" (at '").append(token).append("')");
+        }
+        return s.toString();
+    }
+}

@@ -239,11 +239,10 @@ final class LineReader {
             } catch (IOException | SecurityException e) {
                 real = path.toAbsolutePath().normalize();
             }
-            IncludeFrame reading = readingFile(real, frame);
-            if (reading != null) {
+            if (isBeingRead(real, frame)) {
                 // keepalived re-opens the file until it runs out of file descriptors
                 fileError(frame, INCLUDE_R, path.toString(), "include loop: configuration file '" + path
-                        + "' is already being read (" + reading.path + ") - skipping");
+                        + "' is already being read - skipping");
                 continue;
             }
             if (includes.size() > MAX_INCLUDE_DEPTH) {
@@ -272,11 +271,11 @@ final class LineReader {
         return false;
     }
 
-    private IncludeFrame readingFile(Path real, IncludeFrame except) {
+    private boolean isBeingRead(Path real, IncludeFrame except) {
         for (IncludeFrame f : includes) {
-            if (f != except && f.realPath != null && f.realPath.equals(real)) return f;
+            if (f != except && f.content != null && f.realPath != null && f.realPath.equals(real)) return true;
         }
-        return null;
+        return false;
     }
 
     private static boolean isRegularNonExecutable(Path path) {

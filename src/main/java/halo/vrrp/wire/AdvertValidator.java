@@ -47,6 +47,7 @@ public final class AdvertValidator {
     // Position of the IPv4 header and AH of the datagram being validated (datagram mode only).
     private boolean haveIpHeader;
     private boolean haveAh;
+    private int headersBeforeMessage;
     private long datagramOffset;
     private int ipHeaderLength;
 
@@ -59,6 +60,7 @@ public final class AdvertValidator {
             int length, PacketInfo info) {
         switchedToOldUnicastChecksum = false;
         lastMissingAddress = -1;
+        headersBeforeMessage = 0;
         ip.wrap(segment, offset, length);
         if (!ip.isValid()) {
             return drop(stats, RxVerdict.IP_LENGTH, length, Ipv4Header.MIN_LENGTH);
@@ -87,6 +89,7 @@ public final class AdvertValidator {
         }
         haveIpHeader = true;
         haveAh = isAh;
+        headersBeforeMessage = headerLength;
         datagramOffset = offset;
         ipHeaderLength = ip.headerLength();
         return validate(instance, stats, segment, offset + headerLength, length - headerLength, info);
@@ -103,6 +106,7 @@ public final class AdvertValidator {
         lastMissingAddress = -1;
         haveIpHeader = false;
         haveAh = false;
+        headersBeforeMessage = 0;
         // "MUST verify that the IPv4 TTL or IPv6 Hop Limit is 255" (multicast instances; -1 = not reported).
         if (!instance.unicast() && info.ttl() != -1 && info.ttl() != Ipv4Header.VRRP_TTL) {
             return drop(stats, RxVerdict.TTL, info.ttl(), Ipv4Header.VRRP_TTL);
@@ -343,8 +347,9 @@ public final class AdvertValidator {
                     + " - accepted from the address owner";
             case TTL -> "(" + name + ") invalid TTL/HL. Received " + lastReceived + " and expect " + lastExpected;
             case IP_LENGTH -> "(" + name + ") ip_tot_len mismatch against received length. " + lastExpected + " and received " + lastReceived;
+            // keepalived counts the IP (and AH) header in both lengths when it has it.
             case PACKET_LENGTH -> "(" + name + ") vrrp packet too " + (lastReceived > lastExpected ? "long" : "short")
-                    + ", length " + lastReceived + " and expect " + lastExpected;
+                    + ", length " + (lastReceived + headersBeforeMessage) + " and expect " + (lastExpected + headersBeforeMessage);
             case VERSION -> "(" + name + ") wrong version. Received " + lastReceived + " and expect " + lastExpected;
             case INVALID_TYPE -> "(" + name + ") Invalid packet type. " + lastReceived + " and expect " + lastExpected;
             case CHECKSUM -> "(" + name + ") Invalid VRRPv" + lastExpected + " checksum";

@@ -88,6 +88,7 @@ final class Native {
 
     private Native() {}
 
+    @SuppressWarnings("restricted") // native access is enabled with --enable-native-access (see HostOs)
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
         return LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO);

@@ -12,7 +12,7 @@ public final class CapabilityProbe {
     public static void main(String[] args) throws Exception {
         System.out.println("missing: " + HostOs.missingVrrpCapabilities());
         try (VrrpSocket s = VrrpSocket.open(false, null, null)) {
-            System.out.println("socket: opened");
+            System.out.println("socket: opened fd " + s.fd());
         } catch (NativeException e) {
             System.out.println("socket: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }

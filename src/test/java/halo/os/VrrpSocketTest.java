@@ -173,6 +173,30 @@ class VrrpSocketTest {
     }
 
     @Test
+    void aConfiguredMulticastGroupWorksForBothFamilies() throws Exception {
+        // vrrp_mcast_group4 / vrrp_mcast_group6
+        InetAddress group4 = InetAddress.getByName("224.0.0.100");
+        open(false, null, null);
+        b.joinGroup(group4);
+        byte[] packet = advert(new byte[] {(byte) 192, 0, 2, 100});
+        a.send(packet, 0, packet.length, group4);
+        ReceivedPacket got = new ReceivedPacket();
+        assertThat(receiveWithin(b, new byte[1500], got, 2000)).isEqualTo(packet.length);
+        assertThat(got.destination()).isEqualTo(group4);
+        a.close();
+        b.close();
+        poller.unregister(b);
+
+        InetAddress group6 = InetAddress.getByName("ff02::a11");
+        open(true, null, null);
+        b.joinGroup(group6);
+        a.send(packet, 0, packet.length, group6);
+        assertThat(receiveWithin(b, new byte[1500], got, 3000)).isEqualTo(packet.length);
+        assertThat(got.destination()).isEqualTo(group6);
+        assertThat(got.ttl()).isEqualTo(255);
+    }
+
+    @Test
     void leavingTheGroupStopsDelivery() throws Exception {
         open(false, null, null);
         b.joinGroup(VrrpSocket.MULTICAST_IPV4);

@@ -179,7 +179,13 @@ public final class HttpProbe {
             } catch (IOException e) {
                 throw new FetchException("Cannot send get request to", false);
             }
-            return read(stream.getInputStream(), url.regex().isPresent());
+            try {
+                return read(stream.getInputStream(), url.regex().isPresent());
+            } finally {
+                // Each check is a fresh TLS session, as keepalived's SSL_new per request: a resumed JSSE session
+                // would also leave out a changed SNI name.
+                if (stream instanceof SSLSocket tls) tls.getSession().invalidate();
+            }
         } catch (IOException e) {
             throw new FetchException("Read error with", false);
         }

@@ -103,12 +103,13 @@ public final class CheckerEngine implements AutoCloseable {
             result = ProbeResult.failure("check error: " + e);
         }
         CheckerLogic.Step step;
+        boolean wasUp;
         Long weightDelta = null;
         synchronized (c) {
             c.running = null;
             if (c.removed || closed) return;
             c.probes++;
-            boolean wasRun = c.logic.hasRun();
+            wasUp = c.logic.isUp();
             step = c.logic.onResult(result.success());
             if (result.success() && c.spec().type() == CheckerType.MISC_CHECK) {
                 long delta = result.weight().isPresent()
@@ -119,17 +120,16 @@ public final class CheckerEngine implements AutoCloseable {
                 }
             }
             schedule(c, step.nextDelay());
-            if (!wasRun && step.change() == CheckerLogic.Change.NONE) {
-                LOG.log(Level.DEBUG, "{0}", result.detail());
-            }
         }
-        deliver(c, step, result, weightDelta);
+        deliver(c, step, wasUp, result, weightDelta);
     }
 
-    private void deliver(Checker c, CheckerLogic.Step step, ProbeResult result, Long weightDelta) {
+    private void deliver(Checker c, CheckerLogic.Step step, boolean wasUp, ProbeResult result, Long weightDelta) {
         if (step.change() == CheckerLogic.Change.NONE && weightDelta == null) return;
         String reason = reason(c, step.change(), result);
-        if (step.change() != CheckerLogic.Change.NONE) LOG.log(Level.INFO, reason);
+        boolean changed = step.change() != CheckerLogic.Change.NONE
+                && (step.change() == CheckerLogic.Change.UP) != wasUp;
+        if (step.change() != CheckerLogic.Change.NONE) LOG.log(changed ? Level.INFO : Level.DEBUG, reason);
         Long w = weightDelta;
         events.execute(() -> {
             try {

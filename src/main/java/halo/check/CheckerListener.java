@@ -6,7 +6,11 @@ package halo.check;
  */
 public interface CheckerListener {
 
-    /** The checker went UP or DOWN; {@code reason} is keepalived's log line for it. */
+    /**
+     * The checker's verdict (keepalived's update_svr_checker_state): UP after a success, DOWN once its retries are
+     * spent. The first verdict is reported even when it repeats the initial state (up, or down with alpha); later
+     * ones are changes. {@code reason} is keepalived's log line for it.
+     */
     void stateChanged(Checker checker, boolean up, String reason);
 
     /**

@@ -28,7 +28,11 @@ public sealed interface CheckerLogic permits StandardCheckerLogic, HttpCheckerLo
     /** Feeds the result of one probe; returns the delay until the next probe and any state change. */
     Step onResult(boolean success);
 
-    /** What happens after one probe. */
+    /**
+     * What happens after one probe: the delay to the next probe, and the verdict keepalived hands to
+     * update_svr_checker_state, if any. A checker's first verdict is given even when it repeats the initial state
+     * (the LVS table may notify for it); later verdicts are real changes.
+     */
     record Step(Duration nextDelay, Change change) {
         public Step {
             if (nextDelay.isNegative()) throw new IllegalArgumentException("negative delay");

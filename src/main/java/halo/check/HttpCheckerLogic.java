@@ -68,7 +68,7 @@ public final class HttpCheckerLogic implements CheckerLogic {
             retryIt = 0;
             if (completed && failedUrl < 0) {
                 if (!up || !hasRun) {
-                    if (!up) change = Change.UP;
+                    change = Change.UP;
                     up = true;
                     hasRun = true;
                 }

@@ -60,10 +60,10 @@ public final class StandardCheckerLogic implements CheckerLogic {
             delay = delayLoop;
             retryIt = 0;
             if (success && (!up || !hasRun)) {
-                if (!up) change = Change.UP;
+                change = Change.UP;
                 up = true;
             } else if (!success && (up || !hasRun)) {
-                if (up) change = Change.DOWN;
+                change = Change.DOWN;
                 up = false;
             }
         } else {

@@ -110,7 +110,9 @@ class CheckerEngineTest {
         Checker c = engine.add(CheckerSpec.http("rs", t, http, false, false, co));
         waitProbes(c, 2);
         assertThat(c.isUp()).isTrue();
-        assertThat(listener.events).isEmpty(); // started up, stayed up
+        // Started up, stayed up: one first verdict (UP), nothing else.
+        assertThat(listener.events).singleElement().extracting(RecordingListener.Event::up).isEqualTo(true);
+        assertThat(listener.awaitState(c, true, 10)).isNotNull();
 
         web.respond(TestWebServer.response(503, "Service Unavailable", "busy"));
         int before = web.requests.size();

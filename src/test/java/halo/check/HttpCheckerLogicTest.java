@@ -31,7 +31,7 @@ class HttpCheckerLogicTest {
     void failingUrlIsRetriedThenRememberedAndAllUrlsAreRecheckedOnRecovery() {
         var logic = new HttpCheckerLogic(2, timing(2, false, DBR), false);
         logic.onResult(true);
-        logic.onResult(true); // both urls fine, settled up
+        assertThat(logic.onResult(true).change()).isEqualTo(Change.UP); // both urls fine: first verdict
         assertThat(logic.currentUrl()).isZero();
         logic.onResult(true); // url 0
         assertThat(logic.currentUrl()).isEqualTo(1);

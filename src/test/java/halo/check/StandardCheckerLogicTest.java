@@ -33,6 +33,7 @@ class StandardCheckerLogicTest {
     @Test
     void failureWhileUpNeedsRetryPlusOneConsecutiveFailuresSpacedByDelayBeforeRetry() {
         var logic = new StandardCheckerLogic(CheckerType.TCP_CHECK, timing(3, false));
+        assertThat(logic.onResult(true)).isEqualTo(new Step(LOOP, Change.UP)); // first verdict, repeats up
         assertThat(logic.onResult(true)).isEqualTo(new Step(LOOP, Change.NONE));
         for (int i = 1; i <= 3; i++) {
             Step s = logic.onResult(false);
@@ -65,7 +66,8 @@ class StandardCheckerLogicTest {
     void alphaStartsDownAndOnlyASuccessBringsItUp() {
         var logic = new StandardCheckerLogic(CheckerType.TCP_CHECK, timing(2, true));
         assertThat(logic.isUp()).isFalse();
-        assertThat(logic.onResult(false)).isEqualTo(new Step(LOOP, Change.NONE));
+        assertThat(logic.onResult(false)).isEqualTo(new Step(LOOP, Change.DOWN)); // first verdict, repeats down
+        assertThat(logic.onResult(false)).isEqualTo(new Step(DBR, Change.NONE)); // TCP keeps retrying while down
         assertThat(logic.isUp()).isFalse();
         assertThat(logic.onResult(true)).isEqualTo(new Step(LOOP, Change.UP));
         assertThat(logic.isUp()).isTrue();

@@ -57,9 +57,12 @@ public final class IpvsadmView {
         return out.toString();
     }
 
-    /** {@code ipvsadm -S -n}: the rules that rebuild the table, without thresholds (ipvsadm does not save them). */
     public static String save(IpvsSnapshot snapshot, Option... options) {
-        Set<Option> set = options.length == 0 ? EnumSet.noneOf(Option.class) : EnumSet.of(options[0], options);
+        return save(snapshot, options.length == 0 ? EnumSet.noneOf(Option.class) : EnumSet.of(options[0], options));
+    }
+
+    /** {@code ipvsadm -S -n}: the rules that rebuild the table, without thresholds (ipvsadm does not save them). */
+    public static String save(IpvsSnapshot snapshot, Set<Option> set) {
         StringBuilder out = new StringBuilder();
         for (IpvsService service : ordered(snapshot, set)) {
             String svc = ruleName(service.key());

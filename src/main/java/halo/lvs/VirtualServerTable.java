@@ -60,7 +60,10 @@ public final class VirtualServerTable {
 
     /** The table keepalived's checker process would build from this configuration (nothing installed until start()). */
     public static VirtualServerTable fromConfig(KeepalivedConfig config) {
-        return fromConfig(config.virtualServers(), config.virtualServerGroups(), Options.DEFAULT);
+        boolean rsInitNotifies = config.global() != null && config.global().otherSettings().stream()
+                .anyMatch(s -> s.keyword().equals("rs_init_notifies")
+                        && (s.args().isEmpty() || List.of("on", "true", "yes").contains(s.args().getFirst())));
+        return fromConfig(config.virtualServers(), config.virtualServerGroups(), new Options(rsInitNotifies));
     }
 
     public static VirtualServerTable fromConfig(List<VirtualServer> servers, List<VirtualServerGroup> groups,
@@ -184,6 +187,19 @@ public final class VirtualServerTable {
             if (started) updateQuorumState(vs, false);
         }
         return finish();
+    }
+
+    /**
+     * A checker's contribution to its real server's weight changed (MISC_CHECK misc_dynamic, FILE_CHECK): the
+     * effective weight is the configured weight plus every checker's delta, applied as {@link #setWeight}.
+     */
+    public List<Action> checkerWeight(CheckerId id, long delta) {
+        Chk checker = checker(id);
+        checker.weightDelta = delta;
+        Rs rs = realServer(id.realServerId());
+        long weight = rs.config.weight();
+        for (Chk c : rs.checkers) weight += c.weightDelta;
+        return setWeight(id.realServerId(), weight);
     }
 
     /**
@@ -747,6 +763,7 @@ public final class VirtualServerTable {
         boolean up = true;
         boolean hasRun;
         boolean enabled = true;
+        long weightDelta;
 
         Chk(CheckerId id, boolean alpha) {
             this.id = Objects.requireNonNull(id);

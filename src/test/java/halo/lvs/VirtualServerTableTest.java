@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import halo.config.ForwardingMethod;
 import halo.config.VirtualServer;
+import halo.config.VirtualServerGroup;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -413,5 +414,60 @@ class VirtualServerTableTest {
                 "  -> 192.0.2.21:80                Masq    1      3          7         \n");
         assertThat(IpvsadmView.list(t.snapshot(), IpvsadmView.Option.STATS)).contains(
                 "  -> 192.0.2.21:80" + " ".repeat(15) + "       10      100       90     6000    50000\n");
+    }
+    @Test
+    void aVirtualServerGroupExpandsToOneServicePerAddressAndFwmark() {
+        VirtualServerGroup web = new VirtualServerGroup("WEB", List.of(
+                new VirtualServerGroup.Range(TestConfigs.ip("192.0.2.10"), TestConfigs.ip("192.0.2.11"), 80),
+                new VirtualServerGroup.Fwmark(5)));
+        VirtualServer config = TestConfigs.group("WEB").scheduler("rr").kind(ForwardingMethod.DR)
+                .add(rs("198.51.100.1", 80).tcp()).add(rs("198.51.100.2", 80).tcp()).build();
+        VirtualServerTable t = VirtualServerTable.fromConfig(List.of(config), List.of(web),
+                VirtualServerTable.Options.DEFAULT);
+        t.start();
+        assertThat(IpvsadmView.list(t.snapshot())).isEqualTo(HEADER + """
+                TCP  192.0.2.10:80 rr
+                  -> 198.51.100.1:80              Route   1      0          0         \n\
+                  -> 198.51.100.2:80              Route   1      0          0         \n\
+                TCP  192.0.2.11:80 rr
+                  -> 198.51.100.1:80              Route   1      0          0         \n\
+                  -> 198.51.100.2:80              Route   1      0          0         \n\
+                FWM  5 rr
+                  -> 198.51.100.1:0               Route   1      0          0         \n\
+                  -> 198.51.100.2:0               Route   1      0          0         \n""");
+        assertThat(lines(t.checkerResult(A, false))).containsExactly(
+                "log Removing service [198.51.100.1]:tcp:80 from VS [WEB]:0",
+                "-d 198.51.100.1:80",
+                "-d 198.51.100.1:80",
+                "-d 198.51.100.1:0",
+                "fifo RS [198.51.100.1]:tcp:80 [WEB]:0 DOWN\n");
+        assertThat(IpvsadmView.list(t.snapshot())).doesNotContain("198.51.100.1");
+    }
+
+    @Test
+    void checkerWeightDeltasAddToTheConfiguredWeight() {
+        VirtualServerTable t = table(vs("192.0.2.10", 80)
+                .add(rs("192.0.2.21", 80).weight(10).tcp().tcp()).build());
+        t.start();
+        assertThat(lines(t.checkerWeight(new CheckerId(0, 0, 0), -4))).containsExactly(
+                "log Changing weight from 10 to 6 for active service [192.0.2.21]:tcp:80 of VS [192.0.2.10]:tcp:80",
+                "-e 192.0.2.21:80 w6");
+        assertThat(lines(t.checkerWeight(new CheckerId(0, 0, 1), 20))).containsExactly(
+                "log Changing weight from 6 to 26 for active service [192.0.2.21]:tcp:80 of VS [192.0.2.10]:tcp:80",
+                "-e 192.0.2.21:80 w26");
+        assertThat(lines(t.checkerWeight(new CheckerId(0, 0, 0), -40))).containsExactly(
+                "log Changing weight from 26 to 0 for active service [192.0.2.21]:tcp:80 of VS [192.0.2.10]:tcp:80",
+                "-e 192.0.2.21:80 w0",
+                "log Lost quorum 1-0=1 > 0 for VS [192.0.2.10]:tcp:80",
+                "fifo VS [192.0.2.10]:tcp:80 DOWN\n");
+    }
+
+    @Test
+    void rsInitNotifiesAnnouncesTheServersThatStartUp() {
+        VirtualServerTable t = VirtualServerTable.fromConfig(List.of(vs("192.0.2.10", 80)
+                        .add(rs("192.0.2.21", 80).notify("/bin/up", null).tcp())
+                        .add(rs("192.0.2.22", 80).tcpAlpha()).build()), List.of(),
+                new VirtualServerTable.Options(true));
+        assertThat(fifo(t.start())).containsExactly("RS [192.0.2.21]:tcp:80 [192.0.2.10]:tcp:80 UP\n");
     }
 }

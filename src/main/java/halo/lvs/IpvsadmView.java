@@ -132,8 +132,9 @@ public final class IpvsadmView {
                 out.append(" persistent ").append(Integer.toUnsignedString(service.persistenceTimeout()));
                 String mask = maskText(service);
                 if (mask != null) out.append(" mask ").append(mask);
+                // ipvsadm 1.31 prints the persistence engine only for persistent services in this layout
+                if (!service.peName().isEmpty()) out.append(" pe ").append(service.peName());
             }
-            if (!service.peName().isEmpty()) out.append(" pe ").append(service.peName());
             if ((service.flags() & SchedulerFlags.ONE_PACKET) != 0) out.append(" ops");
         }
         out.append('\n');

@@ -31,7 +31,10 @@ public final class SchedulerFlags {
         return flags;
     }
 
-    /** ipvsadm 1.31's comma list for the scheduler bits: sh and mh name their two bits, other schedulers show flag-N. */
+    /**
+     * ipvsadm 1.31's comma list for the scheduler bits (checked against the Debian binary's code): sh and mh name
+     * their two bits and show nothing for SCHED3; other schedulers show flag-1, flag-2, flag-3.
+     */
     public static String describe(String scheduler, int flags) {
         StringBuilder s = new StringBuilder();
         if (scheduler.equals("sh") || scheduler.equals("mh")) {
@@ -40,8 +43,8 @@ public final class SchedulerFlags {
         } else {
             if ((flags & SCHED1) != 0) s.append("flag-1,");
             if ((flags & SCHED2) != 0) s.append("flag-2,");
+            if ((flags & SCHED3) != 0) s.append("flag-3,");
         }
-        if ((flags & SCHED3) != 0) s.append("flag-3,");
         if (!s.isEmpty()) s.setLength(s.length() - 1);
         return s.toString();
     }

@@ -128,6 +128,13 @@ class IpvsadmViewTest {
                 .isEqualTo("mh-fallback,mh-port");
         assertThat(SchedulerFlags.describe("wrr", SchedulerFlags.SCHED1 | SchedulerFlags.SCHED3))
                 .isEqualTo("flag-1,flag-3");
+        assertThat(SchedulerFlags.describe("sh", SchedulerFlags.SCHED3)).isEmpty();
         assertThat(SchedulerFlags.fromNames(List.of("sh-port"))).isEqualTo(SchedulerFlags.SCHED2);
+        // the parentheses follow the bits, not the names: sh with only flag-3 lists as "sh ()"
+        IpvsService odd = new IpvsService(WEB, "sh", SchedulerFlags.SCHED3, 0, 0xffffffff, "mh", null, null,
+                List.of());
+        assertThat(IpvsadmView.list(new IpvsSnapshot(List.of(odd)))).endsWith("TCP  10.0.0.100:80 sh ()\n");
+        assertThat(IpvsadmView.save(new IpvsSnapshot(List.of(odd))))
+                .isEqualTo("-A -t 10.0.0.100:80 -s sh --pe mh -b \n");
     }
 }

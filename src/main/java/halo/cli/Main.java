@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "halo",
         description = "High availability (VRRP) and health-checked load balancing, keepalived-compatible.",
         versionProvider = VersionCommand.class,
-        subcommands = {CheckCommand.class, DumpConfCommand.class, RunCommand.class, LvsCommand.class,
+        subcommands = {CheckCommand.class, DumpConfCommand.class, RunCommand.class, StatusCommand.class, LvsCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,5 +1,8 @@
 package halo.cli;
 
+import halo.daemon.Daemon;
+import halo.daemon.DaemonLog;
+import halo.daemon.Syslog;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,7 +65,15 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.err.println("halo run: the daemon is not available in this build yet (see README, 'What works today')");
-        return 3;
+        boolean toConsole = logConsole || noSyslog || !java.nio.file.Files.exists(Path.of("/dev/log"));
+        Syslog syslog = toConsole ? null : Syslog.open(logFacility == null ? -1 : logFacility);
+        DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail);
+        if (checkOnly) {
+            log.info("Halo: the health-checker side (-C) does not run yet; nothing to do");
+            return 0;
+        }
+        String id = configId != null ? configId : DumpConfCommand.shortHostName();
+        Daemon daemon = new Daemon(new Daemon.Options(file, id, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp), log);
+        return daemon.run();
     }
 }

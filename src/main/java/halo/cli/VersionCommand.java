@@ -1,11 +1,11 @@
 package halo.cli;
 
+import static halo.Version.VERSION;
+
 import picocli.CommandLine.Command;
 
 @Command(name = "version", description = "Print Halo's version.")
 public final class VersionCommand implements Runnable, picocli.CommandLine.IVersionProvider {
-
-    static final String VERSION = "0.1.0";
 
     @Override
     public String[] getVersion() {

@@ -126,13 +126,22 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
 
     /** The VRRP side of a loaded configuration. */
     public static HostSetup fromConfig(KeepalivedConfig config) {
+        return fromConfig(config, false, java.util.Set.of());
+    }
+
+    /**
+     * The VRRP side of a loaded configuration, with keepalived's {@code -D} detail logging, and without the
+     * vrrp_scripts the host disabled (not found, or unsafe under enable_script_security): keepalived drops those from
+     * tracking altogether.
+     */
+    public static HostSetup fromConfig(KeepalivedConfig config, boolean logDetail, java.util.Set<String> disabledScripts) {
         List<Instance> instances = new ArrayList<>();
         for (halo.config.VrrpInstance c : config.vrrpInstances()) {
             List<TrackerSpec> trackers = new ArrayList<>();
-            addTrackers(config, trackers, c.trackInterfaces(), c.trackScripts());
+            addTrackers(config, trackers, c.trackInterfaces(), c.trackScripts(), disabledScripts);
             for (VrrpSyncGroup g : config.syncGroups()) {
                 if (g.instances().contains(c.name())) {
-                    addTrackers(config, trackers, g.trackInterfaces(), g.trackScripts());
+                    addTrackers(config, trackers, g.trackInterfaces(), g.trackScripts(), disabledScripts);
                 }
             }
             InstanceSpec.Builder b = InstanceSpec.builder(c.name(), c.virtualRouterId())
@@ -152,6 +161,7 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
                     .skipCheckAdvAddr(c.skipCheckAdvAddr())
                     .dontTrackPrimary(c.dontTrackPrimary())
                     .notifyScripts(notifyScripts(c.notifyScripts()))
+                    .logDetail(logDetail)
                     .trackers(trackers);
             if (c.garp() != null) {
                 b.garpMasterDelay(c.garp().masterDelay()).garpMasterRepeat(c.garp().masterRepeat())
@@ -178,6 +188,9 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
         }
         List<Script> scripts = new ArrayList<>();
         for (VrrpScript s : config.vrrpScripts()) {
+            if (disabledScripts.contains(s.name())) {
+                continue;
+            }
             scripts.add(new Script(s.name(), s.interval(), s.timeout(), s.rise(), s.fall(), s.initFail(), s.script()));
         }
         return new HostSetup(instances, groups, scripts);
@@ -196,15 +209,15 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
     }
 
     private static void addTrackers(KeepalivedConfig config, List<TrackerSpec> out, List<TrackedInterface> interfaces,
-                                    List<TrackRef> scripts) {
+                                    List<TrackRef> scripts, java.util.Set<String> disabledScripts) {
         for (TrackedInterface t : interfaces) {
             TrackerSpec spec = TrackerSpec.iface(t.name(), t.weight());
             out.add(t.reverse() ? spec.reversed() : spec);
         }
         for (TrackRef r : scripts) {
             VrrpScript s = config.vrrpScript(r.name()).orElse(null);
-            if (s == null) {
-                continue; // the loader has reported it
+            if (s == null || disabledScripts.contains(s.name())) {
+                continue; // the loader or the host has reported it
             }
             int weight = r.weight() != null ? r.weight() : s.weight();
             boolean reverse = r.weight() != null ? r.reverse() : s.reverse();

@@ -20,8 +20,8 @@ import java.util.Map;
 /**
  * Everything a VRRP host does except I/O: the state machines of its instances and sync groups, the codec on the way
  * in and out, vrrp_script scheduling with rise/fall counting, and interface tracking. A {@link HostPort} does the I/O;
- * the driver calls {@link #onTimer} at {@link #nextDeadline()} and hands received packets to {@link #receiveIpv4} /
- * {@link #receiveIpv6}. One thread only; the steady state (adverts in and out) allocates nothing.
+ * the driver calls {@link #onTimer} at {@link #nextDeadline()} and hands received packets to {@link #receiveIpv4}
+ * (a whole datagram) or {@link #receiveMessage} (the message and what the socket said of it). One thread only; the steady state (adverts in and out) allocates nothing.
  */
 public final class VrrpHost implements VrrpActions {
 
@@ -274,7 +274,7 @@ public final class VrrpHost implements VrrpActions {
 
     /** An IPv4 datagram as a raw socket delivers it (IP header included: the TTL is read from it). */
     public void receiveIpv4(long now, String interfaceName, byte[] datagram, int offset, int length) {
-        Slot s = lookup(interfaceName, false, datagram, offset, length);
+        Slot s = lookup(interfaceName, false, false, datagram, offset, length);
         if (s == null) {
             return;
         }
@@ -283,23 +283,27 @@ public final class VrrpHost implements VrrpActions {
         accept(now, s, verdict);
     }
 
-    /** An IPv6 VRRP message with what the socket reported about it (source, destination, hop limit). */
-    public void receiveIpv6(long now, String interfaceName, byte[] source, byte[] destination, int hopLimit,
-                            byte[] message, int offset, int length) {
-        Slot s = lookup(interfaceName, true, message, offset, length);
+    /**
+     * A VRRP message (no IP header) with what the socket reported about it: source, destination and TTL / hop limit.
+     * Addresses are 4 or 16 bytes long.
+     */
+    public void receiveMessage(long now, String interfaceName, boolean ipv6, byte[] source, byte[] destination, int ttl,
+                               byte[] message, int offset, int length) {
+        Slot s = lookup(interfaceName, ipv6, true, message, offset, length);
         if (s == null) {
             return;
         }
         System.arraycopy(message, offset, rx, 0, length);
-        info.set(IpFamily.IPV6, source, 0, destination, 0, hopLimit, (destination[0] & 0xff) == 0xff);
+        boolean multicast = ipv6 ? (destination[0] & 0xff) == 0xff : (destination[0] & 0xf0) == 0xe0;
+        info.set(ipv6 ? IpFamily.IPV6 : IpFamily.IPV4, source, 0, destination, 0, ttl, multicast);
         RxVerdict verdict = validator.validateMessage(s.wire, counters.rx, rxSegment, 0, length, info);
         accept(now, s, verdict);
     }
 
-    private Slot lookup(String interfaceName, boolean v6, byte[] p, int off, int len) {
+    private Slot lookup(String interfaceName, boolean ipv6, boolean messageOnly, byte[] p, int off, int len) {
         Slot[][] table = byVrid.get(interfaceName);
-        int vrid = vridOf(v6, p, off, len);
-        Slot s = table == null || vrid < 0 ? null : table[v6 ? 1 : 0][vrid];
+        int vrid = vridOf(messageOnly, p, off, len);
+        Slot s = table == null || vrid < 0 ? null : table[ipv6 ? 1 : 0][vrid];
         if (s == null) {
             counters.unknownVrid++;
         }
@@ -320,10 +324,10 @@ public final class VrrpHost implements VrrpActions {
         s.machine.onAdvert(now, m.priority(), interval, peer(sourceScratch, n), verdict == RxVerdict.ACCEPT);
     }
 
-    /** The VRID of an IPv4 datagram (after the IP header and any AH header) or of an IPv6 VRRP message; -1 if short. */
-    private static int vridOf(boolean v6, byte[] p, int off, int len) {
+    /** The VRID of an IPv4 datagram (after the IP header and any AH header) or of a VRRP message; -1 if short. */
+    private static int vridOf(boolean messageOnly, byte[] p, int off, int len) {
         int at = 1;
-        if (!v6) {
+        if (!messageOnly) {
             if (len < 20) {
                 return -1;
             }

@@ -209,7 +209,7 @@ final class CheckParser {
                 ConfigParser.<VsB>simple(t, flag, (b, s) -> {
                     String sched = scheduler == null ? "" : scheduler;
                     if ((flag.startsWith("sh-") && !sched.equals("sh")) || (flag.startsWith("mh-") && !sched.equals("mh"))) {
-                        p.warn(s, flag, flag + " is only valid for '" + flag.substring(0, 2) + "' scheduler - ignoring");
+                        p.warn(s, flag, flag + " only applies to " + flag.substring(0, 2) + " scheduler - ignoring");
                         return;
                     }
                     if (!schedFlags.contains(flag)) {
@@ -817,6 +817,20 @@ final class CheckParser {
                         String name, Protocol protocol, boolean sorry) {
         int port = rs.port;
         if (group != null) {
+            // keepalived only reports these for groups; IPVS ignores the port with fwmarks
+            if (m != ForwardingMethod.NAT && port != 0) {
+                String who = sorry ? "sorry server" : "real server " + rsName(rs, protocol);
+                if (group.entries().stream().anyMatch(e -> e instanceof VirtualServerGroup.Fwmark)) {
+                    p.warn(rs.at, String.valueOf(port), "WARNING - fwmark virtual server " + name + ", " + who
+                            + " has port specified - port will be ignored");
+                }
+                for (VirtualServerGroup.Entry e : group.entries()) {
+                    if (e instanceof VirtualServerGroup.Range r && r.port() != port) {
+                        p.warn(rs.at, String.valueOf(port), "virtual server " + name + ":[" + Addresses.format(r.first())
+                                + "-" + Addresses.format(r.last()) + "," + r.port() + "] and " + who + " ports don't match");
+                    }
+                }
+            }
             return port;
         }
         String who = sorry ? "sorry server" : "real server " + rsName(rs, protocol);
@@ -880,8 +894,9 @@ final class CheckParser {
         int port = c.connectPort != null ? c.connectPort : rs.port != 0 ? rs.port : rsPort;
         boolean needsPort = Set.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK", "UDP_CHECK").contains(c.kind);
         if (needsPort && port == 0) {
-            p.warn(c.at, c.kind, c.kind + " for real server " + rsName(rs, null) + " has no port (connect_port or a real server port is needed) - removing checker");
-            return null;
+            // keepalived accepts it silently and then checks port 0, which always fails
+            p.warn(c.at, c.kind, c.kind + " for real server " + rsName(rs, null)
+                    + " has no port to check - set connect_port (the real server has none)");
         }
         if (c.kind.equals("SMTP_CHECK") && c.connectPort == null && rsPort == 0) {
             port = 25;
@@ -953,7 +968,7 @@ final class CheckParser {
         return switch (vs.address) {
             case VirtualServerAddress.Socket s -> "[" + Addresses.format(s.address()) + "]:" + proto + ":" + s.port();
             case VirtualServerAddress.Fwmark f -> "FWM " + f.mark();
-            case VirtualServerAddress.Group g -> "[" + g.name() + "]:" + proto;
+            case VirtualServerAddress.Group g -> "[" + g.name() + "]:0";
         };
     }
 

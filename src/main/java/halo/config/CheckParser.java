@@ -114,7 +114,8 @@ final class CheckParser {
         } else if (w.size() >= 2) {
             InetAddress a = Addresses.parse(w.get(1));
             if (a == null) {
-                p.warn(s, w.get(1), "Invalid virtual server IP address " + w.get(1) + " - skipping virtual server");
+                p.warn(s, w.get(1), "Invalid virtual server IP address/port " + w.get(1) + "/"
+                        + (w.size() > 2 ? w.get(2) : "") + " - skipping");
                 return null;
             }
             int port = 0;
@@ -280,8 +281,10 @@ final class CheckParser {
             ConfigParser.<VsB>simple(t, "ha_suspend", (b, s) -> haSuspend = p.bool(s, 1));
             ConfigParser.<VsB>raw(t, "smtp_alert", "ip_family", "weight", "one_packet", "lvs_timeouts");
             ConfigParser.<VsB>block(t, "real_server", (b, s) -> {
-                InetAddress a = p.address(s, 1, "real_server address");
+                InetAddress a = s.words().size() > 1 ? Addresses.parse(s.words().get(1)) : null;
                 if (a == null) {
+                    p.warn(s, p.opt(s, 1), "Invalid real server ip address/port " + p.opt(s, 1) + "/"
+                            + (s.words().size() > 2 ? s.words().get(2) : "") + " - skipping");
                     return null;
                 }
                 Integer port = p.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
@@ -778,6 +781,8 @@ final class CheckParser {
                 continue;
             }
             kept.add(rs);
+        }
+        for (RsB rs : kept) {
             ForwardingMethod m = rs.forwarding != null ? rs.forwarding : method;
             Tunnel tn = rs.forwarding != null ? rs.tunnel : tunnel;
             int port = fixPort(vs, rs, m, fwmark, group, vsPort, name, protocol, false);

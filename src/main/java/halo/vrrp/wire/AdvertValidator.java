@@ -42,6 +42,8 @@ public final class AdvertValidator {
     private long lastReceived;
     private long lastExpected;
     private int lastMissingAddress = -1;
+    private int lastPeer = -1;
+    private PacketInfo lastInfo;
     private boolean switchedToOldUnicastChecksum;
 
     // Position of the IPv4 header and AH of the datagram being validated (datagram mode only).
@@ -125,6 +127,7 @@ public final class AdvertValidator {
     private RxVerdict validate(WireInstance instance, RxStatistics stats, MemorySegment segment, long offset, int length,
             PacketInfo info) {
         IpFamily family = instance.family();
+        lastInfo = info;
         message.wrap(segment, offset, length);
         // "MUST verify that the received packet contains the complete VRRP packet (including fixed fields, and IPvX
         // address(es))" -- and, as keepalived, nothing more ("vrrp packet too long").
@@ -177,6 +180,18 @@ public final class AdvertValidator {
                 // The owner's advert goes on: count and log, as the RFC says.
                 stats.increment(RxCounter.ADDRESS_LIST_ERRORS);
                 verdict = RxVerdict.ACCEPT_OWNER_ADDRESS_MISMATCH;
+            }
+            // keepalived checks the unicast source (and its TTL range) together with the addresses.
+            if (instance.unicast() && instance.checkUnicastSource()) {
+                int peer = instance.peerIndex(info);
+                if (peer < 0) {
+                    return drop(stats, RxVerdict.UNICAST_SOURCE, 0, instance.unicastPeerCount());
+                }
+                int ttl = info.ttl();
+                if (ttl != -1 && (ttl < instance.peerMinTtl(peer) || ttl > instance.peerMaxTtl(peer))) {
+                    lastPeer = peer;
+                    return drop(stats, RxVerdict.TTL_RANGE, ttl, peer);
+                }
             }
         }
         stats.increment(RxCounter.RCVD_ADVERTISEMENTS);
@@ -366,6 +381,9 @@ public final class AdvertValidator {
             case ADDRESS_COUNT -> "(" + name + ") received an unexpected ip number count " + lastReceived + ", expected " + lastExpected + "!";
             case ADDRESS_LIST -> "(" + name + ") ip address associated with VRID " + instance.vrid()
                     + " not present in MASTER advert : " + address(instance, lastMissingAddress);
+            case UNICAST_SOURCE -> "(" + name + ") unicast source address " + lastInfo.sourceString() + " not a unicast peer";
+            case TTL_RANGE -> "(" + name + ") TTL/HL " + lastReceived + " not in range " + instance.peerMinTtl(lastPeer)
+                    + " - " + instance.peerMaxTtl(lastPeer);
             case MULTICAST_UNICAST_MISMATCH -> "(" + name + ") Expected " + (instance.unicast() ? "un" : "mult")
                     + "icast packet but received " + (instance.unicast() ? "mult" : "un") + "icast packet";
         };

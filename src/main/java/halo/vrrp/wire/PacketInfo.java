@@ -105,4 +105,13 @@ public final class PacketInfo {
         }
         return 0;
     }
+
+    /** The sender's address as text (allocates; for log lines). */
+    public String sourceString() {
+        try {
+            return java.net.InetAddress.getByAddress(java.util.Arrays.copyOf(source, family.addressLength)).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

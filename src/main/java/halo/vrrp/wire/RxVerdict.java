@@ -44,6 +44,10 @@ public enum RxVerdict {
     ADDRESS_COUNT(RxCounter.ADDRESS_LIST_ERRORS, false),
     /** One of our addresses is missing from the advert (not from the owner). */
     ADDRESS_LIST(RxCounter.ADDRESS_LIST_ERRORS, false),
+    /** With check_unicast_src: the sender is not one of our unicast peers (keepalived drops it without a counter). */
+    UNICAST_SOURCE(RxCounter.OTHER_DISCARDS, false),
+    /** The unicast peer's TTL / hop limit is outside its min_ttl..max_ttl. */
+    TTL_RANGE(RxCounter.IP_TTL_ERRORS, false),
     /** Multicast advert for a unicast instance or the reverse (keepalived counts it as an address list error). */
     MULTICAST_UNICAST_MISMATCH(RxCounter.ADDRESS_LIST_ERRORS, false);
 

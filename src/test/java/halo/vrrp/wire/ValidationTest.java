@@ -399,4 +399,40 @@ class ValidationTest {
         assertThat(receive(v3(), packet)).isEqualTo(RxVerdict.ACCEPT);
         assertThat(receive(configured, datagram(v3(), 100))).isEqualTo(RxVerdict.ACCEPT);
     }
+
+    @Test
+    void withCheckUnicastSrcOnlyConfiguredPeersAreAccepted() {
+        WireInstance receiver = v2().source(inet("192.0.2.2")).unicastPeer(inet("192.0.2.1"), 0, 255).checkUnicastSource(true);
+        assertThat(receive(receiver, datagram(v2().unicast(true), 100, B4))).isEqualTo(RxVerdict.ACCEPT);
+        assertOnly(RxCounter.RCVD_ADVERTISEMENTS);
+        stats.reset();
+        assertThat(receive(receiver, datagram(v2().unicast(true).source(inet("192.0.2.3")), 100, B4)))
+                .isEqualTo(RxVerdict.UNICAST_SOURCE);
+        assertOnly(RxCounter.OTHER_DISCARDS);
+        assertThat(validator.describe("VI_1", receiver)).isEqualTo("(VI_1) unicast source address 192.0.2.3 not a unicast peer");
+        stats.reset();
+        // Without check_unicast_src any sender goes.
+        WireInstance open = v2().source(inet("192.0.2.2")).unicastPeer(inet("192.0.2.1"), 0, 255);
+        assertThat(receive(open, datagram(v2().unicast(true).source(inet("192.0.2.3")), 100, B4))).isEqualTo(RxVerdict.ACCEPT);
+    }
+
+    @Test
+    void unicastPeerTtlOutsideItsRangeIsAnIpTtlError() {
+        WireInstance receiver = v2().source(inet("192.0.2.2")).unicastPeer(inet("192.0.2.1"), 250, 255).checkUnicastSource(true);
+        byte[] packet = datagram(v2().unicast(true), 100, B4);
+        packet[8] = 64;
+        assertThat(receive(receiver, packet)).isEqualTo(RxVerdict.TTL_RANGE);
+        assertOnly(RxCounter.IP_TTL_ERRORS);
+        assertThat(validator.describe("VI_1", receiver)).isEqualTo("(VI_1) TTL/HL 64 not in range 250 - 255");
+    }
+
+    @Test
+    void v3ReservedBitsAreIgnoredOnReception() {
+        byte[] packet = datagram(v3(), 100);
+        packet[VRRP_AT + 4] |= (byte) 0xf0; // "MUST be set to zero on transmission and ignored on reception"
+        refreshChecksum(packet, VRRP_AT, VrrpChecksum.Form.IPV4_PSEUDO_HEADER, WireInstance.IPV4_GROUP);
+        assertThat(receive(v3(), packet)).isEqualTo(RxVerdict.ACCEPT);
+        assertThat(validator.message().reservedBits()).isEqualTo(0xf);
+        assertThat(validator.message().maxAdvertIntervalCentis()).isEqualTo(100);
+    }
 }

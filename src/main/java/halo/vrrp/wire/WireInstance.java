@@ -29,9 +29,9 @@ public final class WireInstance {
         }
     }
 
-    /** 224.0.0.18, "The IPv4 multicast address as assigned by the IANA for VRRP" (RFC 9568 5.1.1.2). */
+    /** 224.0.0.18, "The IPv4 multicast address as assigned by the IANA for VRRP" (RFC 5798 5.1.1.2). */
     public static final byte[] IPV4_GROUP = {(byte) 224, 0, 0, 18};
-    /** ff02::12 (RFC 9568 5.1.2.2). */
+    /** ff02::12, the IPv6 multicast address assigned by the IANA for VRRP (RFC 5798 5.1.2.2). */
     public static final byte[] IPV6_GROUP = {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12};
 
     private IpFamily family = IpFamily.IPV4;
@@ -90,7 +90,7 @@ public final class WireInstance {
         return this;
     }
 
-    /** The configured advert interval in centiseconds (v2: whole seconds x 100; v3: 1..4095). */
+    /** The configured advert interval in centiseconds (v2: whole seconds x 100; v3: 1..4095). Set {@link #version} first: the range depends on it. */
     public WireInstance advertIntervalCentis(int centis) {
         if (centis < 1 || centis > VrrpMessage.MAX_ADVERT_INTERVAL_CENTIS && version == VrrpMessage.VERSION_3
                 || version == VrrpMessage.VERSION_2 && (centis % 100 != 0 || centis > 25500)) {

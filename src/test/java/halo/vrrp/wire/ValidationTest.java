@@ -435,4 +435,15 @@ class ValidationTest {
         assertThat(validator.message().reservedBits()).isEqualTo(0xf);
         assertThat(validator.message().maxAdvertIntervalCentis()).isEqualTo(100);
     }
+
+    @Test
+    void v3ZeroIntervalIsAnAdvIntervalError() {
+        byte[] packet = datagram(v3(), 100);
+        packet[VRRP_AT + 4] = 0;
+        packet[VRRP_AT + 5] = 0;
+        refreshChecksum(packet, VRRP_AT, VrrpChecksum.Form.IPV4_PSEUDO_HEADER, WireInstance.IPV4_GROUP);
+        assertThat(receive(v3(), packet)).isEqualTo(RxVerdict.ADVERT_INTERVAL);
+        assertOnly(RxCounter.ADV_INTERVAL_ERRORS);
+        assertThat(validator.describe("VI_1", v3())).isEqualTo("(VI_1) received advert with Max Advertise Interval 0");
+    }
 }

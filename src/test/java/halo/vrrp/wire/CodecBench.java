@@ -6,7 +6,8 @@ import java.lang.management.ManagementFactory;
  * bench/vrrp-codec: CPU time and allocation per advert for encode + validate + read (see {@link CodecWorkload}),
  * one thread. Prints one line per measured round and a summary.
  *
- * <p>Usage: {@code java -cp target/classes:target/test-classes halo.vrrp.wire.CodecBench [adverts-per-round] [rounds]}
+ * <p>Usage: {@code java -cp target/classes:target/test-classes halo.vrrp.wire.CodecBench [adverts-per-round] [rounds]};
+ * {@code -Dhalo.bench.segment=confined|heap|global} picks the buffer kind (default: a confined native segment).
  */
 public final class CodecBench {
     private CodecBench() {}

@@ -13,7 +13,11 @@ import java.util.List;
  */
 final class CodecWorkload implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
-    private final MemorySegment buffer = arena.allocate(256);
+    private final MemorySegment buffer = switch (System.getProperty("halo.bench.segment", "confined")) {
+        case "heap" -> MemorySegment.ofArray(new byte[256]);
+        case "global" -> Arena.global().allocate(256);
+        default -> arena.allocate(256);
+    };
     private final AdvertEncoder encoder = new AdvertEncoder();
     private final AdvertValidator validator = new AdvertValidator();
     private final PacketInfo info = new PacketInfo();

@@ -283,4 +283,39 @@ public final class VrrpMessage {
     long sumAll(long sum, int messageLength) {
         return InternetChecksum.add(sum, segment, offset, messageLength);
     }
+
+    /**
+     * The message in tcpdump's words, for logs and test failures (allocates), e.g.
+     * {@code VRRPv3, Advertisement, vrid 53, prio 200, intvl 100cs, length 20, addrs(3): 192.0.2.120,...}.
+     */
+    public String format(IpFamily family) {
+        if (!hasHeader()) {
+            return "VRRP, truncated, length " + length;
+        }
+        StringBuilder sb = new StringBuilder("VRRPv").append(version()).append(", ")
+                .append(type() == TYPE_ADVERTISEMENT ? "Advertisement" : "type " + type())
+                .append(", vrid ").append(vrid()).append(", prio ").append(priority());
+        if (version() == VERSION_2) {
+            sb.append(", authtype ").append(switch (authType()) {
+                case AUTH_NONE -> "none";
+                case AUTH_PASS -> "simple";
+                case AUTH_AH -> "ah";
+                default -> String.valueOf(authType());
+            }).append(", intvl ").append(advertIntervalSeconds()).append('s');
+        } else {
+            sb.append(", intvl ").append(maxAdvertIntervalCentis()).append("cs");
+        }
+        sb.append(", length ").append(length).append(", addrs(").append(addressCount()).append("):");
+        int count = Math.min(addressCount(), (length - HEADER_LENGTH) / family.addressLength);
+        byte[] a = new byte[family.addressLength];
+        for (int i = 0; i < count; i++) {
+            copyAddress(i, family, a, 0);
+            try {
+                sb.append(i == 0 ? " " : ",").append(java.net.InetAddress.getByAddress(a).getHostAddress());
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return sb.toString();
+    }
 }

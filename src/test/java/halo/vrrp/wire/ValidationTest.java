@@ -446,4 +446,28 @@ class ValidationTest {
         assertOnly(RxCounter.ADV_INTERVAL_ERRORS);
         assertThat(validator.describe("VI_1", v3())).isEqualTo("(VI_1) received advert with Max Advertise Interval 0");
     }
+
+    @Test
+    void ahIsCheckedOverAnIpHeaderWithOptions() {
+        byte[] plain = datagram(ah(), 100);
+        // Insert 4 bytes of IP options (NOPs) after the 20-byte header: IHL 6, total length + 4.
+        byte[] packet = new byte[plain.length + 4];
+        System.arraycopy(plain, 0, packet, 0, 20);
+        packet[20] = packet[21] = packet[22] = packet[23] = 1;
+        System.arraycopy(plain, 20, packet, 24, plain.length - 20);
+        packet[0] = 0x46;
+        packet[3] = (byte) packet.length;
+        byte[] headers = java.util.Arrays.copyOf(packet, 48);
+        AdvertEncoder.zeroMutableFields(headers, 24, false);
+        byte[] digest = new byte[16];
+        byte[] key = AuthData.fromPassword("ah-key");
+        new HmacMd5().key(key, 0, 8).start().update(headers, 0, 48).update(packet, 48, packet.length - 48).finish(digest, 0);
+        System.arraycopy(digest, 0, packet, 24 + IpsecAhHeader.ICV_OFFSET, IpsecAhHeader.ICV_LENGTH);
+        new Ipv4Header().wrap(seg(packet), 0, packet.length).updateHeaderChecksum();
+        assertThat(receive(ah(), packet)).isEqualTo(RxVerdict.ACCEPT);
+        assertThat(validator.message().format(IpFamily.IPV4))
+                .isEqualTo("VRRPv2, Advertisement, vrid 10, prio 100, authtype ah, intvl 1s, length 24, addrs(2): 192.0.2.10,192.0.2.11");
+        packet[22] = 0; // an option byte changed: the ICV covers the options
+        assertThat(receive(ah(), packet)).isEqualTo(RxVerdict.AUTH_AH_ICV);
+    }
 }

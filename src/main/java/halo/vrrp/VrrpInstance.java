@@ -602,11 +602,10 @@ public final class VrrpInstance {
             log(prefix + "vrrp_state_leave_master called with invalid wantstate " + to);
             return;
         }
-        log(line);
+        transition(now, to, reason, line);
         // RFC 5798 6.4.3 (shutdown / leaving): "Send an ADVERTISEMENT with Priority = 0" so backups wait only Skew_Time.
         // keepalived sends it for FAULT here and again in vrrp_restore_interface; one is enough.
         restoreInterface(advF || to == VrrpState.FAULT);
-        transition(now, to, reason, null);
         sendInstanceNotifies();
         msDownTimerUs = masterDownIntervalUs();
         downTimerIsSkew = false;

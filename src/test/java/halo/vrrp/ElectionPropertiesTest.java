@@ -14,7 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** On a lossless LAN, whatever the priorities and start times: one master, with the highest priority. */
-class ElectionProperties {
+class ElectionPropertiesTest {
 
     record Router(int priority, int startMs, boolean nopreempt) {}
 

@@ -46,6 +46,7 @@ public final class VrrpInstance {
 
     // timers, keepalived units (microseconds) for durations, nanoseconds for deadlines
     private final long adverIntUs;
+    private final int advertIntervalOnWire;
     private long masterAdverIntUs;
     private long msDownTimerUs;
     private boolean downTimerIsSkew; // set by a priority-0 advert: the reason for the next takeover
@@ -88,6 +89,7 @@ public final class VrrpInstance {
         this.sourceAddress = spec.sourceAddress();
         this.adverIntUs = spec.advertInterval().toNanos() / US;
         this.masterAdverIntUs = adverIntUs;
+        this.advertIntervalOnWire = spec.advertIntervalOnWire();
         this.basePriority = spec.priority();
         this.effectivePriority = basePriority;
         this.totalPriority = basePriority;
@@ -134,6 +136,8 @@ public final class VrrpInstance {
     /** The current down timer (Master_Down_Interval, or Skew_Time after a priority-0 advert), microseconds. */
     public long masterDownTimerMicros() { return msDownTimerUs; }
     public boolean virtualAddressesSet() { return vipSet; }
+    /** Our advert interval as it goes on the wire: seconds (v2) or centiseconds (v3). */
+    public int advertIntervalOnWire() { return advertIntervalOnWire; }
     /** Accept mode in force: configured accept, or always for the owner (RFC 5798 6.1). */
     public boolean acceptMode() { return spec.accept() || basePriority == InstanceSpec.PRIORITY_OWNER; }
     public long advertisementsReceived() { return advertisementsReceived; }

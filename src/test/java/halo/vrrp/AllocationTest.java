@@ -21,7 +21,7 @@ class AllocationTest {
             adverts++;
             for (VrrpInstance p : peers) {
                 if (p != instance) {
-                    p.onAdvert(now, priority, instance.spec().advertIntervalOnWire(), instance.sourceAddress(), true);
+                    p.onAdvert(now, priority, instance.advertIntervalOnWire(), instance.sourceAddress(), true);
                 }
             }
         }
@@ -52,7 +52,10 @@ class AllocationTest {
         scenario(mx);
         long[] measured = scenario(mx);
         assertThat(measured[1]).isGreaterThan(9_000);
-        assertThat(measured[0]).as("bytes allocated over %d adverts", measured[1]).isZero();
+        // Any allocation per advert (an iterator, a boxed value, a string) would be >= 16 B per advert, i.e. > 160 KB
+        // here. The JIT may still allocate a few hundred bytes once when it recompiles a method (seen: ~1 KB once per
+        // JVM), which is not per advert: allow less than 1 B per advert in total.
+        assertThat(measured[0]).as("bytes allocated over %d adverts", measured[1]).isLessThan(measured[1]);
     }
 
     /** A master and two backups for 120 virtual seconds; returns {bytes allocated, adverts} after the first 2000 events. */

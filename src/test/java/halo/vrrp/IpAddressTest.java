@@ -26,6 +26,16 @@ class IpAddressTest {
     }
 
     @Test
+    void matchesRawBytes() {
+        byte[] buf = {9, (byte) 192, 0, 2, 7};
+        assertThat(IpAddress.parse("192.0.2.7").matches(buf, 1)).isTrue();
+        assertThat(IpAddress.parse("192.0.2.8").matches(buf, 1)).isFalse();
+        byte[] v6 = IpAddress.parse("2001:db8::7").toBytes();
+        assertThat(IpAddress.parse("2001:db8::7").matches(v6, 0)).isTrue();
+        assertThat(IpAddress.parse("2001:db8::8").matches(v6, 0)).isFalse();
+    }
+
+    @Test
     void rejectsNames() {
         assertThatThrownBy(() -> IpAddress.parse("localhost")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -69,6 +69,8 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
     private final MemorySegment msghdr;
     private final MemorySegment destination;
     private volatile boolean closed;
+    private byte[] lastArray;
+    private MemorySegment lastArrayView;
 
     private VrrpSocket(boolean ipv6, int fd, String interfaceName, int interfaceIndex) {
         this.ipv6 = ipv6;
@@ -226,12 +228,7 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
         checkFamily(to);
         int nameLength = Layouts.writeSockaddr(destination, to, interfaceIndex);
         MemorySegment cs = Native.capture();
-        long n;
-        try {
-            n = (long) Native.SENDTO.invokeExact(cs, fd, sendBuffer, (long) len, 0, destination, nameLength);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long n = sendto(cs, len, nameLength);
         if (n < 0) {
             throw NativeException.of("sendto", Native.errno(cs), "to " + to.getHostAddress() + " from the " + description);
         }
@@ -251,11 +248,23 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
         int start = n >>> 16;
         int payload = n & 0xffff;
         int copy = Math.min(payload, len);
-        MemorySegment.copy(receiveBuffer, JAVA_BYTE, start, buf, off, copy);
+        MemorySegment.copy(receiveBuffer, start, heapView(buf), off, copy);
         if (copy < payload) {
             into.truncated = true;
         }
         return copy;
+    }
+
+    /**
+     * A segment over the caller's array, kept while the caller passes the same array (the usual case) so that
+     * receiving allocates nothing.
+     */
+    private MemorySegment heapView(byte[] buf) {
+        if (lastArray != buf) {
+            lastArray = buf;
+            lastArrayView = MemorySegment.ofArray(buf);
+        }
+        return lastArrayView;
     }
 
     /** As {@link #receive(byte[], int, int, ReceivedPacket)} into DST's remaining space; advances its position. */
@@ -268,7 +277,7 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
         int payload = n & 0xffff;
         int copy = Math.min(payload, dst.remaining());
         if (dst.hasArray()) {
-            MemorySegment.copy(receiveBuffer, JAVA_BYTE, start, dst.array(), dst.arrayOffset() + dst.position(), copy);
+            MemorySegment.copy(receiveBuffer, start, heapView(dst.array()), dst.arrayOffset() + dst.position(), copy);
         } else {
             MemorySegment.copy(receiveBuffer, start, MemorySegment.ofBuffer(dst), 0, copy);
         }
@@ -279,6 +288,23 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
         return copy;
     }
 
+    private long sendto(MemorySegment cs, int len, int nameLength) {
+        try {
+            return (long) Native.SENDTO.invokeExact(cs, fd, sendBuffer, (long) len, 0, destination, nameLength);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** Kept small so that the JIT inlines it whole and can drop the downcall's temporary object. */
+    private long recvmsg(MemorySegment cs) {
+        try {
+            return (long) Native.RECVMSG.invokeExact(cs, fd, msghdr, Native.MSG_DONTWAIT);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
     /** recvmsg into the socket's buffer; returns (payload start << 16 | payload length), or -1 for EAGAIN. */
     private int receiveNative(ReceivedPacket into) throws NativeException {
         MemorySegment cs = Native.capture();
@@ -287,11 +313,7 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
             msghdr.set(JAVA_INT, Layouts.MSG_NAMELEN, NAME_BUFFER);
             msghdr.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, CONTROL_BUFFER);
             msghdr.set(JAVA_INT, Layouts.MSG_FLAGS, 0);
-            try {
-                n = (long) Native.RECVMSG.invokeExact(cs, fd, msghdr, Native.MSG_DONTWAIT);
-            } catch (Throwable t) {
-                throw Native.unexpected(t);
-            }
+            n = recvmsg(cs);
             if (n >= 0) {
                 break;
             }

@@ -160,7 +160,10 @@ public final class RtNetlink implements AutoCloseable {
                     throw failure(m, what, "dump");
                 }
                 if (m.type() == type) {
-                    out.add(decode.apply(m));
+                    T item = decode.apply(m);
+                    if (item != null) {
+                        out.add(item);
+                    }
                 }
             }
         }

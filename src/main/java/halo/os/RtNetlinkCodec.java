@@ -367,7 +367,7 @@ final class RtNetlinkCodec {
                 a[IFLA_OPERSTATE] == null ? Link.OPER_UNKNOWN : a[IFLA_OPERSTATE].get(0) & 0xff);
     }
 
-    /** RTM_NEWADDR / RTM_DELADDR payload: struct ifaddrmsg (8 bytes) then IFA_* attributes. */
+    /** RTM_NEWADDR / RTM_DELADDR payload: struct ifaddrmsg (8 bytes) then IFA_* attributes; null without one. */
     static HostAddress address(Message m) {
         ByteBuffer p = m.payload();
         int prefix = p.get(1) & 0xff;
@@ -377,6 +377,9 @@ final class RtNetlinkCodec {
         ByteBuffer[] a = attributes(p, 8);
         // IFA_LOCAL is the interface's own address; IFA_ADDRESS the peer on point-to-point links.
         ByteBuffer addr = a[IFA_LOCAL] != null ? a[IFA_LOCAL] : a[IFA_ADDRESS];
+        if (addr == null) {
+            return null; // not an address we can name: callers skip it
+        }
         if (a[IFA_FLAGS] != null) {
             flags = u32(a[IFA_FLAGS]);
         }

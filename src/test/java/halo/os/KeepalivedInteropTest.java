@@ -142,6 +142,7 @@ class KeepalivedInteropTest {
         assertThat(n6).as("a v3 advert from keepalived; log:%n%s", log()).isPositive();
         assertThat(buf[2] & 0xff).isEqualTo(150);
         assertThat(got.ttl()).isEqualTo(255);
+        assertThat(got.trafficClass()).isEqualTo(0xc0);
         assertThat(got.source().isLinkLocalAddress()).isTrue();
         assertThat(got.destination()).isEqualTo(VrrpSocket.MULTICAST_IPV6);
         assertThat(Checksums.ipv6PseudoHeaderSum(got.sourceBytes(), got.destinationBytes(), 112, buf, 0, n6))
@@ -151,6 +152,7 @@ class KeepalivedInteropTest {
         int n4 = await(v4, buf, got, b -> (b[0] & 0xff) == 0x21 && b[1] == 51, 8);
         assertThat(n4).as("a v2 advert from keepalived; log:%n%s", log()).isEqualTo(20);
         assertThat(got.ttl()).isEqualTo(255);
+        assertThat(got.trafficClass()).isEqualTo(0xc0);
         assertThat(got.source()).isEqualTo(InetAddress.getByName("192.0.2.1"));
         assertThat(got.destination()).isEqualTo(VrrpSocket.MULTICAST_IPV4);
         assertThat(new String(buf, 12, 6, StandardCharsets.US_ASCII)).isEqualTo("secret");

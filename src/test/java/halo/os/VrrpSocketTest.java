@@ -90,6 +90,7 @@ class VrrpSocketTest {
         assertThat(n).isEqualTo(packet.length);
         assertThat(Arrays.copyOf(buf, n)).isEqualTo(packet);
         assertThat(got.ttl()).isEqualTo(255);
+        assertThat(got.trafficClass()).as("TOS as keepalived sends it").isEqualTo(0xc0);
         assertThat(got.source()).isEqualTo(InetAddress.getByName("192.0.2.1"));
         assertThat(got.destination()).isEqualTo(VrrpSocket.MULTICAST_IPV4);
         assertThat(got.interfaceIndex()).isEqualTo(ifindexInB(TwoNamespaces.B_IF));
@@ -150,6 +151,7 @@ class VrrpSocketTest {
         int n = receiveWithin(b, buf, got, 3000);
         assertThat(n).isEqualTo(packet.length);
         assertThat(got.ttl()).isEqualTo(255);
+        assertThat(got.trafficClass()).as("traffic class as keepalived sends it").isEqualTo(0xc0);
         assertThat(got.destination()).isEqualTo(VrrpSocket.MULTICAST_IPV6);
         assertThat(got.interfaceIndex()).isEqualTo(ifindexInB(TwoNamespaces.B_IF));
         InetAddress source = got.source();

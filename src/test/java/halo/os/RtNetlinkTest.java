@@ -224,12 +224,29 @@ class RtNetlinkTest {
     }
 
     @Test
+    void aGatewayOffTheLinkNeedsOnlink() throws Exception {
+        Route offLink = Route.to(ip("198.51.100.128"), 25).via(ip("203.0.113.1")).dev(vethA).table(100);
+        assertThatThrownBy(() -> rt.addRoute(offLink))
+                .isInstanceOf(NativeException.class)
+                .hasMessageContaining("RTM_NEWROUTE 198.51.100.128/25 via 203.0.113.1 dev veth-a table 100")
+                .hasMessageContaining("(kernel: ")
+                .hasMessageEndingWith("failed: ENETUNREACH (Network is unreachable)");
+        rt.addRoute(offLink.withOnlink());
+        assertThat(JsonObjects.matching(ipJson("route", "show", "table", "100"), "\"dst\":\"198.51.100.128/25\""))
+                .singleElement().asString().contains("\"gateway\":\"203.0.113.1\"", "\"onlink\"");
+        assertThat(rt.routes(false, 100)).singleElement().satisfies(r -> assertThat(r.onlink()).isTrue());
+        rt.removeRoute(offLink.withOnlink());
+        assertThat(JsonObjects.flat(ipJson("route", "show", "table", "100"))).isEmpty();
+    }
+
+    @Test
     void addsListsAndRemovesRules() throws Exception {
         Rule from = Rule.lookup(false, 100).from(ip("192.0.2.100"), 32).priority(100);
         Rule mark = Rule.lookup(false, 100).fwmark(7, 0xff).priority(101);
         Rule to = Rule.lookup(false, 200).to(ip("198.51.100.0"), 24).iif("veth-a").priority(102);
         Rule v6 = Rule.lookup(true, 100).from(ip("2001:db8::100"), 128).priority(100);
-        for (Rule r : List.of(from, mark, to, v6)) {
+        Rule not = Rule.lookup(false, 100).from(ip("192.0.2.0"), 24).priority(103).not();
+        for (Rule r : List.of(from, mark, to, v6, not)) {
             rt.addRule(r);
         }
         String json = ipJson("rule");
@@ -241,6 +258,8 @@ class RtNetlinkTest {
                 .contains("\"dst\":\"198.51.100.0\"", "\"dstlen\":24", "\"iif\":\"veth-a\"", "\"table\":\"200\"");
         assertThat(JsonObjects.matching(ipJson("-6", "rule"), "\"priority\":100,")).singleElement().asString()
                 .contains("\"src\":\"2001:db8::100\"");
+        assertThat(net.inA("ip", "rule")).contains("103:\tnot from 192.0.2.0/24 lookup 100");
+        assertThat(rt.rules(false)).anySatisfy(r -> assertThat(r).isEqualTo(not));
         assertThat(rt.rules(false)).anySatisfy(r -> {
             assertThat(r.priority()).isEqualTo(101);
             assertThat(r.fwmark()).isEqualTo(7);
@@ -249,7 +268,7 @@ class RtNetlinkTest {
         });
         assertThatThrownBy(() -> rt.addRule(from)).isInstanceOf(NativeException.AlreadyExistsException.class);
 
-        for (Rule r : List.of(from, mark, to, v6)) {
+        for (Rule r : List.of(from, mark, to, v6, not)) {
             rt.removeRule(r);
         }
         assertThat(JsonObjects.matching(ipJson("rule"), "\"table\":\"100\"")).isEmpty();

@@ -95,6 +95,23 @@ class RtNetlinkTest {
     }
 
     @Test
+    void primaryAddressIsTheFirstPrimaryV4AndTheLinkLocalV6() throws Exception {
+        rt.addAddress(HostAddress.of(vethA, ip("192.0.2.100"), 32));
+        rt.addAddress(HostAddress.of(vethA, ip("192.0.2.50"), 24)); // secondary to 192.0.2.1/24
+        rt.addAddress(HostAddress.of(vethA, ip("2001:db8::100"), 128).withNoDad());
+        assertThat(rt.addresses(vethA)).anySatisfy(a -> {
+            assertThat(a.address()).isEqualTo(ip("192.0.2.50"));
+            assertThat(a.flags() & HostAddress.IFA_F_SECONDARY).isNotZero();
+        });
+        assertThat(rt.primaryAddress(vethA, false)).isEqualTo(ip("192.0.2.1"));
+        InetAddress linkLocal = rt.primaryAddress(vethA, true);
+        assertThat(linkLocal.isLinkLocalAddress()).isTrue();
+        String shown = net.inA("ip", "-6", "-br", "addr", "show", "dev", TwoNamespaces.A_IF, "scope", "link");
+        assertThat(ip(shown.replaceAll("(?s).*\\s(fe80:[0-9a-f:]+)/64.*", "$1")).getAddress())
+                .isEqualTo(linkLocal.getAddress());
+    }
+
+    @Test
     void addsAnIpv6VipWithoutDad() throws Exception {
         HostAddress vip = HostAddress.of(vethA, ip("2001:db8::100"), 128).withNoDad();
         rt.addAddress(vip);

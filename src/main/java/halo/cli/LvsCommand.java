@@ -82,6 +82,9 @@ public final class LvsCommand implements Callable<Integer> {
     @Option(names = "--persistent-conn", description = "Persistent connection counts.")
     boolean persistentConn;
 
+    @Option(names = "--tun-info", description = "Tunnel type, port and checksum of TUN destinations.")
+    boolean tunInfo;
+
     @Option(names = "--nosort", description = "Keep the table's order instead of sorting.")
     boolean noSort;
 
@@ -112,6 +115,7 @@ public final class LvsCommand implements Callable<Integer> {
         if (exact) options.add(IpvsadmView.Option.EXACT);
         if (thresholds) options.add(IpvsadmView.Option.THRESHOLDS);
         if (persistentConn) options.add(IpvsadmView.Option.PERSISTENT_CONN);
+        if (tunInfo) options.add(IpvsadmView.Option.TUN_INFO);
         if (noSort) options.add(IpvsadmView.Option.NO_SORT);
         out.print(save ? IpvsadmView.save(snapshot, options) : IpvsadmView.list(snapshot, options));
         out.flush();

@@ -876,7 +876,8 @@ final class CheckParser {
         Duration warmup = first(c.inh.warmup, rs.inh.warmup, vs.inh.warmup, delayLoop);
         Duration timeout = first(c.inh.connectTimeout, rs.inh.connectTimeout, vs.inh.connectTimeout, Duration.ofSeconds(5));
         boolean alpha = c.inh.alpha != null ? c.inh.alpha : vs.alpha;
-        int port = c.connectPort != null ? c.connectPort : rsPort;
+        // keepalived fixes the checker's destination when the block is read, with the real server's port as written
+        int port = c.connectPort != null ? c.connectPort : rs.port != 0 ? rs.port : rsPort;
         boolean needsPort = Set.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK", "UDP_CHECK").contains(c.kind);
         if (needsPort && port == 0) {
             p.warn(c.at, c.kind, c.kind + " for real server " + rsName(rs, null) + " has no port (connect_port or a real server port is needed) - removing checker");

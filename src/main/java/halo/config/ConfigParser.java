@@ -493,7 +493,7 @@ final class ConfigParser {
             "process_name", "vrrp_process_name", "checker_process_name", "bfd_process_name", "vrrp_startup_delay_",
             "vrrp_log_unknown_vrids", "vrrp_owner_ignore_adverts", "fifo_write_vrrp_states_on_reload",
             "include_check", "use_symlink_paths", "vrrp_notify_priority_changes",
-            "notify_fifo_script", "vrrp_notify_fifo_script", "lvs_notify_fifo_script", "lvs_id");
+            "lvs_id");
 
     final class GlobalB implements Ctx, HasRaw {
         final Map<String, H> table = new HashMap<>();
@@ -562,6 +562,9 @@ final class ConfigParser {
             simple(table, "notify_fifo", (GlobalB b, Statement s) -> notifyFifo = fifo(s));
             simple(table, "vrrp_notify_fifo", (GlobalB b, Statement s) -> vrrpFifo = fifo(s));
             simple(table, "lvs_notify_fifo", (GlobalB b, Statement s) -> lvsFifo = fifo(s));
+            simple(table, "notify_fifo_script", (GlobalB b, Statement s) -> notifyFifo = fifoScript(s, notifyFifo));
+            simple(table, "vrrp_notify_fifo_script", (GlobalB b, Statement s) -> vrrpFifo = fifoScript(s, vrrpFifo));
+            simple(table, "lvs_notify_fifo_script", (GlobalB b, Statement s) -> lvsFifo = fifoScript(s, lvsFifo));
             simple(table, "vrrp_version", (GlobalB b, Statement s) -> {
                 Integer v = integer(s, 1, 2, 3);
                 if (v != null) {
@@ -585,13 +588,13 @@ final class ConfigParser {
                 }
             });
             simple(table, "vrrp_garp_master_delay", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, arg(s, 1), 86400);
+                Duration d = seconds(s, arg(s, 1), 255);
                 if (d != null) {
                     garpDelay = d;
                 }
             });
             simple(table, "vrrp_garp_master_repeat", (GlobalB b, Statement s) -> {
-                Integer v = integer(s, 1, 0, Integer.MAX_VALUE);
+                Integer v = integer(s, 1, 1, 255);
                 if (v != null) {
                     garpRepeat = v;
                 }
@@ -603,13 +606,13 @@ final class ConfigParser {
                 }
             });
             simple(table, "vrrp_garp_master_refresh_repeat", (GlobalB b, Statement s) -> {
-                Integer v = integer(s, 1, 0, Integer.MAX_VALUE);
+                Integer v = integer(s, 1, 1, 255);
                 if (v != null) {
                     garpRefreshRepeat = v;
                 }
             });
-            simple(table, "vrrp_garp_lower_prio_delay", (GlobalB b, Statement s) -> garpLowerDelay = seconds(s, 1));
-            simple(table, "vrrp_garp_lower_prio_repeat", (GlobalB b, Statement s) -> garpLowerRepeat = integer(s, 1, 0, Integer.MAX_VALUE));
+            simple(table, "vrrp_garp_lower_prio_delay", (GlobalB b, Statement s) -> garpLowerDelay = seconds(s, arg(s, 1), 255));
+            simple(table, "vrrp_garp_lower_prio_repeat", (GlobalB b, Statement s) -> garpLowerRepeat = integer(s, 1, 0, 255));
             simple(table, "vrrp_garp_interval", (GlobalB b, Statement s) -> {
                 Duration d = seconds(s, 1);
                 if (d != null) {
@@ -654,7 +657,31 @@ final class ConfigParser {
             if (path == null) {
                 return null;
             }
-            return new GlobalDefs.Fifo(path, opt(s, 2) == null ? null : new ScriptCommand(opt(s, 2), opt(s, 3), opt(s, 4)));
+            return new GlobalDefs.Fifo(path, null);
+        }
+
+        final Map<String, ScriptCommand> fifoScripts = new HashMap<>();
+        final Map<String, Statement> fifoScriptAt = new HashMap<>();
+
+        GlobalDefs.Fifo fifoScript(Statement s, GlobalDefs.Fifo fifo) {
+            ScriptCommand cmd = script(s, 1);
+            if (cmd != null) {
+                fifoScripts.put(s.keyword(), cmd);
+                fifoScriptAt.put(s.keyword(), s);
+            }
+            return fifo;
+        }
+
+        GlobalDefs.Fifo withScript(GlobalDefs.Fifo fifo, String keyword) {
+            ScriptCommand cmd = fifoScripts.get(keyword);
+            if (cmd == null) {
+                return fifo;
+            }
+            if (fifo == null) {
+                warn(fifoScriptAt.get(keyword), keyword, keyword + " without " + keyword.replace("_script", "") + " - ignoring");
+                return null;
+            }
+            return new GlobalDefs.Fifo(fifo.path(), cmd);
         }
 
         @Override
@@ -672,7 +699,8 @@ final class ConfigParser {
                     garpLowerDelay == null ? garpDelay : garpLowerDelay,
                     garpLowerRepeat == null ? garpRepeat : garpLowerRepeat);
             return new GlobalDefs(routerId, emails, emailFrom, smtpServer, smtpPort, smtpHelo, smtpTimeout, scriptUser,
-                    scriptGroup, scriptSecurity, notifyFifo, vrrpFifo, lvsFifo, version, mcast4, mcast6, garp,
+                    scriptGroup, scriptSecurity, withScript(notifyFifo, "notify_fifo_script"),
+                    withScript(vrrpFifo, "vrrp_notify_fifo_script"), withScript(lvsFifo, "lvs_notify_fifo_script"), version, mcast4, mcast6, garp,
                     garpInterval, gnaInterval, higherPrioSendAdvert, lowerPrioNoAdvert, strict, skipCheckAdvAddr,
                     startupDelay, dynamicInterfaces, maxAutoPriority, raw);
         }

@@ -57,6 +57,6 @@ public record GlobalDefs(
         otherSettings = List.copyOf(otherSettings);
     }
 
-    /** A notify FIFO: its path and an optional script keepalived starts to read it. */
+    /** A notify FIFO: its path and the optional script keepalived starts to read it (*notify_fifo_script). */
     public record Fifo(String path, ScriptCommand script) {}
 }

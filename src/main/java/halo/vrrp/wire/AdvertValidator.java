@@ -2,8 +2,6 @@ package halo.vrrp.wire;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
  * Receive validation of adverts, in the order of the RFCs' section 7.1, with keepalived's behaviour where it goes
@@ -402,10 +400,6 @@ public final class AdvertValidator {
     private static String address(WireInstance instance, int index) {
         byte[] a = new byte[instance.family().addressLength];
         instance.copyAddress(index, a, 0);
-        try {
-            return InetAddress.getByAddress(a).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return AddressText.format(a, 0, instance.family());
     }
 }

@@ -180,7 +180,7 @@ public final class AdvertValidator {
         if (checkAddresses(instance, info)) {
             RxVerdict addresses = checkAddressList(instance, family);
             if (addresses != RxVerdict.ACCEPT) {
-                if (message.priority() != VrrpMessage.PRIORITY_OWNER) {
+                if (message.priority() != VrrpMessage.PRIORITY_OWNER || !instance.acceptOwnerAddressMismatch()) {
                     return drop(stats, addresses, lastReceived, lastExpected);
                 }
                 // The owner's advert goes on: count and log, as the RFC says.

@@ -1,0 +1,62 @@
+package halo.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * global_defs with defaults filled in. Keywords keepalived knows but Halo does not interpret are kept in
+ * {@code otherSettings}.
+ *
+ * @param routerId             router_id (default: the host name, {@code null} here when not written)
+ * @param smtpServer           smtp_server host (address or name), or {@code null}
+ * @param smtpPort             smtp_server port (25)
+ * @param smtpConnectTimeout   smtp_connect_timeout (30 s)
+ * @param scriptUser           script_user, or {@code null} (keepalived_script if it exists, else root)
+ * @param vrrpVersion          default VRRP version for instances (2)
+ * @param multicastGroup4      vrrp_mcast_group4 (224.0.0.18)
+ * @param multicastGroup6      vrrp_mcast_group6 (ff02::12)
+ * @param garp                 defaults for the instances' GARP settings (vrrp_garp_*)
+ * @param garpInterval         vrrp_garp_interval: delay between gratuitous ARPs (0)
+ * @param gnaInterval          vrrp_gna_interval: delay between unsolicited NAs (0)
+ * @param strict               vrrp_strict
+ * @param startupDelay         vrrp_startup_delay (0)
+ * @param maxAutoPriority      max_auto_priority, -1 when not written (0 = no realtime priority)
+ */
+public record GlobalDefs(
+        String routerId,
+        List<String> notificationEmails,
+        String notificationEmailFrom,
+        String smtpServer,
+        int smtpPort,
+        String smtpHeloName,
+        Duration smtpConnectTimeout,
+        String scriptUser,
+        String scriptGroup,
+        boolean enableScriptSecurity,
+        Fifo notifyFifo,
+        Fifo vrrpNotifyFifo,
+        Fifo lvsNotifyFifo,
+        int vrrpVersion,
+        InetAddress multicastGroup4,
+        InetAddress multicastGroup6,
+        GarpSettings garp,
+        Duration garpInterval,
+        Duration gnaInterval,
+        boolean higherPrioSendAdvert,
+        boolean lowerPrioNoAdvert,
+        boolean strict,
+        boolean skipCheckAdvAddr,
+        Duration startupDelay,
+        boolean dynamicInterfaces,
+        int maxAutoPriority,
+        List<RawSetting> otherSettings) {
+
+    public GlobalDefs {
+        notificationEmails = List.copyOf(notificationEmails);
+        otherSettings = List.copyOf(otherSettings);
+    }
+
+    /** A notify FIFO: its path and the optional script keepalived starts to read it (*notify_fifo_script). */
+    public record Fifo(String path, ScriptCommand script) {}
+}

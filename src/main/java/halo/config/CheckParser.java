@@ -43,7 +43,7 @@ final class CheckParser {
         for (Statement line : s.block()) {
             List<String> w = line.words();
             if (w.getFirst().equals("fwmark")) {
-                Long m = p.number(line, p.opt(line, 1), 1, 0xffffffffL);
+                Long m = p.number(line, ConfigParser.opt(line, 1), 1, 0xffffffffL);
                 if (m != null) {
                     entries.add(new VirtualServerGroup.Fwmark((int) (long) m));
                 }
@@ -201,7 +201,7 @@ final class CheckParser {
             }
             ConfigParser.<VsB>simple(t, "ops", (b, s) -> b.raw.add(new RawSetting("ops", List.of())));
             ConfigParser.<VsB>simple(t, "persistence_timeout", (b, s) -> {
-                String v = p.opt(s, 1);
+                String v = ConfigParser.opt(s, 1);
                 if (v == null) {
                     b.persistence = Duration.ofSeconds(360);
                     return;
@@ -232,7 +232,7 @@ final class CheckParser {
                 if (a == null) {
                     return;
                 }
-                Integer port = p.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
+                Integer port = ConfigParser.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
                 b.sorry = new RsB(a, port == null ? 0 : port, s, b);
             });
             ConfigParser.<VsB>simple(t, "sorry_server_inhibit", (b, s) -> b.sorryInhibit = p.bool(s, 1));
@@ -264,11 +264,11 @@ final class CheckParser {
             ConfigParser.<VsB>block(t, "real_server", (b, s) -> {
                 InetAddress a = s.words().size() > 1 ? Addresses.parse(s.words().get(1)) : null;
                 if (a == null) {
-                    p.warn(s, p.opt(s, 1), "Invalid real server ip address/port " + p.opt(s, 1) + "/"
+                    p.warn(s, ConfigParser.opt(s, 1), "Invalid real server ip address/port " + ConfigParser.opt(s, 1) + "/"
                             + (s.words().size() > 2 ? s.words().get(2) : "") + " - skipping");
                     return null;
                 }
-                Integer port = p.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
+                Integer port = ConfigParser.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
                 if (port == null) {
                     return null;
                 }
@@ -534,13 +534,13 @@ final class CheckParser {
                     ConfigParser.<CheckerB>simple(t, "misc_dynamic", (b, s) -> b.miscDynamic = true);
                     ConfigParser.<CheckerB>simple(t, "user", (b, s) -> {
                         b.miscUser = p.arg(s, 1);
-                        b.miscGroup = p.opt(s, 2);
+                        b.miscGroup = ConfigParser.opt(s, 2);
                     });
                 }
                 case "UDP_CHECK" -> {
                     ConfigParser.<CheckerB>simple(t, "payload", (b, s) -> b.payload = b.hex(s, p.arg(s, 1), false));
                     ConfigParser.<CheckerB>simple(t, "require_reply", (b, s) ->
-                            b.requireReply = p.opt(s, 1) == null ? "" : b.hex(s, p.opt(s, 1), true));
+                            b.requireReply = ConfigParser.opt(s, 1) == null ? "" : b.hex(s, ConfigParser.opt(s, 1), true));
                     ConfigParser.<CheckerB>simple(t, "min_reply_length", (b, s) -> {
                         Integer v = p.integer(s, 1, 0, 65535);
                         if (v != null) {
@@ -613,7 +613,7 @@ final class CheckParser {
 
         void weight(CheckerB b, Statement s) {
             weight = p.integer(s, 1, -254, 254);
-            reverse = "reverse".equals(p.opt(s, 2));
+            reverse = "reverse".equals(ConfigParser.opt(s, 2));
         }
 
         String hex(Statement s, String v, boolean wildcards) {

@@ -569,7 +569,7 @@ final class VrrpParser {
             ConfigParser.<InstanceB>simple(t, "mcast_dst_ip", (b, s) -> {
                 InetAddress a = p.address(s, 1, "mcast_dst_ip address");
                 if (a != null && !a.isMulticastAddress()) {
-                    p.warn(s, p.opt(s, 1), "(" + name + ") mcast_dst_ip " + p.opt(s, 1) + " is not a multicast address - ignoring");
+                    p.warn(s, ConfigParser.opt(s, 1), "(" + name + ") mcast_dst_ip " + ConfigParser.opt(s, 1) + " is not a multicast address - ignoring");
                 } else if (a != null) {
                     mcastDst = a;
                 }
@@ -613,7 +613,7 @@ final class VrrpParser {
             ConfigParser.<InstanceB>simple(t, "no_accept", (b, s) -> accept = false);
             ConfigParser.<InstanceB>simple(t, "use_vmac", (b, s) -> {
                 useVmac = true;
-                vmacName = p.opt(s, 1);
+                vmacName = ConfigParser.opt(s, 1);
             });
             ConfigParser.<InstanceB>simple(t, "vmac_xmit_base", (b, s) -> vmacXmitBase = true);
             ConfigParser.<InstanceB>simple(t, "strict_mode", (b, s) -> strictMode = p.bool(s, 1));
@@ -862,10 +862,6 @@ final class VrrpParser {
             if (!preemptDelay.isZero()) {
                 p.warn(b.preemptDelayAt, "preempt_delay", n + "preempt_delay is incompatible with strict mode - resetting");
                 preemptDelay = Duration.ZERO;
-            }
-            if (b.garpAt != null && (b.garpDelay != null || b.garpRefresh != null)) {
-                // strict mode keeps the RFC's single burst; keepalived ignores these knobs there
-                p.info(b.garpAt, b.garpAt.keyword(), n + b.garpAt.keyword() + " is not RFC behaviour; honoured although strict mode is set");
             }
         }
         if (auth != null && version == 3) {

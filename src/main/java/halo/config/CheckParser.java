@@ -351,7 +351,7 @@ final class CheckParser {
         if (v == null) {
             return;
         }
-        switch (v.toUpperCase()) {
+        switch (v) { // keepalived compares case-sensitively
             case "NAT" -> setMethod.accept(ForwardingMethod.NAT);
             case "DR" -> setMethod.accept(ForwardingMethod.DR);
             case "TUN" -> {
@@ -473,7 +473,14 @@ final class CheckParser {
             Map<String, H> t = new HashMap<>();
 
             ConfigParser.<CheckerB>simple(t, "connect_ip", (b, s) -> b.connectIp = p.address(s, 1, "connect_ip address"));
-            ConfigParser.<CheckerB>simple(t, "connect_port", (b, s) -> b.connectPort = p.integer(s, 1, 0, 65535));
+            ConfigParser.<CheckerB>simple(t, "connect_port", (b, s) -> {
+                Integer v = p.integer(s, 1, 1, 65535);
+                if (v == null) {
+                    p.warn(s, ConfigParser.opt(s, 1), "Invalid checker connect_port '" + ConfigParser.opt(s, 1) + "'");
+                } else {
+                    b.connectPort = v;
+                }
+            });
             ConfigParser.<CheckerB>simple(t, "bindto", (b, s) -> b.bindTo = p.address(s, 1, "bindto address"));
             ConfigParser.<CheckerB>simple(t, "bind_port", (b, s) -> {
                 Integer v = p.integer(s, 1, 0, 65535);
@@ -950,7 +957,7 @@ final class CheckParser {
             case "TCP_CHECK" -> new Checker.Tcp(common);
             case "HTTP_GET", "SSL_GET" -> {
                 if (c.urls.isEmpty()) {
-                    p.warn(c.at, c.kind, c.kind + " for real server " + rsName(rs, null) + " has no url - removing checker");
+                    p.warn(c.at, c.kind, "HTTP/SSL_GET checker has no urls specified - ignoring");
                     yield null;
                 }
                 yield new Checker.Http(common, c.kind.equals("SSL_GET"), c.urls, c.httpProtocol, vhost, c.enableSni,
@@ -960,7 +967,7 @@ final class CheckParser {
             case "DNS_CHECK" -> new Checker.Dns(common, c.dnsType, c.dnsName);
             case "MISC_CHECK" -> {
                 if (c.misc == null) {
-                    p.warn(c.at, c.kind, "MISC_CHECK for real server " + rsName(rs, null) + " has no misc_path - removing checker");
+                    p.warn(c.at, c.kind, "No script path has been specified for MISC_CHECKER - skipping");
                     yield null;
                 }
                 ScriptCommand sc = c.misc;

@@ -977,11 +977,22 @@ final class VrrpParser {
         return out;
     }
 
+    /** Names of the trackers of a kind in the order their blocks were read (including ones later removed). */
+    private List<String> readOrder(String what) {
+        return switch (what) {
+            case "track script" -> p.root.scripts.stream().map(x -> x.name).toList();
+            case "track file" -> p.root.trackFiles.stream().map(x -> x.name).toList();
+            case "track process" -> p.root.trackProcesses.stream().map(x -> x.name).toList();
+            default -> p.root.bfds.stream().map(x -> x.name).toList();
+        };
+    }
+
     private List<TrackRef> resolve(List<Ref> refs, String n, String what, List<String> defined) {
         List<TrackRef> out = new ArrayList<>();
+        List<String> order = readOrder(what);
         for (Ref r : refs) {
-            int idx = defined.indexOf(r.ref().name());
-            if (idx < 0 || idx >= r.definedBefore()) {
+            int idx = order.indexOf(r.ref().name());
+            if (!defined.contains(r.ref().name()) || idx < 0 || idx >= r.definedBefore()) {
                 p.warn(r.at(), r.ref().name(), n + what + " " + r.ref().name() + " not found, ignoring...");
             } else {
                 out.add(r.ref());

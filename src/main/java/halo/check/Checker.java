@@ -14,9 +14,13 @@ public final class Checker {
 
     Checker(CheckerSpec spec) {
         this.spec = spec;
-        this.logic = spec.http() != null
-                ? new HttpCheckerLogic(spec.http().urls().size(), spec.timing(), spec.fastRecovery())
-                : new StandardCheckerLogic(spec.type(), spec.timing());
+        if (spec.http() != null) {
+            this.logic = new HttpCheckerLogic(spec.http().urls().size(), spec.timing(), spec.fastRecovery());
+        } else if (spec.file() != null) {
+            this.logic = new FileCheckerLogic(spec.file().weight(), spec.file().reverse());
+        } else {
+            this.logic = new StandardCheckerLogic(spec.type(), spec.timing());
+        }
     }
 
     public Object key() {
@@ -54,6 +58,7 @@ public final class Checker {
 
     /** keepalived's FMT_CHK, or the key when there is no network target. */
     String describe() {
+        if (spec.file() != null) return spec.file().path().toString();
         return spec.target() != null ? spec.target().format(spec.type().protocolLabel()) : String.valueOf(spec.key());
     }
 

@@ -32,6 +32,7 @@ public final class CheckerEngine implements AutoCloseable {
     private final ExecutorService events;
     private final ThreadFactory probeThreads = Thread.ofVirtual().name("halo-check-probe-", 0).factory();
     private final Set<Checker> checkers = ConcurrentHashMap.newKeySet();
+    private final FileWatcher files = new FileWatcher(this::readFile);
     private volatile boolean closed;
 
     public CheckerEngine(CheckerListener listener) {
@@ -58,6 +59,11 @@ public final class CheckerEngine implements AutoCloseable {
         if (closed) throw new IllegalStateException("engine closed");
         Checker c = new Checker(spec);
         checkers.add(c);
+        if (spec.file() != null) {
+            files.watch(c);
+            readFile(c);
+            return c;
+        }
         Duration first = c.logic.initialDelay(bootstrapDelay, spec.timing().warmup(), random);
         LOG.log(Level.INFO, "Activating healthchecker for service {0}", c.describe());
         synchronized (c) {
@@ -68,6 +74,7 @@ public final class CheckerEngine implements AutoCloseable {
 
     /** Stops a checker; a probe in flight is interrupted and its result dropped. */
     public void remove(Checker c) {
+        if (c.spec().file() != null) files.unwatch(c);
         synchronized (c) {
             c.removed = true;
             if (c.timer != null) c.timer.cancel(false);
@@ -143,9 +150,35 @@ public final class CheckerEngine implements AutoCloseable {
         });
     }
 
+    /** FILE_CHECK: (re)reads the tracked file and reports the verdict and weight it gives. */
+    private void readFile(Checker c) {
+        Long value = FileCheckerLogic.readValue(c.spec().file().path());
+        if (value == null) {
+            LOG.log(Level.INFO, "Invalid number read from {0} - ignoring", c.spec().file().path());
+            return;
+        }
+        CheckerLogic.Change change;
+        boolean wasUp;
+        Long delta = null;
+        synchronized (c) {
+            if (c.removed || closed) return;
+            FileCheckerLogic logic = (FileCheckerLogic) c.logic;
+            wasUp = logic.isUp();
+            change = logic.onValue(value);
+            if (logic.weightDelta() != c.lastWeightDelta || c.probes == 0) {
+                c.lastWeightDelta = logic.weightDelta();
+                delta = logic.weightDelta();
+            }
+            c.probes++;
+        }
+        String what = change == CheckerLogic.Change.DOWN ? "now FAULT state" : "leaving FAULT state";
+        deliver(c, new CheckerLogic.Step(Duration.ZERO, change), wasUp,
+                ProbeResult.success("tracked file " + c.spec().file().path() + " " + what), delta);
+    }
+
     /** keepalived's log wording for a transition. */
     private static String reason(Checker c, CheckerLogic.Change change, ProbeResult result) {
-        if (change != CheckerLogic.Change.DOWN) return result.detail();
+        if (change != CheckerLogic.Change.DOWN || c.spec().file() != null) return result.detail();
         int retry = c.spec().timing().retry();
         String name = switch (c.type()) {
             case HTTP_GET, SSL_GET -> "HTTP_CHECK";
@@ -160,6 +193,7 @@ public final class CheckerEngine implements AutoCloseable {
     public void close() {
         closed = true;
         for (Checker c : checkers) remove(c);
+        files.close();
         timer.shutdownNow();
         events.shutdown();
         try {

@@ -7,7 +7,7 @@ import java.util.random.RandomGenerator;
  * keepalived's per-checker retry/up/down rules, without I/O: the engine feeds it probe results and it says
  * when to probe next and whether the checker changed state. Pure, so the rules are tested on plain values.
  */
-public sealed interface CheckerLogic permits StandardCheckerLogic, HttpCheckerLogic {
+public sealed interface CheckerLogic permits StandardCheckerLogic, HttpCheckerLogic, FileCheckerLogic {
 
     /** Current state as the LVS table should see it. */
     boolean isUp();

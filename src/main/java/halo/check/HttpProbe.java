@@ -153,6 +153,11 @@ public final class HttpProbe {
 
     /** Connects, sends the GET and reads the response to end of stream. */
     public Response fetch(HttpUrl url) throws FetchException {
+        return fetch(url, url.regex().isPresent());
+    }
+
+    /** As {@link #fetch(HttpUrl)}; {@code keepBody} keeps the body (up to 4 MiB) in the response. */
+    public Response fetch(HttpUrl url, boolean keepBody) throws FetchException {
         Socket socket;
         try {
             socket = Sockets.connect(options);
@@ -180,7 +185,7 @@ public final class HttpProbe {
                 throw new FetchException("Cannot send get request to", false);
             }
             try {
-                return read(stream.getInputStream(), url.regex().isPresent());
+                return read(stream.getInputStream(), keepBody);
             } finally {
                 // Each check is a fresh TLS session, as keepalived's SSL_new per request: a resumed JSSE session
                 // would also leave out a changed SNI name.

@@ -4,9 +4,11 @@ import halo.config.ConfigLoader;
 import halo.config.LoadOptions;
 import halo.config.LoadResult;
 import halo.config.source.Diagnostic;
+import halo.daemon.ControlServer;
 import halo.lvs.IpvsSnapshot;
 import halo.lvs.IpvsadmView;
 import halo.lvs.SnapshotSource;
+import halo.lvs.SnapshotText;
 import halo.lvs.VirtualServerTable;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,17 +35,14 @@ import picocli.CommandLine.Spec;
         sortOptions = false)
 public final class LvsCommand implements Callable<Integer> {
 
-    /** Where the daemon listens unless told otherwise. */
-    public static final Path DEFAULT_CONTROL_SOCKET = Path.of("/run/halo/control.sock");
+    /** Where the daemon listens unless told otherwise (the daemon's control socket). */
+    public static final Path DEFAULT_CONTROL_SOCKET = ControlServer.DEFAULT_PATH;
 
-    /**
-     * How to reach a running daemon. The daemon's control protocol registers its client here; until then asking the
-     * daemon fails with a message saying so.
-     */
-    public static volatile Function<Path, SnapshotSource> daemonClient = path -> () -> {
-        throw new IOException("cannot ask the Halo daemon at " + path
-                + ": its control socket is not available in this build; use -f FILE to preview a configuration");
-    };
+    /** The control-socket command the daemon answers with {@link SnapshotText#encode} of its table. */
+    public static final String CONTROL_COMMAND = "lvs";
+
+    /** How to reach a running daemon: one {@code lvs} request on its control socket. Replaceable for tests. */
+    public static volatile Function<Path, SnapshotSource> daemonClient = LvsCommand::askDaemon;
 
     @Spec
     CommandSpec spec;
@@ -82,6 +81,9 @@ public final class LvsCommand implements Callable<Integer> {
     @Option(names = "--persistent-conn", description = "Persistent connection counts.")
     boolean persistentConn;
 
+    @Option(names = "--tun-info", description = "Tunnel type, port and checksum of TUN destinations.")
+    boolean tunInfo;
+
     @Option(names = "--nosort", description = "Keep the table's order instead of sorting.")
     boolean noSort;
 
@@ -112,11 +114,33 @@ public final class LvsCommand implements Callable<Integer> {
         if (exact) options.add(IpvsadmView.Option.EXACT);
         if (thresholds) options.add(IpvsadmView.Option.THRESHOLDS);
         if (persistentConn) options.add(IpvsadmView.Option.PERSISTENT_CONN);
+        if (tunInfo) options.add(IpvsadmView.Option.TUN_INFO);
         if (noSort) options.add(IpvsadmView.Option.NO_SORT);
         out.print(save ? IpvsadmView.save(snapshot, options) : IpvsadmView.list(snapshot, options));
         out.flush();
         err.flush();
         return 0;
+    }
+
+    static SnapshotSource askDaemon(Path socket) {
+        return () -> {
+            String answer;
+            try {
+                answer = ControlServer.ask(socket, CONTROL_COMMAND);
+            } catch (IOException e) {
+                throw new IOException("cannot reach the Halo daemon at " + socket + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                        + " (is it running? -f FILE previews a configuration)", e);
+            }
+            if (answer.startsWith("error:")) {
+                throw new IOException("the daemon at " + socket + " answered: " + answer.strip());
+            }
+            try {
+                return SnapshotText.decode(answer);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("the daemon at " + socket + " sent no table: " + e.getMessage(), e);
+            }
+        };
     }
 
     private SnapshotSource source(PrintWriter err) {

@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 @Command(name = "halo",
         description = "High availability (VRRP) and health-checked load balancing, keepalived-compatible.",
         versionProvider = VersionCommand.class,
-        subcommands = {CheckCommand.class, DumpConfCommand.class, RunCommand.class, StatusCommand.class, LvsCommand.class,
-                VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, DumpConfCommand.class, RunCommand.class, StatusCommand.class,
+                SimulateCommand.class, LvsCommand.class, GenhashCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")

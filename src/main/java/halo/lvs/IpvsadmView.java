@@ -30,6 +30,8 @@ public final class IpvsadmView {
         THRESHOLDS,
         /** {@code --persistent-conn}: Weight PersistConn ActiveConn InActConn. */
         PERSISTENT_CONN,
+        /** {@code --tun-info}: Forward TunnelInfo Weight ActiveConn InActConn. */
+        TUN_INFO,
         /** {@code --exact}: counters in full instead of K/M/G/T. */
         EXACT,
         /** {@code --nosort}: services and destinations in table order. */
@@ -110,6 +112,9 @@ public final class IpvsadmView {
         } else if (options.contains(Option.PERSISTENT_CONN)) {
             return "%-33s %-9s %-11s %-10s %-10s\n  -> RemoteAddress:Port\n".formatted(
                     "Prot LocalAddress:Port", "Weight", "PersistConn", "ActiveConn", "InActConn");
+        } else if (options.contains(Option.TUN_INFO)) {
+            return "Prot LocalAddress:Port Scheduler Flags\n"
+                    + "  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n";
         }
         return "Prot LocalAddress:Port Scheduler Flags\n"
                 + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
@@ -162,6 +167,9 @@ public final class IpvsadmView {
                 out.append("  -> %-28s %-9d %-11s %-10s %-10s\n".formatted(name, d.weight(),
                         u32(d.connections().persistent()), u32(d.connections().active()),
                         u32(d.connections().inactive())));
+            } else if (options.contains(Option.TUN_INFO)) {
+                out.append("  -> %-28s %-7s %-13s %-6d %-10s %-10s\n".formatted(name, forwardName(d.forwarding()),
+                        tunnelInfo(d), d.weight(), u32(d.connections().active()), u32(d.connections().inactive())));
             } else {
                 out.append("  -> %-28s %-7s %-6d %-10s %-10s\n".formatted(name, forwardName(d.forwarding()),
                         d.weight(), u32(d.connections().active()), u32(d.connections().inactive())));
@@ -199,6 +207,18 @@ public final class IpvsadmView {
         } else {
             out.append("%8sT".formatted(Long.toUnsignedString(Long.divideUnsigned(value, 1_000_000_000_000L))));
         }
+    }
+
+    /** fwd_tun_info: {@code ipip}, {@code gue:PORT:CSUM}, {@code gre:CSUM}; {@code n/a} for other methods. */
+    private static String tunnelInfo(IpvsDestination d) {
+        if (d.forwarding() != ForwardingMethod.TUN) return "n/a";
+        Tunnel t = d.tunnel() == null ? Tunnel.IPIP : d.tunnel();
+        String csum = t.checksum() == null ? "nocsum" : t.checksum();
+        return switch (t.type()) {
+            case IPIP -> "ipip";
+            case GUE -> "gue:" + t.port() + ":" + csum;
+            case GRE -> "gre:" + csum;
+        };
     }
 
     /** The kernel reports connection counts as u32. */

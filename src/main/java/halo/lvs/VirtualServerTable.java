@@ -46,7 +46,7 @@ public final class VirtualServerTable {
 
     private enum Command { ADD, DELETE, EDIT }
 
-    private final List<Vs> virtualServers;
+    private List<Vs> virtualServers;
     private final Options options;
     private final IpvsTable ipvs = new IpvsTable();
     private List<Action> out = new ArrayList<>();
@@ -68,6 +68,11 @@ public final class VirtualServerTable {
 
     public static VirtualServerTable fromConfig(List<VirtualServer> servers, List<VirtualServerGroup> groups,
                                                 Options options) {
+        return new VirtualServerTable(build(servers, groups, true), options);
+    }
+
+    /** @param initialAlpha put alpha checkers down (a fresh start; a reload decides per real server) */
+    private static List<Vs> build(List<VirtualServer> servers, List<VirtualServerGroup> groups, boolean initialAlpha) {
         Map<String, VirtualServerGroup> groupsByName = new HashMap<>();
         for (VirtualServerGroup g : groups) {
             groupsByName.putIfAbsent(g.name(), g);
@@ -83,9 +88,9 @@ public final class VirtualServerTable {
                 // keepalived numbers the virtual servers of one group 0, 1, ... and shows the number as the "port"
                 member = groupMembers.merge(g.name(), 1, Integer::sum) - 1;
             }
-            list.add(new Vs(i, config, group, member));
+            list.add(new Vs(i, config, group, member, initialAlpha));
         }
-        return new VirtualServerTable(List.copyOf(list), options);
+        return List.copyOf(list);
     }
 
     // ------------------------------------------------------------------------------------------------ events
@@ -100,31 +105,115 @@ public final class VirtualServerTable {
         if (started) return finish();
         started = true;
         for (Vs vs : virtualServers) {
-            if (vs.ignored) continue;
-            if (!vs.alive || vs.group != null) {
-                for (IpvsService s : vs.serviceDefinitions()) {
-                    change(new Action.AddService(s));
+            if (!vs.ignored) initServiceVs(vs);
+        }
+        registerCheckers();
+        return finish();
+    }
+
+    /**
+     * A new configuration (SIGHUP), as keepalived's checker process reloads: virtual servers are matched by address
+     * (or fwmark, or group name), real servers by address and port. Matched ones keep their state, weights and
+     * checker verdicts; servers and services no longer configured are removed (their notifiers run, as with omega);
+     * new ones start as at startup (an alpha checker of a new real server starts down). Checker ids are those of the
+     * new configuration afterwards.
+     */
+    public List<Action> reload(KeepalivedConfig config) {
+        return reload(config.virtualServers(), config.virtualServerGroups());
+    }
+
+    public List<Action> reload(List<VirtualServer> servers, List<VirtualServerGroup> groups) {
+        begin();
+        if (!started || stopped) {
+            virtualServers = build(servers, groups, true);
+            return finish();
+        }
+        List<Vs> fresh = build(servers, groups, false);
+        for (Vs old : virtualServers) {
+            if (old.ignored) continue;
+            Vs nv = fresh.stream().filter(v -> !v.ignored && sameVirtualServer(old, v)).findFirst().orElse(null);
+            if (nv == null) {
+                if (old.group != null) {
+                    log("Removing Virtual Server Group [%s]", old.group.name());
+                } else {
+                    log("Removing Virtual Server %s", old.name);
                 }
-                vs.alive = true;
+                clearServiceVs(old, false);
+                continue;
             }
+            nv.alive = old.alive;
+            nv.quorumUp = old.quorumUp;
+            nv.reloaded = true;
+            nv.haSuspendAddressCount = old.haSuspendAddressCount;
+            if (old.group != null) diffGroupEntries(old, nv);
+            if (!sameSettings(old, nv)) {
+                for (IpvsService definition : nv.serviceDefinitions()) change(new Action.EditService(definition));
+            }
+            // what is no longer configured goes with its notifiers, as with omega
+            old.omega = true;
+            diffRealServers(old, nv);
+            diffSorryServer(old, nv);
+        }
+        // check_new_rs_state: new real servers with alpha checkers start down
+        for (Vs vs : fresh) {
             for (Rs rs : vs.realServers) {
-                if ((rs.numFailedCheckers == 0 && !rs.alive) || (rs.inhibit && !rs.set)) {
-                    destination(Command.ADD, vs, rs);
-                    if (rs.numFailedCheckers == 0) {
-                        rs.alive = true;
-                        if (options.rsInitNotifies()) rsNotifies(vs, rs, false);
-                    }
+                if (rs.reloaded) continue;
+                for (Chk c : rs.checkers) {
+                    if (!c.alpha) continue;
+                    setCheckerState(rs, c, false);
+                    rs.alive = false;
                 }
-            }
-            updateQuorumState(vs, true);
-            Rs sorry = vs.sorryServer;
-            if (sorry != null && sorry.inhibit && !sorry.set) {
-                // an inhibited sorry server waits in the table at weight 0
-                sorry.numFailedCheckers = 1;
-                destination(Command.ADD, vs, sorry);
-                sorry.numFailedCheckers = 0;
             }
         }
+        virtualServers = fresh;
+        for (Vs vs : virtualServers) {
+            if (!vs.ignored) initServiceVs(vs);
+        }
+        registerCheckers();
+        return finish();
+    }
+
+    /** init_service_vs: the service, the real servers that are up (or inhibited), quorum, an inhibited sorry server. */
+    private void initServiceVs(Vs vs) {
+        if (!vs.alive || vs.group != null) {
+            for (IpvsService s : vs.serviceDefinitions()) {
+                change(new Action.AddService(s));
+            }
+            vs.alive = true;
+        }
+        for (Rs rs : vs.realServers) {
+            if (rs.reloaded) {
+                if (rs.effectiveWeight != rs.previousWeight) {
+                    long weight = rs.effectiveWeight;
+                    rs.effectiveWeight = rs.previousWeight;
+                    updateWeight(vs, rs, weight, false);
+                }
+                // a reloaded server that failed is not re-added at once
+                continue;
+            }
+            if ((rs.numFailedCheckers == 0 && !rs.alive) || (rs.inhibit && !rs.set)) {
+                destination(Command.ADD, vs, rs);
+                if (rs.numFailedCheckers == 0) {
+                    rs.alive = true;
+                    if (options.rsInitNotifies()) rsNotifies(vs, rs, false);
+                }
+            }
+        }
+        if (vs.reloaded && vs.group != null) {
+            syncNewGroupEntries(vs);
+        }
+        updateQuorumState(vs, true);
+        Rs sorry = vs.sorryServer;
+        if (sorry != null && sorry.inhibit && !sorry.set) {
+            // an inhibited sorry server waits in the table at weight 0
+            sorry.numFailedCheckers = 1;
+            destination(Command.ADD, vs, sorry);
+            sorry.numFailedCheckers = 0;
+        }
+    }
+
+    /** register_checkers_thread: which checkers run (ha_suspend ones wait for their address). */
+    private void registerCheckers() {
         for (Vs vs : virtualServers) {
             if (vs.ignored) continue;
             for (Rs rs : vs.realServers) {
@@ -135,7 +224,6 @@ public final class VirtualServerTable {
                 }
             }
         }
-        return finish();
     }
 
     /**
@@ -175,6 +263,12 @@ public final class VirtualServerTable {
         Vs vs = virtualServers.get(id.virtualServer());
         Rs rs = vs.realServers.get(id.realServer());
         if (stopped) return finish();
+        updateWeight(vs, rs, weight, started);
+        return finish();
+    }
+
+    /** update_svr_wgt. */
+    private void updateWeight(Vs vs, Rs rs, long weight, boolean updateQuorum) {
         int newWeight = realWeight(weight);
         int oldWeight = realWeight(rs.effectiveWeight);
         rs.effectiveWeight = weight;
@@ -184,9 +278,8 @@ public final class VirtualServerTable {
             if (started && rs.set && rs.alive && vs.poolInUse()) {
                 destination(Command.EDIT, vs, rs);
             }
-            if (started) updateQuorumState(vs, false);
+            if (updateQuorum) updateQuorumState(vs, false);
         }
-        return finish();
     }
 
     /**
@@ -229,19 +322,7 @@ public final class VirtualServerTable {
         stopped = true;
         for (Vs vs : virtualServers) {
             if (vs.ignored) continue;
-            Rs sorry = vs.sorryServer;
-            if (sorry != null && sorry.set) {
-                forcedRemove(vs, sorry);
-                sorry.alive = false;
-            }
-            for (Rs rs : vs.realServers) {
-                clearRealServer(vs, rs, true);
-            }
-            updateVsNotifies(vs, true);
-            for (ServiceKey key : vs.serviceKeys) {
-                change(new Action.RemoveService(key));
-            }
-            vs.alive = false;
+            clearServiceVs(vs, true);
         }
         return finish();
     }
@@ -375,6 +456,184 @@ public final class VirtualServerTable {
         ScriptCommand script = rs.alive ? rs.config.notifyUp() : rs.config.notifyDown();
         if (script != null) out.add(new Action.RunScript(script, stopping));
         out.add(new Action.Fifo("RS " + rs.name + " " + vs.name + " " + (rs.alive ? "UP" : "DOWN") + "\n"));
+    }
+
+    /** vs_iseq: same group (and place in it), or same family and fwmark, or same protocol, address and port. */
+    private static boolean sameVirtualServer(Vs a, Vs b) {
+        VirtualServerAddress x = a.config.address();
+        VirtualServerAddress y = b.config.address();
+        if (x instanceof VirtualServerAddress.Group gx) {
+            return y instanceof VirtualServerAddress.Group gy && gx.name().equals(gy.name()) && a.name.equals(b.name);
+        }
+        return switch (x) {
+            case VirtualServerAddress.Fwmark fx -> y instanceof VirtualServerAddress.Fwmark fy
+                    && fx.mark() == fy.mark() && (fx.family() == AddressFamily.IPV6) == (fy.family() == AddressFamily.IPV6);
+            case VirtualServerAddress.Socket sx -> y instanceof VirtualServerAddress.Socket sy
+                    && sx.address().equals(sy.address()) && sx.port() == sy.port()
+                    && a.config.protocol() == b.config.protocol();
+            case VirtualServerAddress.Group g -> false;
+        };
+    }
+
+    /** Scheduler, flags, persistence engine, granularity and timeout: a change is an edit of the service. */
+    private static boolean sameSettings(Vs a, Vs b) {
+        IpvsService x = a.serviceDefinitions().isEmpty() ? null : a.serviceDefinitions().getFirst();
+        IpvsService y = b.serviceDefinitions().isEmpty() ? null : b.serviceDefinitions().getFirst();
+        if (x == null || y == null) return x == y;
+        return x.scheduler().equals(y.scheduler()) && x.flags() == y.flags()
+                && x.persistenceTimeout() == y.persistenceTimeout() && x.netmask() == y.netmask()
+                && x.peName().equals(y.peName());
+    }
+
+    /** clear_diff_rs: gone real servers are removed; kept ones carry their state over to the new configuration. */
+    private void diffRealServers(Vs old, Vs nv) {
+        for (Rs rs : old.realServers) {
+            Rs nr = nv.realServers.stream().filter(r -> r.address.equals(rs.address) && r.port == rs.port)
+                    .findFirst().orElse(null);
+            if (nr == null) {
+                log("service %s no longer exist", rs.name);
+                clearRealServer(old, rs, false);
+                continue;
+            }
+            // keep the alive and set flags so the same rule is not set twice
+            nr.alive = rs.alive;
+            nr.set = rs.set;
+            nr.effectiveWeight = rs.effectiveWeight;
+            nr.previousWeight = rs.effectiveWeight;
+            nr.reloaded = true;
+            migrateCheckers(nv, old, rs, nr);
+            if ((nr.alive && nr.effectiveWeight != rs.effectiveWeight) || nr.forwarding != rs.forwarding
+                    || !Objects.equals(nr.tunnel, rs.tunnel)) {
+                destination(Command.EDIT, nv, nr);
+            }
+        }
+        updateVsNotifies(old, false);
+    }
+
+    /**
+     * migrate_checkers: a new checker equal to an old one takes its verdict; then the real server is up if no
+     * checker has failed, and new alpha checkers of a server that has failed (or never ran) start down.
+     */
+    private void migrateCheckers(Vs nv, Vs old, Rs oldRs, Rs nr) {
+        if (!oldRs.checkers.isEmpty()) {
+            for (Chk nc : nr.checkers) {
+                for (Chk oc : oldRs.checkers) {
+                    // keepalived takes the first old checker while the sorry server stands in
+                    if ((old.sorryServer != null && old.sorryServer.alive) || Objects.equals(oc.config, nc.config)) {
+                        if (oc.hasRun && oc.up != nc.up) setCheckerState(nr, nc, oc.up);
+                        nc.hasRun = oc.hasRun;
+                        break;
+                    }
+                }
+            }
+        }
+        nr.numFailedCheckers = 0;
+        boolean anyRun = false;
+        for (Chk c : nr.checkers) {
+            if (c.hasRun && !c.up) nr.numFailedCheckers++;
+            if (c.hasRun) anyRun = true;
+        }
+        if (nr.numFailedCheckers > 0 || (!nr.alive && !anyRun)) {
+            for (Chk c : nr.checkers) {
+                if (!c.hasRun && c.alpha) setCheckerState(nr, c, false);
+            }
+        }
+        if (nr.numFailedCheckers == 0 && !nr.alive) {
+            serverState(true, nv, nr);
+        } else if (nr.numFailedCheckers > 0 && nr.set != nr.inhibit) {
+            nr.alive = nr.set;
+            destination(nr.inhibit ? Command.ADD : Command.DELETE, nv, nr);
+            nr.alive = false;
+        }
+    }
+
+    /** clear_diff_s_srv: a changed or removed sorry server leaves; without one, the live servers come back. */
+    private void diffSorryServer(Vs old, Vs nv) {
+        Rs oldSorry = old.sorryServer;
+        Rs newSorry = nv.sorryServer;
+        if (oldSorry == null) return;
+        if (newSorry != null && newSorry.address.equals(oldSorry.address) && newSorry.port == oldSorry.port) {
+            newSorry.alive = oldSorry.alive;
+            newSorry.set = oldSorry.set;
+            newSorry.reloaded = true;
+            if (oldSorry.inhibit == newSorry.inhibit || oldSorry.alive) return;
+        }
+        boolean reinstate = oldSorry.alive && newSorry == null;
+        if (oldSorry.inhibit && !oldSorry.alive) {
+            // force the removal of a sorry server waiting at weight 0
+            oldSorry.alive = true;
+            oldSorry.inhibit = false;
+        }
+        if (oldSorry.alive) {
+            log("Removing sorry server %s from VS %s", oldSorry.name, old.name);
+            destination(Command.DELETE, old, oldSorry);
+            if (newSorry != null) newSorry.set = false;
+            if (reinstate) quorumPool(nv, true);
+        }
+    }
+
+    /** clear_diff_vsg: group entries no longer configured go, with their destinations. */
+    private void diffGroupEntries(Vs old, Vs nv) {
+        List<VirtualServerGroup.Entry> newEntries = nv.group == null ? List.of() : nv.group.entries();
+        for (VirtualServerGroup.Entry e : old.group.entries()) {
+            if (newEntries.contains(e)) continue;
+            log("VS [%s] in group %s no longer exists", entryText(e, old), old.group.name());
+            for (ServiceKey key : Vs.entryKeys(e, old)) {
+                for (Rs rs : old.realServers) {
+                    if (rs.alive) change(new Action.RemoveDestination(key, rs.destinationKey(key)));
+                }
+                change(new Action.RemoveService(key));
+            }
+        }
+        for (VirtualServerGroup.Entry e : newEntries) {
+            if (!old.group.entries().contains(e)) nv.addedEntries.add(e);
+        }
+    }
+
+    /** sync_service_vsg: entries added by a reload get the kept servers that are up (or inhibited). */
+    private void syncNewGroupEntries(Vs vs) {
+        for (VirtualServerGroup.Entry e : vs.addedEntries) {
+            log("VS [%s] added into group %s", e instanceof VirtualServerGroup.Fwmark f
+                    ? "FWM " + Integer.toUnsignedString(f.mark()) : entryText(e, vs), vs.group.name());
+            for (ServiceKey key : Vs.entryKeys(e, vs)) {
+                for (Rs rs : vs.realServers) {
+                    if (!rs.reloaded || !(rs.alive || (rs.inhibit && rs.set))) continue;
+                    int weight = rs.inhibit && !rs.alive ? 0 : realWeight(rs.effectiveWeight);
+                    change(new Action.AddDestination(key, new IpvsDestination(rs.destinationKey(key), rs.forwarding,
+                            rs.tunnel, weight, rs.upperThreshold, rs.lowerThreshold, null, null, null)));
+                }
+            }
+        }
+        vs.addedEntries.clear();
+    }
+
+    /** keepalived's words for a group entry: {@code [addr]:proto:port}, {@code [addr]:proto:port-last}, a mark. */
+    private static String entryText(VirtualServerGroup.Entry e, Vs vs) {
+        return switch (e) {
+            case VirtualServerGroup.Fwmark f -> Integer.toUnsignedString(f.mark());
+            case VirtualServerGroup.Range r -> {
+                String first = "[" + Addresses.format(r.first()) + "]:" + vs.protocolText + ":" + r.port();
+                yield r.last() == null || r.last().equals(r.first()) ? first
+                        : first + "-" + Addresses.format(r.last());
+            }
+        };
+    }
+
+    /** clear_service_vs: sorry server, real servers (with their notifiers), then the service itself. */
+    private void clearServiceVs(Vs vs, boolean stopping) {
+        Rs sorry = vs.sorryServer;
+        if (sorry != null && sorry.set) {
+            forcedRemove(vs, sorry);
+            sorry.alive = false;
+        }
+        for (Rs rs : vs.realServers) {
+            clearRealServer(vs, rs, stopping);
+        }
+        updateVsNotifies(vs, stopping);
+        for (ServiceKey key : vs.serviceKeys) {
+            change(new Action.RemoveService(key));
+        }
+        vs.alive = false;
     }
 
     /** clear_service_rs. */
@@ -518,15 +777,20 @@ public final class VirtualServerTable {
         final Rs sorryServer;
         final int quorum;
         final int hysteresis;
-        final boolean omega;
+        boolean omega;
         final boolean haSuspend;
         /** keepalived ignores a virtual server without real servers ("has no real servers - ignoring"). */
         final boolean ignored;
         boolean alive;
         boolean quorumUp = true;
+        boolean reloaded;
         int haSuspendAddressCount;
+        final int index;
+        /** Group entries a reload added, waiting for their destinations. */
+        final List<VirtualServerGroup.Entry> addedEntries = new ArrayList<>();
 
-        Vs(int index, VirtualServer config, VirtualServerGroup group, int groupMember) {
+        Vs(int index, VirtualServer config, VirtualServerGroup group, int groupMember, boolean initialAlpha) {
+            this.index = index;
             this.config = config;
             this.group = group;
             boolean fwmarkOnly = switch (config.address()) {
@@ -569,7 +833,7 @@ public final class VirtualServerTable {
             for (Rs rs : realServers) {
                 for (Chk c : rs.checkers) {
                     c.enabled = !haSuspend;
-                    if (c.alpha) {
+                    if (c.alpha && initialAlpha) {
                         setCheckerState(rs, c, false);
                         rs.alive = false;
                     }
@@ -643,19 +907,30 @@ public final class VirtualServerTable {
                         f.family() == AddressFamily.IPV6));
                 case VirtualServerAddress.Group g -> {
                     if (group == null) break;
-                    boolean ipv6 = group.entries().stream().anyMatch(e -> e instanceof VirtualServerGroup.Range r
-                            && r.first() instanceof Inet6Address);
                     for (VirtualServerGroup.Entry e : group.entries()) {
-                        switch (e) {
-                            case VirtualServerGroup.Range r -> {
-                                for (InetAddress a : range(r.first(), r.last())) {
-                                    keys.add(new ServiceKey.Inet(a, r.port(), config.protocol()));
-                                }
-                            }
-                            case VirtualServerGroup.Fwmark f -> keys.add(new ServiceKey.Fwmark(f.mark(), ipv6));
-                        }
+                        keys.addAll(entryKeys(e, config, group));
                     }
                 }
+            }
+            return keys;
+        }
+
+        static List<ServiceKey> entryKeys(VirtualServerGroup.Entry e, Vs vs) {
+            return vs.group == null ? List.of() : entryKeys(e, vs.config, vs.group);
+        }
+
+        private static List<ServiceKey> entryKeys(VirtualServerGroup.Entry e, VirtualServer config,
+                                                  VirtualServerGroup group) {
+            boolean ipv6 = group.entries().stream().anyMatch(x -> x instanceof VirtualServerGroup.Range r
+                    && r.first() instanceof Inet6Address);
+            List<ServiceKey> keys = new ArrayList<>();
+            switch (e) {
+                case VirtualServerGroup.Range r -> {
+                    for (InetAddress a : range(r.first(), r.last())) {
+                        keys.add(new ServiceKey.Inet(a, r.port(), config.protocol()));
+                    }
+                }
+                case VirtualServerGroup.Fwmark f -> keys.add(new ServiceKey.Fwmark(f.mark(), ipv6));
             }
             return keys;
         }
@@ -703,6 +978,9 @@ public final class VirtualServerTable {
         final List<Chk> checkers = new ArrayList<>();
         final Vs vs;
         long effectiveWeight;
+        /** On reload, the weight before it (keepalived's peffective_weight). */
+        long previousWeight;
+        boolean reloaded;
         boolean inhibit;
         boolean alive;
         boolean set;
@@ -734,7 +1012,7 @@ public final class VirtualServerTable {
             if (!sorry) {
                 for (int c = 0; c < config.checkers().size(); c++) {
                     Checker checker = config.checkers().get(c);
-                    checkers.add(new Chk(id.checker(c), checker.common() != null && checker.common().alpha()));
+                    checkers.add(new Chk(id.checker(c), checker, checker.common() != null && checker.common().alpha()));
                 }
             }
         }
@@ -759,14 +1037,16 @@ public final class VirtualServerTable {
     /** One checker's state as the table sees it. keepalived assumes a checker up until it says otherwise. */
     private static final class Chk {
         final CheckerId id;
+        final Checker config;
         final boolean alpha;
         boolean up = true;
         boolean hasRun;
         boolean enabled = true;
         long weightDelta;
 
-        Chk(CheckerId id, boolean alpha) {
+        Chk(CheckerId id, Checker config, boolean alpha) {
             this.id = Objects.requireNonNull(id);
+            this.config = config;
             this.alpha = alpha;
         }
     }

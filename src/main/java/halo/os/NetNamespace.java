@@ -66,10 +66,13 @@ public final class NetNamespace implements AutoCloseable {
         }
     }
 
-    /** Runs TASK on the namespace's thread and returns its result (its exception is rethrown as is). */
+    /**
+     * Runs TASK on the namespace's thread and returns its result (its exception is rethrown as is); gives up
+     * after 60 s with a TimeoutException.
+     */
     public <T> T call(Callable<T> task) throws Exception {
         try {
-            return thread.submit(task).get();
+            return thread.submit(task).get(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Exception ex) {
                 throw ex;

@@ -52,8 +52,14 @@ public final class NetlinkMonitor implements Pollable, AutoCloseable {
                 HostEvent event = switch (m.type()) {
                     case RtNetlinkCodec.RTM_NEWLINK -> new HostEvent.LinkChanged(RtNetlinkCodec.link(m));
                     case RtNetlinkCodec.RTM_DELLINK -> new HostEvent.LinkRemoved(RtNetlinkCodec.link(m));
-                    case RtNetlinkCodec.RTM_NEWADDR -> new HostEvent.AddressAdded(RtNetlinkCodec.address(m));
-                    case RtNetlinkCodec.RTM_DELADDR -> new HostEvent.AddressRemoved(RtNetlinkCodec.address(m));
+                    case RtNetlinkCodec.RTM_NEWADDR -> {
+                        HostAddress a = RtNetlinkCodec.address(m);
+                        yield a == null ? null : new HostEvent.AddressAdded(a);
+                    }
+                    case RtNetlinkCodec.RTM_DELADDR -> {
+                        HostAddress a = RtNetlinkCodec.address(m);
+                        yield a == null ? null : new HostEvent.AddressRemoved(a);
+                    }
                     default -> null;
                 };
                 if (event != null) {

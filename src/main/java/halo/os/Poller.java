@@ -98,12 +98,7 @@ public final class Poller implements AutoCloseable {
             t = timeout;
         }
         MemorySegment cs = Native.capture();
-        int n;
-        try {
-            n = (int) Native.PPOLL.invokeExact(cs, pollfds, (long) (count + 1), t, MemorySegment.NULL);
-        } catch (Throwable e) {
-            throw Native.unexpected(e);
-        }
+        int n = ppoll(cs, t);
         if (n < 0) {
             int errno = Native.errno(cs);
             if (errno == Errno.EINTR.number()) {
@@ -122,6 +117,15 @@ public final class Poller implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** Kept small so that the JIT inlines it whole and can drop the downcall's temporary object. */
+    private int ppoll(MemorySegment cs, MemorySegment t) {
+        try {
+            return (int) Native.PPOLL.invokeExact(cs, pollfds, (long) (count + 1), t, MemorySegment.NULL);
+        } catch (Throwable e) {
+            throw Native.unexpected(e);
+        }
     }
 
     /** Whether the last poll found P readable (or in error: a read then reports the error). */

@@ -13,6 +13,7 @@ public final class ReceivedPacket {
     final byte[] source = new byte[16];
     final byte[] destination = new byte[16];
     int ttl = -1;
+    int trafficClass = -1;
     int interfaceIndex;
     int length;
     boolean truncated;
@@ -20,7 +21,10 @@ public final class ReceivedPacket {
     void reset(boolean ipv6) {
         this.ipv6 = ipv6;
         ttl = -1;
+        trafficClass = -1;
         interfaceIndex = 0;
+        java.util.Arrays.fill(source, (byte) 0);
+        java.util.Arrays.fill(destination, (byte) 0);
         length = 0;
         truncated = false;
     }
@@ -32,6 +36,11 @@ public final class ReceivedPacket {
     /** TTL (IPv4) or hop limit (IPv6) the packet arrived with; -1 if the kernel did not say. */
     public int ttl() {
         return ttl;
+    }
+
+    /** The IPv4 TOS or IPv6 traffic class byte (keepalived sends 0xc0); -1 if the kernel did not say. */
+    public int trafficClass() {
+        return trafficClass;
     }
 
     /** The interface the packet arrived on (from IP_PKTINFO / IPV6_PKTINFO). */

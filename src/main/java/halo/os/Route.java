@@ -6,11 +6,12 @@ import java.util.Locale;
 
 /**
  * A route as keepalived's virtual_routes / static_routes describe it: {@code [TYPE] DEST/LEN [via GW] [dev IF]
- * [src ADDR] [table N] [metric N] [scope S] [protocol P]}. Types: unicast, blackhole, unreachable, prohibit,
+ * [src ADDR] [table N] [metric N] [scope S] [protocol P] [onlink]}. Types: unicast, blackhole, unreachable, prohibit,
  * throw, local. The destination is required (0.0.0.0/0 or ::/0 for a default route).
  */
 public record Route(InetAddress destination, int prefixLength, InetAddress gateway, int interfaceIndex,
-                    InetAddress preferredSource, int table, int metric, int scope, int type, int protocol) {
+                    InetAddress preferredSource, int table, int metric, int scope, int type, int protocol,
+                    boolean onlink) {
     public static final int RTN_UNICAST = 1;
     public static final int RTN_LOCAL = 2;
     public static final int RTN_BLACKHOLE = 6;
@@ -39,39 +40,44 @@ public record Route(InetAddress destination, int prefixLength, InetAddress gatew
     /** A unicast route DEST/LEN in the main table, scope global, proto keepalived. */
     public static Route to(InetAddress destination, int prefixLength) {
         return new Route(destination, prefixLength, null, 0, null, TABLE_MAIN, NO_METRIC, Scope.GLOBAL, RTN_UNICAST,
-                RTPROT_KEEPALIVED);
+                RTPROT_KEEPALIVED, false);
     }
 
     public Route via(InetAddress gw) {
-        return new Route(destination, prefixLength, gw, interfaceIndex, preferredSource, table, metric, scope, type, protocol);
+        return new Route(destination, prefixLength, gw, interfaceIndex, preferredSource, table, metric, scope, type, protocol, onlink);
     }
 
     public Route dev(int ifindex) {
-        return new Route(destination, prefixLength, gateway, ifindex, preferredSource, table, metric, scope, type, protocol);
+        return new Route(destination, prefixLength, gateway, ifindex, preferredSource, table, metric, scope, type, protocol, onlink);
     }
 
     public Route src(InetAddress source) {
-        return new Route(destination, prefixLength, gateway, interfaceIndex, source, table, metric, scope, type, protocol);
+        return new Route(destination, prefixLength, gateway, interfaceIndex, source, table, metric, scope, type, protocol, onlink);
     }
 
     public Route table(int newTable) {
-        return new Route(destination, prefixLength, gateway, interfaceIndex, preferredSource, newTable, metric, scope, type, protocol);
+        return new Route(destination, prefixLength, gateway, interfaceIndex, preferredSource, newTable, metric, scope, type, protocol, onlink);
     }
 
     public Route metric(int newMetric) {
-        return new Route(destination, prefixLength, gateway, interfaceIndex, preferredSource, table, newMetric, scope, type, protocol);
+        return new Route(destination, prefixLength, gateway, interfaceIndex, preferredSource, table, newMetric, scope, type, protocol, onlink);
     }
 
     public Route scope(int newScope) {
-        return new Route(destination, prefixLength, gateway, interfaceIndex, preferredSource, table, metric, newScope, type, protocol);
+        return new Route(destination, prefixLength, gateway, interfaceIndex, preferredSource, table, metric, newScope, type, protocol, onlink);
     }
 
     public Route type(int newType) {
-        return new Route(destination, prefixLength, gateway, interfaceIndex, preferredSource, table, metric, scope, newType, protocol);
+        return new Route(destination, prefixLength, gateway, interfaceIndex, preferredSource, table, metric, scope, newType, protocol, onlink);
     }
 
     public Route protocol(int newProtocol) {
-        return new Route(destination, prefixLength, gateway, interfaceIndex, preferredSource, table, metric, scope, type, newProtocol);
+        return new Route(destination, prefixLength, gateway, interfaceIndex, preferredSource, table, metric, scope, type, newProtocol, onlink);
+    }
+
+    /** ip route's "onlink": use the gateway even if no address of the interface covers it. */
+    public Route withOnlink() {
+        return new Route(destination, prefixLength, gateway, interfaceIndex, preferredSource, table, metric, scope, type, protocol, true);
     }
 
     public boolean isIpv6() {
@@ -120,6 +126,9 @@ public record Route(InetAddress destination, int prefixLength, InetAddress gatew
         }
         if (scope != Scope.GLOBAL) {
             sb.append(" scope ").append(Scope.name(scope));
+        }
+        if (onlink) {
+            sb.append(" onlink");
         }
         return sb.toString();
     }

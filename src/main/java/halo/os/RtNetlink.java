@@ -2,6 +2,7 @@ package halo.os;
 
 import static halo.os.RtNetlinkCodec.*;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,27 @@ public final class RtNetlink implements AutoCloseable {
 
     public List<HostAddress> addresses(int ifindex) throws NativeException {
         return addresses().stream().filter(a -> a.interfaceIndex() == ifindex).toList();
+    }
+
+    /**
+     * The address VRRP adverts leave from on interface IFINDEX when no unicast_src_ip is set, as keepalived picks
+     * it: for IPv4 the interface's first primary (not secondary) address, for IPv6 its link-local address (RFC 5798
+     * 5.1.2.1). Null when there is none (or, for IPv6, it is still tentative).
+     */
+    public InetAddress primaryAddress(int ifindex, boolean ipv6) throws NativeException {
+        for (HostAddress a : addresses(ifindex)) {
+            if (a.isIpv6() != ipv6) {
+                continue;
+            }
+            if (ipv6) {
+                if (a.address().isLinkLocalAddress() && (a.flags() & HostAddress.IFA_F_TENTATIVE) == 0) {
+                    return a.address();
+                }
+            } else if ((a.flags() & HostAddress.IFA_F_SECONDARY) == 0) {
+                return a.address();
+            }
+        }
+        return null;
     }
 
     /** ip addr add; {@link NativeException.AlreadyExistsException} (EEXIST) when it is already there. */
@@ -160,7 +182,10 @@ public final class RtNetlink implements AutoCloseable {
                     throw failure(m, what, "dump");
                 }
                 if (m.type() == type) {
-                    out.add(decode.apply(m));
+                    T item = decode.apply(m);
+                    if (item != null) {
+                        out.add(item);
+                    }
                 }
             }
         }

@@ -76,6 +76,8 @@ final class RtNetlinkCodec {
     static final int FRA_OIFNAME = 17;
 
     static final int HEADER = 16;
+    static final int RTNH_F_ONLINK = 4;
+    static final int FIB_RULE_INVERT = 2;
 
     private RtNetlinkCodec() {}
 
@@ -301,7 +303,7 @@ final class RtNetlinkCodec {
                 .u8(table < 256 ? table : 0)
                 .u8(add ? r.protocol() : 0)
                 .u8(add ? r.scope() : Scope.NOWHERE)
-                .u8(r.type()).u32(0); // rtm_flags
+                .u8(r.type()).u32(r.onlink() ? RTNH_F_ONLINK : 0); // rtm_flags
         w.attrAddress(RTA_DST, r.destination());
         if (r.gateway() != null) {
             w.attrAddress(RTA_GATEWAY, r.gateway());
@@ -325,7 +327,7 @@ final class RtNetlinkCodec {
         Writer w = new Writer(type, NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0), seq);
         int table = r.table();
         w.u8(r.ipv6() ? AF_INET6 : AF_INET).u8(r.to() == null ? 0 : r.toLength()).u8(r.from() == null ? 0 : r.fromLength())
-                .u8(0).u8(table < 256 ? table : 0).u8(0).u8(0).u8(r.action()).u32(0); // flags
+                .u8(0).u8(table < 256 ? table : 0).u8(0).u8(0).u8(r.action()).u32(r.invert() ? FIB_RULE_INVERT : 0);
         if (r.from() != null) {
             w.attrAddress(FRA_SRC, r.from());
         }
@@ -367,7 +369,7 @@ final class RtNetlinkCodec {
                 a[IFLA_OPERSTATE] == null ? Link.OPER_UNKNOWN : a[IFLA_OPERSTATE].get(0) & 0xff);
     }
 
-    /** RTM_NEWADDR / RTM_DELADDR payload: struct ifaddrmsg (8 bytes) then IFA_* attributes. */
+    /** RTM_NEWADDR / RTM_DELADDR payload: struct ifaddrmsg (8 bytes) then IFA_* attributes; null without one. */
     static HostAddress address(Message m) {
         ByteBuffer p = m.payload();
         int prefix = p.get(1) & 0xff;
@@ -377,6 +379,9 @@ final class RtNetlinkCodec {
         ByteBuffer[] a = attributes(p, 8);
         // IFA_LOCAL is the interface's own address; IFA_ADDRESS the peer on point-to-point links.
         ByteBuffer addr = a[IFA_LOCAL] != null ? a[IFA_LOCAL] : a[IFA_ADDRESS];
+        if (addr == null) {
+            return null; // not an address we can name: callers skip it
+        }
         if (a[IFA_FLAGS] != null) {
             flags = u32(a[IFA_FLAGS]);
         }
@@ -400,7 +405,8 @@ final class RtNetlinkCodec {
         InetAddress dst = a[RTA_DST] != null ? address(a[RTA_DST]) : any(family);
         return new Route(dst, dstLen, a[RTA_GATEWAY] == null ? null : address(a[RTA_GATEWAY]),
                 a[RTA_OIF] == null ? 0 : u32(a[RTA_OIF]), a[RTA_PREFSRC] == null ? null : address(a[RTA_PREFSRC]),
-                table, a[RTA_PRIORITY] == null ? Route.NO_METRIC : u32(a[RTA_PRIORITY]), scope, type, protocol);
+                table, a[RTA_PRIORITY] == null ? Route.NO_METRIC : u32(a[RTA_PRIORITY]), scope, type, protocol,
+                (p.getInt(8) & RTNH_F_ONLINK) != 0);
     }
 
     /** RTM_NEWRULE payload: struct fib_rule_hdr (12 bytes) then FRA_* attributes. */
@@ -421,7 +427,8 @@ final class RtNetlinkCodec {
                 a[FRA_OIFNAME] == null ? null : string(a[FRA_OIFNAME]),
                 a[FRA_FWMARK] == null ? Rule.UNSET : Integer.toUnsignedLong(u32(a[FRA_FWMARK])),
                 a[FRA_FWMASK] == null ? Rule.UNSET : Integer.toUnsignedLong(u32(a[FRA_FWMASK])),
-                a[FRA_PRIORITY] == null ? Rule.UNSET : u32(a[FRA_PRIORITY]), table, action);
+                a[FRA_PRIORITY] == null ? Rule.UNSET : u32(a[FRA_PRIORITY]), table, action,
+                (p.getInt(8) & FIB_RULE_INVERT) != 0);
     }
 
     static InetAddress any(int family) {

@@ -5,11 +5,11 @@ import java.net.InetAddress;
 
 /**
  * A policy routing rule as keepalived's virtual_rules / static_rules describe it: {@code [from ADDR/LEN]
- * [to ADDR/LEN] [iif IF] [oif IF] [fwmark N[/MASK]] [priority N] table N} or an action (blackhole, unreachable,
+ * [to ADDR/LEN] [iif IF] [oif IF] [fwmark N[/MASK]] [priority N] [not] table N} or an action (blackhole, unreachable,
  * prohibit). {@code ipv6} decides the family when neither from nor to is given.
  */
 public record Rule(boolean ipv6, InetAddress from, int fromLength, InetAddress to, int toLength, String inputInterface,
-                   String outputInterface, long fwmark, long fwmask, int priority, int table, int action) {
+                   String outputInterface, long fwmark, long fwmask, int priority, int table, int action, boolean invert) {
     public static final int FR_ACT_TO_TBL = 1;
     public static final int FR_ACT_GOTO = 2;
     public static final int FR_ACT_NOP = 3;
@@ -30,36 +30,41 @@ public record Rule(boolean ipv6, InetAddress from, int fromLength, InetAddress t
 
     /** "lookup TABLE" for IPv4 or IPv6 traffic, nothing else matched yet. */
     public static Rule lookup(boolean ipv6, int table) {
-        return new Rule(ipv6, null, 0, null, 0, null, null, UNSET, UNSET, UNSET, table, FR_ACT_TO_TBL);
+        return new Rule(ipv6, null, 0, null, 0, null, null, UNSET, UNSET, UNSET, table, FR_ACT_TO_TBL, false);
     }
 
     public Rule from(InetAddress address, int length) {
-        return new Rule(ipv6, address, length, to, toLength, inputInterface, outputInterface, fwmark, fwmask, priority, table, action);
+        return new Rule(ipv6, address, length, to, toLength, inputInterface, outputInterface, fwmark, fwmask, priority, table, action, invert);
     }
 
     public Rule to(InetAddress address, int length) {
-        return new Rule(ipv6, from, fromLength, address, length, inputInterface, outputInterface, fwmark, fwmask, priority, table, action);
+        return new Rule(ipv6, from, fromLength, address, length, inputInterface, outputInterface, fwmark, fwmask, priority, table, action, invert);
     }
 
     public Rule iif(String name) {
-        return new Rule(ipv6, from, fromLength, to, toLength, name, outputInterface, fwmark, fwmask, priority, table, action);
+        return new Rule(ipv6, from, fromLength, to, toLength, name, outputInterface, fwmark, fwmask, priority, table, action, invert);
     }
 
     public Rule oif(String name) {
-        return new Rule(ipv6, from, fromLength, to, toLength, inputInterface, name, fwmark, fwmask, priority, table, action);
+        return new Rule(ipv6, from, fromLength, to, toLength, inputInterface, name, fwmark, fwmask, priority, table, action, invert);
     }
 
     public Rule fwmark(long mark, long mask) {
-        return new Rule(ipv6, from, fromLength, to, toLength, inputInterface, outputInterface, mark, mask, priority, table, action);
+        return new Rule(ipv6, from, fromLength, to, toLength, inputInterface, outputInterface, mark, mask, priority, table, action, invert);
     }
 
     public Rule priority(int newPriority) {
-        return new Rule(ipv6, from, fromLength, to, toLength, inputInterface, outputInterface, fwmark, fwmask, newPriority, table, action);
+        return new Rule(ipv6, from, fromLength, to, toLength, inputInterface, outputInterface, fwmark, fwmask, newPriority, table, action, invert);
     }
 
     public Rule action(int newAction) {
         return new Rule(ipv6, from, fromLength, to, toLength, inputInterface, outputInterface, fwmark, fwmask, priority,
-                newAction == FR_ACT_TO_TBL ? table : 0, newAction);
+                newAction == FR_ACT_TO_TBL ? table : 0, newAction, invert);
+    }
+
+    /** ip rule's "not": the rule applies to what does not match its selectors. */
+    public Rule not() {
+        return new Rule(ipv6, from, fromLength, to, toLength, inputInterface, outputInterface, fwmark, fwmask, priority, table, action, true);
     }
 
     @Override
@@ -67,6 +72,9 @@ public record Rule(boolean ipv6, InetAddress from, int fromLength, InetAddress t
         StringBuilder sb = new StringBuilder(ipv6 ? "inet6" : "inet");
         if (priority != UNSET) {
             sb.append(" priority ").append(priority);
+        }
+        if (invert) {
+            sb.append(" not");
         }
         sb.append(" from ").append(from == null ? "all" : from.getHostAddress() + "/" + fromLength);
         if (to != null) {

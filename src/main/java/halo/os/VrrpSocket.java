@@ -15,10 +15,11 @@ import java.nio.ByteBuffer;
 
 /**
  * A non-blocking raw IP socket for protocol 112 (VRRP), IPv4 or IPv6, as keepalived opens them: bound to its
- * interface (SO_BINDTODEVICE), multicast loop off, TTL / hop limit 255 on every send (RFC 5798 5.1.1.3: "The
+ * interface (SO_BINDTODEVICE), multicast loop off, TOS / traffic class 0xc0, TTL / hop limit 255 on every send (RFC 5798 5.1.1.3: "The
  * TTL MUST be set to 255"), TTL read back on receive, and for IPv6 the VRRP checksum left to the kernel
  * (IPV6_CHECKSUM at offset 6). Wait for it with a {@link Poller}; {@link #receive} returns -1 when nothing is
- * pending. Native buffers belong to the socket and are freed by {@link #close()}.
+ * pending. Native buffers belong to the socket and are freed by {@link #close()}. One thread may send while
+ * another receives; two threads must not send (or receive) at once.
  */
 public final class VrrpSocket implements Pollable, AutoCloseable {
     public static final int IPPROTO_VRRP = 112;
@@ -30,6 +31,7 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
 
     static final int IPPROTO_IP = 0;
     static final int IPPROTO_IPV6 = 41;
+    static final int IP_TOS = 1;
     static final int IP_TTL = 2;
     static final int IP_PKTINFO = 8;
     static final int IP_MULTICAST_IF = 32;
@@ -50,6 +52,10 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
     static final int IPV6_PKTINFO = 50;
     static final int IPV6_RECVHOPLIMIT = 51;
     static final int IPV6_HOPLIMIT = 52;
+    static final int IPV6_RECVTCLASS = 66;
+    static final int IPV6_TCLASS = 67;
+    /** IPTOS_PREC_INTERNETCONTROL: keepalived's adverts carry it (TOS / traffic class 0xc0). */
+    static final int INTERNET_CONTROL = 0xc0;
 
     private static final int RECEIVE_BUFFER = 9216; // a jumbo frame
     private static final int CONTROL_BUFFER = 256;
@@ -69,6 +75,8 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
     private final MemorySegment msghdr;
     private final MemorySegment destination;
     private volatile boolean closed;
+    private byte[] lastArray;
+    private MemorySegment lastArrayView;
 
     private VrrpSocket(boolean ipv6, int fd, String interfaceName, int interfaceIndex) {
         this.ipv6 = ipv6;
@@ -130,10 +138,13 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
             Native.setsockoptInt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT", on);
             Native.setsockoptInt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP", on);
             Native.setsockoptInt(fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0, "IPV6_MULTICAST_ALL", on);
+            Native.setsockoptInt(fd, IPPROTO_IPV6, IPV6_TCLASS, INTERNET_CONTROL, "IPV6_TCLASS", on);
+            Native.setsockoptInt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, 1, "IPV6_RECVTCLASS", on);
         } else {
             Native.setsockoptInt(fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO", on);
             Native.setsockoptInt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP", on);
             Native.setsockoptInt(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL", on);
+            Native.setsockoptInt(fd, IPPROTO_IP, IP_TOS, INTERNET_CONTROL, "IP_TOS", on);
         }
         setTtl(255);
         if (interfaceIndex != 0) {
@@ -226,12 +237,7 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
         checkFamily(to);
         int nameLength = Layouts.writeSockaddr(destination, to, interfaceIndex);
         MemorySegment cs = Native.capture();
-        long n;
-        try {
-            n = (long) Native.SENDTO.invokeExact(cs, fd, sendBuffer, (long) len, 0, destination, nameLength);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long n = sendto(cs, len, nameLength);
         if (n < 0) {
             throw NativeException.of("sendto", Native.errno(cs), "to " + to.getHostAddress() + " from the " + description);
         }
@@ -251,11 +257,23 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
         int start = n >>> 16;
         int payload = n & 0xffff;
         int copy = Math.min(payload, len);
-        MemorySegment.copy(receiveBuffer, JAVA_BYTE, start, buf, off, copy);
+        MemorySegment.copy(receiveBuffer, start, heapView(buf), off, copy);
         if (copy < payload) {
             into.truncated = true;
         }
         return copy;
+    }
+
+    /**
+     * A segment over the caller's array, kept while the caller passes the same array (the usual case) so that
+     * receiving allocates nothing.
+     */
+    private MemorySegment heapView(byte[] buf) {
+        if (lastArray != buf) {
+            lastArray = buf;
+            lastArrayView = MemorySegment.ofArray(buf);
+        }
+        return lastArrayView;
     }
 
     /** As {@link #receive(byte[], int, int, ReceivedPacket)} into DST's remaining space; advances its position. */
@@ -268,7 +286,7 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
         int payload = n & 0xffff;
         int copy = Math.min(payload, dst.remaining());
         if (dst.hasArray()) {
-            MemorySegment.copy(receiveBuffer, JAVA_BYTE, start, dst.array(), dst.arrayOffset() + dst.position(), copy);
+            MemorySegment.copy(receiveBuffer, start, heapView(dst.array()), dst.arrayOffset() + dst.position(), copy);
         } else {
             MemorySegment.copy(receiveBuffer, start, MemorySegment.ofBuffer(dst), 0, copy);
         }
@@ -279,6 +297,23 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
         return copy;
     }
 
+    private long sendto(MemorySegment cs, int len, int nameLength) {
+        try {
+            return (long) Native.SENDTO.invokeExact(cs, fd, sendBuffer, (long) len, 0, destination, nameLength);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** Kept small so that the JIT inlines it whole and can drop the downcall's temporary object. */
+    private long recvmsg(MemorySegment cs) {
+        try {
+            return (long) Native.RECVMSG.invokeExact(cs, fd, msghdr, Native.MSG_DONTWAIT);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
     /** recvmsg into the socket's buffer; returns (payload start << 16 | payload length), or -1 for EAGAIN. */
     private int receiveNative(ReceivedPacket into) throws NativeException {
         MemorySegment cs = Native.capture();
@@ -287,11 +322,7 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
             msghdr.set(JAVA_INT, Layouts.MSG_NAMELEN, NAME_BUFFER);
             msghdr.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, CONTROL_BUFFER);
             msghdr.set(JAVA_INT, Layouts.MSG_FLAGS, 0);
-            try {
-                n = (long) Native.RECVMSG.invokeExact(cs, fd, msghdr, Native.MSG_DONTWAIT);
-            } catch (Throwable t) {
-                throw Native.unexpected(t);
-            }
+            n = recvmsg(cs);
             if (n >= 0) {
                 break;
             }
@@ -318,6 +349,7 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
                 return 0;
             }
             into.ttl = receiveBuffer.get(JAVA_BYTE, 8) & 0xff;
+            into.trafficClass = receiveBuffer.get(JAVA_BYTE, 1) & 0xff;
             MemorySegment.copy(receiveBuffer, JAVA_BYTE, 12, into.source, 0, 4);
             MemorySegment.copy(receiveBuffer, JAVA_BYTE, 16, into.destination, 0, 4);
             start = ihl;
@@ -350,6 +382,8 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
                 into.interfaceIndex = control.get(JAVA_INT, data + 16);
             } else if (ipv6 && level == IPPROTO_IPV6 && type == IPV6_HOPLIMIT) {
                 into.ttl = control.get(JAVA_INT, data);
+            } else if (ipv6 && level == IPPROTO_IPV6 && type == IPV6_TCLASS) {
+                into.trafficClass = control.get(JAVA_INT, data);
             }
             offset += Layouts.cmsgAlign(cmsgLength);
         }

@@ -67,7 +67,7 @@ public final class Segment {
         LinkModel m = link;
         for (int k = 0, n = members.size(); k < n; k++) {
             SimInterface to = members.get(k);
-            if (to == from) continue;
+            if (to == from || to.node() == from.node()) continue; // keepalived turns IP_MULTICAST_LOOP off
             if (!multicast && !to.owns(dst)) continue;
             if (!to.isUp() || !to.node().isUp() || !sim.connected(from.node(), to.node())) {
                 blocked++;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class LvsCommandTest {
@@ -106,10 +107,41 @@ class LvsCommandTest {
     }
 
     @Test
-    void withoutADaemonClientItSaysSoAndFails() {
-        Run r = run("-L", "-n");
+    void asksARunningDaemonOverItsControlSocket(@TempDir Path dir) throws Exception {
+        // what the daemon does for "lvs": encode the table it runs
+        halo.lvs.VirtualServerTable table = halo.lvs.VirtualServerTable.fromConfig(
+                halo.config.ConfigLoader.load(Path.of(seed("seed000.conf")),
+                        new halo.config.LoadOptions("node1", false)).config());
+        table.start();
+        table.checkerResult(new halo.lvs.CheckerId(0, 1, 0), false);
+        Path socket = dir.resolve("halo.sock");
+        try (halo.daemon.ControlServer server = halo.daemon.ControlServer.start(socket,
+                request -> request.equals(LvsCommand.CONTROL_COMMAND)
+                        ? halo.lvs.SnapshotText.encode(table.snapshot()) : "error: unknown command\n")) {
+            Run r = run("--control-socket", socket.toString(), "-L", "-n");
+            assertThat(r.err()).isEmpty();
+            assertThat(r.exit()).isZero();
+            assertThat(r.out()).isEqualTo(golden("seed000-rs40-down.txt"));
+        }
+    }
+
+    @Test
+    void noDaemonListeningIsAnError(@TempDir Path dir) {
+        Run r = run("--control-socket", dir.resolve("absent.sock").toString(), "-L", "-n");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("/run/halo/control.sock").contains("use -f FILE");
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("cannot reach the Halo daemon at " + dir.resolve("absent.sock"));
+    }
+
+    @Test
+    void aDaemonErrorIsShown(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("halo.sock");
+        try (halo.daemon.ControlServer server = halo.daemon.ControlServer.start(socket,
+                request -> "error: the load balancer is not running\n")) {
+            Run r = run("--control-socket", socket.toString(), "-L", "-n");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).contains("answered: error: the load balancer is not running");
+        }
     }
 
     @Test

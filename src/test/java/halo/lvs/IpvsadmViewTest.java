@@ -81,6 +81,17 @@ class IpvsadmViewTest {
     }
 
     @Test
+    void tunnelInfo() {
+        IpvsService svc = new IpvsService(WEB, "wlc", 0, 0, 0xffffffff, "", null, null, List.of(
+                new IpvsDestination(new DestinationKey(ip("10.0.0.31"), 80), ForwardingMethod.TUN,
+                        new halo.config.Tunnel(halo.config.Tunnel.Type.GUE, 6080, "csum"), 1, 0, 0, null, null, null),
+                IpvsDestination.of(new DestinationKey(ip("10.0.0.30"), 80), ForwardingMethod.TUN, 1),
+                IpvsDestination.of(new DestinationKey(ip("10.0.0.32"), 80), ForwardingMethod.DR, 1)));
+        assertThat(IpvsadmView.list(new IpvsSnapshot(List.of(svc)), IpvsadmView.Option.TUN_INFO))
+                .isEqualTo(golden("tun-info.txt"));
+    }
+
+    @Test
     void largeNumberBoundaries() {
         assertThat(large(99_999_999L)).isEqualTo(" 99999999");
         assertThat(large(100_000_000L)).isEqualTo("  100000K");

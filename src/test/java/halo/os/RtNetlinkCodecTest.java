@@ -41,13 +41,13 @@ class RtNetlinkCodecTest {
     @Test
     void routesAndRulesRoundTrip() throws Exception {
         Route r = Route.to(InetAddress.getByName("198.51.100.0"), 24).via(InetAddress.getByName("192.0.2.2"))
-                .dev(4).src(InetAddress.getByName("192.0.2.1")).table(1000).metric(7).scope(Scope.LINK);
+                .dev(4).src(InetAddress.getByName("192.0.2.1")).table(1000).metric(7).scope(Scope.LINK).withOnlink();
         byte[] msg = RtNetlinkCodec.route(RtNetlinkCodec.RTM_NEWROUTE, r, 9);
         Route back = RtNetlinkCodec.route(RtNetlinkCodec.split(ByteBuffer.wrap(msg)).getFirst());
         assertThat(back).isEqualTo(r);
 
         Rule rule = Rule.lookup(false, 100).from(InetAddress.getByName("192.0.2.100"), 32).fwmark(7, 0xff)
-                .iif("eth0").priority(10);
+                .iif("eth0").priority(10).not();
         Rule ruleBack = RtNetlinkCodec.rule(RtNetlinkCodec.split(
                 ByteBuffer.wrap(RtNetlinkCodec.rule(RtNetlinkCodec.RTM_NEWRULE, rule, 3))).getFirst());
         assertThat(ruleBack).isEqualTo(rule);

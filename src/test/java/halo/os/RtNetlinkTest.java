@@ -95,6 +95,23 @@ class RtNetlinkTest {
     }
 
     @Test
+    void primaryAddressIsTheFirstPrimaryV4AndTheLinkLocalV6() throws Exception {
+        rt.addAddress(HostAddress.of(vethA, ip("192.0.2.100"), 32));
+        rt.addAddress(HostAddress.of(vethA, ip("192.0.2.50"), 24)); // secondary to 192.0.2.1/24
+        rt.addAddress(HostAddress.of(vethA, ip("2001:db8::100"), 128).withNoDad());
+        assertThat(rt.addresses(vethA)).anySatisfy(a -> {
+            assertThat(a.address()).isEqualTo(ip("192.0.2.50"));
+            assertThat(a.flags() & HostAddress.IFA_F_SECONDARY).isNotZero();
+        });
+        assertThat(rt.primaryAddress(vethA, false)).isEqualTo(ip("192.0.2.1"));
+        InetAddress linkLocal = rt.primaryAddress(vethA, true);
+        assertThat(linkLocal.isLinkLocalAddress()).isTrue();
+        String shown = net.inA("ip", "-6", "-br", "addr", "show", "dev", TwoNamespaces.A_IF, "scope", "link");
+        assertThat(ip(shown.replaceAll("(?s).*\\s(fe80:[0-9a-f:]+)/64.*", "$1")).getAddress())
+                .isEqualTo(linkLocal.getAddress());
+    }
+
+    @Test
     void addsAnIpv6VipWithoutDad() throws Exception {
         HostAddress vip = HostAddress.of(vethA, ip("2001:db8::100"), 128).withNoDad();
         rt.addAddress(vip);
@@ -150,15 +167,27 @@ class RtNetlinkTest {
             });
 
             net.inA("ip", "link", "set", TwoNamespaces.A_IF, "up");
+            events.clear();
+            // Carrier loss (the peer's end goes down): still UP, no longer RUNNING: track_interface's FAULT.
+            net.inB("ip", "link", "set", TwoNamespaces.B_IF, "down");
+            collectUntil(poller, monitor, events, e -> e instanceof HostEvent.LinkChanged l
+                    && l.link().index() == vethA && l.link().isUp() && !l.link().isRunning());
+            net.inB("ip", "link", "set", TwoNamespaces.B_IF, "up");
+            collectUntil(poller, monitor, events, e -> e instanceof HostEvent.LinkChanged l
+                    && l.link().index() == vethA && l.link().isRunning());
+
+            rt.addAddress(HostAddress.of(vethA, ip("2001:db8::100"), 128).withNoDad());
             net.inA("ip", "addr", "del", "192.0.2.100/32", "dev", TwoNamespaces.A_IF);
+            net.inA("ip", "addr", "del", "2001:db8::100/128", "dev", TwoNamespaces.A_IF);
             events.clear();
             collectUntil(poller, monitor, events, e -> e instanceof HostEvent.AddressRemoved r
                     && r.address().address().getHostAddress().equals("192.0.2.100"));
             HostEvent.AddressRemoved removed = events.stream().filter(e -> e instanceof HostEvent.AddressRemoved r
                     && r.address().sameAs(vip)).map(HostEvent.AddressRemoved.class::cast).findFirst().orElseThrow();
             assertThat(removed.address().interfaceIndex()).isEqualTo(vethA);
-            assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(HostEvent.LinkChanged.class,
-                    l -> assertThat(l.link().isUp()).isTrue()));
+            collectUntil(poller, monitor, events, e -> e instanceof HostEvent.AddressRemoved r
+                    && r.address().address().getHostAddress().equals("2001:db8:0:0:0:0:0:100")
+                    && r.address().prefixLength() == 128);
         }
     }
 
@@ -212,12 +241,29 @@ class RtNetlinkTest {
     }
 
     @Test
+    void aGatewayOffTheLinkNeedsOnlink() throws Exception {
+        Route offLink = Route.to(ip("198.51.100.128"), 25).via(ip("203.0.113.1")).dev(vethA).table(100);
+        assertThatThrownBy(() -> rt.addRoute(offLink))
+                .isInstanceOf(NativeException.class)
+                .hasMessageContaining("RTM_NEWROUTE 198.51.100.128/25 via 203.0.113.1 dev veth-a table 100")
+                .hasMessageContaining("(kernel: ")
+                .hasMessageEndingWith("failed: ENETUNREACH (Network is unreachable)");
+        rt.addRoute(offLink.withOnlink());
+        assertThat(JsonObjects.matching(ipJson("route", "show", "table", "100"), "\"dst\":\"198.51.100.128/25\""))
+                .singleElement().asString().contains("\"gateway\":\"203.0.113.1\"", "\"onlink\"");
+        assertThat(rt.routes(false, 100)).singleElement().satisfies(r -> assertThat(r.onlink()).isTrue());
+        rt.removeRoute(offLink.withOnlink());
+        assertThat(JsonObjects.flat(ipJson("route", "show", "table", "100"))).isEmpty();
+    }
+
+    @Test
     void addsListsAndRemovesRules() throws Exception {
         Rule from = Rule.lookup(false, 100).from(ip("192.0.2.100"), 32).priority(100);
         Rule mark = Rule.lookup(false, 100).fwmark(7, 0xff).priority(101);
         Rule to = Rule.lookup(false, 200).to(ip("198.51.100.0"), 24).iif("veth-a").priority(102);
         Rule v6 = Rule.lookup(true, 100).from(ip("2001:db8::100"), 128).priority(100);
-        for (Rule r : List.of(from, mark, to, v6)) {
+        Rule not = Rule.lookup(false, 100).from(ip("192.0.2.0"), 24).priority(103).not();
+        for (Rule r : List.of(from, mark, to, v6, not)) {
             rt.addRule(r);
         }
         String json = ipJson("rule");
@@ -229,6 +275,8 @@ class RtNetlinkTest {
                 .contains("\"dst\":\"198.51.100.0\"", "\"dstlen\":24", "\"iif\":\"veth-a\"", "\"table\":\"200\"");
         assertThat(JsonObjects.matching(ipJson("-6", "rule"), "\"priority\":100,")).singleElement().asString()
                 .contains("\"src\":\"2001:db8::100\"");
+        assertThat(net.inA("ip", "rule")).contains("103:\tnot from 192.0.2.0/24 lookup 100");
+        assertThat(rt.rules(false)).anySatisfy(r -> assertThat(r).isEqualTo(not));
         assertThat(rt.rules(false)).anySatisfy(r -> {
             assertThat(r.priority()).isEqualTo(101);
             assertThat(r.fwmark()).isEqualTo(7);
@@ -237,7 +285,7 @@ class RtNetlinkTest {
         });
         assertThatThrownBy(() -> rt.addRule(from)).isInstanceOf(NativeException.AlreadyExistsException.class);
 
-        for (Rule r : List.of(from, mark, to, v6)) {
+        for (Rule r : List.of(from, mark, to, v6, not)) {
             rt.removeRule(r);
         }
         assertThat(JsonObjects.matching(ipJson("rule"), "\"table\":\"100\"")).isEmpty();

@@ -33,6 +33,7 @@ final class TreeBuilder {
 
     private final Diagnostics diagnostics;
     private final LineReader reader;
+    private final Words.Table wordTable = new Words.Table();
     private final ArrayList<Statement> top = new ArrayList<>();
     private final ArrayList<Frame> open = new ArrayList<>();
     private ArrayList<Statement> current = top;
@@ -51,13 +52,13 @@ final class TreeBuilder {
     }
 
     void line(String text, SourceLocation location) {
-        Words.Split split = Words.split(text);
+        Words.Split split = Words.split(text, wordTable);
         if (split.error() != null && !location.equals(reader.unterminatedQuoteAt())) {
             diagnostics.warning(location, text, split.error());
         }
-        List<String> words = split.words();
-        if (words.isEmpty()) return; // keepalived skips the line (and still expects a '{' next)
-        String first = words.getFirst();
+        List<String> lineWords = split.words();
+        if (lineWords.isEmpty()) return; // keepalived skips the line (and still expects a '{' next)
+        String first = lineWords.getFirst();
         if (first.equals("{")) {
             open(location);
         } else if (first.equals("}")) {
@@ -65,8 +66,8 @@ final class TreeBuilder {
         } else {
             flushPending();
             pendingLocation = location;
-            pendingWords = List.copyOf(words);
-            pendingText = text;
+            pendingWords = List.copyOf(lineWords);
+            pendingText = wordTable.word(text, 0, text.length());
             if (first.equals("include_check") && !open.isEmpty() && open.getLast().words.getFirst().equals("global_defs")) {
                 reader.includeCheckSet(pendingWords, location);
             }

@@ -29,6 +29,39 @@ public final class Words {
 
     /** keepalived's {@code alloc_strvec}: see the class comment. An unmatched {@code "} ends the line with an error. */
     public static Split split(String line) {
+        return split(line, null);
+    }
+
+    /**
+     * Shares equal short words between lines: a large configuration repeats a few dozen keywords and values
+     * hundreds of thousands of times, and one copy of each keeps the tree small (and the garbage collector idle).
+     */
+    static final class Table {
+        private static final int SIZE = 8192; // power of two
+        private static final int MAX_LENGTH = 40;
+        private final String[] slots = new String[SIZE];
+
+        String word(String line, int start, int end) {
+            int length = end - start;
+            if (length > MAX_LENGTH) return line.substring(start, end);
+            int h = length;
+            for (int i = start; i < end; i++) h = 31 * h + line.charAt(i);
+            h ^= h >>> 13;
+            for (int probe = 0; probe < 4; probe++) {
+                int slot = (h + probe) & (SIZE - 1);
+                String s = slots[slot];
+                if (s == null) {
+                    s = line.substring(start, end);
+                    slots[slot] = s;
+                    return s;
+                }
+                if (s.length() == length && line.regionMatches(start, s, 0, length)) return s;
+            }
+            return line.substring(start, end);
+        }
+    }
+
+    static Split split(String line, Table table) {
         List<String> words = new ArrayList<>(4);
         String error = null;
         int n = line.length();
@@ -42,7 +75,7 @@ public final class Words {
                     error = "Unmatched quote: '" + line + "'";
                     break;
                 }
-                words.add(line.substring(i + 1, close));
+                words.add(table == null ? line.substring(i + 1, close) : table.word(line, i + 1, close));
                 i = close + 1;
             } else {
                 int start = i;
@@ -51,7 +84,7 @@ public final class Words {
                     if (c == '"' || isWhite(c)) break;
                     i++;
                 }
-                words.add(line.substring(start, i));
+                words.add(table == null ? line.substring(start, i) : table.word(line, start, i));
             }
         }
         return new Split(words, error);

@@ -34,7 +34,8 @@ final class VrrpParser {
         final List<Ref> bfds = new ArrayList<>();
     }
 
-    record Ref(TrackRef ref, Statement at) {}
+    /** A reference and how many trackers of its kind were defined before it (keepalived looks names up as it reads). */
+    record Ref(TrackRef ref, Statement at, int definedBefore) {}
 
     static final class Notify {
         ScriptCommand master, backup, fault, stop, deleted, any, masterRxLowerPri;
@@ -53,10 +54,14 @@ final class VrrpParser {
                 }
             }
         }));
-        table.put("track_script", new ConfigParser.Values((c, s) -> refs(s, get.apply(c).scripts, "track_script")));
-        table.put("track_file", new ConfigParser.Values((c, s) -> refs(s, get.apply(c).files, "track_file")));
-        table.put("track_process", new ConfigParser.Values((c, s) -> refs(s, get.apply(c).processes, "track_process")));
-        table.put("track_bfd", new ConfigParser.Values((c, s) -> refs(s, get.apply(c).bfds, "track_bfd")));
+        table.put("track_script", new ConfigParser.Values((c, s) ->
+                refs(s, get.apply(c).scripts, "track_script", p.root.scripts.size())));
+        table.put("track_file", new ConfigParser.Values((c, s) ->
+                refs(s, get.apply(c).files, "track_file", p.root.trackFiles.size())));
+        table.put("track_process", new ConfigParser.Values((c, s) ->
+                refs(s, get.apply(c).processes, "track_process", p.root.trackProcesses.size())));
+        table.put("track_bfd", new ConfigParser.Values((c, s) ->
+                refs(s, get.apply(c).bfds, "track_bfd", Integer.MAX_VALUE)));
     }
 
     void notifyKeywords(Map<String, H> table, Function<Ctx, Notify> get, String who) {
@@ -104,8 +109,8 @@ final class VrrpParser {
         for (int i = 1; i < w.size(); i++) {
             if (w.get(i).equals("weight") && i + 1 < w.size()) {
                 Long v = p.number(line, w.get(++i), -254, 254);
-                if (v == null) {
-                    p.warn(line, w.get(i), "weight for " + name + " must be between [-254..254] inclusive. Ignoring...");
+                if (v == null || Math.abs(v) > 253) {
+                    p.warn(line, w.get(i), "weight " + w.get(i) + " for " + name + " must be between [-253..253] inclusive. Ignoring...");
                 } else {
                     weight = (int) (long) v;
                 }
@@ -118,7 +123,7 @@ final class VrrpParser {
         return new TrackedInterface(name, weight, reverse);
     }
 
-    void refs(Statement block, List<Ref> into, String what) {
+    void refs(Statement block, List<Ref> into, String what, int definedBefore) {
         for (Statement line : block.block()) {
             String name = line.keyword();
             Integer weight = null;
@@ -126,8 +131,11 @@ final class VrrpParser {
             List<String> w = line.words();
             for (int i = 1; i < w.size(); i++) {
                 if (w.get(i).equals("weight") && i + 1 < w.size()) {
-                    Long v = p.number(line, w.get(++i), -254, 254);
-                    if (v != null) {
+                    String text = w.get(++i);
+                    Long v = p.number(line, text, -254, 254);
+                    if (v == null || Math.abs(v) > 253) {
+                        p.warn(line, text, what.replace('_', ' ') + " " + name + ": weight must be between [-253..253] inclusive, ignoring...");
+                    } else {
                         weight = (int) (long) v;
                     }
                 } else if (w.get(i).equals("reverse")) {
@@ -141,7 +149,7 @@ final class VrrpParser {
                 p.warn(line, name, "duplicate " + what + " " + name + " - ignoring");
                 continue;
             }
-            into.add(new Ref(new TrackRef(name, weight, reverse), line));
+            into.add(new Ref(new TrackRef(name, weight, reverse), line, definedBefore));
         }
     }
 
@@ -482,14 +490,15 @@ final class VrrpParser {
                 Duration d = null;
                 try {
                     double x = Double.parseDouble(v);
-                    if (x > 0 && x < 1e6) {
+                    if (x >= 0.01 && x <= 255) {
                         d = Duration.ofNanos(Math.round(x * 1_000_000) * 1000L);
                     }
                 } catch (NumberFormatException e) {
                     // reported below
                 }
-                if (d == null || d.isZero()) {
-                    p.warn(s, v, "(" + name + ") Advert interval (" + v + ") not valid! Must be > 0 - ignoring");
+                if (d == null || d.toNanos() < 10_000_000L || d.toNanos() > 255_000_000_000L) {
+                    p.warn(s, v, "number '" + v + "' outside range [0.01, 255]: (" + name + ") Advert interval (" + v
+                            + ") not valid - ignoring");
                 } else {
                     advert = d;
                     advertAt = s;
@@ -842,12 +851,6 @@ final class VrrpParser {
             }
         }
         if (strict) {
-            if (!peers.isEmpty()) {
-                p.warn(b.peersAt, "unicast_peer", n + "Unicast peers are not supported in strict mode - ignoring strict mode");
-                strict = false;
-            }
-        }
-        if (strict) {
             if (state == VrrpState.MASTER && b.priority != 255) {
                 p.warn(b.stateAt, "MASTER", n + "State MASTER must match being address owner");
                 state = VrrpState.BACKUP;
@@ -923,14 +926,39 @@ final class VrrpParser {
                 processes.stream().map(TrackProcess::name).toList());
         List<TrackRef> trackBfds = resolve(b.trackers.bfds, n, "track bfd",
                 bfds.stream().map(BfdInstance::name).toList());
-        if (b.priority == 255 && (!trackScripts.isEmpty() || !trackFiles.isEmpty() || !trackProcs.isEmpty()
-                || b.trackers.interfaces.stream().anyMatch(x -> x.weight() != 0))) {
-            // RFC 5798 6.1: the owner's priority is 255 and cannot change; keepalived ignores tracker weights for it
-            p.info(b.at, b.name, n + "priority 255 (address owner): tracker weights will not change the priority");
+        List<TrackedInterface> trackIfs = new ArrayList<>();
+        for (TrackedInterface t : b.trackers.interfaces) {
+            if (t.name().equals(b.iface)) {
+                // the instance already goes to FAULT when its own interface goes down (keepalived drops it, any weight)
+                p.warn(b.at, t.name(), n + "Ignoring track_interface " + t.name() + " since own interface");
+            } else {
+                trackIfs.add(t);
+            }
+        }
+        if (b.priority == 255) {
+            // RFC 5798 6.1: the owner's priority is 255 and cannot change, so weighted trackers mean nothing;
+            // keepalived drops them (weight 0 trackers still put the instance in FAULT)
+            trackScripts = dropWeighted(trackScripts, n, "script", r -> scripts.stream()
+                    .filter(x -> x.name().equals(r.name())).findFirst().map(VrrpScript::weight).orElse(0), b.at);
+            trackFiles = dropWeighted(trackFiles, n, "file", r -> files.stream()
+                    .filter(x -> x.name().equals(r.name())).findFirst().map(TrackFile::weight).orElse(0), b.at);
+            trackProcs = dropWeighted(trackProcs, n, "process", r -> processes.stream()
+                    .filter(x -> x.name().equals(r.name())).findFirst().map(TrackProcess::weight).orElse(0), b.at);
+            trackBfds = dropWeighted(trackBfds, n, "bfd", r -> bfds.stream()
+                    .filter(x -> x.name().equals(r.name())).findFirst().map(BfdInstance::weight).orElse(0), b.at);
+            List<TrackedInterface> kept = new ArrayList<>();
+            for (TrackedInterface t : trackIfs) {
+                if (t.weight() != 0) {
+                    p.warn(b.at, t.name(), n + "ignoring tracked interface " + t.name() + " with weights due to address_owner");
+                } else {
+                    kept.add(t);
+                }
+            }
+            trackIfs = kept;
         }
 
         return new VrrpInstance(b.name, state, b.iface, b.vrid, b.priority, advert, version, family, !nopreempt,
-                preemptDelay, auth, vips, evips, b.routes, b.rules, b.source, group, peers, b.trackers.interfaces,
+                preemptDelay, auth, vips, evips, b.routes, b.rules, b.source, group, peers, trackIfs,
                 trackScripts, trackFiles, trackProcs, trackBfds, b.notify.build(), garp, accept || b.priority == 255,
                 b.useVmac, b.vmacName, b.vmacXmitBase, strict, b.dontTrackPrimary,
                 b.skipCheckAdvAddr != null ? b.skipCheckAdvAddr : g.skipCheckAdvAddr(),
@@ -939,11 +967,25 @@ final class VrrpParser {
                 b.downTimerAdverts, b.smtpAlert, b.raw);
     }
 
+    private List<TrackRef> dropWeighted(List<TrackRef> refs, String n, String what,
+                                        java.util.function.ToIntFunction<TrackRef> ownWeight, Statement at) {
+        List<TrackRef> out = new ArrayList<>();
+        for (TrackRef r : refs) {
+            int w = r.weight() != null ? r.weight() : ownWeight.applyAsInt(r);
+            if (w != 0) {
+                p.warn(at, r.name(), n + "ignoring tracked " + what + " " + r.name() + " with weights due to address_owner");
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     private List<TrackRef> resolve(List<Ref> refs, String n, String what, List<String> defined) {
-        Set<String> names = new HashSet<>(defined);
         List<TrackRef> out = new ArrayList<>();
         for (Ref r : refs) {
-            if (!names.contains(r.ref().name())) {
+            int idx = defined.indexOf(r.ref().name());
+            if (idx < 0 || idx >= r.definedBefore()) {
                 p.warn(r.at(), r.ref().name(), n + what + " " + r.ref().name() + " not found, ignoring...");
             } else {
                 out.add(r.ref());

@@ -71,6 +71,22 @@ public final class IpAddress implements Comparable<IpAddress> {
         return v6;
     }
 
+    /** Whether {@code buf[offset..]} holds this address (4 bytes for IPv4, 16 for IPv6), without allocating. */
+    public boolean matches(byte[] buf, int offset) {
+        if (!v6) {
+            long a = ((buf[offset] & 0xffL) << 24) | ((buf[offset + 1] & 0xffL) << 16) | ((buf[offset + 2] & 0xffL) << 8)
+                    | (buf[offset + 3] & 0xffL);
+            return a == low;
+        }
+        long h = 0;
+        long l = 0;
+        for (int i = 0; i < 8; i++) {
+            h = (h << 8) | (buf[offset + i] & 0xffL);
+            l = (l << 8) | (buf[offset + 8 + i] & 0xffL);
+        }
+        return h == high && l == low;
+    }
+
     public byte[] toBytes() {
         if (!v6) {
             int a = (int) low;

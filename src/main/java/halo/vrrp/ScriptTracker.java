@@ -19,7 +19,7 @@ public final class ScriptTracker {
     private final int fall;
     private int result;
     private boolean initState;
-    private int lastStatus = -1;
+    private int lastStatus; // keepalived starts at 0: a first success logs only "succeeded"
 
     public ScriptTracker(String name, int rise, int fall, boolean initFail) {
         if (rise < 1 || fall < 1) {

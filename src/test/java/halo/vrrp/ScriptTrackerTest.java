@@ -20,7 +20,6 @@ class ScriptTrackerTest {
         assertThat(t.onExit(0, log)).isEqualTo(Change.NONE);
         assertThat(t.onExit(0, log)).isEqualTo(Change.NOW_UP);
         assertThat(log.logs).containsExactly(
-                "Script `chk` now returning 0",
                 "VRRP_Script(chk) succeeded",
                 "Script `chk` now returning 1",
                 "VRRP_Script(chk) failed (exited with status 1)",
@@ -33,6 +32,7 @@ class ScriptTrackerTest {
         ScriptTracker t = new ScriptTracker("chk", 1, 2, false);
         assertThat(t.onExit(1, log)).isEqualTo(Change.NOW_DOWN);
         assertThat(t.isUp()).isFalse();
+        assertThat(log.logs).containsExactly("Script `chk` now returning 1", "VRRP_Script(chk) failed (exited with status 1)");
     }
 
     @Test

@@ -244,9 +244,50 @@ class VrrpInstanceTest {
         vrrp.onAdvert(T0 + ms(100), 150, 1, PEER_LOW, false);
         assertThat(rec.logs).containsExactly("(VI_1) ip address associated with VRID 51 not present in MASTER advert");
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
+        // RFC 3768 7.1: logged, but the owner's advert is processed
         vrrp.onAdvert(T0 + ms(200), 255, 1, PEER_LOW, false);
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(200) + us(3_000_000 + 609_375));
-        assertThat(vrrp.addressListErrors()).isEqualTo(1);
+        assertThat(vrrp.addressListErrors()).isEqualTo(2);
+        assertThat(rec.logs).hasSize(2);
+    }
+
+    /** An advert's address list as the codec's flyweight would present it. */
+    record Addresses(java.util.List<IpAddress> list) implements AdvertAddresses {
+        static Addresses of(String... literals) {
+            return new Addresses(java.util.Arrays.stream(literals).map(IpAddress::parse).toList());
+        }
+
+        @Override public int count() { return list.size(); }
+        @Override public boolean contains(IpAddress address) { return list.contains(address); }
+    }
+
+    @Test
+    void addressCheckLogsLikeKeepalived() {
+        VrrpInstance vrrp = start(v2().virtualIpAddress("192.0.2.101").build());
+        rec.clear();
+        vrrp.onAdvert(T0 + ms(100), 150, 1, PEER_LOW, Addresses.of("192.0.2.100"));
+        vrrp.onAdvert(T0 + ms(200), 150, 1, PEER_LOW, Addresses.of("192.0.2.100", "192.0.2.102"));
+        assertThat(rec.logs).containsExactly(
+                "(VI_1) received an unexpected ip number count 1, expected 2!",
+                "(VI_1) ip address associated with VRID 51 not present in MASTER advert: 192.0.2.101");
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
+        assertThat(vrrp.addressListErrors()).isEqualTo(2);
+        // same addresses in another order: accepted
+        vrrp.onAdvert(T0 + ms(300), 150, 1, PEER_LOW, Addresses.of("192.0.2.101", "192.0.2.100"));
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(300) + us(3_609_375));
+        // RFC 3768 7.1: the owner's advert is logged but processed
+        vrrp.onAdvert(T0 + ms(400), 255, 1, PEER_LOW, Addresses.of("192.0.2.100"));
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(400) + us(3_609_375));
+    }
+
+    @Test
+    void masterChecksTheAddressesOfEveryAdvert() {
+        VrrpInstance vrrp = start(v2().priority(255).build());
+        rec.clear();
+        vrrp.onAdvert(T0 + ms(10), 254, 1, PEER_LOW, Addresses.of("192.0.2.99"));
+        assertThat(rec.logs).containsExactly(
+                "(VI_1) ip address associated with VRID 51 not present in MASTER advert: 192.0.2.100");
+        assertThat(rec.adverts).isEmpty();
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class AdvertEncoder {
             // RFC 3768 5.3.7: "The Advertisement interval indicates the time interval (in seconds) between ADVERTISEMENTS."
             message.authType(instance.authType()).advertIntervalSeconds(instance.advertIntervalCentis() / 100);
         } else {
-            // RFC 9568 5.2.7: "The Maximum Advertisement Interval is a 12-bit field that indicates the time interval
+            // RFC 5798 5.2.7: "The Maximum Advertisement Interval is a 12-bit field that indicates the time interval
             // (in centiseconds) between ADVERTISEMENTS." The 4 reserved bits before it are zero.
             message.maxAdvertIntervalCentis(instance.advertIntervalCentis());
         }

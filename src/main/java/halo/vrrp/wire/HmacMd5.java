@@ -32,12 +32,26 @@ public final class HmacMd5 {
     private final byte[] block = new byte[BLOCK];
     private final int[] words = new int[16];
     private final byte[] innerDigest = new byte[DIGEST_LENGTH];
+    private final byte[] lastKey = new byte[BLOCK];
+    private int lastKeyLength = -1;
+    // MD5 states after the 64-byte K XOR ipad and K XOR opad blocks: computed once per key.
+    private int ia, ib, ic, id;
+    private int oa, ob, oc, od;
     private int a, b, c, d;
     private int blockFill;
     private long totalBytes;
 
-    /** Sets the key (keys longer than 64 bytes are hashed first, as RFC 2104 says). */
+    /** Sets the key (keys longer than 64 bytes are hashed first, as RFC 2104 says). Setting the same key again is free. */
     public HmacMd5 key(byte[] key, int offset, int length) {
+        if (length == lastKeyLength && java.util.Arrays.equals(lastKey, 0, length, key, offset, offset + length)) {
+            return this;
+        }
+        if (length <= BLOCK) {
+            System.arraycopy(key, offset, lastKey, 0, length);
+            lastKeyLength = length;
+        } else {
+            lastKeyLength = -1;
+        }
         byte[] k = key;
         int kOffset = offset;
         int kLength = length;
@@ -54,13 +68,29 @@ public final class HmacMd5 {
             innerPad[i] = (byte) (kb ^ 0x36);
             outerPad[i] = (byte) (kb ^ 0x5c);
         }
+        startMd5();
+        updateBytes(innerPad, 0, BLOCK);
+        ia = a;
+        ib = b;
+        ic = c;
+        id = d;
+        startMd5();
+        updateBytes(outerPad, 0, BLOCK);
+        oa = a;
+        ob = b;
+        oc = c;
+        od = d;
         return this;
     }
 
-    /** Starts a MAC: the inner hash begins with K XOR ipad. */
+    /** Starts a MAC: the inner hash begins with K XOR ipad (its state precomputed by {@link #key}). */
     public HmacMd5 start() {
-        startMd5();
-        updateBytes(innerPad, 0, BLOCK);
+        a = ia;
+        b = ib;
+        c = ic;
+        d = id;
+        blockFill = 0;
+        totalBytes = BLOCK;
         return this;
     }
 
@@ -83,8 +113,12 @@ public final class HmacMd5 {
     /** Finishes the MAC and writes the 16-byte digest into {@code out} at {@code outOffset}. */
     public void finish(byte[] out, int outOffset) {
         finishMd5(innerDigest, 0);
-        startMd5();
-        updateBytes(outerPad, 0, BLOCK);
+        a = oa;
+        b = ob;
+        c = oc;
+        d = od;
+        blockFill = 0;
+        totalBytes = BLOCK;
         updateBytes(innerDigest, 0, DIGEST_LENGTH);
         finishMd5(out, outOffset);
     }

@@ -2,6 +2,7 @@ package halo.vrrp.wire;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * The Internet checksum of RFC 1071: the 16-bit one's complement of the one's complement sum of 16-bit words.
@@ -11,12 +12,13 @@ import java.lang.foreign.ValueLayout;
 public final class InternetChecksum {
     private InternetChecksum() {}
 
+    private static final ValueLayout.OfShort BIG_ENDIAN_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
     /** Adds {@code length} bytes of {@code segment} from {@code offset} as big-endian 16-bit words (an odd last byte is padded with zero). */
     public static long add(long sum, MemorySegment segment, long offset, int length) {
         int i = 0;
         for (; i + 1 < length; i += 2) {
-            sum += ((segment.get(ValueLayout.JAVA_BYTE, offset + i) & 0xff) << 8)
-                    | (segment.get(ValueLayout.JAVA_BYTE, offset + i + 1) & 0xff);
+            sum += segment.get(BIG_ENDIAN_SHORT, offset + i) & 0xffff;
         }
         if (i < length) {
             sum += (segment.get(ValueLayout.JAVA_BYTE, offset + i) & 0xff) << 8;

@@ -14,7 +14,7 @@ public final class Ipv4Header {
     public static final int MIN_LENGTH = 20;
     /** "set tos to internet network control" (keepalived vrrp_build_ip4). */
     public static final int TOS_NETWORK_CONTROL = 0xc0;
-    /** RFC 3768 5.2.3 / RFC 9568 5.1.1.3: "The TTL MUST be set to 255." */
+    /** RFC 3768 5.2.3 / RFC 5798 5.1.1.3: "The TTL MUST be set to 255." */
     public static final int VRRP_TTL = 255;
 
     private MemorySegment segment = MemorySegment.NULL;

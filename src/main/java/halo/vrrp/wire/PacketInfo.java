@@ -94,7 +94,7 @@ public final class PacketInfo {
     /**
      * Compares the sender's address with {@code address} as unsigned big-endian numbers: negative, zero or positive
      * when the sender's is lower, equal or higher. For the tie-break "the primary IP address of the sender is greater
-     * than the local primary IP address" (RFC 3768 6.4.3, RFC 9568 6.4.3).
+     * than the local primary IP address" (RFC 3768 6.4.3, RFC 5798 6.4.3).
      */
     public int compareSource(byte[] address, int offset) {
         for (int i = 0; i < family.addressLength; i++) {
@@ -104,5 +104,14 @@ public final class PacketInfo {
             }
         }
         return 0;
+    }
+
+    /** The sender's address as text (allocates; for log lines). */
+    public String sourceString() {
+        try {
+            return java.net.InetAddress.getByAddress(java.util.Arrays.copyOf(source, family.addressLength)).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -8,7 +8,7 @@ import java.lang.foreign.ValueLayout;
  * {@link #wrap} points it at bytes; getters and setters read and write fields in place. Nothing is copied or allocated.
  *
  * <pre>
- * RFC 3768 section 5.1 (VRRPv2)                     RFC 9568 section 5.1 (VRRPv3)
+ * RFC 3768 section 5.1 (VRRPv2)                     RFC 5798 section 5.1 (VRRPv3)
  * |Version| Type  | Virtual Rtr ID|   Priority    | Count IP Addrs|   same first word, "Count IPvX Addr"
  * |   Auth Type   |   Adver Int   |          Checksum             |   |(rsvd) | Max Adver Int (12 bits) | Checksum |
  * |                         IP Address (1..n)                     |   IPvX Address(es)
@@ -20,7 +20,7 @@ import java.lang.foreign.ValueLayout;
  * auth field", vrrp.c).
  */
 public final class VrrpMessage {
-    /** IP protocol number of VRRP (RFC 3768 section 5.2.4, RFC 9568 section 5.1.1.4). */
+    /** IP protocol number of VRRP (RFC 3768 section 5.2.4, RFC 5798 section 5.1.1.4). */
     public static final int IP_PROTOCOL = 112;
     /** Fixed part: version/type, VRID, priority, count, auth type/adver int (v2) or max adver int (v3), checksum. */
     public static final int HEADER_LENGTH = 8;
@@ -28,17 +28,17 @@ public final class VrrpMessage {
     public static final int AUTH_DATA_LENGTH = 8;
     public static final int VERSION_2 = 2;
     public static final int VERSION_3 = 3;
-    /** "The only packet type defined in this version of the protocol is: 1 ADVERTISEMENT" (RFC 3768 5.3.2, RFC 9568 5.2.2). */
+    /** "The only packet type defined in this version of the protocol is: 1 ADVERTISEMENT" (RFC 3768 5.3.2, RFC 5798 5.2.2). */
     public static final int TYPE_ADVERTISEMENT = 1;
-    /** "The priority value for the VRRP router that owns the IP address(es) associated with the virtual router MUST be 255." */
+    /** RFC 3768 5.3.4: "The priority value for the VRRP router that owns the IP address(es) associated with the virtual router MUST be 255 (decimal)." */
     public static final int PRIORITY_OWNER = 255;
-    /** "Priority 0 ... indicate[s] the Current Master has stopped participating in VRRP." */
+    /** RFC 3768 5.3.4: "The priority value zero (0) has special meaning indicating that the current Master has stopped participating in VRRP." */
     public static final int PRIORITY_STOP = 0;
     /** RFC 2338 auth types, kept by keepalived for v2: 0 none, 1 simple text password, 2 IP Authentication Header. */
     public static final int AUTH_NONE = 0;
     public static final int AUTH_PASS = 1;
     public static final int AUTH_AH = 2;
-    /** "the Max Adver Int ... is a 12-bit field" (RFC 9568 5.2.7): at most 4095 centiseconds. */
+    /** RFC 5798 5.2.7: "The Maximum Advertisement Interval is a 12-bit field": at most 4095 centiseconds (40.95 s). */
     public static final int MAX_ADVERT_INTERVAL_CENTIS = 0x0fff;
 
     private MemorySegment segment = MemorySegment.NULL;
@@ -126,7 +126,7 @@ public final class VrrpMessage {
         return u16(4) & MAX_ADVERT_INTERVAL_CENTIS;
     }
 
-    /** VRRPv3 reserved bits (high 4 bits of byte 4): "MUST be set to zero on transmission and ignored on reception". */
+    /** VRRPv3 reserved bits (high 4 bits of byte 4), RFC 5798 5.2.6: "This field MUST be set to zero on transmission and ignored on reception." */
     public int reservedBits() {
         return u8(4) >>> 4;
     }
@@ -282,5 +282,40 @@ public final class VrrpMessage {
     /** Sum of the whole message including the checksum field, for verification. */
     long sumAll(long sum, int messageLength) {
         return InternetChecksum.add(sum, segment, offset, messageLength);
+    }
+
+    /**
+     * The message in tcpdump's words, for logs and test failures (allocates), e.g.
+     * {@code VRRPv3, Advertisement, vrid 53, prio 200, intvl 100cs, length 20, addrs(3): 192.0.2.120,...}.
+     */
+    public String format(IpFamily family) {
+        if (!hasHeader()) {
+            return "VRRP, truncated, length " + length;
+        }
+        StringBuilder sb = new StringBuilder("VRRPv").append(version()).append(", ")
+                .append(type() == TYPE_ADVERTISEMENT ? "Advertisement" : "type " + type())
+                .append(", vrid ").append(vrid()).append(", prio ").append(priority());
+        if (version() == VERSION_2) {
+            sb.append(", authtype ").append(switch (authType()) {
+                case AUTH_NONE -> "none";
+                case AUTH_PASS -> "simple";
+                case AUTH_AH -> "ah";
+                default -> String.valueOf(authType());
+            }).append(", intvl ").append(advertIntervalSeconds()).append('s');
+        } else {
+            sb.append(", intvl ").append(maxAdvertIntervalCentis()).append("cs");
+        }
+        sb.append(", length ").append(length).append(", addrs(").append(addressCount()).append("):");
+        int count = Math.min(addressCount(), (length - HEADER_LENGTH) / family.addressLength);
+        byte[] a = new byte[family.addressLength];
+        for (int i = 0; i < count; i++) {
+            copyAddress(i, family, a, 0);
+            try {
+                sb.append(i == 0 ? " " : ",").append(java.net.InetAddress.getByAddress(a).getHostAddress());
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return sb.toString();
     }
 }

@@ -29,9 +29,9 @@ public final class WireInstance {
         }
     }
 
-    /** 224.0.0.18, "The IPv4 multicast address as assigned by the IANA for VRRP" (RFC 9568 5.1.1.2). */
+    /** 224.0.0.18, "The IPv4 multicast address as assigned by the IANA for VRRP" (RFC 5798 5.1.1.2). */
     public static final byte[] IPV4_GROUP = {(byte) 224, 0, 0, 18};
-    /** ff02::12 (RFC 9568 5.1.2.2). */
+    /** ff02::12, the IPv6 multicast address assigned by the IANA for VRRP (RFC 5798 5.1.2.2). */
     public static final byte[] IPV6_GROUP = {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12};
 
     private IpFamily family = IpFamily.IPV4;
@@ -53,6 +53,11 @@ public final class WireInstance {
     private boolean lastMasterKnown;
     private long ahSequence;
     private boolean ahCycled;
+    private byte[] peers = new byte[0];
+    private int[] peerMinTtl = new int[0];
+    private int[] peerMaxTtl = new int[0];
+    private int peerCount;
+    private boolean checkUnicastSource;
 
     public WireInstance() {
         System.arraycopy(IPV4_GROUP, 0, multicastGroup, 0, 4);
@@ -85,7 +90,7 @@ public final class WireInstance {
         return this;
     }
 
-    /** The configured advert interval in centiseconds (v2: whole seconds x 100; v3: 1..4095). */
+    /** The configured advert interval in centiseconds (v2: whole seconds x 100; v3: 1..4095). Set {@link #version} first: the range depends on it. */
     public WireInstance advertIntervalCentis(int centis) {
         if (centis < 1 || centis > VrrpMessage.MAX_ADVERT_INTERVAL_CENTIS && version == VrrpMessage.VERSION_3
                 || version == VrrpMessage.VERSION_2 && (centis % 100 != 0 || centis > 25500)) {
@@ -127,6 +132,32 @@ public final class WireInstance {
     /** True for an instance with unicast peers (keepalived skips the TTL check and expects unicast destinations). */
     public WireInstance unicast(boolean unicast) {
         this.unicast = unicast;
+        return this;
+    }
+
+    /**
+     * Adds a {@code unicast_peer} with keepalived's {@code min_ttl}/{@code max_ttl} (0 and 255 when not given) and
+     * makes the instance unicast. Peers are only checked with {@link #checkUnicastSource(boolean)}.
+     */
+    public WireInstance unicastPeer(InetAddress peer, int minTtl, int maxTtl) {
+        byte[] a = peer.getAddress();
+        if (a.length != family.addressLength) {
+            throw new IllegalArgumentException("peer " + peer + " is not " + family);
+        }
+        peers = Arrays.copyOf(peers, (peerCount + 1) * family.addressLength);
+        System.arraycopy(a, 0, peers, peerCount * family.addressLength, a.length);
+        peerMinTtl = Arrays.copyOf(peerMinTtl, peerCount + 1);
+        peerMaxTtl = Arrays.copyOf(peerMaxTtl, peerCount + 1);
+        peerMinTtl[peerCount] = minTtl;
+        peerMaxTtl[peerCount] = maxTtl;
+        peerCount++;
+        unicast = true;
+        return this;
+    }
+
+    /** keepalived's {@code vrrp_check_unicast_src} / {@code check_unicast_src}: accept unicast adverts from configured peers only. */
+    public WireInstance checkUnicastSource(boolean check) {
+        this.checkUnicastSource = check;
         return this;
     }
 
@@ -273,6 +304,32 @@ public final class WireInstance {
 
     public boolean skipCheckAdvAddr() {
         return skipCheckAdvAddr;
+    }
+
+    public int unicastPeerCount() {
+        return peerCount;
+    }
+
+    public boolean checkUnicastSource() {
+        return checkUnicastSource;
+    }
+
+    /** Index of the unicast peer whose address is the sender's, or -1. */
+    int peerIndex(PacketInfo info) {
+        for (int i = 0; i < peerCount; i++) {
+            if (info.sourceEquals(peers, i * family.addressLength)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    int peerMinTtl(int index) {
+        return peerMinTtl[index];
+    }
+
+    int peerMaxTtl(int index) {
+        return peerMaxTtl[index];
     }
 
     boolean lastMasterKnown() {

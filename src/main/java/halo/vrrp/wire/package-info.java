@@ -11,6 +11,12 @@
  *   <li>{@link halo.vrrp.wire.AdvertEncoder}: writes adverts into a caller's buffer.
  *   <li>{@link halo.vrrp.wire.AdvertValidator}: receive checks in RFC order, an {@link halo.vrrp.wire.RxVerdict} and a
  *       counter per reason in {@link halo.vrrp.wire.RxStatistics}.
+ *   <li>{@link halo.vrrp.wire.PacketInfo}: what the IP layer reports with a received advert (addresses, TTL,
+ *       multicast); the state machine reads the sender's address from it.
  * </ul>
+ *
+ * <p>Buffers are {@link java.lang.foreign.MemorySegment}s (heap or native). A {@link java.nio.ByteBuffer} is used
+ * through {@code MemorySegment.ofBuffer(buffer)}, made once per buffer at setup; offsets are then relative to the
+ * buffer's position at that time.
  */
 package halo.vrrp.wire;

@@ -163,4 +163,19 @@ class HandVectorTest {
         hmac.key(longKey, 0, longKey.length).start().update(longKey, 0, 50).finish(out, 0);
         assertThat(out).isEqualTo(jdk.doFinal(java.util.Arrays.copyOf(longKey, 50)));
     }
+
+    @Test
+    void aByteBufferIsUsedThroughOneSegmentMadeAtSetup() {
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(64);
+        java.lang.foreign.MemorySegment segment = java.lang.foreign.MemorySegment.ofBuffer(direct); // once per buffer
+        WireInstance w = new WireInstance().version(2).vrid(1).advertIntervalCentis(100)
+                .addresses(List.of(inet("192.0.2.10"))).source(inet("192.0.2.1"));
+        int n = encoder.encodeMessage(w, 100, segment, 4, null, 0);
+        byte[] written = new byte[n];
+        direct.get(4, written);
+        assertThat(hex(written)).isEqualTo("21016401" + "0001b8f1" + "c000020a" + "0000000000000000");
+        message.wrap(segment, 4, n);
+        assertThat(message.priority()).isEqualTo(100);
+        assertThat(message.ipv4Address(0)).isEqualTo(0xc000020a);
+    }
 }

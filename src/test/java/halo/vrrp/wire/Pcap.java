@@ -16,13 +16,19 @@ final class Pcap {
     record IpPacket(int etherType, byte[] bytes) {}
 
     static List<IpPacket> read(String resource) throws IOException {
-        byte[] file;
         try (InputStream in = Pcap.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("missing test resource " + resource);
             }
-            file = in.readAllBytes();
+            return parse(in.readAllBytes(), resource);
         }
+    }
+
+    static List<IpPacket> readFile(java.nio.file.Path path) throws IOException {
+        return parse(java.nio.file.Files.readAllBytes(path), path.toString());
+    }
+
+    private static List<IpPacket> parse(byte[] file, String resource) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(file);
         int magic = buf.order(ByteOrder.BIG_ENDIAN).getInt(0);
         if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d) {

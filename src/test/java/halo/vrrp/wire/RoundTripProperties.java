@@ -104,7 +104,7 @@ class RoundTripProperties {
                 : validator.validateMessage(c.receiver(), stats, seg(packet), messageOffset, packet.length - messageOffset, info);
     }
 
-    @Property(tries = 400)
+    @Property(tries = 250)
     void encodeThenDecodeGivesBackEveryField(@ForAll("cases") Case c) {
         PacketInfo info = new PacketInfo();
         int[] at = new int[1];
@@ -140,7 +140,7 @@ class RoundTripProperties {
         }
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void noSingleBitFlipInTheMessageIsAccepted(@ForAll("cases") Case c, @ForAll @IntRange(min = 0, max = 100_000) int where) {
         // A flip could, rarely, turn the checksum into keepalived's old unicast form, which is accepted on purpose.
         c.receiver().unicastChecksumCompat(WireInstance.UnicastChecksumCompat.NEVER);
@@ -156,7 +156,7 @@ class RoundTripProperties {
         assertThat(stats.toMap().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
     }
 
-    @Property(tries = 500)
+    @Property(tries = 300)
     void randomBytesNeverThrowAndMoveOneCounter(@ForAll("cases") Case c, @ForAll byte[] garbage, @ForAll boolean asDatagram) {
         RxStatistics stats = new RxStatistics();
         AdvertValidator validator = new AdvertValidator();

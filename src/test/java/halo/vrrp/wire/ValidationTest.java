@@ -399,4 +399,75 @@ class ValidationTest {
         assertThat(receive(v3(), packet)).isEqualTo(RxVerdict.ACCEPT);
         assertThat(receive(configured, datagram(v3(), 100))).isEqualTo(RxVerdict.ACCEPT);
     }
+
+    @Test
+    void withCheckUnicastSrcOnlyConfiguredPeersAreAccepted() {
+        WireInstance receiver = v2().source(inet("192.0.2.2")).unicastPeer(inet("192.0.2.1"), 0, 255).checkUnicastSource(true);
+        assertThat(receive(receiver, datagram(v2().unicast(true), 100, B4))).isEqualTo(RxVerdict.ACCEPT);
+        assertOnly(RxCounter.RCVD_ADVERTISEMENTS);
+        stats.reset();
+        assertThat(receive(receiver, datagram(v2().unicast(true).source(inet("192.0.2.3")), 100, B4)))
+                .isEqualTo(RxVerdict.UNICAST_SOURCE);
+        assertOnly(RxCounter.OTHER_DISCARDS);
+        assertThat(validator.describe("VI_1", receiver)).isEqualTo("(VI_1) unicast source address 192.0.2.3 not a unicast peer");
+        stats.reset();
+        // Without check_unicast_src any sender goes.
+        WireInstance open = v2().source(inet("192.0.2.2")).unicastPeer(inet("192.0.2.1"), 0, 255);
+        assertThat(receive(open, datagram(v2().unicast(true).source(inet("192.0.2.3")), 100, B4))).isEqualTo(RxVerdict.ACCEPT);
+    }
+
+    @Test
+    void unicastPeerTtlOutsideItsRangeIsAnIpTtlError() {
+        WireInstance receiver = v2().source(inet("192.0.2.2")).unicastPeer(inet("192.0.2.1"), 250, 255).checkUnicastSource(true);
+        byte[] packet = datagram(v2().unicast(true), 100, B4);
+        packet[8] = 64;
+        assertThat(receive(receiver, packet)).isEqualTo(RxVerdict.TTL_RANGE);
+        assertOnly(RxCounter.IP_TTL_ERRORS);
+        assertThat(validator.describe("VI_1", receiver)).isEqualTo("(VI_1) TTL/HL 64 not in range 250 - 255");
+    }
+
+    @Test
+    void v3ReservedBitsAreIgnoredOnReception() {
+        byte[] packet = datagram(v3(), 100);
+        packet[VRRP_AT + 4] |= (byte) 0xf0; // "MUST be set to zero on transmission and ignored on reception"
+        refreshChecksum(packet, VRRP_AT, VrrpChecksum.Form.IPV4_PSEUDO_HEADER, WireInstance.IPV4_GROUP);
+        assertThat(receive(v3(), packet)).isEqualTo(RxVerdict.ACCEPT);
+        assertThat(validator.message().reservedBits()).isEqualTo(0xf);
+        assertThat(validator.message().maxAdvertIntervalCentis()).isEqualTo(100);
+    }
+
+    @Test
+    void v3ZeroIntervalIsAnAdvIntervalError() {
+        byte[] packet = datagram(v3(), 100);
+        packet[VRRP_AT + 4] = 0;
+        packet[VRRP_AT + 5] = 0;
+        refreshChecksum(packet, VRRP_AT, VrrpChecksum.Form.IPV4_PSEUDO_HEADER, WireInstance.IPV4_GROUP);
+        assertThat(receive(v3(), packet)).isEqualTo(RxVerdict.ADVERT_INTERVAL);
+        assertOnly(RxCounter.ADV_INTERVAL_ERRORS);
+        assertThat(validator.describe("VI_1", v3())).isEqualTo("(VI_1) received advert with Max Advertise Interval 0");
+    }
+
+    @Test
+    void ahIsCheckedOverAnIpHeaderWithOptions() {
+        byte[] plain = datagram(ah(), 100);
+        // Insert 4 bytes of IP options (NOPs) after the 20-byte header: IHL 6, total length + 4.
+        byte[] packet = new byte[plain.length + 4];
+        System.arraycopy(plain, 0, packet, 0, 20);
+        packet[20] = packet[21] = packet[22] = packet[23] = 1;
+        System.arraycopy(plain, 20, packet, 24, plain.length - 20);
+        packet[0] = 0x46;
+        packet[3] = (byte) packet.length;
+        byte[] headers = java.util.Arrays.copyOf(packet, 48);
+        AdvertEncoder.zeroMutableFields(headers, 24, false);
+        byte[] digest = new byte[16];
+        byte[] key = AuthData.fromPassword("ah-key");
+        new HmacMd5().key(key, 0, 8).start().update(headers, 0, 48).update(packet, 48, packet.length - 48).finish(digest, 0);
+        System.arraycopy(digest, 0, packet, 24 + IpsecAhHeader.ICV_OFFSET, IpsecAhHeader.ICV_LENGTH);
+        new Ipv4Header().wrap(seg(packet), 0, packet.length).updateHeaderChecksum();
+        assertThat(receive(ah(), packet)).isEqualTo(RxVerdict.ACCEPT);
+        assertThat(validator.message().format(IpFamily.IPV4))
+                .isEqualTo("VRRPv2, Advertisement, vrid 10, prio 100, authtype ah, intvl 1s, length 24, addrs(2): 192.0.2.10,192.0.2.11");
+        packet[22] = 0; // an option byte changed: the ICV covers the options
+        assertThat(receive(ah(), packet)).isEqualTo(RxVerdict.AUTH_AH_ICV);
+    }
 }

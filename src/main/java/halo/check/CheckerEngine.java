@@ -95,6 +95,12 @@ public final class CheckerEngine implements AutoCloseable {
     private void launch(Checker c) {
         synchronized (c) {
             if (c.removed || closed) return;
+            if (c.spec().probe() instanceof AsyncProbe async) {
+                // Event-loop probe: no thread; the result is handled where the loop completes it.
+                async.start().whenComplete((r, e) -> complete(c,
+                        r != null ? r : ProbeResult.failure("check error: " + e)));
+                return;
+            }
             c.running = probeThreads.newThread(() -> runProbe(c));
             c.running.start();
         }
@@ -109,6 +115,10 @@ public final class CheckerEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             result = ProbeResult.failure("check error: " + e);
         }
+        complete(c, result);
+    }
+
+    private void complete(Checker c, ProbeResult result) {
         CheckerLogic.Step step;
         boolean wasUp;
         Long weightDelta = null;

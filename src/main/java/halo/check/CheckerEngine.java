@@ -65,7 +65,7 @@ public final class CheckerEngine implements AutoCloseable {
             return c;
         }
         Duration first = c.logic.initialDelay(bootstrapDelay, spec.timing().warmup(), random);
-        LOG.log(Level.INFO, "Activating healthchecker for service {0}", c.describe());
+        LOG.log(Level.DEBUG, "Activating healthchecker for service {0}", c.describe());
         synchronized (c) {
             schedule(c, first);
         }
@@ -83,6 +83,16 @@ public final class CheckerEngine implements AutoCloseable {
         checkers.remove(c);
     }
 
+    /**
+     * ha_suspend: a disabled checker keeps its state and is simply not probed (keepalived reschedules it every
+     * delay_loop without checking); enabling it resumes probing at the next tick.
+     */
+    public void setEnabled(Checker c, boolean enabled) {
+        synchronized (c) {
+            c.enabled = enabled;
+        }
+    }
+
     public List<Checker> checkers() {
         return List.copyOf(checkers);
     }
@@ -95,12 +105,17 @@ public final class CheckerEngine implements AutoCloseable {
     private void launch(Checker c) {
         synchronized (c) {
             if (c.removed || closed) return;
+            if (!c.enabled) {
+                schedule(c, c.spec().timing().delayLoop());
+                return;
+            }
             if (c.spec().probe() instanceof AsyncProbe async) {
                 // Event-loop probe: no thread; the result is handled where the loop completes it.
                 async.start().whenComplete((r, e) -> complete(c,
                         r != null ? r : ProbeResult.failure("check error: " + e)));
                 return;
             }
+            c.startedAt = System.nanoTime();
             c.running = probeThreads.newThread(() -> runProbe(c));
             c.running.start();
         }
@@ -136,7 +151,13 @@ public final class CheckerEngine implements AutoCloseable {
                     weightDelta = delta;
                 }
             }
-            schedule(c, step.nextDelay());
+            Duration next = step.nextDelay();
+            if (c.spec().type() == CheckerType.MISC_CHECK) {
+                // keepalived times MISC_CHECK runs from the script's start (last_ran), not its end.
+                next = next.minusNanos(System.nanoTime() - c.startedAt);
+                if (next.isNegative()) next = Duration.ZERO;
+            }
+            schedule(c, next);
         }
         deliver(c, step, wasUp, result, weightDelta);
     }

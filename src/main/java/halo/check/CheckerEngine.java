@@ -56,8 +56,29 @@ public final class CheckerEngine implements AutoCloseable {
 
     /** Starts a checker: first probe after the bootstrap delay plus a random part of warmup. */
     public Checker add(CheckerSpec spec) {
+        return add(spec, null);
+    }
+
+    /**
+     * Reload: starts a checker that replaces {@code previous} (the same checker in the old configuration), keeping
+     * its up/down state and whether it has run, as keepalived's migrate_checkers does; the previous one is removed.
+     */
+    public Checker add(CheckerSpec spec, Checker previous) {
         if (closed) throw new IllegalStateException("engine closed");
         Checker c = new Checker(spec);
+        if (previous != null) {
+            boolean up, run;
+            synchronized (previous) {
+                up = previous.logic.isUp();
+                run = previous.logic.hasRun();
+            }
+            remove(previous);
+            switch (c.logic) {
+                case StandardCheckerLogic l -> l.restore(up, run);
+                case HttpCheckerLogic l -> l.restore(up, run);
+                case FileCheckerLogic l -> { } // re-read from the file
+            }
+        }
         checkers.add(c);
         if (spec.file() != null) {
             files.watch(c);

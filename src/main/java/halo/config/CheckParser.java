@@ -22,6 +22,12 @@ final class CheckParser {
         this.p = p;
     }
 
+    // keyword tables, built once per load and shared by every builder of their kind (a big config has 10,000s)
+    private Map<String, H> vsTable;
+    private Map<String, H> rsTable;
+    private Map<String, H> urlTable;
+    private final Map<String, Map<String, H>> checkerTables = new HashMap<>();
+
     /** IPVS schedulers (net/netfilter/ipvs/ip_vs_*.c) keepalived accepts. */
     static final Set<String> SCHEDULERS = Set.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq",
             "fo", "ovf", "mh", "twos");
@@ -114,7 +120,8 @@ final class CheckParser {
         } else if (w.size() >= 2) {
             InetAddress a = Addresses.parse(w.get(1));
             if (a == null) {
-                p.warn(s, w.get(1), "Invalid virtual server IP address " + w.get(1) + " - skipping virtual server");
+                p.warn(s, w.get(1), "Invalid virtual server IP address/port " + w.get(1) + "/"
+                        + (w.size() > 2 ? w.get(2) : "") + " - skipping");
                 return null;
             }
             int port = 0;
@@ -156,8 +163,125 @@ final class CheckParser {
         t.put("inhibit_on_failure", new ConfigParser.Simple((c, s) -> get.apply(c).inhibit = p.bool(s, 1)));
     }
 
+    Map<String, H> vsTable() {
+        if (vsTable == null) {
+            Map<String, H> t = new HashMap<>();
+
+            ConfigParser.<VsB>simple(t, "protocol", (b, s) -> {
+                String v = p.arg(s, 1);
+                if (v == null) {
+                    return;
+                }
+                switch (v.toUpperCase()) {
+                    case "TCP" -> b.protocol = Protocol.TCP;
+                    case "UDP" -> b.protocol = Protocol.UDP;
+                    case "SCTP" -> b.protocol = Protocol.SCTP;
+                    default -> {
+                        p.warn(s, v, "Unknown protocol " + v + " - ignoring; expected TCP, UDP or SCTP");
+                        return;
+                    }
+                }
+                b.protocolAt = s;
+            });
+            ConfigParser.<VsB>simple(t, "lb_algo", (b, s) -> b.scheduler(b, s));
+            ConfigParser.<VsB>simple(t, "lvs_sched", (b, s) -> b.scheduler(b, s));
+            ConfigParser.<VsB>simple(t, "lb_kind", (b, s) -> method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
+            ConfigParser.<VsB>simple(t, "lvs_method", (b, s) -> method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
+            for (String flag : List.of("flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback", "mh-port", "mh-fallback")) {
+                ConfigParser.<VsB>simple(t, flag, (b, s) -> {
+                    String sched = b.scheduler == null ? "" : b.scheduler;
+                    if ((flag.startsWith("sh-") && !sched.equals("sh")) || (flag.startsWith("mh-") && !sched.equals("mh"))) {
+                        p.warn(s, flag, flag + " only applies to " + flag.substring(0, 2) + " scheduler - ignoring");
+                        return;
+                    }
+                    if (!b.schedFlags.contains(flag)) {
+                        b.schedFlags.add(flag);
+                    }
+                });
+            }
+            ConfigParser.<VsB>simple(t, "ops", (b, s) -> b.raw.add(new RawSetting("ops", List.of())));
+            ConfigParser.<VsB>simple(t, "persistence_timeout", (b, s) -> {
+                String v = p.opt(s, 1);
+                if (v == null) {
+                    b.persistence = Duration.ofSeconds(360);
+                    return;
+                }
+                Long n = p.number(s, v, 1, Integer.MAX_VALUE / 1000);
+                if (n != null) {
+                    b.persistence = Duration.ofSeconds(n);
+                }
+            });
+            ConfigParser.<VsB>simple(t, "persistence_granularity", (b, s) -> {
+                String v = p.arg(s, 1);
+                if (v == null) {
+                    return;
+                }
+                if (v.chars().allMatch(Character::isDigit) && !v.isEmpty()) {
+                    Long len = p.number(s, v, 1, 128);
+                    if (len != null) {
+                        b.granularity = prefixMask((int) (long) len, len > 32);
+                    }
+                } else {
+                    b.granularity = p.address(s, v, "persistence_granularity netmask");
+                }
+            });
+            inheritedKeywords(t, c -> ((VsB) c).inh);
+            ConfigParser.<VsB>simple(t, "nb_get_retry", (b, s) -> p.unknown(s)); // keepalived 2.2.7: unknown here
+            ConfigParser.<VsB>simple(t, "sorry_server", (b, s) -> {
+                InetAddress a = p.address(s, 1, "sorry_server address");
+                if (a == null) {
+                    return;
+                }
+                Integer port = p.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
+                b.sorry = new RsB(a, port == null ? 0 : port, s, b);
+            });
+            ConfigParser.<VsB>simple(t, "sorry_server_inhibit", (b, s) -> b.sorryInhibit = p.bool(s, 1));
+            ConfigParser.<VsB>simple(t, "sorry_server_lvs_method", (b, s) -> {
+                if (b.sorry == null) {
+                    p.warn(s, s.keyword(), "sorry_server_lvs_method before sorry_server - ignoring");
+                    return;
+                }
+                method(s, m -> b.sorry.forwarding = m, tn -> b.sorry.tunnel = tn);
+            });
+            ConfigParser.<VsB>simple(t, "quorum", (b, s) -> {
+                Integer v = p.integer(s, 1, 1, Integer.MAX_VALUE);
+                if (v != null) {
+                    b.quorum = v;
+                }
+            });
+            ConfigParser.<VsB>simple(t, "hysteresis", (b, s) -> {
+                Integer v = p.integer(s, 1, 0, Integer.MAX_VALUE);
+                if (v != null) {
+                    b.hysteresis = v;
+                }
+            });
+            ConfigParser.<VsB>simple(t, "quorum_up", (b, s) -> b.quorumUp = p.script(s, 1));
+            ConfigParser.<VsB>simple(t, "quorum_down", (b, s) -> b.quorumDown = p.script(s, 1));
+            ConfigParser.<VsB>simple(t, "alpha", (b, s) -> b.alpha = p.bool(s, 1));
+            ConfigParser.<VsB>simple(t, "omega", (b, s) -> b.omega = p.bool(s, 1));
+            ConfigParser.<VsB>simple(t, "ha_suspend", (b, s) -> b.haSuspend = p.bool(s, 1));
+            ConfigParser.<VsB>raw(t, "smtp_alert", "ip_family", "weight", "one_packet", "lvs_timeouts");
+            ConfigParser.<VsB>block(t, "real_server", (b, s) -> {
+                InetAddress a = s.words().size() > 1 ? Addresses.parse(s.words().get(1)) : null;
+                if (a == null) {
+                    p.warn(s, p.opt(s, 1), "Invalid real server ip address/port " + p.opt(s, 1) + "/"
+                            + (s.words().size() > 2 ? s.words().get(2) : "") + " - skipping");
+                    return null;
+                }
+                Integer port = p.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
+                if (port == null) {
+                    return null;
+                }
+                RsB rs = new RsB(a, port, s, b);
+                b.realServers.add(rs);
+                return rs;
+            });
+                    vsTable = t;
+        }
+        return vsTable;
+    }
+
     final class VsB implements Ctx, HasRaw {
-        final Map<String, H> table = new HashMap<>();
         final VirtualServerAddress address;
         final Statement at;
         Protocol protocol;
@@ -184,114 +308,6 @@ final class CheckParser {
         VsB(VirtualServerAddress address, Statement at) {
             this.address = address;
             this.at = at;
-            Map<String, H> t = table;
-            ConfigParser.<VsB>simple(t, "protocol", (b, s) -> {
-                String v = p.arg(s, 1);
-                if (v == null) {
-                    return;
-                }
-                switch (v.toUpperCase()) {
-                    case "TCP" -> protocol = Protocol.TCP;
-                    case "UDP" -> protocol = Protocol.UDP;
-                    case "SCTP" -> protocol = Protocol.SCTP;
-                    default -> {
-                        p.warn(s, v, "Unknown protocol " + v + " - ignoring; expected TCP, UDP or SCTP");
-                        return;
-                    }
-                }
-                protocolAt = s;
-            });
-            ConfigParser.<VsB>simple(t, "lb_algo", this::scheduler);
-            ConfigParser.<VsB>simple(t, "lvs_sched", this::scheduler);
-            ConfigParser.<VsB>simple(t, "lb_kind", (b, s) -> method(s, m -> forwarding = m, tn -> tunnel = tn));
-            ConfigParser.<VsB>simple(t, "lvs_method", (b, s) -> method(s, m -> forwarding = m, tn -> tunnel = tn));
-            for (String flag : List.of("flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback", "mh-port", "mh-fallback")) {
-                ConfigParser.<VsB>simple(t, flag, (b, s) -> {
-                    String sched = scheduler == null ? "" : scheduler;
-                    if ((flag.startsWith("sh-") && !sched.equals("sh")) || (flag.startsWith("mh-") && !sched.equals("mh"))) {
-                        p.warn(s, flag, flag + " only applies to " + flag.substring(0, 2) + " scheduler - ignoring");
-                        return;
-                    }
-                    if (!schedFlags.contains(flag)) {
-                        schedFlags.add(flag);
-                    }
-                });
-            }
-            ConfigParser.<VsB>simple(t, "ops", (b, s) -> raw.add(new RawSetting("ops", List.of())));
-            ConfigParser.<VsB>simple(t, "persistence_timeout", (b, s) -> {
-                String v = p.opt(s, 1);
-                if (v == null) {
-                    persistence = Duration.ofSeconds(360);
-                    return;
-                }
-                Long n = p.number(s, v, 1, Integer.MAX_VALUE / 1000);
-                if (n != null) {
-                    persistence = Duration.ofSeconds(n);
-                }
-            });
-            ConfigParser.<VsB>simple(t, "persistence_granularity", (b, s) -> {
-                String v = p.arg(s, 1);
-                if (v == null) {
-                    return;
-                }
-                if (v.chars().allMatch(Character::isDigit) && !v.isEmpty()) {
-                    Long len = p.number(s, v, 1, 128);
-                    if (len != null) {
-                        granularity = prefixMask((int) (long) len, len > 32);
-                    }
-                } else {
-                    granularity = p.address(s, v, "persistence_granularity netmask");
-                }
-            });
-            inheritedKeywords(t, c -> ((VsB) c).inh);
-            ConfigParser.<VsB>simple(t, "nb_get_retry", (b, s) -> p.unknown(s)); // keepalived 2.2.7: unknown here
-            ConfigParser.<VsB>simple(t, "sorry_server", (b, s) -> {
-                InetAddress a = p.address(s, 1, "sorry_server address");
-                if (a == null) {
-                    return;
-                }
-                Integer port = p.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
-                sorry = new RsB(a, port == null ? 0 : port, s, this);
-            });
-            ConfigParser.<VsB>simple(t, "sorry_server_inhibit", (b, s) -> sorryInhibit = p.bool(s, 1));
-            ConfigParser.<VsB>simple(t, "sorry_server_lvs_method", (b, s) -> {
-                if (sorry == null) {
-                    p.warn(s, s.keyword(), "sorry_server_lvs_method before sorry_server - ignoring");
-                    return;
-                }
-                method(s, m -> sorry.forwarding = m, tn -> sorry.tunnel = tn);
-            });
-            ConfigParser.<VsB>simple(t, "quorum", (b, s) -> {
-                Integer v = p.integer(s, 1, 1, Integer.MAX_VALUE);
-                if (v != null) {
-                    quorum = v;
-                }
-            });
-            ConfigParser.<VsB>simple(t, "hysteresis", (b, s) -> {
-                Integer v = p.integer(s, 1, 0, Integer.MAX_VALUE);
-                if (v != null) {
-                    hysteresis = v;
-                }
-            });
-            ConfigParser.<VsB>simple(t, "quorum_up", (b, s) -> quorumUp = p.script(s, 1));
-            ConfigParser.<VsB>simple(t, "quorum_down", (b, s) -> quorumDown = p.script(s, 1));
-            ConfigParser.<VsB>simple(t, "alpha", (b, s) -> alpha = p.bool(s, 1));
-            ConfigParser.<VsB>simple(t, "omega", (b, s) -> omega = p.bool(s, 1));
-            ConfigParser.<VsB>simple(t, "ha_suspend", (b, s) -> haSuspend = p.bool(s, 1));
-            ConfigParser.<VsB>raw(t, "smtp_alert", "ip_family", "weight", "one_packet", "lvs_timeouts");
-            ConfigParser.<VsB>block(t, "real_server", (b, s) -> {
-                InetAddress a = p.address(s, 1, "real_server address");
-                if (a == null) {
-                    return null;
-                }
-                Integer port = p.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
-                if (port == null) {
-                    return null;
-                }
-                RsB rs = new RsB(a, port, s, this);
-                realServers.add(rs);
-                return rs;
-            });
         }
 
         void scheduler(VsB b, Statement s) {
@@ -308,7 +324,7 @@ final class CheckParser {
 
         @Override
         public Map<String, H> table() {
-            return table;
+            return vsTable();
         }
 
         @Override
@@ -386,8 +402,43 @@ final class CheckParser {
 
     // ---------------------------------------------------------------- real_server
 
+    Map<String, H> rsTable() {
+        if (rsTable == null) {
+            Map<String, H> t = new HashMap<>();
+
+            ConfigParser.<RsB>simple(t, "weight", (b, s) -> b.weight = p.integer(s, 1, 0, 65535));
+            ConfigParser.<RsB>simple(t, "lvs_method", (b, s) -> method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
+            ConfigParser.<RsB>simple(t, "lb_kind", (b, s) -> method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
+            inheritedKeywords(t, c -> ((RsB) c).inh);
+            ConfigParser.<RsB>simple(t, "notify_up", (b, s) -> b.notifyUp = p.script(s, 1));
+            ConfigParser.<RsB>simple(t, "notify_down", (b, s) -> b.notifyDown = p.script(s, 1));
+            ConfigParser.<RsB>simple(t, "uthreshold", (b, s) -> {
+                Integer v = p.integer(s, 1, 0, Integer.MAX_VALUE);
+                if (v != null) {
+                    b.uthreshold = v;
+                }
+            });
+            ConfigParser.<RsB>simple(t, "lthreshold", (b, s) -> {
+                Integer v = p.integer(s, 1, 0, Integer.MAX_VALUE);
+                if (v != null) {
+                    b.lthreshold = v;
+                }
+            });
+            ConfigParser.<RsB>simple(t, "smtp_alert", (b, s) -> {});
+            for (String kind : List.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK", "MISC_CHECK",
+                    "UDP_CHECK", "PING_CHECK", "ICMP_CHECK", "FILE_CHECK", "BFD_CHECK")) {
+                ConfigParser.<RsB>block(t, kind, (b, s) -> {
+                    CheckerB c = new CheckerB(kind.equals("ICMP_CHECK") ? "PING_CHECK" : kind, s, b);
+                    b.checkers.add(c);
+                    return c;
+                });
+            }
+                    rsTable = t;
+        }
+        return rsTable;
+    }
+
     final class RsB implements Ctx {
-        final Map<String, H> table = new HashMap<>();
         final InetAddress address;
         int port;
         final Statement at;
@@ -407,46 +458,117 @@ final class CheckParser {
             this.port = port;
             this.at = at;
             this.vs = vs;
-            Map<String, H> t = table;
-            ConfigParser.<RsB>simple(t, "weight", (b, s) -> weight = p.integer(s, 1, 0, 65535));
-            ConfigParser.<RsB>simple(t, "lvs_method", (b, s) -> method(s, m -> forwarding = m, tn -> tunnel = tn));
-            ConfigParser.<RsB>simple(t, "lb_kind", (b, s) -> method(s, m -> forwarding = m, tn -> tunnel = tn));
-            inheritedKeywords(t, c -> ((RsB) c).inh);
-            ConfigParser.<RsB>simple(t, "notify_up", (b, s) -> notifyUp = p.script(s, 1));
-            ConfigParser.<RsB>simple(t, "notify_down", (b, s) -> notifyDown = p.script(s, 1));
-            ConfigParser.<RsB>simple(t, "uthreshold", (b, s) -> {
-                Integer v = p.integer(s, 1, 0, Integer.MAX_VALUE);
-                if (v != null) {
-                    uthreshold = v;
-                }
-            });
-            ConfigParser.<RsB>simple(t, "lthreshold", (b, s) -> {
-                Integer v = p.integer(s, 1, 0, Integer.MAX_VALUE);
-                if (v != null) {
-                    lthreshold = v;
-                }
-            });
-            ConfigParser.<RsB>simple(t, "smtp_alert", (b, s) -> {});
-            for (String kind : List.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK", "MISC_CHECK",
-                    "UDP_CHECK", "PING_CHECK", "ICMP_CHECK", "FILE_CHECK", "BFD_CHECK")) {
-                ConfigParser.<RsB>block(t, kind, (b, s) -> {
-                    CheckerB c = new CheckerB(kind.equals("ICMP_CHECK") ? "PING_CHECK" : kind, s, this);
-                    checkers.add(c);
-                    return c;
-                });
-            }
         }
 
         @Override
         public Map<String, H> table() {
-            return table;
+            return rsTable();
         }
     }
 
     // ---------------------------------------------------------------- checkers
 
+    Map<String, H> checkerTable(String kind) {
+        return checkerTables.computeIfAbsent(kind, k -> {
+            Map<String, H> t = new HashMap<>();
+
+            ConfigParser.<CheckerB>simple(t, "connect_ip", (b, s) -> b.connectIp = p.address(s, 1, "connect_ip address"));
+            ConfigParser.<CheckerB>simple(t, "connect_port", (b, s) -> b.connectPort = p.integer(s, 1, 0, 65535));
+            ConfigParser.<CheckerB>simple(t, "bindto", (b, s) -> b.bindTo = p.address(s, 1, "bindto address"));
+            ConfigParser.<CheckerB>simple(t, "bind_port", (b, s) -> {
+                Integer v = p.integer(s, 1, 0, 65535);
+                if (v != null) {
+                    b.bindPort = v;
+                }
+            });
+            ConfigParser.<CheckerB>simple(t, "bind_if", (b, s) -> b.bindIf = p.arg(s, 1));
+            ConfigParser.<CheckerB>simple(t, "fwmark", (b, s) -> {
+                Long v = p.number(s, p.arg(s, 1), 0, 0xffffffffL);
+                if (v != null) {
+                    b.fwmark = (int) (long) v;
+                }
+            });
+            ConfigParser.<CheckerB>simple(t, "connect_timeout", (b, s) -> b.inh.connectTimeout = p.seconds(s, 1));
+            ConfigParser.<CheckerB>simple(t, "retry", (b, s) -> b.inh.retry = p.integer(s, 1, 0, Integer.MAX_VALUE));
+            ConfigParser.<CheckerB>simple(t, "delay_before_retry", (b, s) -> b.inh.delayBeforeRetry = p.seconds(s, 1));
+            ConfigParser.<CheckerB>simple(t, "warmup", (b, s) -> b.inh.warmup = p.seconds(s, 1));
+            ConfigParser.<CheckerB>simple(t, "delay_loop", (b, s) -> b.inh.delayLoop = p.seconds(s, 1));
+            ConfigParser.<CheckerB>simple(t, "alpha", (b, s) -> b.inh.alpha = p.bool(s, 1));
+            ConfigParser.<CheckerB>simple(t, "log_all_failures", (b, s) -> b.logAllFailures = p.bool(s, 1));
+            switch (k) {
+                case "HTTP_GET", "SSL_GET" -> {
+                    ConfigParser.<CheckerB>simple(t, "nb_get_retry", (b, s) -> {
+                        p.warn(s, "nb_get_retry", "nb_get_retry is deprecated - please use 'retry'");
+                        b.inh.retry = p.integer(s, 1, 0, Integer.MAX_VALUE);
+                    });
+                    ConfigParser.<CheckerB>block(t, "url", (b, s) -> new UrlB(b, s));
+                    ConfigParser.<CheckerB>simple(t, "http_protocol", (b, s) -> {
+                        String v = p.arg(s, 1);
+                        if (v != null && Set.of("1.0", "1.0C", "1.0c", "1.1").contains(v)) {
+                            b.httpProtocol = v.toUpperCase();
+                        } else if (v != null) {
+                            p.warn(s, v, "Invalid http_protocol " + v + " - expected 1.0, 1.0C or 1.1");
+                        }
+                    });
+                    ConfigParser.<CheckerB>simple(t, "virtualhost", (b, s) -> b.inh.virtualhost = p.arg(s, 1));
+                    ConfigParser.<CheckerB>simple(t, "enable_sni", (b, s) -> b.enableSni = p.bool(s, 1));
+                    ConfigParser.<CheckerB>simple(t, "fast_recovery", (b, s) -> b.fastRecovery = p.bool(s, 1));
+                }
+                case "SMTP_CHECK" -> {
+                    ConfigParser.<CheckerB>simple(t, "helo_name", (b, s) -> b.helo = p.arg(s, 1));
+                }
+                case "DNS_CHECK" -> {
+                    ConfigParser.<CheckerB>simple(t, "type", (b, s) -> {
+                        String v = p.arg(s, 1);
+                        if (v != null && Set.of("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA").contains(v.toUpperCase())) {
+                            b.dnsType = v.toUpperCase();
+                        } else if (v != null) {
+                            p.warn(s, v, "Unknown DNS check type " + v + " - expected A, NS, CNAME, SOA, MX, TXT or AAAA; using SOA");
+                        }
+                    });
+                    ConfigParser.<CheckerB>simple(t, "name", (b, s) -> b.dnsName = p.arg(s, 1));
+                }
+                case "MISC_CHECK" -> {
+                    ConfigParser.<CheckerB>simple(t, "misc_path", (b, s) -> b.misc = p.script(s, 1));
+                    ConfigParser.<CheckerB>simple(t, "misc_timeout", (b, s) -> b.miscTimeout = p.seconds(s, 1));
+                    ConfigParser.<CheckerB>simple(t, "misc_dynamic", (b, s) -> b.miscDynamic = true);
+                    ConfigParser.<CheckerB>simple(t, "user", (b, s) -> {
+                        b.miscUser = p.arg(s, 1);
+                        b.miscGroup = p.opt(s, 2);
+                    });
+                }
+                case "UDP_CHECK" -> {
+                    ConfigParser.<CheckerB>simple(t, "payload", (b, s) -> b.payload = b.hex(s, p.arg(s, 1), false));
+                    ConfigParser.<CheckerB>simple(t, "require_reply", (b, s) ->
+                            b.requireReply = p.opt(s, 1) == null ? "" : b.hex(s, p.opt(s, 1), true));
+                    ConfigParser.<CheckerB>simple(t, "min_reply_length", (b, s) -> {
+                        Integer v = p.integer(s, 1, 0, 65535);
+                        if (v != null) {
+                            b.minReply = v;
+                        }
+                    });
+                    ConfigParser.<CheckerB>simple(t, "max_reply_length", (b, s) -> {
+                        Integer v = p.integer(s, 1, 0, 65535);
+                        if (v != null) {
+                            b.maxReply = v;
+                        }
+                    });
+                }
+                case "FILE_CHECK" -> {
+                    ConfigParser.<CheckerB>simple(t, "track_file", (b, s) -> b.target = p.arg(s, 1));
+                    ConfigParser.<CheckerB>simple(t, "weight", (b, s) -> b.weight(b, s));
+                }
+                case "BFD_CHECK" -> {
+                    ConfigParser.<CheckerB>simple(t, "name", (b, s) -> b.target = p.arg(s, 1));
+                    ConfigParser.<CheckerB>simple(t, "weight", (b, s) -> b.weight(b, s));
+                }
+                default -> {}
+            }
+                    return t;
+        });
+    }
+
     final class CheckerB implements Ctx {
-        final Map<String, H> table = new HashMap<>();
         final String kind;
         final Statement at;
         final RsB rs;
@@ -487,99 +609,6 @@ final class CheckParser {
             this.kind = kind;
             this.at = at;
             this.rs = rs;
-            Map<String, H> t = table;
-            ConfigParser.<CheckerB>simple(t, "connect_ip", (b, s) -> connectIp = p.address(s, 1, "connect_ip address"));
-            ConfigParser.<CheckerB>simple(t, "connect_port", (b, s) -> connectPort = p.integer(s, 1, 0, 65535));
-            ConfigParser.<CheckerB>simple(t, "bindto", (b, s) -> bindTo = p.address(s, 1, "bindto address"));
-            ConfigParser.<CheckerB>simple(t, "bind_port", (b, s) -> {
-                Integer v = p.integer(s, 1, 0, 65535);
-                if (v != null) {
-                    bindPort = v;
-                }
-            });
-            ConfigParser.<CheckerB>simple(t, "bind_if", (b, s) -> bindIf = p.arg(s, 1));
-            ConfigParser.<CheckerB>simple(t, "fwmark", (b, s) -> {
-                Long v = p.number(s, p.arg(s, 1), 0, 0xffffffffL);
-                if (v != null) {
-                    fwmark = (int) (long) v;
-                }
-            });
-            ConfigParser.<CheckerB>simple(t, "connect_timeout", (b, s) -> inh.connectTimeout = p.seconds(s, 1));
-            ConfigParser.<CheckerB>simple(t, "retry", (b, s) -> inh.retry = p.integer(s, 1, 0, Integer.MAX_VALUE));
-            ConfigParser.<CheckerB>simple(t, "delay_before_retry", (b, s) -> inh.delayBeforeRetry = p.seconds(s, 1));
-            ConfigParser.<CheckerB>simple(t, "warmup", (b, s) -> inh.warmup = p.seconds(s, 1));
-            ConfigParser.<CheckerB>simple(t, "delay_loop", (b, s) -> inh.delayLoop = p.seconds(s, 1));
-            ConfigParser.<CheckerB>simple(t, "alpha", (b, s) -> inh.alpha = p.bool(s, 1));
-            ConfigParser.<CheckerB>simple(t, "log_all_failures", (b, s) -> logAllFailures = p.bool(s, 1));
-            switch (kind) {
-                case "HTTP_GET", "SSL_GET" -> {
-                    ConfigParser.<CheckerB>simple(t, "nb_get_retry", (b, s) -> {
-                        p.warn(s, "nb_get_retry", "nb_get_retry is deprecated - please use 'retry'");
-                        inh.retry = p.integer(s, 1, 0, Integer.MAX_VALUE);
-                    });
-                    ConfigParser.<CheckerB>block(t, "url", (b, s) -> new UrlB(this, s));
-                    ConfigParser.<CheckerB>simple(t, "http_protocol", (b, s) -> {
-                        String v = p.arg(s, 1);
-                        if (v != null && Set.of("1.0", "1.0C", "1.0c", "1.1").contains(v)) {
-                            httpProtocol = v.toUpperCase();
-                        } else if (v != null) {
-                            p.warn(s, v, "Invalid http_protocol " + v + " - expected 1.0, 1.0C or 1.1");
-                        }
-                    });
-                    ConfigParser.<CheckerB>simple(t, "virtualhost", (b, s) -> inh.virtualhost = p.arg(s, 1));
-                    ConfigParser.<CheckerB>simple(t, "enable_sni", (b, s) -> enableSni = p.bool(s, 1));
-                    ConfigParser.<CheckerB>simple(t, "fast_recovery", (b, s) -> fastRecovery = p.bool(s, 1));
-                }
-                case "SMTP_CHECK" -> {
-                    ConfigParser.<CheckerB>simple(t, "helo_name", (b, s) -> helo = p.arg(s, 1));
-                }
-                case "DNS_CHECK" -> {
-                    ConfigParser.<CheckerB>simple(t, "type", (b, s) -> {
-                        String v = p.arg(s, 1);
-                        if (v != null && Set.of("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA").contains(v.toUpperCase())) {
-                            dnsType = v.toUpperCase();
-                        } else if (v != null) {
-                            p.warn(s, v, "Unknown DNS check type " + v + " - expected A, NS, CNAME, SOA, MX, TXT or AAAA; using SOA");
-                        }
-                    });
-                    ConfigParser.<CheckerB>simple(t, "name", (b, s) -> dnsName = p.arg(s, 1));
-                }
-                case "MISC_CHECK" -> {
-                    ConfigParser.<CheckerB>simple(t, "misc_path", (b, s) -> misc = p.script(s, 1));
-                    ConfigParser.<CheckerB>simple(t, "misc_timeout", (b, s) -> miscTimeout = p.seconds(s, 1));
-                    ConfigParser.<CheckerB>simple(t, "misc_dynamic", (b, s) -> miscDynamic = true);
-                    ConfigParser.<CheckerB>simple(t, "user", (b, s) -> {
-                        miscUser = p.arg(s, 1);
-                        miscGroup = p.opt(s, 2);
-                    });
-                }
-                case "UDP_CHECK" -> {
-                    ConfigParser.<CheckerB>simple(t, "payload", (b, s) -> payload = hex(s, p.arg(s, 1), false));
-                    ConfigParser.<CheckerB>simple(t, "require_reply", (b, s) ->
-                            requireReply = p.opt(s, 1) == null ? "" : hex(s, p.opt(s, 1), true));
-                    ConfigParser.<CheckerB>simple(t, "min_reply_length", (b, s) -> {
-                        Integer v = p.integer(s, 1, 0, 65535);
-                        if (v != null) {
-                            minReply = v;
-                        }
-                    });
-                    ConfigParser.<CheckerB>simple(t, "max_reply_length", (b, s) -> {
-                        Integer v = p.integer(s, 1, 0, 65535);
-                        if (v != null) {
-                            maxReply = v;
-                        }
-                    });
-                }
-                case "FILE_CHECK" -> {
-                    ConfigParser.<CheckerB>simple(t, "track_file", (b, s) -> target = p.arg(s, 1));
-                    ConfigParser.<CheckerB>simple(t, "weight", this::weight);
-                }
-                case "BFD_CHECK" -> {
-                    ConfigParser.<CheckerB>simple(t, "name", (b, s) -> target = p.arg(s, 1));
-                    ConfigParser.<CheckerB>simple(t, "weight", this::weight);
-                }
-                default -> {}
-            }
         }
 
         void weight(CheckerB b, Statement s) {
@@ -607,12 +636,62 @@ final class CheckParser {
 
         @Override
         public Map<String, H> table() {
-            return table;
+            return checkerTable(kind);
         }
     }
 
+    Map<String, H> urlTable() {
+        if (urlTable == null) {
+            Map<String, H> t = new HashMap<>();
+
+            ConfigParser.<UrlB>simple(t, "path", (b, s) -> b.path = p.arg(s, 1));
+            ConfigParser.<UrlB>simple(t, "digest", (b, s) -> {
+                String v = p.arg(s, 1);
+                if (v == null) {
+                    return;
+                }
+                if (v.length() != 32 || !v.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                    p.warn(s, v, "digest '" + v + "' is not 32 hex characters (an MD5, as genhash prints) - ignoring");
+                    return;
+                }
+                b.digest = v.toLowerCase();
+            });
+            ConfigParser.<UrlB>simple(t, "status_code", (b, s) -> {
+                for (int i = 1; i < s.words().size(); i++) {
+                    String v = s.words().get(i);
+                    int dash = v.indexOf('-');
+                    Long from = p.number(s, dash < 0 ? v : v.substring(0, dash), 100, 999);
+                    Long to = dash < 0 ? from : p.number(s, v.substring(dash + 1), 100, 999);
+                    if (from == null || to == null || to < from) {
+                        p.warn(s, v, "Invalid HTTP status code (range) '" + v + "' - expected 100-999 or FROM-TO");
+                        continue;
+                    }
+                    b.codes.add(new Checker.StatusRange((int) (long) from, (int) (long) to));
+                }
+            });
+            ConfigParser.<UrlB>simple(t, "virtualhost", (b, s) -> b.virtualhost = p.arg(s, 1));
+            ConfigParser.<UrlB>simple(t, "regex", (b, s) -> {
+                String v = p.arg(s, 1);
+                if (v == null) {
+                    return;
+                }
+                try {
+                    java.util.regex.Pattern.compile(v);
+                    b.regex = v;
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    p.warn(s, v, "Invalid regex '" + v + "': " + e.getDescription());
+                }
+            });
+            ConfigParser.<UrlB>simple(t, "regex_no_match", (b, s) -> b.regexNoMatch = true);
+            for (String k : List.of("regex_options", "regex_stack", "regex_min_offset", "regex_max_offset")) {
+                ConfigParser.<UrlB>simple(t, k, (b, s) -> b.raw.add(new RawSetting(s.keyword(), s.args())));
+            }
+                    urlTable = t;
+        }
+        return urlTable;
+    }
+
     final class UrlB implements Ctx {
-        final Map<String, H> table = new HashMap<>();
         final CheckerB checker;
         final Statement at;
         String path;
@@ -626,54 +705,11 @@ final class CheckParser {
         UrlB(CheckerB checker, Statement at) {
             this.checker = checker;
             this.at = at;
-            Map<String, H> t = table;
-            ConfigParser.<UrlB>simple(t, "path", (b, s) -> path = p.arg(s, 1));
-            ConfigParser.<UrlB>simple(t, "digest", (b, s) -> {
-                String v = p.arg(s, 1);
-                if (v == null) {
-                    return;
-                }
-                if (v.length() != 32 || !v.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-                    p.warn(s, v, "digest '" + v + "' is not 32 hex characters (an MD5, as genhash prints) - ignoring");
-                    return;
-                }
-                digest = v.toLowerCase();
-            });
-            ConfigParser.<UrlB>simple(t, "status_code", (b, s) -> {
-                for (int i = 1; i < s.words().size(); i++) {
-                    String v = s.words().get(i);
-                    int dash = v.indexOf('-');
-                    Long from = p.number(s, dash < 0 ? v : v.substring(0, dash), 100, 999);
-                    Long to = dash < 0 ? from : p.number(s, v.substring(dash + 1), 100, 999);
-                    if (from == null || to == null || to < from) {
-                        p.warn(s, v, "Invalid HTTP status code (range) '" + v + "' - expected 100-999 or FROM-TO");
-                        continue;
-                    }
-                    codes.add(new Checker.StatusRange((int) (long) from, (int) (long) to));
-                }
-            });
-            ConfigParser.<UrlB>simple(t, "virtualhost", (b, s) -> virtualhost = p.arg(s, 1));
-            ConfigParser.<UrlB>simple(t, "regex", (b, s) -> {
-                String v = p.arg(s, 1);
-                if (v == null) {
-                    return;
-                }
-                try {
-                    java.util.regex.Pattern.compile(v);
-                    regex = v;
-                } catch (java.util.regex.PatternSyntaxException e) {
-                    p.warn(s, v, "Invalid regex '" + v + "': " + e.getDescription());
-                }
-            });
-            ConfigParser.<UrlB>simple(t, "regex_no_match", (b, s) -> regexNoMatch = true);
-            for (String k : List.of("regex_options", "regex_stack", "regex_min_offset", "regex_max_offset")) {
-                ConfigParser.<UrlB>simple(t, k, (b, s) -> raw.add(new RawSetting(s.keyword(), s.args())));
-            }
         }
 
         @Override
         public Map<String, H> table() {
-            return table;
+            return urlTable();
         }
 
         @Override
@@ -778,6 +814,8 @@ final class CheckParser {
                 continue;
             }
             kept.add(rs);
+        }
+        for (RsB rs : kept) {
             ForwardingMethod m = rs.forwarding != null ? rs.forwarding : method;
             Tunnel tn = rs.forwarding != null ? rs.tunnel : tunnel;
             int port = fixPort(vs, rs, m, fwmark, group, vsPort, name, protocol, false);

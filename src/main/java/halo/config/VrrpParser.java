@@ -928,8 +928,8 @@ final class VrrpParser {
                 bfds.stream().map(BfdInstance::name).toList());
         List<TrackedInterface> trackIfs = new ArrayList<>();
         for (TrackedInterface t : b.trackers.interfaces) {
-            if (t.name().equals(b.iface) && t.weight() == 0) {
-                // the instance already goes to FAULT when its own interface goes down
+            if (t.name().equals(b.iface)) {
+                // the instance already goes to FAULT when its own interface goes down (keepalived drops it, any weight)
                 p.warn(b.at, t.name(), n + "Ignoring track_interface " + t.name() + " since own interface");
             } else {
                 trackIfs.add(t);

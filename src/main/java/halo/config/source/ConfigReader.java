@@ -1,82 +1,110 @@
 package halo.config.source;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Reads keepalived.conf text into statements.
- * PLACEHOLDER: a naive reader (comments, braces, whitespace words) so the model can be built against real files;
- * it is being replaced by the full keepalived language (quotes, escapes, include, @conditionals, $parameters, ~SEQ).
+ * Reads keepalived.conf text into statements, as keepalived 2.2's lib/parser.c reads it: comments, quotes,
+ * {@code include} (globs, braces, variants {@code includer/m/w/b/a}, {@code include_check}), {@code @ID}
+ * conditionals, {@code $NAME} parameters (multi-line, recursive, predefined {@code ${_PWD} ${_INSTANCE}
+ * ${_RANDOM} ${_ENV VAR} ${_HASH} ${_BANG}}), {@code ~SEQ/~SEQx/~LST} generators, braces anywhere on a line.
+ * See {@link LineReader} for the line rules and {@link Statement} for the tree.
+ *
+ * <p>Never throws for bad input: problems come back as diagnostics (file:line, token, keepalived's words where it
+ * has them). Every expansion is bounded ({@link Options#maxExpandedLines()}, includes, substitutions).
  */
 public final class ConfigReader {
 
-    /** @param configId the id that {@code @ID} lines are matched against (keepalived's -i, default short host name) */
-    public record Options(String configId) {}
+    /** Generated lines (~SEQ, ~LST, multi-line parameters) allowed by default: about 100 MB of statements. */
+    public static final int DEFAULT_MAX_EXPANDED_LINES = 500_000;
 
-    public record Result(List<Statement> statements, List<Diagnostic> diagnostics) {}
+    /**
+     * @param configId         the id that {@code @ID} lines are matched against and {@code ${_INSTANCE}} gives
+     *                         (keepalived's -i); {@code null}: the host name up to its first dot, as keepalived
+     * @param environment      what {@code ${_ENV VAR}} reads
+     * @param randomSeed       seeds {@code ${_RANDOM}}
+     * @param maxExpandedLines generated lines allowed before reading stops with a FATAL diagnostic
+     */
+    public record Options(String configId, Map<String, String> environment, long randomSeed, long maxExpandedLines) {
+        public Options {
+            environment = environment == null ? Map.of() : environment;
+        }
+
+        /** The process environment, a time-based seed (as keepalived without random_seed), the default bound. */
+        public Options(String configId) {
+            this(configId, System.getenv(), System.nanoTime(), DEFAULT_MAX_EXPANDED_LINES);
+        }
+
+        /** keepalived's default config id: the node name up to the first dot. */
+        public static String defaultConfigId() {
+            String name = null;
+            try {
+                name = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
+            } catch (IOException | SecurityException e) {
+                try {
+                    name = InetAddress.getLocalHost().getHostName();
+                } catch (IOException | SecurityException e2) {
+                    name = "";
+                }
+            }
+            int dot = name.indexOf('.');
+            return dot < 0 ? name : name.substring(0, dot);
+        }
+    }
+
+    /** The statements read (empty when the file could not be read) and what was found wrong, in reading order. */
+    public record Result(List<Statement> statements, List<Diagnostic> diagnostics) {
+        public Result {
+            statements = List.copyOf(statements);
+            diagnostics = List.copyOf(diagnostics);
+        }
+
+        /** True when a diagnostic says the configuration cannot run. */
+        public boolean hasFatal() {
+            return diagnostics.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.FATAL);
+        }
+    }
 
     private ConfigReader() {}
 
+    /** Reads {@code file} (a path, or a glob as keepalived's -f allows) and everything it includes. */
     public static Result read(Path file, Options options) {
-        List<Diagnostic> diagnostics = new ArrayList<>();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            diagnostics.add(new Diagnostic(Diagnostic.Severity.FATAL, null, file.toString(), "cannot read configuration file " + file + ": " + e.getMessage()));
-            return new Result(List.of(), diagnostics);
+        Diagnostics diagnostics = new Diagnostics();
+        LineReader reader = newReader(diagnostics, options);
+        if (!reader.openMain(file)) {
+            return new Result(List.of(), diagnostics.list());
         }
-        Deque<List<Statement>> open = new ArrayDeque<>();
-        Deque<Pending> pendingBlocks = new ArrayDeque<>();
-        List<Statement> top = new ArrayList<>();
-        List<Statement> current = top;
-        Pending last = null;
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).replaceAll("[!#].*", "").replace("{", " { ").replace("}", " } ").trim();
-            if (line.isEmpty()) continue;
-            List<String> words = new ArrayList<>();
-            for (String w : line.split("\\s+")) {
-                if (w.equals("{")) {
-                    if (!words.isEmpty()) { last = new Pending(new SourceLocation(file, i + 1), List.copyOf(words)); words.clear(); }
-                    open.push(current);
-                    pendingBlocks.push(last);
-                    current = new ArrayList<>();
-                    last = null;
-                } else if (w.equals("}")) {
-                    if (!words.isEmpty()) { current.add(new Statement(new SourceLocation(file, i + 1), words, null)); words.clear(); }
-                    if (open.isEmpty()) {
-                        diagnostics.add(new Diagnostic(Diagnostic.Severity.WARNING, new SourceLocation(file, i + 1), "}", "unexpected '}'"));
-                        continue;
-                    }
-                    Pending owner = pendingBlocks.pop();
-                    List<Statement> inner = current;
-                    current = open.pop();
-                    if (owner != null) {
-                        // the owner was added without a block; replace it with the block form
-                        current.removeIf(s -> s.location().equals(owner.location) && s.words().equals(owner.words));
-                        current.add(new Statement(owner.location, owner.words, inner));
-                    }
-                } else {
-                    words.add(w);
-                }
-            }
-            if (!words.isEmpty()) {
-                Statement s = new Statement(new SourceLocation(file, i + 1), words, null);
-                current.add(s);
-                last = new Pending(s.location(), s.words());
-            }
-        }
-        if (!open.isEmpty()) {
-            diagnostics.add(new Diagnostic(Diagnostic.Severity.FATAL, new SourceLocation(file, lines.size()), null, "missing '}' at end of file"));
-        }
-        return new Result(top, diagnostics);
+        return readAll(reader, diagnostics);
     }
 
-    private record Pending(SourceLocation location, List<String> words) {}
+    /**
+     * Reads configuration text as if it were the file {@code name}: includes are relative to name's directory,
+     * locations name it.
+     */
+    public static Result read(String text, Path name, Options options) {
+        Diagnostics diagnostics = new Diagnostics();
+        LineReader reader = newReader(diagnostics, options);
+        reader.openText(name, text);
+        return readAll(reader, diagnostics);
+    }
+
+    private static LineReader newReader(Diagnostics diagnostics, Options options) {
+        String configId = options.configId() != null ? options.configId() : Options.defaultConfigId();
+        return new LineReader(diagnostics, configId, options.environment(), options.randomSeed(), options.maxExpandedLines());
+    }
+
+    private static Result readAll(LineReader reader, Diagnostics diagnostics) {
+        TreeBuilder tree = new TreeBuilder(diagnostics, reader);
+        String line;
+        while ((line = reader.next()) != null) {
+            tree.line(line, reader.location());
+        }
+        List<Statement> statements = tree.finish();
+        return new Result(statements, diagnostics.list());
+    }
 }

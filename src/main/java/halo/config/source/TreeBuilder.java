@@ -1,0 +1,135 @@
+package halo.config.source;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns keepalived's logical lines into the statement tree: a line that is a lone {@code {} opens a block for the
+ * statement on the line just before it; a lone {@code }} closes the innermost block.
+ *
+ * <p>As in keepalived's {@code process_stream}: a {@code {} that follows no statement (at the start of a block,
+ * after a {@code }}) is reported ({@code Unexpected '{' - ignoring}) and ignored, so the next {@code }} closes the
+ * enclosing block; a {@code }} with nothing open is reported ({@code Extra '}' found}). A block still open at the end
+ * is reported where it was opened (keepalived: {@code There are N missing '}'s or extra '{'s}). keepalived runs
+ * such configurations, so these are warnings.
+ */
+final class TreeBuilder {
+
+    /** Deeper nesting is refused (keepalived has no limit, but nothing real comes close). */
+    static final int MAX_DEPTH = 1000;
+
+    private static final class Frame {
+        final SourceLocation location;
+        final List<String> words;
+        final String text;
+        final ArrayList<Statement> items = new ArrayList<>();
+
+        Frame(SourceLocation location, List<String> words, String text) {
+            this.location = location;
+            this.words = words;
+            this.text = text;
+        }
+    }
+
+    private final Diagnostics diagnostics;
+    private final LineReader reader;
+    private final Words.Table wordTable = new Words.Table();
+    private final ArrayList<Statement> top = new ArrayList<>();
+    private final ArrayList<Frame> open = new ArrayList<>();
+    private ArrayList<Statement> current = top;
+
+    // the statement on the previous line, waiting to know whether a block follows
+    private SourceLocation pendingLocation;
+    private List<String> pendingWords;
+    private String pendingText;
+
+    /** keepalived's block_depth: lone braces counted, never below 0. */
+    private int braceDepth;
+
+    TreeBuilder(Diagnostics diagnostics, LineReader reader) {
+        this.diagnostics = diagnostics;
+        this.reader = reader;
+    }
+
+    void line(String text, SourceLocation location) {
+        Words.Split split = Words.split(text, wordTable);
+        if (split.error() != null && !location.equals(reader.unterminatedQuoteAt())) {
+            diagnostics.warning(location, text, split.error());
+        }
+        List<String> lineWords = split.words();
+        if (lineWords.isEmpty()) return; // keepalived skips the line (and still expects a '{' next)
+        String first = lineWords.getFirst();
+        if (first.equals("{")) {
+            open(location);
+        } else if (first.equals("}")) {
+            close(location);
+        } else {
+            flushPending();
+            pendingLocation = location;
+            pendingWords = List.copyOf(lineWords);
+            pendingText = wordTable.word(text, 0, text.length());
+            if (first.equals("include_check") && !open.isEmpty() && open.getLast().words.getFirst().equals("global_defs")) {
+                reader.includeCheckSet(pendingWords, location);
+            }
+        }
+    }
+
+    private void flushPending() {
+        if (pendingWords != null) {
+            current.add(new Statement(pendingLocation, pendingWords, null, pendingText));
+            pendingWords = null;
+        }
+    }
+
+    private void open(SourceLocation location) {
+        braceDepth++;
+        if (pendingWords == null) {
+            diagnostics.warning(location, "{", "Unexpected '{' - ignoring");
+            return;
+        }
+        if (open.size() >= MAX_DEPTH) {
+            diagnostics.fatal(location, "{", "blocks nested more than " + MAX_DEPTH + " deep - '{' ignored");
+            return;
+        }
+        Frame frame = new Frame(pendingLocation, pendingWords, pendingText);
+        pendingWords = null;
+        open.add(frame);
+        current = frame.items;
+    }
+
+    private void close(SourceLocation location) {
+        flushPending();
+        boolean extra = braceDepth == 0;
+        if (braceDepth > 0) braceDepth--;
+        if (open.isEmpty()) {
+            if (extra) {
+                diagnostics.warning(location, "}", "Extra '}' found");
+            } else {
+                // it closes a '{' that was ignored at the top level
+                diagnostics.warning(location, "}", "Unknown keyword '}'");
+            }
+            return;
+        }
+        closeFrame();
+    }
+
+    private void closeFrame() {
+        Frame frame = open.removeLast();
+        current = open.isEmpty() ? top : open.getLast().items;
+        current.add(new Statement(frame.location, frame.words, frame.items, frame.text));
+    }
+
+    List<Statement> finish() {
+        flushPending();
+        if (open.isEmpty() && braceDepth > 0) {
+            diagnostics.warning(reader.lastLocation(), "{", "There are " + braceDepth + " missing '}'s or extra '{'s");
+        }
+        while (!open.isEmpty()) {
+            Frame frame = open.getLast();
+            diagnostics.warning(frame.location, frame.words.getFirst(), "missing '}' at end of configuration: block '"
+                    + String.join(" ", frame.words) + "' opened here is not closed");
+            closeFrame();
+        }
+        return List.copyOf(top);
+    }
+}

@@ -36,6 +36,7 @@ public final class VrrpInstance {
     private TransitionReason lastReason = TransitionReason.STARTUP;
     private long lastTransitionNanos;
     private boolean started;
+    private boolean faultedAtInit;
     private boolean notifiesSent;
     private boolean vipSet;
 
@@ -230,7 +231,7 @@ public final class VrrpInstance {
             } else if (isFault(i)) {
                 numFaults++;
                 log(faultAtInitLine(i));
-                state = VrrpState.FAULT; // keepalived sets the state here, before vrrp_init_state
+                faultedAtInit = true; // keepalived sets the state to FAULT here, before vrrp_init_state
             }
         }
         totalPriority = basePriority + weightedSum();
@@ -250,8 +251,8 @@ public final class VrrpInstance {
 
     /** keepalived's vrrp_init_state for this instance. */
     void initState(long now) {
-        VrrpState begin = state;
-        if (state == VrrpState.FAULT) {
+        VrrpState begin = faultedAtInit ? VrrpState.FAULT : state;
+        if (begin == VrrpState.FAULT) {
             wantState = VrrpState.FAULT;
         }
         VrrpState newState = sync != null ? sync.state() : wantState;
@@ -281,6 +282,7 @@ public final class VrrpInstance {
             }
         }
         if (begin != state && (state != VrrpState.FAULT || numFaults > 0)) {
+            // (an instance faulted by its trackers at init sends no notification, as keepalived)
             sendInstanceNotifies();
         }
         initSands(now);

@@ -90,6 +90,30 @@ public final class Gen {
         return s.toString();
     }
 
+    /**
+     * Any UTF-16 char (lone surrogates and NUL included), with the ones parsers trip on (whitespace, quotes, braces,
+     * comment marks, escapes) and plain ASCII coming up often: uniform draws over 65536 chars would almost never hit them.
+     */
+    public char anyChar() {
+        return switch (random.nextInt(4)) {
+            case 0 -> TRICKY.charAt(random.nextInt(TRICKY.length()));
+            case 1 -> (char) random.nextInt(128);
+            default -> (char) random.nextInt(Character.MAX_VALUE + 1);
+        };
+    }
+
+    /** A string of {@link #anyChar()}s. */
+    public String anyString(int minLength, int maxLength) {
+        int n = intBetween(minLength, maxLength);
+        StringBuilder s = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            s.append(anyChar());
+        }
+        return s.toString();
+    }
+
+    private static final String TRICKY = " \t\n\r\f\u000b\u0000\"'{}#!\\$@~=,;\u00a0\u2028\ufeff\uffff\ud800\udfff";
+
     public static final String LOWER = "abcdefghijklmnopqrstuvwxyz";
     public static final String ALNUM = LOWER + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 }

@@ -21,6 +21,15 @@ class PropertyTest {
     }
 
     @Test
+    void anyStringReachesWhitespaceQuotesAndFarUnicode() {
+        Gen g = new Gen(7);
+        String all = String.join("", g.listOf(200, 200, x -> x.anyString(0, 8)));
+        assertThat(all).contains(" ", "\t", "\"", "{");
+        assertThat(all.chars().filter(c -> c > 0x3000)).isNotEmpty();
+        assertThat(all.length()).isBetween(400, 1400);
+    }
+
+    @Test
     void edgesAndRangesAreRespected() {
         Property.forAll(2000, g -> g.intWithEdges(-3, 7), x -> assertThat(x).isBetween(-3, 7));
     }

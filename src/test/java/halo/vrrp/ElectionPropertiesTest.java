@@ -3,37 +3,36 @@ package halo.vrrp;
 import static halo.vrrp.Clock.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import halo.testing.Gen;
+import halo.testing.Property;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /** On a lossless LAN, whatever the priorities and start times: one master, with the highest priority. */
 class ElectionPropertiesTest {
 
     record Router(int priority, int startMs, boolean nopreempt) {}
 
-    @Provide
-    Arbitrary<List<Router>> routers() {
-        Arbitrary<Router> r = Combinators.combine(Arbitraries.integers().between(1, 255),
-                Arbitraries.integers().between(0, 8_000), Arbitraries.of(false)).as(Router::new);
-        return r.list().ofMinSize(1).ofMaxSize(5);
+    /** 1 to 5 routers, priority 1..255 (owners included), started within 8 s, preempting. */
+    static List<Router> routers(Gen g) {
+        return g.listOf(1, 5, x -> new Router(x.intWithEdges(1, 255), x.intWithEdges(0, 8_000), false));
     }
 
-    @Provide
-    Arbitrary<List<Router>> nopreemptRouters() {
-        Arbitrary<Router> r = Combinators.combine(Arbitraries.integers().between(1, 254),
-                Arbitraries.integers().between(0, 8_000), Arbitraries.of(true)).as(Router::new);
-        return r.list().ofMinSize(1).ofMaxSize(5);
+    /** 1 to 5 routers, priority 1..254 (nopreempt means nothing to an owner), started within 8 s, nopreempt. */
+    static List<Router> nopreemptRouters(Gen g) {
+        return g.listOf(1, 5, x -> new Router(x.intWithEdges(1, 254), x.intWithEdges(0, 8_000), true));
     }
 
-    @Property(tries = 200)
-    void withNopreemptStillExactlyOneMaster(@ForAll("nopreemptRouters") List<Router> routers, @ForAll boolean v3) {
+    record Case(List<Router> routers, boolean v3) {}
+
+    @Test
+    void withNopreemptStillExactlyOneMaster() {
+        Property.forAll(200, g -> new Case(nopreemptRouters(g), g.bool()), c -> withNopreemptStillExactlyOneMaster(c.routers(), c.v3()));
+    }
+
+    private static void withNopreemptStillExactlyOneMaster(List<Router> routers, boolean v3) {
         List<VrrpInstance> instances = run(routers, v3);
         assertThat(instances.stream().filter(i -> i.state() == VrrpState.MASTER)).hasSize(1);
         // the first router started is the master unless another started within its Master_Down_Interval
@@ -50,8 +49,12 @@ class ElectionPropertiesTest {
         }
     }
 
-    @Property(tries = 300)
-    void exactlyOneMasterWithTheHighestPriority(@ForAll("routers") List<Router> routers, @ForAll boolean v3) {
+    @Test
+    void exactlyOneMasterWithTheHighestPriority() {
+        Property.forAll(300, g -> new Case(routers(g), g.bool()), c -> exactlyOneMasterWithTheHighestPriority(c.routers(), c.v3()));
+    }
+
+    private static void exactlyOneMasterWithTheHighestPriority(List<Router> routers, boolean v3) {
         if (routers.stream().filter(r -> r.priority() == 255).count() > 1) {
             return; // two address owners is a configuration error (each lowers itself to 254)
         }

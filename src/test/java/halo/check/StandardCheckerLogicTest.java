@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import halo.check.CheckerLogic.Change;
 import halo.check.CheckerLogic.Step;
 import java.time.Duration;
+import halo.testing.Property;
 import java.util.SplittableRandom;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class StandardCheckerLogicTest {
@@ -112,17 +110,22 @@ class StandardCheckerLogicTest {
         assertThat(logic.initialDelay(boot, Duration.ZERO, random)).isEqualTo(boot);
     }
 
+    record Timing(int retry, int loopSeconds, int dbrSeconds, int timeoutSeconds, int deathPermille) {}
+
     /**
      * The issue's bound: a server that dies while up is declared down within
      * connect_timeout x (retry + 1) + delay_before_retry x retry, plus one delay_loop for the check that was
      * already scheduled, when every failed probe takes the whole connect_timeout.
      */
-    @Property(tries = 200)
-    void downIsDeclaredWithinTheDocumentedBound(@ForAll @IntRange(min = 0, max = 6) int retry,
-                                                 @ForAll @IntRange(min = 1, max = 30) int loopSeconds,
-                                                 @ForAll @IntRange(min = 0, max = 10) int dbrSeconds,
-                                                 @ForAll @IntRange(min = 1, max = 10) int timeoutSeconds,
-                                                 @ForAll @IntRange(min = 0, max = 1000) int deathPermille) {
+    @Test
+    void downIsDeclaredWithinTheDocumentedBound() {
+        Property.forAll(200, g -> new Timing(g.intWithEdges(0, 6), g.intWithEdges(1, 30), g.intWithEdges(0, 10),
+                g.intWithEdges(1, 10), g.intWithEdges(0, 1000)), StandardCheckerLogicTest::downIsDeclaredWithinTheDocumentedBound);
+    }
+
+    private static void downIsDeclaredWithinTheDocumentedBound(Timing t) {
+        int retry = t.retry(), loopSeconds = t.loopSeconds(), dbrSeconds = t.dbrSeconds();
+        int timeoutSeconds = t.timeoutSeconds(), deathPermille = t.deathPermille();
         Duration loop = Duration.ofSeconds(loopSeconds), dbr = Duration.ofSeconds(dbrSeconds);
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         var logic = new StandardCheckerLogic(CheckerType.TCP_CHECK,

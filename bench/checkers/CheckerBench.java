@@ -99,10 +99,10 @@ public class CheckerBench {
     }
 
     static void run(int servers, int measureSeconds, int kills) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String javaCmd = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String source = Path.of(CheckerBench.class.getProtectionDomain().getCodeSource() == null ? "bench/checkers/CheckerBench.java"
                 : "bench/checkers/CheckerBench.java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), source, "listen",
+        Process child = new ProcessBuilder(javaCmd, "-cp", System.getProperty("java.class.path"), source, "listen",
                 String.valueOf(servers)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader fromChild = new BufferedReader(new InputStreamReader(child.getInputStream()));
         PrintWriter toChild = new PrintWriter(child.getOutputStream(), true);

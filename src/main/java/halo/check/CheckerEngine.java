@@ -234,6 +234,7 @@ public final class CheckerEngine implements AutoCloseable {
         int retry = c.spec().timing().retry();
         String name = switch (c.type()) {
             case HTTP_GET, SSL_GET -> "HTTP_CHECK";
+            case PING_CHECK -> "ICMP CHECK";
             default -> c.type().name();
         };
         String suffix = retry > 0 && c.probes > 1 ? " failed after " + retry + " retries." : " failed.";

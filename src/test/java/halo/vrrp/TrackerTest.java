@@ -116,6 +116,7 @@ class TrackerTest {
         vrrp.onTrackerStatus(t, "chk", false);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.TRACKER_FAULT);
+        assertThat(vrrp.lastReasonDetail()).isEqualTo("script chk");
         assertThat(rec.events).containsExactly(
                 "log (VI_1) Entering FAULT STATE",
                 "VI_1 advert 0",

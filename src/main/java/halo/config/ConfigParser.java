@@ -455,7 +455,7 @@ final class ConfigParser {
 
         KeepalivedConfig build() {
             GlobalDefs g = global.build();
-            List<VrrpScript> builtScripts = scripts.stream().map(ScriptB::build).toList();
+            List<VrrpScript> builtScripts = scripts.stream().map(ScriptB::build).filter(x -> x != null).toList();
             List<TrackFile> builtFiles = trackFiles.stream().map(TrackFileB::build).filter(x -> x != null).toList();
             List<TrackProcess> builtProcs = trackProcesses.stream().map(TrackProcessB::build).filter(x -> x != null).toList();
             List<BfdInstance> builtBfds = bfds.stream().map(BfdB::build).filter(x -> x != null).toList();
@@ -788,7 +788,8 @@ final class ConfigParser {
                 cmd = new ScriptCommand(cmd.commandLine(), user, group);
             }
             if (cmd == null) {
-                warn(at, name, "(" + name + ") script has no 'script' keyword - it will never succeed");
+                warn(at, name, "No script set for vrrp_script " + name + " - removing");
+                return null;
             }
             Duration t = timeout == null ? interval : timeout;
             return new VrrpScript(name, cmd, interval, t, weight, reverse, rise, fall, initFail);

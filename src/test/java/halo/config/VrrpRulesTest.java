@@ -462,4 +462,15 @@ class VrrpRulesTest {
                 "1: (VI_1) No VIP specified; at least one is sensible");
         assertThat(only(r).virtualAddresses()).isEmpty();
     }
+
+    @Test
+    void vrrpScriptWithoutScriptIsRemovedAndItsTrackersDropped() {
+        LoadResult r = loadText(dir, "vrrp_script chk {\n    interval 2\n}\n"
+                + instance("    track_script {\n        chk\n    }\n"));
+        assertThat(warnings(r)).containsExactly(
+                "1: No script set for vrrp_script chk - removing",
+                "8: (VI_1) track script chk not found, ignoring...");
+        assertThat(r.config().vrrpScripts()).isEmpty();
+        assertThat(only(r).trackScripts()).isEmpty();
+    }
 }

@@ -442,8 +442,12 @@ final class ConfigParser {
                 return b;
             });
             // top-level keywords keepalived knows (namespaces, linkbeat, garp groups) kept as-is in global_defs
+            // blocks Halo accepts but does not use yet (GARP aggregation groups, link-beat polling)
+            for (String k : List.of("garp_group", "linkbeat_interfaces")) {
+                table.put(k, new Values((c, s) -> info(s, k, k + " is accepted but not used by Halo")));
+            }
             for (String k : List.of("net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance",
-                    "use_pid_dir", "child_wait_time", "linkbeat_interfaces", "garp_group")) {
+                    "use_pid_dir", "child_wait_time")) {
                 table.put(k, new Simple((c, s) -> global.raw.add(new RawSetting(s.keyword(), s.args()))));
             }
         }

@@ -893,8 +893,9 @@ final class VrrpParser {
         }
         // RFC 5798 6.1 Accept_Mode: default False; keepalived defaults it on unless strict (owner always accepts)
         boolean accept = b.accept != null ? b.accept : !strict;
-        if (strict && b.accept != null && b.accept && b.priority != 255) {
-            p.warn(b.at, "accept", n + "accept mode is not allowed in strict mode for a non address owner - clearing");
+        if (strict && version == 2 && b.accept != null && b.accept) {
+            // RFC 3768 has no Accept_Mode: a VRRPv2 backup that becomes master must not accept packets for the VIPs
+            p.warn(b.at, "accept", n + "warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting");
             accept = false;
         }
 
@@ -955,7 +956,7 @@ final class VrrpParser {
 
         return new VrrpInstance(b.name, state, b.iface, b.vrid, b.priority, advert, version, family, !nopreempt,
                 preemptDelay, auth, vips, evips, b.routes, b.rules, b.source, group, peers, trackIfs,
-                trackScripts, trackFiles, trackProcs, trackBfds, b.notify.build(), garp, accept || b.priority == 255,
+                trackScripts, trackFiles, trackProcs, trackBfds, b.notify.build(), garp, accept,
                 b.useVmac, b.vmacName, b.vmacXmitBase, strict, b.dontTrackPrimary,
                 b.skipCheckAdvAddr != null ? b.skipCheckAdvAddr : g.skipCheckAdvAddr(),
                 b.higherPrioSendAdvert != null ? b.higherPrioSendAdvert : g.higherPrioSendAdvert(),

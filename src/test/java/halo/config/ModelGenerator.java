@@ -303,7 +303,7 @@ final class ModelGenerator {
                 : Addresses.parse("224.0.0." + between(1, 254));
         GarpSettings garp = new GarpSettings(seconds(255), between(1, 255), seconds(1000), between(1, 255), seconds(255),
                 between(0, 255));
-        boolean accept = owner || (!strict && chance(70));
+        boolean accept = !(strict && version == 2) && chance(70);
         boolean vmac = chance(20);
         return new VrrpInstance("VI_" + index, state, "eth" + between(0, 3), index + 1, priority, advert, version, f,
                 preempt, delay, auth, vips, evips, chance(20) ? List.of(route(f)) : List.of(),

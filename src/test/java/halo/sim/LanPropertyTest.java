@@ -2,6 +2,7 @@ package halo.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import halo.vrrp.HostSetup;
 import halo.vrrp.InstanceSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +98,7 @@ class LanPropertyTest {
             long drift = rng.nextLong(201) - 100;
             long timerJitter = rng.nextLong(200_001);
             maxTimerJitter = Math.max(maxTimerJitter, timerJitter);
-            b.node(name, "192.0.2." + k, NodeSetup.of(spec)).clock(name, drift, timerJitter);
+            b.node(name, "192.0.2." + k, HostSetup.of(spec)).clock(name, drift, timerJitter);
             members.add(new LanProperties.Member(name, "VI_1", prio, 0xC0000200L + k, nopreempt,
                     masterDownNanos(version, prio, interval)));
             names.add(name);

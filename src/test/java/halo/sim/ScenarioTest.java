@@ -6,6 +6,7 @@ import halo.config.ConfigLoader;
 import halo.config.KeepalivedConfig;
 import halo.config.LoadOptions;
 import halo.config.LoadResult;
+import halo.vrrp.HostSetup;
 import halo.vrrp.InstanceSpec;
 import halo.vrrp.TrackerSpec;
 import halo.vrrp.VrrpState;
@@ -41,7 +42,7 @@ class ScenarioTest {
     }
 
     static SimulatedLan twoNodes(InstanceSpec.Builder node1, InstanceSpec.Builder node2) {
-        return lan().node("node1", NodeSetup.of(node1.build())).node("node2", NodeSetup.of(node2.build())).build();
+        return lan().node("node1", HostSetup.of(node1.build())).node("node2", HostSetup.of(node2.build())).build();
     }
 
     static void assertTimeline(SimulatedLan lan, String expected) {
@@ -186,8 +187,8 @@ class ScenarioTest {
     @Test
     void equalPrioritiesTheHigherAddressWins() {
         SimulatedLan lan = lan()
-                .node("node1", "192.0.2.1", NodeSetup.of(vi1(100).build()))
-                .node("node2", "192.0.2.2", NodeSetup.of(vi1(100).build()))
+                .node("node1", "192.0.2.1", HostSetup.of(vi1(100).build()))
+                .node("node2", "192.0.2.2", HostSetup.of(vi1(100).build()))
                 .build();
         lan.runUntil(10 * S);
         // Equal MDIs: both time out at 3609.375 ms and both advertise; node1 hears an equal priority from a higher
@@ -306,8 +307,8 @@ class ScenarioTest {
     @Test
     void syncGroupOneMemberFaultPullsTheOtherAndThePeerTakesBoth() {
         // Both nodes: VI_1 (VRID 50) and VI_2 (VRID 51) in sync group G1; VI_2 tracks eth1 (weight 0: down = FAULT).
-        NodeSetup n1 = groupNode(150);
-        NodeSetup n2 = groupNode(100);
+        HostSetup n1 = groupNode(150);
+        HostSetup n2 = groupNode(100);
         SimulatedLan lan = lan().node("node1", n1).node("node2", n2).build();
         lan.schedule(List.of(at("10s link-down node1 eth1"), at("20s link-up node1 eth1")));
         lan.runUntil(30 * S);
@@ -335,12 +336,12 @@ class ScenarioTest {
         assertThat(lan.state("node2", "VI_2")).isEqualTo("BACKUP");
     }
 
-    static NodeSetup groupNode(int priority) {
+    static HostSetup groupNode(int priority) {
         InstanceSpec a = vi1(priority).build();
         InstanceSpec b = InstanceSpec.builder("VI_2", 51).interfaceName("eth0").priority(priority)
                 .advertInterval(Duration.ofSeconds(1)).virtualIpAddress("192.0.2.101")
                 .tracker(TrackerSpec.iface("eth1", 0)).build();
-        return NodeSetup.of(a, b).withGroup("G1", false, "VI_1", "VI_2");
+        return HostSetup.of(a, b).withGroup("G1", false, "VI_1", "VI_2");
     }
 
     @Test
@@ -372,8 +373,8 @@ class ScenarioTest {
         // out at 39414.062 + 3609.375 = 43023.437; node1 then hears 100 > 90 and steps down.
         InstanceSpec node1 = vi1(150).state(VrrpState.MASTER).tracker(TrackerSpec.script("check", -60)).build();
         SimulatedLan lan = lan()
-                .node("node1", NodeSetup.of(node1).withScript("check", 10 * S, 1, 2))
-                .node("node2", NodeSetup.of(vi1(100).build()))
+                .node("node1", HostSetup.of(node1).withScript("check", Duration.ofSeconds(10), 1, 2))
+                .node("node2", HostSetup.of(vi1(100).build()))
                 .build();
         lan.schedule(at("25s fail-script node1 check"));
         lan.runUntil(60 * S);

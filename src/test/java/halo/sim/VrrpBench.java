@@ -1,5 +1,6 @@
 package halo.sim;
 
+import halo.vrrp.HostSetup;
 import halo.vrrp.InstanceSpec;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -67,16 +68,16 @@ public final class VrrpBench {
 
     static SimulatedLan build(int instances, long intervalMs) {
         int perInterface = 250;
-        NodeSetup a = new NodeSetup(java.util.List.of(), java.util.List.of(), java.util.List.of());
-        NodeSetup b = a;
+        HostSetup a = new HostSetup(java.util.List.of(), java.util.List.of(), java.util.List.of());
+        HostSetup b = a;
         for (int i = 0; i < instances; i++) {
             String ifname = "eth" + (i / perInterface);
             int vrid = 1 + i % perInterface;
             InstanceSpec.Builder spec = InstanceSpec.builder("VI_" + i, vrid).version(3).interfaceName(ifname)
                     .advertInterval(Duration.ofMillis(intervalMs))
                     .virtualIpAddress("203.0.113." + (1 + i % perInterface));
-            a = a.withInstances(NodeSetup.Instance.of(spec.priority(200).build()));
-            b = b.withInstances(NodeSetup.Instance.of(spec.priority(100).build()));
+            a = a.withInstances(HostSetup.Instance.of(spec.priority(200).build()));
+            b = b.withInstances(HostSetup.Instance.of(spec.priority(100).build()));
         }
         return SimulatedLan.builder(1).link(LinkModel.CLEAN).node("a", a).node("b", b).build();
     }

@@ -125,4 +125,20 @@ class SimulateCommandTest {
         assertThat(badTime.code()).isEqualTo(2);
         assertThat(badTime.err()).contains("not a duration: 'soon'");
     }
+
+    @Test
+    void registeredInHaloAndPrintsKeepalivedLogLines() {
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.run("simulate", "-f", conf("seed002", "node1"), "-f", conf("seed002", "node2"), "--for", "5s", "--log");
+        } finally {
+            System.setOut(oldOut);
+        }
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("node1: (VI_1) Entering MASTER STATE")
+                .contains("VRID 50 (VI_1): MASTER node1");
+    }
 }

@@ -389,6 +389,44 @@ class ScenarioTest {
         assertThat(lan.machine("node1", "VI_1").effectivePriority()).isEqualTo(90);
     }
 
+    @Test
+    void unicastPeersElectWithoutMulticast() throws Exception {
+        // unicast_src_ip / unicast_peer: adverts go to the peer's address only; node3 on the same LAN, configured for
+        // multicast, hears nothing and elects itself.
+        java.net.InetAddress a1 = java.net.InetAddress.ofLiteral("192.0.2.11");
+        java.net.InetAddress a2 = java.net.InetAddress.ofLiteral("192.0.2.12");
+        SimulatedLan lan = lan()
+                .node("node1", HostSetup.of().withInstances(HostSetup.Instance.of(vi1(150).build()).withUnicast(a1, List.of(a2))))
+                .node("node2", HostSetup.of().withInstances(HostSetup.Instance.of(vi1(100).build()).withUnicast(a2, List.of(a1))))
+                .node("node3", HostSetup.of(vi1(50).build()))
+                .build();
+        lan.runUntil(10 * S);
+        assertTimeline(lan, """
+                t_ms       node   instance from    to      reason
+                0          node1  VI_1     INIT    BACKUP  startup
+                0          node2  VI_1     INIT    BACKUP  startup
+                0          node3  VI_1     INIT    BACKUP  startup
+                3414.062   node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
+                3804.687   node3  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
+                """);
+        assertThat(lan.advertsReceived("node2")).isPositive();
+        assertThat(lan.advertsReceived("node3")).isZero();
+    }
+
+    @Test
+    void wrongPasswordIsDroppedByReceiveValidationSoBothBecomeMaster() {
+        SimulatedLan lan = lan()
+                .node("node1", HostSetup.of().withInstances(HostSetup.Instance.of(vi1(150).build()).withPassword("1111")))
+                .node("node2", HostSetup.of().withInstances(HostSetup.Instance.of(vi1(100).build()).withPassword("2222")))
+                .build();
+        lan.runUntil(10 * S);
+        // v2 PASS authentication: each drops the other's adverts (counted as authentication failures).
+        assertThat(lan.state("node1", "VI_1")).isEqualTo("MASTER");
+        assertThat(lan.state("node2", "VI_1")).isEqualTo("MASTER");
+        assertThat(lan.rxStatistics("node2").get(RxCounter.AUTH_FAILURES)).isPositive();
+        assertThat(lan.advertsReceived("node2")).isZero();
+    }
+
     // --- helpers ---
 
     static String state(SimulatedLan lan, String node, String instance, long at) {

@@ -65,6 +65,55 @@ public final class VrrpBench {
         System.out.printf(Locale.ROOT, "  share of one core at real-time pace: %.2f%% (goal < 5%%)%n",
                 100.0 * cpu / measureNanos);
         codecAlone(threads, sent);
+        simulatorAlone(threads, instances, intervalMs, warmup, seconds);
+    }
+
+    /**
+     * The simulator's share: the same two nodes and timers, but each "instance" sends a fixed 40-byte packet per tick
+     * and the receiver only counts it (no codec, no state machine).
+     */
+    static void simulatorAlone(com.sun.management.ThreadMXBean threads, int instances, long intervalMs, double warmup,
+                               double seconds) {
+        Simulation sim = new Simulation(1);
+        Segment lan = sim.segment("lan", LinkModel.CLEAN);
+        long[] received = new long[1];
+        for (String name : new String[] {"a", "b"}) {
+            SimNode node = sim.node(name);
+            node.attach("eth0", lan, new byte[] {(byte) 192, 0, 2, (byte) (name.equals("a") ? 1 : 2)}, new byte[16]);
+            boolean sender = name.equals("a");
+            node.setSoftware(() -> new NodeSoftware() {
+                final byte[] packet = new byte[40];
+                final byte[] group = {(byte) 224, 0, 0, 18};
+
+                @Override
+                public void start(SimNode n) {
+                    if (!sender) return;
+                    long period = intervalMs * 1_000_000L;
+                    for (int i = 0; i < instances; i++) {
+                        SimNode.Timer[] t = new SimNode.Timer[1];
+                        t[0] = n.timer(() -> {
+                            n.send(n.iface("eth0"), group, 255, packet, 0, packet.length);
+                            t[0].setAfter(period);
+                        });
+                        t[0].setAt(period * i / instances);
+                    }
+                }
+
+                @Override
+                public void receive(SimInterface in, byte[] src, byte[] dst, int ttl, byte[] p, int off, int len) {
+                    received[0]++;
+                }
+            });
+            node.boot();
+        }
+        long warmNanos = (long) (warmup * 1e9);
+        sim.runUntil(warmNanos);
+        long n0 = received[0];
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        sim.runUntil(warmNanos + (long) (seconds * 1e9));
+        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+        System.out.printf(Locale.ROOT, "  of which simulator      %.0f ns per packet (timers, queue, delivery; no codec, no state machine)%n",
+                (double) cpu / (received[0] - n0));
     }
 
     /** The codec's share: encode one v3 advert and validate it, as often as the run above sent adverts. */

@@ -34,8 +34,15 @@ public final class VrrpInstance {
     private VrrpState state = VrrpState.INIT;
     VrrpState wantState;
     private TransitionReason lastReason = TransitionReason.STARTUP;
+    private String lastReasonDetail;
+    // what the next transition's detail will name (set cheaply, turned into text only on a transition)
+    private int pendingTracker = -1;
+    private IpAddress pendingSource;
+    private int pendingPriority;
+    private VrrpInstance pendingGroupTrigger;
     private long lastTransitionNanos;
     private boolean started;
+    private boolean faultedAtInit;
     private boolean notifiesSent;
     private boolean vipSet;
 
@@ -124,6 +131,11 @@ public final class VrrpInstance {
     public String name() { return name; }
     public VrrpState state() { return state; }
     public TransitionReason lastReason() { return lastReason; }
+    /**
+     * What caused the last transition, for timelines: the tracked object ("script chk_nginx"), the advert ("advert
+     * from 192.0.2.2 priority 150"), the sync group member ("sync group VG_1 (VI_2)"), or {@code null}.
+     */
+    public String lastReasonDetail() { return lastReasonDetail; }
     public long lastTransitionNanos() { return lastTransitionNanos; }
     public int effectivePriority() { return effectivePriority; }
     public int basePriority() { return basePriority; }
@@ -230,7 +242,10 @@ public final class VrrpInstance {
             } else if (isFault(i)) {
                 numFaults++;
                 log(faultAtInitLine(i));
-                state = VrrpState.FAULT; // keepalived sets the state here, before vrrp_init_state
+                if (!faultedAtInit) {
+                    pendingTracker = i;
+                }
+                faultedAtInit = true; // keepalived sets the state to FAULT here, before vrrp_init_state
             }
         }
         totalPriority = basePriority + weightedSum();
@@ -250,8 +265,8 @@ public final class VrrpInstance {
 
     /** keepalived's vrrp_init_state for this instance. */
     void initState(long now) {
-        VrrpState begin = state;
-        if (state == VrrpState.FAULT) {
+        VrrpState begin = faultedAtInit ? VrrpState.FAULT : state;
+        if (begin == VrrpState.FAULT) {
             wantState = VrrpState.FAULT;
         }
         VrrpState newState = sync != null ? sync.state() : wantState;
@@ -281,6 +296,7 @@ public final class VrrpInstance {
             }
         }
         if (begin != state && (state != VrrpState.FAULT || numFaults > 0)) {
+            // (an instance faulted by its trackers at init sends no notification, as keepalived)
             sendInstanceNotifies();
         }
         initSands(now);
@@ -554,6 +570,9 @@ public final class VrrpInstance {
             msDownTimerUs = masterDownIntervalUs();
             downTimerIsSkew = false;
             masterPriority = priority;
+            masterAddress = source; // (keepalived only records it for SNMP on the next advert; status shows it now)
+            pendingSource = source;
+            pendingPriority = priority;
             wantState = VrrpState.BACKUP;
             return true;
         }
@@ -582,15 +601,43 @@ public final class VrrpInstance {
     /** Every state change goes through here: records the reason, logs keepalived's line, tells the sink. */
     private void transition(long now, VrrpState to, TransitionReason reason, String logLine) {
         VrrpState from = state;
+        if (from == to) {
+            // keepalived re-enters the same state on some paths (notifications only): keep the recorded cause
+            if (logLine != null) {
+                log(logLine);
+            }
+            return;
+        }
         state = to;
         lastReason = reason;
+        lastReasonDetail = detail(reason);
+        pendingTracker = -1;
+        pendingSource = null;
+        pendingGroupTrigger = null;
         lastTransitionNanos = now;
         if (logLine != null) {
             log(logLine);
         }
-        if (from != to) {
-            actions.stateChanged(this, from, to, reason);
-        }
+        actions.stateChanged(this, from, to, reason);
+    }
+
+    private String detail(TransitionReason reason) {
+        return switch (reason) {
+            case TRACKER_FAULT, TRACKER_RECOVERED -> pendingTracker < 0 ? null
+                    : trackers[pendingTracker].kind().name().toLowerCase(java.util.Locale.ROOT) + " "
+                    + trackers[pendingTracker].name();
+            case HIGHER_PRIORITY_ADVERT, EQUAL_PRIORITY_HIGHER_ADDRESS -> pendingSource == null ? null
+                    : "advert from " + pendingSource + " priority " + pendingPriority;
+            case MASTER_LEFT -> masterAddress == null ? null : "priority 0 from " + masterAddress;
+            case SYNC_GROUP -> sync == null ? null
+                    : "sync group " + sync.name() + (pendingGroupTrigger == null ? "" : " (" + pendingGroupTrigger.name() + ")");
+            default -> null;
+        };
+    }
+
+    /** The sync group is about to move this member because of {@code trigger}. */
+    void groupTrigger(VrrpInstance trigger) {
+        pendingGroupTrigger = trigger;
     }
 
     void stateGoToMaster(long now, TransitionReason reason) {
@@ -766,6 +813,7 @@ public final class VrrpInstance {
             return;
         }
         trackerStatus[index] = s;
+        pendingTracker = index;
         trackersChanged(now);
     }
 
@@ -774,6 +822,7 @@ public final class VrrpInstance {
         int i = trackerIndex(trackerName);
         if (i >= 0 && trackerValue[i] != value) {
             trackerValue[i] = value;
+            pendingTracker = i;
             trackersChanged(now);
         }
     }

@@ -68,6 +68,7 @@ class SyncGroupTest {
         assertThat(group.state()).isEqualTo(VrrpState.MASTER);
         assertThat(b.lastTransitionNanos()).isEqualTo(due);
         assertThat(a.lastReason()).isEqualTo(TransitionReason.SYNC_GROUP);
+        assertThat(a.lastReasonDetail()).isEqualTo("sync group VG_1 (VI_2)");
         assertThat(rec.logs).containsSubsequence(
                 "(VI_2) Entering MASTER STATE",
                 "VRRP_Group(VG_1) Syncing instances to MASTER state",

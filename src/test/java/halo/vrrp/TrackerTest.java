@@ -116,6 +116,7 @@ class TrackerTest {
         vrrp.onTrackerStatus(t, "chk", false);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.TRACKER_FAULT);
+        assertThat(vrrp.lastReasonDetail()).isEqualTo("script chk");
         assertThat(rec.events).containsExactly(
                 "log (VI_1) Entering FAULT STATE",
                 "VI_1 advert 0",
@@ -159,6 +160,8 @@ class TrackerTest {
         VrrpInstance vrrp = start(spec(100, TrackerSpec.script("chk", 0).withInitial(TrackerSpec.Status.DOWN)));
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         assertThat(rec.logs).containsExactly("(VI_1): entering FAULT state due to script chk");
+        assertThat(rec.transitions).containsExactly("VI_1 INIT->FAULT TRACKER_FAULT");
+        assertThat(rec.fifo).isEmpty(); // keepalived sends no notification for a fault found at startup
     }
 
     @Test

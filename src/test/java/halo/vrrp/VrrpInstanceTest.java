@@ -315,6 +315,9 @@ class VrrpInstanceTest {
         vrrp.onAdvert(t, 150, 1, PEER_LOW, true);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.HIGHER_PRIORITY_ADVERT);
+        assertThat(vrrp.lastReasonDetail()).isEqualTo("advert from 192.0.2.1 priority 150");
+        assertThat(vrrp.masterAddress()).isEqualTo(PEER_LOW);
+        assertThat(vrrp.masterPriority()).isEqualTo(150);
         assertThat(rec.events).containsExactly(
                 "log (VI_1) Master received advert from 192.0.2.1 with higher priority 150, ours 100",
                 "log (VI_1) Entering BACKUP STATE",

@@ -235,7 +235,11 @@ final class VrrpNode implements NodeSoftware, HostPort {
 
     @Override
     public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
-        lan.record(node.name(), instance.name(), from.name(), to.name(), reason.text());
+        // The machine's detail names the cause (the advert's sender and priority, the tracker, the group member).
+        String detail = instance.lastReasonDetail();
+        String why = detail == null ? reason.text()
+                : detail.startsWith(reason.text()) ? detail : reason.text() + " (" + detail + ")";
+        lan.record(node.name(), instance.name(), from.name(), to.name(), why);
     }
 
     @Override

@@ -74,7 +74,8 @@ class SimulateCommandTest {
                 List.of("10000", "node1", "VI_1", "MASTER", "DOWN", "node crashed"),
                 List.of("13023.437", "node2", "VI_1", "BACKUP", "MASTER", "no advertisement within Master_Down_Interval"),
                 List.of("20000", "node1", "VI_1", "INIT", "BACKUP", "startup"),
-                List.of("23414.062", "node2", "VI_1", "MASTER", "BACKUP", "advert with higher priority"));
+                List.of("23414.062", "node2", "VI_1", "MASTER", "BACKUP",
+                        "advert with higher priority (advert from 192.0.2.1 priority 150)"));
         // The summary goes to stderr in --json mode, so stdout stays one object per line.
         assertThat(r.err()).contains("VRID 50 (VI_1): MASTER node1");
     }

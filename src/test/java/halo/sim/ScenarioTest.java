@@ -121,7 +121,7 @@ class ScenarioTest {
                 0          node2  VI_1     INIT    BACKUP  startup
                 3414.062   node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 10000      node1  VI_1     MASTER  STOP    shutdown
-                10609.375  node2  VI_1     BACKUP  MASTER  master sent priority 0, Skew_Time elapsed
+                10609.375  node2  VI_1     BACKUP  MASTER  master sent priority 0, Skew_Time elapsed (priority 0 from 192.0.2.1)
                 """);
     }
 
@@ -141,7 +141,7 @@ class ScenarioTest {
                 13023.437  node2  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 20000      node1  VI_1     INIT    BACKUP  startup
                 23414.062  node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
-                23414.062  node2  VI_1     MASTER  BACKUP  advert with higher priority
+                23414.062  node2  VI_1     MASTER  BACKUP  advert with higher priority (advert from 192.0.2.1 priority 150)
                 """);
     }
 
@@ -180,7 +180,7 @@ class ScenarioTest {
                 13023.437  node2  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 20000      node1  VI_1     INIT    BACKUP  startup
                 27437.499  node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
-                27437.499  node2  VI_1     MASTER  BACKUP  advert with higher priority
+                27437.499  node2  VI_1     MASTER  BACKUP  advert with higher priority (advert from 192.0.2.1 priority 150)
                 """);
     }
 
@@ -199,7 +199,7 @@ class ScenarioTest {
                 0          node2  VI_1     INIT    BACKUP  startup
                 3609.375   node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 3609.375   node2  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
-                3609.375   node1  VI_1     MASTER  BACKUP  advert with equal priority from a higher address
+                3609.375   node1  VI_1     MASTER  BACKUP  advert with equal priority from a higher address (advert from 192.0.2.2 priority 100)
                 """);
     }
 
@@ -218,7 +218,7 @@ class ScenarioTest {
                 5000       node1  VI_1     MASTER  DOWN    node crashed
                 7609.375   node2  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 15000      node1  VI_1     BACKUP  MASTER  address owner (priority 255)
-                15000      node2  VI_1     MASTER  BACKUP  advert with higher priority
+                15000      node2  VI_1     MASTER  BACKUP  advert with higher priority (advert from 192.0.2.1 priority 255)
                 """);
     }
 
@@ -300,7 +300,7 @@ class ScenarioTest {
                 20000      node1  VI_1     INIT    BACKUP  startup
                 20000      node1  VI_2     INIT    BACKUP  startup
                 23609.375  node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
-                23609.375  node2  VI_1     MASTER  BACKUP  advert with higher priority
+                23609.375  node2  VI_1     MASTER  BACKUP  advert with higher priority (advert from 192.0.2.1 priority 100)
                 """));
     }
 
@@ -323,11 +323,11 @@ class ScenarioTest {
         assertThat(TimelineTable.of(t.stream().filter(x -> x.nanos() >= 10 * S && x.nanos() < 20 * S).toList()))
                 .isEqualTo(TimelineTable.normalize("""
                 t_ms       node   instance from    to      reason
-                10000      node1  VI_2     MASTER  FAULT   tracked object failed
-                10000      node1  VI_1     MASTER  FAULT   sync group
+                10000      node1  VI_2     MASTER  FAULT   tracked object failed (interface eth1)
+                10000      node1  VI_1     MASTER  FAULT   sync group G1 (VI_2)
                 10000      node1  G1       MASTER  FAULT   sync group
-                10609.375  node2  VI_2     BACKUP  MASTER  master sent priority 0, Skew_Time elapsed
-                10609.375  node2  VI_1     BACKUP  MASTER  sync group
+                10609.375  node2  VI_2     BACKUP  MASTER  master sent priority 0, Skew_Time elapsed (priority 0 from 192.0.2.1)
+                10609.375  node2  VI_1     BACKUP  MASTER  sync group G1 (VI_2)
                 10609.375  node2  G1       BACKUP  MASTER  sync group
                 """));
         assertThat(lan.state("node1", "VI_1")).isEqualTo("MASTER");
@@ -384,7 +384,7 @@ class ScenarioTest {
                 0          node2  VI_1     INIT    BACKUP  startup
                 3414.062   node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 43023.437  node2  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
-                43023.437  node1  VI_1     MASTER  BACKUP  advert with higher priority
+                43023.437  node1  VI_1     MASTER  BACKUP  advert with higher priority (advert from 192.0.2.2 priority 100)
                 """);
         assertThat(lan.machine("node1", "VI_1").effectivePriority()).isEqualTo(90);
     }

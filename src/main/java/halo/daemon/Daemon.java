@@ -92,6 +92,7 @@ public final class Daemon implements HostPort {
     private NotifyFifo fifo;
     private ControlServer control;
     private CheckerSide checkerSide;
+    private VrrpTrackers trackers;
     private final Object idle = new Object();
     private String scriptUser;
     private final Map<String, Link> links = new HashMap<>();
@@ -228,7 +229,8 @@ public final class Daemon implements HostPort {
             }
         }
         Set<String> disabled = checkScripts();
-        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled);
+        trackers = new VrrpTrackers(config, log);
+        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled, trackers.initialise());
         GlobalDefs g = config.global();
         GlobalDefs.Fifo fifoConf = g.vrrpNotifyFifo() != null ? g.vrrpNotifyFifo() : g.notifyFifo();
         if (fifoConf != null && fifoConf.path() != null) {
@@ -249,6 +251,19 @@ public final class Daemon implements HostPort {
         }
         host = new VrrpHost(setup, this);
         host.start(System.nanoTime());
+        trackers.start(new VrrpTrackers.Sink() {
+            @Override
+            public void fileValue(String name, long value) {
+                tasks.add(() -> host.onTrackFile(System.nanoTime(), name, value));
+                wakeup();
+            }
+
+            @Override
+            public void processQuorum(String name, boolean up) {
+                tasks.add(() -> host.onTrackProcess(System.nanoTime(), name, up));
+                wakeup();
+            }
+        });
         log.info("Startup complete");
         loop();
         log.info("Stopping");
@@ -707,6 +722,9 @@ public final class Daemon implements HostPort {
             }
             if (checkerSide != null) {
                 checkerSide.close();
+            }
+            if (trackers != null) {
+                trackers.close();
             }
             if (fifo != null) {
                 fifo.close();

@@ -220,7 +220,9 @@ public final class CheckerSide implements AutoCloseable {
     private void runScript(ScriptCommand command, boolean atShutdown) {
         if (disabledScripts.contains(command.commandLine())) return;
         String user = command.user() != null ? command.user() : scriptUser;
-        Script s = new Script(command.commandLine(), command.argv(), user, atShutdown ? STOP_SCRIPT_WAIT : NOTIFY_TIMEOUT);
+        String group = command.user() != null ? command.group() : config.global().scriptGroup();
+        Script s = new Script(command.commandLine(), command.argv(), user,
+                atShutdown ? STOP_SCRIPT_WAIT : NOTIFY_TIMEOUT, group);
         CompletableFuture<ScriptRunner.Result> run = scripts.run(s, List.of());
         if (atShutdown) stopScripts.add(run);
         run.thenAccept(r -> {

@@ -403,7 +403,8 @@ public final class Daemon implements HostPort {
 
     private Script toScript(ScriptCommand command, Duration timeout) {
         String user = command.user() != null ? command.user() : scriptUser;
-        return new Script(command.commandLine(), command.argv(), user, timeout);
+        String group = command.user() != null ? command.group() : config.global().scriptGroup();
+        return new Script(command.commandLine(), command.argv(), user, timeout, group);
     }
 
     private void installSignals() {

@@ -199,4 +199,42 @@ class VrrpTrackersNetnsTest {
         d1.awaitLog("Quorum lost for tracked process proc", LONG);
         awaitStatus(d1, "FAULT", 100);
     }
+
+    /**
+     * Both sides in one daemon: ha_suspend checkers of a virtual server on the VIP run only while this node holds the
+     * VIP. As BACKUP nothing is checked (the dead real server stays listed); once MASTER the checker runs and removes it.
+     */
+    @Test
+    void haSuspendChecksOnlyWhileTheVipIsLocal() throws Exception {
+        String lvs = """
+                virtual_server 192.0.2.100 8080 {
+                    delay_loop 1
+                    lb_algo rr
+                    lb_kind DR
+                    protocol TCP
+                    ha_suspend
+                    real_server 192.0.2.12 8080 {
+                        TCP_CHECK {
+                            connect_timeout 1
+                            retry 0
+                        }
+                    }
+                }
+                """;
+        NodeProcess d2 = halo("dir2", conf("dir2", 105, "", ""));
+        d2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        NodeProcess d1 = halo("dir1", conf("dir1", 100, lvs, ""));
+        d1.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
+        NodeProcess.sleep(3000); // three delay_loops: a running checker would have failed by now
+        assertThat(d1.log()).doesNotContain("TCP_CHECK on service").doesNotContain("Removing service");
+        assertThat(ControlServer.ask(d1.controlSocket, "lvs")).contains("192.0.2.12");
+
+        assertThat(d2.stop(LONG)).isZero();
+        d1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        d1.awaitLog("Activating healthchecker for service \\[192.0.2.12\\]:tcp:8080 for VS \\[192.0.2.100\\]:tcp:8080", LONG);
+        d1.awaitLog("TCP_CHECK on service \\[192.0.2.12\\]:tcp:8080 failed", LONG);
+        d1.awaitLog("Removing service \\[192.0.2.12\\]:tcp:8080 from VS \\[192.0.2.100\\]:tcp:8080", LONG);
+        assertThat(ControlServer.ask(d1.controlSocket, "lvs")).doesNotContain("192.0.2.12");
+        assertThat(d1.status()).contains("\"state\":\"MASTER\"");
+    }
 }

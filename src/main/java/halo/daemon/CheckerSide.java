@@ -51,7 +51,7 @@ public final class CheckerSide implements AutoCloseable {
     private static final Duration STOP_SCRIPT_WAIT = Duration.ofSeconds(1);
     private static final Duration ADDRESS_POLL = Duration.ofSeconds(1);
 
-    private final KeepalivedConfig config;
+    private KeepalivedConfig config;
     private final DaemonLog log;
     private final ScriptRunner scripts;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
@@ -114,6 +114,60 @@ public final class CheckerSide implements AutoCloseable {
             thread.scheduleWithFixedDelay(this::pollAddresses, ADDRESS_POLL.toMillis(), ADDRESS_POLL.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * SIGHUP: the table reloads as keepalived's checker process does (virtual servers matched by address, real servers
+     * by address and port keep their state; gone ones leave with their notifiers; new ones start as at startup), and
+     * the checkers follow: a checker of a kept real server, of the same type at the same place, carries its verdict
+     * over (migrate_checkers); the others stop, new ones start.
+     */
+    public void reload(KeepalivedConfig newConfig) {
+        call(() -> {
+            if (stopped) return null;
+            KeepalivedConfig old = config;
+            config = newConfig;
+            disabledScripts.clear();
+            checkScripts();
+            List<Action> actions = table.reload(newConfig);
+            ConfigCheckers.Built built = ConfigCheckers.build(newConfig, CheckerId::new);
+            built.warnings().forEach(log::info);
+            built.skipped().forEach(s -> log.info("Checker " + s.key() + " not started: " + s.reason()));
+            Map<CheckerId, Checker> before = new HashMap<>(checkers);
+            checkers.clear();
+            for (var spec : built.specs()) {
+                CheckerId id = (CheckerId) spec.key();
+                CheckerId was = previousId(old, newConfig, id);
+                Checker previous = was == null ? null : before.get(was);
+                if (previous != null && previous.type() != spec.type()) previous = null;
+                if (previous != null) before.remove(was);
+                Checker c = engine.add(spec, previous);
+                checkers.put(id, c);
+                if (!table.checkerEnabled(id)) engine.setEnabled(c, false);
+            }
+            before.values().forEach(engine::remove);
+            perform(actions);
+            return null;
+        });
+    }
+
+    /** The same checker in the old configuration: same virtual server (address), real server (address, port), place. */
+    private static CheckerId previousId(KeepalivedConfig old, KeepalivedConfig now, CheckerId id) {
+        VirtualServer vs = now.virtualServers().get(id.virtualServer());
+        RealServer rs = vs.realServers().get(id.realServer());
+        List<VirtualServer> oldVss = old.virtualServers();
+        for (int v = 0; v < oldVss.size(); v++) {
+            VirtualServer o = oldVss.get(v);
+            if (!o.address().equals(vs.address()) || o.protocol() != vs.protocol()) continue;
+            for (int r = 0; r < o.realServers().size(); r++) {
+                RealServer ors = o.realServers().get(r);
+                if (ors.address().equals(rs.address()) && ors.port() == rs.port()
+                        && id.checker() < ors.checkers().size()) {
+                    return new CheckerId(v, r, id.checker());
+                }
+            }
+        }
+        return null;
     }
 
     /** {@code lvs} on the control socket: the table as {@link SnapshotText}, read on this side's thread. */
@@ -184,7 +238,8 @@ public final class CheckerSide implements AutoCloseable {
         public void stateChanged(Checker checker, boolean up, String reason) {
             CheckerId id = (CheckerId) checker.key();
             thread.execute(() -> {
-                if (!stopped) perform(table.checkerResult(id, up));
+                // a checker replaced by a reload reports under its old id: drop it
+                if (!stopped && checkers.get(id) == checker) perform(table.checkerResult(id, up));
             });
         }
 
@@ -192,7 +247,7 @@ public final class CheckerSide implements AutoCloseable {
         public void weightChanged(Checker checker, long delta) {
             CheckerId id = (CheckerId) checker.key();
             thread.execute(() -> {
-                if (!stopped) perform(table.checkerWeight(id, delta));
+                if (!stopped && checkers.get(id) == checker) perform(table.checkerWeight(id, delta));
             });
         }
     }

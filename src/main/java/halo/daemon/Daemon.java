@@ -194,7 +194,7 @@ public final class Daemon implements HostPort {
             }
             if (reloadRequested) {
                 reloadRequested = false;
-                log.info("Reload: the checker side keeps the running configuration until restarted");
+                reload();
             }
             synchronized (idle) {
                 if (!stopRequested && tasks.isEmpty() && !reloadRequested) {
@@ -419,6 +419,8 @@ public final class Daemon implements HostPort {
     /**
      * SIGHUP: re-reads the configuration and reports what it finds. Instances keep running as they are, so no VIP that
      * stays configured is ever dropped; applying a changed VRRP configuration without a restart is not done yet.
+     * The checker side applies the new virtual servers as keepalived's checker process does (kept servers keep
+     * their state).
      */
     private void reload() {
         log.info("Reloading");
@@ -428,6 +430,12 @@ public final class Daemon implements HostPort {
         }
         if (loaded.config() == null || loaded.hasFatal()) {
             log.info("Reload failed - keeping the running configuration");
+            return;
+        }
+        if (checkerSide != null) {
+            checkerSide.reload(loaded.config());
+        }
+        if (host == null) {
             return;
         }
         if (loaded.config().vrrpInstances().equals(config.vrrpInstances())

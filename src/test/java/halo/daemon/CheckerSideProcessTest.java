@@ -228,6 +228,46 @@ class CheckerSideProcessTest {
         awaitContent(() -> read(notifyOut), "down 31\nup 31\ndown 31\ndown 32\nup 32\ndown 32\n");
     }
 
+    /**
+     * SIGHUP: a kept real server keeps its state (a dead one stays out, without being added and removed again), a
+     * removed one leaves the listing, a new one comes in.
+     */
+    @Test
+    void reloadKeepsStateOfKeptServersAndAppliesTheNewOnes() throws Exception {
+        int port = freePort();
+        listen("127.0.0.42", port);
+        listen("127.0.0.43", port);
+        String template = """
+                virtual_server 127.0.0.40 %1$d {
+                    delay_loop 1
+                    lb_algo rr
+                    lb_kind DR
+                    protocol TCP
+                %2$s
+                }
+                """;
+        String rs41 = "    real_server 127.0.0.41 %1$d {\n        TCP_CHECK {\n            connect_timeout 1\n        }\n    }\n";
+        String rs42 = rs41.replace("127.0.0.41", "127.0.0.42");
+        String rs43 = rs41.replace("127.0.0.41", "127.0.0.43");
+        Path conf = write("reload.conf", template.formatted(port, (rs41 + rs42).formatted(port, 0)));
+        node = NodeProcess.halo("lvs3", List.of(), conf, dir, List.of("-C"));
+        node.awaitLog("Startup complete", LONG);
+        String vs = "TCP  127.0.0.40:" + port + " rr\n";
+        // 127.0.0.41 has no listener: it leaves after its check fails
+        awaitListing(HEADER + vs + row("127.0.0.42", port, 1), Duration.ofSeconds(10));
+        long removals = node.count("Removing service \\[127.0.0.41\\]");
+
+        write("reload.conf", template.formatted(port, (rs41 + rs43).formatted(port, 0)));
+        node.reload();
+        awaitListing(HEADER + vs + row("127.0.0.43", port, 1), Duration.ofSeconds(5));
+        node.awaitLog("Reloading", LONG);
+        NodeProcess.sleep(2500); // two delay_loops: the kept checker of .41 keeps failing, with nothing to remove
+        assertThat(lvs()).isEqualTo(HEADER + vs + row("127.0.0.43", port, 1));
+        assertThat(node.count("Adding service \\[127.0.0.41\\]")).isZero();
+        assertThat(node.count("Removing service \\[127.0.0.41\\]")).isEqualTo(removals);
+        assertThat(node.stop(LONG)).isZero();
+    }
+
     // --- helpers ---
 
     /** A destination row as ipvsadm prints it: {@code "  -> %-28s %-7s %-6d %-10u %-10u\n"}. */

@@ -122,6 +122,11 @@ final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGHUP: reload. */
+    void reload() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).inheritIO().start().waitFor();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -127,12 +127,20 @@ public class DaemonCheckerBench {
             long pid = daemon.pid();
             long t0 = System.nanoTime();
             long cpu0 = cpuTicks(pid);
+            Map<String, Long> threads0 = threadTicks(pid);
             Thread.sleep(measure * 1000L);
             long cpu1 = cpuTicks(pid);
+            Map<String, Long> threads1 = threadTicks(pid);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double percent = 100.0 * (cpu1 - cpu0) / 100.0 / seconds; // USER_HZ = 100
             System.out.printf("daemon CPU: %.1f%% of one core over %.0f s (goal < 10%%)%n", percent, seconds);
             System.out.printf("daemon RSS: %d MB%n", rssKb(pid) / 1024);
+            Map<String, Long> byName = new java.util.TreeMap<>();
+            threads1.forEach((k, v) -> byName.merge(k.substring(k.indexOf(' ') + 1), v - threads0.getOrDefault(k, 0L), Long::sum));
+            System.out.print("daemon threads by CPU:");
+            byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                    .forEach(e -> System.out.printf(" %s %.1f%%;", e.getKey(), e.getValue() / seconds));
+            System.out.println();
 
             // deaths, spread over a few seconds so they land at every phase of the checkers' cycles
             long[] killedAt = new long[kills];
@@ -177,6 +185,24 @@ public class DaemonCheckerBench {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+    }
+
+    /** Per thread "tid name" -> utime+stime ticks; thread names grouped without their numbers. */
+    static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> out = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "#");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.put(t.getFileName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException e) {
+                    // thread ended
+                }
+            }
+        }
+        return out;
     }
 
     static long rssKb(long pid) throws IOException {

@@ -449,6 +449,42 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void aReloadedMasterStaysMasterAndAdvertisesAtOnce() {
+        VrrpInstance vrrp = new VrrpInstance(v2().priority(150).build(), rec);
+        vrrp.startAfterReload(T0, VrrpState.MASTER);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.RELOAD);
+        assertThat(vrrp.virtualAddressesSet()).isTrue();
+        assertThat(rec.events).isEmpty();
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0);
+        vrrp.onTimer(T0);
+        assertThat(rec.events).containsExactly("VI_1 advert 150");
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(1_000));
+        // it still yields to a higher priority, removing its addresses
+        vrrp.onAdvert(T0 + ms(10), 200, 1, PEER_LOW, true);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(rec.events).contains("VI_1 remove VIPs");
+    }
+
+    @Test
+    void aReloadedBackupStaysBackupQuietly() {
+        VrrpInstance vrrp = new VrrpInstance(v2().build(), rec);
+        vrrp.startAfterReload(T0, VrrpState.BACKUP);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(rec.events).isEmpty();
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
+    }
+
+    @Test
+    void aReloadedMasterWhoseTrackerIsDownDropsItsAddresses() {
+        VrrpInstance vrrp = new VrrpInstance(v2().tracker(TrackerSpec.iface("eth1", 0).withInitial(TrackerSpec.Status.DOWN))
+                .build(), rec);
+        vrrp.startAfterReload(T0, VrrpState.MASTER);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
+        assertThat(rec.events).containsExactly("log (VI_1): entering FAULT state (interface eth1 down)", "VI_1 remove VIPs");
+    }
+
+    @Test
     void faultAndInitStatesIgnoreAdverts() {
         VrrpInstance vrrp = new VrrpInstance(v2().build(), rec);
         vrrp.onAdvert(T0, 150, 1, PEER_LOW, true);

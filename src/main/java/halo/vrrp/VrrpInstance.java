@@ -150,7 +150,11 @@ public final class VrrpInstance {
     public boolean virtualAddressesSet() { return vipSet; }
     /** Our advert interval as it goes on the wire: seconds (v2) or centiseconds (v3). */
     public int advertIntervalOnWire() { return advertIntervalOnWire; }
-    /** Accept mode in force: configured accept, or always for the owner (RFC 5798 6.1). */
+    /**
+     * Accept mode in force. RFC 5798 6.1, Accept_Mode: "Controls whether a virtual router in Master state will accept
+     * packets addressed to the address owner's IPvX address as its own if it is not the IPvX address owner." The owner
+     * always accepts; keepalived adds its drop rule only for a non-owner without accept.
+     */
     public boolean acceptMode() { return spec.accept() || basePriority == InstanceSpec.PRIORITY_OWNER; }
     public long advertisementsReceived() { return advertisementsReceived; }
     public long advertisementsSent() { return advertisementsSent; }

@@ -485,6 +485,36 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void acceptModeIsAlwaysOnForTheOwner() {
+        assertThat(new VrrpInstance(v2().accept(false).build(), rec).acceptMode()).isFalse();
+        assertThat(new VrrpInstance(v2().accept(true).build(), rec).acceptMode()).isTrue();
+        // RFC 5798 6.1 Accept_Mode: "whether a virtual router in Master state will accept packets addressed to the
+        // address owner's IPvX address as its own if it is not the IPvX address owner": the owner always does
+        assertThat(new VrrpInstance(v2().accept(false).priority(255).build(), rec).acceptMode()).isTrue();
+    }
+
+    @Test
+    void notifyMasterRxLowerPriRunsWithoutArguments() {
+        VrrpInstance vrrp = master(v2().lowerPrioNoAdvert(true).garpLowerPrioRepeat(0)
+                .notifyScripts(new NotifyScripts(null, null, null, null, null, "/bin/rx-lower.sh")).build());
+        vrrp.onAdvert(clock.now + ms(5), 50, 1, PEER_LOW, true);
+        assertThat(rec.scripts).containsExactly("/bin/rx-lower.sh");
+        assertThat(rec.fifo).containsExactly("INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 100");
+    }
+
+    @Test
+    void ipv6MasterSendsUnsolicitedNeighbourAdverts() {
+        VrrpInstance vrrp = start(InstanceSpec.builder("VI_6", 61).ipv6(true).advertInterval(Duration.ofMillis(100))
+                .interfaceName("eth0").sourceAddress("fe80::2").virtualIpAddress("2001:db8::100").logDetail(true).build());
+        clock.runUntil(vrrp.nextDeadline(), vrrp);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(rec.logs).contains("(VI_6) Sending/queueing Unsolicited Neighbour Adverts on eth0 for 2001:db8::100");
+        // tie-break on IPv6 link-local addresses
+        vrrp.onAdvert(clock.now + ms(1), 100, 10, IpAddress.parse("fe80::3"), true);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
     void faultAndInitStatesIgnoreAdverts() {
         VrrpInstance vrrp = new VrrpInstance(v2().build(), rec);
         vrrp.onAdvert(T0, 150, 1, PEER_LOW, true);

@@ -38,7 +38,7 @@ public final class PingProbe implements Probe {
         int id = ThreadLocalRandom.current().nextInt(0x10000);
         int seq = SEQUENCE.incrementAndGet() & 0xffff;
         long deadline = System.nanoTime() + options.timeout().toNanos();
-        try (IcmpSocket s = IcmpSocket.open(dst)) {
+        try (NativeSocket s = NativeSocket.icmp(dst)) {
             s.send(echoRequest(v6, id, seq));
             long sleep = POLL.toNanos();
             while (true) {

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
         description = {"Show the load balancer's virtual-server table as ipvsadm does.",
                 "With -f FILE, show the table a daemon would build from that keepalived.conf at startup."},
         mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.class,
         sortOptions = false)
 public final class LvsCommand implements Callable<Integer> {
 

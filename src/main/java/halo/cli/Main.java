@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "High availability (VRRP) and health-checked load balancing, keepalived-compatible.",
         versionProvider = VersionCommand.class,
         subcommands = {CheckCommand.class, DumpConfCommand.class, RunCommand.class, StatusCommand.class,
-                SimulateCommand.class, LvsCommand.class, GenhashCommand.class, VersionCommand.class,
+                SimulateCommand.class, LvsCommand.class, GenhashCommand.class, DemoCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -84,6 +84,7 @@ public final class SimulateCommand implements Callable<Integer> {
             if (loss < 0 || loss > 1) throw new IllegalArgumentException("--loss must be in [0, 1]");
             link = LinkModel.CLEAN.withDelay(Durations.parseNanos(delay), Durations.parseNanos(jitter)).withLoss(loss);
             for (String e : events) scripted.add(ScriptedEvent.parse(e));
+            scripted.sort(java.util.Comparator.comparingLong(ScriptedEvent::atNanos));
         } catch (IllegalArgumentException e) {
             err.println("halo simulate: " + e.getMessage());
             return 2;

@@ -43,7 +43,7 @@ final class CheckParser {
         for (Statement line : s.block()) {
             List<String> w = line.words();
             if (w.getFirst().equals("fwmark")) {
-                Long m = p.number(line, p.opt(line, 1), 1, 0xffffffffL);
+                Long m = p.number(line, ConfigParser.opt(line, 1), 1, 0xffffffffL);
                 if (m != null) {
                     entries.add(new VirtualServerGroup.Fwmark((int) (long) m));
                 }
@@ -201,7 +201,7 @@ final class CheckParser {
             }
             ConfigParser.<VsB>simple(t, "ops", (b, s) -> b.raw.add(new RawSetting("ops", List.of())));
             ConfigParser.<VsB>simple(t, "persistence_timeout", (b, s) -> {
-                String v = p.opt(s, 1);
+                String v = ConfigParser.opt(s, 1);
                 if (v == null) {
                     b.persistence = Duration.ofSeconds(360);
                     return;
@@ -232,7 +232,7 @@ final class CheckParser {
                 if (a == null) {
                     return;
                 }
-                Integer port = p.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
+                Integer port = ConfigParser.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
                 b.sorry = new RsB(a, port == null ? 0 : port, s, b);
             });
             ConfigParser.<VsB>simple(t, "sorry_server_inhibit", (b, s) -> b.sorryInhibit = p.bool(s, 1));
@@ -264,11 +264,11 @@ final class CheckParser {
             ConfigParser.<VsB>block(t, "real_server", (b, s) -> {
                 InetAddress a = s.words().size() > 1 ? Addresses.parse(s.words().get(1)) : null;
                 if (a == null) {
-                    p.warn(s, p.opt(s, 1), "Invalid real server ip address/port " + p.opt(s, 1) + "/"
+                    p.warn(s, ConfigParser.opt(s, 1), "Invalid real server ip address/port " + ConfigParser.opt(s, 1) + "/"
                             + (s.words().size() > 2 ? s.words().get(2) : "") + " - skipping");
                     return null;
                 }
-                Integer port = p.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
+                Integer port = ConfigParser.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
                 if (port == null) {
                     return null;
                 }
@@ -351,7 +351,7 @@ final class CheckParser {
         if (v == null) {
             return;
         }
-        switch (v.toUpperCase()) {
+        switch (v) { // keepalived compares case-sensitively
             case "NAT" -> setMethod.accept(ForwardingMethod.NAT);
             case "DR" -> setMethod.accept(ForwardingMethod.DR);
             case "TUN" -> {
@@ -473,7 +473,14 @@ final class CheckParser {
             Map<String, H> t = new HashMap<>();
 
             ConfigParser.<CheckerB>simple(t, "connect_ip", (b, s) -> b.connectIp = p.address(s, 1, "connect_ip address"));
-            ConfigParser.<CheckerB>simple(t, "connect_port", (b, s) -> b.connectPort = p.integer(s, 1, 0, 65535));
+            ConfigParser.<CheckerB>simple(t, "connect_port", (b, s) -> {
+                Integer v = p.integer(s, 1, 1, 65535);
+                if (v == null) {
+                    p.warn(s, ConfigParser.opt(s, 1), "Invalid checker connect_port '" + ConfigParser.opt(s, 1) + "'");
+                } else {
+                    b.connectPort = v;
+                }
+            });
             ConfigParser.<CheckerB>simple(t, "bindto", (b, s) -> b.bindTo = p.address(s, 1, "bindto address"));
             ConfigParser.<CheckerB>simple(t, "bind_port", (b, s) -> {
                 Integer v = p.integer(s, 1, 0, 65535);
@@ -534,13 +541,13 @@ final class CheckParser {
                     ConfigParser.<CheckerB>simple(t, "misc_dynamic", (b, s) -> b.miscDynamic = true);
                     ConfigParser.<CheckerB>simple(t, "user", (b, s) -> {
                         b.miscUser = p.arg(s, 1);
-                        b.miscGroup = p.opt(s, 2);
+                        b.miscGroup = ConfigParser.opt(s, 2);
                     });
                 }
                 case "UDP_CHECK" -> {
                     ConfigParser.<CheckerB>simple(t, "payload", (b, s) -> b.payload = b.hex(s, p.arg(s, 1), false));
                     ConfigParser.<CheckerB>simple(t, "require_reply", (b, s) ->
-                            b.requireReply = p.opt(s, 1) == null ? "" : b.hex(s, p.opt(s, 1), true));
+                            b.requireReply = ConfigParser.opt(s, 1) == null ? "" : b.hex(s, ConfigParser.opt(s, 1), true));
                     ConfigParser.<CheckerB>simple(t, "min_reply_length", (b, s) -> {
                         Integer v = p.integer(s, 1, 0, 65535);
                         if (v != null) {
@@ -613,7 +620,7 @@ final class CheckParser {
 
         void weight(CheckerB b, Statement s) {
             weight = p.integer(s, 1, -254, 254);
-            reverse = "reverse".equals(p.opt(s, 2));
+            reverse = "reverse".equals(ConfigParser.opt(s, 2));
         }
 
         String hex(Statement s, String v, boolean wildcards) {
@@ -950,7 +957,7 @@ final class CheckParser {
             case "TCP_CHECK" -> new Checker.Tcp(common);
             case "HTTP_GET", "SSL_GET" -> {
                 if (c.urls.isEmpty()) {
-                    p.warn(c.at, c.kind, c.kind + " for real server " + rsName(rs, null) + " has no url - removing checker");
+                    p.warn(c.at, c.kind, "HTTP/SSL_GET checker has no urls specified - ignoring");
                     yield null;
                 }
                 yield new Checker.Http(common, c.kind.equals("SSL_GET"), c.urls, c.httpProtocol, vhost, c.enableSni,
@@ -960,7 +967,7 @@ final class CheckParser {
             case "DNS_CHECK" -> new Checker.Dns(common, c.dnsType, c.dnsName);
             case "MISC_CHECK" -> {
                 if (c.misc == null) {
-                    p.warn(c.at, c.kind, "MISC_CHECK for real server " + rsName(rs, null) + " has no misc_path - removing checker");
+                    p.warn(c.at, c.kind, "No script path has been specified for MISC_CHECKER - skipping");
                     yield null;
                 }
                 ScriptCommand sc = c.misc;

@@ -442,8 +442,12 @@ final class ConfigParser {
                 return b;
             });
             // top-level keywords keepalived knows (namespaces, linkbeat, garp groups) kept as-is in global_defs
+            // blocks Halo accepts but does not use yet (GARP aggregation groups, link-beat polling)
+            for (String k : List.of("garp_group", "linkbeat_interfaces")) {
+                table.put(k, new Values((c, s) -> info(s, k, k + " is accepted but not used by Halo")));
+            }
             for (String k : List.of("net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance",
-                    "use_pid_dir", "child_wait_time", "linkbeat_interfaces", "garp_group")) {
+                    "use_pid_dir", "child_wait_time")) {
                 table.put(k, new Simple((c, s) -> global.raw.add(new RawSetting(s.keyword(), s.args()))));
             }
         }
@@ -455,7 +459,7 @@ final class ConfigParser {
 
         KeepalivedConfig build() {
             GlobalDefs g = global.build();
-            List<VrrpScript> builtScripts = scripts.stream().map(ScriptB::build).toList();
+            List<VrrpScript> builtScripts = scripts.stream().map(ScriptB::build).filter(x -> x != null).toList();
             List<TrackFile> builtFiles = trackFiles.stream().map(TrackFileB::build).filter(x -> x != null).toList();
             List<TrackProcess> builtProcs = trackProcesses.stream().map(TrackProcessB::build).filter(x -> x != null).toList();
             List<BfdInstance> builtBfds = bfds.stream().map(BfdB::build).filter(x -> x != null).toList();
@@ -788,7 +792,8 @@ final class ConfigParser {
                 cmd = new ScriptCommand(cmd.commandLine(), user, group);
             }
             if (cmd == null) {
-                warn(at, name, "(" + name + ") script has no 'script' keyword - it will never succeed");
+                warn(at, name, "No script set for vrrp_script " + name + " - removing");
+                return null;
             }
             Duration t = timeout == null ? interval : timeout;
             return new VrrpScript(name, cmd, interval, t, weight, reverse, rise, fall, initFail);

@@ -569,7 +569,7 @@ final class VrrpParser {
             ConfigParser.<InstanceB>simple(t, "mcast_dst_ip", (b, s) -> {
                 InetAddress a = p.address(s, 1, "mcast_dst_ip address");
                 if (a != null && !a.isMulticastAddress()) {
-                    p.warn(s, p.opt(s, 1), "(" + name + ") mcast_dst_ip " + p.opt(s, 1) + " is not a multicast address - ignoring");
+                    p.warn(s, ConfigParser.opt(s, 1), "(" + name + ") mcast_dst_ip " + ConfigParser.opt(s, 1) + " is not a multicast address - ignoring");
                 } else if (a != null) {
                     mcastDst = a;
                 }
@@ -613,7 +613,7 @@ final class VrrpParser {
             ConfigParser.<InstanceB>simple(t, "no_accept", (b, s) -> accept = false);
             ConfigParser.<InstanceB>simple(t, "use_vmac", (b, s) -> {
                 useVmac = true;
-                vmacName = p.opt(s, 1);
+                vmacName = ConfigParser.opt(s, 1);
             });
             ConfigParser.<InstanceB>simple(t, "vmac_xmit_base", (b, s) -> vmacXmitBase = true);
             ConfigParser.<InstanceB>simple(t, "strict_mode", (b, s) -> strictMode = p.bool(s, 1));
@@ -863,10 +863,6 @@ final class VrrpParser {
                 p.warn(b.preemptDelayAt, "preempt_delay", n + "preempt_delay is incompatible with strict mode - resetting");
                 preemptDelay = Duration.ZERO;
             }
-            if (b.garpAt != null && (b.garpDelay != null || b.garpRefresh != null)) {
-                // strict mode keeps the RFC's single burst; keepalived ignores these knobs there
-                p.info(b.garpAt, b.garpAt.keyword(), n + b.garpAt.keyword() + " is not RFC behaviour; honoured although strict mode is set");
-            }
         }
         if (auth != null && version == 3) {
             p.warn(b.authAt, "authentication", n + "VRRP version 3 does not support authentication. Ignoring.");
@@ -897,8 +893,9 @@ final class VrrpParser {
         }
         // RFC 5798 6.1 Accept_Mode: default False; keepalived defaults it on unless strict (owner always accepts)
         boolean accept = b.accept != null ? b.accept : !strict;
-        if (strict && b.accept != null && b.accept && b.priority != 255) {
-            p.warn(b.at, "accept", n + "accept mode is not allowed in strict mode for a non address owner - clearing");
+        if (strict && version == 2 && b.accept != null && b.accept) {
+            // RFC 3768 has no Accept_Mode: a VRRPv2 backup that becomes master must not accept packets for the VIPs
+            p.warn(b.at, "accept", n + "warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting");
             accept = false;
         }
 
@@ -959,7 +956,7 @@ final class VrrpParser {
 
         return new VrrpInstance(b.name, state, b.iface, b.vrid, b.priority, advert, version, family, !nopreempt,
                 preemptDelay, auth, vips, evips, b.routes, b.rules, b.source, group, peers, trackIfs,
-                trackScripts, trackFiles, trackProcs, trackBfds, b.notify.build(), garp, accept || b.priority == 255,
+                trackScripts, trackFiles, trackProcs, trackBfds, b.notify.build(), garp, accept,
                 b.useVmac, b.vmacName, b.vmacXmitBase, strict, b.dontTrackPrimary,
                 b.skipCheckAdvAddr != null ? b.skipCheckAdvAddr : g.skipCheckAdvAddr(),
                 b.higherPrioSendAdvert != null ? b.higherPrioSendAdvert : g.higherPrioSendAdvert(),
@@ -981,11 +978,22 @@ final class VrrpParser {
         return out;
     }
 
+    /** Names of the trackers of a kind in the order their blocks were read (including ones later removed). */
+    private List<String> readOrder(String what) {
+        return switch (what) {
+            case "track script" -> p.root.scripts.stream().map(x -> x.name).toList();
+            case "track file" -> p.root.trackFiles.stream().map(x -> x.name).toList();
+            case "track process" -> p.root.trackProcesses.stream().map(x -> x.name).toList();
+            default -> p.root.bfds.stream().map(x -> x.name).toList();
+        };
+    }
+
     private List<TrackRef> resolve(List<Ref> refs, String n, String what, List<String> defined) {
         List<TrackRef> out = new ArrayList<>();
+        List<String> order = readOrder(what);
         for (Ref r : refs) {
-            int idx = defined.indexOf(r.ref().name());
-            if (idx < 0 || idx >= r.definedBefore()) {
+            int idx = order.indexOf(r.ref().name());
+            if (!defined.contains(r.ref().name()) || idx < 0 || idx >= r.definedBefore()) {
                 p.warn(r.at(), r.ref().name(), n + what + " " + r.ref().name() + " not found, ignoring...");
             } else {
                 out.add(r.ref());

@@ -19,9 +19,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The VRRP host of one simulated node for one boot: the real state machines ({@link VrrpInstance}, {@link SyncGroup},
@@ -60,7 +58,7 @@ final class VrrpNode implements NodeSoftware, VrrpActions {
             IpFamily family = ipv6 ? IpFamily.IPV6 : IpFamily.IPV4;
             byte[] source = setup.sourceAddress() != null ? setup.sourceAddress().getAddress()
                     : ipv6 ? iface.ipv6() : iface.ipv4();
-            this.machine = new VrrpInstance(spec.toBuilder().sourceAddress(IpAddress.of(source)).build(), VrrpNode.this);
+            this.machine = new VrrpInstance(spec.toBuilder().sourceAddress(IpAddress.of(source)).build(), new SlotActions(this));
             wire.family(family).version(spec.version()).vrid(spec.virtualRouterId())
                     .advertIntervalCentis((int) (spec.advertInterval().toMillis() / 10))
                     .addresses(spec.virtualIpAddresses().stream().filter(a -> a.isV6() == ipv6).map(IpAddress::toInetAddress).toList())
@@ -118,11 +116,10 @@ final class VrrpNode implements NodeSoftware, VrrpActions {
     private final Counters counters;
     private SimNode node;
     private final List<Slot> slots = new ArrayList<>();
-    private final Map<VrrpInstance, Slot> slotOf = new IdentityHashMap<>();
     private final List<SyncGroup> groups = new ArrayList<>();
     private final List<Script> scripts = new ArrayList<>();
-    /** Receive lookup: per interface, VRID -> slot, one table per family. */
-    private final Map<SimInterface, Slot[][]> byVrid = new IdentityHashMap<>();
+    /** Receive lookup: per interface (by index), per family, VRID -> slot. */
+    private Slot[][][] byVrid = new Slot[0][][];
 
     private final AdvertEncoder encoder = new AdvertEncoder();
     private final AdvertValidator validator = new AdvertValidator();
@@ -152,9 +149,9 @@ final class VrrpNode implements NodeSoftware, VrrpActions {
             if (iface == null) throw new IllegalStateException(node.name() + " has no interface " + i.spec().interfaceName());
             Slot s = new Slot(i, iface);
             slots.add(s);
-            slotOf.put(s.machine, s);
-            Slot[][] table = byVrid.computeIfAbsent(iface, k -> new Slot[2][256]);
-            table[s.ipv6 ? 1 : 0][i.spec().virtualRouterId()] = s;
+            if (byVrid.length <= iface.index()) byVrid = Arrays.copyOf(byVrid, iface.index() + 1);
+            if (byVrid[iface.index()] == null) byVrid[iface.index()] = new Slot[2][256];
+            byVrid[iface.index()][s.ipv6 ? 1 : 0][i.spec().virtualRouterId()] = s;
         }
         for (NodeSetup.Group g : setup.syncGroups()) {
             List<VrrpInstance> members = new ArrayList<>();
@@ -188,11 +185,16 @@ final class VrrpNode implements NodeSoftware, VrrpActions {
         }
     }
 
+    /**
+     * Points the slot's timer at the machine's next deadline. A deadline that moved later (a backup's down timer,
+     * pushed on by every advert) leaves the timer where it is: it fires early, the machine finds nothing due, and the
+     * timer is set again. That turns two queue operations per received advert into one per Master_Down_Interval.
+     */
     private void arm(Slot s) {
         long d = s.machine.nextDeadline();
         if (d == VrrpInstance.NEVER) {
             if (s.timer.isArmed()) s.timer.cancel();
-        } else if (!s.timer.isArmed() || s.timer.deadline() != d) {
+        } else if (!s.timer.isArmed() || s.timer.deadline() > d) {
             s.timer.setAt(d);
         }
     }
@@ -204,7 +206,7 @@ final class VrrpNode implements NodeSoftware, VrrpActions {
     @Override
     public void receive(SimInterface in, byte[] src, byte[] dst, int ttl, byte[] payload, int offset, int length) {
         boolean v6 = dst.length == 16;
-        Slot[][] table = byVrid.get(in);
+        Slot[][] table = in.index() < byVrid.length ? byVrid[in.index()] : null;
         int vrid = vridOf(v6, payload, offset, length);
         Slot s = table == null || vrid < 0 ? null : table[v6 ? 1 : 0][vrid];
         if (s == null) {
@@ -275,8 +277,10 @@ final class VrrpNode implements NodeSoftware, VrrpActions {
 
     @Override
     public void sendAdvert(VrrpInstance instance, int priority) {
-        Slot s = slotOf.get(instance);
-        if (s == null) return; // during construction nothing is sent
+        // Instances call their SlotActions; nothing reaches here.
+    }
+
+    void sendAdvert(Slot s, int priority) {
         counters.advertsSent++;
         if (s.peers.length == 0) {
             send(s, priority, s.group);
@@ -298,14 +302,10 @@ final class VrrpNode implements NodeSoftware, VrrpActions {
 
     @Override
     public void addVirtualAddresses(VrrpInstance instance) {
-        Slot s = slotOf.get(instance);
-        if (s != null) s.vipSet = true;
     }
 
     @Override
     public void removeVirtualAddresses(VrrpInstance instance) {
-        Slot s = slotOf.get(instance);
-        if (s != null) s.vipSet = false;
     }
 
     @Override
@@ -349,5 +349,59 @@ final class VrrpNode implements NodeSoftware, VrrpActions {
     VrrpInstance machine(String instance) {
         for (Slot s : slots) if (s.machine.name().equals(instance)) return s.machine;
         return null;
+    }
+
+    /** What one instance's state machine calls: the node's actions, with the slot known (no lookup per advert). */
+    private final class SlotActions implements VrrpActions {
+        private final Slot slot;
+
+        SlotActions(Slot slot) {
+            this.slot = slot;
+        }
+
+        @Override
+        public void sendAdvert(VrrpInstance instance, int priority) {
+            VrrpNode.this.sendAdvert(slot, priority);
+        }
+
+        @Override
+        public void addVirtualAddresses(VrrpInstance instance) {
+            slot.vipSet = true;
+        }
+
+        @Override
+        public void removeVirtualAddresses(VrrpInstance instance) {
+            slot.vipSet = false;
+        }
+
+        @Override
+        public void sendGratuitousArps(VrrpInstance instance, int repeat) {
+            VrrpNode.this.sendGratuitousArps(instance, repeat);
+        }
+
+        @Override
+        public void runScript(String command, List<String> extraArgs, boolean stop) {
+            VrrpNode.this.runScript(command, extraArgs, stop);
+        }
+
+        @Override
+        public void writeFifo(String line) {
+            VrrpNode.this.writeFifo(line);
+        }
+
+        @Override
+        public void log(String line) {
+            VrrpNode.this.log(line);
+        }
+
+        @Override
+        public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+            VrrpNode.this.stateChanged(instance, from, to, reason);
+        }
+
+        @Override
+        public void groupStateChanged(SyncGroup group, VrrpState from, VrrpState to) {
+            VrrpNode.this.groupStateChanged(group, from, to);
+        }
     }
 }

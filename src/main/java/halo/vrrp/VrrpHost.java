@@ -311,9 +311,11 @@ public final class VrrpHost implements VrrpActions {
     }
 
     private void accept(long now, Slot s, RxVerdict verdict) {
-        if (!verdict.accepted()) {
+        if (!verdict.accepted() || verdict == RxVerdict.ACCEPT_OWNER_ADDRESS_MISMATCH || validator.switchedToOldUnicastChecksum()) {
             port.log(validator.describe(s.machine.name(), s.wire));
-            return;
+            if (!verdict.accepted()) {
+                return;
+            }
         }
         counters.advertsReceived++;
         VrrpMessage m = validator.message();

@@ -182,6 +182,26 @@ class CheckerEngineTest {
         assertThat(web.requests.size()).isEqualTo(n);
     }
 
+    @Test
+    void aDisabledCheckerIsNotProbedAndKeepsItsState() throws Exception {
+        TestWebServer web = new TestWebServer(InetAddress.getLoopbackAddress());
+        closeables.add(web);
+        CheckTiming t = timing(50, 500, 0, 50, false);
+        ConnectOptions co = ConnectOptions.to(web.address(), t.connectTimeout());
+        Checker c = engine.add(CheckerSpec.http("rs", t, new HttpProbe(co, false, HttpProtocol.HTTP_1_0,
+                Optional.empty(), false, List.of(HttpUrl.of("/"))), false, false, co));
+        waitProbes(c, 2);
+        engine.setEnabled(c, false);
+        Thread.sleep(150);
+        long n = c.probes();
+        web.respond(TestWebServer.response(500, "Error", "x"));
+        Thread.sleep(300);
+        assertThat(c.probes()).isEqualTo(n);
+        assertThat(c.isUp()).isTrue();
+        engine.setEnabled(c, true);
+        assertThat(listener.awaitState(c, false, 3000)).isNotNull();
+    }
+
     static void waitProbes(Checker c, long n) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (c.probes() < n && System.nanoTime() < deadline) Thread.sleep(10);

@@ -244,4 +244,22 @@ class CheckRulesTest {
         assertThat(vs.realServers().getFirst().checkers().getFirst().common().connectPort()).isEqualTo(80);
         assertThat(vs.sorryServer().port()).isZero();
     }
+
+    @Test
+    void checkersMissingTheirEssentialsAreSkipped() {
+        LoadResult r = loadText(dir, "virtual_server 192.0.2.10 80 {\n    protocol tcp\n    lb_algo rr\n    lb_kind dr\n"
+                + "    real_server 192.0.2.20 80 {\n        MISC_CHECK {\n        }\n        HTTP_GET {\n        }\n"
+                + "        TCP_CHECK {\n            connect_port 0\n        }\n    }\n}\n");
+        assertThat(warnings(r)).containsExactly(
+                "4: PARSER : unknown [dr] routing method for virtual server. (expected NAT, DR or TUN)",
+                "11: number '0' outside range [1, 65535]",
+                "11: Invalid checker connect_port '0'",
+                "1: Virtual server [192.0.2.10]:tcp:80: no forwarding method set, setting default NAT",
+                "6: No script path has been specified for MISC_CHECKER - skipping",
+                "8: HTTP/SSL_GET checker has no urls specified - ignoring");
+        VirtualServer vs = onlyVs(r);
+        assertThat(vs.protocol()).isEqualTo(Protocol.TCP); // protocol is case-insensitive, lb_kind is not
+        assertThat(vs.realServers().getFirst().checkers()).singleElement()
+                .satisfies(c -> assertThat(c.common().connectPort()).isEqualTo(80));
+    }
 }

@@ -241,7 +241,8 @@ class VrrpRulesTest {
         assertThat(r.diagnostics()).isEmpty();
         VrrpInstance i = only(r);
         assertThat(i.state()).isEqualTo(VrrpState.MASTER);
-        assertThat(i.accept()).isTrue();
+        assertThat(i.accept()).isFalse(); // strict mode's default
+        assertThat(i.acceptsTraffic()).isTrue(); // but the owner's addresses are its own
     }
 
     @Test
@@ -461,5 +462,29 @@ class VrrpRulesTest {
                 "1: Unknown keyword '}' (the '{' opened at this line was ignored, so its '}' is extra)",
                 "1: (VI_1) No VIP specified; at least one is sensible");
         assertThat(only(r).virtualAddresses()).isEmpty();
+    }
+
+    @Test
+    void vrrpScriptWithoutScriptIsRemovedAndItsTrackersDropped() {
+        LoadResult r = loadText(dir, "vrrp_script chk {\n    interval 2\n}\n"
+                + instance("    track_script {\n        chk\n    }\n"));
+        assertThat(warnings(r)).containsExactly(
+                "1: No script set for vrrp_script chk - removing",
+                "8: (VI_1) track script chk not found, ignoring...");
+        assertThat(r.config().vrrpScripts()).isEmpty();
+        assertThat(only(r).trackScripts()).isEmpty();
+    }
+
+    @Test
+    void strictVersion2RefusesAcceptMode() {
+        String text = "global_defs {\n    vrrp_strict\n}\ngarp_group {\n    garp_interval 0.001\n    interfaces {\n        eth0\n    }\n}\n"
+                + instance("    accept\n");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "10: (VI_1) warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting");
+        assertThat(only(r).accept()).isFalse();
+        LoadResult v3 = loadText(dir, text.replace("    accept\n", "    accept\n    version 3\n"));
+        assertThat(warnings(v3)).isEmpty();
+        assertThat(only(v3).accept()).isTrue(); // RFC 5798 6.1 Accept_Mode
     }
 }

@@ -87,8 +87,13 @@ public final class ConfigReader {
      * locations name it.
      */
     public static Result read(String text, Path name, Options options) {
+        return read(text, name, options, true);
+    }
+
+    static Result read(String text, Path name, Options options, boolean fastPath) {
         Diagnostics diagnostics = new Diagnostics();
         LineReader reader = newReader(diagnostics, options);
+        reader.fastPath = fastPath;
         reader.openText(name, text);
         return readAll(reader, diagnostics);
     }
@@ -102,7 +107,12 @@ public final class ConfigReader {
         TreeBuilder tree = new TreeBuilder(diagnostics, reader);
         String line;
         while ((line = reader.next()) != null) {
-            tree.line(line, reader.location());
+            List<String> words = reader.words();
+            if (words != null) {
+                tree.line(line, words, reader.location());
+            } else {
+                tree.line(line, reader.location());
+            }
         }
         List<Statement> statements = tree.finish();
         return new Result(statements, diagnostics.list());

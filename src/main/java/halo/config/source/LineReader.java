@@ -145,6 +145,12 @@ final class LineReader {
     private boolean substitutionStopped;
 
     private final StringBuilder scratch = new StringBuilder(256);
+    final Words.Table wordTable = new Words.Table();
+    /** The words of the line next() returned, when the fast path already cut them; else null. */
+    private List<String> fastWords;
+    /** Tests turn the fast path off to check that it cuts lines exactly as the full path does. */
+    boolean fastPath = true;
+    private String[] wordBuffer = new String[16];
     private SourceLocation lastLocation;
     private SourceLocation unterminatedQuoteAt;
 
@@ -454,6 +460,13 @@ final class LineReader {
                 int nul = content.indexOf('\0', start);
                 if (nul >= 0 && nul < end) end = nul; // C strings end there
             }
+            if (fastPath && !multilineParamDef && end > start) {
+                String fast = fastLine(content, start, end);
+                if (fast != null) {
+                    if (fast.isEmpty()) continue;
+                    return fast;
+                }
+            }
             if (end == start) {
                 // an empty line ends a multi-line definition
                 if (multilineParamDef) {
@@ -467,18 +480,99 @@ final class LineReader {
         }
     }
 
+    /** Characters that need the full read_line treatment (comments, quotes, escapes, braces, parameters, odd blanks). */
+    private static final boolean[] SPECIAL = new boolean[128];
+    private static final List<String> OPEN = List.of("{");
+    private static final List<String> CLOSE = List.of("}");
+
+    static {
+        for (char c : "!#\"\\{}$\f\u000b\r\0".toCharArray()) SPECIAL[c] = true;
+    }
+
+    /**
+     * The fast path for the common line (words and blanks only): the text and its words in one pass, or null when
+     * the line needs the full treatment. "" for a blank line.
+     */
+    private String fastLine(String s, int start, int end) {
+        int i = start;
+        while (i < end && isBlank(s.charAt(i))) i++;
+        if (i == end) return "";
+        char first = s.charAt(i);
+        if (first == '@' || first == '~' || (first == 'i' && s.startsWith("include", i))) return null;
+        // "keyword args {" and a lone "}": the brace is cut off as read_line would
+        int last = end - 1;
+        while (isBlank(s.charAt(last))) last--;
+        boolean openBrace = false;
+        if (s.charAt(last) == '}' && last == i) {
+            fastWords = CLOSE;
+            return "}";
+        }
+        if (s.charAt(last) == '{' && last > i) {
+            openBrace = true;
+            end = last;
+        }
+        String[] words = wordBuffer;
+        int count = 0;
+        int wordStart = -1;
+        int hash = 0;
+        int textEnd = i;
+        for (int k = i; k < end; k++) {
+            char c = s.charAt(k);
+            if (c < 128) {
+                if (SPECIAL[c]) return null;
+                if (c == ' ' || c == '\t') {
+                    if (wordStart >= 0) {
+                        if (count == words.length) words = wordBuffer = java.util.Arrays.copyOf(words, count * 2);
+                        words[count++] = wordTable.word(s, wordStart, k, hash);
+                        wordStart = -1;
+                    }
+                    continue;
+                }
+            } else if (c == HASH || c == BANG) {
+                return null;
+            }
+            if (wordStart < 0) {
+                wordStart = k;
+                hash = 0;
+            }
+            hash = 31 * hash + c;
+            textEnd = k + 1;
+        }
+        if (wordStart >= 0) {
+            if (count == words.length) words = wordBuffer = java.util.Arrays.copyOf(words, count * 2);
+            words[count++] = wordTable.word(s, wordStart, textEnd, hash);
+        }
+        if (openBrace) residue = "{";
+        fastWords = switch (count) {
+            case 1 -> List.of(words[0]);
+            case 2 -> List.of(words[0], words[1]);
+            default -> List.of(java.util.Arrays.copyOf(words, count));
+        };
+        return count == 1 ? words[0] : wordTable.word(s, i, textEnd);
+    }
+
+    /** The words of the line that next() just returned when it cut them itself, else null (cut the text). */
+    List<String> words() {
+        return fastWords;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // read_line
 
     /** The next logical line (never empty, no unquoted brace except a lone "{" or "}"), or null at the end. */
     String next() {
         multilineParamDef = false;
+        fastWords = null;
         String buf;
         while (true) {
             if (stopped) return null;
             if (residue != null) {
                 buf = residue;
                 residue = null;
+                if (fastPath && buf.equals("{")) {
+                    fastWords = OPEN;
+                    return buf;
+                }
             } else if (!generators.isEmpty() && generators.size() > multilineSeqDepth) {
                 buf = generate();
                 if (buf == null) return null;
@@ -503,6 +597,7 @@ final class LineReader {
             } else {
                 buf = readPhysical();
                 if (buf == null) return null;
+                if (fastWords != null) return buf; // a plain line: nothing more to do
             }
 
             if (multilineParamDef) {

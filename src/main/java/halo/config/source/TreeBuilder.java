@@ -33,7 +33,6 @@ final class TreeBuilder {
 
     private final Diagnostics diagnostics;
     private final LineReader reader;
-    private final Words.Table wordTable = new Words.Table();
     private final ArrayList<Statement> top = new ArrayList<>();
     private final ArrayList<Frame> open = new ArrayList<>();
     private ArrayList<Statement> current = top;
@@ -51,13 +50,22 @@ final class TreeBuilder {
         this.reader = reader;
     }
 
+    /** A line the reader has already cut into words (its fast path). */
+    void line(String text, List<String> words, SourceLocation location) {
+        add(text, words, location);
+    }
+
     void line(String text, SourceLocation location) {
-        Words.Split split = Words.split(text, wordTable);
+        Words.Split split = Words.split(text, reader.wordTable);
         if (split.error() != null && !location.equals(reader.unterminatedQuoteAt())) {
             diagnostics.warning(location, text, split.error());
         }
         List<String> lineWords = split.words();
         if (lineWords.isEmpty()) return; // keepalived skips the line (and still expects a '{' next)
+        add(reader.wordTable.word(text, 0, text.length()), List.copyOf(lineWords), location);
+    }
+
+    private void add(String text, List<String> lineWords, SourceLocation location) {
         String first = lineWords.getFirst();
         if (first.equals("{")) {
             open(location);
@@ -66,8 +74,8 @@ final class TreeBuilder {
         } else {
             flushPending();
             pendingLocation = location;
-            pendingWords = List.copyOf(lineWords);
-            pendingText = wordTable.word(text, 0, text.length());
+            pendingWords = lineWords;
+            pendingText = text;
             if (first.equals("include_check") && !open.isEmpty() && open.getLast().words.getFirst().equals("global_defs")) {
                 reader.includeCheckSet(pendingWords, location);
             }

@@ -42,11 +42,17 @@ public final class Words {
         private final String[] slots = new String[SIZE];
 
         String word(String line, int start, int end) {
+            if (end - start > MAX_LENGTH) return line.substring(start, end);
+            int h = 0;
+            for (int i = start; i < end; i++) h = 31 * h + line.charAt(i);
+            return word(line, start, end, h);
+        }
+
+        /** As {@link #word(String, int, int)}, with {@code hash} = the chars folded by h = 31 * h + c from 0. */
+        String word(String line, int start, int end, int hash) {
             int length = end - start;
             if (length > MAX_LENGTH) return line.substring(start, end);
-            int h = length;
-            for (int i = start; i < end; i++) h = 31 * h + line.charAt(i);
-            h ^= h >>> 13;
+            int h = hash ^ (hash >>> 13) ^ length;
             for (int probe = 0; probe < 4; probe++) {
                 int slot = (h + probe) & (SIZE - 1);
                 String s = slots[slot];

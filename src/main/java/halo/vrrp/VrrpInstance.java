@@ -150,7 +150,11 @@ public final class VrrpInstance {
     public boolean virtualAddressesSet() { return vipSet; }
     /** Our advert interval as it goes on the wire: seconds (v2) or centiseconds (v3). */
     public int advertIntervalOnWire() { return advertIntervalOnWire; }
-    /** Accept mode in force: configured accept, or always for the owner (RFC 5798 6.1). */
+    /**
+     * Accept mode in force. RFC 5798 6.1, Accept_Mode: "Controls whether a virtual router in Master state will accept
+     * packets addressed to the address owner's IPvX address as its own if it is not the IPvX address owner." The owner
+     * always accepts; keepalived adds its drop rule only for a non-owner without accept.
+     */
     public boolean acceptMode() { return spec.accept() || basePriority == InstanceSpec.PRIORITY_OWNER; }
     public long advertisementsReceived() { return advertisementsReceived; }
     public long advertisementsSent() { return advertisementsSent; }
@@ -228,6 +232,43 @@ public final class VrrpInstance {
         initState(now);
     }
 
+    /**
+     * Starts an instance that replaces a running one after a configuration reload (keepalived matches instances by
+     * VRID, family and interface, not by name): a MASTER stays MASTER with no new election and advertises at once,
+     * its addresses taken as set (the caller diffs them and sends GARPs for new ones); a BACKUP stays BACKUP and waits
+     * a full Master_Down_Interval. Neither logs nor notifies: the state did not change. An instance whose trackers
+     * now hold it down goes to FAULT (removing the addresses). Members of sync groups start as at startup.
+     *
+     * @param previous the state of the instance it replaces
+     */
+    public void startAfterReload(long now, VrrpState previous) {
+        if (started) {
+            return;
+        }
+        if (sync != null || (previous != VrrpState.MASTER && previous != VrrpState.BACKUP)) {
+            start(now);
+            return;
+        }
+        initTracking(now);
+        vipSet = previous == VrrpState.MASTER;
+        notifiesSent = true;
+        if (numFaults > 0 || numInit > 0) {
+            initState(now);
+            return;
+        }
+        if (previous == VrrpState.MASTER) {
+            wantState = VrrpState.MASTER;
+            masterAdverIntUs = adverIntUs;
+            transition(now, VrrpState.MASTER, TransitionReason.RELOAD, null);
+            garpRefreshAt = spec.garpMasterRefresh().isZero() ? NEVER : now + spec.garpMasterRefresh().toNanos();
+            sands = now; // keepalived: reload_master advertises at once
+        } else {
+            msDownTimerUs = masterDownIntervalUs();
+            transition(now, VrrpState.BACKUP, TransitionReason.RELOAD, null);
+            initSands(now);
+        }
+    }
+
     /** keepalived's initialise_tracking_priorities for this instance. */
     void initTracking(long now) {
         started = true;
@@ -284,6 +325,7 @@ public final class VrrpInstance {
         } else {
             msDownTimerUs = masterDownIntervalUs();
         }
+        restoreInterface(false); // (after a reload: a master that may no longer be one drops its addresses)
         if (up && newState != VrrpState.FAULT && !initHeld) {
             if (state != VrrpState.BACKUP) {
                 transition(now, VrrpState.BACKUP, TransitionReason.STARTUP, prefix + "Entering BACKUP STATE (init)");

@@ -167,6 +167,19 @@ class SyncGroupTest {
     }
 
     @Test
+    void aLowerPriorityAdvertToOneMemberMakesEveryMemberWithGarpLowerPrioRepeatSendGarps() {
+        group(member("VI_1", 51).garpLowerPrioRepeat(2), member("VI_2", 52).garpLowerPrioRepeat(3), false);
+        a.start(T0);
+        clock.runUntil(T0 + ms(4_000), a, b);
+        assertThat(group.state()).isEqualTo(VrrpState.MASTER);
+        rec.clear();
+        a.onAdvert(clock.now + ms(10), 50, 1, IpAddress.parse("192.0.2.9"), true);
+        assertThat(rec.events).containsSubsequence("VI_1 advert 100", "VI_1 garp 2", "VI_2 garp 3",
+                "fifo INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 100");
+        assertThat(b.state()).isEqualTo(VrrpState.MASTER);
+    }
+
+    @Test
     void shutdownSendsGroupStop() {
         group(member("VI_1", 51), member("VI_2", 52), false);
         a.start(T0);

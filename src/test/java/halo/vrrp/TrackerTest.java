@@ -156,6 +156,20 @@ class TrackerTest {
     }
 
     @Test
+    void theOwnerRecoveringFromFaultWaitsInBackupAsKeepalivedDoes() {
+        VrrpInstance vrrp = start(spec(255, TrackerSpec.iface("eth1", 0)));
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        vrrp.onTrackerStatus(T0 + ms(10), "eth1", false);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
+        vrrp.onTrackerStatus(T0 + ms(20), "eth1", true);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        // down timer at priority 255: 3 s + 1/256 s
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(20) + us(3_003_906));
+        clock.runUntil(vrrp.nextDeadline(), vrrp);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+    }
+
+    @Test
     void initFailStartsInFault() {
         VrrpInstance vrrp = start(spec(100, TrackerSpec.script("chk", 0).withInitial(TrackerSpec.Status.DOWN)));
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Builds random models in the form the loader produces: values inside keepalived's ranges and already corrected
- * (so loading their text gives no diagnostic and the same model). Driven by a seed that jqwik chooses.
+ * (so loading their text gives no diagnostic and the same model). Driven by a seed the property runner chooses.
  */
 final class ModelGenerator {
     private final Random r;

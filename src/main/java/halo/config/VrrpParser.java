@@ -387,7 +387,9 @@ final class VrrpParser {
         Statement sourceAt;
         InetAddress mcastDst;
         final List<UnicastPeer> peers = new ArrayList<>();
+        final List<Statement> peerLines = new ArrayList<>();
         Statement peersAt;
+        boolean unicastKeyword;
         final Trackers trackers = new Trackers();
         final Notify notify = new Notify();
         Duration garpDelay;
@@ -561,6 +563,7 @@ final class VrrpParser {
             ConfigParser.<InstanceB>simple(t, "unicast_src_ip", (b, s) -> {
                 source = p.address(s, 1, "unicast_src_ip address");
                 sourceAt = s;
+                unicastKeyword = true;
             });
             ConfigParser.<InstanceB>simple(t, "mcast_src_ip", (b, s) -> {
                 source = p.address(s, 1, "mcast_src_ip address");
@@ -576,10 +579,12 @@ final class VrrpParser {
             });
             ConfigParser.<InstanceB>values(t, "unicast_peer", (b, s) -> {
                 peersAt = s;
+                unicastKeyword = true;
                 for (Statement line : s.block()) {
-                    UnicastPeer peer = unicastPeer(line);
+                    UnicastPeer peer = unicastPeer(line, name);
                     if (peer != null) {
                         peers.add(peer);
+                        peerLines.add(line);
                     }
                 }
             });
@@ -635,11 +640,12 @@ final class VrrpParser {
         }
     }
 
-    UnicastPeer unicastPeer(Statement line) {
+    UnicastPeer unicastPeer(Statement line, String instance) {
         List<String> w = line.words();
         InetAddress a = Addresses.parse(w.getFirst());
         if (a == null) {
-            p.warn(line, w.getFirst(), "Invalid unicast_peer address '" + w.getFirst() + "' - ignoring");
+            p.warn(line, w.getFirst(), "Configuration error: VRRP instance[" + instance + "] malformed unicast peer address["
+                    + w.getFirst() + "]. Skipping...");
             return null;
         }
         int min = 0, max = 255;
@@ -778,13 +784,21 @@ final class VrrpParser {
             b.source = null;
         }
         List<UnicastPeer> peers = new ArrayList<>();
-        for (UnicastPeer peer : b.peers) {
+        for (int k = 0; k < b.peers.size(); k++) {
+            UnicastPeer peer = b.peers.get(k);
+            Statement line = b.peerLines.get(k);
             if (AddressFamily.of(peer.address()) != family) {
-                p.warn(b.peersAt, Addresses.format(peer.address()), n + "Unicast peer " + Addresses.format(peer.address())
-                        + " address family does not match the instance - ignoring");
+                p.warn(line, line.keyword(), "Configuration error: VRRP instance[" + b.name + "] and unicast peer address["
+                        + line.keyword() + "] MUST be of the same family !!! Skipping...");
+            } else if (peers.stream().anyMatch(x -> x.address().equals(peer.address()))) {
+                p.warn(line, line.keyword(), n + "unicast peer " + line.keyword() + " specified more than once - ignoring");
             } else {
                 peers.add(peer);
             }
+        }
+        if (b.unicastKeyword && peers.isEmpty()) {
+            p.warn(b.at, b.name, n + "A unicast keyword has been specified without any unicast peers. Defaulting to "
+                    + "multicast. This usage is deprecated - please update your configuration.");
         }
         if (vips.isEmpty()) {
             p.warn(b.at, b.name, n + "No VIP specified; at least one is sensible");
@@ -822,7 +836,7 @@ final class VrrpParser {
             String tok = b.advertAt == null ? null : b.advertAt.words().get(1);
             if (centis * 10_000_000L != advert.toNanos()) {
                 p.warn(b.advertAt, tok, n + "VRRPv3 advertisement interval " + String.format("%.6f", advert.toNanos() / 1e9)
-                        + "s must be in units of 10ms. rounding");
+                        + "s must be in units of 10ms - rounding");
             }
             if (centis > 4095) {
                 p.warn(b.advertAt, tok, n + "VRRPv3 advertisement interval " + String.format("%.2f", advert.toNanos() / 1e9)

@@ -487,4 +487,27 @@ class VrrpRulesTest {
         assertThat(warnings(v3)).isEmpty();
         assertThat(only(v3).accept()).isTrue(); // RFC 5798 6.1 Accept_Mode
     }
+
+    @Test
+    void unicastPeersOfTheWrongFamilyOrMalformedAreSkipped() {
+        LoadResult r = loadText(dir, instance("    version 3\n    advert_int 0.015\n    unicast_peer {\n        192.0.2.2\n"
+                + "        2001:db8::5\n        bogus\n    }\n"));
+        assertThat(warnings(r)).containsExactly(
+                "9: Configuration error: VRRP instance[VI_1] malformed unicast peer address[bogus]. Skipping...",
+                "8: Configuration error: VRRP instance[VI_1] and unicast peer address[2001:db8::5] MUST be of the same family !!! Skipping...",
+                "5: (VI_1) VRRPv3 advertisement interval 0.015000s must be in units of 10ms - rounding");
+        VrrpInstance i = only(r);
+        assertThat(i.unicastPeers()).containsExactly(UnicastPeer.of(ip("192.0.2.2")));
+        assertThat(i.advertInterval()).isEqualTo(Duration.ofMillis(20));
+    }
+
+    @Test
+    void unicastSourceWithoutPeersFallsBackToMulticast() {
+        LoadResult r = loadText(dir, instance("    unicast_src_ip 192.0.2.1\n"));
+        assertThat(warnings(r)).containsExactly("1: (VI_1) A unicast keyword has been specified without any unicast peers. "
+                + "Defaulting to multicast. This usage is deprecated - please update your configuration.");
+        VrrpInstance i = only(r);
+        assertThat(i.isUnicast()).isFalse();
+        assertThat(i.sourceAddress()).isEqualTo(ip("192.0.2.1"));
+    }
 }

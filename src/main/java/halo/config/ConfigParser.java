@@ -553,9 +553,11 @@ final class ConfigParser {
             });
             simple(table, "smtp_helo_name", (GlobalB b, Statement s) -> smtpHelo = arg(s, 1));
             simple(table, "smtp_connect_timeout", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, 1);
+                Duration d = seconds(s, arg(s, 1), 4294);
                 if (d != null) {
                     smtpTimeout = d;
+                } else if (opt(s, 1) != null) {
+                    warn(s, opt(s, 1), "smtp_connect_timeout '" + opt(s, 1) + "' must be in [0, 4294] - ignoring");
                 }
             });
             simple(table, "script_user", (GlobalB b, Statement s) -> {
@@ -573,12 +575,14 @@ final class ConfigParser {
                 Integer v = integer(s, 1, 2, 3);
                 if (v != null) {
                     version = v;
+                } else if (opt(s, 1) != null) {
+                    warn(s, opt(s, 1), "VRRP Error: Version must be either 2 or 3");
                 }
             });
             simple(table, "vrrp_mcast_group4", (GlobalB b, Statement s) -> {
                 InetAddress a = address(s, 1, "vrrp_mcast_group4 address");
                 if (a != null && (a instanceof Inet6Address || !a.isMulticastAddress())) {
-                    warn(s, opt(s, 1), "vrrp_mcast_group4 '" + opt(s, 1) + "' is not an IPv4 multicast address - ignoring");
+                    warn(s, opt(s, 1), "vrrp_mcast_group4 [" + opt(s, 1) + "] is not multicast. Skipping");
                 } else if (a != null) {
                     mcast4 = a;
                 }
@@ -586,7 +590,7 @@ final class ConfigParser {
             simple(table, "vrrp_mcast_group6", (GlobalB b, Statement s) -> {
                 InetAddress a = address(s, 1, "vrrp_mcast_group6 address");
                 if (a != null && (!(a instanceof Inet6Address) || !a.isMulticastAddress())) {
-                    warn(s, opt(s, 1), "vrrp_mcast_group6 '" + opt(s, 1) + "' is not an IPv6 multicast address - ignoring");
+                    warn(s, opt(s, 1), "vrrp_mcast_group6 [" + opt(s, 1) + "] is not multicast. Skipping");
                 } else if (a != null) {
                     mcast6 = a;
                 }
@@ -598,6 +602,11 @@ final class ConfigParser {
                 }
             });
             simple(table, "vrrp_garp_master_repeat", (GlobalB b, Statement s) -> {
+                if ("0".equals(opt(s, 1))) {
+                    warn(s, "0", "vrrp_garp_master_repeat must be greater than 0, setting to 1");
+                    garpRepeat = 1;
+                    return;
+                }
                 Integer v = integer(s, 1, 1, 255);
                 if (v != null) {
                     garpRepeat = v;

@@ -595,8 +595,13 @@ final class VrrpParser {
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_master_repeat", (b, s) -> {
-                garpRepeat = p.integer(s, 1, 1, 255);
                 garpAt = s;
+                if ("0".equals(ConfigParser.opt(s, 1))) {
+                    p.warn(s, "0", "(" + name + "): garp_master_repeat must be greater than 0, setting to 1");
+                    garpRepeat = 1;
+                    return;
+                }
+                garpRepeat = p.integer(s, 1, 1, 255);
             });
             ConfigParser.<InstanceB>simple(t, "garp_master_refresh", (b, s) -> {
                 garpRefresh = p.seconds(s, 1);

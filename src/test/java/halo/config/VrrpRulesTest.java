@@ -510,4 +510,25 @@ class VrrpRulesTest {
         assertThat(i.isUnicast()).isFalse();
         assertThat(i.sourceAddress()).isEqualTo(ip("192.0.2.1"));
     }
+
+    @Test
+    void globalDefsValuesCheckedAsKeepalived() {
+        String text = "global_defs {\n    vrrp_mcast_group4 192.0.2.1\n    vrrp_version 4\n    smtp_connect_timeout abc\n"
+                + "    vrrp_garp_master_repeat 0\n}\n" + instance("    garp_master_repeat 0\n");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "2: vrrp_mcast_group4 [192.0.2.1] is not multicast. Skipping",
+                "3: number '4' outside range [2, 3]",
+                "3: VRRP Error: Version must be either 2 or 3",
+                "4: invalid number 'abc'",
+                "4: smtp_connect_timeout 'abc' must be in [0, 4294] - ignoring",
+                "5: vrrp_garp_master_repeat must be greater than 0, setting to 1",
+                "10: (VI_1): garp_master_repeat must be greater than 0, setting to 1");
+        GlobalDefs g = r.config().global();
+        assertThat(g.multicastGroup4()).isEqualTo(ip("224.0.0.18"));
+        assertThat(g.vrrpVersion()).isEqualTo(2);
+        assertThat(g.smtpConnectTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(g.garp().masterRepeat()).isEqualTo(1);
+        assertThat(only(r).garp().masterRepeat()).isEqualTo(1);
+    }
 }

@@ -153,12 +153,59 @@ final class CheckParser {
         Boolean inhibit;
     }
 
-    void inheritedKeywords(Map<String, H> t, java.util.function.Function<Ctx, Inherited> get) {
-        t.put("delay_loop", new ConfigParser.Simple((c, s) -> get.apply(c).delayLoop = p.seconds(s, 1)));
-        t.put("connect_timeout", new ConfigParser.Simple((c, s) -> get.apply(c).connectTimeout = p.seconds(s, 1)));
-        t.put("retry", new ConfigParser.Simple((c, s) -> get.apply(c).retry = p.integer(s, 1, 0, Integer.MAX_VALUE)));
-        t.put("delay_before_retry", new ConfigParser.Simple((c, s) -> get.apply(c).delayBeforeRetry = p.seconds(s, 1)));
-        t.put("warmup", new ConfigParser.Simple((c, s) -> get.apply(c).warmup = p.seconds(s, 1)));
+    /** A timer value, or null after keepalived's "'x' invalid - ignoring" style message. */
+    Duration timer(Statement s, String what) {
+        String v = p.arg(s, 1);
+        Duration d = p.seconds(s, v, 2_147_483d);
+        if (v != null && d == null) {
+            p.warn(s, v, what + " " + v + " invalid - ignoring");
+        }
+        return d;
+    }
+
+    Integer retry(Statement s) {
+        String v = p.arg(s, 1);
+        Integer n = p.integer(s, 1, 0, Integer.MAX_VALUE);
+        if (v != null && n == null) {
+            p.warn(s, v, "Invalid retry connection value '" + v + "'");
+        }
+        return n;
+    }
+
+    void inheritedKeywords(Map<String, H> t, java.util.function.Function<Ctx, Inherited> get, String who) {
+        t.put("delay_loop", new ConfigParser.Simple((c, s) -> {
+            String v = p.arg(s, 1);
+            Duration d = p.seconds(s, v, 2_147_483d);
+            if (d != null) {
+                get.apply(c).delayLoop = d;
+            } else if (v != null) {
+                p.warn(s, v, who + " delay loop '" + v + "' invalid - ignoring");
+            }
+        }));
+        t.put("connect_timeout", new ConfigParser.Simple((c, s) -> {
+            Duration d = timer(s, "connect_timeout");
+            if (d != null) {
+                get.apply(c).connectTimeout = d;
+            }
+        }));
+        t.put("retry", new ConfigParser.Simple((c, s) -> {
+            Integer n = retry(s);
+            if (n != null) {
+                get.apply(c).retry = n;
+            }
+        }));
+        t.put("delay_before_retry", new ConfigParser.Simple((c, s) -> {
+            Duration d = timer(s, "delay_before_retry");
+            if (d != null) {
+                get.apply(c).delayBeforeRetry = d;
+            }
+        }));
+        t.put("warmup", new ConfigParser.Simple((c, s) -> {
+            Duration d = timer(s, "warmup");
+            if (d != null) {
+                get.apply(c).warmup = d;
+            }
+        }));
         t.put("virtualhost", new ConfigParser.Simple((c, s) -> get.apply(c).virtualhost = p.arg(s, 1)));
         t.put("inhibit_on_failure", new ConfigParser.Simple((c, s) -> get.apply(c).inhibit = p.bool(s, 1)));
     }
@@ -206,9 +253,11 @@ final class CheckParser {
                     b.persistence = Duration.ofSeconds(360);
                     return;
                 }
-                Long n = p.number(s, v, 1, Integer.MAX_VALUE / 1000);
+                Long n = p.number(s, v, 1, 2678400); // IPVS: at most 31 days
                 if (n != null) {
                     b.persistence = Duration.ofSeconds(n);
+                } else {
+                    p.warn(s, v, "persistence_timeout invalid");
                 }
             });
             ConfigParser.<VsB>simple(t, "persistence_granularity", (b, s) -> {
@@ -225,7 +274,7 @@ final class CheckParser {
                     b.granularity = p.address(s, v, "persistence_granularity netmask");
                 }
             });
-            inheritedKeywords(t, c -> ((VsB) c).inh);
+            inheritedKeywords(t, c -> ((VsB) c).inh, "virtual server");
             ConfigParser.<VsB>simple(t, "nb_get_retry", (b, s) -> p.unknown(s)); // keepalived 2.2.7: unknown here
             ConfigParser.<VsB>simple(t, "sorry_server", (b, s) -> {
                 InetAddress a = p.address(s, 1, "sorry_server address");
@@ -244,9 +293,13 @@ final class CheckParser {
                 method(s, m -> b.sorry.forwarding = m, tn -> b.sorry.tunnel = tn);
             });
             ConfigParser.<VsB>simple(t, "quorum", (b, s) -> {
-                Integer v = p.integer(s, 1, 1, Integer.MAX_VALUE);
-                if (v != null) {
-                    b.quorum = v;
+                String v = p.arg(s, 1);
+                Long n = p.number(s, v, 1, 4294967295L);
+                if (n != null) {
+                    b.quorum = (int) Math.min(n, Integer.MAX_VALUE);
+                } else if (v != null) {
+                    p.warn(s, v, "Quorum " + v + " must be in [1, 4294967295]. Setting to 1.");
+                    b.quorum = 1;
                 }
             });
             ConfigParser.<VsB>simple(t, "hysteresis", (b, s) -> {
@@ -406,10 +459,18 @@ final class CheckParser {
         if (rsTable == null) {
             Map<String, H> t = new HashMap<>();
 
-            ConfigParser.<RsB>simple(t, "weight", (b, s) -> b.weight = p.integer(s, 1, 0, 65535));
+            ConfigParser.<RsB>simple(t, "weight", (b, s) -> {
+                String v = p.arg(s, 1);
+                Integer w = p.integer(s, 1, 0, Integer.MAX_VALUE);
+                if (w != null) {
+                    b.weight = w;
+                } else if (v != null) {
+                    p.warn(s, v, "Real server weight " + v + " is outside range 0-2147483647");
+                }
+            });
             ConfigParser.<RsB>simple(t, "lvs_method", (b, s) -> method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
             ConfigParser.<RsB>simple(t, "lb_kind", (b, s) -> method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
-            inheritedKeywords(t, c -> ((RsB) c).inh);
+            inheritedKeywords(t, c -> ((RsB) c).inh, "real server");
             ConfigParser.<RsB>simple(t, "notify_up", (b, s) -> b.notifyUp = p.script(s, 1));
             ConfigParser.<RsB>simple(t, "notify_down", (b, s) -> b.notifyDown = p.script(s, 1));
             ConfigParser.<RsB>simple(t, "uthreshold", (b, s) -> {
@@ -495,8 +556,18 @@ final class CheckParser {
                     b.fwmark = (int) (long) v;
                 }
             });
-            ConfigParser.<CheckerB>simple(t, "connect_timeout", (b, s) -> b.inh.connectTimeout = p.seconds(s, 1));
-            ConfigParser.<CheckerB>simple(t, "retry", (b, s) -> b.inh.retry = p.integer(s, 1, 0, Integer.MAX_VALUE));
+            ConfigParser.<CheckerB>simple(t, "connect_timeout", (b, s) -> {
+                Duration d = timer(s, "connect_timeout");
+                if (d != null) {
+                    b.inh.connectTimeout = d;
+                }
+            });
+            ConfigParser.<CheckerB>simple(t, "retry", (b, s) -> {
+                Integer n = retry(s);
+                if (n != null) {
+                    b.inh.retry = n;
+                }
+            });
             ConfigParser.<CheckerB>simple(t, "delay_before_retry", (b, s) -> b.inh.delayBeforeRetry = p.seconds(s, 1));
             ConfigParser.<CheckerB>simple(t, "warmup", (b, s) -> b.inh.warmup = p.seconds(s, 1));
             ConfigParser.<CheckerB>simple(t, "delay_loop", (b, s) -> b.inh.delayLoop = p.seconds(s, 1));

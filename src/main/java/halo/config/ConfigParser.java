@@ -118,6 +118,10 @@ final class ConfigParser {
             warn(s, text, "invalid number '" + text + "'");
             return null;
         }
+        if (v < 0 && min >= 0) {
+            warn(s, text, "negative number '" + text + "'");
+            return null;
+        }
         if (v < min || v > max) {
             warn(s, text, "number '" + text + "' outside range [" + min + ", " + max + "]");
             return null;
@@ -142,7 +146,11 @@ final class ConfigParser {
             warn(s, text, "invalid number '" + text + "'");
             return null;
         }
-        if (Double.isNaN(d) || d < 0 || d > maxSeconds) {
+        if (d < 0) {
+            warn(s, text, "negative number '" + text + "'");
+            return null;
+        }
+        if (Double.isNaN(d) || d > maxSeconds) {
             warn(s, text, "number '" + text + "' outside range [0, " + fmtNum(maxSeconds) + "]");
             return null;
         }

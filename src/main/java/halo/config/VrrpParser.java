@@ -1035,8 +1035,8 @@ final class VrrpParser {
                     if (!instanceNames.contains(name)) {
                         p.warn(line, name, "Virtual router " + name + " specified in sync group " + g.name + " doesn't exist - ignoring");
                     } else if (memberOf.containsKey(name)) {
-                        p.warn(line, name, "VRRP instance " + name + " cannot be in more than one sync group (already in "
-                                + memberOf.get(name) + ") - ignoring");
+                        p.warn(line, name, "Virtual router " + name + " cannot exist in more than one sync group; ignoring "
+                                + g.name);
                     } else if (!members.contains(name)) {
                         memberOf.put(name, g.name);
                         members.add(name);

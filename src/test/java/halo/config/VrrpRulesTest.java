@@ -531,4 +531,18 @@ class VrrpRulesTest {
         assertThat(g.garp().masterRepeat()).isEqualTo(1);
         assertThat(only(r).garp().masterRepeat()).isEqualTo(1);
     }
+
+    @Test
+    void anInstanceBelongsToOneSyncGroup() {
+        String text = "vrrp_sync_group G1 {\n    group {\n        VI_1\n        VI_2\n    }\n}\n"
+                + "vrrp_sync_group G2 {\n    group {\n        VI_1\n        VI_3\n    }\n}\n"
+                + instance("") + instance("").replace("VI_1", "VI_2").replace("51", "52")
+                + instance("").replace("VI_1", "VI_3").replace("51", "53");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "9: Virtual router VI_1 cannot exist in more than one sync group; ignoring G2",
+                "7: Sync group G2 has only 1 virtual router(s) - this probably isn't what you want");
+        assertThat(r.config().syncGroups()).extracting(VrrpSyncGroup::instances)
+                .containsExactly(java.util.List.of("VI_1", "VI_2"), java.util.List.of("VI_3"));
+    }
 }

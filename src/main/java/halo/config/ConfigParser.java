@@ -157,6 +157,23 @@ final class ConfigParser {
         return Duration.ofNanos(Math.round(d * 1_000_000) * 1000L);
     }
 
+    /** A global timer keepalived wants strictly positive: "number '0' outside range [...]" and "'0' is invalid". */
+    Duration positiveTimer(Statement s, String min, double minValue) {
+        String v = arg(s, 1);
+        if (v == null) {
+            return null;
+        }
+        Duration d = seconds(s, v, 4294.967295);
+        if (d != null && d.toNanos() < Math.round(minValue * 1e9)) {
+            warn(s, v, "number '" + v + "' outside range [" + min + ", 4294.967295]");
+            d = null;
+        }
+        if (d == null) {
+            warn(s, v, s.keyword() + " '" + v + "' is invalid");
+        }
+        return d;
+    }
+
     Duration seconds(Statement s, int i) {
         return seconds(s, arg(s, i), 2_147_483d);
     }
@@ -635,13 +652,13 @@ final class ConfigParser {
             simple(table, "vrrp_garp_lower_prio_delay", (GlobalB b, Statement s) -> garpLowerDelay = seconds(s, arg(s, 1), 255));
             simple(table, "vrrp_garp_lower_prio_repeat", (GlobalB b, Statement s) -> garpLowerRepeat = integer(s, 1, 0, 255));
             simple(table, "vrrp_garp_interval", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, 1);
+                Duration d = positiveTimer(s, "0.000001", 0.000001);
                 if (d != null) {
                     garpInterval = d;
                 }
             });
             simple(table, "vrrp_gna_interval", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, 1);
+                Duration d = positiveTimer(s, "0.000001", 0.000001);
                 if (d != null) {
                     gnaInterval = d;
                 }
@@ -651,7 +668,7 @@ final class ConfigParser {
             simple(table, "vrrp_strict", (GlobalB b, Statement s) -> strict = true);
             simple(table, "vrrp_skip_check_adv_addr", (GlobalB b, Statement s) -> skipCheckAdvAddr = bool(s, 1));
             simple(table, "vrrp_startup_delay", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, 1);
+                Duration d = positiveTimer(s, "0.001", 0.001);
                 if (d != null) {
                     startupDelay = d;
                 }

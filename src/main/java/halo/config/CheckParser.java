@@ -28,6 +28,10 @@ final class CheckParser {
     private Map<String, H> urlTable;
     private final Map<String, Map<String, H>> checkerTables = new HashMap<>();
 
+    /** Checkers that open a connection and so take connect_ip, connect_port, bindto... */
+    static final Set<String> CONNECTING = Set.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK",
+            "UDP_CHECK", "PING_CHECK");
+
     /** IPVS schedulers (net/netfilter/ipvs/ip_vs_*.c) keepalived accepts. */
     static final Set<String> SCHEDULERS = Set.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq",
             "fo", "ovf", "mh", "twos");
@@ -642,7 +646,19 @@ final class CheckParser {
                 }
                 default -> {}
             }
-                    return t;
+                    // keepalived 2.2.7 installs the connection keywords only for checkers that connect; FILE_CHECK and
+            // BFD_CHECK take none of the common keywords (BFD_CHECK keeps alpha)
+            if (!CONNECTING.contains(k)) {
+                t.keySet().removeAll(List.of("connect_ip", "connect_port", "bindto", "bind_port", "bind_if", "fwmark",
+                        "connect_timeout"));
+            }
+            if (k.equals("FILE_CHECK") || k.equals("BFD_CHECK")) {
+                t.keySet().removeAll(List.of("retry", "delay_before_retry", "warmup", "delay_loop", "log_all_failures"));
+            }
+            if (k.equals("FILE_CHECK")) {
+                t.remove("alpha");
+            }
+            return t;
         });
     }
 
@@ -1021,6 +1037,19 @@ final class CheckParser {
             port = 0;
         }
         InetAddress ip = c.connectIp != null ? c.connectIp : rs.address;
+        if (!CONNECTING.contains(c.kind)) {
+            // no connection: keepalived has no such keywords here; the values are fixed so they mean nothing
+            ip = rs.address;
+            port = 0;
+            timeout = Duration.ofSeconds(5);
+        }
+        if (c.kind.equals("FILE_CHECK") || c.kind.equals("BFD_CHECK")) {
+            // event-driven: no timing keywords of their own; keep the virtual server's values for reference
+            delayLoop = vsDelayLoop;
+            retry = vs.inh.retry;
+            dbr = first(vs.inh.delayBeforeRetry, Duration.ofSeconds(1));
+            warmup = first(vs.inh.warmup, vsDelayLoop);
+        }
         Checker.Common common = new Checker.Common(ip, port, c.bindTo, c.bindPort, c.bindIf, c.fwmark, timeout,
                 retry != null ? retry : defaultRetry, dbr, warmup, delayLoop, alpha, c.logAllFailures);
         String vhost = c.inh.virtualhost != null ? c.inh.virtualhost : rs.inh.virtualhost != null ? rs.inh.virtualhost : vs.inh.virtualhost;

@@ -510,19 +510,25 @@ public final class ConfigWriter {
         };
         open(kind);
         Checker.Common m = c.common();
-        line("connect_ip", ip(m.connectIp()));
-        if (m.connectPort() != 0) line("connect_port", m.connectPort());
-        if (m.bindTo() != null) line("bindto", ip(m.bindTo()));
-        if (m.bindPort() != 0) line("bind_port", m.bindPort());
-        if (m.bindInterface() != null) line("bind_if", m.bindInterface());
-        if (m.fwmark() != 0) line("fwmark", Integer.toUnsignedString(m.fwmark()));
-        line("connect_timeout", secs(m.connectTimeout()));
-        line("retry", m.retry());
-        line("delay_before_retry", secs(m.delayBeforeRetry()));
-        line("warmup", secs(m.warmup()));
-        line("delay_loop", secs(m.delayLoop()));
-        if (m.alpha() != v.alpha()) line("alpha", bool(m.alpha()));
-        if (m.logAllFailures()) line("log_all_failures");
+        boolean connects = !(c instanceof Checker.Misc || c instanceof Checker.File || c instanceof Checker.Bfd);
+        boolean timed = !(c instanceof Checker.File || c instanceof Checker.Bfd);
+        if (connects) {
+            line("connect_ip", ip(m.connectIp()));
+            if (m.connectPort() != 0) line("connect_port", m.connectPort());
+            if (m.bindTo() != null) line("bindto", ip(m.bindTo()));
+            if (m.bindPort() != 0) line("bind_port", m.bindPort());
+            if (m.bindInterface() != null) line("bind_if", m.bindInterface());
+            if (m.fwmark() != 0) line("fwmark", Integer.toUnsignedString(m.fwmark()));
+            line("connect_timeout", secs(m.connectTimeout()));
+        }
+        if (timed) {
+            line("retry", m.retry());
+            line("delay_before_retry", secs(m.delayBeforeRetry()));
+            line("warmup", secs(m.warmup()));
+            line("delay_loop", secs(m.delayLoop()));
+        }
+        if (!(c instanceof Checker.File) && m.alpha() != v.alpha()) line("alpha", bool(m.alpha()));
+        if (timed && m.logAllFailures()) line("log_all_failures");
         switch (c) {
             case Checker.Http h -> {
                 for (Checker.Url u : h.urls()) {

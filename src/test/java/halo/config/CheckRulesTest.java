@@ -291,4 +291,19 @@ class CheckRulesTest {
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.retry()).isEqualTo(1);
     }
+
+    @Test
+    void checkersTakeOnlyTheirOwnKeywords() {
+        LoadResult r = loadText(dir, "track_file tf {\n    file /run/tf\n}\n"
+                + "virtual_server 192.0.2.10 80 {\n    protocol TCP\n    lb_algo rr\n    lb_kind NAT\n    retry 4\n"
+                + "    real_server 192.0.2.20 80 {\n        MISC_CHECK {\n            misc_path /bin/true\n"
+                + "            connect_ip 192.0.2.21\n            retry 2\n        }\n"
+                + "        FILE_CHECK {\n            track_file tf\n            retry 3\n        }\n    }\n}\n");
+        // keepalived 2.2.7: MISC_CHECK does not connect, FILE_CHECK takes only track_file and weight
+        assertThat(warnings(r)).containsExactly("12: Unknown keyword 'connect_ip'", "17: Unknown keyword 'retry'");
+        List<Checker> cs = onlyVs(r).realServers().getFirst().checkers();
+        assertThat(cs.get(0).common().retry()).isEqualTo(2);
+        assertThat(cs.get(0).common().connectIp()).isEqualTo(ip("192.0.2.20"));
+        assertThat(cs.get(1).common().retry()).isEqualTo(4); // the virtual server's
+    }
 }

@@ -362,6 +362,12 @@ final class ModelGenerator {
         }
         List<RealServer> reals = new ArrayList<>();
         String vsVirtualhost = chance(20) ? word() : null;
+        Duration vsDelayLoop = seconds(100);
+        int vsRetry = chance(30) ? between(0, 10) : -1;
+        Duration vsDbr = chance(30) ? seconds(10) : null;
+        Duration vsWarmup = chance(30) ? seconds(10) : null;
+        boolean vsAlpha = chance(30);
+        VsDefaults defaults = new VsDefaults(vsDelayLoop, vsRetry, vsDbr, vsWarmup, vsAlpha);
         int total = 0;
         for (int i = 0, n = between(1, 3); i < n; i++) {
             ForwardingMethod rm = kind == 2 ? ForwardingMethod.NAT : chance(70) ? m : method();
@@ -370,11 +376,12 @@ final class ModelGenerator {
             int weight = i == 0 ? between(1, 100) : between(0, 100);
             total += weight;
             String rsVirtualhost = chance(20) ? word() : null;
-            reals.add(new RealServer(Addresses.parse((f == AddressFamily.IPV6 ? "2001:db8::1:" : "198.51.100.") + (i + 1)),
+            InetAddress rsAddress = Addresses.parse((f == AddressFamily.IPV6 ? "2001:db8::1:" : "198.51.100.") + (i + 1));
+            reals.add(new RealServer(rsAddress,
                     port, weight, rm, rm == ForwardingMethod.TUN ? tunnel() : null, chance(30), maybeScript(),
                     maybeScript(), chance(20) ? between(1, 1000) : 0, chance(20) ? between(1, 1000) : 0,
                     chance(30) ? seconds(100) : null, rsVirtualhost,
-                    checkers(port, rsVirtualhost != null ? rsVirtualhost : vsVirtualhost, files, bfds)));
+                    checkers(rsAddress, rsVirtualhost != null ? rsVirtualhost : vsVirtualhost, defaults, files, bfds)));
         }
         RealServer sorry = null;
         boolean sorryInhibit = chance(20);
@@ -388,14 +395,17 @@ final class ModelGenerator {
         int quorum = between(1, total);
         return new VirtualServer(address, fwmark ? null : Protocol.values()[r.nextInt(3)], sched, flags, m, t,
                 chance(30) ? Duration.ofSeconds(between(1, 10000)) : null,
-                chance(20) ? CheckParser.prefixMask(between(1, 32), false) : null, seconds(100),
-                chance(30) ? seconds(10) : null, chance(30) ? between(0, 10) : -1, chance(30) ? seconds(10) : null,
-                chance(30) ? seconds(10) : null, chance(20), sorry, sorryInhibit, quorum, between(0, quorum - 1),
-                maybeScript(), maybeScript(), chance(30), chance(30), !fwmark && chance(20), vsVirtualhost,
+                chance(20) ? CheckParser.prefixMask(between(1, 32), false) : null, vsDelayLoop,
+                chance(30) ? seconds(10) : null, vsRetry, vsDbr, vsWarmup, chance(20), sorry, sorryInhibit, quorum,
+                between(0, quorum - 1), maybeScript(), maybeScript(), vsAlpha, chance(30), !fwmark && chance(20),
+                vsVirtualhost,
                 reals, chance(20) ? List.of(new RawSetting("ops", List.of())) : List.of());
     }
 
-    List<Checker> checkers(int rsPort, String inheritedVirtualhost, List<TrackFile> files, List<BfdInstance> bfds) {
+    record VsDefaults(Duration delayLoop, int retry, Duration delayBeforeRetry, Duration warmup, boolean alpha) {}
+
+    List<Checker> checkers(InetAddress rsAddress, String inheritedVirtualhost, VsDefaults vs, List<TrackFile> files,
+                           List<BfdInstance> bfds) {
         List<Checker> out = new ArrayList<>();
         for (int i = 0, n = r.nextInt(3); i < n; i++) {
             int kind = r.nextInt(9);
@@ -405,6 +415,18 @@ final class ModelGenerator {
                     chance(20) ? addr(f) : null, chance(20) ? between(1, 65535) : 0, chance(20) ? "eth" + between(0, 3) : null,
                     chance(20) ? between(1, 1000) : 0, seconds(30), between(0, 10), seconds(30), seconds(60), seconds(100),
                     chance(30), chance(20));
+            if (kind >= 6) {
+                // MISC_CHECK, FILE_CHECK, BFD_CHECK do not connect: fixed connection values
+                c = new Checker.Common(rsAddress, 0, null, 0, null, 0, Duration.ofSeconds(5), c.retry(),
+                        c.delayBeforeRetry(), c.warmup(), c.delayLoop(), c.alpha(), c.logAllFailures());
+            }
+            if (kind >= 7) {
+                // FILE_CHECK, BFD_CHECK: the virtual server's timing; FILE_CHECK also its alpha
+                c = new Checker.Common(rsAddress, 0, null, 0, null, 0, Duration.ofSeconds(5), vs.retry() >= 0 ? vs.retry() : 1,
+                        vs.delayBeforeRetry() != null ? vs.delayBeforeRetry() : Duration.ofSeconds(1),
+                        vs.warmup() != null ? vs.warmup() : vs.delayLoop(), vs.delayLoop(),
+                        kind == 7 ? vs.alpha() : c.alpha(), false);
+            }
             switch (kind) {
                 case 0 -> out.add(new Checker.Tcp(c));
                 case 1 -> {

@@ -288,7 +288,13 @@ final class CheckParser {
                 Integer port = ConfigParser.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
                 b.sorry = new RsB(a, port == null ? 0 : port, s, b);
             });
-            ConfigParser.<VsB>simple(t, "sorry_server_inhibit", (b, s) -> b.sorryInhibit = p.bool(s, 1));
+            ConfigParser.<VsB>simple(t, "sorry_server_inhibit", (b, s) -> {
+                if (b.sorry == null) {
+                    p.warn(s, s.keyword(), "Ignoring sorry_server inhibit used before or without sorry_server");
+                    return;
+                }
+                b.sorryInhibit = p.bool(s, 1);
+            });
             ConfigParser.<VsB>simple(t, "sorry_server_lvs_method", (b, s) -> {
                 if (b.sorry == null) {
                     p.warn(s, s.keyword(), "sorry_server_lvs_method before sorry_server - ignoring");
@@ -612,7 +618,12 @@ final class CheckParser {
                 }
                 case "MISC_CHECK" -> {
                     ConfigParser.<CheckerB>simple(t, "misc_path", (b, s) -> b.misc = p.script(s, 1));
-                    ConfigParser.<CheckerB>simple(t, "misc_timeout", (b, s) -> b.miscTimeout = p.seconds(s, 1));
+                    ConfigParser.<CheckerB>simple(t, "misc_timeout", (b, s) -> {
+                        Duration d = p.wholeSeconds(s, 0, Integer.MAX_VALUE, "Invalid misc_timeout value '%s'");
+                        if (d != null) {
+                            b.miscTimeout = d;
+                        }
+                    });
                     ConfigParser.<CheckerB>simple(t, "misc_dynamic", (b, s) -> b.miscDynamic = true);
                     ConfigParser.<CheckerB>simple(t, "user", (b, s) -> {
                         b.miscUser = p.arg(s, 1);
@@ -883,6 +894,12 @@ final class CheckParser {
             p.warn(vs.at, null, "Virtual server " + name + ": zero port only valid for persistent services - setting");
             persistence = Duration.ofSeconds(360);
         }
+        List<RawSetting> raw = vs.raw;
+        if (protocol != null && protocol != Protocol.UDP && raw.stream().anyMatch(x -> x.keyword().equals("ops"))) {
+            // IPVS one-packet scheduling only makes sense for datagrams
+            p.warn(vs.at, "ops", "Virtual server " + name + ": one packet scheduling requires UDP - resetting");
+            raw = raw.stream().filter(x -> !x.keyword().equals("ops")).toList();
+        }
         String scheduler = vs.scheduler;
         if (scheduler == null) {
             p.warn(vs.at, null, "Virtual server " + name + ": no scheduler set, setting default 'wlc'");
@@ -942,7 +959,7 @@ final class CheckParser {
                 vs.granularity, delayLoop, vs.inh.connectTimeout, vs.inh.retry == null ? -1 : vs.inh.retry,
                 vs.inh.delayBeforeRetry, vs.inh.warmup, vs.inh.inhibit != null && vs.inh.inhibit, sorry,
                 vs.sorryInhibit, quorum, hysteresis, vs.quorumUp, vs.quorumDown, vs.alpha, vs.omega, haSuspend,
-                vs.inh.virtualhost, reals, vs.raw);
+                vs.inh.virtualhost, reals, raw);
     }
 
     private int fixPort(VsB vs, RsB rs, ForwardingMethod m, boolean fwmark, VirtualServerGroup group, int vsPort,

@@ -157,6 +157,23 @@ final class ConfigParser {
         return Duration.ofNanos(Math.round(d * 1_000_000) * 1000L);
     }
 
+    /**
+     * Whole seconds, as keepalived 2.2.7 reads several timers (garp delays, script interval, misc_timeout...):
+     * "invalid number 'x'" or "number 'x' outside range [..]", then the keyword's own message; null when invalid.
+     */
+    Duration wholeSeconds(Statement s, long min, long max, String invalidMessage) {
+        String v = arg(s, 1);
+        if (v == null) {
+            return null;
+        }
+        Long n = number(s, v, min, max);
+        if (n == null) {
+            warn(s, v, invalidMessage.replace("%s", v));
+            return null;
+        }
+        return Duration.ofSeconds(n);
+    }
+
     /** A global timer keepalived wants strictly positive: "number '0' outside range [...]" and "'0' is invalid". */
     Duration positiveTimer(Statement s, String min, double minValue) {
         String v = arg(s, 1);
@@ -578,11 +595,9 @@ final class ConfigParser {
             });
             simple(table, "smtp_helo_name", (GlobalB b, Statement s) -> smtpHelo = arg(s, 1));
             simple(table, "smtp_connect_timeout", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, arg(s, 1), 4294);
+                Duration d = wholeSeconds(s, 0, 4294, "smtp_connect_timeout '%s' must be in [0, 4294] - ignoring");
                 if (d != null) {
                     smtpTimeout = d;
-                } else if (opt(s, 1) != null) {
-                    warn(s, opt(s, 1), "smtp_connect_timeout '" + opt(s, 1) + "' must be in [0, 4294] - ignoring");
                 }
             });
             simple(table, "script_user", (GlobalB b, Statement s) -> {
@@ -621,7 +636,7 @@ final class ConfigParser {
                 }
             });
             simple(table, "vrrp_garp_master_delay", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, arg(s, 1), 255);
+                Duration d = wholeSeconds(s, 0, 255, "vrrp_garp_master_delay '%s' invalid - ignoring");
                 if (d != null) {
                     garpDelay = d;
                 }
@@ -638,7 +653,7 @@ final class ConfigParser {
                 }
             });
             simple(table, "vrrp_garp_master_refresh", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, 1);
+                Duration d = wholeSeconds(s, 0, Integer.MAX_VALUE, "Invalid vrrp_garp_master_refresh '%s' - ignoring");
                 if (d != null) {
                     garpRefresh = d;
                 }
@@ -649,7 +664,12 @@ final class ConfigParser {
                     garpRefreshRepeat = v;
                 }
             });
-            simple(table, "vrrp_garp_lower_prio_delay", (GlobalB b, Statement s) -> garpLowerDelay = seconds(s, arg(s, 1), 255));
+            simple(table, "vrrp_garp_lower_prio_delay", (GlobalB b, Statement s) -> {
+                Duration d = wholeSeconds(s, 0, 255, "vrrp_garp_lower_prio_delay '%s' invalid - ignoring");
+                if (d != null) {
+                    garpLowerDelay = d;
+                }
+            });
             simple(table, "vrrp_garp_lower_prio_repeat", (GlobalB b, Statement s) -> garpLowerRepeat = integer(s, 1, 0, 255));
             simple(table, "vrrp_garp_interval", (GlobalB b, Statement s) -> {
                 Duration d = positiveTimer(s, "0.000001", 0.000001);
@@ -766,21 +786,18 @@ final class ConfigParser {
             this.at = at;
             simple(table, "script", (ScriptB b, Statement s) -> script = script(s, 1));
             simple(table, "interval", (ScriptB b, Statement s) -> {
-                Duration d = seconds(s, 1);
-                if (d != null && d.isZero()) {
-                    warn(s, opt(s, 1), "(" + name + "): vrrp script interval must be greater than 0, setting to 1");
-                    d = Duration.ofSeconds(1);
+                if ("0".equals(opt(s, 1))) {
+                    warn(s, "0", "(" + name + "): vrrp script interval must be greater than 0, setting to 1");
+                    interval = Duration.ofSeconds(1);
+                    return;
                 }
+                Duration d = wholeSeconds(s, 1, 4294, "(" + name + "): vrrp script interval '%s' must be between 1 and 4294 - ignoring");
                 if (d != null) {
                     interval = d;
                 }
             });
             simple(table, "timeout", (ScriptB b, Statement s) -> {
-                Duration d = seconds(s, 1);
-                if (d != null && d.isZero()) {
-                    warn(s, opt(s, 1), "(" + name + "): vrrp script timeout must be greater than 0 - ignoring");
-                    d = null;
-                }
+                Duration d = wholeSeconds(s, 1, 4294, "(" + name + "): vrrp script timeout '%s' invalid - ignoring");
                 if (d != null) {
                     timeout = d;
                 }

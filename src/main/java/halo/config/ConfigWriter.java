@@ -367,7 +367,7 @@ public final class ConfigWriter {
             close();
         }
         if (i.sourceAddress() != null) line(i.isUnicast() ? "unicast_src_ip" : "mcast_src_ip", ip(i.sourceAddress()));
-        line("mcast_dst_ip", ip(i.multicastGroup()));
+        if (!i.isUnicast()) line("mcast_dst_ip", ip(i.multicastGroup()));
         if (!i.unicastPeers().isEmpty()) {
             open("unicast_peer");
             for (UnicastPeer p : i.unicastPeers()) {

@@ -386,6 +386,7 @@ final class VrrpParser {
         InetAddress source;
         Statement sourceAt;
         InetAddress mcastDst;
+        Statement mcastDstAt;
         final List<UnicastPeer> peers = new ArrayList<>();
         final List<Statement> peerLines = new ArrayList<>();
         Statement peersAt;
@@ -570,6 +571,7 @@ final class VrrpParser {
                 sourceAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "mcast_dst_ip", (b, s) -> {
+                mcastDstAt = s;
                 InetAddress a = p.address(s, 1, "mcast_dst_ip address");
                 if (a != null && !a.isMulticastAddress()) {
                     p.warn(s, ConfigParser.opt(s, 1), "(" + name + ") mcast_dst_ip " + ConfigParser.opt(s, 1) + " is not a multicast address - ignoring");
@@ -591,7 +593,10 @@ final class VrrpParser {
             trackerKeywords(t, c -> ((InstanceB) c).trackers);
             notifyKeywords(t, c -> ((InstanceB) c).notify, "(" + name + ")");
             ConfigParser.<InstanceB>simple(t, "garp_master_delay", (b, s) -> {
-                garpDelay = p.seconds(s, p.arg(s, 1), 255);
+                Duration d = p.wholeSeconds(s, 0, 255, "(" + name + "): garp_master_delay '%s' invalid - ignoring");
+                if (d != null) {
+                    garpDelay = d;
+                }
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_master_repeat", (b, s) -> {
@@ -604,7 +609,10 @@ final class VrrpParser {
                 garpRepeat = p.integer(s, 1, 1, 255);
             });
             ConfigParser.<InstanceB>simple(t, "garp_master_refresh", (b, s) -> {
-                garpRefresh = p.seconds(s, 1);
+                Duration d = p.wholeSeconds(s, 0, Integer.MAX_VALUE, "(" + name + "): Invalid garp_master_refresh '%s' - ignoring");
+                if (d != null) {
+                    garpRefresh = d;
+                }
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_master_refresh_repeat", (b, s) -> {
@@ -612,7 +620,10 @@ final class VrrpParser {
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_lower_prio_delay", (b, s) -> {
-                garpLowerDelay = p.seconds(s, p.arg(s, 1), 255);
+                Duration d = p.wholeSeconds(s, 0, 255, "(" + name + "): garp_lower_prio_delay '%s' invalid - ignoring");
+                if (d != null) {
+                    garpLowerDelay = d;
+                }
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_lower_prio_repeat", (b, s) -> {
@@ -927,6 +938,10 @@ final class VrrpParser {
                 b.garpLowerDelay != null ? b.garpLowerDelay : (b.garpDelay != null ? gd : gg.lowerPrioDelay()),
                 b.garpLowerRepeat != null ? b.garpLowerRepeat : (b.garpRepeat != null ? gr : gg.lowerPrioRepeat()));
 
+        if (b.mcastDst != null && !peers.isEmpty()) {
+            p.warn(b.mcastDstAt, "mcast_dst_ip", n + "multicast destination specified with unicast - ignoring");
+            b.mcastDst = null;
+        }
         InetAddress group = b.mcastDst != null ? b.mcastDst
                 : family == AddressFamily.IPV6 ? g.multicastGroup6() : g.multicastGroup4();
         if (AddressFamily.of(group) != family) {

@@ -306,4 +306,19 @@ class CheckRulesTest {
         assertThat(cs.get(0).common().connectIp()).isEqualTo(ip("192.0.2.20"));
         assertThat(cs.get(1).common().retry()).isEqualTo(4); // the virtual server's
     }
+
+    @Test
+    void sorryInhibitOpsAndMiscTimeoutAsKeepalived() {
+        LoadResult r = loadText(dir, "virtual_server 192.0.2.10 80 {\n    protocol TCP\n    lb_algo rr\n    lb_kind NAT\n"
+                + "    sorry_server_inhibit\n    ops\n    real_server 192.0.2.20 80 {\n        MISC_CHECK {\n"
+                + "            misc_path /bin/true\n            misc_timeout 1.5\n        }\n    }\n}\n");
+        assertThat(warnings(r)).containsExactly(
+                "5: Ignoring sorry_server inhibit used before or without sorry_server",
+                "10: invalid number '1.5'",
+                "10: Invalid misc_timeout value '1.5'",
+                "1: Virtual server [192.0.2.10]:tcp:80: one packet scheduling requires UDP - resetting");
+        VirtualServer vs = onlyVs(r);
+        assertThat(vs.otherSettings()).isEmpty();
+        assertThat(((Checker.Misc) vs.realServers().getFirst().checkers().getFirst()).timeout()).isEqualTo(vs.delayLoop());
+    }
 }

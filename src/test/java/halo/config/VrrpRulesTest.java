@@ -545,4 +545,30 @@ class VrrpRulesTest {
         assertThat(r.config().syncGroups()).extracting(VrrpSyncGroup::instances)
                 .containsExactly(java.util.List.of("VI_1", "VI_2"), java.util.List.of("VI_3"));
     }
+
+    @Test
+    void timersKeepalivedReadsAsWholeSeconds() {
+        String text = "global_defs {\n    vrrp_garp_master_delay 1.5\n    vrrp_garp_master_refresh 1.5\n"
+                + "    vrrp_garp_lower_prio_delay 1.5\n    smtp_connect_timeout 1.5\n}\n"
+                + "vrrp_script chk {\n    script /bin/true\n    interval 1.5\n    timeout 2.5\n}\n"
+                + "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    garp_master_delay 1.5\n"
+                + "    garp_master_refresh 1.5\n    garp_lower_prio_delay 1.5\n    unicast_peer {\n        192.0.2.3\n    }\n"
+                + "    mcast_dst_ip 224.0.0.19\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n";
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "2: invalid number '1.5'", "2: vrrp_garp_master_delay '1.5' invalid - ignoring",
+                "3: invalid number '1.5'", "3: Invalid vrrp_garp_master_refresh '1.5' - ignoring",
+                "4: invalid number '1.5'", "4: vrrp_garp_lower_prio_delay '1.5' invalid - ignoring",
+                "5: invalid number '1.5'", "5: smtp_connect_timeout '1.5' must be in [0, 4294] - ignoring",
+                "9: invalid number '1.5'", "9: (chk): vrrp script interval '1.5' must be between 1 and 4294 - ignoring",
+                "10: invalid number '2.5'", "10: (chk): vrrp script timeout '2.5' invalid - ignoring",
+                "15: invalid number '1.5'", "15: (VI_1): garp_master_delay '1.5' invalid - ignoring",
+                "16: invalid number '1.5'", "16: (VI_1): Invalid garp_master_refresh '1.5' - ignoring",
+                "17: invalid number '1.5'", "17: (VI_1): garp_lower_prio_delay '1.5' invalid - ignoring",
+                "21: (VI_1) multicast destination specified with unicast - ignoring");
+        VrrpInstance i = only(r);
+        assertThat(i.garp().masterDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(i.multicastGroup()).isEqualTo(ip("224.0.0.18"));
+        assertThat(r.config().vrrpScript("chk").orElseThrow().interval()).isEqualTo(Duration.ofSeconds(1));
+    }
 }

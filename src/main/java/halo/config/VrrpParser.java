@@ -386,8 +386,11 @@ final class VrrpParser {
         InetAddress source;
         Statement sourceAt;
         InetAddress mcastDst;
+        Statement mcastDstAt;
         final List<UnicastPeer> peers = new ArrayList<>();
+        final List<Statement> peerLines = new ArrayList<>();
         Statement peersAt;
+        boolean unicastKeyword;
         final Trackers trackers = new Trackers();
         final Notify notify = new Notify();
         Duration garpDelay;
@@ -561,12 +564,14 @@ final class VrrpParser {
             ConfigParser.<InstanceB>simple(t, "unicast_src_ip", (b, s) -> {
                 source = p.address(s, 1, "unicast_src_ip address");
                 sourceAt = s;
+                unicastKeyword = true;
             });
             ConfigParser.<InstanceB>simple(t, "mcast_src_ip", (b, s) -> {
                 source = p.address(s, 1, "mcast_src_ip address");
                 sourceAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "mcast_dst_ip", (b, s) -> {
+                mcastDstAt = s;
                 InetAddress a = p.address(s, 1, "mcast_dst_ip address");
                 if (a != null && !a.isMulticastAddress()) {
                     p.warn(s, ConfigParser.opt(s, 1), "(" + name + ") mcast_dst_ip " + ConfigParser.opt(s, 1) + " is not a multicast address - ignoring");
@@ -576,25 +581,38 @@ final class VrrpParser {
             });
             ConfigParser.<InstanceB>values(t, "unicast_peer", (b, s) -> {
                 peersAt = s;
+                unicastKeyword = true;
                 for (Statement line : s.block()) {
-                    UnicastPeer peer = unicastPeer(line);
+                    UnicastPeer peer = unicastPeer(line, name);
                     if (peer != null) {
                         peers.add(peer);
+                        peerLines.add(line);
                     }
                 }
             });
             trackerKeywords(t, c -> ((InstanceB) c).trackers);
             notifyKeywords(t, c -> ((InstanceB) c).notify, "(" + name + ")");
             ConfigParser.<InstanceB>simple(t, "garp_master_delay", (b, s) -> {
-                garpDelay = p.seconds(s, p.arg(s, 1), 255);
+                Duration d = p.wholeSeconds(s, 0, 255, "(" + name + "): garp_master_delay '%s' invalid - ignoring");
+                if (d != null) {
+                    garpDelay = d;
+                }
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_master_repeat", (b, s) -> {
-                garpRepeat = p.integer(s, 1, 1, 255);
                 garpAt = s;
+                if ("0".equals(ConfigParser.opt(s, 1))) {
+                    p.warn(s, "0", "(" + name + "): garp_master_repeat must be greater than 0, setting to 1");
+                    garpRepeat = 1;
+                    return;
+                }
+                garpRepeat = p.integer(s, 1, 1, 255);
             });
             ConfigParser.<InstanceB>simple(t, "garp_master_refresh", (b, s) -> {
-                garpRefresh = p.seconds(s, 1);
+                Duration d = p.wholeSeconds(s, 0, Integer.MAX_VALUE, "(" + name + "): Invalid garp_master_refresh '%s' - ignoring");
+                if (d != null) {
+                    garpRefresh = d;
+                }
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_master_refresh_repeat", (b, s) -> {
@@ -602,7 +620,10 @@ final class VrrpParser {
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_lower_prio_delay", (b, s) -> {
-                garpLowerDelay = p.seconds(s, p.arg(s, 1), 255);
+                Duration d = p.wholeSeconds(s, 0, 255, "(" + name + "): garp_lower_prio_delay '%s' invalid - ignoring");
+                if (d != null) {
+                    garpLowerDelay = d;
+                }
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_lower_prio_repeat", (b, s) -> {
@@ -635,11 +656,12 @@ final class VrrpParser {
         }
     }
 
-    UnicastPeer unicastPeer(Statement line) {
+    UnicastPeer unicastPeer(Statement line, String instance) {
         List<String> w = line.words();
         InetAddress a = Addresses.parse(w.getFirst());
         if (a == null) {
-            p.warn(line, w.getFirst(), "Invalid unicast_peer address '" + w.getFirst() + "' - ignoring");
+            p.warn(line, w.getFirst(), "Configuration error: VRRP instance[" + instance + "] malformed unicast peer address["
+                    + w.getFirst() + "]. Skipping...");
             return null;
         }
         int min = 0, max = 255;
@@ -778,13 +800,21 @@ final class VrrpParser {
             b.source = null;
         }
         List<UnicastPeer> peers = new ArrayList<>();
-        for (UnicastPeer peer : b.peers) {
+        for (int k = 0; k < b.peers.size(); k++) {
+            UnicastPeer peer = b.peers.get(k);
+            Statement line = b.peerLines.get(k);
             if (AddressFamily.of(peer.address()) != family) {
-                p.warn(b.peersAt, Addresses.format(peer.address()), n + "Unicast peer " + Addresses.format(peer.address())
-                        + " address family does not match the instance - ignoring");
+                p.warn(line, line.keyword(), "Configuration error: VRRP instance[" + b.name + "] and unicast peer address["
+                        + line.keyword() + "] MUST be of the same family !!! Skipping...");
+            } else if (peers.stream().anyMatch(x -> x.address().equals(peer.address()))) {
+                p.warn(line, line.keyword(), n + "unicast peer " + line.keyword() + " specified more than once - ignoring");
             } else {
                 peers.add(peer);
             }
+        }
+        if (b.unicastKeyword && peers.isEmpty()) {
+            p.warn(b.at, b.name, n + "A unicast keyword has been specified without any unicast peers. Defaulting to "
+                    + "multicast. This usage is deprecated - please update your configuration.");
         }
         if (vips.isEmpty()) {
             p.warn(b.at, b.name, n + "No VIP specified; at least one is sensible");
@@ -822,7 +852,7 @@ final class VrrpParser {
             String tok = b.advertAt == null ? null : b.advertAt.words().get(1);
             if (centis * 10_000_000L != advert.toNanos()) {
                 p.warn(b.advertAt, tok, n + "VRRPv3 advertisement interval " + String.format("%.6f", advert.toNanos() / 1e9)
-                        + "s must be in units of 10ms. rounding");
+                        + "s must be in units of 10ms - rounding");
             }
             if (centis > 4095) {
                 p.warn(b.advertAt, tok, n + "VRRPv3 advertisement interval " + String.format("%.2f", advert.toNanos() / 1e9)
@@ -908,6 +938,10 @@ final class VrrpParser {
                 b.garpLowerDelay != null ? b.garpLowerDelay : (b.garpDelay != null ? gd : gg.lowerPrioDelay()),
                 b.garpLowerRepeat != null ? b.garpLowerRepeat : (b.garpRepeat != null ? gr : gg.lowerPrioRepeat()));
 
+        if (b.mcastDst != null && !peers.isEmpty()) {
+            p.warn(b.mcastDstAt, "mcast_dst_ip", n + "multicast destination specified with unicast - ignoring");
+            b.mcastDst = null;
+        }
         InetAddress group = b.mcastDst != null ? b.mcastDst
                 : family == AddressFamily.IPV6 ? g.multicastGroup6() : g.multicastGroup4();
         if (AddressFamily.of(group) != family) {
@@ -1016,8 +1050,8 @@ final class VrrpParser {
                     if (!instanceNames.contains(name)) {
                         p.warn(line, name, "Virtual router " + name + " specified in sync group " + g.name + " doesn't exist - ignoring");
                     } else if (memberOf.containsKey(name)) {
-                        p.warn(line, name, "VRRP instance " + name + " cannot be in more than one sync group (already in "
-                                + memberOf.get(name) + ") - ignoring");
+                        p.warn(line, name, "Virtual router " + name + " cannot exist in more than one sync group; ignoring "
+                                + g.name);
                     } else if (!members.contains(name)) {
                         memberOf.put(name, g.name);
                         members.add(name);

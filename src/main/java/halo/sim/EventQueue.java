@@ -19,6 +19,11 @@ final class EventQueue {
         return size;
     }
 
+    /** Takes the next insertion sequence number (for events kept outside the heap, in the same order). */
+    long takeSeq() {
+        return nextSeq++;
+    }
+
     SimEvent peek() {
         return size == 0 ? null : heap[0];
     }

@@ -74,7 +74,8 @@ class SimulateCommandTest {
                 List.of("10000", "node1", "VI_1", "MASTER", "DOWN", "node crashed"),
                 List.of("13023.437", "node2", "VI_1", "BACKUP", "MASTER", "no advertisement within Master_Down_Interval"),
                 List.of("20000", "node1", "VI_1", "INIT", "BACKUP", "startup"),
-                List.of("23414.062", "node2", "VI_1", "MASTER", "BACKUP", "advert with higher priority"));
+                List.of("23414.062", "node2", "VI_1", "MASTER", "BACKUP",
+                        "advert with higher priority (advert from 192.0.2.1 priority 150)"));
         // The summary goes to stderr in --json mode, so stdout stays one object per line.
         assertThat(r.err()).contains("VRID 50 (VI_1): MASTER node1");
     }
@@ -124,5 +125,21 @@ class SimulateCommandTest {
         Run badTime = simulate("-f", conf("seed002", "node1"), "--for", "soon");
         assertThat(badTime.code()).isEqualTo(2);
         assertThat(badTime.err()).contains("not a duration: 'soon'");
+    }
+
+    @Test
+    void registeredInHaloAndPrintsKeepalivedLogLines() {
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.run("simulate", "-f", conf("seed002", "node1"), "-f", conf("seed002", "node2"), "--for", "5s", "--log");
+        } finally {
+            System.setOut(oldOut);
+        }
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("node1: (VI_1) Entering MASTER STATE")
+                .contains("VRID 50 (VI_1): MASTER node1");
     }
 }

@@ -20,7 +20,7 @@ class ElectionPropertiesTest {
         return g.listOf(1, 5, x -> new Router(x.intWithEdges(1, 255), x.intWithEdges(0, 8_000), false));
     }
 
-    /** 1 to 5 routers, priority 1..254 (nopreempt means nothing to an owner), started within 8 s, nopreempt. */
+    /** 1 to 5 routers, priority 1..254 (no address owner), started within 8 s, nopreempt. */
     static List<Router> nopreemptRouters(Gen g) {
         return g.listOf(1, 5, x -> new Router(x.intWithEdges(1, 254), x.intWithEdges(0, 8_000), true));
     }

@@ -14,7 +14,14 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     public static LoadResult load(Path file, LoadOptions options) {
-        ConfigReader.Result read = ConfigReader.read(file, new ConfigReader.Options(options.configId()));
+        ConfigReader.Result read;
+        try {
+            read = ConfigReader.read(file, new ConfigReader.Options(options.configId()));
+        } catch (RuntimeException e) {
+            // a bug must not become a stack trace for the user
+            return new LoadResult(null, List.of(new Diagnostic(Diagnostic.Severity.FATAL, null, file.toString(),
+                    "internal error while reading the configuration text of " + file + ": " + e)));
+        }
         List<Diagnostic> diagnostics = new ArrayList<>(read.diagnostics());
         boolean readerFatal = diagnostics.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.FATAL);
         KeepalivedConfig config;
@@ -23,7 +30,7 @@ public final class ConfigLoader {
         } catch (RuntimeException e) {
             // a bug of ours must not become a stack trace for the user
             diagnostics.add(new Diagnostic(Diagnostic.Severity.FATAL, null, null,
-                    "internal error while reading the configuration: " + e));
+                    "internal error while interpreting the configuration: " + e));
             config = null;
         }
         boolean fatal = readerFatal || diagnostics.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.FATAL);

@@ -1,0 +1,104 @@
+package halo.check;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * PING_CHECK (keepalived check_ping.c): one ICMP echo request (RFC 792) or ICMPv6 echo request (RFC 4443
+ * section 4.1) to the destination; success when the matching echo reply arrives within connect_timeout.
+ * keepalived uses a ping socket (and may widen net.ipv4.ping_group_range so root can open one);
+ * Halo leaves the sysctl alone and uses a raw socket when the ping socket is not allowed.
+ */
+public final class PingProbe implements Probe {
+
+    static final int PAYLOAD = 56;
+    private static final AtomicInteger SEQUENCE = new AtomicInteger(ThreadLocalRandom.current().nextInt(0x10000));
+    /** Waiting for the reply: the virtual thread sleeps in short steps between non-blocking reads. */
+    static final Duration POLL = Duration.ofMillis(2);
+
+    private final ConnectOptions options;
+
+    public PingProbe(ConnectOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public ProbeResult run() throws InterruptedException {
+        InetAddress dst;
+        try {
+            dst = options.effectiveDestination().getAddress();
+        } catch (IOException e) {
+            return ProbeResult.failure("PING_CHECK " + e.getMessage());
+        }
+        String target = "[" + Addresses.format(dst) + "]";
+        boolean v6 = Addresses.isV6(dst);
+        int id = ThreadLocalRandom.current().nextInt(0x10000);
+        int seq = SEQUENCE.incrementAndGet() & 0xffff;
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        try (IcmpSocket s = IcmpSocket.open(dst)) {
+            s.send(echoRequest(v6, id, seq));
+            long sleep = POLL.toNanos();
+            while (true) {
+                byte[] d;
+                while ((d = s.receive()) != null) {
+                    if (isReply(d, s.raw, v6, id, seq)) {
+                        return ProbeResult.success("PING_CHECK to " + target + " success.");
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return ProbeResult.failure("PING_CHECK to " + target + " timed out.");
+                Thread.sleep(Duration.ofNanos(Math.min(left, sleep)));
+                sleep = Math.min(sleep * 2, 20_000_000L);
+            }
+        } catch (IOException e) {
+            return ProbeResult.failure("PING_CHECK to " + target + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Type 8 (v4) / 128 (v6), code 0, checksum, identifier, sequence, payload. */
+    static byte[] echoRequest(boolean v6, int id, int seq) {
+        byte[] p = new byte[8 + PAYLOAD];
+        p[0] = (byte) (v6 ? 128 : 8);
+        p[4] = (byte) (id >> 8);
+        p[5] = (byte) id;
+        p[6] = (byte) (seq >> 8);
+        p[7] = (byte) seq;
+        for (int i = 8; i < p.length; i++) p[i] = (byte) i;
+        if (!v6) { // the kernel computes the ICMPv6 checksum (pseudo-header); for v4 raw sockets we must
+            int sum = checksum(p);
+            p[2] = (byte) (sum >> 8);
+            p[3] = (byte) sum;
+        }
+        return p;
+    }
+
+    /** RFC 1071 Internet checksum. */
+    static int checksum(byte[] b) {
+        long sum = 0;
+        for (int i = 0; i + 1 < b.length; i += 2) sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+        if ((b.length & 1) != 0) sum += (b[b.length - 1] & 0xff) << 8;
+        while ((sum >> 16) != 0) sum = (sum & 0xffff) + (sum >> 16);
+        return (int) (~sum & 0xffff);
+    }
+
+    /**
+     * An echo reply for our request. Raw IPv4 sockets deliver the IP header first; ping sockets rewrite the
+     * identifier to their own, so only the sequence is compared there.
+     */
+    static boolean isReply(byte[] d, boolean raw, boolean v6, int id, int seq) {
+        int off = 0;
+        if (raw && !v6) {
+            if (d.length < 20) return false;
+            off = (d[0] & 0x0f) * 4;
+        }
+        if (d.length < off + 8) return false;
+        int type = d[off] & 0xff;
+        if (type != (v6 ? 129 : 0)) return false;
+        int rid = ((d[off + 4] & 0xff) << 8) | (d[off + 5] & 0xff);
+        int rseq = ((d[off + 6] & 0xff) << 8) | (d[off + 7] & 0xff);
+        return rseq == seq && (!raw || rid == id);
+    }
+}

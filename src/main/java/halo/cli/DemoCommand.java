@@ -1,0 +1,115 @@
+package halo.cli;
+
+import halo.demo.FailoverLab;
+import halo.demo.FailoverLab.Event;
+import halo.demo.FailoverLab.Outcome;
+import halo.demo.SeedTopology;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code halo demo}: the seeds' topology failing over, live. Builds the LAN in network namespaces, runs two directors
+ * (each a web server plus Halo), shows what a client fetching http://192.0.2.100/ sees while the master is stopped,
+ * brought back, crashed and brought back again, then removes everything.
+ */
+@Command(name = "demo", description = {
+        "Show the seeds' topology failing over: two directors (web server + Halo) and a client in network namespaces.",
+        "Needs root. Everything it creates is removed when it ends."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--daemon", description = "Which VRRP daemon runs on the directors: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    FailoverLab.Daemon daemon = FailoverLab.Daemon.HALO;
+
+    @Option(names = "--advert-int", paramLabel = "SECONDS", description = "advert_int of both directors (default: ${DEFAULT-VALUE}).")
+    String advertInt = "1";
+
+    @Option(names = "--vrrp-version", paramLabel = "2|3", description = "VRRP version (default: ${DEFAULT-VALUE}).")
+    int version = 2;
+
+    @Option(names = "--events", split = ",", paramLabel = "stop|crash", description = "What happens to the master, in order (default: stop,crash).")
+    List<String> events = List.of("stop", "crash");
+
+    @Option(names = "--runs", description = "Repeat the events this many times (default: ${DEFAULT-VALUE}).")
+    int runs = 1;
+
+    @Option(names = "--json", description = "Print one JSON object per disruption instead of the live view.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        if (!SeedTopology.isRoot()) {
+            System.err.println("halo demo needs root: it creates network namespaces (ip netns), a bridge and raw VRRP sockets."
+                    + " Run it as root (sudo bin/halo demo).");
+            return 1;
+        }
+        if (version == 2 && advertInt.contains(".")) {
+            System.err.println("halo demo: VRRPv2 takes whole seconds for advert_int; use --vrrp-version 3 for " + advertInt);
+            return 2;
+        }
+        List<Event> plan = new ArrayList<>();
+        for (String e : events) {
+            plan.add(Event.valueOf(e.toUpperCase(Locale.ROOT)));
+        }
+        if (!json) {
+            out.println("Halo demo: the seeds' nginx + keepalived layout in network namespaces");
+            out.println("  dir1 192.0.2.11 (priority 150) and dir2 192.0.2.12 (priority 100): web server + " + daemon.name().toLowerCase());
+            out.println("  VIP 192.0.2.100, VRRPv" + version + ", advert_int " + advertInt + "; client 192.0.2.50 fetches http://192.0.2.100/ every ms");
+            out.println();
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        try (FailoverLab lab = new FailoverLab(daemon, advertInt, version, out)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(lab::close));
+            lab.printChanges(!json);
+            lab.startDirector(1);
+            lab.startDirector(2);
+            if (!lab.awaitAnswersFrom("dir1", Duration.ofSeconds(60))) {
+                System.err.println("halo demo: dir1 never answered on the VIP; director logs:\n" + lab.directorLog(1) + lab.directorLog(2));
+                return 1;
+            }
+            for (int run = 0; run < runs; run++) {
+                for (Event e : plan) {
+                    if (!json) {
+                        out.println(e == Event.STOP ? "           demo: stopping dir1 (SIGTERM: priority 0 advert)"
+                                : "           demo: crashing dir1 (SIGKILL: no goodbye)");
+                    }
+                    Outcome o = lab.disrupt(1, e, "dir2");
+                    report(out, o);
+                    outcomes.add(o);
+                    if (!json) {
+                        out.println("           demo: starting dir1 again (higher priority: it preempts)");
+                    }
+                    Outcome back = lab.restore(1, "dir1");
+                    report(out, back);
+                    outcomes.add(back);
+                }
+            }
+        }
+        if (!json) {
+            out.println();
+            out.println("Summary (what the client saw):");
+            out.printf("  %-8s %-12s %12s%n", "event", "answered by", "outage ms");
+            for (Outcome o : outcomes) {
+                out.printf("  %-8s %-12s %12.1f%n", o.event().name().toLowerCase(), o.from() + " -> " + o.to(), o.outageMicros() / 1000.0);
+            }
+            out.println("Everything the demo created (namespaces, processes) is gone.");
+        }
+        return 0;
+    }
+
+    private void report(PrintStream out, Outcome o) {
+        if (json) {
+            out.printf(Locale.ROOT, "{\"daemon\":\"%s\",\"version\":%d,\"advert_int\":\"%s\",\"event\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"outage_ms\":%.3f,\"probes\":%d,\"failed_probes\":%d}%n",
+                    daemon.name().toLowerCase(), version, advertInt, o.event().name().toLowerCase(), o.from(), o.to(),
+                    o.outageMicros() / 1000.0, o.probes(), o.failures());
+        } else {
+            out.printf(Locale.ROOT, "           demo: %s -> %s, the client saw an outage of %.1f ms%n", o.from().isEmpty() ? "(none)" : o.from(), o.to(), o.outageMicros() / 1000.0);
+        }
+    }
+}

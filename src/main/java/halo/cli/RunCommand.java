@@ -1,0 +1,79 @@
+package halo.cli;
+
+import halo.daemon.Daemon;
+import halo.daemon.DaemonLog;
+import halo.daemon.Syslog;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code halo run}: the daemon, with keepalived's flags (so {@code halo -n -l -f FILE} works as keepalived's). */
+@Command(name = "run", description = "Run the Halo daemon (VRRP and, later, health checkers and load balancing).")
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", description = "Configuration file (default: ${DEFAULT-VALUE}).")
+    Path file = Path.of("/etc/keepalived/keepalived.conf");
+
+    @Option(names = {"-i", "--config-id"}, paramLabel = "ID", description = "Config id for @ID lines (default: short host name).")
+    String configId;
+
+    @Option(names = {"-n", "--dont-fork"}, description = "Stay in the foreground (Halo never forks; accepted for keepalived compatibility).")
+    boolean dontFork;
+
+    @Option(names = {"-l", "--log-console"}, description = "Log to the console.")
+    boolean logConsole;
+
+    @Option(names = {"-D", "--log-detail"}, description = "Detailed log messages.")
+    boolean logDetail;
+
+    @Option(names = {"-S", "--log-facility"}, paramLabel = "0-7", description = "Syslog facility local0..local7.")
+    Integer logFacility;
+
+    @Option(names = {"-G", "--no-syslog"}, description = "Do not log to syslog.")
+    boolean noSyslog;
+
+    @Option(names = {"-P", "--vrrp"}, description = "Only run the VRRP side.")
+    boolean vrrpOnly;
+
+    @Option(names = {"-C", "--check"}, description = "Only run the health-checker side.")
+    boolean checkOnly;
+
+    @Option(names = {"-p", "--pid"}, paramLabel = "FILE", description = "Pid file of the daemon.")
+    Path pidFile;
+
+    @Option(names = {"-r", "--vrrp_pid"}, paramLabel = "FILE", description = "Pid file of the VRRP side.")
+    Path vrrpPidFile;
+
+    @Option(names = {"-c", "--checkers_pid"}, paramLabel = "FILE", description = "Pid file of the checker side.")
+    Path checkersPidFile;
+
+    @Option(names = {"-V", "--dont-release-vrrp"}, description = "Leave VIPs and routes in place at shutdown.")
+    boolean dontReleaseVrrp;
+
+    @Option(names = {"-I", "--dont-release-ipvs"}, description = "Leave the virtual-server table in place at shutdown.")
+    boolean dontReleaseIpvs;
+
+    @Option(names = {"-R", "--dont-respawn"}, description = "Accepted for keepalived compatibility (Halo is one process).")
+    boolean dontRespawn;
+
+    @Option(names = {"-d", "--dump-conf"}, description = "Dump the configuration at startup.")
+    boolean dumpConf;
+
+    @Option(names = {"--control-socket"}, paramLabel = "PATH", description = "The daemon's control socket (default: ${DEFAULT-VALUE}).")
+    Path controlSocket = Path.of("/run/halo/halo.sock");
+
+    @Override
+    public Integer call() {
+        boolean toConsole = logConsole || noSyslog || !java.nio.file.Files.exists(Path.of("/dev/log"));
+        Syslog syslog = toConsole ? null : Syslog.open(logFacility == null ? -1 : logFacility);
+        DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail);
+        if (checkOnly) {
+            log.info("Halo: the health-checker side (-C) does not run yet; nothing to do");
+            return 0;
+        }
+        String id = configId != null ? configId : DumpConfCommand.shortHostName();
+        Daemon daemon = new Daemon(new Daemon.Options(file, id, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp), log);
+        return daemon.run();
+    }
+}

@@ -1,0 +1,618 @@
+package halo.daemon;
+
+import halo.config.ConfigLoader;
+import halo.config.GlobalDefs;
+import halo.config.KeepalivedConfig;
+import halo.config.LoadOptions;
+import halo.config.LoadResult;
+import halo.config.ScriptCommand;
+import halo.config.VirtualAddress;
+import halo.config.VrrpScript;
+import halo.config.source.Diagnostic;
+import halo.os.HostAddress;
+import halo.os.HostEvent;
+import halo.os.HostOs;
+import halo.os.Link;
+import halo.os.NativeException;
+import halo.os.NetlinkMonitor;
+import halo.os.PacketSocket;
+import halo.os.Poller;
+import halo.os.ReceivedPacket;
+import halo.os.RtNetlink;
+import halo.os.VrrpSocket;
+import halo.vrrp.HostPort;
+import halo.vrrp.HostSetup;
+import halo.vrrp.SyncGroup;
+import halo.vrrp.TransitionReason;
+import halo.vrrp.VrrpHost;
+import halo.vrrp.VrrpInstance;
+import halo.vrrp.VrrpState;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
+
+/**
+ * The Halo daemon's VRRP side on a real Linux host: one protocol thread waits on every VRRP socket and the netlink
+ * monitor with a nanosecond timeout (the next instance deadline), feeds what arrives to the {@link VrrpHost}, and does
+ * what the state machines ask through raw sockets, rtnetlink and AF_PACKET. Scripts run on other threads and report
+ * back through a queue; the control socket reads a snapshot made on the protocol thread.
+ */
+public final class Daemon implements HostPort {
+
+    /** What {@code halo run} was asked to do. */
+    public record Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
+                          boolean logDetail, boolean dontReleaseVrrp) {}
+
+    /** keepalived's exit statuses: 0 fine; 1 could not start; 3 configuration cannot run. */
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_STARTUP_FAILED = 1;
+    public static final int EXIT_CONFIG = 3;
+
+    private static final Duration STOP_SCRIPT_WAIT = Duration.ofSeconds(1);
+
+    private final Options options;
+    private final DaemonLog log;
+    private final ScriptRunner scripts = new ScriptRunner();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final List<CompletableFuture<ScriptRunner.Result>> stopScripts = new ArrayList<>();
+
+    private volatile boolean stopRequested;
+    private volatile boolean reloadRequested;
+
+    private KeepalivedConfig config;
+    private RtNetlink netlink;
+    private NetlinkMonitor monitor;
+    private PacketSocket packets;
+    private Poller poller;
+    private VrrpHost host;
+    private NotifyFifo fifo;
+    private ControlServer control;
+    private String scriptUser;
+    private final Map<String, Link> links = new HashMap<>();
+    private final Map<Integer, String> linkNames = new HashMap<>();
+    /** One socket per (interface, family, unicast source). */
+    private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
+    private final Map<HostSetup.Instance, VrrpSocket> socketOf = new IdentityHashMap<>();
+    private final Map<byte[], InetAddress> destinations = new IdentityHashMap<>();
+    private final Map<HostSetup.Script, Script> trackScripts = new IdentityHashMap<>();
+    private final Set<String> ourAddresses = new HashSet<>();
+    private final byte[] rxBuffer = new byte[65536];
+    private final ReceivedPacket received = new ReceivedPacket();
+
+    public Daemon(Options options, DaemonLog log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    /** Runs until SIGTERM/SIGINT (or {@link #requestStop()}); returns the exit status. */
+    public int run() {
+        log.info("Starting Halo " + halo.Version.VERSION + " (keepalived-compatible)");
+        LoadResult loaded = ConfigLoader.load(options.configFile(), new LoadOptions(options.configId(), false));
+        for (Diagnostic d : loaded.diagnostics()) {
+            log.info(keepalivedWording(d));
+        }
+        if (loaded.config() == null || loaded.hasFatal()) {
+            log.info("Stopped - configuration cannot run");
+            return EXIT_CONFIG;
+        }
+        config = loaded.config();
+        if (!HostOs.isAvailable()) {
+            log.info("Halo cannot use the host: " + HostOs.unavailabilityCause().getMessage());
+            return EXIT_STARTUP_FAILED;
+        }
+        String missing = HostOs.missingVrrpCapabilities();
+        if (missing != null) {
+            log.info(missing);
+            return EXIT_STARTUP_FAILED;
+        }
+        try {
+            writePidFiles();
+            return runVrrp();
+        } catch (IOException e) {
+            log.info("Stopped - " + e.getMessage());
+            return EXIT_STARTUP_FAILED;
+        } finally {
+            closeAll();
+            deletePidFiles();
+        }
+    }
+
+    public void requestStop() {
+        stopRequested = true;
+        if (poller != null) {
+            poller.wakeup();
+        }
+    }
+
+    private int runVrrp() throws NativeException, IOException {
+        netlink = RtNetlink.open();
+        monitor = NetlinkMonitor.open();
+        packets = PacketSocket.open();
+        for (Link l : netlink.links()) {
+            links.put(l.name(), l);
+            linkNames.put(l.index(), l.name());
+        }
+        for (halo.config.VrrpInstance i : config.vrrpInstances()) {
+            if (i.interfaceName() != null && !links.containsKey(i.interfaceName())) {
+                log.info("WARNING - interface " + i.interfaceName() + " for vrrp_instance " + i.name() + " doesn't exist");
+                log.info("Non-existent interface specified in configuration");
+                return EXIT_CONFIG;
+            }
+        }
+        Set<String> disabled = checkScripts();
+        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled);
+        GlobalDefs g = config.global();
+        GlobalDefs.Fifo fifoConf = g.vrrpNotifyFifo() != null ? g.vrrpNotifyFifo() : g.notifyFifo();
+        if (fifoConf != null && fifoConf.path() != null) {
+            fifo = NotifyFifo.open(Path.of(fifoConf.path()));
+        }
+        poller = new Poller(64);
+        poller.register(monitor);
+        for (HostSetup.Instance i : setup.instances()) {
+            openSocket(i);
+        }
+        installSignals();
+        control = ControlServer.start(options.controlSocket(), this::answer);
+
+        // keepalived removes residual VIPs at startup, so a crashed master does not keep them.
+        for (HostSetup.Instance i : setup.instances()) {
+            log.info("(" + i.spec().name() + ") removing VIPs.");
+            changeAddresses(i, false);
+        }
+        host = new VrrpHost(setup, this);
+        host.start(System.nanoTime());
+        log.info("Startup complete");
+        loop();
+        log.info("Stopping");
+        host.shutdown(System.nanoTime());
+        waitForStopScripts();
+        log.info("Stopped Halo " + halo.Version.VERSION);
+        return EXIT_OK;
+    }
+
+    private void loop() throws NativeException {
+        while (!stopRequested) {
+            long now = System.nanoTime();
+            host.onTimer(now);
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                task.run();
+            }
+            if (reloadRequested) {
+                reloadRequested = false;
+                reload();
+            }
+            long deadline = host.nextDeadline();
+            long timeout = deadline == VrrpInstance.NEVER ? -1 : Math.max(0, deadline - System.nanoTime());
+            if (poller.poll(timeout) > 0) {
+                for (int i = 0; i < poller.size(); i++) {
+                    if (!poller.isReady(poller.get(i))) {
+                        continue;
+                    }
+                    if (poller.get(i) == monitor) {
+                        monitor.drain(this::onHostEvent);
+                    } else {
+                        drainSocket((VrrpSocket) poller.get(i));
+                    }
+                }
+            }
+        }
+    }
+
+    private void drainSocket(VrrpSocket socket) throws NativeException {
+        int n;
+        while ((n = socket.receive(rxBuffer, 0, rxBuffer.length, received)) >= 0) {
+            String ifname = linkNames.getOrDefault(received.interfaceIndex(), socket.interfaceName());
+            host.receiveMessage(System.nanoTime(), ifname, received.isIpv6(), received.sourceBytes(),
+                    received.destinationBytes(), received.ttl(), rxBuffer, 0, n);
+        }
+    }
+
+    private void onHostEvent(HostEvent event) {
+        long now = System.nanoTime();
+        switch (event) {
+            case HostEvent.LinkChanged(Link link) -> {
+                Link before = links.put(link.name(), link);
+                linkNames.put(link.index(), link.name());
+                if (before == null || before.isRunning() != link.isRunning()) {
+                    log.info("Netlink reports " + link.name() + (link.isRunning() ? " up" : " down"));
+                    host.onLinkChange(now, link.name(), link.isRunning());
+                }
+            }
+            case HostEvent.LinkRemoved(Link link) -> {
+                links.remove(link.name());
+                log.info("Netlink reports " + link.name() + " removed");
+                host.onLinkChange(now, link.name(), false);
+            }
+            case HostEvent.AddressRemoved(HostAddress a) -> {
+                if (ourAddresses.contains(a.address().getHostAddress())) {
+                    log.info("Virtual address " + a.address().getHostAddress() + " was removed from "
+                            + linkNames.getOrDefault(a.interfaceIndex(), "?") + " behind our back");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void openSocket(HostSetup.Instance i) throws NativeException {
+        boolean ipv6 = i.spec().ipv6();
+        String ifname = i.spec().interfaceName();
+        InetAddress source = i.unicastPeers().isEmpty() ? null : i.sourceAddress();
+        String key = ifname + "/" + (ipv6 ? 6 : 4) + "/" + (source == null ? "" : source.getHostAddress());
+        VrrpSocket socket = sockets.get(key);
+        if (socket == null) {
+            socket = VrrpSocket.open(ipv6, ifname, source);
+            sockets.put(key, socket);
+            poller.register(socket);
+        }
+        if (i.unicastPeers().isEmpty()) {
+            InetAddress group = i.multicastGroup() != null ? i.multicastGroup()
+                    : ipv6 ? VrrpSocket.MULTICAST_IPV6 : VrrpSocket.MULTICAST_IPV4;
+            try {
+                socket.joinGroup(group);
+            } catch (NativeException e) {
+                if (e.errno() != halo.os.Errno.EADDRINUSE) {
+                    throw e; // EADDRINUSE: joined already for another instance on this socket
+                }
+            }
+        }
+        socketOf.put(i, socket);
+    }
+
+    /** keepalived's script checks: not found is disabled; unsafe is disabled under enable_script_security. */
+    private Set<String> checkScripts() {
+        GlobalDefs g = config.global();
+        scriptUser = g.scriptUser();
+        boolean security = g.enableScriptSecurity();
+        Set<String> disabled = new HashSet<>();
+        boolean anyScript = false;
+        for (VrrpScript s : config.vrrpScripts()) {
+            Script script = toScript(s.script(), s.timeout());
+            ScriptSecurity.Verdict v = ScriptSecurity.check(script);
+            if (v == ScriptSecurity.Verdict.NOT_FOUND) {
+                log.info("Cannot find script " + (script.argv().isEmpty() ? "" : script.argv().getFirst()) + " in path - disabling");
+                log.info("Disabling track script " + s.name() + " since not found/accessible");
+                disabled.add(s.name());
+            } else if (v == ScriptSecurity.Verdict.UNSAFE && security) {
+                log.info("Unsafe permissions found for script '" + script.argv().getFirst() + "' - disabling.");
+                disabled.add(s.name());
+            } else {
+                anyScript = true;
+            }
+        }
+        if (anyScript && !security) {
+            log.info("SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
+        }
+        return disabled;
+    }
+
+    private Script toScript(ScriptCommand command, Duration timeout) {
+        String user = command.user() != null ? command.user() : scriptUser;
+        return new Script(command.commandLine(), command.argv(), user, timeout);
+    }
+
+    private void installSignals() {
+        Signal.handle(new Signal("TERM"), s -> requestStop());
+        Signal.handle(new Signal("INT"), s -> requestStop());
+        Signal.handle(new Signal("HUP"), s -> {
+            reloadRequested = true;
+            poller.wakeup();
+        });
+    }
+
+    /**
+     * SIGHUP: re-reads the configuration and reports what it finds. Instances keep running as they are, so no VIP that
+     * stays configured is ever dropped; applying a changed VRRP configuration without a restart is not done yet.
+     */
+    private void reload() {
+        log.info("Reloading");
+        LoadResult loaded = ConfigLoader.load(options.configFile(), new LoadOptions(options.configId(), false));
+        for (Diagnostic d : loaded.diagnostics()) {
+            log.info(keepalivedWording(d));
+        }
+        if (loaded.config() == null || loaded.hasFatal()) {
+            log.info("Reload failed - keeping the running configuration");
+            return;
+        }
+        if (loaded.config().vrrpInstances().equals(config.vrrpInstances())
+                && loaded.config().syncGroups().equals(config.syncGroups())
+                && loaded.config().vrrpScripts().equals(config.vrrpScripts())) {
+            log.info("Reload complete - VRRP configuration unchanged");
+        } else {
+            log.info("Reload: the VRRP configuration changed; Halo keeps the running instances until restarted");
+        }
+    }
+
+    // --- HostPort ---
+
+    @Override
+    public byte[] primaryAddress(String interfaceName, boolean ipv6) {
+        Link link = links.get(interfaceName);
+        if (link == null) {
+            return null;
+        }
+        try {
+            for (HostAddress a : netlink.addresses(link.index())) {
+                if (ipv6 && a.address() instanceof Inet6Address v6 && v6.isLinkLocalAddress()) {
+                    return a.address().getAddress();
+                }
+                if (!ipv6 && a.address() instanceof Inet4Address && (a.flags() & HostAddress.IFA_F_SECONDARY) == 0) {
+                    return a.address().getAddress();
+                }
+            }
+        } catch (NativeException e) {
+            log.info("Cannot read the addresses of " + interfaceName + ": " + e.getMessage());
+        }
+        return null;
+    }
+
+    @Override
+    public boolean isUp(String interfaceName) {
+        Link link = links.get(interfaceName);
+        return link != null && link.isRunning();
+    }
+
+    @Override
+    public void sendAdvert(HostSetup.Instance instance, boolean ipv6, byte[] destination, int ttl, byte[] message,
+                           int offset, int length) {
+        VrrpSocket socket = socketOf.get(instance);
+        InetAddress to = destinations.computeIfAbsent(destination, Daemon::address);
+        try {
+            socket.send(message, offset, length, to);
+        } catch (NativeException e) {
+            log.detail("(" + instance.spec().name() + ") cannot send advert: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) {
+        changeAddresses(setup, set);
+    }
+
+    private void changeAddresses(HostSetup.Instance setup, boolean add) {
+        if (setup.config() == null) {
+            return;
+        }
+        if (!add && options.dontReleaseVrrp() && stopRequested) {
+            return;
+        }
+        for (VirtualAddress v : setup.config().virtualAddresses()) {
+            String dev = v.device() != null ? v.device() : setup.spec().interfaceName();
+            Link link = links.get(dev);
+            if (link == null) {
+                log.info("(" + setup.spec().name() + ") interface " + dev + " for " + v.address() + " doesn't exist");
+                continue;
+            }
+            HostAddress a = HostAddress.of(link.index(), v.address().address(), v.address().prefixLength());
+            if (v.broadcast() != null) {
+                a = a.withBroadcast(v.broadcast());
+            }
+            if (v.label() != null) {
+                a = a.withLabel(v.label());
+            }
+            if (v.scope() != null) {
+                a = a.withScope(scope(v.scope()));
+            }
+            if (a.isIpv6()) {
+                a = a.withNoDad(); // keepalived adds IPv6 VIPs without duplicate address detection
+            }
+            try {
+                if (add) {
+                    netlink.addAddress(a);
+                    ourAddresses.add(v.address().address().getHostAddress());
+                } else {
+                    ourAddresses.remove(v.address().address().getHostAddress());
+                    netlink.removeAddress(a);
+                }
+            } catch (NativeException e) {
+                boolean harmless = add ? e instanceof NativeException.AlreadyExistsException
+                        : e instanceof NativeException.NotFoundException;
+                if (!harmless) {
+                    log.info("(" + setup.spec().name() + ") cannot " + (add ? "add" : "remove") + " " + v.address() + " on " + dev + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static int scope(String name) {
+        return switch (name) {
+            case "host" -> halo.os.Scope.HOST;
+            case "link" -> halo.os.Scope.LINK;
+            case "site" -> halo.os.Scope.SITE;
+            case "nowhere" -> halo.os.Scope.NOWHERE;
+            default -> {
+                try {
+                    yield Integer.parseInt(name);
+                } catch (NumberFormatException e) {
+                    yield halo.os.Scope.GLOBAL;
+                }
+            }
+        };
+    }
+
+    @Override
+    public void gratuitousArps(VrrpInstance instance, HostSetup.Instance setup, int repeat) {
+        if (setup.config() == null) {
+            return;
+        }
+        for (VirtualAddress v : setup.config().virtualAddresses()) {
+            String dev = v.device() != null ? v.device() : setup.spec().interfaceName();
+            Link link = links.get(dev);
+            if (link == null) {
+                continue;
+            }
+            InetAddress a = v.address().address();
+            for (int n = 0; n < repeat; n++) {
+                try {
+                    if (a instanceof Inet4Address v4) {
+                        packets.sendGratuitousArp(link, v4);
+                        log.detail("Sending gratuitous ARP on " + dev + " for " + a.getHostAddress());
+                    } else if (a instanceof Inet6Address v6) {
+                        packets.sendUnsolicitedNeighbourAdvert(link, v6);
+                        log.detail("Sending unsolicited Neighbour Advert on " + dev + " for " + a.getHostAddress());
+                    }
+                } catch (NativeException e) {
+                    log.info("Cannot send gratuitous ARP on " + dev + " for " + a.getHostAddress() + ": " + e.getMessage());
+                    break;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void runTrackScript(HostSetup.Script script) {
+        Script s = trackScripts.computeIfAbsent(script, k -> toScript(k.command(), k.timeout()));
+        scripts.run(s, List.of()).thenAccept(r -> {
+            tasks.add(() -> host.onScriptExit(System.nanoTime(), script.name(), r.exitCode(), r.timedOut()));
+            poller.wakeup();
+        });
+    }
+
+    @Override
+    public void runNotifyScript(String command, List<String> extraArgs, boolean stop) {
+        Script s = Script.of(command, scriptUser, stop ? STOP_SCRIPT_WAIT : Duration.ofSeconds(30));
+        CompletableFuture<ScriptRunner.Result> run = scripts.run(s, extraArgs);
+        if (stop) {
+            stopScripts.add(run);
+        }
+    }
+
+    @Override
+    public void writeFifo(String line) {
+        if (fifo != null) {
+            fifo.write(line);
+        }
+    }
+
+    @Override
+    public void log(String line) {
+        log.info(line);
+    }
+
+    @Override
+    public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+        lastTransitions.put(instance.name(), System.currentTimeMillis());
+    }
+
+    @Override
+    public void groupStateChanged(SyncGroup group, VrrpState from, VrrpState to) {
+    }
+
+    private final Map<String, Long> lastTransitions = new HashMap<>();
+
+    // --- control socket ---
+
+    private String answer(String request) {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        String command = request.strip();
+        tasks.add(() -> {
+            try {
+                reply.complete(switch (command) {
+                    case "status", "status json" -> StatusView.json(host, lastTransitions) + "\n";
+                    case "status text" -> StatusView.text(host);
+                    default -> "unknown command '" + command + "'\n";
+                });
+            } catch (RuntimeException e) {
+                reply.completeExceptionally(e);
+            }
+        });
+        poller.wakeup();
+        try {
+            return reply.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "error: the daemon did not answer: " + e + "\n";
+        }
+    }
+
+    // --- helpers ---
+
+    private static InetAddress address(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** keepalived's form for configuration messages: {@code (FILE: Line N) message}. */
+    static String keepalivedWording(Diagnostic d) {
+        String where = d.location() == null ? "" : "(" + d.location().file() + ": Line " + d.location().line() + ") ";
+        return where + d.message();
+    }
+
+    private void waitForStopScripts() {
+        long end = System.nanoTime() + STOP_SCRIPT_WAIT.toNanos() + 500_000_000L;
+        for (CompletableFuture<ScriptRunner.Result> f : stopScripts) {
+            try {
+                f.get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                // notify_stop gets a short time only, as in keepalived
+            }
+        }
+    }
+
+    private void writePidFiles() throws IOException {
+        String pid = ProcessHandle.current().pid() + "\n";
+        for (Path p : new Path[] {options.pidFile(), options.vrrpPidFile()}) {
+            if (p != null) {
+                Files.writeString(p, pid);
+            }
+        }
+    }
+
+    private void deletePidFiles() {
+        for (Path p : new Path[] {options.pidFile(), options.vrrpPidFile()}) {
+            if (p != null) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // nothing to do
+                }
+            }
+        }
+    }
+
+    private void closeAll() {
+        try {
+            if (control != null) {
+                control.close();
+            }
+            if (fifo != null) {
+                fifo.close();
+            }
+        } catch (IOException e) {
+            // closing anyway
+        }
+        sockets.values().forEach(VrrpSocket::close);
+        if (poller != null) {
+            poller.close();
+        }
+        if (monitor != null) {
+            monitor.close();
+        }
+        if (packets != null) {
+            packets.close();
+        }
+        if (netlink != null) {
+            netlink.close();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package halo.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * keepalived's script security check: a script that runs as root is unsafe when the file or any directory above it
+ * is owned by a non-root user, or writable by a non-root group or by everyone (a sticky directory excepted).
+ * With {@code enable_script_security} such scripts are disabled; without it they run, and the daemon warns
+ * "SECURITY VIOLATION - scripts are being executed but script_security not enabled."
+ */
+public final class ScriptSecurity {
+
+    public enum Verdict { SAFE, UNSAFE, NOT_FOUND }
+
+    private static final int S_IWOTH = 0002;
+    private static final int S_IWGRP = 0020;
+    private static final int S_ISVTX = 01000;
+
+    private ScriptSecurity() {}
+
+    /** Judges the file the script's first word names; NOT_FOUND (keepalived disables the script) when it names none. */
+    public static Verdict check(Script script) {
+        Path file = script.argv().isEmpty() ? null : ScriptRunner.resolveExecutable(script.argv().getFirst());
+        return file == null ? Verdict.NOT_FOUND : check(file.toAbsolutePath());
+    }
+
+    static Verdict check(Path file) {
+        try {
+            Path p = file;
+            // The file itself, then every directory up to "/".
+            while (p != null) {
+                int uid = (Integer) Files.getAttribute(p, "unix:uid");
+                int gid = (Integer) Files.getAttribute(p, "unix:gid");
+                int mode = (Integer) Files.getAttribute(p, "unix:mode");
+                boolean regular = Files.isRegularFile(p);
+                boolean writableByOthers = (gid != 0 && (mode & S_IWGRP) != 0) || (mode & S_IWOTH) != 0;
+                if (uid != 0 || ((((mode & S_ISVTX) == 0) || regular) && writableByOthers)) {
+                    return Verdict.UNSAFE;
+                }
+                p = p.getParent();
+            }
+            return Verdict.SAFE;
+        } catch (IOException | UnsupportedOperationException e) {
+            return Verdict.NOT_FOUND;
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package halo.demo;
+
+import com.sun.net.httpserver.HttpServer;
+import halo.os.NetNamespace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The seeds' nginx + keepalived layout, live: two directors on a LAN, each with a small web server and a VRRP daemon
+ * (Halo, or keepalived for comparison), the VIP 192.0.2.100 floating between them, and a client fetching a page from
+ * the VIP every millisecond. It stops or crashes the master, brings it back, and measures what the client saw: who
+ * answered, and for how long nobody did.
+ */
+public final class FailoverLab implements AutoCloseable {
+
+    public enum Daemon { HALO, KEEPALIVED }
+
+    public enum Event { STOP, CRASH, RESTORE }
+
+    /** One disruption and what the client saw. */
+    public record Outcome(Event event, String from, String to, long outageMicros, long probes, long failures) {}
+
+    private static final String VIP = SeedTopology.VIP4;
+    private static final Duration READY = Duration.ofSeconds(30);
+
+    private final Daemon daemon;
+    private final String advertInt;
+    private final int version;
+    private final PrintStream out;
+    private final Path dir;
+    private final SeedTopology lan;
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<NetNamespace> namespaces = new ArrayList<>();
+    private final Process[] directors = new Process[3];
+    private final NetNamespace client;
+    private final Probe probe;
+
+    public FailoverLab(Daemon daemon, String advertInt, int version, PrintStream out) throws IOException {
+        this.daemon = daemon;
+        this.advertInt = advertInt;
+        this.version = version;
+        this.out = out;
+        this.dir = Files.createTempDirectory("halo-demo-");
+        java.util.Map<String, Integer> roles = new java.util.LinkedHashMap<>();
+        roles.put("dir1", 11);
+        roles.put("dir2", 12);
+        roles.put("client", 50);
+        this.lan = SeedTopology.create("demo", roles);
+        try {
+            for (String d : List.of("dir1", "dir2")) {
+                NetNamespace ns = NetNamespace.enter(lan.host(d).namespace());
+                namespaces.add(ns);
+                servers.add(ns.call(() -> webServer(d)));
+            }
+            client = NetNamespace.enter(lan.host("client").namespace());
+            namespaces.add(client);
+            probe = new Probe();
+        } catch (Exception e) {
+            close();
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+
+    /** A web server on port 80 that answers with the director's name, as the seeds' nginx index pages do. */
+    private static HttpServer webServer(String name) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(80), 64);
+        byte[] body = (name + "\n").getBytes(StandardCharsets.US_ASCII);
+        s.createContext("/", ex -> {
+            ex.getResponseHeaders().add("Connection", "close");
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(body);
+            }
+        });
+        s.setExecutor(null);
+        s.start();
+        return s;
+    }
+
+    private Path config(int n, int priority) throws IOException {
+        String auth = version == 2 ? """
+                    authentication {
+                        auth_type PASS
+                        auth_pass halodemo
+                    }
+                """ : "";
+        String text = """
+                ! director %d of the seeds' nginx + keepalived layout
+                global_defs {
+                    router_id lb0%d
+                }
+                vrrp_instance VI_1 {
+                    state %s
+                    interface eth0
+                    virtual_router_id 50
+                    priority %d
+                    version %d
+                    advert_int %s
+                %s    virtual_ipaddress {
+                        %s/24 dev eth0
+                    }
+                }
+                """.formatted(n, n, n == 1 ? "MASTER" : "BACKUP", priority, version, advertInt, auth, VIP);
+        Path p = dir.resolve("dir" + n + ".conf");
+        Files.writeString(p, text);
+        return p;
+    }
+
+    /** Starts director N's daemon (N = 1 has priority 150, N = 2 has 100, as in seed 002). */
+    public void startDirector(int n) throws IOException {
+        Path conf = config(n, n == 1 ? 150 : 100);
+        List<String> cmd = new ArrayList<>(lan.exec("dir" + n));
+        if (daemon == Daemon.HALO) {
+            cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-Xmx64m",
+                    "-cp", System.getProperty("java.class.path"), "halo.cli.Main",
+                    "run", "-n", "-l", "-f", conf.toString(), "--control-socket", dir.resolve("dir" + n + ".sock").toString()));
+        } else {
+            cmd.addAll(List.of("keepalived", "-n", "-l", "-P", "-f", conf.toString(), "-i", "dir" + n,
+                    "-p", dir.resolve("k" + n + ".pid").toString(), "-r", dir.resolve("k" + n + "v.pid").toString()));
+        }
+        directors[n] = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dir" + n + ".log").toFile())).start();
+    }
+
+    /** Waits until the client gets answers from {@code who}; false when it does not within the timeout. */
+    public boolean awaitAnswersFrom(String who, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (who.equals(probe.lastAnswer) && probe.lastSuccessNanos > System.nanoTime() - 50_000_000L) {
+                return true;
+            }
+            sleep(10);
+        }
+        return false;
+    }
+
+    /**
+     * Stops director N (SIGTERM to its daemon) or crashes it (the whole director vanishes at once: its daemon gets
+     * SIGKILL and its cable is pulled, so its web server and its VIP are gone too), and measures the client's outage
+     * until {@code expect} answers.
+     */
+    public Outcome disrupt(int n, Event event, String expect) throws IOException {
+        String from = probe.lastAnswer;
+        probe.resetGap();
+        long before = probe.probes;
+        long failuresBefore = probe.failures;
+        Process p = directors[n];
+        if (event == Event.CRASH) {
+            lan.link("dir" + n, false);
+            p.destroyForcibly();
+        } else {
+            p.destroy();
+        }
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        awaitAnswersFrom(expect, READY);
+        sleep(200);
+        return new Outcome(event, from, probe.lastAnswer, probe.longestGapMicros(), probe.probes - before, probe.failures - failuresBefore);
+    }
+
+    /** Starts director N again and measures the client's outage until {@code expect} answers (preemption back). */
+    public Outcome restore(int n, String expect) throws IOException {
+        String from = probe.lastAnswer;
+        probe.resetGap();
+        long before = probe.probes;
+        long failuresBefore = probe.failures;
+        lan.link("dir" + n, true);
+        startDirector(n);
+        awaitAnswersFrom(expect, READY);
+        sleep(200);
+        return new Outcome(Event.RESTORE, from, probe.lastAnswer, probe.longestGapMicros(), probe.probes - before, probe.failures - failuresBefore);
+    }
+
+    /** The live view: the probe prints who answers whenever it changes. */
+    public void printChanges(boolean on) {
+        probe.print = on;
+    }
+
+    public Path workDirectory() {
+        return dir;
+    }
+
+    public String directorLog(int n) throws IOException {
+        Path p = dir.resolve("dir" + n + ".log");
+        return Files.exists(p) ? Files.readString(p) : "";
+    }
+
+    /** Fetches http://VIP/ from the client every millisecond and keeps the longest silence. */
+    private final class Probe {
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final Thread thread;
+        volatile String lastAnswer = "";
+        volatile long lastSuccessNanos;
+        volatile boolean print;
+        long probes;
+        long failures;
+        private long gapStartNanos = -1;
+        private long longestGapNanos;
+        private final long startNanos = System.nanoTime();
+
+        Probe() {
+            thread = Thread.ofPlatform().daemon().name("probe").start(this::run);
+        }
+
+        synchronized void resetGap() {
+            longestGapNanos = 0;
+        }
+
+        synchronized long longestGapMicros() {
+            return longestGapNanos / 1000;
+        }
+
+        void run() {
+            byte[] request = ("GET / HTTP/1.0\r\nHost: " + VIP + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] buf = new byte[512];
+            long deadlineOfLog = 0;
+            while (running.get()) {
+                long t0 = System.nanoTime();
+                String answer = null;
+                try {
+                    SocketChannel ch = client.call(SocketChannel::open);
+                    try (Socket s = ch.socket()) {
+                        s.connect(new InetSocketAddress(VIP, 80), 20);
+                        s.setSoTimeout(50);
+                        s.getOutputStream().write(request);
+                        InputStream in = s.getInputStream();
+                        int n = 0;
+                        int r;
+                        while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
+                            n += r;
+                        }
+                        String text = new String(buf, 0, n, StandardCharsets.US_ASCII);
+                        int body = text.indexOf("\r\n\r\n");
+                        if (text.startsWith("HTTP/1.") && body > 0) {
+                            answer = text.substring(body + 4).strip();
+                        }
+                    }
+                } catch (Exception e) {
+                    answer = null;
+                }
+                long t1 = System.nanoTime();
+                synchronized (this) {
+                    probes++;
+                    if (answer != null) {
+                        if (gapStartNanos >= 0) {
+                            longestGapNanos = Math.max(longestGapNanos, t1 - gapStartNanos);
+                        }
+                        gapStartNanos = -1;
+                        if (print && !answer.equals(lastAnswer)) {
+                            out.printf("%9.3f s  client: answered by %s%n", (t1 - startNanos) / 1e9, answer);
+                        }
+                        lastAnswer = answer;
+                        lastSuccessNanos = t1;
+                    } else {
+                        failures++;
+                        if (gapStartNanos < 0) {
+                            // the silence began right after the last answer
+                            gapStartNanos = lastSuccessNanos > 0 ? lastSuccessNanos : t0;
+                            if (print && t1 > deadlineOfLog) {
+                                out.printf("%9.3f s  client: no answer from %s%n", (t1 - startNanos) / 1e9, VIP);
+                                deadlineOfLog = t1 + 1_000_000_000L;
+                            }
+                        }
+                        lastAnswer = "";
+                    }
+                }
+                long spent = System.nanoTime() - t0;
+                if (spent < 1_000_000L) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L - spent);
+                }
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (probe != null) {
+            probe.running.set(false);
+        }
+        for (Process p : directors) {
+            if (p != null && p.isAlive()) {
+                p.destroy();
+                try {
+                    if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        servers.forEach(s -> s.stop(0));
+        namespaces.forEach(NetNamespace::close);
+        lan.close();
+    }
+}

@@ -1,0 +1,123 @@
+package halo.os;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** A NETLINK_ROUTE socket: sends whole messages to the kernel, receives whole datagrams. */
+final class NetlinkSocket implements AutoCloseable {
+    static final int NETLINK_ROUTE = 0;
+    static final int SOL_NETLINK = 270;
+    static final int NETLINK_CAP_ACK = 10;
+    static final int NETLINK_EXT_ACK = 11;
+    private static final int BUFFER = 64 * 1024;
+
+    final int fd;
+    final boolean cappedAcks;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment buffer;
+    private final MemorySegment kernel;
+    private final boolean nonBlocking;
+    private volatile boolean closed;
+
+    NetlinkSocket(int groups, boolean nonBlocking, String purpose) throws NativeException {
+        HostOs.ensureAvailable();
+        this.nonBlocking = nonBlocking;
+        fd = Native.socket(Native.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC | (nonBlocking ? Native.SOCK_NONBLOCK : 0),
+                NETLINK_ROUTE, "for rtnetlink (" + purpose + ")", null);
+        buffer = arena.allocate(BUFFER, 8);
+        kernel = arena.allocate(Layouts.SOCKADDR_NL);
+        kernel.set(JAVA_SHORT, 0, (short) Native.AF_NETLINK);
+        boolean capped = false;
+        try {
+            if (!nonBlocking) {
+                // A request that gets no answer must not hang the daemon: 5 s receive timeout.
+                MemorySegment tv = arena.allocate(Layouts.TIMESPEC);
+                tv.set(JAVA_LONG, 0, 5);
+                Native.setsockopt(fd, Native.SOL_SOCKET, Native.SO_RCVTIMEO, tv, "SO_RCVTIMEO", "on rtnetlink");
+                try {
+                    // The kernel then says why it refused ("Invalid prefix for given prefix length." ...).
+                    Native.setsockoptInt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1, "NETLINK_EXT_ACK", "");
+                    Native.setsockoptInt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1, "NETLINK_CAP_ACK", "");
+                    capped = true;
+                } catch (NativeException old) {
+                    // older kernels: plain errno acks
+                }
+            } else {
+                Native.setsockoptInt(fd, Native.SOL_SOCKET, Native.SO_RCVBUF, 1 << 20, "SO_RCVBUF", "on rtnetlink");
+            }
+            MemorySegment local = arena.allocate(Layouts.SOCKADDR_NL);
+            local.set(JAVA_SHORT, 0, (short) Native.AF_NETLINK);
+            local.set(JAVA_INT, 8, groups);
+            Native.bind(fd, local, "rtnetlink" + (groups != 0 ? " to groups 0x" + Integer.toHexString(groups) : ""));
+        } catch (NativeException e) {
+            close();
+            throw e;
+        }
+        cappedAcks = capped;
+    }
+
+    void send(byte[] message, String what) throws NativeException {
+        if (message.length > BUFFER) {
+            throw new IllegalArgumentException("netlink message too long");
+        }
+        MemorySegment.copy(message, 0, buffer, JAVA_BYTE, 0, message.length);
+        MemorySegment cs = Native.capture();
+        long n;
+        try {
+            n = (long) Native.SENDTO.invokeExact(cs, fd, buffer, (long) message.length, 0, kernel,
+                    (int) Layouts.SOCKADDR_NL.byteSize());
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        if (n < 0) {
+            throw NativeException.of("sendto", Native.errno(cs), "rtnetlink " + what);
+        }
+    }
+
+    /** The next datagram, or null when nothing is pending (non-blocking socket). */
+    ByteBuffer receive(String what) throws NativeException {
+        MemorySegment cs = Native.capture();
+        long n;
+        while (true) {
+            try {
+                n = (long) Native.RECV.invokeExact(cs, fd, buffer, (long) BUFFER, 0);
+            } catch (Throwable t) {
+                throw Native.unexpected(t);
+            }
+            if (n >= 0) {
+                break;
+            }
+            int errno = Native.errno(cs);
+            if (errno == Errno.EINTR.number()) {
+                continue;
+            }
+            if (errno == Errno.EAGAIN.number()) {
+                if (nonBlocking) {
+                    return null;
+                }
+                throw NativeException.of("recv", Errno.ETIMEDOUT.number(), "rtnetlink answer to " + what + " (none in 5 s)");
+            }
+            throw NativeException.of("recv", errno, "rtnetlink " + what);
+        }
+        byte[] copy = new byte[(int) n];
+        MemorySegment.copy(buffer, JAVA_BYTE, 0, copy, 0, (int) n);
+        return ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder());
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Native.close(fd);
+        arena.close();
+    }
+}

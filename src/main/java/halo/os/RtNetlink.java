@@ -1,0 +1,228 @@
+package halo.os;
+
+import static halo.os.RtNetlinkCodec.*;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * rtnetlink requests in the calling thread's network namespace (at open time): links, addresses (VIPs),
+ * routes and rules, each acknowledged by the kernel; a refusal becomes a typed {@link NativeException} named
+ * after the request (RTM_NEWADDR ...) with the errno and the kernel's own message when it gives one. Changes
+ * need CAP_NET_ADMIN. Thread-safe (one request at a time).
+ */
+public final class RtNetlink implements AutoCloseable {
+    private final NetlinkSocket socket;
+    private final AtomicInteger sequence = new AtomicInteger((int) (System.nanoTime() & 0x3fffffff));
+
+    private RtNetlink(NetlinkSocket socket) {
+        this.socket = socket;
+    }
+
+    public static RtNetlink open() throws NativeException {
+        return new RtNetlink(new NetlinkSocket(0, false, "requests"));
+    }
+
+    // ---- links
+
+    public synchronized List<Link> links() throws NativeException {
+        return collect(dump(RTM_GETLINK, AF_UNSPEC, next()), RTM_NEWLINK, RtNetlinkCodec::link, "RTM_GETLINK");
+    }
+
+    /** The link named NAME; {@link NativeException.NoSuchDeviceException} if there is none. */
+    public synchronized Link link(String name) throws NativeException {
+        return single(getLink(next(), 0, name), "RTM_GETLINK", "dev " + name);
+    }
+
+    public synchronized Link link(int index) throws NativeException {
+        return single(getLink(next(), index, null), "RTM_GETLINK", "ifindex " + index);
+    }
+
+    public int interfaceIndex(String name) throws NativeException {
+        return link(name).index();
+    }
+
+    private Link single(byte[] request, String what, String context) throws NativeException {
+        int seq = seqOf(request);
+        socket.send(request, what);
+        for (int guard = 0; guard < 1000; guard++) {
+            for (Message m : split(socket.receive(what))) {
+                if (m.seq() != seq) {
+                    continue;
+                }
+                if (m.type() == NLMSG_ERROR) {
+                    throw failure(m, what, context);
+                }
+                if (m.type() == RTM_NEWLINK) {
+                    return RtNetlinkCodec.link(m);
+                }
+            }
+        }
+        throw new IllegalStateException("no answer to " + what);
+    }
+
+    // ---- addresses
+
+    /** Every address on every link (IPv4 and IPv6). */
+    public synchronized List<HostAddress> addresses() throws NativeException {
+        return collect(dump(RTM_GETADDR, AF_UNSPEC, next()), RTM_NEWADDR, RtNetlinkCodec::address, "RTM_GETADDR");
+    }
+
+    public List<HostAddress> addresses(int ifindex) throws NativeException {
+        return addresses().stream().filter(a -> a.interfaceIndex() == ifindex).toList();
+    }
+
+    /**
+     * The address VRRP adverts leave from on interface IFINDEX when no unicast_src_ip is set, as keepalived picks
+     * it: for IPv4 the interface's first primary (not secondary) address, for IPv6 its link-local address (RFC 5798
+     * 5.1.2.1). Null when there is none (or, for IPv6, it is still tentative).
+     */
+    public InetAddress primaryAddress(int ifindex, boolean ipv6) throws NativeException {
+        for (HostAddress a : addresses(ifindex)) {
+            if (a.isIpv6() != ipv6) {
+                continue;
+            }
+            if (ipv6) {
+                if (a.address().isLinkLocalAddress() && (a.flags() & HostAddress.IFA_F_TENTATIVE) == 0) {
+                    return a.address();
+                }
+            } else if ((a.flags() & HostAddress.IFA_F_SECONDARY) == 0) {
+                return a.address();
+            }
+        }
+        return null;
+    }
+
+    /** ip addr add; {@link NativeException.AlreadyExistsException} (EEXIST) when it is already there. */
+    public synchronized void addAddress(HostAddress address) throws NativeException {
+        ack(RtNetlinkCodec.address(RTM_NEWADDR, address, next()), "RTM_NEWADDR", describe(address));
+    }
+
+    /** ip addr del; {@link NativeException.NotFoundException} (EADDRNOTAVAIL) when it is not there. */
+    public synchronized void removeAddress(HostAddress address) throws NativeException {
+        ack(RtNetlinkCodec.address(RTM_DELADDR, address, next()), "RTM_DELADDR", describe(address));
+    }
+
+    // ---- routes
+
+    /** Routes of one family in TABLE (254 main, 255 local ...), or in every table when TABLE is 0. */
+    public synchronized List<Route> routes(boolean ipv6, int table) throws NativeException {
+        List<Route> all = collect(dump(RTM_GETROUTE, ipv6 ? AF_INET6 : AF_INET, next()), RTM_NEWROUTE,
+                RtNetlinkCodec::route, "RTM_GETROUTE");
+        return table == 0 ? all : all.stream().filter(r -> r.table() == table).toList();
+    }
+
+    public synchronized void addRoute(Route route) throws NativeException {
+        ack(RtNetlinkCodec.route(RTM_NEWROUTE, route, next()), "RTM_NEWROUTE", describe(route));
+    }
+
+    public synchronized void removeRoute(Route route) throws NativeException {
+        ack(RtNetlinkCodec.route(RTM_DELROUTE, route, next()), "RTM_DELROUTE", describe(route));
+    }
+
+    // ---- rules
+
+    public synchronized List<Rule> rules(boolean ipv6) throws NativeException {
+        return collect(dump(RTM_GETRULE, ipv6 ? AF_INET6 : AF_INET, next()), RTM_NEWRULE, RtNetlinkCodec::rule,
+                "RTM_GETRULE");
+    }
+
+    public synchronized void addRule(Rule rule) throws NativeException {
+        ack(RtNetlinkCodec.rule(RTM_NEWRULE, rule, next()), "RTM_NEWRULE", rule.toString());
+    }
+
+    public synchronized void removeRule(Rule rule) throws NativeException {
+        ack(RtNetlinkCodec.rule(RTM_DELRULE, rule, next()), "RTM_DELRULE", rule.toString());
+    }
+
+    // ---- plumbing
+
+    private int next() {
+        return sequence.incrementAndGet();
+    }
+
+    private static int seqOf(byte[] request) {
+        return ByteBuffer.wrap(request).order(java.nio.ByteOrder.nativeOrder()).getInt(8);
+    }
+
+    private void ack(byte[] request, String what, String context) throws NativeException {
+        int seq = seqOf(request);
+        socket.send(request, what);
+        for (int guard = 0; guard < 1000; guard++) {
+            for (Message m : split(socket.receive(what))) {
+                if (m.seq() == seq && m.type() == NLMSG_ERROR) {
+                    if (errorOf(m) == 0) {
+                        return;
+                    }
+                    throw failure(m, what, context);
+                }
+            }
+        }
+        throw new IllegalStateException("no acknowledgement of " + what);
+    }
+
+    private <T> List<T> collect(byte[] request, int type, Function<Message, T> decode, String what) throws NativeException {
+        int seq = seqOf(request);
+        socket.send(request, what);
+        List<T> out = new ArrayList<>();
+        // A dump comes in several datagrams, ended by NLMSG_DONE.
+        for (int guard = 0; guard < 100_000; guard++) {
+            for (Message m : split(socket.receive(what))) {
+                if (m.seq() != seq) {
+                    continue;
+                }
+                if (m.type() == NLMSG_DONE) {
+                    return out;
+                }
+                if (m.type() == NLMSG_ERROR) {
+                    throw failure(m, what, "dump");
+                }
+                if (m.type() == type) {
+                    T item = decode.apply(m);
+                    if (item != null) {
+                        out.add(item);
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException(what + " dump did not end");
+    }
+
+    private NativeException failure(Message m, String what, String context) {
+        String kernel = extendedAckMessage(m, socket.cappedAcks);
+        String detail = kernel == null ? context : context + " (kernel: " + kernel + ")";
+        return NativeException.of(what, errorOf(m), detail, Capabilities.CAP_NET_ADMIN);
+    }
+
+    private String describe(HostAddress a) {
+        StringBuilder sb = new StringBuilder(a.address().getHostAddress()).append('/').append(a.prefixLength());
+        sb.append(" dev ").append(linkName(a.interfaceIndex()));
+        if (a.label() != null) {
+            sb.append(" label ").append(a.label());
+        }
+        return sb.toString();
+    }
+
+    private String describe(Route r) {
+        String s = r.toString();
+        return r.interfaceIndex() == 0 ? s : s.replace("ifindex " + r.interfaceIndex(), "dev " + linkName(r.interfaceIndex()));
+    }
+
+    /** The link's name for messages ("ifindex N" when it cannot be found). */
+    private String linkName(int index) {
+        try {
+            return single(getLink(next(), index, null), "RTM_GETLINK", "").name();
+        } catch (NativeException | RuntimeException e) {
+            return "ifindex " + index;
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

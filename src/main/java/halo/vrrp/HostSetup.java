@@ -1,0 +1,231 @@
+package halo.vrrp;
+
+import halo.config.AddressFamily;
+import halo.config.Authentication;
+import halo.config.KeepalivedConfig;
+import halo.config.ScriptCommand;
+import halo.config.TrackRef;
+import halo.config.TrackedInterface;
+import halo.config.UnicastPeer;
+import halo.config.VirtualAddress;
+import halo.config.VrrpScript;
+import halo.config.VrrpSyncGroup;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one VRRP host runs: its instances (the state machine's spec plus what the wire needs), its sync groups and its
+ * vrrp_scripts. Built from a loaded keepalived.conf by {@link #fromConfig}, or by hand in tests and simulations.
+ * The configuration layer has already applied keepalived's defaults and corrections; this only moves values across,
+ * adding each sync group's trackers to its members and resolving track_script weights (the reference's weight, else
+ * the script's own).
+ */
+public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<Script> scripts) {
+
+    public HostSetup {
+        instances = List.copyOf(instances);
+        syncGroups = List.copyOf(syncGroups);
+        scripts = List.copyOf(scripts);
+    }
+
+    /**
+     * One vrrp_instance.
+     *
+     * @param spec           the state machine's settings; {@code interfaceName} names the host's interface
+     * @param authType       v2 auth type as on the wire (0 none, 1 PASS, 2 AH)
+     * @param password       auth_pass, or null
+     * @param multicastGroup mcast_dst_ip / vrrp_mcast_group4|6, or null for 224.0.0.18 / ff02::12
+     * @param sourceAddress  unicast_src_ip / mcast_src_ip, or null for the interface's address
+     * @param unicastPeers   unicast_peer addresses; empty for multicast
+     * @param checksumAsV2   v3_checksum_as_v2
+     * @param config         the configuration block it came from (addresses with dev/label/scope, routes, rules), or
+     *                       null when built by hand
+     */
+    public record Instance(InstanceSpec spec, int authType, String password, InetAddress multicastGroup,
+                           InetAddress sourceAddress, List<InetAddress> unicastPeers, boolean checksumAsV2,
+                           halo.config.VrrpInstance config) {
+        public Instance {
+            unicastPeers = List.copyOf(unicastPeers);
+        }
+
+        public static Instance of(InstanceSpec spec) {
+            return new Instance(spec, 0, null, null, null, List.of(), false, null);
+        }
+
+        public Instance withPassword(String pass) {
+            return new Instance(spec, 1, pass, multicastGroup, sourceAddress, unicastPeers, checksumAsV2, config);
+        }
+
+        public Instance withUnicast(InetAddress source, List<InetAddress> peers) {
+            return new Instance(spec, authType, password, multicastGroup, source, peers, checksumAsV2, config);
+        }
+    }
+
+    /** A vrrp_sync_group: member instance names, sync_group_tracking_weight and its notify scripts. */
+    public record Group(String name, List<String> members, boolean trackingWeight, NotifyScripts notifyScripts) {
+        public Group {
+            members = List.copyOf(members);
+        }
+    }
+
+    /**
+     * A vrrp_script: run every {@code interval}, killed after {@code timeout}; rise/fall counting is
+     * {@link ScriptTracker}'s. {@code command} is null for scripts that exist only in a simulation.
+     */
+    public record Script(String name, Duration interval, Duration timeout, int rise, int fall, boolean initFail,
+                         ScriptCommand command) {
+        public long intervalNanos() {
+            return interval.toNanos();
+        }
+    }
+
+    public static HostSetup of(InstanceSpec... specs) {
+        List<Instance> list = new ArrayList<>();
+        for (InstanceSpec s : specs) {
+            list.add(Instance.of(s));
+        }
+        return new HostSetup(list, List.of(), List.of());
+    }
+
+    public HostSetup withInstances(Instance... more) {
+        List<Instance> list = new ArrayList<>(instances);
+        list.addAll(List.of(more));
+        return new HostSetup(list, syncGroups, scripts);
+    }
+
+    public HostSetup withGroup(String name, boolean trackingWeight, String... members) {
+        List<Group> list = new ArrayList<>(syncGroups);
+        list.add(new Group(name, List.of(members), trackingWeight, NotifyScripts.NONE));
+        return new HostSetup(instances, list, scripts);
+    }
+
+    public HostSetup withScript(String name, Duration interval, int rise, int fall) {
+        List<Script> list = new ArrayList<>(scripts);
+        list.add(new Script(name, interval, interval, rise, fall, false, null));
+        return new HostSetup(instances, syncGroups, list);
+    }
+
+    /** Interface names the instances use or track, in order. */
+    public List<String> interfaceNames() {
+        List<String> out = new ArrayList<>();
+        for (Instance i : instances) {
+            String n = i.spec().interfaceName();
+            if (!n.isEmpty() && !out.contains(n)) {
+                out.add(n);
+            }
+            for (TrackerSpec t : i.spec().trackers()) {
+                if (t.kind() == TrackerKind.INTERFACE && !out.contains(t.name())) {
+                    out.add(t.name());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The VRRP side of a loaded configuration. */
+    public static HostSetup fromConfig(KeepalivedConfig config) {
+        return fromConfig(config, false, java.util.Set.of());
+    }
+
+    /**
+     * The VRRP side of a loaded configuration, with keepalived's {@code -D} detail logging, and without the
+     * vrrp_scripts the host disabled (not found, or unsafe under enable_script_security): keepalived drops those from
+     * tracking altogether.
+     */
+    public static HostSetup fromConfig(KeepalivedConfig config, boolean logDetail, java.util.Set<String> disabledScripts) {
+        List<Instance> instances = new ArrayList<>();
+        for (halo.config.VrrpInstance c : config.vrrpInstances()) {
+            List<TrackerSpec> trackers = new ArrayList<>();
+            addTrackers(config, trackers, c.trackInterfaces(), c.trackScripts(), disabledScripts);
+            for (VrrpSyncGroup g : config.syncGroups()) {
+                if (g.instances().contains(c.name())) {
+                    addTrackers(config, trackers, g.trackInterfaces(), g.trackScripts(), disabledScripts);
+                }
+            }
+            InstanceSpec.Builder b = InstanceSpec.builder(c.name(), c.virtualRouterId())
+                    .version(c.version())
+                    .ipv6(c.family() == AddressFamily.IPV6)
+                    .interfaceName(c.interfaceName() == null ? "" : c.interfaceName())
+                    .priority(c.priority())
+                    .advertInterval(c.advertInterval())
+                    .state(c.state() == halo.config.VrrpState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
+                    .nopreempt(!c.preempt())
+                    .preemptDelay(c.preemptDelay())
+                    .accept(c.accept())
+                    .higherPrioSendAdvert(c.higherPrioSendAdvert())
+                    .lowerPrioNoAdvert(c.lowerPrioNoAdvert())
+                    .downTimerAdverts(c.downTimerAdverts())
+                    .startupDelay(config.global().startupDelay())
+                    .skipCheckAdvAddr(c.skipCheckAdvAddr())
+                    .dontTrackPrimary(c.dontTrackPrimary())
+                    .notifyScripts(notifyScripts(c.notifyScripts()))
+                    .logDetail(logDetail)
+                    .trackers(trackers);
+            if (c.garp() != null) {
+                b.garpMasterDelay(c.garp().masterDelay()).garpMasterRepeat(c.garp().masterRepeat())
+                        .garpMasterRefresh(c.garp().masterRefresh()).garpMasterRefreshRepeat(c.garp().masterRefreshRepeat())
+                        .garpLowerPrioDelay(c.garp().lowerPrioDelay()).garpLowerPrioRepeat(c.garp().lowerPrioRepeat());
+            }
+            List<IpAddress> vips = new ArrayList<>();
+            for (VirtualAddress v : c.virtualAddresses()) {
+                vips.add(IpAddress.of(v.address().address()));
+            }
+            b.virtualIpAddresses(vips);
+            if (c.sourceAddress() != null) {
+                b.sourceAddress(IpAddress.of(c.sourceAddress()));
+            }
+            Authentication auth = c.version() == 2 ? c.authentication() : null; // v3 ignores authentication
+            int authType = auth == null ? 0 : auth.type() == Authentication.Type.PASS ? 1 : 2;
+            List<InetAddress> peers = c.unicastPeers().stream().map(UnicastPeer::address).toList();
+            instances.add(new Instance(b.build(), authType, auth == null ? null : auth.password(), c.multicastGroup(),
+                    c.sourceAddress(), peers, false, c));
+        }
+        List<Group> groups = new ArrayList<>();
+        for (VrrpSyncGroup g : config.syncGroups()) {
+            groups.add(new Group(g.name(), g.instances(), g.trackingWeight(), notifyScripts(g.notifyScripts())));
+        }
+        List<Script> scripts = new ArrayList<>();
+        for (VrrpScript s : config.vrrpScripts()) {
+            if (disabledScripts.contains(s.name())) {
+                continue;
+            }
+            scripts.add(new Script(s.name(), s.interval(), s.timeout(), s.rise(), s.fall(), s.initFail(), s.script()));
+        }
+        return new HostSetup(instances, groups, scripts);
+    }
+
+    private static NotifyScripts notifyScripts(halo.config.NotifyScripts n) {
+        if (n == null || n.isEmpty()) {
+            return NotifyScripts.NONE;
+        }
+        return new NotifyScripts(line(n.master()), line(n.backup()), line(n.fault()), line(n.stop()), line(n.anyState()),
+                line(n.masterRxLowerPri()));
+    }
+
+    private static String line(ScriptCommand c) {
+        return c == null ? null : c.commandLine();
+    }
+
+    private static void addTrackers(KeepalivedConfig config, List<TrackerSpec> out, List<TrackedInterface> interfaces,
+                                    List<TrackRef> scripts, java.util.Set<String> disabledScripts) {
+        for (TrackedInterface t : interfaces) {
+            TrackerSpec spec = TrackerSpec.iface(t.name(), t.weight());
+            out.add(t.reverse() ? spec.reversed() : spec);
+        }
+        for (TrackRef r : scripts) {
+            VrrpScript s = config.vrrpScript(r.name()).orElse(null);
+            if (s == null || disabledScripts.contains(s.name())) {
+                continue; // the loader or the host has reported it
+            }
+            int weight = r.weight() != null ? r.weight() : s.weight();
+            boolean reverse = r.weight() != null ? r.reverse() : s.reverse();
+            TrackerSpec spec = TrackerSpec.script(r.name(), weight);
+            if (s.initFail()) {
+                spec = spec.withInitial(TrackerSpec.Status.DOWN);
+            }
+            out.add(reverse ? spec.reversed() : spec);
+        }
+    }
+}

@@ -1,0 +1,452 @@
+package halo.vrrp;
+
+import halo.vrrp.wire.AdvertEncoder;
+import halo.vrrp.wire.AdvertValidator;
+import halo.vrrp.wire.IpFamily;
+import halo.vrrp.wire.PacketInfo;
+import halo.vrrp.wire.RxStatistics;
+import halo.vrrp.wire.RxVerdict;
+import halo.vrrp.wire.VrrpMessage;
+import halo.vrrp.wire.WireInstance;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a VRRP host does except I/O: the state machines of its instances and sync groups, the codec on the way
+ * in and out, vrrp_script scheduling with rise/fall counting, and interface tracking. A {@link HostPort} does the I/O;
+ * the driver calls {@link #onTimer} at {@link #nextDeadline()} and hands received packets to {@link #receiveIpv4}
+ * (a whole datagram) or {@link #receiveMessage} (the message and what the socket said of it). One thread only; the steady state (adverts in and out) allocates nothing.
+ */
+public final class VrrpHost implements VrrpActions {
+
+    /** Receive counters (RFC 6527 names) and what the host itself counts. */
+    public static final class Counters {
+        public final RxStatistics rx = new RxStatistics();
+        public long unknownVrid;
+        public long advertsSent;
+        public long advertsReceived;
+        public long gratuitousArpBatches;
+        public long scriptsRun;
+        public long scriptsSkippedStillRunning;
+    }
+
+    /** One instance with its wire settings. */
+    public final class Slot {
+        public final HostSetup.Instance setup;
+        public final VrrpInstance machine;
+        final WireInstance wire = new WireInstance();
+        final boolean ipv6;
+        final byte[] group;
+        final byte[][] peers;
+        Slot[] syncMates = new Slot[0];
+
+        Slot(HostSetup.Instance setup, byte[] source) {
+            this.setup = setup;
+            InstanceSpec spec = setup.spec();
+            this.ipv6 = spec.ipv6();
+            this.machine = new VrrpInstance(spec.toBuilder().sourceAddress(IpAddress.of(source)).build(), VrrpHost.this);
+            wire.family(ipv6 ? IpFamily.IPV6 : IpFamily.IPV4).version(spec.version()).vrid(spec.virtualRouterId())
+                    .advertIntervalCentis((int) (spec.advertInterval().toMillis() / 10))
+                    .addresses(spec.virtualIpAddresses().stream().filter(a -> a.isV6() == ipv6).map(IpAddress::toInetAddress).toList())
+                    .authentication(setup.authType(), setup.password())
+                    .unicast(!setup.unicastPeers().isEmpty())
+                    .checksumAsV2(setup.checksumAsV2())
+                    .skipCheckAdvAddr(spec.skipCheckAdvAddr())
+                    .source(source, 0);
+            if (setup.multicastGroup() != null) {
+                wire.multicastGroup(setup.multicastGroup());
+            }
+            this.group = setup.multicastGroup() != null ? setup.multicastGroup().getAddress()
+                    : (ipv6 ? WireInstance.IPV6_GROUP : WireInstance.IPV4_GROUP).clone();
+            this.peers = setup.unicastPeers().stream().map(InetAddress::getAddress).toArray(byte[][]::new);
+        }
+
+        public String interfaceName() {
+            return setup.spec().interfaceName();
+        }
+
+        public byte[] multicastGroup() {
+            return group;
+        }
+
+        public boolean unicast() {
+            return peers.length > 0;
+        }
+    }
+
+    private final class TrackScript {
+        final HostSetup.Script setup;
+        final ScriptTracker tracker;
+        final String trackerKey;
+        long nextRun;
+        boolean running;
+
+        TrackScript(HostSetup.Script setup) {
+            this.setup = setup;
+            this.tracker = new ScriptTracker(setup.name(), setup.rise(), setup.fall(), setup.initFail());
+            this.trackerKey = "SCRIPT:" + setup.name();
+        }
+    }
+
+    private final HostSetup setup;
+    private final HostPort port;
+    private final Counters counters;
+    private final List<Slot> slots = new ArrayList<>();
+    private final Map<VrrpInstance, Slot> slotOf = new IdentityHashMap<>();
+    private final List<SyncGroup> groups = new ArrayList<>();
+    private final List<TrackScript> scripts = new ArrayList<>();
+    private final Map<String, TrackScript> scriptByName = new HashMap<>();
+    /** Receive lookup: per interface name, [family][VRID] -> slot. */
+    private final Map<String, Slot[][]> byVrid = new HashMap<>();
+
+    private final AdvertEncoder encoder = new AdvertEncoder();
+    private final AdvertValidator validator = new AdvertValidator();
+    private final PacketInfo info = new PacketInfo();
+    private final byte[] tx = new byte[2048];
+    private final MemorySegment txSegment = MemorySegment.ofArray(tx);
+    private final byte[] rx = new byte[65536];
+    private final MemorySegment rxSegment = MemorySegment.ofArray(rx);
+    private final byte[] sourceScratch = new byte[16];
+
+    // Peers' addresses as the state machine wants them: one IpAddress per peer, made once.
+    private byte[][] peerBytes = new byte[4][];
+    private IpAddress[] peerAddresses = new IpAddress[4];
+    private int peerCount;
+    private boolean started;
+    private boolean stopped;
+
+    public VrrpHost(HostSetup setup, HostPort port, Counters counters) {
+        this.setup = setup;
+        this.port = port;
+        this.counters = counters;
+    }
+
+    public VrrpHost(HostSetup setup, HostPort port) {
+        this(setup, port, new Counters());
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public List<Slot> slots() {
+        return List.copyOf(slots);
+    }
+
+    public List<SyncGroup> syncGroups() {
+        return List.copyOf(groups);
+    }
+
+    /** Builds the state machines and starts them: every instance in BACKUP (or FAULT), every vrrp_script due at once. */
+    public void start(long now) {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        for (HostSetup.Instance i : setup.instances()) {
+            String ifname = i.spec().interfaceName();
+            byte[] source = i.sourceAddress() != null ? i.sourceAddress().getAddress() : port.primaryAddress(ifname, i.spec().ipv6());
+            if (source == null) {
+                source = new byte[i.spec().ipv6() ? 16 : 4];
+            }
+            Slot s = new Slot(i, source);
+            slots.add(s);
+            slotOf.put(s.machine, s);
+            byVrid.computeIfAbsent(ifname, k -> new Slot[2][256])[s.ipv6 ? 1 : 0][i.spec().virtualRouterId()] = s;
+        }
+        for (HostSetup.Group g : setup.syncGroups()) {
+            List<VrrpInstance> members = new ArrayList<>();
+            List<Slot> mates = new ArrayList<>();
+            for (String name : g.members()) {
+                for (Slot s : slots) {
+                    if (s.machine.name().equals(name)) {
+                        members.add(s.machine);
+                        mates.add(s);
+                    }
+                }
+            }
+            if (members.isEmpty()) {
+                continue;
+            }
+            groups.add(new SyncGroup(g.name(), members, g.trackingWeight(), g.notifyScripts(), this));
+            for (Slot s : mates) {
+                s.syncMates = mates.stream().filter(m -> m != s).toArray(Slot[]::new);
+            }
+        }
+        for (Slot s : slots) {
+            s.machine.start(now);
+        }
+        for (Slot s : slots) {
+            if (!port.isUp(s.interfaceName())) {
+                s.machine.onInterfaceChange(now, false);
+            }
+            for (TrackerSpec t : s.setup.spec().trackers()) {
+                if (t.kind() == TrackerKind.INTERFACE && !port.isUp(t.name())) {
+                    s.machine.onTrackerStatus(now, "INTERFACE:" + t.name(), false);
+                }
+            }
+        }
+        // keepalived runs every vrrp_script once at startup, then every interval.
+        for (HostSetup.Script sc : setup.scripts()) {
+            TrackScript script = new TrackScript(sc);
+            script.nextRun = now;
+            scripts.add(script);
+            scriptByName.put(sc.name(), script);
+        }
+    }
+
+    /** When {@link #onTimer} must next be called; {@link VrrpInstance#NEVER} when nothing is scheduled. */
+    public long nextDeadline() {
+        long d = VrrpInstance.NEVER;
+        for (int i = 0; i < slots.size(); i++) {
+            d = Math.min(d, slots.get(i).machine.nextDeadline());
+        }
+        for (int i = 0; i < scripts.size(); i++) {
+            d = Math.min(d, scripts.get(i).nextRun);
+        }
+        return d;
+    }
+
+    /** Runs whatever is due at {@code now}: instance timers and vrrp_script runs. */
+    public void onTimer(long now) {
+        if (stopped) {
+            return;
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            VrrpInstance m = slots.get(i).machine;
+            if (m.nextDeadline() <= now) {
+                m.onTimer(now);
+            }
+        }
+        for (int i = 0; i < scripts.size(); i++) {
+            TrackScript sc = scripts.get(i);
+            if (sc.nextRun <= now) {
+                sc.nextRun = now + Math.max(1, sc.setup.intervalNanos());
+                if (sc.running) {
+                    // keepalived never runs a script twice at once; it skips the turn.
+                    counters.scriptsSkippedStillRunning++;
+                    continue;
+                }
+                sc.running = true;
+                counters.scriptsRun++;
+                port.runTrackScript(sc.setup);
+            }
+        }
+    }
+
+    /**
+     * A vrrp_script run ended: {@code exitCode} as the process exited, or -1 with {@code timedOut} when it was killed
+     * after its timeout (a failure, as keepalived counts it).
+     */
+    public void onScriptExit(long now, String scriptName, int exitCode, boolean timedOut) {
+        TrackScript sc = scriptByName.get(scriptName);
+        if (sc == null || stopped) {
+            return;
+        }
+        sc.running = false;
+        ScriptTracker.Change c = timedOut ? sc.tracker.onTimeout(this) : sc.tracker.onExit(exitCode, this);
+        if (c != ScriptTracker.Change.NONE) {
+            for (int i = 0; i < slots.size(); i++) {
+                slots.get(i).machine.onTrackerStatus(now, sc.trackerKey, c == ScriptTracker.Change.NOW_UP);
+            }
+        }
+    }
+
+    /** An interface went up or down: the instances on it, and those tracking it. */
+    public void onLinkChange(long now, String interfaceName, boolean up) {
+        if (stopped) {
+            return;
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            Slot s = slots.get(i);
+            if (s.interfaceName().equals(interfaceName)) {
+                s.machine.onInterfaceChange(now, up);
+            }
+            s.machine.onTrackerStatus(now, "INTERFACE:" + interfaceName, up);
+        }
+    }
+
+    /** An IPv4 datagram as a raw socket delivers it (IP header included: the TTL is read from it). */
+    public void receiveIpv4(long now, String interfaceName, byte[] datagram, int offset, int length) {
+        Slot s = lookup(interfaceName, false, false, datagram, offset, length);
+        if (s == null) {
+            return;
+        }
+        System.arraycopy(datagram, offset, rx, 0, length);
+        RxVerdict verdict = validator.validateIpv4Datagram(s.wire, counters.rx, rxSegment, 0, length, info);
+        accept(now, s, verdict);
+    }
+
+    /**
+     * A VRRP message (no IP header) with what the socket reported about it: source, destination and TTL / hop limit.
+     * Addresses are 4 or 16 bytes long.
+     */
+    public void receiveMessage(long now, String interfaceName, boolean ipv6, byte[] source, byte[] destination, int ttl,
+                               byte[] message, int offset, int length) {
+        Slot s = lookup(interfaceName, ipv6, true, message, offset, length);
+        if (s == null) {
+            return;
+        }
+        System.arraycopy(message, offset, rx, 0, length);
+        boolean multicast = ipv6 ? (destination[0] & 0xff) == 0xff : (destination[0] & 0xf0) == 0xe0;
+        info.set(ipv6 ? IpFamily.IPV6 : IpFamily.IPV4, source, 0, destination, 0, ttl, multicast);
+        RxVerdict verdict = validator.validateMessage(s.wire, counters.rx, rxSegment, 0, length, info);
+        accept(now, s, verdict);
+    }
+
+    private Slot lookup(String interfaceName, boolean ipv6, boolean messageOnly, byte[] p, int off, int len) {
+        Slot[][] table = byVrid.get(interfaceName);
+        int vrid = vridOf(messageOnly, p, off, len);
+        Slot s = table == null || vrid < 0 ? null : table[ipv6 ? 1 : 0][vrid];
+        if (s == null) {
+            counters.unknownVrid++;
+        }
+        return stopped ? null : s;
+    }
+
+    private void accept(long now, Slot s, RxVerdict verdict) {
+        if (!verdict.accepted() || verdict == RxVerdict.ACCEPT_OWNER_ADDRESS_MISMATCH || validator.switchedToOldUnicastChecksum()) {
+            port.log(validator.describe(s.machine.name(), s.wire));
+            if (!verdict.accepted()) {
+                return;
+            }
+        }
+        counters.advertsReceived++;
+        VrrpMessage m = validator.message();
+        int interval = m.version() == VrrpMessage.VERSION_2 ? m.advertIntervalSeconds() : m.maxAdvertIntervalCentis();
+        s.wire.lastMaster(info);
+        int n = info.family() == IpFamily.IPV6 ? 16 : 4;
+        info.copySource(sourceScratch, 0);
+        s.machine.onAdvert(now, m.priority(), interval, peer(sourceScratch, n), verdict == RxVerdict.ACCEPT);
+    }
+
+    /** The VRID of an IPv4 datagram (after the IP header and any AH header) or of a VRRP message; -1 if short. */
+    private static int vridOf(boolean messageOnly, byte[] p, int off, int len) {
+        int at = 1;
+        if (!messageOnly) {
+            if (len < 20) {
+                return -1;
+            }
+            at = (p[off] & 0x0f) * 4 + ((p[off + 9] & 0xff) == 51 ? 24 : 0) + 1;
+        }
+        return at < len ? p[off + at] & 0xff : -1;
+    }
+
+    private IpAddress peer(byte[] src, int n) {
+        for (int i = 0; i < peerCount; i++) {
+            if (Arrays.equals(peerBytes[i], 0, peerBytes[i].length, src, 0, n)) {
+                return peerAddresses[i];
+            }
+        }
+        if (peerCount == peerBytes.length) {
+            peerBytes = Arrays.copyOf(peerBytes, peerCount * 2);
+            peerAddresses = Arrays.copyOf(peerAddresses, peerCount * 2);
+        }
+        peerBytes[peerCount] = Arrays.copyOf(src, n);
+        peerAddresses[peerCount] = IpAddress.of(peerBytes[peerCount]);
+        return peerAddresses[peerCount++];
+    }
+
+    /** Shutdown: every MASTER sends priority 0 and drops its addresses; notify_stop runs. Idempotent. */
+    public void shutdown(long now) {
+        if (stopped || !started) {
+            stopped = true;
+            return;
+        }
+        for (Slot s : slots) {
+            s.machine.shutdown(now);
+        }
+        for (SyncGroup g : groups) {
+            g.shutdown(now);
+        }
+        stopped = true;
+    }
+
+    public Slot slot(String instanceName) {
+        for (Slot s : slots) {
+            if (s.machine.name().equals(instanceName)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    // --- VrrpActions: what the state machines ask of the host ---
+
+    @Override
+    public void sendAdvert(VrrpInstance instance, int priority) {
+        Slot s = slotOf.get(instance);
+        if (s == null) {
+            return; // during construction nothing is sent
+        }
+        counters.advertsSent++;
+        if (s.peers.length == 0) {
+            send(s, priority, s.group);
+        } else {
+            for (byte[] peer : s.peers) {
+                send(s, priority, peer);
+            }
+        }
+    }
+
+    private void send(Slot s, int priority, byte[] dst) {
+        int length = encoder.encodeMessage(s.wire, priority, txSegment, 0, dst, 0);
+        port.sendAdvert(s.setup, s.ipv6, dst, s.wire.ttl(), tx, 0, length);
+    }
+
+    @Override
+    public void addVirtualAddresses(VrrpInstance instance) {
+        Slot s = slotOf.get(instance);
+        if (s != null) {
+            port.virtualAddresses(instance, s.setup, true);
+        }
+    }
+
+    @Override
+    public void removeVirtualAddresses(VrrpInstance instance) {
+        Slot s = slotOf.get(instance);
+        if (s != null) {
+            port.virtualAddresses(instance, s.setup, false);
+        }
+    }
+
+    @Override
+    public void sendGratuitousArps(VrrpInstance instance, int repeat) {
+        Slot s = slotOf.get(instance);
+        if (s != null) {
+            counters.gratuitousArpBatches++;
+            port.gratuitousArps(instance, s.setup, repeat);
+        }
+    }
+
+    @Override
+    public void runScript(String command, List<String> extraArgs, boolean stop) {
+        port.runNotifyScript(command, extraArgs, stop);
+    }
+
+    @Override
+    public void writeFifo(String line) {
+        port.writeFifo(line);
+    }
+
+    @Override
+    public void log(String line) {
+        port.log(line);
+    }
+
+    @Override
+    public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+        port.stateChanged(instance, from, to, reason);
+    }
+
+    @Override
+    public void groupStateChanged(SyncGroup group, VrrpState from, VrrpState to) {
+        port.groupStateChanged(group, from, to);
+    }
+}

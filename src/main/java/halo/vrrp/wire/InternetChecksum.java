@@ -1,0 +1,58 @@
+package halo.vrrp.wire;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The Internet checksum of RFC 1071: the 16-bit one's complement of the one's complement sum of 16-bit words.
+ * Sums are kept in a {@code long} accumulator and folded at the end, so callers can add several pieces
+ * (pseudo-header, message) without allocation.
+ */
+public final class InternetChecksum {
+    private InternetChecksum() {}
+
+    private static final ValueLayout.OfShort BIG_ENDIAN_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /** Adds {@code length} bytes of {@code segment} from {@code offset} as big-endian 16-bit words (an odd last byte is padded with zero). */
+    public static long add(long sum, MemorySegment segment, long offset, int length) {
+        int i = 0;
+        for (; i + 1 < length; i += 2) {
+            sum += segment.get(BIG_ENDIAN_SHORT, offset + i) & 0xffff;
+        }
+        if (i < length) {
+            sum += (segment.get(ValueLayout.JAVA_BYTE, offset + i) & 0xff) << 8;
+        }
+        return sum;
+    }
+
+    /** Adds {@code length} bytes of {@code bytes} from {@code offset} as big-endian 16-bit words. */
+    public static long add(long sum, byte[] bytes, int offset, int length) {
+        int i = 0;
+        for (; i + 1 < length; i += 2) {
+            sum += ((bytes[offset + i] & 0xff) << 8) | (bytes[offset + i + 1] & 0xff);
+        }
+        if (i < length) {
+            sum += (bytes[offset + i] & 0xff) << 8;
+        }
+        return sum;
+    }
+
+    /** Adds one 16-bit word. */
+    public static long addWord(long sum, int word) {
+        return sum + (word & 0xffff);
+    }
+
+    /** Folds the carries back in and returns the one's complement sum (0..0xffff), not yet complemented. */
+    public static int fold(long sum) {
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int) sum;
+    }
+
+    /** The checksum to put in a header: the complement of the folded sum. */
+    public static int finish(long sum) {
+        return ~fold(sum) & 0xffff;
+    }
+}

@@ -1,0 +1,190 @@
+package halo.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CheckerEngineTest {
+
+    final RecordingListener listener = new RecordingListener();
+    final CheckerEngine engine = new CheckerEngine(listener, new SplittableRandom(1), Duration.ZERO);
+    final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        engine.close();
+        for (AutoCloseable c : closeables) c.close();
+    }
+
+    static CheckTiming timing(long loopMs, long timeoutMs, int retry, long dbrMs, boolean alpha) {
+        return new CheckTiming(Duration.ofMillis(loopMs), Duration.ofMillis(timeoutMs), retry,
+                Duration.ofMillis(dbrMs), Duration.ZERO, alpha);
+    }
+
+    /** A TCP listener that accepts and closes, and can be stopped and restarted on the same port. */
+    static final class Listener implements AutoCloseable {
+        final InetAddress address;
+        int port;
+        ServerSocket socket;
+
+        Listener(InetAddress address) throws IOException {
+            this.address = address;
+            start();
+        }
+
+        void start() throws IOException {
+            socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(address, port), 100);
+            port = socket.getLocalPort();
+            ServerSocket s = socket;
+            Thread.ofVirtual().start(() -> {
+                while (!s.isClosed()) {
+                    try (Socket c = s.accept()) {
+                        c.getInputStream(); // accept and close
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        void stop() throws IOException {
+            socket.close();
+        }
+
+        InetSocketAddress address() {
+            return new InetSocketAddress(address, port);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void tcpCheckGoesDownWithinTheBoundAndComesBack() throws Exception {
+        Listener l = new Listener(InetAddress.getLoopbackAddress());
+        closeables.add(l);
+        CheckTiming t = timing(300, 200, 2, 100, true);
+        Checker c = engine.add(CheckerSpec.tcp("rs1", t, ConnectOptions.to(l.address(), t.connectTimeout())));
+        assertThat(c.isUp()).isFalse(); // alpha
+        assertThat(listener.awaitState(c, true, 3000)).isNotNull();
+        assertThat(c.isUp()).isTrue();
+
+        long died = System.nanoTime();
+        l.stop();
+        RecordingListener.Event down = listener.awaitState(c, false, 5000);
+        assertThat(down).isNotNull();
+        assertThat(down.reason()).startsWith("TCP_CHECK on service [127.0.0.1]:tcp:" + l.port + " failed after 2 retries.");
+        long ms = (down.nanos() - died) / 1_000_000;
+        long bound = 200 * 3 + 100 * 2 + 300;
+        assertThat(ms).isLessThanOrEqualTo(bound + 150);
+        // Refused connections fail at once: 3 failures spaced by 100 ms take at least 200 ms.
+        assertThat(ms).isGreaterThanOrEqualTo(200);
+
+        l.start();
+        assertThat(listener.awaitState(c, true, 3000)).isNotNull();
+    }
+
+    @Test
+    void httpRetriesAreCountedOnTheServerAndDownComesAfterRetryPlusOne() throws Exception {
+        TestWebServer web = new TestWebServer(InetAddress.getLoopbackAddress());
+        closeables.add(web);
+        CheckTiming t = timing(200, 500, 3, 50, false);
+        ConnectOptions co = ConnectOptions.to(web.address(), t.connectTimeout());
+        HttpProbe http = new HttpProbe(co, false, HttpProtocol.HTTP_1_0, Optional.empty(), false,
+                List.of(HttpUrl.of("/health")));
+        Checker c = engine.add(CheckerSpec.http("rs", t, http, false, false, co));
+        waitProbes(c, 2);
+        assertThat(c.isUp()).isTrue();
+        // Started up, stayed up: one first verdict (UP), nothing else.
+        assertThat(listener.events).singleElement().extracting(RecordingListener.Event::up).isEqualTo(true);
+        assertThat(listener.awaitState(c, true, 10)).isNotNull();
+
+        web.respond(TestWebServer.response(503, "Service Unavailable", "busy"));
+        int before = web.requests.size();
+        RecordingListener.Event down = listener.awaitState(c, false, 5000);
+        assertThat(down).isNotNull();
+        int failing = web.requests.size() - before;
+        // The probe in flight when the answer changed may have been answered 200 already.
+        assertThat(failing).isBetween(4, 5);
+        assertThat(down.reason()).contains("HTTP status code error");
+
+        web.respond(TestWebServer.ok("fine"));
+        assertThat(listener.awaitState(c, true, 3000)).isNotNull();
+    }
+
+    @Test
+    void aHungServerDoesNotDelayOtherCheckers() throws Exception {
+        TestWebServer hung = new TestWebServer(InetAddress.getLoopbackAddress());
+        TestWebServer fast = new TestWebServer(InetAddress.getLoopbackAddress());
+        closeables.add(hung);
+        closeables.add(fast);
+        hung.mode(TestWebServer.Mode.HANG);
+        CheckTiming slow = timing(100, 3000, 0, 100, false);
+        CheckTiming quick = timing(50, 500, 0, 50, false);
+        ConnectOptions hco = ConnectOptions.to(hung.address(), slow.connectTimeout());
+        ConnectOptions fco = ConnectOptions.to(fast.address(), quick.connectTimeout());
+        engine.add(CheckerSpec.http("hung", slow, new HttpProbe(hco, false, HttpProtocol.HTTP_1_0, Optional.empty(),
+                false, List.of(HttpUrl.of("/"))), false, false, hco));
+        Checker f = engine.add(CheckerSpec.http("fast", quick, new HttpProbe(fco, false, HttpProtocol.HTTP_1_0,
+                Optional.empty(), false, List.of(HttpUrl.of("/"))), false, false, fco));
+        Thread.sleep(1500);
+        // ~1.5 s / (50 ms + probe time): well over 10 probes while the other one hangs for 3 s.
+        assertThat(f.probes()).isGreaterThan(10);
+        assertThat(f.isUp()).isTrue();
+    }
+
+    @Test
+    void manyCheckersRunConcurrently() throws Exception {
+        Listener l = new Listener(InetAddress.getLoopbackAddress());
+        closeables.add(l);
+        CheckTiming t = timing(200, 1000, 0, 100, true);
+        List<Checker> all = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            all.add(engine.add(CheckerSpec.tcp("rs" + i, t, ConnectOptions.to(l.address(), t.connectTimeout()))));
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline && all.stream().anyMatch(c -> !c.isUp())) Thread.sleep(50);
+        assertThat(all).allMatch(Checker::isUp);
+        l.stop();
+        deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline && all.stream().anyMatch(Checker::isUp)) Thread.sleep(50);
+        assertThat(all).noneMatch(Checker::isUp);
+    }
+
+    @Test
+    void removedCheckerStopsProbing() throws Exception {
+        TestWebServer web = new TestWebServer(InetAddress.getLoopbackAddress());
+        closeables.add(web);
+        CheckTiming t = timing(50, 500, 0, 50, false);
+        ConnectOptions co = ConnectOptions.to(web.address(), t.connectTimeout());
+        Checker c = engine.add(CheckerSpec.http("rs", t, new HttpProbe(co, false, HttpProtocol.HTTP_1_0,
+                Optional.empty(), false, List.of(HttpUrl.of("/"))), false, false, co));
+        waitProbes(c, 2);
+        engine.remove(c);
+        Thread.sleep(100);
+        int n = web.requests.size();
+        Thread.sleep(300);
+        assertThat(web.requests.size()).isEqualTo(n);
+    }
+
+    static void waitProbes(Checker c, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (c.probes() < n && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(c.probes()).isGreaterThanOrEqualTo(n);
+    }
+}

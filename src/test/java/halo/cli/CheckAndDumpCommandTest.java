@@ -1,0 +1,125 @@
+package halo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** halo check / halo dump-conf as an operator runs them: exit status, stderr, stdout. */
+class CheckAndDumpCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int status, String out, String err) {}
+
+    /** Runs check as if every interface existed, so results do not depend on this host's interfaces. */
+    static Run check(String... args) {
+        CheckCommand c = new CheckCommand();
+        c.interfaceExists = name -> true;
+        return run(c, args);
+    }
+
+    static Run run(Object command, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(command);
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    Path file(String text) throws Exception {
+        Path f = Files.createTempFile(dir, "keepalived", ".conf");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    static final String VALID = """
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 51
+                virtual_ipaddress {
+                    192.0.2.10/24
+                }
+            }
+            """;
+
+    @Test
+    void validConfigurationExitsZero() throws Exception {
+        Run r = check("-f", file(VALID).toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.err()).contains("is valid");
+    }
+
+    @Test
+    void correctionsExitFourWithFileLineAndMessage() throws Exception {
+        Path f = file(VALID.replace("virtual_router_id 51", "virtual_router_id 51\n    state MASTER\n    nopreempt"));
+        Run r = check("-f", f.toString());
+        assertThat(r.status()).isEqualTo(4);
+        assertThat(r.err()).contains(f + ":5: warning: (VI_1) Warning - nopreempt will not work with initial state MASTER - clearing");
+    }
+
+    @Test
+    void unknownKeywordIsFatalWithStrict() throws Exception {
+        Path f = file(VALID.replace("interface eth0", "interface eth0\n    prority 100"));
+        assertThat(check("-f", f.toString()).status()).isEqualTo(4);
+        Run strict = check("--strict", "-f", f.toString());
+        assertThat(strict.status()).isEqualTo(3);
+        assertThat(strict.err()).contains(f + ":3: fatal: Unknown keyword 'prority'").contains("cannot be run");
+    }
+
+    @Test
+    void missingFileCannotRunAndNoStackTrace() {
+        Run r = check("-f", dir.resolve("nope.conf").toString());
+        assertThat(r.status()).isEqualTo(3);
+        assertThat(r.err()).contains("nope.conf").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void badUsageIsTwo() {
+        Run r = check("--no-such-flag");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--no-such-flag");
+    }
+
+    @Test
+    void dumpConfPrintsNormalizedConfigurationWithDefaults() throws Exception {
+        Run r = run(new DumpConfCommand(), "-f", file(VALID).toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("vrrp_instance VI_1 {")
+                .contains("    priority 100\n")
+                .contains("    advert_int 1\n")
+                .contains("    garp_master_repeat 5\n")
+                .contains("        192.0.2.10/24\n");
+        // and it is itself a valid configuration
+        Run again = check("-f", file(r.out()).toString());
+        assertThat(again.status()).isZero();
+    }
+
+    @Test
+    void dumpConfOfUnrunnableConfigurationFails() {
+        Run r = run(new DumpConfCommand(), "-f", dir.resolve("nope.conf").toString());
+        assertThat(r.status()).isEqualTo(3);
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void missingInterfacesAreReportedAsKeepalivedDoes() throws Exception {
+        CheckCommand c = new CheckCommand();
+        c.interfaceExists = name -> !name.equals("ens33");
+        Run r = run(c, "-f", file(VALID.replace("eth0", "ens33")).toString());
+        assertThat(r.status()).isEqualTo(4);
+        assertThat(r.err()).contains("warning: WARNING - interface ens33 for vrrp_instance VI_1 doesn't exist")
+                .contains("warning: Non-existent interface specified in configuration");
+        CheckCommand dynamic = new CheckCommand();
+        dynamic.interfaceExists = name -> false;
+        assertThat(run(dynamic, "-f", file("global_defs {\n    dynamic_interfaces\n}\n" + VALID).toString()).status()).isZero();
+    }
+}

@@ -1,0 +1,289 @@
+package halo.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import halo.demo.SeedTopology;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Halo's daemon on real network namespaces (two directors on a bridge), and mixed with real keepalived: what an
+ * operator sees in the logs, in {@code ip addr} and in {@code halo status}.
+ */
+@Tag("root")
+class DaemonNetnsTest {
+
+    private static final Duration LONG = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private SeedTopology lan;
+    private final List<NodeProcess> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void topology() throws IOException {
+        assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
+        Map<String, Integer> roles = new LinkedHashMap<>();
+        roles.put("dir1", 11);
+        roles.put("dir2", 12);
+        lan = SeedTopology.create("vrrp", roles);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        nodes.forEach(NodeProcess::close);
+        if (lan != null) {
+            lan.close();
+        }
+    }
+
+    /** A director's keepalived.conf: one instance on eth0 with the VIP 192.0.2.100 (or 2001:db8::100). */
+    private Path conf(String node, int priority, String instanceExtra) throws IOException {
+        return conf(node, priority, instanceExtra, "", "", "192.0.2.100/24 dev eth0 label eth0:vip");
+    }
+
+    private Path conf(String node, int priority, String instanceExtra, String global, String blocks, String vip) throws IOException {
+        String text = """
+                global_defs {
+                    router_id %s
+                %s
+                }
+                %s
+                vrrp_instance VI_1 {
+                    state BACKUP
+                    interface eth0
+                    virtual_router_id 51
+                    priority %d
+                %s
+                    virtual_ipaddress {
+                        %s
+                    }
+                }
+                """.formatted(node, global, blocks, priority, instanceExtra, vip);
+        Path p = dir.resolve(node + "-" + nodes.size() + ".conf");
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private NodeProcess halo(String role, Path config) throws IOException {
+        NodeProcess n = NodeProcess.halo(role + "-" + nodes.size(), lan.exec(role), config, dir);
+        nodes.add(n);
+        return n;
+    }
+
+    private NodeProcess keepalived(String role, Path config) throws IOException {
+        NodeProcess n = NodeProcess.keepalived(role + "-" + nodes.size(), lan.exec(role), config, dir);
+        nodes.add(n);
+        return n;
+    }
+
+    private boolean holdsVip(String role, String vip) throws IOException {
+        return lan.ipOn(role, "-br", "addr", "show", "dev", "eth0").contains(vip + "/");
+    }
+
+    private static final String V2_PASS = """
+                advert_int 1
+                authentication {
+                    auth_type PASS
+                    auth_pass s3cret
+                }
+            """;
+
+    private static final String V3_FAST = """
+                version 3
+                advert_int 0.1
+            """;
+
+    @Test
+    void electsTheHigherPriorityStopsGracefullyAndPreemptsBack() throws Exception {
+        NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST));
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
+        d1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        d2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
+        assertThat(holdsVip("dir1", "192.0.2.100")).isTrue();
+        assertThat(lan.ipOn("dir1", "addr", "show", "dev", "eth0")).contains("eth0:vip");
+        assertThat(holdsVip("dir2", "192.0.2.100")).isFalse();
+        assertThat(d1.status()).contains("\"name\":\"VI_1\",\"state\":\"MASTER\"").contains("\"vips_set\":true");
+        assertThat(d2.status()).contains("\"state\":\"BACKUP\"").contains("\"master_address\":\"192.0.2.11\"").contains("\"master_priority\":100");
+
+        // graceful stop: priority 0 advert, VIP removed, the backup takes over after Skew_Time
+        assertThat(d1.stop(LONG)).isZero();
+        assertThat(d1.log()).contains("(VI_1) sent 0 priority").contains("(VI_1) removing VIPs.").contains("Stopped Halo");
+        d2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        assertThat(holdsVip("dir2", "192.0.2.100")).isTrue();
+        assertThat(holdsVip("dir1", "192.0.2.100")).isFalse();
+        assertThat(d2.status()).contains("\"priority_zero_received\":1");
+
+        // the higher priority comes back and preempts
+        NodeProcess d1again = halo("dir1", conf("dir1", 100, V3_FAST));
+        d1again.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        d2.awaitLog("\\(VI_1\\) Entering BACKUP STATE$", LONG);
+        assertThat(holdsVip("dir1", "192.0.2.100")).isTrue();
+        assertThat(holdsVip("dir2", "192.0.2.100")).isFalse();
+    }
+
+    @Test
+    void aCrashedMasterIsReplacedAfterMasterDownInterval() throws Exception {
+        NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST));
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
+        d1.awaitLog("Entering MASTER STATE", LONG);
+        d2.awaitLog("Entering BACKUP STATE", LONG);
+        long before = System.nanoTime();
+        d1.kill9();
+        d2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        long tookMs = (System.nanoTime() - before) / 1_000_000;
+        // Master_Down_Interval = 3 x 100 ms + (256 - 90) x 100 / 256 ms = 364.8 ms: no earlier (it must wait)
+        assertThat(tookMs).isGreaterThanOrEqualTo(300);
+        assertThat(d2.log()).contains("(VI_1) Receive advertisement timeout");
+        assertThat(holdsVip("dir2", "192.0.2.100")).isTrue();
+    }
+
+    @Test
+    void interfaceDownMeansFaultAndTheBackupTakesOver() throws Exception {
+        NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST));
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
+        d1.awaitLog("Entering MASTER STATE", LONG);
+        d2.awaitLog("Entering BACKUP STATE", LONG);
+        lan.link("dir1", false);
+        d1.awaitLog("\\(VI_1\\) Entering FAULT STATE", LONG);
+        d2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        assertThat(d1.status()).contains("\"state\":\"FAULT\"");
+        lan.link("dir1", true);
+        d1.awaitLog("\\(VI_1\\) Entering MASTER STATE", 1, LONG);
+        d2.awaitLog("\\(VI_1\\) Entering BACKUP STATE$", LONG);
+    }
+
+    @Test
+    void nopreemptKeepsTheIncumbentMaster() throws Exception {
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST + "    nopreempt\n"));
+        d2.awaitLog("Entering MASTER STATE", LONG);
+        NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST + "    nopreempt\n"));
+        d1.awaitLog("Entering BACKUP STATE", LONG);
+        // several Master_Down_Intervals later the higher priority still waits
+        NodeProcess.sleep(1500);
+        assertThat(d1.count("Entering MASTER STATE")).isZero();
+        assertThat(holdsVip("dir2", "192.0.2.100")).isTrue();
+        assertThat(d1.status()).contains("\"state\":\"BACKUP\"");
+    }
+
+    @Test
+    void aFailingTrackScriptDemotesTheMaster() throws Exception {
+        Path down = dir.resolve("down");
+        String script = """
+                vrrp_script chk_down {
+                    script "/usr/bin/test ! -e %s"
+                    interval 0.2
+                    weight -20
+                    fall 2
+                    rise 1
+                }
+                """.formatted(down);
+        NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST + "    track_script {\n        chk_down\n    }\n", "", script,
+                "192.0.2.100/24 dev eth0"));
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
+        d1.awaitLog("Entering MASTER STATE", LONG);
+        d2.awaitLog("Entering BACKUP STATE", LONG);
+        Files.writeString(down, "");
+        // 100 - 20 = 80 < 90: the backup stops accepting the demoted master and takes over
+        d2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        d1.awaitLog("\\(VI_1\\) Entering BACKUP STATE$", LONG);
+        assertThat(d1.status()).contains("\"effective_priority\":80");
+        Files.delete(down);
+        d1.awaitLog("\\(VI_1\\) Entering MASTER STATE", 1, LONG);
+        assertThat(d1.status()).contains("\"effective_priority\":100");
+    }
+
+    @Test
+    void unicastPeersElectAndFailOver() throws Exception {
+        String d1uni = V3_FAST + "    unicast_src_ip 192.0.2.11\n    unicast_peer {\n        192.0.2.12\n    }\n";
+        String d2uni = V3_FAST + "    unicast_src_ip 192.0.2.12\n    unicast_peer {\n        192.0.2.11\n    }\n";
+        NodeProcess d1 = halo("dir1", conf("dir1", 100, d1uni));
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, d2uni));
+        d1.awaitLog("Entering MASTER STATE", LONG);
+        d2.awaitLog("Entering BACKUP STATE", LONG);
+        assertThat(d2.status()).contains("\"master_address\":\"192.0.2.11\"");
+        d1.kill9();
+        d2.awaitLog("Entering MASTER STATE", LONG);
+        assertThat(holdsVip("dir2", "192.0.2.100")).isTrue();
+    }
+
+    @Test
+    void vrrpVersion3OverIpv6() throws Exception {
+        Path c1 = conf("dir1", 100, "    advert_int 0.1\n", "", "", "2001:db8::100/64 dev eth0");
+        Path c2 = conf("dir2", 90, "    advert_int 0.1\n", "", "", "2001:db8::100/64 dev eth0");
+        NodeProcess d1 = halo("dir1", c1);
+        NodeProcess d2 = halo("dir2", c2);
+        d1.awaitLog("Entering MASTER STATE", LONG);
+        d2.awaitLog("Entering BACKUP STATE", LONG);
+        assertThat(d1.status()).contains("\"family\":\"inet6\"").contains("\"version\":3");
+        assertThat(lan.ipOn("dir1", "-6", "addr", "show", "dev", "eth0")).contains("2001:db8::100/64");
+        assertThat(d2.status()).contains("\"master_address\":\"fe80:");
+        d1.stop(LONG);
+        d2.awaitLog("Entering MASTER STATE", LONG);
+        assertThat(lan.ipOn("dir2", "-6", "addr", "show", "dev", "eth0")).contains("2001:db8::100/64");
+    }
+
+    @Test
+    void haloAndKeepalivedFormOneGroupWithPassAuthentication() throws Exception {
+        // keepalived master, Halo backup
+        NodeProcess k1 = keepalived("dir1", conf("dir1", 100, V2_PASS));
+        NodeProcess h2 = halo("dir2", conf("dir2", 90, V2_PASS));
+        k1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        h2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
+        NodeProcess.sleep(2500);
+        assertThat(h2.count("Entering MASTER STATE")).isZero();
+        assertThat(h2.status()).contains("\"master_address\":\"192.0.2.11\"");
+        // keepalived stops: Halo takes over from its priority-0 advert
+        k1.stop(LONG);
+        h2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        assertThat(holdsVip("dir2", "192.0.2.100")).isTrue();
+        // keepalived comes back with the higher priority and preempts Halo
+        NodeProcess k1again = keepalived("dir1", conf("dir1", 100, V2_PASS));
+        k1again.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        h2.awaitLog("\\(VI_1\\) Entering BACKUP STATE$", LONG);
+        assertThat(holdsVip("dir1", "192.0.2.100")).isTrue();
+        assertThat(k1again.log()).doesNotContain("bad checksum").doesNotContain("authentication");
+    }
+
+    @Test
+    void haloMastersKeepalivedAtTenMillisecondAdverts() throws Exception {
+        String v3fast = "    version 3\n    advert_int 0.01\n";
+        NodeProcess h1 = halo("dir1", conf("dir1", 100, v3fast));
+        NodeProcess k2 = keepalived("dir2", conf("dir2", 90, v3fast));
+        h1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        k2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
+        NodeProcess.sleep(1500);
+        // 150 adverts later keepalived still sees a healthy master: no timeout, no takeover
+        assertThat(k2.count("Entering MASTER STATE")).isZero();
+        h1.kill9();
+        k2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        assertThat(holdsVip("dir2", "192.0.2.100")).isTrue();
+    }
+
+    @Test
+    void haloAndKeepalivedOverUnicast() throws Exception {
+        String k1uni = V2_PASS + "    unicast_src_ip 192.0.2.11\n    unicast_peer {\n        192.0.2.12\n    }\n";
+        String h2uni = V2_PASS + "    unicast_src_ip 192.0.2.12\n    unicast_peer {\n        192.0.2.11\n    }\n";
+        NodeProcess k1 = keepalived("dir1", conf("dir1", 90, k1uni));
+        NodeProcess h2 = halo("dir2", conf("dir2", 100, h2uni));
+        h2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        k1.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
+        NodeProcess.sleep(2500);
+        assertThat(k1.count("Entering MASTER STATE")).isZero();
+        h2.stop(LONG);
+        k1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+    }
+}

@@ -1,0 +1,142 @@
+package halo.daemon;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A daemon (Halo's, or real keepalived for interop) running inside a test namespace, its console log in a file the
+ * test reads. Killed and reaped by {@link #close()}.
+ */
+final class NodeProcess implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final Path logFile;
+    final Path controlSocket;
+
+    private NodeProcess(String name, Process process, Path logFile, Path controlSocket) {
+        this.name = name;
+        this.process = process;
+        this.logFile = logFile;
+        this.controlSocket = controlSocket;
+    }
+
+    /** Halo's daemon from this build's classes: {@code halo run -n -l -D -f CONFIG} in namespace NS. */
+    static NodeProcess halo(String name, List<String> nsExec, Path config, Path dir) throws IOException {
+        Path sock = dir.resolve(name + ".sock");
+        List<String> cmd = new ArrayList<>(nsExec);
+        cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m", "-Xshare:auto",
+                "-cp", classPath(), "halo.cli.Main",
+                "run", "-n", "-l", "-D", "-f", config.toString(), "--control-socket", sock.toString()));
+        return start(name, cmd, dir, sock);
+    }
+
+    /** Real keepalived (Debian package), VRRP only. */
+    static NodeProcess keepalived(String name, List<String> nsExec, Path config, Path dir) throws IOException {
+        List<String> cmd = new ArrayList<>(nsExec);
+        cmd.addAll(List.of("keepalived", "-n", "-l", "-D", "-P", "-f", config.toString(),
+                "-p", dir.resolve(name + ".pid").toString(), "-r", dir.resolve(name + "-vrrp.pid").toString(),
+                "-i", name));
+        return start(name, cmd, dir, null);
+    }
+
+    private static NodeProcess start(String name, List<String> cmd, Path dir, Path sock) throws IOException {
+        Path log = dir.resolve(name + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new NodeProcess(name, p, log, sock);
+    }
+
+    static String classPath() {
+        // target/classes plus the jars the classes need (picocli), as this JVM found them
+        String classes = Path.of("target", "classes").toAbsolutePath().toString();
+        String picocli = new File(picocli.CommandLine.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getPath();
+        return classes + File.pathSeparator + picocli;
+    }
+
+    String log() {
+        try {
+            return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Waits until the log has a line matching REGEX after the first SKIP matches; fails with the log when it does not come. */
+    long awaitLog(String regex, int skip, Duration timeout) {
+        Pattern p = Pattern.compile(regex);
+        long start = System.nanoTime();
+        long end = start + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            long count = log().lines().filter(l -> p.matcher(l).find()).count();
+            if (count > skip) {
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            sleep(20);
+        }
+        throw new AssertionError(name + ": no log line matching '" + regex + "' within " + timeout + "; log:\n" + log());
+    }
+
+    long awaitLog(String regex, Duration timeout) {
+        return awaitLog(regex, 0, timeout);
+    }
+
+    long count(String regex) {
+        Pattern p = Pattern.compile(regex);
+        return log().lines().filter(l -> p.matcher(l).find()).count();
+    }
+
+    String status() throws IOException {
+        return ControlServer.ask(controlSocket, "status json");
+    }
+
+    void kill9() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM (a graceful stop); waits for the process to end. */
+    int stop(Duration timeout) throws InterruptedException {
+        // 'ip netns exec' execs the daemon, so the child is the daemon itself
+        process.toHandle().destroy();
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " did not stop within " + timeout + "; log:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package halo.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import halo.vrrp.InstanceSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Randomized fault schedules on the simulated LAN (real state machine and codec): crashes, restores, graceful stops,
+ * partitions and loss, on 2-4 nodes with random priorities, VRRPv2 or v3, preempt or nopreempt, link delay, jitter,
+ * duplication, reordering and clock drift and jitter. After every run, {@link LanProperties} checks:
+ * after the last heal, within Master_Down_Interval plus one advert interval, exactly one MASTER and the one the rules
+ * say; never two masters longer than one advert interval while the LAN is whole; never no master longer than
+ * Master_Down_Interval while the LAN is whole and a node is up.
+ *
+ * <p>Each CI run draws a fresh base seed (printed); run i uses base + i. A failure prints the seed, the schedule and
+ * the timeline; replay it with {@code -Dhalo.sim.seed=SEED -Dhalo.sim.runs=1}. {@code -Dhalo.sim.runs} (10,000) and
+ * {@code -Dhalo.sim.seconds} (60) bound the work.
+ */
+class LanPropertyTest {
+    static final long MS = 1_000_000L;
+
+    /** A run's verdict; the story (configuration, schedule, timeline) is only written out when asked for. */
+    record Outcome(List<String> violations, java.util.function.Supplier<String> storyWriter) {
+        String story() {
+            return storyWriter.get();
+        }
+    }
+
+    @Test
+    void tenThousandFaultSchedulesKeepOneRightMasterPerVrid() {
+        int runs = Integer.getInteger("halo.sim.runs", 10_000);
+        // The budget is CPU time of this thread (2 shared cores may be busy with other work); the wall-clock cap only
+        // keeps an overloaded machine from running on for ever.
+        long cpuBudget = Long.getLong("halo.sim.seconds", 60) * 1_000_000_000L;
+        long wallCap = 4 * cpuBudget;
+        Long fixed = Long.getLong("halo.sim.seed");
+        long base = fixed != null ? fixed : System.nanoTime() ^ 0x5DEECE66DL;
+        System.out.println("LanPropertyTest: base seed " + base + " (replay one run: -Dhalo.sim.seed=SEED -Dhalo.sim.runs=1)");
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long wall0 = System.nanoTime();
+        int done = 0;
+        for (; done < runs; done++) {
+            if (threads.getCurrentThreadCpuTime() - cpu0 > cpuBudget || System.nanoTime() - wall0 > wallCap) break;
+            long seed = base + done;
+            Outcome o = runOne(seed);
+            if (!o.violations().isEmpty()) {
+                throw new AssertionError("seed " + seed + " (replay: -Dhalo.sim.seed=" + seed + " -Dhalo.sim.runs=1):\n  "
+                        + String.join("\n  ", o.violations()) + "\n" + o.story());
+            }
+        }
+        double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        System.out.printf("LanPropertyTest: %d fault schedules, %.1f s CPU, %.1f s wall%n", done, cpu, wall);
+        if (done < runs && System.nanoTime() - wall0 > wallCap && cpu <= cpuBudget / 1e9) {
+            System.out.println("LanPropertyTest: WARNING machine overloaded, stopped at the wall-clock cap");
+            return;
+        }
+        assertThat(done).as("fault schedules checked within %d s of CPU", cpuBudget / 1_000_000_000L).isEqualTo(runs);
+    }
+
+    @Test
+    void aSeedReplaysExactly() {
+        for (long seed = 1; seed <= 20; seed++) {
+            assertThat(runOne(seed).story()).isEqualTo(runOne(seed).story());
+        }
+        assertThat(runOne(1).story()).isNotEqualTo(runOne(2).story());
+    }
+
+    static Outcome runOne(long seed) {
+        Rng rng = new Rng(seed);
+        int n = 2 + rng.nextInt(3);
+        int version = rng.chance(0.5) ? 2 : 3;
+        long interval = version == 2 ? 1_000 * MS : rng.chance(0.5) ? 100 * MS : 1_000 * MS;
+        boolean nopreempt = rng.chance(0.25);
+        int[] priorities = {1, 50, 100, 100, 150, 200, 254};
+        long delay = 50_000 + rng.nextLong(950_000);
+        long jitter = rng.nextLong(500_001);
+        long reorder = rng.chance(0.5) ? rng.nextLong(2 * MS) : 0;
+        LinkModel link = new LinkModel(0, delay, jitter, rng.nextDouble() * 0.05, reorder > 0 ? rng.nextDouble() * 0.05 : 0,
+                reorder);
+        SimulatedLan.Builder b = SimulatedLan.builder(seed).link(link);
+        List<LanProperties.Member> members = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        long maxTimerJitter = 0;
+        StringBuilder cast = new StringBuilder();
+        for (int k = 1; k <= n; k++) {
+            String name = "node" + k;
+            int prio = priorities[rng.nextInt(priorities.length)];
+            InstanceSpec spec = InstanceSpec.builder("VI_1", 7).interfaceName("eth0").version(version).priority(prio)
+                    .advertInterval(Duration.ofNanos(interval)).nopreempt(nopreempt).virtualIpAddress("192.0.2.200")
+                    .build();
+            long drift = rng.nextLong(201) - 100;
+            long timerJitter = rng.nextLong(200_001);
+            maxTimerJitter = Math.max(maxTimerJitter, timerJitter);
+            b.node(name, "192.0.2." + k, NodeSetup.of(spec)).clock(name, drift, timerJitter);
+            members.add(new LanProperties.Member(name, "VI_1", prio, 0xC0000200L + k, nopreempt,
+                    masterDownNanos(version, prio, interval)));
+            names.add(name);
+            cast.append(String.format("  %s 192.0.2.%d priority %d drift %d ppm timer jitter %d us%n", name, k, prio,
+                    drift, timerJitter / 1000));
+        }
+        SimulatedLan lan = b.build();
+        FaultSchedule schedule = FaultSchedule.random(rng, names, 30 * interval, interval / 2);
+        lan.schedule(schedule.events());
+        long maxMdi = members.stream().mapToLong(LanProperties.Member::masterDownNanos).max().orElseThrow();
+        long slack = delay + jitter + reorder + 2 * maxTimerJitter + maxMdi / 2_500 + MS;
+        LanProperties props = new LanProperties(members, interval, slack);
+        long end = schedule.lastHeal() + maxMdi + interval + slack + 3 * interval;
+        lan.runUntil(end);
+        List<String> violations = props.check(lan.timeline().transitions(), schedule, end);
+        java.util.function.Supplier<String> story = () -> "VRRPv" + version + " advert " + Transition.formatMillis(interval) + " ms"
+                + (nopreempt ? " nopreempt" : "") + ", link " + link + "\n" + cast
+                + "schedule: " + schedule + "\n" + TimelineTable.of(lan.timeline().transitions());
+        return new Outcome(violations, story);
+    }
+
+    /** keepalived's Master_Down_Interval in nanoseconds (microsecond arithmetic, truncated, as VrrpInstance). */
+    static long masterDownNanos(int version, int priority, long intervalNanos) {
+        long us = intervalNanos / 1_000;
+        long skewUs = version == 3 ? (256L - priority) * (us / 10_000) * 625 / 16 : (256L - priority) * 1_000_000 / 256;
+        return (3 * us + skewUs) * 1_000;
+    }
+}

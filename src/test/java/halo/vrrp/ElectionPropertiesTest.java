@@ -1,0 +1,93 @@
+package halo.vrrp;
+
+import static halo.vrrp.Clock.ms;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** On a lossless LAN, whatever the priorities and start times: one master, with the highest priority. */
+class ElectionPropertiesTest {
+
+    record Router(int priority, int startMs, boolean nopreempt) {}
+
+    @Provide
+    Arbitrary<List<Router>> routers() {
+        Arbitrary<Router> r = Combinators.combine(Arbitraries.integers().between(1, 255),
+                Arbitraries.integers().between(0, 8_000), Arbitraries.of(false)).as(Router::new);
+        return r.list().ofMinSize(1).ofMaxSize(5);
+    }
+
+    @Provide
+    Arbitrary<List<Router>> nopreemptRouters() {
+        Arbitrary<Router> r = Combinators.combine(Arbitraries.integers().between(1, 254),
+                Arbitraries.integers().between(0, 8_000), Arbitraries.of(true)).as(Router::new);
+        return r.list().ofMinSize(1).ofMaxSize(5);
+    }
+
+    @Property(tries = 200)
+    void withNopreemptStillExactlyOneMaster(@ForAll("nopreemptRouters") List<Router> routers, @ForAll boolean v3) {
+        List<VrrpInstance> instances = run(routers, v3);
+        assertThat(instances.stream().filter(i -> i.state() == VrrpState.MASTER)).hasSize(1);
+        // the first router started is the master unless another started within its Master_Down_Interval
+        int first = 0;
+        for (int i = 1; i < routers.size(); i++) {
+            if (routers.get(i).startMs() < routers.get(first).startMs()) {
+                first = i;
+            }
+        }
+        int firstStart = routers.get(first).startMs();
+        boolean alone = routers.stream().filter(r -> r.startMs() < firstStart + 5_000).count() == 1;
+        if (alone) {
+            assertThat(instances.get(first).state()).isEqualTo(VrrpState.MASTER);
+        }
+    }
+
+    @Property(tries = 300)
+    void exactlyOneMasterWithTheHighestPriority(@ForAll("routers") List<Router> routers, @ForAll boolean v3) {
+        if (routers.stream().filter(r -> r.priority() == 255).count() > 1) {
+            return; // two address owners is a configuration error (each lowers itself to 254)
+        }
+        List<VrrpInstance> instances = run(routers, v3);
+        int maxPriority = routers.stream().mapToInt(Router::priority).max().orElseThrow();
+        List<VrrpInstance> masters = instances.stream().filter(i -> i.state() == VrrpState.MASTER).toList();
+        assertThat(masters).hasSize(1);
+        assertThat(masters.get(0).effectivePriority()).isEqualTo(maxPriority);
+        assertThat(instances).allMatch(i -> i.state() == VrrpState.MASTER || i.state() == VrrpState.BACKUP);
+    }
+
+    private static List<VrrpInstance> run(List<Router> routers, boolean v3) {
+        long t0 = 1_000_000_000L;
+        Lan lan = new Lan(t0, ms(1));
+        List<VrrpInstance> instances = new ArrayList<>();
+        for (int i = 0; i < routers.size(); i++) {
+            Router r = routers.get(i);
+            Lan.Node node = lan.node("node" + i, "192.0.2." + (i + 1));
+            InstanceSpec.Builder b = InstanceSpec.builder("VI_1", 51).priority(r.priority()).nopreempt(r.nopreempt())
+                    .virtualIpAddress("192.0.2.100");
+            if (v3) {
+                b.version(3).advertInterval(Duration.ofMillis(100));
+            }
+            instances.add(node.add(b));
+        }
+        // start in time order
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < routers.size(); i++) {
+            order.add(i);
+        }
+        order.sort((x, y) -> Integer.compare(routers.get(x).startMs(), routers.get(y).startMs()));
+        for (int i : order) {
+            lan.runUntil(t0 + ms(routers.get(i).startMs()));
+            instances.get(i).start(lan.now);
+        }
+        lan.runUntil(t0 + ms(30_000));
+        return instances;
+    }
+}

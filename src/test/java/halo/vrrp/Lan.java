@@ -1,0 +1,109 @@
+package halo.vrrp;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A lossless LAN for tests: an advert sent at time t reaches every other started instance with the same VRID at
+ * t + delay, in send order. Partitioned nodes hear nothing and are heard by nobody.
+ */
+final class Lan {
+    record Delivery(long at, VrrpInstance from, int priority) {}
+
+    final long delay;
+    long now;
+    final List<Node> nodes = new ArrayList<>();
+    final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    final List<String> timeline = new ArrayList<>();
+
+    Lan(long start, long delay) {
+        this.now = start;
+        this.delay = delay;
+    }
+
+    final class Node extends RecorderBase {
+        final String name;
+        final IpAddress address;
+        final List<VrrpInstance> instances = new ArrayList<>();
+        boolean partitioned;
+
+        Node(String name, String address) {
+            this.name = name;
+            this.address = IpAddress.parse(address);
+        }
+
+        VrrpInstance add(InstanceSpec.Builder spec) {
+            VrrpInstance i = new VrrpInstance(spec.sourceAddress(address).build(), this);
+            instances.add(i);
+            return i;
+        }
+
+        @Override
+        public void sendAdvert(VrrpInstance instance, int priority) {
+            super.sendAdvert(instance, priority);
+            if (!partitioned) {
+                queue.add(new Delivery(now + delay, instance, priority));
+            }
+        }
+
+        @Override
+        public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+            timeline.add((now - start) / 1_000 + "us " + name + " " + instance.name() + " " + from + "->" + to + " "
+                    + reason);
+        }
+    }
+
+    private long start;
+
+    Node node(String name, String address) {
+        Node n = new Node(name, address);
+        nodes.add(n);
+        start = now;
+        return n;
+    }
+
+    void runUntil(long until) {
+        for (int guard = 0; guard < 10_000_000; guard++) {
+            long at = Long.MAX_VALUE;
+            VrrpInstance timer = null;
+            for (Node n : nodes) {
+                for (VrrpInstance i : n.instances) {
+                    if (i.nextDeadline() < at) {
+                        at = i.nextDeadline();
+                        timer = i;
+                    }
+                }
+            }
+            Delivery d = queue.peek();
+            if (d != null && d.at() <= at && d.at() <= until) {
+                queue.poll();
+                now = Math.max(now, d.at());
+                deliver(d);
+                continue;
+            }
+            if (timer == null || at > until) {
+                now = until;
+                return;
+            }
+            now = Math.max(now, at);
+            timer.onTimer(now);
+        }
+        throw new AssertionError("runaway");
+    }
+
+    private void deliver(Delivery d) {
+        InstanceSpec from = d.from().spec();
+        for (Node n : nodes) {
+            if (n.partitioned) {
+                continue;
+            }
+            for (VrrpInstance i : n.instances) {
+                if (i != d.from() && i.spec().virtualRouterId() == from.virtualRouterId() && !n.instances.contains(d.from())) {
+                    i.onAdvert(now, d.priority(), from.advertIntervalOnWire(), d.from().sourceAddress(),
+                            i.spec().virtualIpAddresses().equals(from.virtualIpAddresses()));
+                }
+            }
+        }
+    }
+}

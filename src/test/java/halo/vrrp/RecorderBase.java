@@ -1,0 +1,14 @@
+package halo.vrrp;
+
+/** Recorder as a base class (Lan nodes extend it). */
+class RecorderBase implements VrrpActions {
+    final Recorder rec = new Recorder();
+
+    @Override public void sendAdvert(VrrpInstance instance, int priority) { rec.sendAdvert(instance, priority); }
+    @Override public void addVirtualAddresses(VrrpInstance instance) { rec.addVirtualAddresses(instance); }
+    @Override public void removeVirtualAddresses(VrrpInstance instance) { rec.removeVirtualAddresses(instance); }
+    @Override public void sendGratuitousArps(VrrpInstance instance, int repeat) { rec.sendGratuitousArps(instance, repeat); }
+    @Override public void runScript(String command, java.util.List<String> extraArgs, boolean stop) { rec.runScript(command, extraArgs, stop); }
+    @Override public void writeFifo(String line) { rec.writeFifo(line); }
+    @Override public void log(String line) { rec.log(line); }
+}

@@ -1,0 +1,152 @@
+package halo.vrrp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import halo.vrrp.wire.Ipv4Header;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Two VrrpHosts joined by an in-memory LAN on a virtual clock: the glue between codec, machines and a port. */
+class VrrpHostTest {
+
+    private static final long MS = 1_000_000L;
+
+    /** A port on a shared in-memory segment; adverts reach the other host at the same instant. */
+    private final class MemoryPort implements HostPort {
+        final String name;
+        final byte[] address;
+        VrrpHost host;
+        MemoryPort peer;
+        boolean vipsSet;
+        int garpBatches;
+        final List<String> scriptsRun = new ArrayList<>();
+        int scriptExit;
+        final List<String> log = new ArrayList<>();
+
+        MemoryPort(String name, int lastOctet) {
+            this.name = name;
+            this.address = new byte[] {(byte) 192, 0, 2, (byte) lastOctet};
+        }
+
+        @Override public byte[] primaryAddress(String ifname, boolean ipv6) { return address; }
+        @Override public boolean isUp(String ifname) { return true; }
+
+        @Override
+        public void sendAdvert(HostSetup.Instance instance, boolean ipv6, byte[] destination, int ttl, byte[] message, int offset, int length) {
+            // what a raw IPv4 socket delivers: the kernel's header, then the message
+            byte[] datagram = new byte[Ipv4Header.MIN_LENGTH + length];
+            new Ipv4Header().wrap(MemorySegment.ofArray(datagram), 0, datagram.length)
+                    .write(datagram.length, 1, ttl, 112, address, 0, destination, 0);
+            System.arraycopy(message, offset, datagram, Ipv4Header.MIN_LENGTH, length);
+            if (peer.host != null) {
+                pending.add(() -> peer.host.receiveIpv4(now, "eth0", datagram, 0, datagram.length));
+            }
+        }
+
+        @Override public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) { vipsSet = set; }
+        @Override public void gratuitousArps(VrrpInstance instance, HostSetup.Instance setup, int repeat) { garpBatches++; }
+
+        @Override
+        public void runTrackScript(HostSetup.Script script) {
+            scriptsRun.add(script.name());
+            int exit = scriptExit;
+            pending.add(() -> host.onScriptExit(now, script.name(), exit, false));
+        }
+
+        @Override public void runNotifyScript(String command, List<String> extraArgs, boolean stop) { }
+        @Override public void writeFifo(String line) { }
+        @Override public void log(String line) { log.add(line); }
+    }
+
+    private long now;
+    private final List<Runnable> pending = new ArrayList<>();
+
+    private void runUntil(long end, MemoryPort... ports) {
+        while (true) {
+            while (!pending.isEmpty()) {
+                pending.removeFirst().run();
+            }
+            long next = Long.MAX_VALUE;
+            for (MemoryPort p : ports) {
+                if (p.host != null) {
+                    next = Math.min(next, p.host.nextDeadline());
+                }
+            }
+            if (next > end) {
+                now = end;
+                return;
+            }
+            now = Math.max(now, next);
+            for (MemoryPort p : ports) {
+                if (p.host != null && p.host.nextDeadline() <= now) {
+                    p.host.onTimer(now);
+                }
+            }
+        }
+    }
+
+    private static HostSetup node(int priority) {
+        InstanceSpec spec = InstanceSpec.builder("VI_1", 51).interfaceName("eth0").priority(priority)
+                .advertInterval(Duration.ofSeconds(1)).virtualIpAddress("192.0.2.100").build();
+        return HostSetup.of(spec).withScript("chk", Duration.ofSeconds(1), 1, 2);
+    }
+
+    @Test
+    void electsTheHigherPriorityThenFailsOverOnGracefulStop() {
+        MemoryPort a = new MemoryPort("a", 11);
+        MemoryPort b = new MemoryPort("b", 12);
+        a.peer = b;
+        b.peer = a;
+        a.host = new VrrpHost(node(100), a);
+        b.host = new VrrpHost(node(90), b);
+        a.host.start(0);
+        b.host.start(0);
+        // a non-owner waits Master_Down_Interval = 3 x 1 s + (256-100)/256 s = 3609.375 ms
+        runUntil(3_600 * MS, a, b);
+        assertThat(a.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.BACKUP);
+        runUntil(3_700 * MS, a, b);
+        assertThat(a.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(b.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(a.vipsSet).isTrue();
+        assertThat(a.garpBatches).isPositive();
+        assertThat(a.log).contains("(VI_1) Entering MASTER STATE");
+        assertThat(b.host.counters().advertsReceived).isPositive();
+        assertThat(a.scriptsRun).isNotEmpty();
+
+        // graceful stop: priority 0, b takes over after Skew_Time = (256-90)/256 s = 648.4 ms
+        long stopAt = 10_000 * MS;
+        runUntil(stopAt, a, b);
+        a.host.shutdown(now);
+        assertThat(a.vipsSet).isFalse();
+        runUntil(stopAt + 640 * MS, a, b);
+        assertThat(b.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.BACKUP);
+        runUntil(stopAt + 660 * MS, a, b);
+        assertThat(b.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(b.vipsSet).isTrue();
+    }
+
+    @Test
+    void aFailingTrackScriptWithWeightZeroPutsTheInstanceInFaultAfterFallRuns() {
+        MemoryPort a = new MemoryPort("a", 11);
+        MemoryPort b = new MemoryPort("b", 12);
+        a.peer = b;
+        b.peer = a;
+        InstanceSpec spec = InstanceSpec.builder("VI_1", 51).interfaceName("eth0").priority(100)
+                .advertInterval(Duration.ofSeconds(1)).virtualIpAddress("192.0.2.100")
+                .tracker(TrackerSpec.script("chk", 0)).build();
+        a.host = new VrrpHost(HostSetup.of(spec).withScript("chk", Duration.ofSeconds(1), 1, 2), a);
+        a.host.start(0);
+        runUntil(5_000 * MS, a);
+        assertThat(a.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.MASTER);
+        a.scriptExit = 1;
+        // fall 2: the second failing run (one interval later) is the one that counts
+        runUntil(6_500 * MS, a);
+        assertThat(a.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.MASTER);
+        runUntil(7_500 * MS, a);
+        assertThat(a.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.FAULT);
+        assertThat(a.vipsSet).isFalse();
+    }
+}

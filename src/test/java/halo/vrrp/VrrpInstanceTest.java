@@ -1,0 +1,456 @@
+package halo.vrrp;
+
+import static halo.vrrp.Clock.ms;
+import static halo.vrrp.Clock.us;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** One instance on a virtual clock: RFC timers and keepalived's behaviour, with exact times and outputs. */
+class VrrpInstanceTest {
+    static final long T0 = 1_000_000_000_000L;
+    static final IpAddress PEER_LOW = IpAddress.parse("192.0.2.1");
+    static final IpAddress ME = IpAddress.parse("192.0.2.2");
+    static final IpAddress PEER_HIGH = IpAddress.parse("192.0.2.3");
+
+    final Recorder rec = new Recorder();
+    final Clock clock = new Clock(T0);
+
+    static InstanceSpec.Builder v2() {
+        return InstanceSpec.builder("VI_1", 51).interfaceName("eth0").sourceAddress(ME).virtualIpAddress("192.0.2.100");
+    }
+
+    static InstanceSpec.Builder v3() {
+        return v2().version(3).advertInterval(Duration.ofMillis(10));
+    }
+
+    VrrpInstance start(InstanceSpec spec) {
+        VrrpInstance vrrp = new VrrpInstance(spec, rec);
+        vrrp.start(clock.now);
+        return vrrp;
+    }
+
+    @Test
+    void v2TimersMatchTheRfcFormulasInKeepalivedsMicroseconds() {
+        VrrpInstance vrrp = new VrrpInstance(v2().build(), rec);
+        // Skew_Time = (256 - 100) / 256 s = 0.609375 s; Master_Down_Interval = 3 x 1 s + Skew_Time
+        assertThat(vrrp.skewTimeMicros()).isEqualTo(609_375);
+        assertThat(vrrp.masterDownIntervalMicros()).isEqualTo(3_609_375);
+        VrrpInstance p200 = new VrrpInstance(v2().priority(200).build(), rec);
+        assertThat(p200.skewTimeMicros()).isEqualTo(218_750);
+    }
+
+    @Test
+    void v3TimersAreInCentisecondsOfTheMasterAdvertInterval() {
+        VrrpInstance vrrp = new VrrpInstance(v3().build(), rec);
+        // (256 - 100) x 1 cs / 256 = 0.609 cs; keepalived: 156 x 1 x 625 / 16 = 6093 us
+        assertThat(vrrp.skewTimeMicros()).isEqualTo(6_093);
+        assertThat(vrrp.masterDownIntervalMicros()).isEqualTo(36_093);
+    }
+
+    @Test
+    void startsInBackupAndBecomesMasterAfterMasterDownInterval() {
+        VrrpInstance vrrp = start(v2().build());
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(rec.logs).containsExactly("(VI_1) Entering BACKUP STATE (init)");
+        assertThat(rec.fifo).containsExactly("INSTANCE \"VI_1\" BACKUP 100");
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
+        rec.clear();
+
+        clock.runUntil(T0 + us(3_609_374), vrrp);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        clock.runUntil(T0 + us(3_609_375), vrrp);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.MASTER_DOWN_TIMER);
+        assertThat(vrrp.lastTransitionNanos()).isEqualTo(T0 + us(3_609_375));
+        // the advert goes first so the old master removes the VIPs before our GARPs
+        assertThat(rec.events).containsExactly(
+                "VI_1 advert 100",
+                "log (VI_1) Entering MASTER STATE",
+                "VI_1 add VIPs",
+                "VI_1 garp 5",
+                "fifo INSTANCE \"VI_1\" MASTER 100");
+        assertThat(rec.transitions).containsExactly("VI_1 BACKUP->MASTER MASTER_DOWN_TIMER");
+        // next advert one interval later
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(4_609_375));
+    }
+
+    @Test
+    void masterAdvertisesEveryIntervalAndRepeatsGarpsAfterGarpMasterDelay() {
+        VrrpInstance vrrp = start(v2().build());
+        long m = T0 + us(3_609_375);
+        clock.runUntil(m, vrrp);
+        rec.clear();
+        clock.runUntil(m + ms(5_000), vrrp);
+        assertThat(rec.adverts).containsExactly(100, 100, 100, 100, 100);
+        assertThat(rec.events).containsExactly(
+                "VI_1 advert 100", "VI_1 advert 100", "VI_1 advert 100", "VI_1 advert 100",
+                "VI_1 garp 5", // garp_master_delay 5 s: the second batch, fired before the advert due at the same time
+                "VI_1 advert 100");
+        clock.runUntil(m + ms(60_000), vrrp);
+        assertThat(rec.events).filteredOn(e -> e.contains("garp")).hasSize(1);
+    }
+
+    @Test
+    void garpMasterRefreshSendsABatchAtTheFirstAdvertAfterTheRefreshInterval() {
+        VrrpInstance vrrp = start(v2().garpMasterDelay(Duration.ZERO).garpMasterRefresh(Duration.ofMillis(2_500))
+                .garpMasterRefreshRepeat(2).build());
+        long m = T0 + us(3_609_375);
+        clock.runUntil(m, vrrp);
+        rec.clear();
+        clock.runUntil(m + ms(6_000), vrrp);
+        // adverts at m+1..m+6 s; refresh due after m+2.5 s -> at the advert of m+3 s, then after m+5.5 s -> at m+6 s
+        assertThat(rec.events).containsExactly(
+                "VI_1 advert 100", "VI_1 advert 100", "VI_1 advert 100", "VI_1 garp 2",
+                "VI_1 advert 100", "VI_1 advert 100", "VI_1 advert 100", "VI_1 garp 2");
+    }
+
+    @Test
+    void stateMasterIsOnlyAPreferenceForANonOwner() {
+        VrrpInstance vrrp = start(v2().state(VrrpState.MASTER).build());
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
+    }
+
+    @Test
+    void theOwnerBecomesMasterAtOnce() {
+        VrrpInstance vrrp = start(v2().priority(255).build());
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.PRIORITY_OWNER);
+        assertThat(rec.events).containsExactly(
+                "VI_1 advert 255", "log (VI_1) Entering MASTER STATE", "VI_1 add VIPs", "VI_1 garp 5",
+                "fifo INSTANCE \"VI_1\" MASTER 255");
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(1_000));
+    }
+
+    @Test
+    void backupHearingAHigherPriorityMasterStaysBackupAndRestartsItsDownTimer() {
+        VrrpInstance vrrp = start(v2().build());
+        for (int s = 1; s <= 10; s++) {
+            clock.runUntil(T0 + ms(1_000L * s), vrrp);
+            vrrp.onAdvert(clock.now, 150, 1, PEER_LOW, true);
+            assertThat(vrrp.nextDeadline()).isEqualTo(clock.now + us(3_609_375));
+        }
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(vrrp.masterAddress()).isEqualTo(PEER_LOW);
+        assertThat(vrrp.masterPriority()).isEqualTo(150);
+        // an equal priority is accepted too (no preemption on a tie while hearing the master)
+        vrrp.onAdvert(clock.now, 100, 1, PEER_LOW, true);
+        assertThat(vrrp.nextDeadline()).isEqualTo(clock.now + us(3_609_375));
+        clock.runUntil(clock.now + us(3_609_374), vrrp);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        clock.runUntil(clock.now + 1_000, vrrp);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+    }
+
+    @Test
+    void priorityZeroMakesTheBackupWaitOnlySkewTime() {
+        VrrpInstance vrrp = start(v2().logDetail(true).build());
+        vrrp.onAdvert(T0 + ms(500), 150, 1, PEER_LOW, true);
+        vrrp.onAdvert(T0 + ms(1_000), 0, 1, PEER_LOW, true);
+        assertThat(rec.logs).contains("(VI_1) Backup received priority 0 advertisement");
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(1_000) + us(609_375));
+        clock.runUntil(T0 + ms(1_000) + us(609_375), vrrp);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.MASTER_LEFT);
+        assertThat(rec.logs).containsSubsequence("(VI_1) Receive advertisement timeout", "(VI_1) Entering MASTER STATE",
+                "(VI_1) setting VIPs.", "(VI_1) Sending/queueing gratuitous ARPs on eth0 for 192.0.2.100");
+    }
+
+    @Test
+    void backupDiscardsALowerPriorityMasterAndPreemptsIt() {
+        VrrpInstance vrrp = start(v2().build());
+        rec.clear();
+        vrrp.onAdvert(T0 + ms(1_000), 90, 1, PEER_LOW, true);
+        assertThat(rec.logs).containsExactly("(VI_1) received lower priority (90) advert from 192.0.2.1 - discarding");
+        // the down timer was not reset
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
+        vrrp.onAdvert(T0 + ms(2_000), 90, 1, PEER_LOW, true);
+        vrrp.onAdvert(T0 + ms(3_000), 90, 1, PEER_LOW, true);
+        clock.runUntil(T0 + us(3_609_375), vrrp);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+    }
+
+    @Test
+    void nopreemptAcceptsALowerPriorityMaster() {
+        VrrpInstance vrrp = start(v2().nopreempt(true).priority(150).build());
+        for (int s = 1; s <= 20; s++) {
+            clock.runUntil(T0 + ms(1_000L * s), vrrp);
+            vrrp.onAdvert(clock.now, 100, 1, PEER_LOW, true);
+        }
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(rec.logs).noneMatch(l -> l.contains("discarding"));
+    }
+
+    @Test
+    void preemptDelayAcceptsLowerPriorityAdvertsForTheDelayThenPreempts() {
+        VrrpInstance vrrp = start(v2().priority(150).preemptDelay(Duration.ofSeconds(10)).logDetail(true).build());
+        long lastAccepted = 0;
+        for (int s = 1; s <= 30; s++) {
+            clock.runUntil(T0 + ms(1_000L * s), vrrp);
+            if (vrrp.state() != VrrpState.BACKUP) {
+                break;
+            }
+            long before = vrrp.nextDeadline();
+            vrrp.onAdvert(clock.now, 100, 1, PEER_LOW, true);
+            if (vrrp.nextDeadline() != before) {
+                lastAccepted = clock.now;
+            }
+        }
+        // delay started at the first lower advert (T0+1 s): adverts before T0+11 s are accepted, from T0+11 s discarded
+        assertThat(lastAccepted).isEqualTo(T0 + ms(10_000));
+        assertThat(rec.logs).contains("(VI_1) start preempt delay (10.000000)",
+                "(VI_1) received lower priority (100) advert from 192.0.2.1 - discarding");
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        // priority 150: MDI = 3 s + 106/256 s
+        assertThat(vrrp.lastTransitionNanos()).isEqualTo(T0 + ms(10_000) + us(3_000_000 + 414_062));
+    }
+
+    @Test
+    void v3BackupAdoptsTheMastersAdvertInterval() {
+        VrrpInstance vrrp = start(v3().build());
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(36_093));
+        vrrp.onAdvert(T0 + ms(5), 150, 100, PEER_LOW, true); // master advertises 1 s (100 cs)
+        assertThat(vrrp.masterAdvertIntervalMicros()).isEqualTo(1_000_000);
+        // 3 x 1 s + 156 x 100 x 625 / 16 us
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(5) + us(3_609_375));
+    }
+
+    @Test
+    void v3MasterAdvertisesItsOwnIntervalAfterTakingOver() {
+        VrrpInstance vrrp = start(v3().build());
+        vrrp.onAdvert(T0 + ms(5), 150, 100, PEER_LOW, true);
+        clock.runUntil(T0 + ms(5) + us(3_609_375), vrrp);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(vrrp.masterAdvertIntervalMicros()).isEqualTo(10_000);
+        assertThat(vrrp.nextDeadline()).isEqualTo(clock.now + ms(10));
+    }
+
+    @Test
+    void v2DropsAnAdvertWithAnotherInterval() {
+        VrrpInstance vrrp = start(v2().build());
+        rec.clear();
+        vrrp.onAdvert(T0 + ms(100), 150, 2, PEER_LOW, true);
+        assertThat(rec.logs).containsExactly("(VI_1) advertisement interval mismatch mine=1 sec rcv'd=2 sec");
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
+        assertThat(vrrp.advertiseIntervalErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void addressListMismatchIsDroppedUnlessFromTheOwner() {
+        VrrpInstance vrrp = start(v2().build());
+        rec.clear();
+        vrrp.onAdvert(T0 + ms(100), 150, 1, PEER_LOW, false);
+        assertThat(rec.logs).containsExactly("(VI_1) ip address associated with VRID 51 not present in MASTER advert");
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
+        // RFC 3768 7.1: logged, but the owner's advert is processed
+        vrrp.onAdvert(T0 + ms(200), 255, 1, PEER_LOW, false);
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(200) + us(3_000_000 + 609_375));
+        assertThat(vrrp.addressListErrors()).isEqualTo(2);
+        assertThat(rec.logs).hasSize(2);
+    }
+
+    /** An advert's address list as the codec's flyweight would present it. */
+    record Addresses(java.util.List<IpAddress> list) implements AdvertAddresses {
+        static Addresses of(String... literals) {
+            return new Addresses(java.util.Arrays.stream(literals).map(IpAddress::parse).toList());
+        }
+
+        @Override public int count() { return list.size(); }
+        @Override public boolean contains(IpAddress address) { return list.contains(address); }
+    }
+
+    @Test
+    void addressCheckLogsLikeKeepalived() {
+        VrrpInstance vrrp = start(v2().virtualIpAddress("192.0.2.101").build());
+        rec.clear();
+        vrrp.onAdvert(T0 + ms(100), 150, 1, PEER_LOW, Addresses.of("192.0.2.100"));
+        vrrp.onAdvert(T0 + ms(200), 150, 1, PEER_LOW, Addresses.of("192.0.2.100", "192.0.2.102"));
+        assertThat(rec.logs).containsExactly(
+                "(VI_1) received an unexpected ip number count 1, expected 2!",
+                "(VI_1) ip address associated with VRID 51 not present in MASTER advert: 192.0.2.101");
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
+        assertThat(vrrp.addressListErrors()).isEqualTo(2);
+        // same addresses in another order: accepted
+        vrrp.onAdvert(T0 + ms(300), 150, 1, PEER_LOW, Addresses.of("192.0.2.101", "192.0.2.100"));
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(300) + us(3_609_375));
+        // RFC 3768 7.1: the owner's advert is logged but processed
+        vrrp.onAdvert(T0 + ms(400), 255, 1, PEER_LOW, Addresses.of("192.0.2.100"));
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(400) + us(3_609_375));
+    }
+
+    @Test
+    void masterChecksTheAddressesOfEveryAdvert() {
+        VrrpInstance vrrp = start(v2().priority(255).build());
+        rec.clear();
+        vrrp.onAdvert(T0 + ms(10), 254, 1, PEER_LOW, Addresses.of("192.0.2.99"));
+        assertThat(rec.logs).containsExactly(
+                "(VI_1) ip address associated with VRID 51 not present in MASTER advert: 192.0.2.100");
+        assertThat(rec.adverts).isEmpty();
+    }
+
+    @Test
+    void skipCheckAdvAddrChecksOnlyWhenTheMasterChanges() {
+        VrrpInstance vrrp = start(v2().skipCheckAdvAddr(true).build());
+        vrrp.onAdvert(T0 + ms(100), 150, 1, PEER_LOW, true);
+        vrrp.onAdvert(T0 + ms(200), 150, 1, PEER_LOW, false); // same master: not checked
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(200) + us(3_609_375));
+        vrrp.onAdvert(T0 + ms(300), 150, 1, PEER_HIGH, false); // new master: checked, dropped
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(200) + us(3_609_375));
+    }
+
+    VrrpInstance master(InstanceSpec spec) {
+        VrrpInstance vrrp = start(spec);
+        clock.runUntil(vrrp.nextDeadline(), vrrp);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        rec.clear();
+        return vrrp;
+    }
+
+    @Test
+    void masterHearingAHigherPriorityBecomesBackup() {
+        VrrpInstance vrrp = master(v2().build());
+        long t = clock.now + ms(300);
+        vrrp.onAdvert(t, 150, 1, PEER_LOW, true);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.HIGHER_PRIORITY_ADVERT);
+        assertThat(rec.events).containsExactly(
+                "log (VI_1) Master received advert from 192.0.2.1 with higher priority 150, ours 100",
+                "log (VI_1) Entering BACKUP STATE",
+                "VI_1 remove VIPs",
+                "fifo INSTANCE \"VI_1\" BACKUP 100");
+        assertThat(vrrp.nextDeadline()).isEqualTo(t + us(3_609_375));
+    }
+
+    @Test
+    void higherPrioSendAdvertSendsOneAdvertBeforeGivingUp() {
+        VrrpInstance vrrp = master(v2().higherPrioSendAdvert(true).build());
+        vrrp.onAdvert(clock.now + ms(300), 150, 1, PEER_LOW, true);
+        assertThat(rec.events.get(0)).isEqualTo("VI_1 advert 100");
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
+    void equalPriorityTieBreakHigherAddressWins() {
+        VrrpInstance vrrp = master(v2().build());
+        vrrp.onAdvert(clock.now + ms(300), 100, 1, PEER_LOW, true);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(rec.events).containsExactly(
+                "log (VI_1) Received advert from 192.0.2.1 with lower priority 100, ours 100, forcing new election",
+                "VI_1 advert 100",
+                "VI_1 garp 5",
+                "fifo INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 100");
+        rec.clear();
+        vrrp.onAdvert(clock.now + ms(400), 100, 1, PEER_HIGH, true);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.EQUAL_PRIORITY_HIGHER_ADDRESS);
+        assertThat(rec.logs.get(0)).isEqualTo(
+                "(VI_1) Master received advert from 192.0.2.3 with same priority 100 but higher IP address than ours");
+    }
+
+    @Test
+    void masterHearingALowerPriorityAnswersAtOnceAndResetsItsAdvertTimer() {
+        VrrpInstance vrrp = master(v2().garpLowerPrioRepeat(3).garpLowerPrioDelay(Duration.ofSeconds(2)).build());
+        long t = clock.now + ms(300);
+        vrrp.onAdvert(t, 90, 1, PEER_LOW, true);
+        assertThat(rec.adverts).containsExactly(100);
+        assertThat(rec.events).contains("VI_1 garp 3");
+        assertThat(vrrp.nextDeadline()).isEqualTo(t + ms(1_000));
+        rec.clear();
+        clock.runUntil(t + ms(2_000), vrrp);
+        assertThat(rec.events).containsExactly("VI_1 advert 100", "VI_1 garp 3", "VI_1 advert 100");
+    }
+
+    @Test
+    void lowerPrioNoAdvertStaysQuiet() {
+        VrrpInstance vrrp = master(v2().lowerPrioNoAdvert(true).garpLowerPrioRepeat(0).build());
+        long due = vrrp.nextDeadline();
+        vrrp.onAdvert(clock.now + ms(300), 90, 1, PEER_LOW, true);
+        assertThat(rec.adverts).isEmpty();
+        assertThat(rec.logs).containsExactly("(VI_1) Received advert from 192.0.2.1 with lower priority 90, ours 100");
+        assertThat(vrrp.nextDeadline()).isEqualTo(due);
+    }
+
+    @Test
+    void masterAnswersPriorityZeroAtOnce() {
+        VrrpInstance vrrp = master(v2().build());
+        long t = clock.now + ms(300);
+        vrrp.onAdvert(t, 0, 1, PEER_LOW, true);
+        assertThat(rec.adverts).containsExactly(100);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(vrrp.nextDeadline()).isEqualTo(t + ms(1_000));
+    }
+
+    @Test
+    void twoOwnersReduceTheLocalPriority() {
+        VrrpInstance vrrp = start(v2().priority(255).build());
+        rec.clear();
+        vrrp.onAdvert(T0 + ms(10), 255, 1, PEER_HIGH, true);
+        assertThat(rec.logs.get(0)).isEqualTo("(VI_1) CONFIGURATION ERROR: local instance and a remote instance are both"
+                + " configured as address owner, please fix - reducing local priority");
+        assertThat(vrrp.effectivePriority()).isEqualTo(254);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
+    void shutdownOfAMasterSendsPriorityZeroAndRunsNotifyStop() {
+        VrrpInstance vrrp = master(v2().notifyScripts(new NotifyScripts(null, null, null, "/bin/stop.sh", "/bin/notify.sh",
+                null)).build());
+        vrrp.shutdown(clock.now + ms(10));
+        assertThat(vrrp.state()).isEqualTo(VrrpState.STOP);
+        assertThat(rec.events).containsExactly(
+                "VI_1 advert 0",
+                "VI_1 remove VIPs",
+                "script /bin/stop.sh [stop]",
+                "script /bin/notify.sh INSTANCE VI_1 STOP 100 [stop]",
+                "fifo INSTANCE \"VI_1\" STOP 100");
+        assertThat(vrrp.nextDeadline()).isEqualTo(VrrpInstance.NEVER);
+        assertThat(vrrp.priorityZeroPktsSent()).isEqualTo(1);
+    }
+
+    @Test
+    void shutdownOfABackupSendsNoAdvert() {
+        VrrpInstance vrrp = start(v2().build());
+        rec.clear();
+        vrrp.shutdown(T0 + ms(10));
+        assertThat(rec.events).containsExactly("fifo INSTANCE \"VI_1\" STOP 100");
+    }
+
+    @Test
+    void notifyScriptsGetKeepalivedsArguments() {
+        VrrpInstance vrrp = start(v2().notifyScripts(new NotifyScripts("/bin/master.sh arg", "/bin/backup.sh", null, null,
+                "/bin/notify.sh", null)).build());
+        assertThat(rec.scripts).containsExactly("/bin/backup.sh", "/bin/notify.sh INSTANCE VI_1 BACKUP 100");
+        rec.clear();
+        clock.runUntil(vrrp.nextDeadline(), vrrp);
+        assertThat(rec.scripts).containsExactly("/bin/master.sh arg", "/bin/notify.sh INSTANCE VI_1 MASTER 100");
+    }
+
+    @Test
+    void startupDelayPostponesTheBackupsDownTimer() {
+        VrrpInstance vrrp = start(v2().startupDelay(Duration.ofSeconds(10)).build());
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(10_000) + us(3_609_375));
+        // an advert during the delay still counts from the end of the delay
+        vrrp.onAdvert(T0 + ms(2_000), 150, 1, PEER_LOW, true);
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(10_000) + us(3_609_375));
+        // after it, from the advert
+        vrrp.onAdvert(T0 + ms(11_000), 150, 1, PEER_LOW, true);
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(11_000) + us(3_609_375));
+    }
+
+    @Test
+    void downTimerAdvertsChangesTheMultiplier() {
+        VrrpInstance vrrp = start(v2().downTimerAdverts(5).build());
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(5_609_375));
+    }
+
+    @Test
+    void faultAndInitStatesIgnoreAdverts() {
+        VrrpInstance vrrp = new VrrpInstance(v2().build(), rec);
+        vrrp.onAdvert(T0, 150, 1, PEER_LOW, true);
+        assertThat(vrrp.advertisementsReceived()).isZero();
+        assertThat(vrrp.state()).isEqualTo(VrrpState.INIT);
+        assertThat(vrrp.nextDeadline()).isEqualTo(VrrpInstance.NEVER);
+    }
+}

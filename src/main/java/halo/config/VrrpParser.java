@@ -894,6 +894,25 @@ final class VrrpParser {
                 preemptDelay = Duration.ZERO;
             }
         }
+        int downTimerAdverts = b.downTimerAdverts;
+        Duration lowerDelay = b.garpLowerDelay;
+        Integer lowerRepeat = b.garpLowerRepeat;
+        if (strict) {
+            // RFC 5798: Master_Down_Interval is 3 x Master_Adver_Interval + Skew_Time
+            if (downTimerAdverts != 3) {
+                p.warn(b.at, "down_timer_adverts", n + "down_timer_adverts is incompatible with strict mode - resetting");
+                downTimerAdverts = 3;
+            }
+            // the RFCs send one advert/GARP burst; keepalived's lower-priority GARP repeats are an extension
+            if (lowerRepeat != null && lowerRepeat != 0) {
+                p.warn(b.garpAt, "garp_lower_prio_repeat", n + "Strict mode requires no repeat garps. resetting");
+            }
+            if (lowerDelay != null && !lowerDelay.isZero()) {
+                p.warn(b.garpAt, "garp_lower_prio_delay", n + "Strict mode requires no repeat garp delay. resetting");
+            }
+            lowerRepeat = 0;
+            lowerDelay = Duration.ZERO;
+        }
         if (auth != null && version == 3) {
             p.warn(b.authAt, "authentication", n + "VRRP version 3 does not support authentication. Ignoring.");
             auth = null;
@@ -935,8 +954,8 @@ final class VrrpParser {
         GarpSettings garp = new GarpSettings(gd, gr,
                 b.garpRefresh != null ? b.garpRefresh : gg.masterRefresh(),
                 b.garpRefreshRepeat != null ? b.garpRefreshRepeat : gg.masterRefreshRepeat(),
-                b.garpLowerDelay != null ? b.garpLowerDelay : (b.garpDelay != null ? gd : gg.lowerPrioDelay()),
-                b.garpLowerRepeat != null ? b.garpLowerRepeat : (b.garpRepeat != null ? gr : gg.lowerPrioRepeat()));
+                lowerDelay != null ? lowerDelay : (b.garpDelay != null ? gd : gg.lowerPrioDelay()),
+                lowerRepeat != null ? lowerRepeat : (b.garpRepeat != null ? gr : gg.lowerPrioRepeat()));
 
         if (b.mcastDst != null && !peers.isEmpty()) {
             p.warn(b.mcastDstAt, "mcast_dst_ip", n + "multicast destination specified with unicast - ignoring");
@@ -995,7 +1014,7 @@ final class VrrpParser {
                 b.skipCheckAdvAddr != null ? b.skipCheckAdvAddr : g.skipCheckAdvAddr(),
                 b.higherPrioSendAdvert != null ? b.higherPrioSendAdvert : g.higherPrioSendAdvert(),
                 b.lowerPrioNoAdvert != null ? b.lowerPrioNoAdvert : g.lowerPrioNoAdvert(),
-                b.downTimerAdverts, b.smtpAlert, b.raw);
+                downTimerAdverts, b.smtpAlert, b.raw);
     }
 
     private List<TrackRef> dropWeighted(List<TrackRef> refs, String n, String what,

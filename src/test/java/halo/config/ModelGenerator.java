@@ -310,7 +310,7 @@ final class ModelGenerator {
             group = f == AddressFamily.IPV6 ? g.multicastGroup6() : g.multicastGroup4();
         }
         GarpSettings garp = new GarpSettings(wholeSeconds(0, 255), between(1, 255), wholeSeconds(0, 1000), between(1, 255),
-                wholeSeconds(0, 255), between(0, 255));
+                strict ? Duration.ZERO : wholeSeconds(0, 255), strict ? 0 : between(0, 255));
         boolean accept = !(strict && version == 2) && chance(70);
         boolean vmac = chance(20);
         return new VrrpInstance("VI_" + index, state, "eth" + between(0, 3), index + 1, priority, advert, version, f,
@@ -321,7 +321,7 @@ final class ModelGenerator {
                 refs(procs.stream().map(TrackProcess::name).toList(), owner),
                 refs(bfds.stream().map(BfdInstance::name).toList(), owner), notifyScripts(), garp, accept, vmac,
                 vmac && chance(50) ? "vrrp." + (index + 1) : null, vmac && chance(30), strict, chance(20), chance(30),
-                chance(30), chance(30), between(1, 100), chance(30),
+                chance(30), chance(30), strict ? 3 : between(1, 100), chance(30),
                 raw(List.of("debug", "linkbeat_use_polling", "promote_secondaries", "track_src_ip")));
     }
 

@@ -571,4 +571,20 @@ class VrrpRulesTest {
         assertThat(i.multicastGroup()).isEqualTo(ip("224.0.0.18"));
         assertThat(r.config().vrrpScript("chk").orElseThrow().interval()).isEqualTo(Duration.ofSeconds(1));
     }
+
+    @Test
+    void strictModeResetsDownTimerAndLowerPriorityGarps() {
+        String text = "global_defs {\n    vrrp_strict\n}\n"
+                + instance("    down_timer_adverts 4\n    garp_lower_prio_repeat 2\n    garp_lower_prio_delay 3\n");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "4: (VI_1) down_timer_adverts is incompatible with strict mode - resetting",
+                "9: (VI_1) Strict mode requires no repeat garps. resetting",
+                "9: (VI_1) Strict mode requires no repeat garp delay. resetting");
+        VrrpInstance i = only(r);
+        assertThat(i.downTimerAdverts()).isEqualTo(3);
+        assertThat(i.garp().lowerPrioRepeat()).isZero();
+        assertThat(i.garp().lowerPrioDelay()).isZero();
+        assertThat(i.garp().masterRepeat()).isEqualTo(5); // untouched, as keepalived
+    }
 }

@@ -1130,6 +1130,10 @@ final class ConfigParser {
                 warn(at, name, "BFD instance " + name + " has no neighbor_ip - removing");
                 return null;
             }
+            if (maxHops > ttl) {
+                warn(at, name, "BFD instance " + name + ": max_hops exceeds ttl/hoplimit - setting to ttl/hoplimit");
+                maxHops = ttl;
+            }
             if (source != null && AddressFamily.of(source) != AddressFamily.of(neighbor)) {
                 warn(at, name, "BFD instance " + name + " source_ip and neighbor_ip families differ - ignoring source_ip");
                 source = null;

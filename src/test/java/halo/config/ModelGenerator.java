@@ -148,9 +148,10 @@ final class ModelGenerator {
         }
         List<VrrpSyncGroup> groups = new ArrayList<>();
         if (instances.size() >= 2 && chance(50)) {
+            boolean owner = instances.get(0).isAddressOwner() || instances.get(1).isAddressOwner();
             groups.add(new VrrpSyncGroup("G1", List.of(instances.get(0).name(), instances.get(1).name()),
-                    trackedInterfaces(false, null), refs(scripts.stream().map(VrrpScript::name).toList(), false),
-                    refs(files.stream().map(TrackFile::name).toList(), false), List.of(), List.of(), notifyScripts(),
+                    trackedInterfaces(owner, null), refs(scripts.stream().map(VrrpScript::name).toList(), owner),
+                    refs(files.stream().map(TrackFile::name).toList(), owner), List.of(), List.of(), notifyScripts(),
                     chance(50), chance(50)));
         }
         List<VirtualServerGroup> vsGroups = new ArrayList<>();

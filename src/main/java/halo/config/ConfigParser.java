@@ -927,10 +927,11 @@ final class ConfigParser {
             });
             simple(table, "param_match", (TrackProcessB b, Statement s) -> {
                 String v = arg(s, 1);
-                if (v != null && Set.of("exact", "partial", "initial").contains(v)) {
+                // keepalived 2.2.7 knows partial and initial; exact is the default when param_match is absent
+                if (v != null && Set.of("partial", "initial").contains(v)) {
                     paramMatch = v;
                 } else if (v != null) {
-                    warn(s, v, "Invalid param_match '" + v + "' - expected exact, partial or initial");
+                    warn(s, v, "Invalid param_match type " + v + " - ignoring");
                 }
             });
             simple(table, "weight", (TrackProcessB b, Statement s) -> {

@@ -9,6 +9,8 @@ public final class Checker {
     ScheduledFuture<?> timer;
     Thread running;
     boolean removed;
+    boolean enabled = true;
+    long startedAt;
     long lastWeightDelta;
     long probes;
 
@@ -38,6 +40,11 @@ public final class Checker {
     /** Current state (alpha checkers start down). */
     public synchronized boolean isUp() {
         return logic.isUp();
+    }
+
+    /** False while suspended (ha_suspend). */
+    public synchronized boolean isEnabled() {
+        return enabled;
     }
 
     /** Number of probes completed so far. */

@@ -56,8 +56,29 @@ public final class CheckerEngine implements AutoCloseable {
 
     /** Starts a checker: first probe after the bootstrap delay plus a random part of warmup. */
     public Checker add(CheckerSpec spec) {
+        return add(spec, null);
+    }
+
+    /**
+     * Reload: starts a checker that replaces {@code previous} (the same checker in the old configuration), keeping
+     * its up/down state and whether it has run, as keepalived's migrate_checkers does; the previous one is removed.
+     */
+    public Checker add(CheckerSpec spec, Checker previous) {
         if (closed) throw new IllegalStateException("engine closed");
         Checker c = new Checker(spec);
+        if (previous != null) {
+            boolean up, run;
+            synchronized (previous) {
+                up = previous.logic.isUp();
+                run = previous.logic.hasRun();
+            }
+            remove(previous);
+            switch (c.logic) {
+                case StandardCheckerLogic l -> l.restore(up, run);
+                case HttpCheckerLogic l -> l.restore(up, run);
+                case FileCheckerLogic l -> { } // re-read from the file
+            }
+        }
         checkers.add(c);
         if (spec.file() != null) {
             files.watch(c);
@@ -65,7 +86,7 @@ public final class CheckerEngine implements AutoCloseable {
             return c;
         }
         Duration first = c.logic.initialDelay(bootstrapDelay, spec.timing().warmup(), random);
-        LOG.log(Level.INFO, "Activating healthchecker for service {0}", c.describe());
+        LOG.log(Level.DEBUG, "Activating healthchecker for service {0}", c.describe());
         synchronized (c) {
             schedule(c, first);
         }
@@ -83,6 +104,16 @@ public final class CheckerEngine implements AutoCloseable {
         checkers.remove(c);
     }
 
+    /**
+     * ha_suspend: a disabled checker keeps its state and is simply not probed (keepalived reschedules it every
+     * delay_loop without checking); enabling it resumes probing at the next tick.
+     */
+    public void setEnabled(Checker c, boolean enabled) {
+        synchronized (c) {
+            c.enabled = enabled;
+        }
+    }
+
     public List<Checker> checkers() {
         return List.copyOf(checkers);
     }
@@ -95,6 +126,17 @@ public final class CheckerEngine implements AutoCloseable {
     private void launch(Checker c) {
         synchronized (c) {
             if (c.removed || closed) return;
+            if (!c.enabled) {
+                schedule(c, c.spec().timing().delayLoop());
+                return;
+            }
+            if (c.spec().probe() instanceof AsyncProbe async) {
+                // Event-loop probe: no thread; the result is handled where the loop completes it.
+                async.start().whenComplete((r, e) -> complete(c,
+                        r != null ? r : ProbeResult.failure("check error: " + e)));
+                return;
+            }
+            c.startedAt = System.nanoTime();
             c.running = probeThreads.newThread(() -> runProbe(c));
             c.running.start();
         }
@@ -109,6 +151,10 @@ public final class CheckerEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             result = ProbeResult.failure("check error: " + e);
         }
+        complete(c, result);
+    }
+
+    private void complete(Checker c, ProbeResult result) {
         CheckerLogic.Step step;
         boolean wasUp;
         Long weightDelta = null;
@@ -126,7 +172,13 @@ public final class CheckerEngine implements AutoCloseable {
                     weightDelta = delta;
                 }
             }
-            schedule(c, step.nextDelay());
+            Duration next = step.nextDelay();
+            if (c.spec().type() == CheckerType.MISC_CHECK) {
+                // keepalived times MISC_CHECK runs from the script's start (last_ran), not its end.
+                next = next.minusNanos(System.nanoTime() - c.startedAt);
+                if (next.isNegative()) next = Duration.ZERO;
+            }
+            schedule(c, next);
         }
         deliver(c, step, wasUp, result, weightDelta);
     }
@@ -136,7 +188,8 @@ public final class CheckerEngine implements AutoCloseable {
         String reason = reason(c, step.change(), result);
         boolean changed = step.change() != CheckerLogic.Change.NONE
                 && (step.change() == CheckerLogic.Change.UP) != wasUp;
-        if (step.change() != CheckerLogic.Change.NONE) LOG.log(changed ? Level.INFO : Level.DEBUG, reason);
+        // The listener owns the log (it gets the reason); keep the engine quiet on the console.
+        if (step.change() != CheckerLogic.Change.NONE) LOG.log(changed ? Level.DEBUG : Level.TRACE, reason);
         Long w = weightDelta;
         events.execute(() -> {
             try {
@@ -182,6 +235,7 @@ public final class CheckerEngine implements AutoCloseable {
         int retry = c.spec().timing().retry();
         String name = switch (c.type()) {
             case HTTP_GET, SSL_GET -> "HTTP_CHECK";
+            case PING_CHECK -> "ICMP CHECK";
             default -> c.type().name();
         };
         String suffix = retry > 0 && c.probes > 1 ? " failed after " + retry + " retries." : " failed.";

@@ -27,12 +27,17 @@ public final class ConfigCheckers {
     /** A checker the configuration has but Halo cannot run (BFD_CHECK, unknown track_file...), and why. */
     public record Skipped(Object key, String reason) {}
 
-    public record Built(List<CheckerSpec> specs, List<Skipped> skipped) {}
+    /**
+     * @param warnings options Halo accepts but cannot apply: fwmark (SO_MARK) on checker sockets, and bind_if on
+     *                 TCP-based checkers unless the destination is link-local IPv6 (where it is the scope)
+     */
+    public record Built(List<CheckerSpec> specs, List<Skipped> skipped, List<String> warnings) {}
 
     /** Every checker of every real server, in configuration order. */
     public static Built build(KeepalivedConfig config, Keys keys) {
         List<CheckerSpec> specs = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         List<VirtualServer> vss = config.virtualServers();
         for (int v = 0; v < vss.size(); v++) {
             List<RealServer> rss = vss.get(v).realServers();
@@ -40,15 +45,52 @@ public final class ConfigCheckers {
                 List<halo.config.Checker> cs = rss.get(r).checkers();
                 for (int c = 0; c < cs.size(); c++) {
                     Object key = keys.key(v, r, c);
+                    warnings.addAll(unsupported(cs.get(c)));
                     try {
-                        specs.add(spec(key, cs.get(c), rss.get(r), config.trackFiles()));
+                        specs.add(spec(key, withScriptUser(cs.get(c), config), rss.get(r), config.trackFiles()));
                     } catch (IllegalArgumentException | UnsupportedOperationException e) {
                         skipped.add(new Skipped(key, e.getMessage()));
                     }
                 }
             }
         }
-        return new Built(specs, skipped);
+        return new Built(specs, skipped, warnings);
+    }
+
+    /**
+     * MISC_CHECK without its own user runs as the global script_user (and script group), else as
+     * keepalived_script when that user exists, else as root, as keepalived does.
+     */
+    static halo.config.Checker withScriptUser(halo.config.Checker checker, KeepalivedConfig config) {
+        if (!(checker instanceof halo.config.Checker.Misc m) || m.script().user() != null) return checker;
+        String user = config.global() != null ? config.global().scriptUser() : null;
+        String group = config.global() != null ? config.global().scriptGroup() : null;
+        if (user == null && userExists("keepalived_script")) user = "keepalived_script";
+        if (user == null) return checker;
+        return new halo.config.Checker.Misc(m.common(), new halo.config.ScriptCommand(m.script().commandLine(), user,
+                group), m.timeout(), m.dynamic());
+    }
+
+    private static boolean userExists(String name) {
+        try {
+            return java.nio.file.Files.readAllLines(Path.of("/etc/passwd")).stream()
+                    .anyMatch(l -> l.startsWith(name + ":"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    static List<String> unsupported(halo.config.Checker checker) {
+        List<String> w = new ArrayList<>();
+        halo.config.Checker.Common c = checker.common();
+        String name = checker.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
+        if (c.fwmark() != 0) w.add(name + " fwmark " + c.fwmark() + " is not applied (no SO_MARK on Java sockets)");
+        boolean nativeSocket = checker instanceof halo.config.Checker.Udp;
+        boolean linkLocal = c.connectIp() instanceof java.net.Inet6Address a && a.isLinkLocalAddress();
+        if (c.bindInterface() != null && !nativeSocket && !linkLocal) {
+            w.add(name + " bind_if " + c.bindInterface() + " is not applied (no SO_BINDTODEVICE on Java sockets)");
+        }
+        return w;
     }
 
     public static CheckTiming timing(halo.config.Checker.Common c) {

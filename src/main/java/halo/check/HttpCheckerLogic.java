@@ -48,6 +48,13 @@ public final class HttpCheckerLogic implements CheckerLogic {
         return failedUrl;
     }
 
+    /** Reload: keep the state of the checker this one replaces (keepalived migrate_checkers). */
+    void restore(boolean wasUp, boolean wasRun) {
+        up = wasUp;
+        hasRun = wasRun;
+        retryIt = wasRun ? 0 : retry;
+    }
+
     @Override
     public boolean isUp() {
         return up;

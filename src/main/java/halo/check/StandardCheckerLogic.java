@@ -36,6 +36,13 @@ public final class StandardCheckerLogic implements CheckerLogic {
         this.retryIt = timing.retry(); // one failure is enough initially
     }
 
+    /** Reload: keep the state of the checker this one replaces (keepalived migrate_checkers). */
+    void restore(boolean wasUp, boolean wasRun) {
+        up = wasUp;
+        hasRun = wasRun;
+        retryIt = wasRun ? 0 : retry;
+    }
+
     @Override
     public boolean isUp() {
         return up;

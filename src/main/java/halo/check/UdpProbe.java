@@ -1,17 +1,11 @@
 package halo.check;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * UDP_CHECK (keepalived check_udp.c, layer4.c): sends the payload on a connected UDP socket and waits
- * connect_timeout. An ICMP unreachable (seen by Java as PortUnreachableException on the connected socket) is a
- * failure. Without require_reply, silence is success; with it, a reply must arrive, its length must lie in
+ * UDP_CHECK (keepalived check_udp.c, layer4.c): sends the payload on a connected UDP socket with IP_RECVERR and
+ * waits connect_timeout. Any ICMP unreachable (port, host, network) is a failure. Without require_reply, silence is success; with it, a reply must arrive, its length must lie in
  * [min_reply_length, max_reply_length] (default 0..255) and, when a pattern is given, its first octets must match.
  * Without payload keepalived sends 32 bytes of "keepalived check - ".
  */
@@ -49,33 +43,43 @@ public final class UdpProbe implements Probe {
     }
 
     @Override
-    public ProbeResult run() {
+    public ProbeResult run() throws InterruptedException {
         String target = options.format("udp");
-        try (DatagramSocket s = new DatagramSocket((InetSocketAddress) null)) {
-            s.bind(options.effectiveBind());
-            s.connect(options.effectiveDestination());
-            s.send(new DatagramPacket(payload, payload.length));
-            s.setSoTimeout(options.timeoutMillis());
-            byte[] buf = new byte[Math.max(1, maxReplyLength + 1)];
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            try {
-                s.receive(p);
-            } catch (SocketTimeoutException e) {
-                return requireReply
-                        ? ProbeResult.failure("UDP connection to " + target + " failed.")
-                        : ProbeResult.success("UDP connection to " + target + " success.");
-            }
-            if (requireReply) {
-                int len = p.getLength();
-                if (len < minReplyLength || len > maxReplyLength || (reply != null && !reply.matches(buf, len))) {
-                    return ProbeResult.failure("UDP check to " + target + " reply data mismatch.");
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        try (NativeSocket s = NativeSocket.udp(options.effectiveDestination(), options.effectiveBind(),
+                bindInterfaceFor(options))) {
+            s.send(payload);
+            long sleep = PingProbe.POLL.toNanos();
+            while (true) {
+                byte[] d = s.receive(maxReplyLength + 1);
+                if (d != null) {
+                    if (requireReply && (d.length < minReplyLength || d.length > maxReplyLength
+                            || (reply != null && !reply.matches(d, d.length)))) {
+                        return ProbeResult.failure("UDP check to " + target + " reply data mismatch.");
+                    }
+                    return ProbeResult.success("UDP connection to " + target + " success.");
                 }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    // keepalived: a read timeout is success unless a reply is required
+                    return requireReply
+                            ? ProbeResult.failure("UDP connection to " + target + " failed.")
+                            : ProbeResult.success("UDP connection to " + target + " success.");
+                }
+                Thread.sleep(java.time.Duration.ofNanos(Math.min(left, sleep)));
+                sleep = Math.min(sleep * 2, 20_000_000L);
             }
-            return ProbeResult.success("UDP connection to " + target + " success.");
-        } catch (PortUnreachableException e) {
-            return ProbeResult.failure("UDP connection to " + target + " failed.");
+        } catch (NativeSocket.ErrnoException e) {
+            return ProbeResult.failure("UDP connection to " + target + " failed (" + e.getMessage() + ").");
         } catch (IOException e) {
             return ProbeResult.failure("UDP connection to " + target + " failed.");
         }
+    }
+
+    /** bind_if goes to SO_BINDTODEVICE, except for link-local IPv6 where it is the address's scope. */
+    private static String bindInterfaceFor(ConnectOptions o) {
+        if (o.bindInterface() == null) return null;
+        if (o.destination().getAddress() instanceof java.net.Inet6Address a && a.isLinkLocalAddress()) return null;
+        return o.bindInterface();
     }
 }

@@ -58,7 +58,14 @@ public final class Daemon implements HostPort {
 
     /** What {@code halo run} was asked to do. */
     public record Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
-                          boolean logDetail, boolean dontReleaseVrrp) {}
+                          boolean logDetail, boolean dontReleaseVrrp, boolean runVrrp, boolean runCheckers,
+                          Path checkersPidFile) {
+        /** Both sides, as keepalived without -P or -C. */
+        public Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
+                       boolean logDetail, boolean dontReleaseVrrp) {
+            this(configFile, configId, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp, true, true, null);
+        }
+    }
 
     /** keepalived's exit statuses: 0 fine; 1 could not start; 3 configuration cannot run. */
     public static final int EXIT_OK = 0;
@@ -84,6 +91,9 @@ public final class Daemon implements HostPort {
     private VrrpHost host;
     private NotifyFifo fifo;
     private ControlServer control;
+    private CheckerSide checkerSide;
+    private VrrpTrackers trackers;
+    private final Object idle = new Object();
     private String scriptUser;
     private final Map<String, Link> links = new HashMap<>();
     private final Map<Integer, String> linkNames = new HashMap<>();
@@ -113,6 +123,21 @@ public final class Daemon implements HostPort {
             return EXIT_CONFIG;
         }
         config = loaded.config();
+        // keepalived starts the checker process only when there are virtual servers (or -C asks for it alone), and
+        // the VRRP process unless -C: the checker side alone needs no raw socket.
+        boolean checkers = options.runCheckers() && (!options.runVrrp() || !config.virtualServers().isEmpty());
+        if (!options.runVrrp()) {
+            try {
+                writePidFiles();
+                return runCheckersOnly();
+            } catch (IOException | RuntimeException e) {
+                log.info("Stopped - " + e.getMessage());
+                return EXIT_STARTUP_FAILED;
+            } finally {
+                closeAll();
+                deletePidFiles();
+            }
+        }
         if (!HostOs.isAvailable()) {
             log.info("Halo cannot use the host: " + HostOs.unavailabilityCause().getMessage());
             return EXIT_STARTUP_FAILED;
@@ -124,6 +149,9 @@ public final class Daemon implements HostPort {
         }
         try {
             writePidFiles();
+            if (checkers) {
+                startCheckerSide(false);
+            }
             return runVrrp();
         } catch (IOException e) {
             log.info("Stopped - " + e.getMessage());
@@ -136,9 +164,53 @@ public final class Daemon implements HostPort {
 
     public void requestStop() {
         stopRequested = true;
+        wakeup();
+    }
+
+    private void wakeup() {
         if (poller != null) {
             poller.wakeup();
         }
+        synchronized (idle) {
+            idle.notifyAll();
+        }
+    }
+
+    private void startCheckerSide(boolean followAddresses) throws IOException {
+        checkerSide = new CheckerSide(config, log, scripts);
+        checkerSide.start(followAddresses);
+    }
+
+    /** {@code -C}: the checker side alone; this thread only waits for signals and control requests. */
+    private int runCheckersOnly() throws IOException {
+        startCheckerSide(true);
+        installSignals();
+        control = ControlServer.start(options.controlSocket(), this::answer);
+        log.info("Startup complete");
+        while (!stopRequested) {
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                task.run();
+            }
+            if (reloadRequested) {
+                reloadRequested = false;
+                reload();
+            }
+            synchronized (idle) {
+                if (!stopRequested && tasks.isEmpty() && !reloadRequested) {
+                    try {
+                        idle.wait(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        }
+        log.info("Stopping");
+        checkerSide.stop();
+        log.info("Stopped Halo " + halo.Version.VERSION);
+        return EXIT_OK;
     }
 
     private int runVrrp() throws NativeException, IOException {
@@ -157,7 +229,8 @@ public final class Daemon implements HostPort {
             }
         }
         Set<String> disabled = checkScripts();
-        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled);
+        trackers = new VrrpTrackers(config, log);
+        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled, trackers.initialise());
         GlobalDefs g = config.global();
         GlobalDefs.Fifo fifoConf = g.vrrpNotifyFifo() != null ? g.vrrpNotifyFifo() : g.notifyFifo();
         if (fifoConf != null && fifoConf.path() != null) {
@@ -178,16 +251,38 @@ public final class Daemon implements HostPort {
         }
         host = new VrrpHost(setup, this);
         host.start(System.nanoTime());
+        trackers.start(new VrrpTrackers.Sink() {
+            @Override
+            public void fileValue(String name, long value) {
+                tasks.add(() -> host.onTrackFile(System.nanoTime(), name, value));
+                wakeup();
+            }
+
+            @Override
+            public void processQuorum(String name, boolean up) {
+                tasks.add(() -> host.onTrackProcess(System.nanoTime(), name, up));
+                wakeup();
+            }
+        });
         log.info("Startup complete");
         loop();
         log.info("Stopping");
         host.shutdown(System.nanoTime());
+        if (checkerSide != null) {
+            checkerSide.stop();
+        }
         waitForStopScripts();
         log.info("Stopped Halo " + halo.Version.VERSION);
         return EXIT_OK;
     }
 
     private void loop() throws NativeException {
+        try {
+            // wake-ups on time to the microsecond, not the default 50 us timer slack (matters at 10 ms adverts)
+            HostOs.setTimerSlack(1);
+        } catch (NativeException e) {
+            log.detail("cannot set the protocol thread's timer slack: " + e.getMessage());
+        }
         while (!stopRequested) {
             long now = System.nanoTime();
             host.onTimer(now);
@@ -241,7 +336,15 @@ public final class Daemon implements HostPort {
                 log.info("Netlink reports " + link.name() + " removed");
                 host.onLinkChange(now, link.name(), false);
             }
+            case HostEvent.AddressAdded(HostAddress a) -> {
+                if (checkerSide != null) {
+                    checkerSide.addressAdded(a.address());
+                }
+            }
             case HostEvent.AddressRemoved(HostAddress a) -> {
+                if (checkerSide != null) {
+                    checkerSide.addressRemoved(a.address());
+                }
                 if (ourAddresses.contains(a.address().getHostAddress())) {
                     log.info("Virtual address " + a.address().getHostAddress() + " was removed from "
                             + linkNames.getOrDefault(a.interfaceIndex(), "?") + " behind our back");
@@ -306,7 +409,8 @@ public final class Daemon implements HostPort {
 
     private Script toScript(ScriptCommand command, Duration timeout) {
         String user = command.user() != null ? command.user() : scriptUser;
-        return new Script(command.commandLine(), command.argv(), user, timeout);
+        String group = command.user() != null ? command.group() : config.global().scriptGroup();
+        return new Script(command.commandLine(), command.argv(), user, timeout, group);
     }
 
     private void installSignals() {
@@ -314,13 +418,15 @@ public final class Daemon implements HostPort {
         Signal.handle(new Signal("INT"), s -> requestStop());
         Signal.handle(new Signal("HUP"), s -> {
             reloadRequested = true;
-            poller.wakeup();
+            wakeup();
         });
     }
 
     /**
      * SIGHUP: re-reads the configuration and reports what it finds. Instances keep running as they are, so no VIP that
      * stays configured is ever dropped; applying a changed VRRP configuration without a restart is not done yet.
+     * The checker side applies the new virtual servers as keepalived's checker process does (kept servers keep
+     * their state).
      */
     private void reload() {
         log.info("Reloading");
@@ -330,6 +436,12 @@ public final class Daemon implements HostPort {
         }
         if (loaded.config() == null || loaded.hasFatal()) {
             log.info("Reload failed - keeping the running configuration");
+            return;
+        }
+        if (checkerSide != null) {
+            checkerSide.reload(loaded.config());
+        }
+        if (host == null) {
             return;
         }
         if (loaded.config().vrrpInstances().equals(config.vrrpInstances())
@@ -385,6 +497,16 @@ public final class Daemon implements HostPort {
     @Override
     public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) {
         changeAddresses(setup, set);
+        if (checkerSide != null && setup.config() != null) {
+            // ha_suspend: the checker side follows the VIPs
+            for (VirtualAddress v : setup.config().virtualAddresses()) {
+                if (set) {
+                    checkerSide.addressAdded(v.address().address());
+                } else {
+                    checkerSide.addressRemoved(v.address().address());
+                }
+            }
+        }
     }
 
     private void changeAddresses(HostSetup.Instance setup, boolean add) {
@@ -523,18 +645,30 @@ public final class Daemon implements HostPort {
     private String answer(String request) {
         CompletableFuture<String> reply = new CompletableFuture<>();
         String command = request.strip();
+        if (command.equals("lvs")) {
+            // the checker side answers on its own thread
+            if (checkerSide == null) {
+                return "error: the checker side is not running\n";
+            }
+            try {
+                return checkerSide.snapshotText();
+            } catch (RuntimeException e) {
+                return "error: " + e.getMessage() + "\n";
+            }
+        }
         tasks.add(() -> {
             try {
                 reply.complete(switch (command) {
-                    case "status", "status json" -> StatusView.json(host, lastTransitions) + "\n";
-                    case "status text" -> StatusView.text(host);
+                    case "status", "status json" -> host == null ? StatusView.emptyJson() + "\n"
+                            : StatusView.json(host, lastTransitions) + "\n";
+                    case "status text" -> host == null ? "" : StatusView.text(host);
                     default -> "unknown command '" + command + "'\n";
                 });
             } catch (RuntimeException e) {
                 reply.completeExceptionally(e);
             }
         });
-        poller.wakeup();
+        wakeup();
         try {
             return reply.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -571,15 +705,21 @@ public final class Daemon implements HostPort {
 
     private void writePidFiles() throws IOException {
         String pid = ProcessHandle.current().pid() + "\n";
-        for (Path p : new Path[] {options.pidFile(), options.vrrpPidFile()}) {
+        for (Path p : pidFiles()) {
             if (p != null) {
                 Files.writeString(p, pid);
             }
         }
     }
 
+    private Path[] pidFiles() {
+        Path vrrp = options.runVrrp() ? options.vrrpPidFile() : null;
+        Path checkers = options.runCheckers() ? options.checkersPidFile() : null;
+        return new Path[] {options.pidFile(), vrrp, checkers};
+    }
+
     private void deletePidFiles() {
-        for (Path p : new Path[] {options.pidFile(), options.vrrpPidFile()}) {
+        for (Path p : pidFiles()) {
             if (p != null) {
                 try {
                     Files.deleteIfExists(p);
@@ -594,6 +734,12 @@ public final class Daemon implements HostPort {
         try {
             if (control != null) {
                 control.close();
+            }
+            if (checkerSide != null) {
+                checkerSide.close();
+            }
+            if (trackers != null) {
+                trackers.close();
             }
             if (fifo != null) {
                 fifo.close();

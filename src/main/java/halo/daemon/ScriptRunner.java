@@ -94,12 +94,30 @@ public final class ScriptRunner {
         List<String> command = new ArrayList<>();
         if (script.user() != null && !script.user().equals(ownUser)) {
             // Java cannot change a child's uid itself; util-linux's setpriv does, with the user's groups.
-            command.addAll(List.of("setpriv", "--reuid=" + script.user(), "--regid=" + script.user(), "--init-groups", "--"));
+            // The group is the one configured, else the user's primary group (as keepalived's set_privileges): a user
+            // such as nobody has no group of its own name.
+            String group = script.group() != null ? script.group() : primaryGroup(script.user());
+            command.addAll(List.of("setpriv", "--reuid=" + script.user(), "--regid=" + group, "--init-groups", "--"));
         }
         command.add(executable.toString());
         command.addAll(script.argv().subList(1, script.argv().size()));
         command.addAll(extraArgs);
         return command;
+    }
+
+    /** The user's primary gid from /etc/passwd, or the user name itself when it is not listed there. */
+    static String primaryGroup(String user) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                String[] f = line.split(":", -1);
+                if (f.length > 3 && f[0].equals(user)) {
+                    return f[3];
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return user;
     }
 
     /** The file a command word names, searched in PATH when it has no slash; {@code null} when it is not an executable file. */

@@ -88,6 +88,15 @@ class StandardCheckerLogicTest {
     }
 
     @Test
+    void reloadKeepsStateAndNeedsTheFullRetriesAgain() {
+        var logic = new StandardCheckerLogic(CheckerType.TCP_CHECK, timing(2, true));
+        logic.restore(true, true);
+        assertThat(logic.isUp()).isTrue();
+        assertThat(logic.onResult(false).change()).isEqualTo(Change.NONE); // not "one failure is enough"
+        assertThat(logic.onResult(true).change()).isEqualTo(Change.NONE); // no repeated first verdict
+    }
+
+    @Test
     void warmupSpreadsTheFirstCheckAndZeroDisablesIt() {
         var logic = new StandardCheckerLogic(CheckerType.TCP_CHECK, timing(1, false));
         var random = new SplittableRandom(42);

@@ -30,12 +30,18 @@ final class NodeProcess implements AutoCloseable {
 
     /** Halo's daemon from this build's classes: {@code halo run -n -l -D -f CONFIG} in namespace NS. */
     static NodeProcess halo(String name, List<String> nsExec, Path config, Path dir) throws IOException {
+        return halo(name, nsExec, config, dir, List.of());
+    }
+
+    /** As above, with more {@code halo run} flags ({@code -C} for the checker side alone). */
+    static NodeProcess halo(String name, List<String> nsExec, Path config, Path dir, List<String> flags) throws IOException {
         Path sock = dir.resolve(name + ".sock");
         List<String> cmd = new ArrayList<>(nsExec);
         cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m", "-Xshare:auto",
                 "-cp", classPath(), "halo.cli.Main",
                 "run", "-n", "-l", "-D", "-f", config.toString(), "--control-socket", sock.toString()));
+        cmd.addAll(flags);
         return start(name, cmd, dir, sock);
     }
 
@@ -91,6 +97,11 @@ final class NodeProcess implements AutoCloseable {
         return awaitLog(regex, 0, timeout);
     }
 
+    /** How many log lines match now: pass it as {@code skip} to wait for the next one. */
+    int mark(String regex) {
+        return (int) count(regex);
+    }
+
     long count(String regex) {
         Pattern p = Pattern.compile(regex);
         return log().lines().filter(l -> p.matcher(l).find()).count();
@@ -114,6 +125,11 @@ final class NodeProcess implements AutoCloseable {
             throw new AssertionError(name + " did not stop within " + timeout + "; log:\n" + log());
         }
         return process.exitValue();
+    }
+
+    /** SIGHUP: reload. */
+    void reload() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).inheritIO().start().waitFor();
     }
 
     boolean isAlive() {

@@ -535,7 +535,7 @@ final class ConfigParser {
             "vrrp_min_garp", "vrrp_rx_bufs", "vrrp_garp_extra_if", "vrrp_dont_track_primary", "random_seed",
             "reload_check_config", "reload_time_file", "reload_repeat", "reload_file", "data_use_instance",
             "umask", "tmp_config_directory", "config_save_dir", "disable_local_igmp", "local_name", "router_id_from_hostname",
-            "state_dump_file", "stats_dump_file", "json_dump_file", "vrrp_track_process", "process_names",
+            "state_dump_file", "stats_dump_file", "json_dump_file", "process_names",
             "process_name", "vrrp_process_name", "checker_process_name", "bfd_process_name", "vrrp_startup_delay_",
             "vrrp_log_unknown_vrids", "vrrp_owner_ignore_adverts", "fifo_write_vrrp_states_on_reload",
             "include_check", "use_symlink_paths", "vrrp_notify_priority_changes",

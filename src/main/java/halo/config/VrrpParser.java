@@ -1017,6 +1017,21 @@ final class VrrpParser {
                 downTimerAdverts, b.smtpAlert, b.raw);
     }
 
+    private List<TrackRef> unweighted(List<TrackRef> refs, String n, String what, String action,
+                                      java.util.function.ToIntFunction<TrackRef> ownWeight, Statement at) {
+        List<TrackRef> out = new ArrayList<>();
+        for (TrackRef r : refs) {
+            int w = r.weight() != null ? r.weight() : ownWeight.applyAsInt(r);
+            if (w != 0) {
+                p.warn(at, r.name(), n + "Cannot have weighted track " + what + " '" + r.name()
+                        + "' with member having priority 255 - " + action);
+                r = new TrackRef(r.name(), 0, false);
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
     private List<TrackRef> dropWeighted(List<TrackRef> refs, String n, String what,
                                         java.util.function.ToIntFunction<TrackRef> ownWeight, Statement at) {
         List<TrackRef> out = new ArrayList<>();
@@ -1085,12 +1100,35 @@ final class VrrpParser {
                 p.warn(g.at, g.name, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
             }
             String n = "(" + g.name + ") ";
-            out.add(new VrrpSyncGroup(g.name, members, g.trackers.interfaces,
-                    resolve(g.trackers.scripts, n, "track script", scripts.stream().map(VrrpScript::name).toList()),
-                    resolve(g.trackers.files, n, "track file", files.stream().map(TrackFile::name).toList()),
-                    resolve(g.trackers.processes, n, "track process", processes.stream().map(TrackProcess::name).toList()),
-                    resolve(g.trackers.bfds, n, "track bfd", bfds.stream().map(BfdInstance::name).toList()),
-                    g.notify.build(), g.smtpAlert, g.trackingWeight));
+            List<TrackedInterface> ifs = g.trackers.interfaces;
+            List<TrackRef> ts = resolve(g.trackers.scripts, n, "track script", scripts.stream().map(VrrpScript::name).toList());
+            List<TrackRef> tf = resolve(g.trackers.files, n, "track file", files.stream().map(TrackFile::name).toList());
+            List<TrackRef> tp = resolve(g.trackers.processes, n, "track process", processes.stream().map(TrackProcess::name).toList());
+            List<TrackRef> tb = resolve(g.trackers.bfds, n, "track bfd", bfds.stream().map(BfdInstance::name).toList());
+            boolean ownerMember = instances.stream().anyMatch(i -> members.contains(i.name()) && i.isAddressOwner());
+            if (ownerMember) {
+                // a member owning its addresses has priority 255 for good (RFC 5798 6.1): group weights cannot apply
+                ts = unweighted(ts, n, "script", "clearing weight", r -> scripts.stream().filter(x -> x.name().equals(r.name()))
+                        .findFirst().map(VrrpScript::weight).orElse(0), g.at);
+                tf = unweighted(tf, n, "file", "setting weight 0", r -> files.stream().filter(x -> x.name().equals(r.name()))
+                        .findFirst().map(TrackFile::weight).orElse(0), g.at);
+                tp = unweighted(tp, n, "process", "clearing weight", r -> processes.stream().filter(x -> x.name().equals(r.name()))
+                        .findFirst().map(TrackProcess::weight).orElse(0), g.at);
+                tb = unweighted(tb, n, "bfd", "clearing weight", r -> bfds.stream().filter(x -> x.name().equals(r.name()))
+                        .findFirst().map(BfdInstance::weight).orElse(0), g.at);
+                List<TrackedInterface> cleared = new ArrayList<>();
+                for (TrackedInterface t : ifs) {
+                    if (t.weight() != 0) {
+                        p.warn(g.at, t.name(), n + "Cannot have weighted track interface '" + t.name()
+                                + "' with member having priority 255 - clearing weight");
+                        t = new TrackedInterface(t.name(), 0, false);
+                    }
+                    cleared.add(t);
+                }
+                ifs = cleared;
+            }
+            out.add(new VrrpSyncGroup(g.name, members, ifs, ts, tf, tp, tb, g.notify.build(), g.smtpAlert,
+                    g.trackingWeight));
         }
         return out;
     }

@@ -126,7 +126,8 @@ public final class Daemon implements HostPort {
         // keepalived starts the checker process only when there are virtual servers (or -C asks for it alone), and
         // the VRRP process unless -C: the checker side alone needs no raw socket.
         boolean checkers = options.runCheckers() && (!options.runVrrp() || !config.virtualServers().isEmpty());
-        if (!options.runVrrp()) {
+        boolean vrrp = options.runVrrp() && (!config.vrrpInstances().isEmpty() || !checkers);
+        if (!vrrp) {
             try {
                 writePidFiles();
                 return runCheckersOnly();
@@ -178,10 +179,17 @@ public final class Daemon implements HostPort {
 
     private void startCheckerSide(boolean followAddresses) throws IOException {
         checkerSide = new CheckerSide(config, log, scripts);
-        checkerSide.start(followAddresses);
+        try {
+            checkerSide.start(followAddresses);
+        } catch (RuntimeException e) {
+            throw new IOException("the checker side cannot start: " + e.getMessage(), e);
+        }
     }
 
-    /** {@code -C}: the checker side alone; this thread only waits for signals and control requests. */
+    /**
+     * {@code -C}, or a configuration with virtual servers and no vrrp_instance (keepalived starts no VRRP process
+     * then): the checker side alone, needing no raw socket; this thread only waits for signals and control requests.
+     */
     private int runCheckersOnly() throws IOException {
         startCheckerSide(true);
         installSignals();

@@ -93,7 +93,11 @@ class VrrpTrackersNetnsTest {
         long end = System.nanoTime() + LONG.toNanos();
         String last = "";
         while (System.nanoTime() < end) {
-            last = node.status();
+            try {
+                last = node.status();
+            } catch (IOException e) {
+                last = e.toString(); // the daemon is still starting: no control socket yet
+            }
             if (last.contains(want) && last.contains(prio)) {
                 return;
             }

@@ -59,11 +59,12 @@ public final class Daemon implements HostPort {
     /** What {@code halo run} was asked to do. */
     public record Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
                           boolean logDetail, boolean dontReleaseVrrp, boolean runVrrp, boolean runCheckers,
-                          Path checkersPidFile) {
+                          Path checkersPidFile, boolean dontReleaseIpvs) {
         /** Both sides, as keepalived without -P or -C. */
         public Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
                        boolean logDetail, boolean dontReleaseVrrp) {
-            this(configFile, configId, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp, true, true, null);
+            this(configFile, configId, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp, true, true, null,
+                    false);
         }
     }
 
@@ -178,7 +179,7 @@ public final class Daemon implements HostPort {
     }
 
     private void startCheckerSide(boolean followAddresses) throws IOException {
-        checkerSide = new CheckerSide(config, log, scripts);
+        checkerSide = new CheckerSide(config, log, scripts, !options.dontReleaseIpvs());
         try {
             checkerSide.start(followAddresses);
         } catch (RuntimeException e) {

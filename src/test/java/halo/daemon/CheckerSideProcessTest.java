@@ -270,6 +270,43 @@ class CheckerSideProcessTest {
         assertThat(node.stop(LONG)).isZero();
     }
 
+    /** keepalived's -I (--dont-release-ipvs): at stop the table stays, so omega runs no notify_down and writes nothing. */
+    @Test
+    void dontReleaseIpvsLeavesTheTableWithoutOmegaNotifies() throws Exception {
+        int port = freePort();
+        listen("127.0.0.51", port);
+        Path notifyOut = dir.resolve("notify.out");
+        Path notify = script("notify.sh", "#!/bin/sh\necho \"$*\" >> " + notifyOut + "\n");
+        Path conf = write("omega.conf", """
+                virtual_server 127.0.0.50 %1$d {
+                    delay_loop 1
+                    lb_algo rr
+                    lb_kind DR
+                    protocol TCP
+                    omega
+                    real_server 127.0.0.51 %1$d {
+                        notify_down "%2$s down"
+                        TCP_CHECK {
+                            connect_timeout 1
+                        }
+                    }
+                }
+                """.formatted(port, notify));
+        node = NodeProcess.halo("lvs4", List.of(), conf, dir, List.of("-C", "-I"));
+        node.awaitLog("TCP connection to \\[127.0.0.51\\]:tcp:" + port + " success", LONG);
+        assertThat(node.stop(LONG)).isZero();
+        assertThat(node.log()).doesNotContain("Shutting down service").contains("Stopped Halo");
+        NodeProcess.sleep(500);
+        assertThat(notifyOut).doesNotExist();
+
+        // without -I the same stop runs omega's notify_down
+        node = NodeProcess.halo("lvs5", List.of(), conf, dir, List.of("-C"));
+        node.awaitLog("TCP connection to \\[127.0.0.51\\]:tcp:" + port + " success", LONG);
+        assertThat(node.stop(LONG)).isZero();
+        assertThat(node.log()).contains("Shutting down service [127.0.0.51]:tcp:" + port);
+        awaitContent(() -> read(notifyOut), "down\n");
+    }
+
     // --- helpers ---
 
     /** A destination row as ipvsadm prints it: {@code "  -> %-28s %-7s %-6d %-10u %-10u\n"}. */

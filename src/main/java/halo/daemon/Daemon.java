@@ -52,7 +52,9 @@ import sun.misc.Signal;
  * The Halo daemon's VRRP side on a real Linux host: one protocol thread waits on every VRRP socket and the netlink
  * monitor with a nanosecond timeout (the next instance deadline), feeds what arrives to the {@link VrrpHost}, and does
  * what the state machines ask through raw sockets, rtnetlink and AF_PACKET. Scripts run on other threads and report
- * back through a queue; the control socket reads a snapshot made on the protocol thread.
+ * back through a queue; the control socket reads a snapshot made on the protocol thread. The checker side
+ * ({@link CheckerSide}: virtual-server table and health checkers) runs beside it on its own thread, alone with
+ * {@code -C}; track_file and vrrp_track_process values come from {@link VrrpTrackers}.
  */
 public final class Daemon implements HostPort {
 

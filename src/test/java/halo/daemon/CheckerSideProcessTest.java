@@ -307,6 +307,39 @@ class CheckerSideProcessTest {
         awaitContent(() -> read(notifyOut), "down\n");
     }
 
+    /** enable_script_security: a notify_down script anyone may write is disabled, as keepalived does. */
+    @Test
+    void unsafeNotifyScriptIsDisabledUnderScriptSecurity() throws Exception {
+        int port = freePort();
+        Path notifyOut = dir.resolve("notify.out");
+        Path notify = script("notify.sh", "#!/bin/sh\necho \"$*\" >> " + notifyOut + "\n");
+        Files.setPosixFilePermissions(notify, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path conf = write("secure.conf", """
+                global_defs {
+                    enable_script_security
+                }
+                virtual_server 127.0.0.60 %1$d {
+                    delay_loop 1
+                    lb_algo rr
+                    lb_kind DR
+                    protocol TCP
+                    real_server 127.0.0.61 %1$d {
+                        notify_down "%2$s down"
+                        TCP_CHECK {
+                            connect_timeout 1
+                        }
+                    }
+                }
+                """.formatted(port, notify));
+        node = NodeProcess.halo("lvs6", List.of(), conf, dir, List.of("-C"));
+        node.awaitLog("Unsafe permissions found for script '" + notify + "' - disabling.", LONG);
+        // nothing listens on 127.0.0.61: the server goes down, and the disabled notify_down does not run
+        node.awaitLog("Removing service \\[127.0.0.61\\]:tcp:" + port, LONG);
+        NodeProcess.sleep(500);
+        assertThat(notifyOut).doesNotExist();
+        assertThat(node.log()).doesNotContain("SECURITY VIOLATION");
+    }
+
     // --- helpers ---
 
     /** A destination row as ipvsadm prints it: {@code "  -> %-28s %-7s %-6d %-10u %-10u\n"}. */

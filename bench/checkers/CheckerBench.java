@@ -99,10 +99,10 @@ public class CheckerBench {
     }
 
     static void run(int servers, int measureSeconds, int kills) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String javaCmd = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String source = Path.of(CheckerBench.class.getProtectionDomain().getCodeSource() == null ? "bench/checkers/CheckerBench.java"
                 : "bench/checkers/CheckerBench.java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), source, "listen",
+        Process child = new ProcessBuilder(javaCmd, "-cp", System.getProperty("java.class.path"), source, "listen",
                 String.valueOf(servers)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader fromChild = new BufferedReader(new InputStreamReader(child.getInputStream()));
         PrintWriter toChild = new PrintWriter(child.getOutputStream(), true);
@@ -175,6 +175,10 @@ public class CheckerBench {
             }).sorted().toArray();
             long missing = Arrays.stream(lags).filter(l -> l == Long.MAX_VALUE).count();
             System.out.printf("servers=%d delay_loop=1s connect_timeout=1s retry=1 delay_before_retry=1s%n", servers);
+            System.out.printf("host: %d cores, load average %s (a loaded host starves the engine; compare runs on an idle"
+                    + " host)%n", Runtime.getRuntime().availableProcessors(),
+                    Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+            System.out.printf("CPU per check: %.0f us%n", (ticks1 - ticks0) / hz * 1e6 / Math.max(1, probes1 - probes0));
             System.out.printf("probe rate: %.0f checks/s (expected ~%d)%n", rate, servers);
             System.out.printf("checker engine CPU: %.1f%% of one core over %ds (goal < 10%%)%n", cpu, measureSeconds);
             System.out.printf("  of which user %.1f%%, kernel %.1f%%%n",

@@ -188,7 +188,8 @@ public final class CheckerEngine implements AutoCloseable {
         String reason = reason(c, step.change(), result);
         boolean changed = step.change() != CheckerLogic.Change.NONE
                 && (step.change() == CheckerLogic.Change.UP) != wasUp;
-        if (step.change() != CheckerLogic.Change.NONE) LOG.log(changed ? Level.INFO : Level.DEBUG, reason);
+        // The listener owns the log (it gets the reason); keep the engine quiet on the console.
+        if (step.change() != CheckerLogic.Change.NONE) LOG.log(changed ? Level.DEBUG : Level.TRACE, reason);
         Long w = weightDelta;
         events.execute(() -> {
             try {
@@ -234,6 +235,7 @@ public final class CheckerEngine implements AutoCloseable {
         int retry = c.spec().timing().retry();
         String name = switch (c.type()) {
             case HTTP_GET, SSL_GET -> "HTTP_CHECK";
+            case PING_CHECK -> "ICMP CHECK";
             default -> c.type().name();
         };
         String suffix = retry > 0 && c.probes > 1 ? " failed after " + retry + " retries." : " failed.";

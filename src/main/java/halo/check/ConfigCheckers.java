@@ -47,7 +47,7 @@ public final class ConfigCheckers {
                     Object key = keys.key(v, r, c);
                     warnings.addAll(unsupported(cs.get(c)));
                     try {
-                        specs.add(spec(key, cs.get(c), rss.get(r), config.trackFiles()));
+                        specs.add(spec(key, withScriptUser(cs.get(c), config), rss.get(r), config.trackFiles()));
                     } catch (IllegalArgumentException | UnsupportedOperationException e) {
                         skipped.add(new Skipped(key, e.getMessage()));
                     }
@@ -55,6 +55,29 @@ public final class ConfigCheckers {
             }
         }
         return new Built(specs, skipped, warnings);
+    }
+
+    /**
+     * MISC_CHECK without its own user runs as the global script_user (and script group), else as
+     * keepalived_script when that user exists, else as root, as keepalived does.
+     */
+    static halo.config.Checker withScriptUser(halo.config.Checker checker, KeepalivedConfig config) {
+        if (!(checker instanceof halo.config.Checker.Misc m) || m.script().user() != null) return checker;
+        String user = config.global() != null ? config.global().scriptUser() : null;
+        String group = config.global() != null ? config.global().scriptGroup() : null;
+        if (user == null && userExists("keepalived_script")) user = "keepalived_script";
+        if (user == null) return checker;
+        return new halo.config.Checker.Misc(m.common(), new halo.config.ScriptCommand(m.script().commandLine(), user,
+                group), m.timeout(), m.dynamic());
+    }
+
+    private static boolean userExists(String name) {
+        try {
+            return java.nio.file.Files.readAllLines(Path.of("/etc/passwd")).stream()
+                    .anyMatch(l -> l.startsWith(name + ":"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     static List<String> unsupported(halo.config.Checker checker) {

@@ -114,8 +114,10 @@ public final class MiscProbe implements Probe {
     public ProbeResult run() throws InterruptedException {
         List<String> cmd = command;
         if (user != null && ROOT) {
-            List<String> c = new ArrayList<>(List.of("setpriv", "--reuid=" + user,
-                    "--regid=" + (group != null ? group : user), "--init-groups", "--"));
+            // Without a group, the user's primary group (Debian's nobody has no group called nobody).
+            String gid = group != null ? group : primaryGroup(user);
+            List<String> c = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + gid,
+                    "--init-groups", "--"));
             c.addAll(command);
             cmd = c;
         }
@@ -146,6 +148,19 @@ public final class MiscProbe implements Probe {
             return ProbeResult.successWithWeight("Misc check by [" + script + "] succeeded.", status - 2);
         }
         return ProbeResult.failure("Misc check by [" + script + "] failed (exited with status " + status + ").");
+    }
+
+    /** The primary gid of {@code user} from /etc/passwd, else the name itself. */
+    static String primaryGroup(String user) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                String[] f = line.split(":");
+                if (f.length > 3 && f[0].equals(user)) return f[3];
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return user;
     }
 
     /** SIGTERM to the script and its children, SIGKILL after the grace period (keepalived kills -pgid). */

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PingProbe implements Probe {
 
-    static final int PAYLOAD = 56;
+    /** keepalived sends ICMP_BUFSIZE (128) bytes of "keepalived check - " after the header. */
+    static final int PAYLOAD = 128;
     private static final AtomicInteger SEQUENCE = new AtomicInteger(ThreadLocalRandom.current().nextInt(0x10000));
     /** Waiting for the reply: the virtual thread sleeps in short steps between non-blocking reads. */
     static final Duration POLL = Duration.ofMillis(2);
@@ -33,7 +34,7 @@ public final class PingProbe implements Probe {
         } catch (IOException e) {
             return ProbeResult.failure("PING_CHECK " + e.getMessage());
         }
-        String target = "[" + Addresses.format(dst) + "]";
+        String target = options.format("tcp");
         boolean v6 = Addresses.isV6(dst);
         int id = ThreadLocalRandom.current().nextInt(0x10000);
         int seq = SEQUENCE.incrementAndGet() & 0xffff;
@@ -45,16 +46,16 @@ public final class PingProbe implements Probe {
                 byte[] d;
                 while ((d = s.receive()) != null) {
                     if (isReply(d, s.raw, v6, id, seq)) {
-                        return ProbeResult.success("PING_CHECK to " + target + " success.");
+                        return ProbeResult.success("ICMP connection to " + target + " success.");
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0) return ProbeResult.failure("PING_CHECK to " + target + " timed out.");
+                if (left <= 0) return ProbeResult.failure("ICMP connection to address " + target + " timeout.");
                 Thread.sleep(Duration.ofNanos(Math.min(left, sleep)));
                 sleep = Math.min(sleep * 2, 20_000_000L);
             }
         } catch (IOException e) {
-            return ProbeResult.failure("PING_CHECK to " + target + " failed: " + e.getMessage());
+            return ProbeResult.failure("ICMP connection to " + target + " failed: " + e.getMessage());
         }
     }
 
@@ -66,7 +67,8 @@ public final class PingProbe implements Probe {
         p[5] = (byte) id;
         p[6] = (byte) (seq >> 8);
         p[7] = (byte) seq;
-        for (int i = 8; i < p.length; i++) p[i] = (byte) i;
+        byte[] text = "keepalived check - ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 8; i < p.length; i++) p[i] = text[(i - 8) % text.length];
         if (!v6) { // the kernel computes the ICMPv6 checksum (pseudo-header); for v4 raw sockets we must
             int sum = checksum(p);
             p[2] = (byte) (sum >> 8);

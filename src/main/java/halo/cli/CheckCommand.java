@@ -1,11 +1,18 @@
 package halo.cli;
 
 import halo.config.ConfigLoader;
+import halo.config.KeepalivedConfig;
+import halo.config.TrackedInterface;
+import halo.config.VrrpInstance;
 import halo.config.LoadOptions;
 import halo.config.LoadResult;
 import halo.config.source.Diagnostic;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,14 +37,21 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "unknown keywords are errors")
     boolean strict;
 
+    /** Whether a network interface exists on this host (keepalived -t reports the ones that do not). */
+    Predicate<String> interfaceExists = name -> Files.isDirectory(Path.of("/sys/class/net", name));
+
     @Override
     public Integer call() {
         LoadResult result = ConfigLoader.load(file, new LoadOptions(configId != null ? configId : DumpConfCommand.shortHostName(), strict));
+        List<Diagnostic> diagnostics = new ArrayList<>(result.diagnostics());
+        if (result.config() != null) {
+            diagnostics.addAll(missingInterfaces(result.config()));
+        }
         PrintWriter err = spec.commandLine().getErr();
-        for (Diagnostic d : result.diagnostics()) {
+        for (Diagnostic d : diagnostics) {
             err.println(d);
         }
-        int status = result.exitStatus();
+        int status = new LoadResult(result.config(), diagnostics).exitStatus();
         if (status == 0) {
             err.println("Configuration " + file + " is valid");
         } else if (status == 4) {
@@ -47,5 +61,29 @@ public final class CheckCommand implements Callable<Integer> {
         }
         err.flush();
         return status;
+    }
+
+    /** keepalived -t: "WARNING - interface X for vrrp_instance Y doesn't exist" (not with dynamic_interfaces). */
+    List<Diagnostic> missingInterfaces(KeepalivedConfig config) {
+        List<Diagnostic> out = new ArrayList<>();
+        if (config.global().dynamicInterfaces()) {
+            return out;
+        }
+        for (VrrpInstance i : config.vrrpInstances()) {
+            if (i.interfaceName() != null && !interfaceExists.test(i.interfaceName())) {
+                out.add(new Diagnostic(Diagnostic.Severity.WARNING, null, i.interfaceName(), "WARNING - interface "
+                        + i.interfaceName() + " for vrrp_instance " + i.name() + " doesn't exist"));
+            }
+            for (TrackedInterface t : i.trackInterfaces()) {
+                if (!interfaceExists.test(t.name())) {
+                    out.add(new Diagnostic(Diagnostic.Severity.WARNING, null, t.name(),
+                            "(" + i.name() + ") tracked interface " + t.name() + " doesn't exist"));
+                }
+            }
+        }
+        if (!out.isEmpty()) {
+            out.add(new Diagnostic(Diagnostic.Severity.WARNING, null, null, "Non-existent interface specified in configuration"));
+        }
+        return out;
     }
 }

@@ -34,6 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "Runs keepalived.conf files as nodes on one simulated LAN (virtual time, no packets leave this host) and "
                     + "prints every VRRP state change, then the master of each virtual router.",
             "Nodes are named after their files (node1.conf -> node1). Every interface a config names exists on the LAN.",
+            "States are keepalived's (INIT, BACKUP, MASTER, FAULT, STOP); DOWN marks a crashed node.",
             "Events: crash NODE, restore NODE, stop NODE, fail-script NODE SCRIPT, recover-script NODE SCRIPT, "
                     + "link-down NODE IFACE, link-up NODE IFACE, partition NODE..., heal, loss P."},
         footer = {"", "Example:",
@@ -69,6 +70,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per transition: t_ms, node, instance, from, to, reason")
     boolean json;
 
+    @Option(names = "--log", description = "also print keepalived's log lines of every node, interleaved")
+    boolean log;
+
     @Option(names = {"-i", "--config-id"}, paramLabel = "ID", description = "config-id for @ID lines (default: node name)")
     String configId;
 
@@ -84,6 +88,7 @@ public final class SimulateCommand implements Callable<Integer> {
             if (loss < 0 || loss > 1) throw new IllegalArgumentException("--loss must be in [0, 1]");
             link = LinkModel.CLEAN.withDelay(Durations.parseNanos(delay), Durations.parseNanos(jitter)).withLoss(loss);
             for (String e : events) scripted.add(ScriptedEvent.parse(e));
+            scripted.sort(java.util.Comparator.comparingLong(ScriptedEvent::atNanos));
         } catch (IllegalArgumentException e) {
             err.println("halo simulate: " + e.getMessage());
             return 2;
@@ -124,6 +129,10 @@ public final class SimulateCommand implements Callable<Integer> {
             out.println();
         }
         lan.timeline().addListener(t -> out.println(json ? t.toJson() : t.toLine()));
+        if (log) {
+            lan.setLogging(true);
+            lan.addLogListener(line -> (json ? err : out).println("  log " + line));
+        }
         lan.runUntil(until);
 
         Timeline timeline = lan.timeline();

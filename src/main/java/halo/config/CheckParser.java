@@ -28,6 +28,10 @@ final class CheckParser {
     private Map<String, H> urlTable;
     private final Map<String, Map<String, H>> checkerTables = new HashMap<>();
 
+    /** Checkers that open a connection and so take connect_ip, connect_port, bindto... */
+    static final Set<String> CONNECTING = Set.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK",
+            "UDP_CHECK", "PING_CHECK");
+
     /** IPVS schedulers (net/netfilter/ipvs/ip_vs_*.c) keepalived accepts. */
     static final Set<String> SCHEDULERS = Set.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq",
             "fo", "ovf", "mh", "twos");
@@ -153,12 +157,76 @@ final class CheckParser {
         Boolean inhibit;
     }
 
-    void inheritedKeywords(Map<String, H> t, java.util.function.Function<Ctx, Inherited> get) {
-        t.put("delay_loop", new ConfigParser.Simple((c, s) -> get.apply(c).delayLoop = p.seconds(s, 1)));
-        t.put("connect_timeout", new ConfigParser.Simple((c, s) -> get.apply(c).connectTimeout = p.seconds(s, 1)));
-        t.put("retry", new ConfigParser.Simple((c, s) -> get.apply(c).retry = p.integer(s, 1, 0, Integer.MAX_VALUE)));
-        t.put("delay_before_retry", new ConfigParser.Simple((c, s) -> get.apply(c).delayBeforeRetry = p.seconds(s, 1)));
-        t.put("warmup", new ConfigParser.Simple((c, s) -> get.apply(c).warmup = p.seconds(s, 1)));
+    /** A timer value, or null after keepalived's "'x' invalid - ignoring" style message. */
+    Duration timer(Statement s, String what) {
+        String v = p.arg(s, 1);
+        Duration d = p.seconds(s, v, 2_147_483d);
+        if (v != null && d == null) {
+            p.warn(s, v, what + " " + v + " invalid - ignoring");
+        }
+        return d;
+    }
+
+    /** connect_timeout: keepalived wants (0, 4294.967295] seconds. */
+    Duration connectTimeout(Statement s, String who) {
+        String v = p.arg(s, 1);
+        if (v == null) {
+            return null;
+        }
+        Duration d = p.seconds(s, v, 4294.967295);
+        if (d != null && d.isZero()) {
+            p.warn(s, v, "number '" + v + "' outside range [0.000001, 4294.967295]");
+            d = null;
+        }
+        if (d == null) {
+            p.warn(s, v, who + "connect_timeout " + v + " invalid - ignoring");
+        }
+        return d;
+    }
+
+    Integer retry(Statement s) {
+        String v = p.arg(s, 1);
+        Integer n = p.integer(s, 1, 0, Integer.MAX_VALUE);
+        if (v != null && n == null) {
+            p.warn(s, v, "Invalid retry connection value '" + v + "'");
+        }
+        return n;
+    }
+
+    void inheritedKeywords(Map<String, H> t, java.util.function.Function<Ctx, Inherited> get, String who) {
+        t.put("delay_loop", new ConfigParser.Simple((c, s) -> {
+            String v = p.arg(s, 1);
+            Duration d = p.seconds(s, v, 2_147_483d);
+            if (d != null) {
+                get.apply(c).delayLoop = d;
+            } else if (v != null) {
+                p.warn(s, v, who + " delay loop '" + v + "' invalid - ignoring");
+            }
+        }));
+        t.put("connect_timeout", new ConfigParser.Simple((c, s) -> {
+            Duration d = connectTimeout(s, who + " ");
+            if (d != null) {
+                get.apply(c).connectTimeout = d;
+            }
+        }));
+        t.put("retry", new ConfigParser.Simple((c, s) -> {
+            Integer n = retry(s);
+            if (n != null) {
+                get.apply(c).retry = n;
+            }
+        }));
+        t.put("delay_before_retry", new ConfigParser.Simple((c, s) -> {
+            Duration d = timer(s, "delay_before_retry");
+            if (d != null) {
+                get.apply(c).delayBeforeRetry = d;
+            }
+        }));
+        t.put("warmup", new ConfigParser.Simple((c, s) -> {
+            Duration d = timer(s, "warmup");
+            if (d != null) {
+                get.apply(c).warmup = d;
+            }
+        }));
         t.put("virtualhost", new ConfigParser.Simple((c, s) -> get.apply(c).virtualhost = p.arg(s, 1)));
         t.put("inhibit_on_failure", new ConfigParser.Simple((c, s) -> get.apply(c).inhibit = p.bool(s, 1)));
     }
@@ -206,9 +274,11 @@ final class CheckParser {
                     b.persistence = Duration.ofSeconds(360);
                     return;
                 }
-                Long n = p.number(s, v, 1, Integer.MAX_VALUE / 1000);
+                Long n = p.number(s, v, 1, 2678400); // IPVS: at most 31 days
                 if (n != null) {
                     b.persistence = Duration.ofSeconds(n);
+                } else {
+                    p.warn(s, v, "persistence_timeout invalid");
                 }
             });
             ConfigParser.<VsB>simple(t, "persistence_granularity", (b, s) -> {
@@ -225,7 +295,7 @@ final class CheckParser {
                     b.granularity = p.address(s, v, "persistence_granularity netmask");
                 }
             });
-            inheritedKeywords(t, c -> ((VsB) c).inh);
+            inheritedKeywords(t, c -> ((VsB) c).inh, "virtual server");
             ConfigParser.<VsB>simple(t, "nb_get_retry", (b, s) -> p.unknown(s)); // keepalived 2.2.7: unknown here
             ConfigParser.<VsB>simple(t, "sorry_server", (b, s) -> {
                 InetAddress a = p.address(s, 1, "sorry_server address");
@@ -235,7 +305,13 @@ final class CheckParser {
                 Integer port = ConfigParser.opt(s, 2) == null ? Integer.valueOf(0) : p.integer(s, 2, 0, 65535);
                 b.sorry = new RsB(a, port == null ? 0 : port, s, b);
             });
-            ConfigParser.<VsB>simple(t, "sorry_server_inhibit", (b, s) -> b.sorryInhibit = p.bool(s, 1));
+            ConfigParser.<VsB>simple(t, "sorry_server_inhibit", (b, s) -> {
+                if (b.sorry == null) {
+                    p.warn(s, s.keyword(), "Ignoring sorry_server inhibit used before or without sorry_server");
+                    return;
+                }
+                b.sorryInhibit = p.bool(s, 1);
+            });
             ConfigParser.<VsB>simple(t, "sorry_server_lvs_method", (b, s) -> {
                 if (b.sorry == null) {
                     p.warn(s, s.keyword(), "sorry_server_lvs_method before sorry_server - ignoring");
@@ -244,9 +320,13 @@ final class CheckParser {
                 method(s, m -> b.sorry.forwarding = m, tn -> b.sorry.tunnel = tn);
             });
             ConfigParser.<VsB>simple(t, "quorum", (b, s) -> {
-                Integer v = p.integer(s, 1, 1, Integer.MAX_VALUE);
-                if (v != null) {
-                    b.quorum = v;
+                String v = p.arg(s, 1);
+                Long n = p.number(s, v, 1, 4294967295L);
+                if (n != null) {
+                    b.quorum = (int) Math.min(n, Integer.MAX_VALUE);
+                } else if (v != null) {
+                    p.warn(s, v, "Quorum " + v + " must be in [1, 4294967295]. Setting to 1.");
+                    b.quorum = 1;
                 }
             });
             ConfigParser.<VsB>simple(t, "hysteresis", (b, s) -> {
@@ -406,10 +486,18 @@ final class CheckParser {
         if (rsTable == null) {
             Map<String, H> t = new HashMap<>();
 
-            ConfigParser.<RsB>simple(t, "weight", (b, s) -> b.weight = p.integer(s, 1, 0, 65535));
+            ConfigParser.<RsB>simple(t, "weight", (b, s) -> {
+                String v = p.arg(s, 1);
+                Integer w = p.integer(s, 1, 0, Integer.MAX_VALUE);
+                if (w != null) {
+                    b.weight = w;
+                } else if (v != null) {
+                    p.warn(s, v, "Real server weight " + v + " is outside range 0-2147483647");
+                }
+            });
             ConfigParser.<RsB>simple(t, "lvs_method", (b, s) -> method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
             ConfigParser.<RsB>simple(t, "lb_kind", (b, s) -> method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
-            inheritedKeywords(t, c -> ((RsB) c).inh);
+            inheritedKeywords(t, c -> ((RsB) c).inh, "real server");
             ConfigParser.<RsB>simple(t, "notify_up", (b, s) -> b.notifyUp = p.script(s, 1));
             ConfigParser.<RsB>simple(t, "notify_down", (b, s) -> b.notifyDown = p.script(s, 1));
             ConfigParser.<RsB>simple(t, "uthreshold", (b, s) -> {
@@ -495,8 +583,18 @@ final class CheckParser {
                     b.fwmark = (int) (long) v;
                 }
             });
-            ConfigParser.<CheckerB>simple(t, "connect_timeout", (b, s) -> b.inh.connectTimeout = p.seconds(s, 1));
-            ConfigParser.<CheckerB>simple(t, "retry", (b, s) -> b.inh.retry = p.integer(s, 1, 0, Integer.MAX_VALUE));
+            ConfigParser.<CheckerB>simple(t, "connect_timeout", (b, s) -> {
+                Duration d = connectTimeout(s, "");
+                if (d != null) {
+                    b.inh.connectTimeout = d;
+                }
+            });
+            ConfigParser.<CheckerB>simple(t, "retry", (b, s) -> {
+                Integer n = retry(s);
+                if (n != null) {
+                    b.inh.retry = n;
+                }
+            });
             ConfigParser.<CheckerB>simple(t, "delay_before_retry", (b, s) -> b.inh.delayBeforeRetry = p.seconds(s, 1));
             ConfigParser.<CheckerB>simple(t, "warmup", (b, s) -> b.inh.warmup = p.seconds(s, 1));
             ConfigParser.<CheckerB>simple(t, "delay_loop", (b, s) -> b.inh.delayLoop = p.seconds(s, 1));
@@ -537,7 +635,12 @@ final class CheckParser {
                 }
                 case "MISC_CHECK" -> {
                     ConfigParser.<CheckerB>simple(t, "misc_path", (b, s) -> b.misc = p.script(s, 1));
-                    ConfigParser.<CheckerB>simple(t, "misc_timeout", (b, s) -> b.miscTimeout = p.seconds(s, 1));
+                    ConfigParser.<CheckerB>simple(t, "misc_timeout", (b, s) -> {
+                        Duration d = p.wholeSeconds(s, 0, Integer.MAX_VALUE, "Invalid misc_timeout value '%s'");
+                        if (d != null) {
+                            b.miscTimeout = d;
+                        }
+                    });
                     ConfigParser.<CheckerB>simple(t, "misc_dynamic", (b, s) -> b.miscDynamic = true);
                     ConfigParser.<CheckerB>simple(t, "user", (b, s) -> {
                         b.miscUser = p.arg(s, 1);
@@ -567,11 +670,23 @@ final class CheckParser {
                 }
                 case "BFD_CHECK" -> {
                     ConfigParser.<CheckerB>simple(t, "name", (b, s) -> b.target = p.arg(s, 1));
-                    ConfigParser.<CheckerB>simple(t, "weight", (b, s) -> b.weight(b, s));
+                    // keepalived 2.2.7: no weight in BFD_CHECK (the bfd_instance has one)
                 }
                 default -> {}
             }
-                    return t;
+                    // keepalived 2.2.7 installs the connection keywords only for checkers that connect; FILE_CHECK and
+            // BFD_CHECK take none of the common keywords (BFD_CHECK keeps alpha)
+            if (!CONNECTING.contains(k)) {
+                t.keySet().removeAll(List.of("connect_ip", "connect_port", "bindto", "bind_port", "bind_if", "fwmark",
+                        "connect_timeout"));
+            }
+            if (k.equals("FILE_CHECK") || k.equals("BFD_CHECK")) {
+                t.keySet().removeAll(List.of("retry", "delay_before_retry", "warmup", "delay_loop", "log_all_failures"));
+            }
+            if (k.equals("FILE_CHECK")) {
+                t.remove("alpha");
+            }
+            return t;
         });
     }
 
@@ -796,6 +911,12 @@ final class CheckParser {
             p.warn(vs.at, null, "Virtual server " + name + ": zero port only valid for persistent services - setting");
             persistence = Duration.ofSeconds(360);
         }
+        List<RawSetting> raw = vs.raw;
+        if (protocol != null && protocol != Protocol.UDP && raw.stream().anyMatch(x -> x.keyword().equals("ops"))) {
+            // IPVS one-packet scheduling only makes sense for datagrams
+            p.warn(vs.at, "ops", "Virtual server " + name + ": one packet scheduling requires UDP - resetting");
+            raw = raw.stream().filter(x -> !x.keyword().equals("ops")).toList();
+        }
         String scheduler = vs.scheduler;
         if (scheduler == null) {
             p.warn(vs.at, null, "Virtual server " + name + ": no scheduler set, setting default 'wlc'");
@@ -855,7 +976,7 @@ final class CheckParser {
                 vs.granularity, delayLoop, vs.inh.connectTimeout, vs.inh.retry == null ? -1 : vs.inh.retry,
                 vs.inh.delayBeforeRetry, vs.inh.warmup, vs.inh.inhibit != null && vs.inh.inhibit, sorry,
                 vs.sorryInhibit, quorum, hysteresis, vs.quorumUp, vs.quorumDown, vs.alpha, vs.omega, haSuspend,
-                vs.inh.virtualhost, reals, vs.raw);
+                vs.inh.virtualhost, reals, raw);
     }
 
     private int fixPort(VsB vs, RsB rs, ForwardingMethod m, boolean fwmark, VirtualServerGroup group, int vsPort,
@@ -950,6 +1071,19 @@ final class CheckParser {
             port = 0;
         }
         InetAddress ip = c.connectIp != null ? c.connectIp : rs.address;
+        if (!CONNECTING.contains(c.kind)) {
+            // no connection: keepalived has no such keywords here; the values are fixed so they mean nothing
+            ip = rs.address;
+            port = 0;
+            timeout = Duration.ofSeconds(5);
+        }
+        if (c.kind.equals("FILE_CHECK") || c.kind.equals("BFD_CHECK")) {
+            // event-driven: no timing keywords of their own; keep the virtual server's values for reference
+            delayLoop = vsDelayLoop;
+            retry = vs.inh.retry;
+            dbr = first(vs.inh.delayBeforeRetry, Duration.ofSeconds(1));
+            warmup = first(vs.inh.warmup, vsDelayLoop);
+        }
         Checker.Common common = new Checker.Common(ip, port, c.bindTo, c.bindPort, c.bindIf, c.fwmark, timeout,
                 retry != null ? retry : defaultRetry, dbr, warmup, delayLoop, alpha, c.logAllFailures);
         String vhost = c.inh.virtualhost != null ? c.inh.virtualhost : rs.inh.virtualhost != null ? rs.inh.virtualhost : vs.inh.virtualhost;

@@ -118,6 +118,10 @@ final class ConfigParser {
             warn(s, text, "invalid number '" + text + "'");
             return null;
         }
+        if (v < 0 && min >= 0) {
+            warn(s, text, "negative number '" + text + "'");
+            return null;
+        }
         if (v < min || v > max) {
             warn(s, text, "number '" + text + "' outside range [" + min + ", " + max + "]");
             return null;
@@ -142,11 +146,49 @@ final class ConfigParser {
             warn(s, text, "invalid number '" + text + "'");
             return null;
         }
-        if (Double.isNaN(d) || d < 0 || d > maxSeconds) {
+        if (d < 0) {
+            warn(s, text, "negative number '" + text + "'");
+            return null;
+        }
+        if (Double.isNaN(d) || d > maxSeconds) {
             warn(s, text, "number '" + text + "' outside range [0, " + fmtNum(maxSeconds) + "]");
             return null;
         }
         return Duration.ofNanos(Math.round(d * 1_000_000) * 1000L);
+    }
+
+    /**
+     * Whole seconds, as keepalived 2.2.7 reads several timers (garp delays, script interval, misc_timeout...):
+     * "invalid number 'x'" or "number 'x' outside range [..]", then the keyword's own message; null when invalid.
+     */
+    Duration wholeSeconds(Statement s, long min, long max, String invalidMessage) {
+        String v = arg(s, 1);
+        if (v == null) {
+            return null;
+        }
+        Long n = number(s, v, min, max);
+        if (n == null) {
+            warn(s, v, invalidMessage.replace("%s", v));
+            return null;
+        }
+        return Duration.ofSeconds(n);
+    }
+
+    /** A global timer keepalived wants strictly positive: "number '0' outside range [...]" and "'0' is invalid". */
+    Duration positiveTimer(Statement s, String min, double minValue) {
+        String v = arg(s, 1);
+        if (v == null) {
+            return null;
+        }
+        Duration d = seconds(s, v, 4294.967295);
+        if (d != null && d.toNanos() < Math.round(minValue * 1e9)) {
+            warn(s, v, "number '" + v + "' outside range [" + min + ", 4294.967295]");
+            d = null;
+        }
+        if (d == null) {
+            warn(s, v, s.keyword() + " '" + v + "' is invalid");
+        }
+        return d;
     }
 
     Duration seconds(Statement s, int i) {
@@ -442,8 +484,12 @@ final class ConfigParser {
                 return b;
             });
             // top-level keywords keepalived knows (namespaces, linkbeat, garp groups) kept as-is in global_defs
+            // blocks Halo accepts but does not use yet (GARP aggregation groups, link-beat polling)
+            for (String k : List.of("garp_group", "linkbeat_interfaces")) {
+                table.put(k, new Values((c, s) -> info(s, k, k + " is accepted but not used by Halo")));
+            }
             for (String k : List.of("net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance",
-                    "use_pid_dir", "child_wait_time", "linkbeat_interfaces", "garp_group")) {
+                    "use_pid_dir", "child_wait_time")) {
                 table.put(k, new Simple((c, s) -> global.raw.add(new RawSetting(s.keyword(), s.args()))));
             }
         }
@@ -489,7 +535,7 @@ final class ConfigParser {
             "vrrp_min_garp", "vrrp_rx_bufs", "vrrp_garp_extra_if", "vrrp_dont_track_primary", "random_seed",
             "reload_check_config", "reload_time_file", "reload_repeat", "reload_file", "data_use_instance",
             "umask", "tmp_config_directory", "config_save_dir", "disable_local_igmp", "local_name", "router_id_from_hostname",
-            "state_dump_file", "stats_dump_file", "json_dump_file", "vrrp_track_process", "process_names",
+            "state_dump_file", "stats_dump_file", "json_dump_file", "process_names",
             "process_name", "vrrp_process_name", "checker_process_name", "bfd_process_name", "vrrp_startup_delay_",
             "vrrp_log_unknown_vrids", "vrrp_owner_ignore_adverts", "fifo_write_vrrp_states_on_reload",
             "include_check", "use_symlink_paths", "vrrp_notify_priority_changes",
@@ -549,7 +595,7 @@ final class ConfigParser {
             });
             simple(table, "smtp_helo_name", (GlobalB b, Statement s) -> smtpHelo = arg(s, 1));
             simple(table, "smtp_connect_timeout", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, 1);
+                Duration d = wholeSeconds(s, 0, 4294, "smtp_connect_timeout '%s' must be in [0, 4294] - ignoring");
                 if (d != null) {
                     smtpTimeout = d;
                 }
@@ -569,12 +615,14 @@ final class ConfigParser {
                 Integer v = integer(s, 1, 2, 3);
                 if (v != null) {
                     version = v;
+                } else if (opt(s, 1) != null) {
+                    warn(s, opt(s, 1), "VRRP Error: Version must be either 2 or 3");
                 }
             });
             simple(table, "vrrp_mcast_group4", (GlobalB b, Statement s) -> {
                 InetAddress a = address(s, 1, "vrrp_mcast_group4 address");
                 if (a != null && (a instanceof Inet6Address || !a.isMulticastAddress())) {
-                    warn(s, opt(s, 1), "vrrp_mcast_group4 '" + opt(s, 1) + "' is not an IPv4 multicast address - ignoring");
+                    warn(s, opt(s, 1), "vrrp_mcast_group4 [" + opt(s, 1) + "] is not multicast. Skipping");
                 } else if (a != null) {
                     mcast4 = a;
                 }
@@ -582,25 +630,30 @@ final class ConfigParser {
             simple(table, "vrrp_mcast_group6", (GlobalB b, Statement s) -> {
                 InetAddress a = address(s, 1, "vrrp_mcast_group6 address");
                 if (a != null && (!(a instanceof Inet6Address) || !a.isMulticastAddress())) {
-                    warn(s, opt(s, 1), "vrrp_mcast_group6 '" + opt(s, 1) + "' is not an IPv6 multicast address - ignoring");
+                    warn(s, opt(s, 1), "vrrp_mcast_group6 [" + opt(s, 1) + "] is not multicast. Skipping");
                 } else if (a != null) {
                     mcast6 = a;
                 }
             });
             simple(table, "vrrp_garp_master_delay", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, arg(s, 1), 255);
+                Duration d = wholeSeconds(s, 0, 255, "vrrp_garp_master_delay '%s' invalid - ignoring");
                 if (d != null) {
                     garpDelay = d;
                 }
             });
             simple(table, "vrrp_garp_master_repeat", (GlobalB b, Statement s) -> {
+                if ("0".equals(opt(s, 1))) {
+                    warn(s, "0", "vrrp_garp_master_repeat must be greater than 0, setting to 1");
+                    garpRepeat = 1;
+                    return;
+                }
                 Integer v = integer(s, 1, 1, 255);
                 if (v != null) {
                     garpRepeat = v;
                 }
             });
             simple(table, "vrrp_garp_master_refresh", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, 1);
+                Duration d = wholeSeconds(s, 0, Integer.MAX_VALUE, "Invalid vrrp_garp_master_refresh '%s' - ignoring");
                 if (d != null) {
                     garpRefresh = d;
                 }
@@ -611,16 +664,21 @@ final class ConfigParser {
                     garpRefreshRepeat = v;
                 }
             });
-            simple(table, "vrrp_garp_lower_prio_delay", (GlobalB b, Statement s) -> garpLowerDelay = seconds(s, arg(s, 1), 255));
+            simple(table, "vrrp_garp_lower_prio_delay", (GlobalB b, Statement s) -> {
+                Duration d = wholeSeconds(s, 0, 255, "vrrp_garp_lower_prio_delay '%s' invalid - ignoring");
+                if (d != null) {
+                    garpLowerDelay = d;
+                }
+            });
             simple(table, "vrrp_garp_lower_prio_repeat", (GlobalB b, Statement s) -> garpLowerRepeat = integer(s, 1, 0, 255));
             simple(table, "vrrp_garp_interval", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, 1);
+                Duration d = positiveTimer(s, "0.000001", 0.000001);
                 if (d != null) {
                     garpInterval = d;
                 }
             });
             simple(table, "vrrp_gna_interval", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, 1);
+                Duration d = positiveTimer(s, "0.000001", 0.000001);
                 if (d != null) {
                     gnaInterval = d;
                 }
@@ -630,7 +688,7 @@ final class ConfigParser {
             simple(table, "vrrp_strict", (GlobalB b, Statement s) -> strict = true);
             simple(table, "vrrp_skip_check_adv_addr", (GlobalB b, Statement s) -> skipCheckAdvAddr = bool(s, 1));
             simple(table, "vrrp_startup_delay", (GlobalB b, Statement s) -> {
-                Duration d = seconds(s, 1);
+                Duration d = positiveTimer(s, "0.001", 0.001);
                 if (d != null) {
                     startupDelay = d;
                 }
@@ -728,21 +786,18 @@ final class ConfigParser {
             this.at = at;
             simple(table, "script", (ScriptB b, Statement s) -> script = script(s, 1));
             simple(table, "interval", (ScriptB b, Statement s) -> {
-                Duration d = seconds(s, 1);
-                if (d != null && d.isZero()) {
-                    warn(s, opt(s, 1), "(" + name + "): vrrp script interval must be greater than 0, setting to 1");
-                    d = Duration.ofSeconds(1);
+                if ("0".equals(opt(s, 1))) {
+                    warn(s, "0", "(" + name + "): vrrp script interval must be greater than 0, setting to 1");
+                    interval = Duration.ofSeconds(1);
+                    return;
                 }
+                Duration d = wholeSeconds(s, 1, 4294, "(" + name + "): vrrp script interval '%s' must be between 1 and 4294 - ignoring");
                 if (d != null) {
                     interval = d;
                 }
             });
             simple(table, "timeout", (ScriptB b, Statement s) -> {
-                Duration d = seconds(s, 1);
-                if (d != null && d.isZero()) {
-                    warn(s, opt(s, 1), "(" + name + "): vrrp script timeout must be greater than 0 - ignoring");
-                    d = null;
-                }
+                Duration d = wholeSeconds(s, 1, 4294, "(" + name + "): vrrp script timeout '%s' invalid - ignoring");
                 if (d != null) {
                     timeout = d;
                 }
@@ -872,10 +927,11 @@ final class ConfigParser {
             });
             simple(table, "param_match", (TrackProcessB b, Statement s) -> {
                 String v = arg(s, 1);
-                if (v != null && Set.of("exact", "partial", "initial").contains(v)) {
+                // keepalived 2.2.7 knows partial and initial; exact is the default when param_match is absent
+                if (v != null && Set.of("partial", "initial").contains(v)) {
                     paramMatch = v;
                 } else if (v != null) {
-                    warn(s, v, "Invalid param_match '" + v + "' - expected exact, partial or initial");
+                    warn(s, v, "Invalid param_match type " + v + " - ignoring");
                 }
             });
             simple(table, "weight", (TrackProcessB b, Statement s) -> {
@@ -1074,6 +1130,10 @@ final class ConfigParser {
             if (neighbor == null) {
                 warn(at, name, "BFD instance " + name + " has no neighbor_ip - removing");
                 return null;
+            }
+            if (maxHops > ttl) {
+                warn(at, name, "BFD instance " + name + ": max_hops exceeds ttl/hoplimit - setting to ttl/hoplimit");
+                maxHops = ttl;
             }
             if (source != null && AddressFamily.of(source) != AddressFamily.of(neighbor)) {
                 warn(at, name, "BFD instance " + name + " source_ip and neighbor_ip families differ - ignoring source_ip");

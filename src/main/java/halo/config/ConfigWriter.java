@@ -179,13 +179,14 @@ public final class ConfigWriter {
         line("vrrp_garp_master_refresh_repeat", garp.masterRefreshRepeat());
         line("vrrp_garp_lower_prio_delay", secs(garp.lowerPrioDelay()));
         line("vrrp_garp_lower_prio_repeat", garp.lowerPrioRepeat());
-        line("vrrp_garp_interval", secs(g.garpInterval()));
-        line("vrrp_gna_interval", secs(g.gnaInterval()));
+        // keepalived refuses 0 for these three (0 is their default)
+        if (!g.garpInterval().isZero()) line("vrrp_garp_interval", secs(g.garpInterval()));
+        if (!g.gnaInterval().isZero()) line("vrrp_gna_interval", secs(g.gnaInterval()));
         line("vrrp_higher_prio_send_advert", bool(g.higherPrioSendAdvert()));
         line("vrrp_lower_prio_no_advert", bool(g.lowerPrioNoAdvert()));
         if (g.strict()) line("vrrp_strict");
         line("vrrp_skip_check_adv_addr", bool(g.skipCheckAdvAddr()));
-        line("vrrp_startup_delay", secs(g.startupDelay()));
+        if (!g.startupDelay().isZero()) line("vrrp_startup_delay", secs(g.startupDelay()));
         if (g.dynamicInterfaces()) line("dynamic_interfaces");
         if (g.maxAutoPriority() != -1) line("max_auto_priority", g.maxAutoPriority());
         raw(g.otherSettings());
@@ -282,7 +283,7 @@ public final class ConfigWriter {
             words[i + 2] = p.parameters().get(i);
         }
         line(words);
-        line("param_match", p.paramMatch());
+        if (!p.paramMatch().equals("exact")) line("param_match", p.paramMatch());
         line("weight", p.weight(), p.reverse() ? "reverse" : null);
         line("quorum", p.quorum());
         if (p.quorumMax() != Integer.MAX_VALUE) line("quorum_max", p.quorumMax());
@@ -366,7 +367,7 @@ public final class ConfigWriter {
             close();
         }
         if (i.sourceAddress() != null) line(i.isUnicast() ? "unicast_src_ip" : "mcast_src_ip", ip(i.sourceAddress()));
-        line("mcast_dst_ip", ip(i.multicastGroup()));
+        if (!i.isUnicast()) line("mcast_dst_ip", ip(i.multicastGroup()));
         if (!i.unicastPeers().isEmpty()) {
             open("unicast_peer");
             for (UnicastPeer p : i.unicastPeers()) {
@@ -458,12 +459,13 @@ public final class ConfigWriter {
         line("hysteresis", v.hysteresis());
         script("quorum_up", v.quorumUp());
         script("quorum_down", v.quorumDown());
-        line("alpha", bool(v.alpha()));
-        line("omega", bool(v.omega()));
-        line("ha_suspend", bool(v.haSuspend()));
+        // keepalived reads these virtual server flags without a value: write them only when set
+        if (v.alpha()) line("alpha");
+        if (v.omega()) line("omega");
+        if (v.haSuspend()) line("ha_suspend");
         if (v.virtualhost() != null) line("virtualhost", v.virtualhost());
         raw(v.otherSettings());
-        v.realServers().forEach(this::realServer);
+        v.realServers().forEach(r -> realServer(r, v));
         close();
     }
 
@@ -479,22 +481,22 @@ public final class ConfigWriter {
         }
     }
 
-    private void realServer(RealServer r) {
+    private void realServer(RealServer r, VirtualServer v) {
         open("real_server", ip(r.address()), r.port());
         line("weight", r.weight());
         if (r.forwarding() != null) method("lvs_method", r.forwarding(), r.tunnel());
-        line("inhibit_on_failure", bool(r.inhibitOnFailure()));
+        if (r.inhibitOnFailure() != v.inhibitOnFailure()) line("inhibit_on_failure", bool(r.inhibitOnFailure()));
         script("notify_up", r.notifyUp());
         script("notify_down", r.notifyDown());
         if (r.upperThreshold() != 0) line("uthreshold", r.upperThreshold());
         if (r.lowerThreshold() != 0) line("lthreshold", r.lowerThreshold());
         if (r.delayLoop() != null) line("delay_loop", secs(r.delayLoop()));
         if (r.virtualhost() != null) line("virtualhost", r.virtualhost());
-        r.checkers().forEach(this::checker);
+        r.checkers().forEach(c -> checker(c, v));
         close();
     }
 
-    private void checker(Checker c) {
+    private void checker(Checker c, VirtualServer v) {
         String kind = switch (c) {
             case Checker.Tcp t -> "TCP_CHECK";
             case Checker.Http h -> h.ssl() ? "SSL_GET" : "HTTP_GET";
@@ -508,19 +510,25 @@ public final class ConfigWriter {
         };
         open(kind);
         Checker.Common m = c.common();
-        line("connect_ip", ip(m.connectIp()));
-        if (m.connectPort() != 0) line("connect_port", m.connectPort());
-        if (m.bindTo() != null) line("bindto", ip(m.bindTo()));
-        if (m.bindPort() != 0) line("bind_port", m.bindPort());
-        if (m.bindInterface() != null) line("bind_if", m.bindInterface());
-        if (m.fwmark() != 0) line("fwmark", Integer.toUnsignedString(m.fwmark()));
-        line("connect_timeout", secs(m.connectTimeout()));
-        line("retry", m.retry());
-        line("delay_before_retry", secs(m.delayBeforeRetry()));
-        line("warmup", secs(m.warmup()));
-        line("delay_loop", secs(m.delayLoop()));
-        line("alpha", bool(m.alpha()));
-        if (m.logAllFailures()) line("log_all_failures");
+        boolean connects = !(c instanceof Checker.Misc || c instanceof Checker.File || c instanceof Checker.Bfd);
+        boolean timed = !(c instanceof Checker.File || c instanceof Checker.Bfd);
+        if (connects) {
+            line("connect_ip", ip(m.connectIp()));
+            if (m.connectPort() != 0) line("connect_port", m.connectPort());
+            if (m.bindTo() != null) line("bindto", ip(m.bindTo()));
+            if (m.bindPort() != 0) line("bind_port", m.bindPort());
+            if (m.bindInterface() != null) line("bind_if", m.bindInterface());
+            if (m.fwmark() != 0) line("fwmark", Integer.toUnsignedString(m.fwmark()));
+            line("connect_timeout", secs(m.connectTimeout()));
+        }
+        if (timed) {
+            line("retry", m.retry());
+            line("delay_before_retry", secs(m.delayBeforeRetry()));
+            line("warmup", secs(m.warmup()));
+            line("delay_loop", secs(m.delayLoop()));
+        }
+        if (!(c instanceof Checker.File) && m.alpha() != v.alpha()) line("alpha", bool(m.alpha()));
+        if (timed && m.logAllFailures()) line("log_all_failures");
         switch (c) {
             case Checker.Http h -> {
                 for (Checker.Url u : h.urls()) {

@@ -32,7 +32,8 @@ import java.util.List;
  * @param trackBfds            track_bfd references
  * @param notifyScripts             notify scripts
  * @param garp                 GARP / NA settings (instance, else global, else default)
- * @param accept               accept mode (RFC 5798 Accept_Mode); keepalived: true unless strict and not owner
+ * @param accept               accept mode as configured (RFC 5798 Accept_Mode): accept/no_accept, else true unless
+ *                             strict mode; see {@link #acceptsTraffic()}
  * @param useVmac              whether to use a VRRP virtual MAC interface
  * @param vmacInterfaceName    name of the VMAC interface (use_vmac NAME), or {@code null} for vrrp.VRID
  * @param vmacXmitBase         send adverts on the base interface rather than the VMAC
@@ -101,6 +102,11 @@ public record VrrpInstance(
     /** The owner of the virtual addresses (priority 255). */
     public boolean isAddressOwner() {
         return priority == 255;
+    }
+
+    /** Whether a master accepts packets sent to the virtual addresses: accept mode, or being their owner (RFC 5798 6.1). */
+    public boolean acceptsTraffic() {
+        return accept || isAddressOwner();
     }
 
     public boolean isUnicast() {

@@ -386,8 +386,11 @@ final class VrrpParser {
         InetAddress source;
         Statement sourceAt;
         InetAddress mcastDst;
+        Statement mcastDstAt;
         final List<UnicastPeer> peers = new ArrayList<>();
+        final List<Statement> peerLines = new ArrayList<>();
         Statement peersAt;
+        boolean unicastKeyword;
         final Trackers trackers = new Trackers();
         final Notify notify = new Notify();
         Duration garpDelay;
@@ -561,12 +564,14 @@ final class VrrpParser {
             ConfigParser.<InstanceB>simple(t, "unicast_src_ip", (b, s) -> {
                 source = p.address(s, 1, "unicast_src_ip address");
                 sourceAt = s;
+                unicastKeyword = true;
             });
             ConfigParser.<InstanceB>simple(t, "mcast_src_ip", (b, s) -> {
                 source = p.address(s, 1, "mcast_src_ip address");
                 sourceAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "mcast_dst_ip", (b, s) -> {
+                mcastDstAt = s;
                 InetAddress a = p.address(s, 1, "mcast_dst_ip address");
                 if (a != null && !a.isMulticastAddress()) {
                     p.warn(s, ConfigParser.opt(s, 1), "(" + name + ") mcast_dst_ip " + ConfigParser.opt(s, 1) + " is not a multicast address - ignoring");
@@ -576,25 +581,38 @@ final class VrrpParser {
             });
             ConfigParser.<InstanceB>values(t, "unicast_peer", (b, s) -> {
                 peersAt = s;
+                unicastKeyword = true;
                 for (Statement line : s.block()) {
-                    UnicastPeer peer = unicastPeer(line);
+                    UnicastPeer peer = unicastPeer(line, name);
                     if (peer != null) {
                         peers.add(peer);
+                        peerLines.add(line);
                     }
                 }
             });
             trackerKeywords(t, c -> ((InstanceB) c).trackers);
             notifyKeywords(t, c -> ((InstanceB) c).notify, "(" + name + ")");
             ConfigParser.<InstanceB>simple(t, "garp_master_delay", (b, s) -> {
-                garpDelay = p.seconds(s, p.arg(s, 1), 255);
+                Duration d = p.wholeSeconds(s, 0, 255, "(" + name + "): garp_master_delay '%s' invalid - ignoring");
+                if (d != null) {
+                    garpDelay = d;
+                }
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_master_repeat", (b, s) -> {
-                garpRepeat = p.integer(s, 1, 1, 255);
                 garpAt = s;
+                if ("0".equals(ConfigParser.opt(s, 1))) {
+                    p.warn(s, "0", "(" + name + "): garp_master_repeat must be greater than 0, setting to 1");
+                    garpRepeat = 1;
+                    return;
+                }
+                garpRepeat = p.integer(s, 1, 1, 255);
             });
             ConfigParser.<InstanceB>simple(t, "garp_master_refresh", (b, s) -> {
-                garpRefresh = p.seconds(s, 1);
+                Duration d = p.wholeSeconds(s, 0, Integer.MAX_VALUE, "(" + name + "): Invalid garp_master_refresh '%s' - ignoring");
+                if (d != null) {
+                    garpRefresh = d;
+                }
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_master_refresh_repeat", (b, s) -> {
@@ -602,7 +620,10 @@ final class VrrpParser {
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_lower_prio_delay", (b, s) -> {
-                garpLowerDelay = p.seconds(s, p.arg(s, 1), 255);
+                Duration d = p.wholeSeconds(s, 0, 255, "(" + name + "): garp_lower_prio_delay '%s' invalid - ignoring");
+                if (d != null) {
+                    garpLowerDelay = d;
+                }
                 garpAt = s;
             });
             ConfigParser.<InstanceB>simple(t, "garp_lower_prio_repeat", (b, s) -> {
@@ -635,11 +656,12 @@ final class VrrpParser {
         }
     }
 
-    UnicastPeer unicastPeer(Statement line) {
+    UnicastPeer unicastPeer(Statement line, String instance) {
         List<String> w = line.words();
         InetAddress a = Addresses.parse(w.getFirst());
         if (a == null) {
-            p.warn(line, w.getFirst(), "Invalid unicast_peer address '" + w.getFirst() + "' - ignoring");
+            p.warn(line, w.getFirst(), "Configuration error: VRRP instance[" + instance + "] malformed unicast peer address["
+                    + w.getFirst() + "]. Skipping...");
             return null;
         }
         int min = 0, max = 255;
@@ -778,13 +800,21 @@ final class VrrpParser {
             b.source = null;
         }
         List<UnicastPeer> peers = new ArrayList<>();
-        for (UnicastPeer peer : b.peers) {
+        for (int k = 0; k < b.peers.size(); k++) {
+            UnicastPeer peer = b.peers.get(k);
+            Statement line = b.peerLines.get(k);
             if (AddressFamily.of(peer.address()) != family) {
-                p.warn(b.peersAt, Addresses.format(peer.address()), n + "Unicast peer " + Addresses.format(peer.address())
-                        + " address family does not match the instance - ignoring");
+                p.warn(line, line.keyword(), "Configuration error: VRRP instance[" + b.name + "] and unicast peer address["
+                        + line.keyword() + "] MUST be of the same family !!! Skipping...");
+            } else if (peers.stream().anyMatch(x -> x.address().equals(peer.address()))) {
+                p.warn(line, line.keyword(), n + "unicast peer " + line.keyword() + " specified more than once - ignoring");
             } else {
                 peers.add(peer);
             }
+        }
+        if (b.unicastKeyword && peers.isEmpty()) {
+            p.warn(b.at, b.name, n + "A unicast keyword has been specified without any unicast peers. Defaulting to "
+                    + "multicast. This usage is deprecated - please update your configuration.");
         }
         if (vips.isEmpty()) {
             p.warn(b.at, b.name, n + "No VIP specified; at least one is sensible");
@@ -822,7 +852,7 @@ final class VrrpParser {
             String tok = b.advertAt == null ? null : b.advertAt.words().get(1);
             if (centis * 10_000_000L != advert.toNanos()) {
                 p.warn(b.advertAt, tok, n + "VRRPv3 advertisement interval " + String.format("%.6f", advert.toNanos() / 1e9)
-                        + "s must be in units of 10ms. rounding");
+                        + "s must be in units of 10ms - rounding");
             }
             if (centis > 4095) {
                 p.warn(b.advertAt, tok, n + "VRRPv3 advertisement interval " + String.format("%.2f", advert.toNanos() / 1e9)
@@ -864,6 +894,25 @@ final class VrrpParser {
                 preemptDelay = Duration.ZERO;
             }
         }
+        int downTimerAdverts = b.downTimerAdverts;
+        Duration lowerDelay = b.garpLowerDelay;
+        Integer lowerRepeat = b.garpLowerRepeat;
+        if (strict) {
+            // RFC 5798: Master_Down_Interval is 3 x Master_Adver_Interval + Skew_Time
+            if (downTimerAdverts != 3) {
+                p.warn(b.at, "down_timer_adverts", n + "down_timer_adverts is incompatible with strict mode - resetting");
+                downTimerAdverts = 3;
+            }
+            // the RFCs send one advert/GARP burst; keepalived's lower-priority GARP repeats are an extension
+            if (lowerRepeat != null && lowerRepeat != 0) {
+                p.warn(b.garpAt, "garp_lower_prio_repeat", n + "Strict mode requires no repeat garps. resetting");
+            }
+            if (lowerDelay != null && !lowerDelay.isZero()) {
+                p.warn(b.garpAt, "garp_lower_prio_delay", n + "Strict mode requires no repeat garp delay. resetting");
+            }
+            lowerRepeat = 0;
+            lowerDelay = Duration.ZERO;
+        }
         if (auth != null && version == 3) {
             p.warn(b.authAt, "authentication", n + "VRRP version 3 does not support authentication. Ignoring.");
             auth = null;
@@ -893,8 +942,9 @@ final class VrrpParser {
         }
         // RFC 5798 6.1 Accept_Mode: default False; keepalived defaults it on unless strict (owner always accepts)
         boolean accept = b.accept != null ? b.accept : !strict;
-        if (strict && b.accept != null && b.accept && b.priority != 255) {
-            p.warn(b.at, "accept", n + "accept mode is not allowed in strict mode for a non address owner - clearing");
+        if (strict && version == 2 && b.accept != null && b.accept) {
+            // RFC 3768 has no Accept_Mode: a VRRPv2 backup that becomes master must not accept packets for the VIPs
+            p.warn(b.at, "accept", n + "warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting");
             accept = false;
         }
 
@@ -904,9 +954,13 @@ final class VrrpParser {
         GarpSettings garp = new GarpSettings(gd, gr,
                 b.garpRefresh != null ? b.garpRefresh : gg.masterRefresh(),
                 b.garpRefreshRepeat != null ? b.garpRefreshRepeat : gg.masterRefreshRepeat(),
-                b.garpLowerDelay != null ? b.garpLowerDelay : (b.garpDelay != null ? gd : gg.lowerPrioDelay()),
-                b.garpLowerRepeat != null ? b.garpLowerRepeat : (b.garpRepeat != null ? gr : gg.lowerPrioRepeat()));
+                lowerDelay != null ? lowerDelay : (b.garpDelay != null ? gd : gg.lowerPrioDelay()),
+                lowerRepeat != null ? lowerRepeat : (b.garpRepeat != null ? gr : gg.lowerPrioRepeat()));
 
+        if (b.mcastDst != null && !peers.isEmpty()) {
+            p.warn(b.mcastDstAt, "mcast_dst_ip", n + "multicast destination specified with unicast - ignoring");
+            b.mcastDst = null;
+        }
         InetAddress group = b.mcastDst != null ? b.mcastDst
                 : family == AddressFamily.IPV6 ? g.multicastGroup6() : g.multicastGroup4();
         if (AddressFamily.of(group) != family) {
@@ -955,12 +1009,27 @@ final class VrrpParser {
 
         return new VrrpInstance(b.name, state, b.iface, b.vrid, b.priority, advert, version, family, !nopreempt,
                 preemptDelay, auth, vips, evips, b.routes, b.rules, b.source, group, peers, trackIfs,
-                trackScripts, trackFiles, trackProcs, trackBfds, b.notify.build(), garp, accept || b.priority == 255,
+                trackScripts, trackFiles, trackProcs, trackBfds, b.notify.build(), garp, accept,
                 b.useVmac, b.vmacName, b.vmacXmitBase, strict, b.dontTrackPrimary,
                 b.skipCheckAdvAddr != null ? b.skipCheckAdvAddr : g.skipCheckAdvAddr(),
                 b.higherPrioSendAdvert != null ? b.higherPrioSendAdvert : g.higherPrioSendAdvert(),
                 b.lowerPrioNoAdvert != null ? b.lowerPrioNoAdvert : g.lowerPrioNoAdvert(),
-                b.downTimerAdverts, b.smtpAlert, b.raw);
+                downTimerAdverts, b.smtpAlert, b.raw);
+    }
+
+    private List<TrackRef> unweighted(List<TrackRef> refs, String n, String what, String action,
+                                      java.util.function.ToIntFunction<TrackRef> ownWeight, Statement at) {
+        List<TrackRef> out = new ArrayList<>();
+        for (TrackRef r : refs) {
+            int w = r.weight() != null ? r.weight() : ownWeight.applyAsInt(r);
+            if (w != 0) {
+                p.warn(at, r.name(), n + "Cannot have weighted track " + what + " '" + r.name()
+                        + "' with member having priority 255 - " + action);
+                r = new TrackRef(r.name(), 0, false);
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     private List<TrackRef> dropWeighted(List<TrackRef> refs, String n, String what,
@@ -1015,8 +1084,8 @@ final class VrrpParser {
                     if (!instanceNames.contains(name)) {
                         p.warn(line, name, "Virtual router " + name + " specified in sync group " + g.name + " doesn't exist - ignoring");
                     } else if (memberOf.containsKey(name)) {
-                        p.warn(line, name, "VRRP instance " + name + " cannot be in more than one sync group (already in "
-                                + memberOf.get(name) + ") - ignoring");
+                        p.warn(line, name, "Virtual router " + name + " cannot exist in more than one sync group; ignoring "
+                                + g.name);
                     } else if (!members.contains(name)) {
                         memberOf.put(name, g.name);
                         members.add(name);
@@ -1031,12 +1100,35 @@ final class VrrpParser {
                 p.warn(g.at, g.name, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
             }
             String n = "(" + g.name + ") ";
-            out.add(new VrrpSyncGroup(g.name, members, g.trackers.interfaces,
-                    resolve(g.trackers.scripts, n, "track script", scripts.stream().map(VrrpScript::name).toList()),
-                    resolve(g.trackers.files, n, "track file", files.stream().map(TrackFile::name).toList()),
-                    resolve(g.trackers.processes, n, "track process", processes.stream().map(TrackProcess::name).toList()),
-                    resolve(g.trackers.bfds, n, "track bfd", bfds.stream().map(BfdInstance::name).toList()),
-                    g.notify.build(), g.smtpAlert, g.trackingWeight));
+            List<TrackedInterface> ifs = g.trackers.interfaces;
+            List<TrackRef> ts = resolve(g.trackers.scripts, n, "track script", scripts.stream().map(VrrpScript::name).toList());
+            List<TrackRef> tf = resolve(g.trackers.files, n, "track file", files.stream().map(TrackFile::name).toList());
+            List<TrackRef> tp = resolve(g.trackers.processes, n, "track process", processes.stream().map(TrackProcess::name).toList());
+            List<TrackRef> tb = resolve(g.trackers.bfds, n, "track bfd", bfds.stream().map(BfdInstance::name).toList());
+            boolean ownerMember = instances.stream().anyMatch(i -> members.contains(i.name()) && i.isAddressOwner());
+            if (ownerMember) {
+                // a member owning its addresses has priority 255 for good (RFC 5798 6.1): group weights cannot apply
+                ts = unweighted(ts, n, "script", "clearing weight", r -> scripts.stream().filter(x -> x.name().equals(r.name()))
+                        .findFirst().map(VrrpScript::weight).orElse(0), g.at);
+                tf = unweighted(tf, n, "file", "setting weight 0", r -> files.stream().filter(x -> x.name().equals(r.name()))
+                        .findFirst().map(TrackFile::weight).orElse(0), g.at);
+                tp = unweighted(tp, n, "process", "clearing weight", r -> processes.stream().filter(x -> x.name().equals(r.name()))
+                        .findFirst().map(TrackProcess::weight).orElse(0), g.at);
+                tb = unweighted(tb, n, "bfd", "clearing weight", r -> bfds.stream().filter(x -> x.name().equals(r.name()))
+                        .findFirst().map(BfdInstance::weight).orElse(0), g.at);
+                List<TrackedInterface> cleared = new ArrayList<>();
+                for (TrackedInterface t : ifs) {
+                    if (t.weight() != 0) {
+                        p.warn(g.at, t.name(), n + "Cannot have weighted track interface '" + t.name()
+                                + "' with member having priority 255 - clearing weight");
+                        t = new TrackedInterface(t.name(), 0, false);
+                    }
+                    cleared.add(t);
+                }
+                ifs = cleared;
+            }
+            out.add(new VrrpSyncGroup(g.name, members, ifs, ts, tf, tp, tb, g.notify.build(), g.smtpAlert,
+                    g.trackingWeight));
         }
         return out;
     }

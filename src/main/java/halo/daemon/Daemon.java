@@ -288,6 +288,12 @@ public final class Daemon implements HostPort {
     }
 
     private void loop() throws NativeException {
+        try {
+            // wake-ups on time to the microsecond, not the default 50 us timer slack (matters at 10 ms adverts)
+            HostOs.setTimerSlack(1);
+        } catch (NativeException e) {
+            log.detail("cannot set the protocol thread's timer slack: " + e.getMessage());
+        }
         while (!stopRequested) {
             long now = System.nanoTime();
             host.onTimer(now);

@@ -19,6 +19,7 @@ import java.lang.invoke.VarHandle;
  * ({@code captureCallState("errno")}): reading errno afterwards is racy because the JVM may itself make calls.
  * The capture segment is the first argument of each such handle; {@link #errno(MemorySegment)} reads it.
  */
+@SuppressWarnings("restricted") // native access is enabled with --enable-native-access (see HostOs)
 final class Native {
     static final Linker LINKER = Linker.nativeLinker();
     static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -63,6 +64,15 @@ final class Native {
     static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
 
+    // int prctl(int option, ...): variadic after the option
+    static final MethodHandle PRCTL = LINKER.downcallHandle(LIBC.find("prctl").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
+    // int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param); pid 0: the calling thread
+    static final MethodHandle SCHED_SETSCHEDULER = downcall("sched_setscheduler",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    // int sched_getscheduler(pid_t pid)
+    static final MethodHandle SCHED_GETSCHEDULER = downcall("sched_getscheduler", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
     // socket(2) constants
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
@@ -88,7 +98,6 @@ final class Native {
 
     private Native() {}
 
-    @SuppressWarnings("restricted") // native access is enabled with --enable-native-access (see HostOs)
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
         return LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO);

@@ -30,7 +30,7 @@ final class Delivery extends SimEvent {
         if (buf.length < length) buf = new byte[Math.max(length, buf.length * 2)];
         System.arraycopy(payload, offset, buf, 0, length);
         this.length = length;
-        sim.schedule(this, at);
+        sim.scheduleDelivery(this, at);
     }
 
     @Override

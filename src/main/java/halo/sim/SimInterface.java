@@ -8,12 +8,14 @@ public final class SimInterface {
     private final SimNode node;
     private final String name;
     private final Segment segment;
+    private final int index;
     private final byte[] ipv4;
     private final byte[] ipv6;
     private boolean up = true;
 
-    SimInterface(SimNode node, String name, Segment segment, byte[] ipv4, byte[] ipv6) {
+    SimInterface(SimNode node, String name, int index, Segment segment, byte[] ipv4, byte[] ipv6) {
         this.node = node;
+        this.index = index;
         this.name = name;
         this.segment = segment;
         this.ipv4 = ipv4;
@@ -26,6 +28,11 @@ public final class SimInterface {
 
     public String name() {
         return name;
+    }
+
+    /** Position among the node's interfaces, from 0 (for the node's software to index tables). */
+    public int index() {
+        return index;
     }
 
     public Segment segment() {

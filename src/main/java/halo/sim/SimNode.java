@@ -41,7 +41,7 @@ public final class SimNode {
 
     public SimInterface attach(String ifname, Segment segment, byte[] ipv4, byte[] ipv6) {
         if (interfaces.containsKey(ifname)) throw new IllegalArgumentException(name + " already has " + ifname);
-        SimInterface i = new SimInterface(this, ifname, segment, ipv4.clone(), ipv6.clone());
+        SimInterface i = new SimInterface(this, ifname, interfaces.size(), segment, ipv4.clone(), ipv6.clone());
         interfaces.put(ifname, i);
         segment.add(i);
         return i;

@@ -1,6 +1,8 @@
 package halo.sim;
 
 import halo.config.KeepalivedConfig;
+import halo.vrrp.HostSetup;
+import halo.vrrp.VrrpHost;
 import halo.vrrp.VrrpInstance;
 import halo.vrrp.wire.RxStatistics;
 import java.net.InetAddress;
@@ -26,8 +28,8 @@ import java.util.function.Consumer;
 public final class SimulatedLan {
     private final Simulation sim;
     private final Timeline timeline = new Timeline();
-    private final Map<String, NodeSetup> setups;
-    private final Map<String, VrrpNode.Counters> counters = new LinkedHashMap<>();
+    private final Map<String, HostSetup> setups;
+    private final Map<String, VrrpHost.Counters> counters = new LinkedHashMap<>();
     private final Map<String, VrrpNode> software = new LinkedHashMap<>();
     private final Set<String> failingScripts = new HashSet<>();
     private final List<String> logLines = new ArrayList<>();
@@ -41,10 +43,10 @@ public final class SimulatedLan {
         boolean single = setups.values().stream().allMatch(s -> interfacesOf(s).size() <= 1);
         Map<String, Segment> segments = new LinkedHashMap<>();
         int k = 0;
-        for (Map.Entry<String, NodeSetup> e : setups.entrySet()) {
+        for (Map.Entry<String, HostSetup> e : setups.entrySet()) {
             k++;
             String name = e.getKey();
-            NodeSetup setup = e.getValue();
+            HostSetup setup = e.getValue();
             SimNode node = sim.node(name);
             List<String> ifnames = interfacesOf(setup);
             if (ifnames.isEmpty()) ifnames = List.of("eth0");
@@ -59,7 +61,7 @@ public final class SimulatedLan {
                 v6[1] = (byte) 0x80;
                 v6[14] = (byte) (k >> 8);
                 v6[15] = (byte) k;
-                for (NodeSetup.Instance i : setup.instances()) {
+                for (HostSetup.Instance i : setup.instances()) {
                     if (!ifname.equals(i.spec().interfaceName()) || i.sourceAddress() == null) continue;
                     byte[] a = i.sourceAddress().getAddress();
                     if (a.length == 4) v4 = a;
@@ -69,14 +71,14 @@ public final class SimulatedLan {
             }
             long[] clock = b.clocks.get(name);
             if (clock != null) node.setClock(clock[0], clock[1]);
-            VrrpNode.Counters c = new VrrpNode.Counters();
+            VrrpHost.Counters c = new VrrpHost.Counters();
             counters.put(name, c);
             node.setSoftware(() -> {
                 VrrpNode v = new VrrpNode(this, setup, c);
                 software.put(name, v);
                 return v;
             });
-            for (NodeSetup.Instance i : setup.instances()) {
+            for (HostSetup.Instance i : setup.instances()) {
                 timeline.register(name, i.spec().name(),
                         new Timeline.RouterKey(i.spec().virtualRouterId(), i.spec().ipv6()));
             }
@@ -84,7 +86,7 @@ public final class SimulatedLan {
         for (SimNode n : sim.nodes()) sim.at(0, n::boot);
     }
 
-    private static List<String> interfacesOf(NodeSetup s) {
+    private static List<String> interfacesOf(HostSetup s) {
         return s.interfaceNames();
     }
 
@@ -104,14 +106,14 @@ public final class SimulatedLan {
     /** One node per configuration, named by the map's keys, in order. */
     public static SimulatedLan fromConfigs(long seed, LinkModel link, Map<String, KeepalivedConfig> configs) {
         Builder b = builder(seed).link(link);
-        for (Map.Entry<String, KeepalivedConfig> e : configs.entrySet()) b.node(e.getKey(), ConfigMapping.toSetup(e.getValue()));
+        for (Map.Entry<String, KeepalivedConfig> e : configs.entrySet()) b.node(e.getKey(), HostSetup.fromConfig(e.getValue()));
         return b.build();
     }
 
     public static final class Builder {
         private final long seed;
         private LinkModel link = LinkModel.CLEAN;
-        private final Map<String, NodeSetup> setups = new LinkedHashMap<>();
+        private final Map<String, HostSetup> setups = new LinkedHashMap<>();
         private final Map<String, InetAddress> addresses = new LinkedHashMap<>();
         private final Map<String, long[]> clocks = new LinkedHashMap<>();
 
@@ -124,14 +126,14 @@ public final class SimulatedLan {
             return this;
         }
 
-        public Builder node(String name, NodeSetup setup) {
+        public Builder node(String name, HostSetup setup) {
             if (setups.containsKey(name)) throw new IllegalArgumentException("node " + name + " given twice");
             setups.put(name, setup);
             return this;
         }
 
         /** A node whose first interface has {@code ipv4} (for tie-breaks by address). */
-        public Builder node(String name, String ipv4, NodeSetup setup) {
+        public Builder node(String name, String ipv4, HostSetup setup) {
             node(name, setup);
             try {
                 addresses.put(name, InetAddress.getByName(ipv4));
@@ -175,7 +177,7 @@ public final class SimulatedLan {
         return List.copyOf(setups.keySet());
     }
 
-    public NodeSetup setup(String node) {
+    public HostSetup setup(String node) {
         return setups.get(node);
     }
 
@@ -319,8 +321,8 @@ public final class SimulatedLan {
     /** Instance names that make up a virtual router (they may differ between nodes). */
     public List<String> instanceNames(Timeline.RouterKey router) {
         Set<String> names = new LinkedHashSet<>();
-        for (Map.Entry<String, NodeSetup> e : setups.entrySet()) {
-            for (NodeSetup.Instance i : e.getValue().instances()) {
+        for (Map.Entry<String, HostSetup> e : setups.entrySet()) {
+            for (HostSetup.Instance i : e.getValue().instances()) {
                 if (i.spec().virtualRouterId() == router.vrid() && i.spec().ipv6() == router.ipv6()) names.add(i.spec().name());
             }
         }

@@ -19,6 +19,11 @@ public final class Simulation {
     private final Map<String, Segment> segments = new LinkedHashMap<>();
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
     private final ArrayDeque<Delivery> deliveryPool = new ArrayDeque<>();
+    /**
+     * Packets in flight whose arrival times never decrease (the common case: every copy gets the same delay) wait
+     * here in order instead of in the heap; events still fire in one (time, sequence) order either way.
+     */
+    private final ArrayDeque<Delivery> inFlight = new ArrayDeque<>();
     private long now;
     private int nextPartitionGroup = 1;
     private long eventsFired;
@@ -99,17 +104,27 @@ public final class Simulation {
 
     /** Fires the next event; false when nothing is left. */
     public boolean step() {
-        SimEvent e = queue.poll();
+        SimEvent e = next();
         if (e == null) return false;
+        if (e == inFlight.peekFirst()) inFlight.pollFirst();
+        else queue.poll();
         now = e.time;
         eventsFired++;
         e.fire();
         return true;
     }
 
+    private SimEvent next() {
+        SimEvent h = queue.peek();
+        Delivery d = inFlight.peekFirst();
+        if (d == null) return h;
+        if (h == null) return d;
+        return h.time < d.time || (h.time == d.time && h.seq < d.seq) ? h : d;
+    }
+
     /** Fires every event up to and including time {@code until}, then sets the clock to it. */
     public void runUntil(long until) {
-        for (SimEvent e = queue.peek(); e != null && e.time <= until; e = queue.peek()) step();
+        for (SimEvent e = next(); e != null && e.time <= until; e = next()) step();
         if (until > now) now = until;
     }
 
@@ -141,6 +156,17 @@ public final class Simulation {
 
     public boolean connected(SimNode a, SimNode b) {
         return a.partitionGroup == b.partitionGroup;
+    }
+
+    void scheduleDelivery(Delivery d, long at) {
+        Delivery tail = inFlight.peekLast();
+        if (tail == null || at >= tail.time) {
+            d.time = at;
+            d.seq = queue.takeSeq();
+            inFlight.addLast(d);
+        } else {
+            schedule(d, at);
+        }
     }
 
     Delivery acquireDelivery() {

@@ -1,144 +1,74 @@
 package halo.sim;
 
-import halo.vrrp.IpAddress;
-import halo.vrrp.ScriptTracker;
+import halo.vrrp.HostPort;
+import halo.vrrp.HostSetup;
 import halo.vrrp.SyncGroup;
 import halo.vrrp.TransitionReason;
-import halo.vrrp.VrrpActions;
+import halo.vrrp.VrrpHost;
 import halo.vrrp.VrrpInstance;
 import halo.vrrp.VrrpState;
-import halo.vrrp.wire.AdvertEncoder;
-import halo.vrrp.wire.AdvertValidator;
-import halo.vrrp.wire.IpFamily;
-import halo.vrrp.wire.PacketInfo;
-import halo.vrrp.wire.RxStatistics;
-import halo.vrrp.wire.RxVerdict;
+import halo.vrrp.wire.Ipv4Header;
 import halo.vrrp.wire.VrrpMessage;
-import halo.vrrp.wire.WireInstance;
 import java.lang.foreign.MemorySegment;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
- * The VRRP host of one simulated node for one boot: the real state machines ({@link VrrpInstance}, {@link SyncGroup},
- * {@link ScriptTracker}) and the real codec ({@link AdvertEncoder}, {@link AdvertValidator}). It plays the part the
- * daemon plays on a real host: adverts leave as encoded IPv4 datagrams (IPv6: messages) and arrive through receive
- * validation; timers run on the node's clock.
+ * One boot of a simulated node: the daemon's own {@link VrrpHost} (state machines, sync groups, vrrp_script
+ * scheduling, codec and receive validation) behind a {@link HostPort} that is the simulated LAN instead of sockets and
+ * netlink. IPv4 adverts leave as the kernel would send them (an IPv4 header with TTL 255 in front of the message) and
+ * arrive as a raw socket delivers them; IPv6 adverts travel as messages with their hop limit.
+ *
+ * <p>Timers: each instance has its own timer on the node's clock, so 1,000 instances cost one queue operation per
+ * advert, not a scan; vrrp_scripts use the host's own schedule ({@link VrrpHost#nextDeadline}).
  */
-final class VrrpNode implements NodeSoftware, VrrpActions {
-    /** Scripts' and receive validation's counters outlive a boot (they are the node's, for tests to read). */
-    static final class Counters {
-        final RxStatistics rx = new RxStatistics();
-        long unknownVrid;
-        long advertsSent;
-        long advertsReceived;
-        long gratuitousArps;
-        long scriptsRun;
-    }
+final class VrrpNode implements NodeSoftware, HostPort {
 
-    private final class Slot {
-        final NodeSetup.Instance setup;
-        final VrrpInstance machine;
-        final WireInstance wire = new WireInstance();
-        final SimInterface iface;
-        final boolean ipv6;
-        final byte[] group;
-        final byte[][] peers;
+    private final class SlotTimer {
+        final VrrpHost.Slot slot;
         final SimNode.Timer timer;
-        Slot[] syncMates = new Slot[0];
-        boolean vipSet;
+        SlotTimer[] mates = new SlotTimer[0];
 
-        Slot(NodeSetup.Instance setup, SimInterface iface) {
-            this.setup = setup;
-            this.iface = iface;
-            var spec = setup.spec();
-            this.ipv6 = spec.ipv6();
-            IpFamily family = ipv6 ? IpFamily.IPV6 : IpFamily.IPV4;
-            byte[] source = setup.sourceAddress() != null ? setup.sourceAddress().getAddress()
-                    : ipv6 ? iface.ipv6() : iface.ipv4();
-            this.machine = new VrrpInstance(spec.toBuilder().sourceAddress(IpAddress.of(source)).build(), VrrpNode.this);
-            wire.family(family).version(spec.version()).vrid(spec.virtualRouterId())
-                    .advertIntervalCentis((int) (spec.advertInterval().toMillis() / 10))
-                    .addresses(spec.virtualIpAddresses().stream().filter(a -> a.isV6() == ipv6).map(IpAddress::toInetAddress).toList())
-                    .authentication(setup.authType(), setup.password())
-                    .unicast(!setup.unicastPeers().isEmpty())
-                    .checksumAsV2(setup.checksumAsV2())
-                    .skipCheckAdvAddr(spec.skipCheckAdvAddr())
-                    .source(source, 0);
-            if (setup.multicastGroup() != null) wire.multicastGroup(setup.multicastGroup());
-            this.group = setup.multicastGroup() != null ? setup.multicastGroup().getAddress()
-                    : (ipv6 ? WireInstance.IPV6_GROUP : WireInstance.IPV4_GROUP).clone();
-            this.peers = setup.unicastPeers().stream().map(InetAddress::getAddress).toArray(byte[][]::new);
+        SlotTimer(VrrpHost.Slot slot) {
+            this.slot = slot;
             this.timer = node.timer(this::fire);
         }
 
         void fire() {
-            machine.onTimer(node.now());
+            slot.machine.onTimer(node.now());
             rearm();
         }
 
         void rearm() {
             arm(this);
-            for (Slot s : syncMates) arm(s);
-        }
-    }
-
-    private final class Script {
-        final NodeSetup.Script setup;
-        final ScriptTracker tracker;
-        final SimNode.Timer timer;
-        final String trackerKey;
-
-        Script(NodeSetup.Script setup) {
-            this.setup = setup;
-            this.tracker = new ScriptTracker(setup.name(), setup.rise(), setup.fall(), setup.initFail());
-            this.timer = node.timer(this::run);
-            this.trackerKey = "SCRIPT:" + setup.name();
-        }
-
-        void run() {
-            counters.scriptsRun++;
-            boolean failing = lan.isScriptFailing(node.name(), setup.name());
-            ScriptTracker.Change c = tracker.onExit(failing ? 1 : 0, VrrpNode.this);
-            if (c != ScriptTracker.Change.NONE) {
-                long now = node.now();
-                for (Slot s : slots) s.machine.onTrackerStatus(now, trackerKey, c == ScriptTracker.Change.NOW_UP);
-                rearmAll();
-            }
-            timer.setAfter(setup.intervalNanos());
+            for (SlotTimer m : mates) arm(m);
         }
     }
 
     private final SimulatedLan lan;
-    private final NodeSetup setup;
-    private final Counters counters;
+    private final HostSetup setup;
+    private final VrrpHost.Counters counters;
     private SimNode node;
-    private final List<Slot> slots = new ArrayList<>();
-    private final Map<VrrpInstance, Slot> slotOf = new IdentityHashMap<>();
-    private final List<SyncGroup> groups = new ArrayList<>();
-    private final List<Script> scripts = new ArrayList<>();
-    /** Receive lookup: per interface, VRID -> slot, one table per family. */
-    private final Map<SimInterface, Slot[][]> byVrid = new IdentityHashMap<>();
+    private VrrpHost host;
+    private final List<SlotTimer> timers = new ArrayList<>();
+    /** Per interface index, per family, VRID -> the instance's timer (to re-arm after a received advert). */
+    private SlotTimer[][][] byVrid = new SlotTimer[0][][];
+    private SimNode.Timer scriptTimer;
+    private final Set<String> addressesHeld = new HashSet<>();
+    /** Where each instance's adverts leave and their IPv4 source, found once (no lookup by name per advert). */
+    private record Out(SimInterface iface, byte[] ipv4Source) {}
+    private final IdentityHashMap<HostSetup.Instance, Out> outOf = new IdentityHashMap<>();
 
-    private final AdvertEncoder encoder = new AdvertEncoder();
-    private final AdvertValidator validator = new AdvertValidator();
-    private final PacketInfo info = new PacketInfo();
-    private final byte[] tx = new byte[2048];
-    private final MemorySegment txSegment = MemorySegment.ofArray(tx);
-    private final byte[] rx = new byte[2048];
-    private final MemorySegment rxSegment = MemorySegment.ofArray(rx);
+    private final byte[] datagram = new byte[2048];
+    private final Ipv4Header ipHeader = new Ipv4Header();
+    private final MemorySegment datagramSegment = MemorySegment.ofArray(datagram);
     private int ipIdentification;
 
-    // Peers' addresses as the state machine wants them: one IpAddress per peer, made once.
-    private byte[][] peerBytes = new byte[4][];
-    private IpAddress[] peerAddresses = new IpAddress[4];
-    private int peerCount;
-
-    VrrpNode(SimulatedLan lan, NodeSetup setup, Counters counters) {
+    VrrpNode(SimulatedLan lan, HostSetup setup, VrrpHost.Counters counters) {
         this.lan = lan;
         this.setup = setup;
         this.counters = counters;
@@ -147,175 +77,151 @@ final class VrrpNode implements NodeSoftware, VrrpActions {
     @Override
     public void start(SimNode node) {
         this.node = node;
-        for (NodeSetup.Instance i : setup.instances()) {
-            SimInterface iface = node.iface(i.spec().interfaceName());
-            if (iface == null) throw new IllegalStateException(node.name() + " has no interface " + i.spec().interfaceName());
-            Slot s = new Slot(i, iface);
-            slots.add(s);
-            slotOf.put(s.machine, s);
-            Slot[][] table = byVrid.computeIfAbsent(iface, k -> new Slot[2][256]);
-            table[s.ipv6 ? 1 : 0][i.spec().virtualRouterId()] = s;
+        for (HostSetup.Instance i : setup.instances()) {
+            if (node.iface(i.spec().interfaceName()) == null)
+                throw new IllegalStateException(node.name() + " has no interface " + i.spec().interfaceName());
         }
-        for (NodeSetup.Group g : setup.syncGroups()) {
-            List<VrrpInstance> members = new ArrayList<>();
-            List<Slot> mates = new ArrayList<>();
-            for (String name : g.members()) {
-                for (Slot s : slots) {
-                    if (s.machine.name().equals(name)) {
-                        members.add(s.machine);
-                        mates.add(s);
-                    }
-                }
-            }
-            if (members.isEmpty()) continue;
-            groups.add(new SyncGroup(g.name(), members, g.trackingWeight(), null, this));
-            for (Slot s : mates) s.syncMates = mates.stream().filter(m -> m != s).toArray(Slot[]::new);
+        for (HostSetup.Instance i : setup.instances()) {
+            SimInterface out = node.iface(i.spec().interfaceName());
+            byte[] source = i.sourceAddress() != null && i.sourceAddress().getAddress().length == 4
+                    ? i.sourceAddress().getAddress() : out.ipv4();
+            outOf.put(i, new Out(out, source));
         }
-        long now = node.now();
-        for (Slot s : slots) s.machine.start(now);
-        for (Slot s : slots) {
-            if (!s.iface.isUp()) s.machine.onInterfaceChange(now, false);
-            for (SimInterface other : node.interfaces()) {
-                if (!other.isUp()) s.machine.onTrackerStatus(now, "INTERFACE:" + other.name(), false);
-            }
+        host = new VrrpHost(setup, this, counters);
+        host.start(node.now());
+        for (VrrpHost.Slot s : host.slots()) {
+            SlotTimer t = new SlotTimer(s);
+            timers.add(t);
+            int index = node.iface(s.interfaceName()).index();
+            if (byVrid.length <= index) byVrid = Arrays.copyOf(byVrid, index + 1);
+            if (byVrid[index] == null) byVrid[index] = new SlotTimer[2][256];
+            byVrid[index][s.setup.spec().ipv6() ? 1 : 0][s.setup.spec().virtualRouterId()] = t;
         }
+        for (HostSetup.Group g : setup.syncGroups()) {
+            List<SlotTimer> members = timers.stream().filter(t -> g.members().contains(t.slot.machine.name())).toList();
+            for (SlotTimer t : members) t.mates = members.stream().filter(m -> m != t).toArray(SlotTimer[]::new);
+        }
+        if (!setup.scripts().isEmpty()) scriptTimer = node.timer(this::runHostTimer);
         rearmAll();
-        // keepalived runs every vrrp_script once at startup, then every interval.
-        for (NodeSetup.Script sc : setup.scripts()) {
-            Script script = new Script(sc);
-            scripts.add(script);
-            script.timer.setAt(now);
-        }
     }
 
-    private void arm(Slot s) {
-        long d = s.machine.nextDeadline();
+    /**
+     * Points an instance's timer at its machine's next deadline. A deadline that moved later (a backup's down timer,
+     * pushed on by every advert) leaves the timer where it is: it fires early, the machine finds nothing due, and
+     * the timer is set again. That turns a queue operation per received advert into one per Master_Down_Interval.
+     */
+    private void arm(SlotTimer t) {
+        long d = t.slot.machine.nextDeadline();
         if (d == VrrpInstance.NEVER) {
-            if (s.timer.isArmed()) s.timer.cancel();
-        } else if (!s.timer.isArmed() || s.timer.deadline() != d) {
-            s.timer.setAt(d);
+            if (t.timer.isArmed()) t.timer.cancel();
+        } else if (!t.timer.isArmed() || t.timer.deadline() > d) {
+            t.timer.setAt(d);
         }
     }
 
     private void rearmAll() {
-        for (Slot s : slots) arm(s);
+        for (SlotTimer t : timers) arm(t);
+        if (scriptTimer != null) {
+            long d = host.nextDeadline();
+            if (d == VrrpInstance.NEVER) scriptTimer.cancel();
+            else if (!scriptTimer.isArmed() || scriptTimer.deadline() != d) scriptTimer.setAt(d);
+        }
+    }
+
+    private void runHostTimer() {
+        host.onTimer(node.now());
+        rearmAll();
     }
 
     @Override
     public void receive(SimInterface in, byte[] src, byte[] dst, int ttl, byte[] payload, int offset, int length) {
+        long now = node.now();
         boolean v6 = dst.length == 16;
-        Slot[][] table = byVrid.get(in);
-        int vrid = vridOf(v6, payload, offset, length);
-        Slot s = table == null || vrid < 0 ? null : table[v6 ? 1 : 0][vrid];
-        if (s == null) {
-            counters.unknownVrid++;
-            return;
-        }
-        System.arraycopy(payload, offset, rx, 0, length);
-        RxVerdict verdict;
         if (v6) {
-            info.set(IpFamily.IPV6, src, 0, dst, 0, ttl, Segment.isMulticast(dst));
-            verdict = validator.validateMessage(s.wire, counters.rx, rxSegment, 0, length, info);
+            host.receiveMessage(now, in.name(), true, src, dst, ttl, payload, offset, length);
         } else {
-            verdict = validator.validateIpv4Datagram(s.wire, counters.rx, rxSegment, 0, length, info);
+            host.receiveIpv4(now, in.name(), payload, offset, length);
         }
-        if (!verdict.accepted()) {
-            if (lan.logging()) log(validator.describe(s.machine.name(), s.wire));
-            return;
-        }
-        counters.advertsReceived++;
-        VrrpMessage m = validator.message();
-        int interval = m.version() == VrrpMessage.VERSION_2 ? m.advertIntervalSeconds() : m.maxAdvertIntervalCentis();
-        s.wire.lastMaster(info);
-        s.machine.onAdvert(node.now(), m.priority(), interval, peer(src), verdict == RxVerdict.ACCEPT);
-        s.rearm();
+        SlotTimer t = timerFor(in, v6, payload, offset, length);
+        if (t != null) t.rearm();
     }
 
-    /** The VRID of an IPv4 datagram (after the IP header and any AH header) or of an IPv6 VRRP message; -1 if short. */
-    private static int vridOf(boolean v6, byte[] p, int off, int len) {
-        int at = 1;
-        if (!v6) {
-            if (len < 20) return -1;
-            at = (p[off] & 0x0f) * 4 + ((p[off + 9] & 0xff) == 51 ? 24 : 0) + 1;
-        }
-        return at < len ? p[off + at] & 0xff : -1;
-    }
-
-    private IpAddress peer(byte[] src) {
-        for (int i = 0; i < peerCount; i++) if (Arrays.equals(peerBytes[i], src)) return peerAddresses[i];
-        if (peerCount == peerBytes.length) {
-            peerBytes = Arrays.copyOf(peerBytes, peerCount * 2);
-            peerAddresses = Arrays.copyOf(peerAddresses, peerCount * 2);
-        }
-        peerBytes[peerCount] = src.clone();
-        peerAddresses[peerCount] = IpAddress.of(src);
-        return peerAddresses[peerCount++];
+    private SlotTimer timerFor(SimInterface in, boolean v6, byte[] p, int off, int len) {
+        if (in.index() >= byVrid.length || byVrid[in.index()] == null) return null;
+        int at = v6 ? 1 : (p[off] & 0x0f) * 4 + 1;
+        return at < len ? byVrid[in.index()][v6 ? 1 : 0][p[off + at] & 0xff] : null;
     }
 
     @Override
     public void stop() {
-        long now = node.now();
-        for (Slot s : slots) s.machine.shutdown(now);
-        for (SyncGroup g : groups) g.shutdown(now);
-        for (Slot s : slots) s.timer.cancel();
-        for (Script sc : scripts) sc.timer.cancel();
+        host.shutdown(node.now());
+        for (SlotTimer t : timers) t.timer.cancel();
+        if (scriptTimer != null) scriptTimer.cancel();
     }
 
     @Override
     public void linkChanged(SimInterface iface, boolean up) {
-        long now = node.now();
-        for (Slot s : slots) {
-            if (s.iface == iface) s.machine.onInterfaceChange(now, up);
-            s.machine.onTrackerStatus(now, "INTERFACE:" + iface.name(), up);
-        }
+        host.onLinkChange(node.now(), iface.name(), up);
         rearmAll();
     }
 
-    // --- VrrpActions: what the state machines ask of the host ---
+    // --- HostPort: the simulated LAN plays the kernel ---
 
     @Override
-    public void sendAdvert(VrrpInstance instance, int priority) {
-        Slot s = slotOf.get(instance);
-        if (s == null) return; // during construction nothing is sent
-        counters.advertsSent++;
-        if (s.peers.length == 0) {
-            send(s, priority, s.group);
-        } else {
-            for (byte[] peer : s.peers) send(s, priority, peer);
+    public byte[] primaryAddress(String interfaceName, boolean ipv6) {
+        SimInterface i = node.iface(interfaceName);
+        return i == null ? null : (ipv6 ? i.ipv6() : i.ipv4()).clone();
+    }
+
+    @Override
+    public boolean isUp(String interfaceName) {
+        SimInterface i = node.iface(interfaceName);
+        return i != null && i.isUp();
+    }
+
+    @Override
+    public void sendAdvert(HostSetup.Instance instance, boolean ipv6, byte[] destination, int ttl, byte[] message,
+                           int offset, int length) {
+        Out o = outOf.get(instance);
+        SimInterface out = o.iface();
+        if (ipv6) {
+            node.send(out, destination, ttl, message, offset, length);
+            return;
         }
-    }
-
-    private void send(Slot s, int priority, byte[] dst) {
-        int length;
-        if (s.ipv6) {
-            length = encoder.encodeMessage(s.wire, priority, txSegment, 0, dst, 0);
-        } else {
-            ipIdentification = AdvertEncoder.nextIdentification(ipIdentification);
-            length = encoder.encodeIpv4Datagram(s.wire, priority, ipIdentification, txSegment, 0, dst, 0);
-        }
-        node.send(s.iface, dst, s.wire.ttl(), tx, 0, length);
+        // The IPv4 layer: a 20-byte header as the kernel builds it for a raw socket without IP_HDRINCL.
+        byte[] source = o.ipv4Source();
+        int total = Ipv4Header.MIN_LENGTH + length;
+        ipIdentification = (ipIdentification + 1) & 0xffff;
+        ipHeader.wrap(datagramSegment, 0, total)
+                .write(total, ipIdentification, ttl, VrrpMessage.IP_PROTOCOL, source, 0, destination, 0);
+        System.arraycopy(message, offset, datagram, Ipv4Header.MIN_LENGTH, length);
+        node.send(out, destination, ttl, datagram, 0, total);
     }
 
     @Override
-    public void addVirtualAddresses(VrrpInstance instance) {
-        Slot s = slotOf.get(instance);
-        if (s != null) s.vipSet = true;
+    public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) {
+        if (set) addressesHeld.add(instance.name());
+        else addressesHeld.remove(instance.name());
     }
 
     @Override
-    public void removeVirtualAddresses(VrrpInstance instance) {
-        Slot s = slotOf.get(instance);
-        if (s != null) s.vipSet = false;
+    public void gratuitousArps(VrrpInstance instance, HostSetup.Instance setup, int repeat) {
+    }
+
+    /** A vrrp_script run: it "exits" 1 while a fail-script event holds, else 0, right away. */
+    @Override
+    public void runTrackScript(HostSetup.Script script) {
+        int exit = lan.isScriptFailing(node.name(), script.name()) ? 1 : 0;
+        SimNode.Timer done = node.timer(() -> {
+            host.onScriptExit(node.now(), script.name(), exit, false);
+            rearmAll();
+        });
+        done.setAt(node.now());
     }
 
     @Override
-    public void sendGratuitousArps(VrrpInstance instance, int repeat) {
-        counters.gratuitousArps += repeat;
-    }
-
-    @Override
-    public void runScript(String command, List<String> extraArgs, boolean stop) {
-        // Notify scripts are not run in a simulation; the timeline says what they would have been told.
+    public void runNotifyScript(String command, List<String> extraArgs, boolean stop) {
+        // Not run in a simulation: the timeline says what they would have been told.
     }
 
     @Override
@@ -329,7 +235,11 @@ final class VrrpNode implements NodeSoftware, VrrpActions {
 
     @Override
     public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
-        lan.record(node.name(), instance.name(), from.name(), to.name(), reason.text());
+        // The machine's detail names the cause (the advert's sender and priority, the tracker, the group member).
+        String detail = instance.lastReasonDetail();
+        String why = detail == null ? reason.text()
+                : detail.startsWith(reason.text()) ? detail : reason.text() + " (" + detail + ")";
+        lan.record(node.name(), instance.name(), from.name(), to.name(), why);
     }
 
     @Override
@@ -339,15 +249,14 @@ final class VrrpNode implements NodeSoftware, VrrpActions {
 
     // --- for tests and the CLI ---
 
-    /** Instances whose virtual addresses are set now. */
     List<String> instancesWithAddresses() {
         List<String> out = new ArrayList<>();
-        for (Slot s : slots) if (s.vipSet) out.add(s.machine.name());
+        for (SlotTimer t : timers) if (addressesHeld.contains(t.slot.machine.name())) out.add(t.slot.machine.name());
         return out;
     }
 
     VrrpInstance machine(String instance) {
-        for (Slot s : slots) if (s.machine.name().equals(instance)) return s.machine;
-        return null;
+        VrrpHost.Slot s = host.slot(instance);
+        return s == null ? null : s.machine;
     }
 }

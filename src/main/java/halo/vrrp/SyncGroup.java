@@ -116,6 +116,7 @@ public final class SyncGroup {
         for (VrrpInstance m : members) {
             if (m != vrrp && m.state() != VrrpState.MASTER) {
                 m.wantState = VrrpState.MASTER;
+                m.groupTrigger(vrrp);
                 m.stateGoToMaster(now, TransitionReason.SYNC_GROUP);
             }
         }
@@ -133,6 +134,7 @@ public final class SyncGroup {
                 continue;
             }
             m.wantState = VrrpState.BACKUP;
+            m.groupTrigger(vrrp);
             if (m.state() == VrrpState.FAULT || m.state() == VrrpState.INIT) {
                 m.stateLeaveFault(now, TransitionReason.SYNC_GROUP);
             } else {
@@ -153,6 +155,7 @@ public final class SyncGroup {
                 continue;
             }
             m.wantState = VrrpState.FAULT;
+            m.groupTrigger(vrrp);
             if (m.state() == VrrpState.MASTER) {
                 m.stateLeaveMaster(now, false, TransitionReason.SYNC_GROUP);
             } else {

@@ -11,6 +11,7 @@ public enum TransitionReason {
     TRACKER_FAULT("tracked object failed"),
     TRACKER_RECOVERED("tracked objects recovered"),
     SYNC_GROUP("sync group"),
+    RELOAD("configuration reload"),
     SHUTDOWN("shutdown");
 
     private final String text;

@@ -332,9 +332,11 @@ public final class VrrpHost implements VrrpActions {
     }
 
     private void accept(long now, Slot s, RxVerdict verdict) {
-        if (!verdict.accepted()) {
+        if (!verdict.accepted() || verdict == RxVerdict.ACCEPT_OWNER_ADDRESS_MISMATCH || validator.switchedToOldUnicastChecksum()) {
             port.log(validator.describe(s.machine.name(), s.wire));
-            return;
+            if (!verdict.accepted()) {
+                return;
+            }
         }
         counters.advertsReceived++;
         VrrpMessage m = validator.message();
@@ -342,7 +344,8 @@ public final class VrrpHost implements VrrpActions {
         s.wire.lastMaster(info);
         int n = info.family() == IpFamily.IPV6 ? 16 : 4;
         info.copySource(sourceScratch, 0);
-        s.machine.onAdvert(now, m.priority(), interval, peer(sourceScratch, n), verdict == RxVerdict.ACCEPT);
+        // the validator has done the address check (skip_check_adv_addr, owner exception), logged and counted it
+        s.machine.onAdvert(now, m.priority(), interval, peer(sourceScratch, n), true);
     }
 
     /** The VRID of an IPv4 datagram (after the IP header and any AH header) or of a VRRP message; -1 if short. */

@@ -34,8 +34,15 @@ public final class VrrpInstance {
     private VrrpState state = VrrpState.INIT;
     VrrpState wantState;
     private TransitionReason lastReason = TransitionReason.STARTUP;
+    private String lastReasonDetail;
+    // what the next transition's detail will name (set cheaply, turned into text only on a transition)
+    private int pendingTracker = -1;
+    private IpAddress pendingSource;
+    private int pendingPriority;
+    private VrrpInstance pendingGroupTrigger;
     private long lastTransitionNanos;
     private boolean started;
+    private boolean faultedAtInit;
     private boolean notifiesSent;
     private boolean vipSet;
 
@@ -124,6 +131,11 @@ public final class VrrpInstance {
     public String name() { return name; }
     public VrrpState state() { return state; }
     public TransitionReason lastReason() { return lastReason; }
+    /**
+     * What caused the last transition, for timelines: the tracked object ("script chk_nginx"), the advert ("advert
+     * from 192.0.2.2 priority 150"), the sync group member ("sync group VG_1 (VI_2)"), or {@code null}.
+     */
+    public String lastReasonDetail() { return lastReasonDetail; }
     public long lastTransitionNanos() { return lastTransitionNanos; }
     public int effectivePriority() { return effectivePriority; }
     public int basePriority() { return basePriority; }
@@ -138,7 +150,11 @@ public final class VrrpInstance {
     public boolean virtualAddressesSet() { return vipSet; }
     /** Our advert interval as it goes on the wire: seconds (v2) or centiseconds (v3). */
     public int advertIntervalOnWire() { return advertIntervalOnWire; }
-    /** Accept mode in force: configured accept, or always for the owner (RFC 5798 6.1). */
+    /**
+     * Accept mode in force. RFC 5798 6.1, Accept_Mode: "Controls whether a virtual router in Master state will accept
+     * packets addressed to the address owner's IPvX address as its own if it is not the IPvX address owner." The owner
+     * always accepts; keepalived adds its drop rule only for a non-owner without accept.
+     */
     public boolean acceptMode() { return spec.accept() || basePriority == InstanceSpec.PRIORITY_OWNER; }
     public long advertisementsReceived() { return advertisementsReceived; }
     public long advertisementsSent() { return advertisementsSent; }
@@ -216,6 +232,43 @@ public final class VrrpInstance {
         initState(now);
     }
 
+    /**
+     * Starts an instance that replaces a running one after a configuration reload (keepalived matches instances by
+     * VRID, family and interface, not by name): a MASTER stays MASTER with no new election and advertises at once,
+     * its addresses taken as set (the caller diffs them and sends GARPs for new ones); a BACKUP stays BACKUP and waits
+     * a full Master_Down_Interval. Neither logs nor notifies: the state did not change. An instance whose trackers
+     * now hold it down goes to FAULT (removing the addresses). Members of sync groups start as at startup.
+     *
+     * @param previous the state of the instance it replaces
+     */
+    public void startAfterReload(long now, VrrpState previous) {
+        if (started) {
+            return;
+        }
+        if (sync != null || (previous != VrrpState.MASTER && previous != VrrpState.BACKUP)) {
+            start(now);
+            return;
+        }
+        initTracking(now);
+        vipSet = previous == VrrpState.MASTER;
+        notifiesSent = true;
+        if (numFaults > 0 || numInit > 0) {
+            initState(now);
+            return;
+        }
+        if (previous == VrrpState.MASTER) {
+            wantState = VrrpState.MASTER;
+            masterAdverIntUs = adverIntUs;
+            transition(now, VrrpState.MASTER, TransitionReason.RELOAD, null);
+            garpRefreshAt = spec.garpMasterRefresh().isZero() ? NEVER : now + spec.garpMasterRefresh().toNanos();
+            sands = now; // keepalived: reload_master advertises at once
+        } else {
+            msDownTimerUs = masterDownIntervalUs();
+            transition(now, VrrpState.BACKUP, TransitionReason.RELOAD, null);
+            initSands(now);
+        }
+    }
+
     /** keepalived's initialise_tracking_priorities for this instance. */
     void initTracking(long now) {
         started = true;
@@ -230,7 +283,10 @@ public final class VrrpInstance {
             } else if (isFault(i)) {
                 numFaults++;
                 log(faultAtInitLine(i));
-                state = VrrpState.FAULT; // keepalived sets the state here, before vrrp_init_state
+                if (!faultedAtInit) {
+                    pendingTracker = i;
+                }
+                faultedAtInit = true; // keepalived sets the state to FAULT here, before vrrp_init_state
             }
         }
         totalPriority = basePriority + weightedSum();
@@ -250,8 +306,8 @@ public final class VrrpInstance {
 
     /** keepalived's vrrp_init_state for this instance. */
     void initState(long now) {
-        VrrpState begin = state;
-        if (state == VrrpState.FAULT) {
+        VrrpState begin = faultedAtInit ? VrrpState.FAULT : state;
+        if (begin == VrrpState.FAULT) {
             wantState = VrrpState.FAULT;
         }
         VrrpState newState = sync != null ? sync.state() : wantState;
@@ -269,6 +325,7 @@ public final class VrrpInstance {
         } else {
             msDownTimerUs = masterDownIntervalUs();
         }
+        restoreInterface(false); // (after a reload: a master that may no longer be one drops its addresses)
         if (up && newState != VrrpState.FAULT && !initHeld) {
             if (state != VrrpState.BACKUP) {
                 transition(now, VrrpState.BACKUP, TransitionReason.STARTUP, prefix + "Entering BACKUP STATE (init)");
@@ -281,6 +338,7 @@ public final class VrrpInstance {
             }
         }
         if (begin != state && (state != VrrpState.FAULT || numFaults > 0)) {
+            // (an instance faulted by its trackers at init sends no notification, as keepalived)
             sendInstanceNotifies();
         }
         initSands(now);
@@ -554,6 +612,9 @@ public final class VrrpInstance {
             msDownTimerUs = masterDownIntervalUs();
             downTimerIsSkew = false;
             masterPriority = priority;
+            masterAddress = source; // (keepalived only records it for SNMP on the next advert; status shows it now)
+            pendingSource = source;
+            pendingPriority = priority;
             wantState = VrrpState.BACKUP;
             return true;
         }
@@ -582,15 +643,43 @@ public final class VrrpInstance {
     /** Every state change goes through here: records the reason, logs keepalived's line, tells the sink. */
     private void transition(long now, VrrpState to, TransitionReason reason, String logLine) {
         VrrpState from = state;
+        if (from == to) {
+            // keepalived re-enters the same state on some paths (notifications only): keep the recorded cause
+            if (logLine != null) {
+                log(logLine);
+            }
+            return;
+        }
         state = to;
         lastReason = reason;
+        lastReasonDetail = detail(reason);
+        pendingTracker = -1;
+        pendingSource = null;
+        pendingGroupTrigger = null;
         lastTransitionNanos = now;
         if (logLine != null) {
             log(logLine);
         }
-        if (from != to) {
-            actions.stateChanged(this, from, to, reason);
-        }
+        actions.stateChanged(this, from, to, reason);
+    }
+
+    private String detail(TransitionReason reason) {
+        return switch (reason) {
+            case TRACKER_FAULT, TRACKER_RECOVERED -> pendingTracker < 0 ? null
+                    : trackers[pendingTracker].kind().name().toLowerCase(java.util.Locale.ROOT) + " "
+                    + trackers[pendingTracker].name();
+            case HIGHER_PRIORITY_ADVERT, EQUAL_PRIORITY_HIGHER_ADDRESS -> pendingSource == null ? null
+                    : "advert from " + pendingSource + " priority " + pendingPriority;
+            case MASTER_LEFT -> masterAddress == null ? null : "priority 0 from " + masterAddress;
+            case SYNC_GROUP -> sync == null ? null
+                    : "sync group " + sync.name() + (pendingGroupTrigger == null ? "" : " (" + pendingGroupTrigger.name() + ")");
+            default -> null;
+        };
+    }
+
+    /** The sync group is about to move this member because of {@code trigger}. */
+    void groupTrigger(VrrpInstance trigger) {
+        pendingGroupTrigger = trigger;
     }
 
     void stateGoToMaster(long now, TransitionReason reason) {
@@ -766,6 +855,7 @@ public final class VrrpInstance {
             return;
         }
         trackerStatus[index] = s;
+        pendingTracker = index;
         trackersChanged(now);
     }
 
@@ -774,6 +864,7 @@ public final class VrrpInstance {
         int i = trackerIndex(trackerName);
         if (i >= 0 && trackerValue[i] != value) {
             trackerValue[i] = value;
+            pendingTracker = i;
             trackersChanged(now);
         }
     }

@@ -8,7 +8,9 @@
  * VrrpInstance vi = new VrrpInstance(spec, actions);   // spec: InstanceSpec (keepalived keyword names)
  * vi.start(now);                                        // BACKUP (or MASTER at once for the owner)
  * loop:
- *   vi.onAdvert(now, priority, intervalOnWire, source, addressesMatch);   // for each valid advert of its VRID
+ *   vi.onAdvert(now, priority, intervalOnWire, source, addresses);        // for each valid advert of its VRID
+ *                                  // addresses: AdvertAddresses view (keepalived's address check and log lines),
+ *                                  // or a boolean when the caller has checked them
  *   if (now >= vi.nextDeadline()) vi.onTimer(now);                         // master down / advert / GARP timers
  *   vi.onTrackerStatus(now, "chk_nginx", up);  vi.onInterfaceChange(now, up);  vi.onTrackFileValue(now, name, v);
  * vi.shutdown(now);                                     // priority-0 advert if master, notify_stop
@@ -17,6 +19,10 @@
  * group). Script fall/rise counting: one {@link halo.vrrp.ScriptTracker} per vrrp_script, shared by the instances
  * that track it. {@link halo.vrrp.IpAddressCache} turns raw source addresses into shared {@link halo.vrrp.IpAddress}
  * values without allocating.
+ *
+ * <p>Every state change goes through one method that records a {@link halo.vrrp.TransitionReason} (plus
+ * {@link halo.vrrp.VrrpInstance#lastReasonDetail()}), logs keepalived's line and calls
+ * {@link halo.vrrp.VrrpActions#stateChanged}.
  *
  * <p>The steady state (adverts sent and received, timers) allocates nothing; log lines and notifications are built
  * only when emitted.

@@ -117,6 +117,21 @@ class HttpProbeTest {
     }
 
     @Test
+    void slowAndDrippingServersWithinTheTimeoutPass() throws Exception {
+        web.respond(TestWebServer.ok("a body that arrives in small pieces"));
+        web.drip(3);
+        HttpUrl url = HttpUrl.of("/").withDigest(md5("a body that arrives in small pieces"));
+        assertThat(probe(HttpProtocol.HTTP_1_0, Optional.empty(), url).check(0).success()).isTrue();
+        web.drip(0);
+        web.delay(300); // each step is bounded by the timeout (800 ms), not the whole fetch
+        assertThat(probe(HttpProtocol.HTTP_1_0, Optional.empty(), url).check(0).success()).isTrue();
+        web.delay(1500);
+        ProbeResult late = probe(HttpProtocol.HTTP_1_0, Optional.empty(), url).check(0);
+        assertThat(late.success()).isFalse();
+        assertThat(late.detail()).startsWith("Timeout WEB read server");
+    }
+
+    @Test
     void aResponseWithoutHeaderEndIsNoData() {
         web.respond("garbage without header end");
         ProbeResult r = probe(HttpProtocol.HTTP_1_0, Optional.empty(), HttpUrl.of("/")).check(0);

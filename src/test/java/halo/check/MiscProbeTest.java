@@ -47,6 +47,20 @@ class MiscProbeTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("root")
+    void runsAsTheConfiguredUser() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path out = dir.resolve("uid");
+        Path s = script("whoami", "id -u > " + out);
+        ProbeResult r = new MiscProbe(List.of(s.toString()), Duration.ofSeconds(5), false, "nobody", null).run();
+        assertThat(r.success()).as(r.detail()).isTrue();
+        String nobodyUid = Files.readAllLines(Path.of("/etc/passwd")).stream().filter(l -> l.startsWith("nobody:"))
+                .map(l -> l.split(":")[2]).findFirst().orElseThrow();
+        assertThat(Files.readString(out).trim()).isEqualTo(nobodyUid);
+    }
+
+    @Test
     void miscDynamicMapsExitCodesToWeights() throws Exception {
         for (int code : new int[] {0, 1, 2, 12, 255}) {
             ProbeResult r = new MiscProbe(script("d" + code, "exit " + code).toString(), Duration.ofSeconds(5), true)

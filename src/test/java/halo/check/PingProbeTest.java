@@ -29,7 +29,8 @@ class PingProbeTest {
     void echoRequestIsRfc792WithAValidChecksum() {
         byte[] p = PingProbe.echoRequest(false, 0x1234, 7);
         assertThat(p[0]).isEqualTo((byte) 8);
-        assertThat(p.length).isEqualTo(64);
+        assertThat(p.length).isEqualTo(8 + 128);
+        assertThat(new String(p, 8, 19, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("keepalived check - ");
         assertThat(PingProbe.checksum(p)).isZero(); // a packet including its checksum sums to zero
         byte[] reply = p.clone();
         reply[0] = 0;
@@ -67,7 +68,7 @@ class PingProbeTest {
             ProbeResult r = new PingProbe(to("127.0.0.77", 500)).run();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(r.success()).isFalse();
-            assertThat(r.detail()).isEqualTo("PING_CHECK to [127.0.0.77] timed out.");
+            assertThat(r.detail()).isEqualTo("ICMP connection to address [127.0.0.77]:tcp:0 timeout.");
             assertThat(ms).isBetween(480L, 1500L);
             assertThat(new PingProbe(to("127.0.0.78", 500)).run().success()).isTrue();
         } finally {

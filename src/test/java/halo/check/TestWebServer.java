@@ -37,6 +37,7 @@ final class TestWebServer implements AutoCloseable {
     private volatile byte[] response = ok("hello");
     private volatile Mode mode = Mode.RESPOND;
     private volatile long delayMillis;
+    private volatile int dripChunk;
 
     TestWebServer(InetAddress address) throws IOException {
         this(address, null);
@@ -73,6 +74,11 @@ final class TestWebServer implements AutoCloseable {
 
     void delay(long millis) {
         this.delayMillis = millis;
+    }
+
+    /** Sends responses a few bytes at a time (0: all at once). */
+    void drip(int chunk) {
+        this.dripChunk = chunk;
     }
 
     InetSocketAddress address() {
@@ -123,7 +129,17 @@ final class TestWebServer implements AutoCloseable {
             }
             if (delayMillis > 0) Thread.sleep(delayMillis);
             OutputStream out = s.getOutputStream();
-            out.write(response);
+            byte[] r = response;
+            int chunk = dripChunk;
+            if (chunk <= 0) {
+                out.write(r);
+            } else {
+                for (int i = 0; i < r.length; i += chunk) {
+                    out.write(r, i, Math.min(chunk, r.length - i));
+                    out.flush();
+                    Thread.sleep(1);
+                }
+            }
             out.flush();
         } catch (IOException | InterruptedException e) {
             // client went away or server closed

@@ -18,6 +18,13 @@ class CheckAndDumpCommandTest {
 
     record Run(int status, String out, String err) {}
 
+    /** Runs check as if every interface existed, so results do not depend on this host's interfaces. */
+    static Run check(String... args) {
+        CheckCommand c = new CheckCommand();
+        c.interfaceExists = name -> true;
+        return run(c, args);
+    }
+
     static Run run(Object command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -46,7 +53,7 @@ class CheckAndDumpCommandTest {
 
     @Test
     void validConfigurationExitsZero() throws Exception {
-        Run r = run(new CheckCommand(), "-f", file(VALID).toString());
+        Run r = check("-f", file(VALID).toString());
         assertThat(r.status()).isZero();
         assertThat(r.err()).contains("is valid");
     }
@@ -54,7 +61,7 @@ class CheckAndDumpCommandTest {
     @Test
     void correctionsExitFourWithFileLineAndMessage() throws Exception {
         Path f = file(VALID.replace("virtual_router_id 51", "virtual_router_id 51\n    state MASTER\n    nopreempt"));
-        Run r = run(new CheckCommand(), "-f", f.toString());
+        Run r = check("-f", f.toString());
         assertThat(r.status()).isEqualTo(4);
         assertThat(r.err()).contains(f + ":5: warning: (VI_1) Warning - nopreempt will not work with initial state MASTER - clearing");
     }
@@ -62,22 +69,22 @@ class CheckAndDumpCommandTest {
     @Test
     void unknownKeywordIsFatalWithStrict() throws Exception {
         Path f = file(VALID.replace("interface eth0", "interface eth0\n    prority 100"));
-        assertThat(run(new CheckCommand(), "-f", f.toString()).status()).isEqualTo(4);
-        Run strict = run(new CheckCommand(), "--strict", "-f", f.toString());
+        assertThat(check("-f", f.toString()).status()).isEqualTo(4);
+        Run strict = check("--strict", "-f", f.toString());
         assertThat(strict.status()).isEqualTo(3);
         assertThat(strict.err()).contains(f + ":3: fatal: Unknown keyword 'prority'").contains("cannot be run");
     }
 
     @Test
     void missingFileCannotRunAndNoStackTrace() {
-        Run r = run(new CheckCommand(), "-f", dir.resolve("nope.conf").toString());
+        Run r = check("-f", dir.resolve("nope.conf").toString());
         assertThat(r.status()).isEqualTo(3);
         assertThat(r.err()).contains("nope.conf").doesNotContain("Exception").doesNotContain("\tat ");
     }
 
     @Test
     void badUsageIsTwo() {
-        Run r = run(new CheckCommand(), "--no-such-flag");
+        Run r = check("--no-such-flag");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("--no-such-flag");
     }
@@ -92,7 +99,7 @@ class CheckAndDumpCommandTest {
                 .contains("    garp_master_repeat 5\n")
                 .contains("        192.0.2.10/24\n");
         // and it is itself a valid configuration
-        Run again = run(new CheckCommand(), "-f", file(r.out()).toString());
+        Run again = check("-f", file(r.out()).toString());
         assertThat(again.status()).isZero();
     }
 
@@ -101,5 +108,18 @@ class CheckAndDumpCommandTest {
         Run r = run(new DumpConfCommand(), "-f", dir.resolve("nope.conf").toString());
         assertThat(r.status()).isEqualTo(3);
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void missingInterfacesAreReportedAsKeepalivedDoes() throws Exception {
+        CheckCommand c = new CheckCommand();
+        c.interfaceExists = name -> !name.equals("ens33");
+        Run r = run(c, "-f", file(VALID.replace("eth0", "ens33")).toString());
+        assertThat(r.status()).isEqualTo(4);
+        assertThat(r.err()).contains("warning: WARNING - interface ens33 for vrrp_instance VI_1 doesn't exist")
+                .contains("warning: Non-existent interface specified in configuration");
+        CheckCommand dynamic = new CheckCommand();
+        dynamic.interfaceExists = name -> false;
+        assertThat(run(dynamic, "-f", file("global_defs {\n    dynamic_interfaces\n}\n" + VALID).toString()).status()).isZero();
     }
 }

@@ -262,4 +262,85 @@ class CheckRulesTest {
         assertThat(vs.realServers().getFirst().checkers()).singleElement()
                 .satisfies(c -> assertThat(c.common().connectPort()).isEqualTo(80));
     }
+
+    @Test
+    void valuesCheckedAsKeepalived() {
+        LoadResult r = loadText(dir, "virtual_server 192.0.2.10 80 {\n    protocol TCP\n    lb_algo rr\n    lb_kind NAT\n"
+                + "    delay_loop abc\n    persistence_timeout 0\n    quorum 0\n    real_server 192.0.2.20 80 {\n"
+                + "        weight 70000\n        TCP_CHECK {\n            connect_timeout -1\n            retry -2\n        }\n    }\n"
+                + "    real_server 192.0.2.21 80 {\n        weight -1\n    }\n}\n");
+        assertThat(warnings(r)).containsExactly(
+                "5: invalid number 'abc'",
+                "5: virtual server delay loop 'abc' invalid - ignoring",
+                "6: number '0' outside range [1, 2678400]",
+                "6: persistence_timeout invalid",
+                "7: number '0' outside range [1, 4294967295]",
+                "7: Quorum 0 must be in [1, 4294967295]. Setting to 1.",
+                "11: negative number '-1'",
+                "11: connect_timeout -1 invalid - ignoring",
+                "12: negative number '-2'",
+                "12: Invalid retry connection value '-2'",
+                "16: negative number '-1'",
+                "16: Real server weight -1 is outside range 0-2147483647");
+        VirtualServer vs = onlyVs(r);
+        assertThat(vs.delayLoop()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(vs.persistenceTimeout()).isNull();
+        assertThat(vs.quorum()).isEqualTo(1);
+        assertThat(vs.realServers()).extracting(RealServer::weight).containsExactly(70000, 1);
+        Checker.Common c = vs.realServers().getFirst().checkers().getFirst().common();
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.retry()).isEqualTo(1);
+    }
+
+    @Test
+    void checkersTakeOnlyTheirOwnKeywords() {
+        LoadResult r = loadText(dir, "track_file tf {\n    file /run/tf\n}\n"
+                + "virtual_server 192.0.2.10 80 {\n    protocol TCP\n    lb_algo rr\n    lb_kind NAT\n    retry 4\n"
+                + "    real_server 192.0.2.20 80 {\n        MISC_CHECK {\n            misc_path /bin/true\n"
+                + "            connect_ip 192.0.2.21\n            retry 2\n        }\n"
+                + "        FILE_CHECK {\n            track_file tf\n            retry 3\n        }\n    }\n}\n");
+        // keepalived 2.2.7: MISC_CHECK does not connect, FILE_CHECK takes only track_file and weight
+        assertThat(warnings(r)).containsExactly("12: Unknown keyword 'connect_ip'", "17: Unknown keyword 'retry'");
+        List<Checker> cs = onlyVs(r).realServers().getFirst().checkers();
+        assertThat(cs.get(0).common().retry()).isEqualTo(2);
+        assertThat(cs.get(0).common().connectIp()).isEqualTo(ip("192.0.2.20"));
+        assertThat(cs.get(1).common().retry()).isEqualTo(4); // the virtual server's
+    }
+
+    @Test
+    void sorryInhibitOpsAndMiscTimeoutAsKeepalived() {
+        LoadResult r = loadText(dir, "virtual_server 192.0.2.10 80 {\n    protocol TCP\n    lb_algo rr\n    lb_kind NAT\n"
+                + "    sorry_server_inhibit\n    ops\n    real_server 192.0.2.20 80 {\n        MISC_CHECK {\n"
+                + "            misc_path /bin/true\n            misc_timeout 1.5\n        }\n    }\n}\n");
+        assertThat(warnings(r)).containsExactly(
+                "5: Ignoring sorry_server inhibit used before or without sorry_server",
+                "10: invalid number '1.5'",
+                "10: Invalid misc_timeout value '1.5'",
+                "1: Virtual server [192.0.2.10]:tcp:80: one packet scheduling requires UDP - resetting");
+        VirtualServer vs = onlyVs(r);
+        assertThat(vs.otherSettings()).isEmpty();
+        assertThat(((Checker.Misc) vs.realServers().getFirst().checkers().getFirst()).timeout()).isEqualTo(vs.delayLoop());
+    }
+
+    @Test
+    void connectTimeoutAndBfdAsKeepalived() {
+        LoadResult r = loadText(dir, "bfd_instance b1 {\n    neighbor_ip 192.0.2.30\n    weight 5\n    ttl 10\n    max_hops 20\n}\n"
+                + "virtual_server 192.0.2.10 80 {\n    protocol TCP\n    lb_algo rr\n    lb_kind NAT\n    connect_timeout 0\n"
+                + "    real_server 192.0.2.20 80 {\n        connect_timeout 0\n        TCP_CHECK {\n            connect_timeout 0\n"
+                + "        }\n        BFD_CHECK {\n            name b1\n            weight 3\n        }\n    }\n}\n");
+        assertThat(warnings(r)).containsExactly(
+                "11: number '0' outside range [0.000001, 4294.967295]",
+                "11: virtual server connect_timeout 0 invalid - ignoring",
+                "13: number '0' outside range [0.000001, 4294.967295]",
+                "13: real server connect_timeout 0 invalid - ignoring",
+                "15: number '0' outside range [0.000001, 4294.967295]",
+                "15: connect_timeout 0 invalid - ignoring",
+                "19: Unknown keyword 'weight'",
+                "1: BFD instance b1: max_hops exceeds ttl/hoplimit - setting to ttl/hoplimit");
+        BfdInstance b = r.config().bfdInstances().getFirst();
+        assertThat(b.maxHops()).isEqualTo(10);
+        assertThat(b.weight()).isEqualTo(5);
+        assertThat(onlyVs(r).realServers().getFirst().checkers().getFirst().common().connectTimeout())
+                .isEqualTo(Duration.ofSeconds(5));
+    }
 }

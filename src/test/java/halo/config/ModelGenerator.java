@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Builds random models in the form the loader produces: values inside keepalived's ranges and already corrected
- * (so loading their text gives no diagnostic and the same model). Driven by a seed that jqwik chooses.
+ * (so loading their text gives no diagnostic and the same model). Driven by a seed the property runner chooses.
  */
 final class ModelGenerator {
     private final Random r;
@@ -67,6 +67,14 @@ final class ModelGenerator {
         return chance(50) ? Duration.ofSeconds(r.nextInt(maxSeconds + 1)) : Duration.ofMillis(r.nextInt(maxSeconds * 1000 + 1));
     }
 
+    Duration connectTimeout() {
+        return Duration.ofMillis(between(1, 30_000));
+    }
+
+    Duration wholeSeconds(int min, int max) {
+        return Duration.ofSeconds(between(min, max));
+    }
+
     Duration positiveSeconds(int maxSeconds) {
         Duration d = seconds(maxSeconds);
         return d.isZero() ? Duration.ofMillis(1 + r.nextInt(999)) : d;
@@ -111,7 +119,7 @@ final class ModelGenerator {
         GlobalDefs g = global();
         List<VrrpScript> scripts = new ArrayList<>();
         for (int i = 0, n = r.nextInt(3); i < n; i++) {
-            scripts.add(new VrrpScript("chk" + i, script(), positiveSeconds(30), positiveSeconds(30), between(-253, 253),
+            scripts.add(new VrrpScript("chk" + i, script(), wholeSeconds(1, 30), wholeSeconds(1, 30), between(-253, 253),
                     chance(20), between(1, 5), between(1, 5), chance(20)));
         }
         List<TrackFile> files = new ArrayList<>();
@@ -132,7 +140,7 @@ final class ModelGenerator {
             AddressFamily f = family();
             bfds.add(new BfdInstance("bfd" + i, addr(f), chance(50) ? addr(f) : null, Duration.ofMillis(between(1, 5000)),
                     Duration.ofMillis(between(1, 5000)), Duration.ofMillis(between(1, 5000)), between(1, 255), chance(20),
-                    between(1, 255), between(0, 255), between(-253, 253)));
+                    between(128, 255), between(0, 127), between(-253, 253)));
         }
         List<VrrpInstance> instances = new ArrayList<>();
         for (int i = 0, n = r.nextInt(4); i < n; i++) {
@@ -140,9 +148,10 @@ final class ModelGenerator {
         }
         List<VrrpSyncGroup> groups = new ArrayList<>();
         if (instances.size() >= 2 && chance(50)) {
+            boolean owner = instances.get(0).isAddressOwner() || instances.get(1).isAddressOwner();
             groups.add(new VrrpSyncGroup("G1", List.of(instances.get(0).name(), instances.get(1).name()),
-                    trackedInterfaces(false, null), refs(scripts.stream().map(VrrpScript::name).toList(), false),
-                    refs(files.stream().map(TrackFile::name).toList(), false), List.of(), List.of(), notifyScripts(),
+                    trackedInterfaces(owner, null), refs(scripts.stream().map(VrrpScript::name).toList(), owner),
+                    refs(files.stream().map(TrackFile::name).toList(), owner), List.of(), List.of(), notifyScripts(),
                     chance(50), chance(50)));
         }
         List<VirtualServerGroup> vsGroups = new ArrayList<>();
@@ -173,8 +182,8 @@ final class ModelGenerator {
     }
 
     GlobalDefs global() {
-        GarpSettings garp = new GarpSettings(seconds(255), between(1, 255), seconds(1000), between(1, 255), seconds(255),
-                between(0, 255));
+        GarpSettings garp = new GarpSettings(wholeSeconds(0, 255), between(1, 255), wholeSeconds(0, 1000), between(1, 255),
+                wholeSeconds(0, 255), between(0, 255));
         List<String> emails = new ArrayList<>();
         for (int i = 0, n = r.nextInt(3); i < n; i++) {
             emails.add(word() + "@" + word());
@@ -182,7 +191,7 @@ final class ModelGenerator {
         String smtp = chance(50) ? "192.0.2." + between(1, 254) : null;
         return new GlobalDefs(chance(70) ? word() : null, emails, chance(50) ? word() + "@" + word() : null,
                 smtp, smtp == null ? 25 : between(1, 65535), chance(30) ? word() : null,
-                seconds(100), chance(30) ? word() : null, null, chance(50),
+                wholeSeconds(0, 100), chance(30) ? word() : null, null, chance(50),
                 chance(30) ? new GlobalDefs.Fifo(path(), chance(50) ? script() : null) : null,
                 chance(20) ? new GlobalDefs.Fifo(path(), null) : null, chance(20) ? new GlobalDefs.Fifo(path(), script()) : null,
                 chance(70) ? 2 : 3, Addresses.parse("224.0.0." + between(1, 254)),
@@ -301,9 +310,13 @@ final class ModelGenerator {
         }
         InetAddress group = f == AddressFamily.IPV6 ? Addresses.parse("ff02::" + Integer.toHexString(between(1, 0xfff)))
                 : Addresses.parse("224.0.0." + between(1, 254));
-        GarpSettings garp = new GarpSettings(seconds(255), between(1, 255), seconds(1000), between(1, 255), seconds(255),
-                between(0, 255));
-        boolean accept = owner || (!strict && chance(70));
+        if (!peers.isEmpty()) {
+            // unicast: keepalived ignores mcast_dst_ip, the group stays the global default
+            group = f == AddressFamily.IPV6 ? g.multicastGroup6() : g.multicastGroup4();
+        }
+        GarpSettings garp = new GarpSettings(wholeSeconds(0, 255), between(1, 255), wholeSeconds(0, 1000), between(1, 255),
+                strict ? Duration.ZERO : wholeSeconds(0, 255), strict ? 0 : between(0, 255));
+        boolean accept = !(strict && version == 2) && chance(70);
         boolean vmac = chance(20);
         return new VrrpInstance("VI_" + index, state, "eth" + between(0, 3), index + 1, priority, advert, version, f,
                 preempt, delay, auth, vips, evips, chance(20) ? List.of(route(f)) : List.of(),
@@ -313,7 +326,7 @@ final class ModelGenerator {
                 refs(procs.stream().map(TrackProcess::name).toList(), owner),
                 refs(bfds.stream().map(BfdInstance::name).toList(), owner), notifyScripts(), garp, accept, vmac,
                 vmac && chance(50) ? "vrrp." + (index + 1) : null, vmac && chance(30), strict, chance(20), chance(30),
-                chance(30), chance(30), between(1, 100), chance(30),
+                chance(30), chance(30), strict ? 3 : between(1, 100), chance(30),
                 raw(List.of("debug", "linkbeat_use_polling", "promote_secondaries", "track_src_ip")));
     }
 
@@ -362,6 +375,12 @@ final class ModelGenerator {
         }
         List<RealServer> reals = new ArrayList<>();
         String vsVirtualhost = chance(20) ? word() : null;
+        Duration vsDelayLoop = seconds(100);
+        int vsRetry = chance(30) ? between(0, 10) : -1;
+        Duration vsDbr = chance(30) ? seconds(10) : null;
+        Duration vsWarmup = chance(30) ? seconds(10) : null;
+        boolean vsAlpha = chance(30);
+        VsDefaults defaults = new VsDefaults(vsDelayLoop, vsRetry, vsDbr, vsWarmup, vsAlpha);
         int total = 0;
         for (int i = 0, n = between(1, 3); i < n; i++) {
             ForwardingMethod rm = kind == 2 ? ForwardingMethod.NAT : chance(70) ? m : method();
@@ -370,15 +389,17 @@ final class ModelGenerator {
             int weight = i == 0 ? between(1, 100) : between(0, 100);
             total += weight;
             String rsVirtualhost = chance(20) ? word() : null;
-            reals.add(new RealServer(Addresses.parse((f == AddressFamily.IPV6 ? "2001:db8::1:" : "198.51.100.") + (i + 1)),
+            InetAddress rsAddress = Addresses.parse((f == AddressFamily.IPV6 ? "2001:db8::1:" : "198.51.100.") + (i + 1));
+            reals.add(new RealServer(rsAddress,
                     port, weight, rm, rm == ForwardingMethod.TUN ? tunnel() : null, chance(30), maybeScript(),
                     maybeScript(), chance(20) ? between(1, 1000) : 0, chance(20) ? between(1, 1000) : 0,
                     chance(30) ? seconds(100) : null, rsVirtualhost,
-                    checkers(port, rsVirtualhost != null ? rsVirtualhost : vsVirtualhost, files, bfds)));
+                    checkers(rsAddress, rsVirtualhost != null ? rsVirtualhost : vsVirtualhost, defaults, files, bfds)));
         }
         RealServer sorry = null;
-        boolean sorryInhibit = chance(20);
+        boolean sorryInhibit = false;
         if (chance(30)) {
+            sorryInhibit = chance(30);
             ForwardingMethod sm = kind == 2 ? ForwardingMethod.NAT : chance(70) ? m : method();
             int port = sm == ForwardingMethod.NAT ? (fwmark ? between(0, 65535) : between(1, 65535))
                     : fwmark ? 0 : kind == 2 ? between(1, 65535) : vsPort;
@@ -386,16 +407,20 @@ final class ModelGenerator {
                     null, 0, 0, null, null, List.of());
         }
         int quorum = between(1, total);
-        return new VirtualServer(address, fwmark ? null : Protocol.values()[r.nextInt(3)], sched, flags, m, t,
+        Protocol protocol = fwmark ? null : Protocol.values()[r.nextInt(3)];
+        return new VirtualServer(address, protocol, sched, flags, m, t,
                 chance(30) ? Duration.ofSeconds(between(1, 10000)) : null,
-                chance(20) ? CheckParser.prefixMask(between(1, 32), false) : null, seconds(100),
-                chance(30) ? seconds(10) : null, chance(30) ? between(0, 10) : -1, chance(30) ? seconds(10) : null,
-                chance(30) ? seconds(10) : null, chance(20), sorry, sorryInhibit, quorum, between(0, quorum - 1),
-                maybeScript(), maybeScript(), chance(30), chance(30), !fwmark && chance(20), vsVirtualhost,
-                reals, chance(20) ? List.of(new RawSetting("ops", List.of())) : List.of());
+                chance(20) ? CheckParser.prefixMask(between(1, 32), false) : null, vsDelayLoop,
+                chance(30) ? connectTimeout() : null, vsRetry, vsDbr, vsWarmup, chance(20), sorry, sorryInhibit, quorum,
+                between(0, quorum - 1), maybeScript(), maybeScript(), vsAlpha, chance(30), !fwmark && chance(20),
+                vsVirtualhost,
+                reals, chance(20) && (fwmark || protocol == Protocol.UDP) ? List.of(new RawSetting("ops", List.of())) : List.of());
     }
 
-    List<Checker> checkers(int rsPort, String inheritedVirtualhost, List<TrackFile> files, List<BfdInstance> bfds) {
+    record VsDefaults(Duration delayLoop, int retry, Duration delayBeforeRetry, Duration warmup, boolean alpha) {}
+
+    List<Checker> checkers(InetAddress rsAddress, String inheritedVirtualhost, VsDefaults vs, List<TrackFile> files,
+                           List<BfdInstance> bfds) {
         List<Checker> out = new ArrayList<>();
         for (int i = 0, n = r.nextInt(3); i < n; i++) {
             int kind = r.nextInt(9);
@@ -403,8 +428,20 @@ final class ModelGenerator {
             AddressFamily f = family();
             Checker.Common c = new Checker.Common(addr(f), needsPort ? between(1, 65535) : chance(30) ? between(1, 65535) : 0,
                     chance(20) ? addr(f) : null, chance(20) ? between(1, 65535) : 0, chance(20) ? "eth" + between(0, 3) : null,
-                    chance(20) ? between(1, 1000) : 0, seconds(30), between(0, 10), seconds(30), seconds(60), seconds(100),
+                    chance(20) ? between(1, 1000) : 0, connectTimeout(), between(0, 10), seconds(30), seconds(60), seconds(100),
                     chance(30), chance(20));
+            if (kind >= 6) {
+                // MISC_CHECK, FILE_CHECK, BFD_CHECK do not connect: fixed connection values
+                c = new Checker.Common(rsAddress, 0, null, 0, null, 0, Duration.ofSeconds(5), c.retry(),
+                        c.delayBeforeRetry(), c.warmup(), c.delayLoop(), c.alpha(), c.logAllFailures());
+            }
+            if (kind >= 7) {
+                // FILE_CHECK, BFD_CHECK: the virtual server's timing; FILE_CHECK also its alpha
+                c = new Checker.Common(rsAddress, 0, null, 0, null, 0, Duration.ofSeconds(5), vs.retry() >= 0 ? vs.retry() : 1,
+                        vs.delayBeforeRetry() != null ? vs.delayBeforeRetry() : Duration.ofSeconds(1),
+                        vs.warmup() != null ? vs.warmup() : vs.delayLoop(), vs.delayLoop(),
+                        kind == 7 ? vs.alpha() : c.alpha(), false);
+            }
             switch (kind) {
                 case 0 -> out.add(new Checker.Tcp(c));
                 case 1 -> {
@@ -428,7 +465,7 @@ final class ModelGenerator {
                 case 4 -> out.add(new Checker.Udp(c, chance(50) ? "0a0b0c" : null, chance(30) ? "" : chance(50) ? "0axx" : null,
                         chance(30) ? between(1, 100) : 0, chance(30) ? between(100, 1000) : 0));
                 case 5 -> out.add(new Checker.Ping(c));
-                case 6 -> out.add(new Checker.Misc(c, script(), seconds(30), chance(30)));
+                case 6 -> out.add(new Checker.Misc(c, script(), wholeSeconds(0, 30), chance(30)));
                 case 7 -> {
                     if (!files.isEmpty()) {
                         Integer w = maybeWeight(254);
@@ -437,8 +474,7 @@ final class ModelGenerator {
                 }
                 default -> {
                     if (!bfds.isEmpty()) {
-                        Integer w = maybeWeight(254);
-                        out.add(new Checker.Bfd(c, bfds.get(r.nextInt(bfds.size())).name(), w, w != null && chance(30)));
+                        out.add(new Checker.Bfd(c, bfds.get(r.nextInt(bfds.size())).name(), null, false));
                     }
                 }
             }

@@ -97,9 +97,11 @@ class SeedConfigsTest {
         KeepalivedConfig c = r.config();
         VrrpScript check = c.vrrpScript("check").orElseThrow();
         assertThat(check.script().commandLine()).isEqualTo("/server/scripts/check_list");
-        assertThat(check.interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(check.interval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(check.timeout()).isEqualTo(check.interval());
-        assertThat(check.weight()).isZero();
+        assertThat(check.weight()).isEqualTo(-5);
+        assertThat(check.fall()).isEqualTo(2);
+        assertThat(check.rise()).isEqualTo(1);
         assertThat(c.vrrpInstances().getFirst().trackScripts()).containsExactly(TrackRef.of("check"));
         assertThat(c.vrrpInstances().getFirst().priority()).isEqualTo(150);
     }
@@ -240,10 +242,13 @@ class SeedConfigsTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(Loading.readerHandlesQuotes(), "the quoting reader from config-source");
         try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/test/resources/seeds"))) {
             for (java.nio.file.Path f : files.sorted().toList()) {
-                KeepalivedConfig c = ConfigLoader.load(f, new LoadOptions("test", false)).config();
+                LoadResult first = ConfigLoader.load(f, new LoadOptions("test", false));
+                KeepalivedConfig c = first.config();
                 String text = ConfigWriter.write(c);
                 LoadResult again = Loading.loadText(dir, text);
-                assertThat(again.diagnostics()).as(f + "\n" + text).isEmpty();
+                // the dump corrects what keepalived corrects; only facts about the result may be reported again
+                var before = first.diagnostics().stream().map(d -> d.message()).toList();
+                assertThat(again.diagnostics()).as(f + "\n" + text).allMatch(d -> before.contains(d.message()));
                 assertThat(again.config()).as(f.toString()).isEqualTo(c);
             }
         }

@@ -241,7 +241,8 @@ class VrrpRulesTest {
         assertThat(r.diagnostics()).isEmpty();
         VrrpInstance i = only(r);
         assertThat(i.state()).isEqualTo(VrrpState.MASTER);
-        assertThat(i.accept()).isTrue();
+        assertThat(i.accept()).isFalse(); // strict mode's default
+        assertThat(i.acceptsTraffic()).isTrue(); // but the owner's addresses are its own
     }
 
     @Test
@@ -472,5 +473,133 @@ class VrrpRulesTest {
                 "8: (VI_1) track script chk not found, ignoring...");
         assertThat(r.config().vrrpScripts()).isEmpty();
         assertThat(only(r).trackScripts()).isEmpty();
+    }
+
+    @Test
+    void strictVersion2RefusesAcceptMode() {
+        String text = "global_defs {\n    vrrp_strict\n}\ngarp_group {\n    garp_interval 0.001\n    interfaces {\n        eth0\n    }\n}\n"
+                + instance("    accept\n");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "10: (VI_1) warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting");
+        assertThat(only(r).accept()).isFalse();
+        LoadResult v3 = loadText(dir, text.replace("    accept\n", "    accept\n    version 3\n"));
+        assertThat(warnings(v3)).isEmpty();
+        assertThat(only(v3).accept()).isTrue(); // RFC 5798 6.1 Accept_Mode
+    }
+
+    @Test
+    void unicastPeersOfTheWrongFamilyOrMalformedAreSkipped() {
+        LoadResult r = loadText(dir, instance("    version 3\n    advert_int 0.015\n    unicast_peer {\n        192.0.2.2\n"
+                + "        2001:db8::5\n        bogus\n    }\n"));
+        assertThat(warnings(r)).containsExactly(
+                "9: Configuration error: VRRP instance[VI_1] malformed unicast peer address[bogus]. Skipping...",
+                "8: Configuration error: VRRP instance[VI_1] and unicast peer address[2001:db8::5] MUST be of the same family !!! Skipping...",
+                "5: (VI_1) VRRPv3 advertisement interval 0.015000s must be in units of 10ms - rounding");
+        VrrpInstance i = only(r);
+        assertThat(i.unicastPeers()).containsExactly(UnicastPeer.of(ip("192.0.2.2")));
+        assertThat(i.advertInterval()).isEqualTo(Duration.ofMillis(20));
+    }
+
+    @Test
+    void unicastSourceWithoutPeersFallsBackToMulticast() {
+        LoadResult r = loadText(dir, instance("    unicast_src_ip 192.0.2.1\n"));
+        assertThat(warnings(r)).containsExactly("1: (VI_1) A unicast keyword has been specified without any unicast peers. "
+                + "Defaulting to multicast. This usage is deprecated - please update your configuration.");
+        VrrpInstance i = only(r);
+        assertThat(i.isUnicast()).isFalse();
+        assertThat(i.sourceAddress()).isEqualTo(ip("192.0.2.1"));
+    }
+
+    @Test
+    void globalDefsValuesCheckedAsKeepalived() {
+        String text = "global_defs {\n    vrrp_mcast_group4 192.0.2.1\n    vrrp_version 4\n    smtp_connect_timeout abc\n"
+                + "    vrrp_garp_master_repeat 0\n}\n" + instance("    garp_master_repeat 0\n");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "2: vrrp_mcast_group4 [192.0.2.1] is not multicast. Skipping",
+                "3: number '4' outside range [2, 3]",
+                "3: VRRP Error: Version must be either 2 or 3",
+                "4: invalid number 'abc'",
+                "4: smtp_connect_timeout 'abc' must be in [0, 4294] - ignoring",
+                "5: vrrp_garp_master_repeat must be greater than 0, setting to 1",
+                "10: (VI_1): garp_master_repeat must be greater than 0, setting to 1");
+        GlobalDefs g = r.config().global();
+        assertThat(g.multicastGroup4()).isEqualTo(ip("224.0.0.18"));
+        assertThat(g.vrrpVersion()).isEqualTo(2);
+        assertThat(g.smtpConnectTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(g.garp().masterRepeat()).isEqualTo(1);
+        assertThat(only(r).garp().masterRepeat()).isEqualTo(1);
+    }
+
+    @Test
+    void anInstanceBelongsToOneSyncGroup() {
+        String text = "vrrp_sync_group G1 {\n    group {\n        VI_1\n        VI_2\n    }\n}\n"
+                + "vrrp_sync_group G2 {\n    group {\n        VI_1\n        VI_3\n    }\n}\n"
+                + instance("") + instance("").replace("VI_1", "VI_2").replace("51", "52")
+                + instance("").replace("VI_1", "VI_3").replace("51", "53");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "9: Virtual router VI_1 cannot exist in more than one sync group; ignoring G2",
+                "7: Sync group G2 has only 1 virtual router(s) - this probably isn't what you want");
+        assertThat(r.config().syncGroups()).extracting(VrrpSyncGroup::instances)
+                .containsExactly(java.util.List.of("VI_1", "VI_2"), java.util.List.of("VI_3"));
+    }
+
+    @Test
+    void timersKeepalivedReadsAsWholeSeconds() {
+        String text = "global_defs {\n    vrrp_garp_master_delay 1.5\n    vrrp_garp_master_refresh 1.5\n"
+                + "    vrrp_garp_lower_prio_delay 1.5\n    smtp_connect_timeout 1.5\n}\n"
+                + "vrrp_script chk {\n    script /bin/true\n    interval 1.5\n    timeout 2.5\n}\n"
+                + "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    garp_master_delay 1.5\n"
+                + "    garp_master_refresh 1.5\n    garp_lower_prio_delay 1.5\n    unicast_peer {\n        192.0.2.3\n    }\n"
+                + "    mcast_dst_ip 224.0.0.19\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n";
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "2: invalid number '1.5'", "2: vrrp_garp_master_delay '1.5' invalid - ignoring",
+                "3: invalid number '1.5'", "3: Invalid vrrp_garp_master_refresh '1.5' - ignoring",
+                "4: invalid number '1.5'", "4: vrrp_garp_lower_prio_delay '1.5' invalid - ignoring",
+                "5: invalid number '1.5'", "5: smtp_connect_timeout '1.5' must be in [0, 4294] - ignoring",
+                "9: invalid number '1.5'", "9: (chk): vrrp script interval '1.5' must be between 1 and 4294 - ignoring",
+                "10: invalid number '2.5'", "10: (chk): vrrp script timeout '2.5' invalid - ignoring",
+                "15: invalid number '1.5'", "15: (VI_1): garp_master_delay '1.5' invalid - ignoring",
+                "16: invalid number '1.5'", "16: (VI_1): Invalid garp_master_refresh '1.5' - ignoring",
+                "17: invalid number '1.5'", "17: (VI_1): garp_lower_prio_delay '1.5' invalid - ignoring",
+                "21: (VI_1) multicast destination specified with unicast - ignoring");
+        VrrpInstance i = only(r);
+        assertThat(i.garp().masterDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(i.multicastGroup()).isEqualTo(ip("224.0.0.18"));
+        assertThat(r.config().vrrpScript("chk").orElseThrow().interval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void strictModeResetsDownTimerAndLowerPriorityGarps() {
+        String text = "global_defs {\n    vrrp_strict\n}\n"
+                + instance("    down_timer_adverts 4\n    garp_lower_prio_repeat 2\n    garp_lower_prio_delay 3\n");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "4: (VI_1) down_timer_adverts is incompatible with strict mode - resetting",
+                "9: (VI_1) Strict mode requires no repeat garps. resetting",
+                "9: (VI_1) Strict mode requires no repeat garp delay. resetting");
+        VrrpInstance i = only(r);
+        assertThat(i.downTimerAdverts()).isEqualTo(3);
+        assertThat(i.garp().lowerPrioRepeat()).isZero();
+        assertThat(i.garp().lowerPrioDelay()).isZero();
+        assertThat(i.garp().masterRepeat()).isEqualTo(5); // untouched, as keepalived
+    }
+
+    @Test
+    void syncGroupWithAnOwnerMemberHasNoWeights() {
+        String text = "vrrp_script s1 {\n    script /bin/true\n    weight 10\n}\n"
+                + "vrrp_sync_group G1 {\n    group {\n        VI_1\n        VI_2\n    }\n    track_interface {\n"
+                + "        eth9 weight 5\n    }\n    track_script {\n        s1\n    }\n}\n"
+                + instance("    priority 255\n") + instance("").replace("VI_1", "VI_2").replace("51", "52");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "5: (G1) Cannot have weighted track script 's1' with member having priority 255 - clearing weight",
+                "5: (G1) Cannot have weighted track interface 'eth9' with member having priority 255 - clearing weight");
+        VrrpSyncGroup g = r.config().syncGroups().getFirst();
+        assertThat(g.trackScripts()).containsExactly(new TrackRef("s1", 0, false));
+        assertThat(g.trackInterfaces()).containsExactly(new TrackedInterface("eth9", 0, false));
     }
 }

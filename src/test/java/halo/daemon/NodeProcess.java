@@ -97,6 +97,11 @@ final class NodeProcess implements AutoCloseable {
         return awaitLog(regex, 0, timeout);
     }
 
+    /** How many log lines match now: pass it as {@code skip} to wait for the next one. */
+    int mark(String regex) {
+        return (int) count(regex);
+    }
+
     long count(String regex) {
         Pattern p = Pattern.compile(regex);
         return log().lines().filter(l -> p.matcher(l).find()).count();

@@ -7,14 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import halo.config.ForwardingMethod;
 import java.util.ArrayList;
 import java.util.HashMap;
+import halo.testing.Gen;
+import halo.testing.Property;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 
 /**
  * Random checker verdicts against a small independent model of keepalived's rules: a real server is alive while all
@@ -29,24 +26,23 @@ class VirtualServerTableProperties {
 
     record Verdict(int server, int checker, boolean up) {}
 
-    @Provide
-    Arbitrary<Setup> setups() {
-        Arbitrary<Server> server = Combinators.combine(Arbitraries.integers().between(1, 4),
-                Arbitraries.integers().between(1, 2), Arbitraries.of(true, false)).as(Server::new);
-        return Combinators.combine(server.list().ofMinSize(1).ofMaxSize(4), Arbitraries.of(true, false),
-                        Arbitraries.of(true, false), Arbitraries.integers().between(1, 16),
-                        Arbitraries.integers().between(0, 8))
-                .as(Setup::new);
+    static Setup setup(Gen g) {
+        List<Server> servers = g.listOf(1, 4, x -> new Server(x.intBetween(1, 4), x.intBetween(1, 2), x.bool()));
+        return new Setup(servers, g.bool(), g.bool(), g.intBetween(1, 16), g.intBetween(0, 8));
     }
 
-    @Provide
-    Arbitrary<List<Verdict>> verdicts() {
-        return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 1),
-                Arbitraries.of(true, false)).as(Verdict::new).list().ofMaxSize(60);
+    static List<Verdict> verdicts(Gen g) {
+        return g.listOf(0, 60, x -> new Verdict(x.intBetween(0, 3), x.intBetween(0, 1), x.bool()));
     }
 
-    @Property(tries = 300)
-    void tableFollowsTheModel(@ForAll("setups") Setup setup, @ForAll("verdicts") List<Verdict> verdicts) {
+    record Case(Setup setup, List<Verdict> verdicts) {}
+
+    @Test
+    void tableFollowsTheModel() {
+        Property.forAll(300, g -> new Case(setup(g), verdicts(g)), c -> tableFollowsTheModel(c.setup(), c.verdicts()));
+    }
+
+    private static void tableFollowsTheModel(Setup setup, List<Verdict> verdicts) {
         TestConfigs.Vs config = vs("192.0.2.10", 80).kind(ForwardingMethod.DR).quorum(setup.quorum(), setup.hysteresis());
         if (setup.sorry()) config.sorry("192.0.2.99", 80);
         int total = 0;

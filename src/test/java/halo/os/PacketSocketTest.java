@@ -87,6 +87,38 @@ class PacketSocketTest {
         }
     }
 
+    @Test
+    void neighboursUpdateTheirCachesToTheNewMastersMac() throws Exception {
+        // B still believes the VIPs live at an old master's MAC, as after a failover.
+        String oldMac = "02:00:00:00:00:01";
+        net.inB("ip", "neigh", "replace", "192.0.2.100", "lladdr", oldMac, "dev", TwoNamespaces.B_IF, "nud", "stale");
+        net.inB("ip", "-6", "neigh", "replace", "2001:db8::100", "lladdr", oldMac, "dev", TwoNamespaces.B_IF, "nud", "stale");
+        Link link;
+        try (RtNetlink rt = net.nsA.call(RtNetlink::open); PacketSocket packets = net.nsA.call(PacketSocket::open)) {
+            link = rt.link(TwoNamespaces.A_IF);
+            rt.addAddress(HostAddress.of(link.index(), InetAddress.getByName("192.0.2.100"), 32));
+            rt.addAddress(HostAddress.of(link.index(), InetAddress.getByName("2001:db8::100"), 128).withNoDad());
+            packets.sendGratuitousArp(link, (Inet4Address) InetAddress.getByName("192.0.2.100"));
+            packets.sendUnsolicitedNeighbourAdvert(link, (Inet6Address) InetAddress.getByName("2001:db8::100"));
+        }
+        assertThat(neighbourWithin("192.0.2.100", 3)).contains("\"lladdr\":\"" + link.mac() + "\"");
+        assertThat(neighbourWithin("2001:db8::100", 3)).contains("\"lladdr\":\"" + link.mac() + "\"");
+    }
+
+    /** B's neighbour entry for ADDRESS once it no longer shows the old MAC (or the last seen after SECONDS). */
+    private String neighbourWithin(String address, int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        String shown = "";
+        while (System.nanoTime() < deadline) {
+            shown = net.inB("ip", "-j", "neigh", "show", address, "dev", TwoNamespaces.B_IF);
+            if (!shown.contains("02:00:00:00:00:01")) {
+                return shown;
+            }
+            Thread.sleep(50);
+        }
+        return shown;
+    }
+
     /** tcpdump says "listening on" on stderr once its capture is open. */
     static void waitUntilListening(Process tcpdump) throws Exception {
         BufferedReader err = new BufferedReader(new InputStreamReader(tcpdump.getErrorStream()));

@@ -137,6 +137,36 @@ class VrrpSocketTest {
         assertThat(got.destination()).isEqualTo(srcB);
         assertThat(got.ttl()).isEqualTo(255);
         assertThat(got.interfaceIndex()).isEqualTo(ifindexInB(TwoNamespaces.B_IF));
+
+        // a stream of adverts both ways arrives whole (neighbour resolution done, nothing dropped)
+        poller.register(a);
+        byte[] buf2 = new byte[1500];
+        int toB = 0;
+        int toA = 0;
+        for (int i = 0; i < 50; i++) {
+            a.send(packet, 0, packet.length, srcB);
+            b.send(packet, 0, packet.length, srcA);
+            Thread.sleep(2);
+            while (b.receive(buf2, 0, buf2.length, got) >= 0) {
+                toB++;
+            }
+            while (a.receive(buf2, 0, buf2.length, got) >= 0) {
+                assertThat(got.source()).isEqualTo(srcB);
+                toA++;
+            }
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while ((toA < 50 || toB < 50) && System.nanoTime() < deadline) {
+            poller.poll(10_000_000L);
+            while (b.receive(buf2, 0, buf2.length, got) >= 0) {
+                toB++;
+            }
+            while (a.receive(buf2, 0, buf2.length, got) >= 0) {
+                toA++;
+            }
+        }
+        assertThat(toB).isEqualTo(50);
+        assertThat(toA).isEqualTo(50);
     }
 
     @Test

@@ -14,6 +14,14 @@ import java.util.Set;
 record FaultSchedule(List<ScriptedEvent> events, long lastHeal) {
 
     static FaultSchedule random(Rng rng, List<String> nodes, long faultsEnd, long minGap) {
+        return random(rng, nodes, faultsEnd, minGap, null);
+    }
+
+    /**
+     * With {@code script} non-null, also fails and recovers that vrrp_script on random nodes; a failed script stays
+     * failed after the heal (it is the service that is down, not the LAN).
+     */
+    static FaultSchedule random(Rng rng, List<String> nodes, long faultsEnd, long minGap, String script) {
         List<ScriptedEvent> out = new ArrayList<>();
         Set<String> down = new HashSet<>();
         int n = 1 + rng.nextInt(6);
@@ -22,7 +30,7 @@ record FaultSchedule(List<ScriptedEvent> events, long lastHeal) {
             t += minGap + rng.nextLong(Math.max(1, (faultsEnd - t) / (n - i + 1)));
             if (t >= faultsEnd) break;
             String node = nodes.get(rng.nextInt(nodes.size()));
-            int what = rng.nextInt(6);
+            int what = rng.nextInt(script == null ? 6 : 8);
             ScriptedEvent e = switch (what) {
                 case 0 -> down.contains(node) ? event(t, ScriptedEvent.Kind.RESTORE, node)
                         : event(t, ScriptedEvent.Kind.CRASH, node);
@@ -34,6 +42,8 @@ record FaultSchedule(List<ScriptedEvent> events, long lastHeal) {
                     if (side.isEmpty()) side.add(node);
                     yield new ScriptedEvent(t, ScriptedEvent.Kind.PARTITION, side);
                 }
+                case 6 -> new ScriptedEvent(t, ScriptedEvent.Kind.FAIL_SCRIPT, List.of(node, script));
+                case 7 -> new ScriptedEvent(t, ScriptedEvent.Kind.RECOVER_SCRIPT, List.of(node, script));
                 case 4 -> new ScriptedEvent(t, ScriptedEvent.Kind.LOSS, List.of(String.valueOf(
                         Math.round(rng.nextDouble() * 60) / 100.0)));
                 default -> new ScriptedEvent(t, ScriptedEvent.Kind.HEAL, List.of());

@@ -14,9 +14,24 @@ import java.util.TreeSet;
  */
 final class LanProperties {
 
-    /** One router's member on one node. */
-    record Member(String node, String instance, int priority, long address, boolean nopreempt,
-                  long masterDownNanos) {}
+    /**
+     * One router's member on one node.
+     *
+     * @param scriptWeight    weight of its track_script (negative: subtracted while the script fails), 0 for none
+     * @param masterDownNanos its Master_Down_Interval at its lowest effective priority (the longest)
+     */
+    record Member(String node, String instance, int priority, long address, boolean nopreempt, int scriptWeight,
+                  long masterDownNanos) {
+        Member(String node, String instance, int priority, long address, boolean nopreempt, long masterDownNanos) {
+            this(node, instance, priority, address, nopreempt, 0, masterDownNanos);
+        }
+
+        /** keepalived: base priority plus weights, clamped to 1..254 (the owner's 255 never moves). */
+        int effectivePriority(boolean scriptFailing) {
+            if (priority == 255 || !scriptFailing) return priority;
+            return Math.max(1, Math.min(254, priority + scriptWeight));
+        }
+    }
 
     private final List<Member> members;
     private final long advertNanos;
@@ -26,10 +41,18 @@ final class LanProperties {
      * @param slackNanos what the network and clocks add to protocol times: max link delay and jitter, timer jitter,
      *                   clock drift over one Master_Down_Interval
      */
+    private final long scriptNanos;
+
     LanProperties(List<Member> members, long advertNanos, long slackNanos) {
+        this(members, advertNanos, slackNanos, 0);
+    }
+
+    /** @param scriptNanos the vrrp_script interval: a script's failure shows at its next run, up to this later */
+    LanProperties(List<Member> members, long advertNanos, long slackNanos, long scriptNanos) {
         this.members = List.copyOf(members);
         this.advertNanos = advertNanos;
         this.slackNanos = slackNanos;
+        this.scriptNanos = scriptNanos;
     }
 
     long maxMasterDown() {
@@ -44,6 +67,7 @@ final class LanProperties {
         Map<String, String> state = new HashMap<>();
         Set<String> up = new HashSet<>();
         Map<String, Long> bootedAt = new HashMap<>();
+        Set<String> failing = new HashSet<>();
         for (Member m : members) {
             bootedAt.put(m.node(), 0L);
             state.put(m.node(), "INIT");
@@ -91,6 +115,8 @@ final class LanProperties {
                     case PARTITION -> partitioned = true;
                     case HEAL -> partitioned = false;
                     case LOSS -> loss = Double.parseDouble(e.args().get(0));
+                    case FAIL_SCRIPT -> failing.add(e.args().get(0));
+                    case RECOVER_SCRIPT -> failing.remove(e.args().get(0));
                     default -> { }
                 }
             }
@@ -116,10 +142,10 @@ final class LanProperties {
         }
 
         // Settled: from lastHeal + Master_Down_Interval + one advert interval to the end, one master, the right one.
-        long settle = schedule.lastHeal() + maxMasterDown() + advertNanos + slackNanos;
+        long settle = schedule.lastHeal() + scriptNanos + maxMasterDown() + advertNanos + slackNanos;
         Set<String> upAtEnd = up;
         if (upAtEnd.isEmpty()) return bad;
-        Set<String> acceptable = acceptableMasters(upAtEnd, mastersAtHeal, ours, schedule.lastHeal());
+        Set<String> acceptable = acceptableMasters(upAtEnd, mastersAtHeal, ours, schedule.lastHeal(), failing);
         for (Transition tr : ours) {
             if (tr.nanos() > settle) bad.add("transition after settling (" + ms(settle) + " ms): " + tr.toLine().trim());
         }
@@ -136,13 +162,15 @@ final class LanProperties {
      * every node: the incumbent, i.e. the best (priority, then address) of those who were master at the heal or
      * claimed mastership within a Master_Down_Interval after it (masters compare priority and address).
      */
-    private Set<String> acceptableMasters(Set<String> up, Set<String> mastersAtHeal, List<Transition> ours, long heal) {
+    private Set<String> acceptableMasters(Set<String> up, Set<String> mastersAtHeal, List<Transition> ours, long heal,
+                                          Set<String> failing) {
+        java.util.function.ToIntFunction<Member> eff = m -> m.effectivePriority(failing.contains(m.node()));
         boolean nopreempt = members.stream().allMatch(Member::nopreempt);
         List<Member> candidates = members.stream().filter(m -> up.contains(m.node())).toList();
         if (!nopreempt) {
-            int top = candidates.stream().mapToInt(Member::priority).max().orElseThrow();
+            int top = candidates.stream().mapToInt(eff).max().orElseThrow();
             Set<String> out = new HashSet<>();
-            for (Member m : candidates) if (m.priority() == top) out.add(m.node());
+            for (Member m : candidates) if (eff.applyAsInt(m) == top) out.add(m.node());
             return out;
         }
         // Backups whose down timers were already running before the heal (adverts lost or cut off) may still time
@@ -150,13 +178,14 @@ final class LanProperties {
         Set<String> contenders = new HashSet<>();
         if (mastersAtHeal != null) contenders.addAll(mastersAtHeal);
         for (Transition t : ours) {
-            if (t.nanos() > heal && t.nanos() <= heal + maxMasterDown() + slackNanos && t.to().equals("MASTER"))
+            if (t.nanos() > heal && t.nanos() <= heal + scriptNanos + maxMasterDown() + slackNanos && t.to().equals("MASTER"))
                 contenders.add(t.node());
         }
         contenders.retainAll(up);
         if (!contenders.isEmpty()) candidates = candidates.stream().filter(m -> contenders.contains(m.node())).toList();
-        Member best = candidates.stream().max((a, b) -> a.priority() != b.priority()
-                ? Integer.compare(a.priority(), b.priority()) : Long.compareUnsigned(a.address(), b.address())).orElseThrow();
+        Member best = candidates.stream().max((a, b) -> eff.applyAsInt(a) != eff.applyAsInt(b)
+                ? Integer.compare(eff.applyAsInt(a), eff.applyAsInt(b)) : Long.compareUnsigned(a.address(), b.address()))
+                .orElseThrow();
         return Set.of(best.node());
     }
 

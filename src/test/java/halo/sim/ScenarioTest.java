@@ -6,6 +6,7 @@ import halo.config.ConfigLoader;
 import halo.config.KeepalivedConfig;
 import halo.config.LoadOptions;
 import halo.config.LoadResult;
+import halo.vrrp.HostSetup;
 import halo.vrrp.InstanceSpec;
 import halo.vrrp.TrackerSpec;
 import halo.vrrp.VrrpState;
@@ -41,7 +42,7 @@ class ScenarioTest {
     }
 
     static SimulatedLan twoNodes(InstanceSpec.Builder node1, InstanceSpec.Builder node2) {
-        return lan().node("node1", NodeSetup.of(node1.build())).node("node2", NodeSetup.of(node2.build())).build();
+        return lan().node("node1", HostSetup.of(node1.build())).node("node2", HostSetup.of(node2.build())).build();
     }
 
     static void assertTimeline(SimulatedLan lan, String expected) {
@@ -120,7 +121,7 @@ class ScenarioTest {
                 0          node2  VI_1     INIT    BACKUP  startup
                 3414.062   node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 10000      node1  VI_1     MASTER  STOP    shutdown
-                10609.375  node2  VI_1     BACKUP  MASTER  master sent priority 0, Skew_Time elapsed
+                10609.375  node2  VI_1     BACKUP  MASTER  master sent priority 0, Skew_Time elapsed (priority 0 from 192.0.2.1)
                 """);
     }
 
@@ -140,7 +141,7 @@ class ScenarioTest {
                 13023.437  node2  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 20000      node1  VI_1     INIT    BACKUP  startup
                 23414.062  node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
-                23414.062  node2  VI_1     MASTER  BACKUP  advert with higher priority
+                23414.062  node2  VI_1     MASTER  BACKUP  advert with higher priority (advert from 192.0.2.1 priority 150)
                 """);
     }
 
@@ -179,15 +180,15 @@ class ScenarioTest {
                 13023.437  node2  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 20000      node1  VI_1     INIT    BACKUP  startup
                 27437.499  node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
-                27437.499  node2  VI_1     MASTER  BACKUP  advert with higher priority
+                27437.499  node2  VI_1     MASTER  BACKUP  advert with higher priority (advert from 192.0.2.1 priority 150)
                 """);
     }
 
     @Test
     void equalPrioritiesTheHigherAddressWins() {
         SimulatedLan lan = lan()
-                .node("node1", "192.0.2.1", NodeSetup.of(vi1(100).build()))
-                .node("node2", "192.0.2.2", NodeSetup.of(vi1(100).build()))
+                .node("node1", "192.0.2.1", HostSetup.of(vi1(100).build()))
+                .node("node2", "192.0.2.2", HostSetup.of(vi1(100).build()))
                 .build();
         lan.runUntil(10 * S);
         // Equal MDIs: both time out at 3609.375 ms and both advertise; node1 hears an equal priority from a higher
@@ -198,7 +199,7 @@ class ScenarioTest {
                 0          node2  VI_1     INIT    BACKUP  startup
                 3609.375   node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 3609.375   node2  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
-                3609.375   node1  VI_1     MASTER  BACKUP  advert with equal priority from a higher address
+                3609.375   node1  VI_1     MASTER  BACKUP  advert with equal priority from a higher address (advert from 192.0.2.2 priority 100)
                 """);
     }
 
@@ -217,7 +218,7 @@ class ScenarioTest {
                 5000       node1  VI_1     MASTER  DOWN    node crashed
                 7609.375   node2  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 15000      node1  VI_1     BACKUP  MASTER  address owner (priority 255)
-                15000      node2  VI_1     MASTER  BACKUP  advert with higher priority
+                15000      node2  VI_1     MASTER  BACKUP  advert with higher priority (advert from 192.0.2.1 priority 255)
                 """);
     }
 
@@ -299,20 +300,21 @@ class ScenarioTest {
                 20000      node1  VI_1     INIT    BACKUP  startup
                 20000      node1  VI_2     INIT    BACKUP  startup
                 23609.375  node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
-                23609.375  node2  VI_1     MASTER  BACKUP  advert with higher priority
+                23609.375  node2  VI_1     MASTER  BACKUP  advert with higher priority (advert from 192.0.2.1 priority 100)
                 """));
     }
 
     @Test
     void syncGroupOneMemberFaultPullsTheOtherAndThePeerTakesBoth() {
         // Both nodes: VI_1 (VRID 50) and VI_2 (VRID 51) in sync group G1; VI_2 tracks eth1 (weight 0: down = FAULT).
-        NodeSetup n1 = groupNode(150);
-        NodeSetup n2 = groupNode(100);
+        HostSetup n1 = groupNode(150);
+        HostSetup n2 = groupNode(100);
         SimulatedLan lan = lan().node("node1", n1).node("node2", n2).build();
         lan.schedule(List.of(at("10s link-down node1 eth1"), at("20s link-up node1 eth1")));
         lan.runUntil(30 * S);
         // At 10 s node1's VI_2 faults and the group pulls VI_1 to FAULT; a master leaving sends priority 0, so node2's
-        // VI_1 takes over after Skew_Time (609.375 ms) and pulls VI_2 with it. At 20 s node1 comes back as BACKUP and preempts after MDI.
+        // VI_2 (whose priority-0 advert left first) takes over after Skew_Time (609.375 ms) and pulls VI_1 with it.
+        // At 20 s node1 comes back as BACKUP and preempts after MDI.
         List<Transition> t = lan.timeline().transitions();
         assertThat(state(lan, "node1", "VI_1", 15 * S)).isEqualTo("FAULT");
         assertThat(state(lan, "node1", "VI_2", 15 * S)).isEqualTo("FAULT");
@@ -321,11 +323,11 @@ class ScenarioTest {
         assertThat(TimelineTable.of(t.stream().filter(x -> x.nanos() >= 10 * S && x.nanos() < 20 * S).toList()))
                 .isEqualTo(TimelineTable.normalize("""
                 t_ms       node   instance from    to      reason
-                10000      node1  VI_2     MASTER  FAULT   tracked object failed
-                10000      node1  VI_1     MASTER  FAULT   sync group
+                10000      node1  VI_2     MASTER  FAULT   tracked object failed (interface eth1)
+                10000      node1  VI_1     MASTER  FAULT   sync group G1 (VI_2)
                 10000      node1  G1       MASTER  FAULT   sync group
-                10609.375  node2  VI_1     BACKUP  MASTER  master sent priority 0, Skew_Time elapsed
-                10609.375  node2  VI_2     BACKUP  MASTER  sync group
+                10609.375  node2  VI_2     BACKUP  MASTER  master sent priority 0, Skew_Time elapsed (priority 0 from 192.0.2.1)
+                10609.375  node2  VI_1     BACKUP  MASTER  sync group G1 (VI_2)
                 10609.375  node2  G1       BACKUP  MASTER  sync group
                 """));
         assertThat(lan.state("node1", "VI_1")).isEqualTo("MASTER");
@@ -334,12 +336,12 @@ class ScenarioTest {
         assertThat(lan.state("node2", "VI_2")).isEqualTo("BACKUP");
     }
 
-    static NodeSetup groupNode(int priority) {
+    static HostSetup groupNode(int priority) {
         InstanceSpec a = vi1(priority).build();
         InstanceSpec b = InstanceSpec.builder("VI_2", 51).interfaceName("eth0").priority(priority)
                 .advertInterval(Duration.ofSeconds(1)).virtualIpAddress("192.0.2.101")
                 .tracker(TrackerSpec.iface("eth1", 0)).build();
-        return NodeSetup.of(a, b).withGroup("G1", false, "VI_1", "VI_2");
+        return HostSetup.of(a, b).withGroup("G1", false, "VI_1", "VI_2");
     }
 
     @Test
@@ -371,8 +373,8 @@ class ScenarioTest {
         // out at 39414.062 + 3609.375 = 43023.437; node1 then hears 100 > 90 and steps down.
         InstanceSpec node1 = vi1(150).state(VrrpState.MASTER).tracker(TrackerSpec.script("check", -60)).build();
         SimulatedLan lan = lan()
-                .node("node1", NodeSetup.of(node1).withScript("check", 10 * S, 1, 2))
-                .node("node2", NodeSetup.of(vi1(100).build()))
+                .node("node1", HostSetup.of(node1).withScript("check", Duration.ofSeconds(10), 1, 2))
+                .node("node2", HostSetup.of(vi1(100).build()))
                 .build();
         lan.schedule(at("25s fail-script node1 check"));
         lan.runUntil(60 * S);
@@ -382,9 +384,47 @@ class ScenarioTest {
                 0          node2  VI_1     INIT    BACKUP  startup
                 3414.062   node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 43023.437  node2  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
-                43023.437  node1  VI_1     MASTER  BACKUP  advert with higher priority
+                43023.437  node1  VI_1     MASTER  BACKUP  advert with higher priority (advert from 192.0.2.2 priority 100)
                 """);
         assertThat(lan.machine("node1", "VI_1").effectivePriority()).isEqualTo(90);
+    }
+
+    @Test
+    void unicastPeersElectWithoutMulticast() throws Exception {
+        // unicast_src_ip / unicast_peer: adverts go to the peer's address only; node3 on the same LAN, configured for
+        // multicast, hears nothing and elects itself.
+        java.net.InetAddress a1 = java.net.InetAddress.ofLiteral("192.0.2.11");
+        java.net.InetAddress a2 = java.net.InetAddress.ofLiteral("192.0.2.12");
+        SimulatedLan lan = lan()
+                .node("node1", HostSetup.of().withInstances(HostSetup.Instance.of(vi1(150).build()).withUnicast(a1, List.of(a2))))
+                .node("node2", HostSetup.of().withInstances(HostSetup.Instance.of(vi1(100).build()).withUnicast(a2, List.of(a1))))
+                .node("node3", HostSetup.of(vi1(50).build()))
+                .build();
+        lan.runUntil(10 * S);
+        assertTimeline(lan, """
+                t_ms       node   instance from    to      reason
+                0          node1  VI_1     INIT    BACKUP  startup
+                0          node2  VI_1     INIT    BACKUP  startup
+                0          node3  VI_1     INIT    BACKUP  startup
+                3414.062   node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
+                3804.687   node3  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
+                """);
+        assertThat(lan.advertsReceived("node2")).isPositive();
+        assertThat(lan.advertsReceived("node3")).isZero();
+    }
+
+    @Test
+    void wrongPasswordIsDroppedByReceiveValidationSoBothBecomeMaster() {
+        SimulatedLan lan = lan()
+                .node("node1", HostSetup.of().withInstances(HostSetup.Instance.of(vi1(150).build()).withPassword("1111")))
+                .node("node2", HostSetup.of().withInstances(HostSetup.Instance.of(vi1(100).build()).withPassword("2222")))
+                .build();
+        lan.runUntil(10 * S);
+        // v2 PASS authentication: each drops the other's adverts (counted as authentication failures).
+        assertThat(lan.state("node1", "VI_1")).isEqualTo("MASTER");
+        assertThat(lan.state("node2", "VI_1")).isEqualTo("MASTER");
+        assertThat(lan.rxStatistics("node2").get(RxCounter.AUTH_FAILURES)).isPositive();
+        assertThat(lan.advertsReceived("node2")).isZero();
     }
 
     // --- helpers ---

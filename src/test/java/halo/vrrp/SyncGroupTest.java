@@ -68,6 +68,7 @@ class SyncGroupTest {
         assertThat(group.state()).isEqualTo(VrrpState.MASTER);
         assertThat(b.lastTransitionNanos()).isEqualTo(due);
         assertThat(a.lastReason()).isEqualTo(TransitionReason.SYNC_GROUP);
+        assertThat(a.lastReasonDetail()).isEqualTo("sync group VG_1 (VI_2)");
         assertThat(rec.logs).containsSubsequence(
                 "(VI_2) Entering MASTER STATE",
                 "VRRP_Group(VG_1) Syncing instances to MASTER state",
@@ -163,6 +164,19 @@ class SyncGroupTest {
         a.onTrackerStatus(T0 + ms(50), "eth1", true);
         assertThat(a.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
+    void aLowerPriorityAdvertToOneMemberMakesEveryMemberWithGarpLowerPrioRepeatSendGarps() {
+        group(member("VI_1", 51).garpLowerPrioRepeat(2), member("VI_2", 52).garpLowerPrioRepeat(3), false);
+        a.start(T0);
+        clock.runUntil(T0 + ms(4_000), a, b);
+        assertThat(group.state()).isEqualTo(VrrpState.MASTER);
+        rec.clear();
+        a.onAdvert(clock.now + ms(10), 50, 1, IpAddress.parse("192.0.2.9"), true);
+        assertThat(rec.events).containsSubsequence("VI_1 advert 100", "VI_1 garp 2", "VI_2 garp 3",
+                "fifo INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 100");
+        assertThat(b.state()).isEqualTo(VrrpState.MASTER);
     }
 
     @Test

@@ -116,6 +116,7 @@ class TrackerTest {
         vrrp.onTrackerStatus(t, "chk", false);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.TRACKER_FAULT);
+        assertThat(vrrp.lastReasonDetail()).isEqualTo("script chk");
         assertThat(rec.events).containsExactly(
                 "log (VI_1) Entering FAULT STATE",
                 "VI_1 advert 0",
@@ -155,10 +156,26 @@ class TrackerTest {
     }
 
     @Test
+    void theOwnerRecoveringFromFaultWaitsInBackupAsKeepalivedDoes() {
+        VrrpInstance vrrp = start(spec(255, TrackerSpec.iface("eth1", 0)));
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        vrrp.onTrackerStatus(T0 + ms(10), "eth1", false);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
+        vrrp.onTrackerStatus(T0 + ms(20), "eth1", true);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        // down timer at priority 255: 3 s + 1/256 s
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(20) + us(3_003_906));
+        clock.runUntil(vrrp.nextDeadline(), vrrp);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+    }
+
+    @Test
     void initFailStartsInFault() {
         VrrpInstance vrrp = start(spec(100, TrackerSpec.script("chk", 0).withInitial(TrackerSpec.Status.DOWN)));
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         assertThat(rec.logs).containsExactly("(VI_1): entering FAULT state due to script chk");
+        assertThat(rec.transitions).containsExactly("VI_1 INIT->FAULT TRACKER_FAULT");
+        assertThat(rec.fifo).isEmpty(); // keepalived sends no notification for a fault found at startup
     }
 
     @Test

@@ -315,6 +315,9 @@ class VrrpInstanceTest {
         vrrp.onAdvert(t, 150, 1, PEER_LOW, true);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.HIGHER_PRIORITY_ADVERT);
+        assertThat(vrrp.lastReasonDetail()).isEqualTo("advert from 192.0.2.1 priority 150");
+        assertThat(vrrp.masterAddress()).isEqualTo(PEER_LOW);
+        assertThat(vrrp.masterPriority()).isEqualTo(150);
         assertThat(rec.events).containsExactly(
                 "log (VI_1) Master received advert from 192.0.2.1 with higher priority 150, ours 100",
                 "log (VI_1) Entering BACKUP STATE",
@@ -443,6 +446,72 @@ class VrrpInstanceTest {
     void downTimerAdvertsChangesTheMultiplier() {
         VrrpInstance vrrp = start(v2().downTimerAdverts(5).build());
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(5_609_375));
+    }
+
+    @Test
+    void aReloadedMasterStaysMasterAndAdvertisesAtOnce() {
+        VrrpInstance vrrp = new VrrpInstance(v2().priority(150).build(), rec);
+        vrrp.startAfterReload(T0, VrrpState.MASTER);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.RELOAD);
+        assertThat(vrrp.virtualAddressesSet()).isTrue();
+        assertThat(rec.events).isEmpty();
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0);
+        vrrp.onTimer(T0);
+        assertThat(rec.events).containsExactly("VI_1 advert 150");
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(1_000));
+        // it still yields to a higher priority, removing its addresses
+        vrrp.onAdvert(T0 + ms(10), 200, 1, PEER_LOW, true);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(rec.events).contains("VI_1 remove VIPs");
+    }
+
+    @Test
+    void aReloadedBackupStaysBackupQuietly() {
+        VrrpInstance vrrp = new VrrpInstance(v2().build(), rec);
+        vrrp.startAfterReload(T0, VrrpState.BACKUP);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(rec.events).isEmpty();
+        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
+    }
+
+    @Test
+    void aReloadedMasterWhoseTrackerIsDownDropsItsAddresses() {
+        VrrpInstance vrrp = new VrrpInstance(v2().tracker(TrackerSpec.iface("eth1", 0).withInitial(TrackerSpec.Status.DOWN))
+                .build(), rec);
+        vrrp.startAfterReload(T0, VrrpState.MASTER);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
+        assertThat(rec.events).containsExactly("log (VI_1): entering FAULT state (interface eth1 down)", "VI_1 remove VIPs");
+    }
+
+    @Test
+    void acceptModeIsAlwaysOnForTheOwner() {
+        assertThat(new VrrpInstance(v2().accept(false).build(), rec).acceptMode()).isFalse();
+        assertThat(new VrrpInstance(v2().accept(true).build(), rec).acceptMode()).isTrue();
+        // RFC 5798 6.1 Accept_Mode: "whether a virtual router in Master state will accept packets addressed to the
+        // address owner's IPvX address as its own if it is not the IPvX address owner": the owner always does
+        assertThat(new VrrpInstance(v2().accept(false).priority(255).build(), rec).acceptMode()).isTrue();
+    }
+
+    @Test
+    void notifyMasterRxLowerPriRunsWithoutArguments() {
+        VrrpInstance vrrp = master(v2().lowerPrioNoAdvert(true).garpLowerPrioRepeat(0)
+                .notifyScripts(new NotifyScripts(null, null, null, null, null, "/bin/rx-lower.sh")).build());
+        vrrp.onAdvert(clock.now + ms(5), 50, 1, PEER_LOW, true);
+        assertThat(rec.scripts).containsExactly("/bin/rx-lower.sh");
+        assertThat(rec.fifo).containsExactly("INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 100");
+    }
+
+    @Test
+    void ipv6MasterSendsUnsolicitedNeighbourAdverts() {
+        VrrpInstance vrrp = start(InstanceSpec.builder("VI_6", 61).ipv6(true).advertInterval(Duration.ofMillis(100))
+                .interfaceName("eth0").sourceAddress("fe80::2").virtualIpAddress("2001:db8::100").logDetail(true).build());
+        clock.runUntil(vrrp.nextDeadline(), vrrp);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(rec.logs).contains("(VI_6) Sending/queueing Unsolicited Neighbour Adverts on eth0 for 2001:db8::100");
+        // tie-break on IPv6 link-local addresses
+        vrrp.onAdvert(clock.now + ms(1), 100, 10, IpAddress.parse("fe80::3"), true);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
     }
 
     @Test

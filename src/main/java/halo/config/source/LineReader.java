@@ -35,11 +35,23 @@ import java.util.Set;
  */
 final class LineReader {
 
-    /** Longest line after parameter substitution (keepalived: 1024, its fixed buffer). */
-    static final int MAX_LINE = 65_536;
+    /**
+     * Longest line, as read and after parameter substitution (keepalived: 1023 characters, its fixed buffer, and a
+     * longer line is split). Keeps the work per line bounded.
+     */
+    static final int MAX_LINE = 4_096;
     /** Parameter substitutions in one line: a parameter defined through itself would never end. */
-    static final int MAX_SUBSTITUTIONS = 10_000;
+    static final int MAX_SUBSTITUTIONS = 100;
+    /**
+     * Characters handled by substitution (each substitution and re-check costs the length of its line) may be this
+     * plus {@link #WORK_PER_OUTPUT} times the characters of the lines handed out: a template does a few
+     * substitutions per line, a definition that feeds itself hundreds on ever longer lines, and is stopped.
+     */
+    static final long BASE_SUBSTITUTION_WORK = 8L << 20;
+    static final int WORK_PER_OUTPUT = 16;
     static final int MAX_INCLUDE_DEPTH = 64;
+    /** Linux's PATH_MAX: a longer include name cannot name a file (glob(3) fails on it). */
+    static final int PATH_MAX = 4096;
     static final int MAX_FILES = 10_000;
     /** A multi-line definition's value stops growing here. */
     static final int MAX_DEFINITION = 4 * MAX_LINE;
@@ -136,12 +148,19 @@ final class LineReader {
     private final ArrayList<StackEntry> multilineStack = new ArrayList<>();
     private int multilineSeqDepth;
     private Pending nextPending;
-    private String residue;
+    // the rest of a line cut at a brace: base[residueStart, residueEnd), null base when none
+    private String residueBase;
+    private int residueStart;
+    private int residueEnd;
     private Def multilineDef;
     private boolean multilineParamDef;
     private long expandedLines;
+    /** Characters added by generators, multi-line parameters and substitution growth; bounded like the lines. */
+    private long expandedChars;
     private boolean stopped;
     private int substitutions;
+    private long substitutionWork;
+    private long outputChars;
     private boolean substitutionStopped;
 
     private final StringBuilder scratch = new StringBuilder(256);
@@ -339,6 +358,12 @@ final class LineReader {
     }
 
     private void openGlob(String pattern, Path baseDir, int type, SourceLocation from) {
+        if (pattern.length() > PATH_MAX) {
+            IncludeFrame frame = new IncludeFrame(pattern, type, includeCheck, from, List.of());
+            fileError(frame, INCLUDE_M, pattern.substring(0, 40) + "...", "Config files missing '"
+                    + pattern.substring(0, 40) + "...': the name is longer than " + PATH_MAX + " characters");
+            return;
+        }
         Glob.Result g = Glob.glob(baseDir, pattern);
         IncludeFrame frame = new IncludeFrame(pattern, type, includeCheck, from, g.matches());
         if (g.truncated()) {
@@ -460,6 +485,11 @@ final class LineReader {
                 int nul = content.indexOf('\0', start);
                 if (nul >= 0 && nul < end) end = nul; // C strings end there
             }
+            if (end - start > MAX_LINE) {
+                diagnostics.warning(location(), null, "line longer than " + MAX_LINE
+                        + " characters (keepalived reads at most 1023) - the rest of the line is ignored");
+                end = start + MAX_LINE;
+            }
             if (fastPath && !multilineParamDef && end > start) {
                 String fast = fastLine(content, start, end);
                 if (fast != null) {
@@ -483,6 +513,7 @@ final class LineReader {
     /** Characters that need the full read_line treatment (comments, quotes, escapes, braces, parameters, odd blanks). */
     private static final boolean[] SPECIAL = new boolean[128];
     private static final List<String> OPEN = List.of("{");
+    private static final String OPEN_TEXT = "{";
     private static final List<String> CLOSE = List.of("}");
 
     static {
@@ -542,7 +573,7 @@ final class LineReader {
             if (count == words.length) words = wordBuffer = java.util.Arrays.copyOf(words, count * 2);
             words[count++] = wordTable.word(s, wordStart, textEnd, hash);
         }
-        if (openBrace) residue = "{";
+        if (openBrace) setResidue(OPEN_TEXT, 0, 1);
         fastWords = switch (count) {
             case 1 -> List.of(words[0]);
             case 2 -> List.of(words[0], words[1]);
@@ -566,18 +597,24 @@ final class LineReader {
         String buf;
         while (true) {
             if (stopped) return null;
-            if (residue != null) {
-                buf = residue;
-                residue = null;
-                if (fastPath && buf.equals("{")) {
+            if (residueBase != null) {
+                String base = residueBase;
+                int start = residueStart;
+                int end = residueEnd;
+                residueBase = null;
+                if (fastPath && end - start == 1 && base.charAt(start) == '{') {
                     fastWords = OPEN;
-                    return buf;
+                    return OPEN_TEXT;
                 }
+                String line = fromResidue(base, start, end);
+                if (line == null) continue;
+                outputChars += line.length();
+                return line;
             } else if (!generators.isEmpty() && generators.size() > multilineSeqDepth) {
                 buf = generate();
                 if (buf == null) return null;
             } else if (nextPending != null) {
-                if (!countExpanded()) return null;
+                if (!countExpanded(Math.max(0, nextPending.text.indexOf('\n', nextPending.pos) - nextPending.pos))) return null;
                 String text = nextPending.text;
                 int end = text.indexOf('\n', nextPending.pos);
                 if (end < 0) {
@@ -597,7 +634,10 @@ final class LineReader {
             } else {
                 buf = readPhysical();
                 if (buf == null) return null;
-                if (fastWords != null) return buf; // a plain line: nothing more to do
+                if (fastWords != null) { // a plain line: nothing more to do
+                    outputChars += buf.length();
+                    return buf;
+                }
             }
 
             if (multilineParamDef) {
@@ -611,7 +651,9 @@ final class LineReader {
             if (checkInclude(buf)) continue;
             break;
         }
-        return cutAtBrace(buf);
+        String line = cutAtBrace(buf);
+        outputChars += line.length();
+        return line;
     }
 
     /** One more line of a multi-line definition ("text \" goes on, anything else is the last line). */
@@ -672,6 +714,7 @@ final class LineReader {
             if (buf.indexOf('$') >= 0) {
                 String replaced = replaceParams(buf);
                 if (replaced == null) return buf;
+                substitutionWork += replaced.length(); // the work of checking it again
                 buf = decomment(replaced, 0, replaced.length());
                 if (substitutionStopped) return buf;
                 if (buf.startsWith("@") || buf.indexOf('$') >= 0) recheck = true;
@@ -682,64 +725,108 @@ final class LineReader {
 
     /** {@code @ID rest} keeps "rest" when ID is the config id, {@code @^ID rest} when it is not. */
     private String conditional(String buf) {
-        boolean negated = buf.length() > 1 && buf.charAt(1) == '^';
-        int ofs = negated ? 2 : 1;
+        int rest = conditionalAt(buf, 0, buf.length());
+        return rest < 0 ? "" : buf.substring(rest);
+    }
+
+    /** Where the kept rest starts, or -1 when the line is dropped. */
+    private int conditionalAt(String s, int start, int end) {
+        boolean negated = start + 1 < end && s.charAt(start + 1) == '^';
+        int ofs = start + (negated ? 2 : 1);
         int space = -1;
-        for (int i = ofs; i < buf.length(); i++) {
-            if (isBlank(buf.charAt(i))) {
+        for (int i = ofs; i < end; i++) {
+            if (isBlank(s.charAt(i))) {
                 space = i;
                 break;
             }
         }
-        if (space < 0) return ""; // nothing after the id
-        boolean matches = configId != null && space - ofs == configId.length() && buf.startsWith(configId, ofs);
-        if (matches == negated) return "";
+        if (space < 0) return -1; // nothing after the id
+        boolean matches = configId != null && space - ofs == configId.length() && s.startsWith(configId, ofs);
+        if (matches == negated) return -1;
         int rest = space;
-        while (rest < buf.length() && isBlank(buf.charAt(rest))) rest++;
-        return buf.substring(rest);
+        while (rest < end && isBlank(s.charAt(rest))) rest++;
+        return rest;
+    }
+
+    private void setResidue(String base, int start, int end) {
+        residueBase = base;
+        residueStart = start;
+        residueEnd = end;
+    }
+
+    /**
+     * The rest of a cut line, as keepalived's read_line treats it: a conditional, a definition, a generator or an
+     * include at its start applies. Parameters were already substituted in the whole line, so they are not looked
+     * for again: a line with thousands of braces is cut in linear time.
+     */
+    private String fromResidue(String base, int start, int end) {
+        while (start < end && base.charAt(start) == '@') {
+            start = conditionalAt(base, start, end);
+            if (start < 0) return null;
+        }
+        if (start >= end) return null;
+        char c = base.charAt(start);
+        if (c == '$') {
+            Def def = checkDefinition(base, start, end);
+            if (def != null) {
+                if (def.multiline) {
+                    multilineParamDef = true;
+                    multilineDef = def;
+                }
+                return null;
+            }
+        } else if (c == '~' && (base.startsWith("~SEQ", start) || base.startsWith("~LST", start))) {
+            process(base.substring(start, end));
+            return null;
+        } else if (c == 'i' && base.startsWith("include", start)) {
+            if (checkInclude(base.substring(start, end))) return null;
+        }
+        return cutAt(base, start, end);
     }
 
     /** Cuts the line before its first unquoted brace; the rest becomes the next line. */
     private String cutAtBrace(String buf) {
-        int n = buf.length();
-        int p = 0;
-        char c0 = buf.charAt(0);
+        return cutAt(buf, 0, buf.length());
+    }
+
+    private String cutAt(String base, int start, int end) {
+        int p = start;
+        char c0 = base.charAt(start);
         if (c0 != '{' && c0 != '}') {
             p = -1;
-            int i = 0;
-            while (i < n) {
-                char c = buf.charAt(i);
+            int i = start;
+            while (i < end) {
+                char c = base.charAt(i);
                 if (c == '{' || c == '}') {
                     p = i;
                     break;
                 }
                 if (c == '"') {
-                    int close = buf.indexOf('"', i + 1);
-                    if (close < 0) break;
+                    int close = base.indexOf('"', i + 1);
+                    if (close < 0 || close >= end) break;
                     i = close + 1;
                     continue;
                 }
                 i++;
             }
         }
+        int cut = end;
         if (p >= 0) {
             int skip = 0;
-            if (p == 0) {
+            if (p == start) {
                 skip = 1;
-                while (skip < n && isBlank(buf.charAt(skip))) skip++;
+                while (p + skip < end && isBlank(base.charAt(p + skip))) skip++;
             }
-            if (p + skip < n) {
-                int end = n;
-                while (end > p + skip && isBlank(buf.charAt(end - 1))) end--;
-                residue = buf.substring(p + skip, end);
-                buf = buf.substring(0, p + skip);
-                n = buf.length();
+            if (p + skip < end) {
+                int restEnd = end;
+                while (restEnd > p + skip && isBlank(base.charAt(restEnd - 1))) restEnd--;
+                setResidue(base, p + skip, restEnd);
+                cut = p + skip;
             }
         }
-        int end = n;
-        while (end > 0 && isBlank(buf.charAt(end - 1))) end--;
-        if (end != n) buf = buf.substring(0, end);
-        return restoreLiterals(buf);
+        int e = cut;
+        while (e > start && isBlank(base.charAt(e - 1))) e--;
+        return restoreLiterals(base.substring(start, e));
     }
 
     private static String restoreLiterals(String s) {
@@ -766,34 +853,35 @@ final class LineReader {
         }
         StringBuilder b = scratch;
         b.setLength(0);
-        b.append(s, from, i);
         boolean quote = false;
         boolean cont = false;
         int skip = -1;
+        int run = from; // start of the plain characters not yet copied
         for (int k = i; k < to; k++) {
             char c = s.charAt(k);
+            if (c != '"' && c != '\\' && c != '!' && c != '#') continue;
             if (c == '"') {
                 if (skip < 0) quote = !quote;
-                b.append(c);
                 continue;
             }
             if (c == '\\') {
                 if (k + 1 < to) {
                     char d = s.charAt(k + 1);
                     if (!quote && (d == '#' || d == '!')) {
-                        b.append(d);
-                    } else {
-                        b.append(c).append(d);
+                        b.append(s, run, k); // drop the backslash
+                        run = k + 1;
                     }
                     k++;
                     continue;
                 }
+                b.append(s, run, k);
+                run = to;
                 cont = true;
                 break;
             }
-            if (!quote && skip < 0 && (c == '!' || c == '#')) skip = b.length();
-            b.append(c);
+            if (!quote && skip < 0) skip = b.length() + (k - run);
         }
+        if (run < to) b.append(s, run, to);
         if (quote) {
             String line = restoreLiterals(b.toString());
             unterminatedQuoteAt = location();
@@ -814,16 +902,19 @@ final class LineReader {
 
     /** {@code $NAME=VALUE} (no blank before '='): defines or redefines NAME; null when the line is no definition. */
     private Def checkDefinition(String buf) {
-        int n = buf.length();
-        if (n < 2 || !(isAlpha(buf.charAt(1)) || buf.charAt(1) == '_')) return null;
-        int p = 2;
+        return checkDefinition(buf, 0, buf.length());
+    }
+
+    private Def checkDefinition(String buf, int from, int n) {
+        if (n - from < 2 || !(isAlpha(buf.charAt(from + 1)) || buf.charAt(from + 1) == '_')) return null;
+        int p = from + 2;
         for (; p < n; p++) {
             char c = buf.charAt(p);
             if (c == '=') break;
             if (!isAlnum(c) && c != '_') return null;
         }
         if (p >= n) return null;
-        String name = buf.substring(1, p);
+        String name = buf.substring(from + 1, p);
         int v = p + 1;
         while (v < n && isBlank(buf.charAt(v))) v++;
         int valueLen = n - v;
@@ -834,7 +925,7 @@ final class LineReader {
             value = valueLen < 2 ? "" : buf.substring(v, v + valueLen - 1) + "\n";
             multiline = true;
         } else {
-            value = buf.substring(v);
+            value = buf.substring(v, n);
             multiline = false;
         }
         Def def = defs.get(name);
@@ -922,6 +1013,7 @@ final class LineReader {
         Pending next = null;
         while ((cur = indexOf(b, '$', cur)) >= 0 && cur + 1 < b.length()) {
             Use use = findUse(b, cur + 1);
+            substitutionWork += 32; // a look-up costs about as much as copying 32 characters
             if (use == null) {
                 cur++;
                 continue;
@@ -950,11 +1042,31 @@ final class LineReader {
             } else {
                 replacing = value;
             }
+            substitutionWork += b.length() + replacing.length();
+            if (substitutionWork > BASE_SUBSTITUTION_WORK + WORK_PER_OUTPUT * outputChars) {
+                diagnostics.fatal(location(), "$" + def.name, "parameter substitution does not end: "
+                        + substitutionWork + " characters substituted for " + outputChars + " characters of"
+                        + " configuration (a definition that feeds itself?) - reading stopped");
+                substitutionStopped = true;
+                stopped = true;
+                break;
+            }
             if (b.length() - (use.end - cur) + replacing.length() >= MAX_LINE) {
                 diagnostics.warning(location(), "$" + def.name,
                         "Parameter substitution on line '" + in + "' would exceed maximum line length");
                 substitutionStopped = true;
                 break;
+            }
+            int growth = replacing.length() - (use.end - cur);
+            if (growth > 0) {
+                expandedChars += growth;
+                if (expandedChars > maxExpandedLines * 32) {
+                    diagnostics.fatal(location(), "$" + def.name, "the configuration expands to more than "
+                            + maxExpandedLines * 32 + " generated characters (~SEQ, ~LST, parameters) - reading stopped");
+                    substitutionStopped = true;
+                    stopped = true;
+                    break;
+                }
             }
             b.replace(cur, use.end, replacing);
             if (firstNonBlank(value) == '~') break; // a generator: handled when the line is checked again
@@ -1024,6 +1136,18 @@ final class LineReader {
     // ---------------------------------------------------------------------------------------------------------
     // Generators
 
+    /** Counts generated text against the bounds; false (reading stops, FATAL reported) when one is exceeded. */
+    private boolean countExpanded(int chars) {
+        expandedChars += chars;
+        if (expandedChars > maxExpandedLines * 32) {
+            diagnostics.fatal(location(), null, "the configuration expands to more than " + maxExpandedLines * 32
+                    + " generated characters (~SEQ, ~LST, parameters) - reading stopped");
+            stopped = true;
+            return false;
+        }
+        return countExpanded();
+    }
+
     private boolean countExpanded() {
         if (++expandedLines > maxExpandedLines) {
             diagnostics.fatal(location(), null, "the configuration expands to more than " + maxExpandedLines
@@ -1037,7 +1161,7 @@ final class LineReader {
     /** The next line of the innermost generator (its variables set), or null when the expansion bound was hit. */
     private String generate() {
         Generator g = generators.getLast();
-        if (!countExpanded()) return null;
+        if (!countExpanded(g.text.length())) return null;
         if (g.params == null) {
             setDefinition(g.var, g.hex ? Long.toHexString(g.next) : Long.toString(g.next));
             long following = g.next + g.step;
@@ -1294,10 +1418,7 @@ final class LineReader {
     }
 
     private static int indexOf(StringBuilder b, char c, int from) {
-        for (int i = from; i < b.length(); i++) {
-            if (b.charAt(i) == c) return i;
-        }
-        return -1;
+        return b.indexOf(String.valueOf(c), from);
     }
 
     static boolean isBlank(char c) {

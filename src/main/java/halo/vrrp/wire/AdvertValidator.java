@@ -2,8 +2,6 @@ package halo.vrrp.wire;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
  * Receive validation of adverts, in the order of the RFCs' section 7.1, with keepalived's behaviour where it goes
@@ -72,7 +70,8 @@ public final class AdvertValidator {
             return drop(stats, RxVerdict.IP_LENGTH, length, Ipv4Header.MIN_LENGTH);
         }
         info.setIpv4(ip.source(), ip.destination(), ip.ttl());
-        // "MUST verify that the IP TTL is 255" -- keepalived checks it for multicast instances only.
+        // "A VRRP router receiving a packet with the TTL not equal to 255 MUST discard the packet" (RFC 3768 5.2.3);
+        // keepalived checks it for multicast instances only.
         if (!instance.unicast() && ip.ttl() != Ipv4Header.VRRP_TTL) {
             return drop(stats, RxVerdict.TTL, ip.ttl(), Ipv4Header.VRRP_TTL);
         }
@@ -113,7 +112,7 @@ public final class AdvertValidator {
         haveIpHeader = false;
         haveAh = false;
         headersBeforeMessage = 0;
-        // "MUST verify that the IPv4 TTL or IPv6 Hop Limit is 255" (multicast instances; -1 = not reported).
+        // TTL / Hop Limit 255 (RFC 5798 5.1.1.3, 5.1.2.3), for multicast instances as keepalived; -1 = not reported.
         if (!instance.unicast() && info.ttl() != -1 && info.ttl() != Ipv4Header.VRRP_TTL) {
             return drop(stats, RxVerdict.TTL, info.ttl(), Ipv4Header.VRRP_TTL);
         }
@@ -133,8 +132,8 @@ public final class AdvertValidator {
         IpFamily family = instance.family();
         lastInfo = info;
         message.wrap(segment, offset, length);
-        // "MUST verify that the received packet contains the complete VRRP packet (including fixed fields, and IPvX
-        // address(es))" -- and, as keepalived, nothing more ("vrrp packet too long").
+        // "It MUST verify that the received packet contains the complete VRRP packet (including fixed fields and the
+        // IPvX address)" -- and, as keepalived, nothing more ("vrrp packet too long").
         if (length < VrrpMessage.HEADER_LENGTH) {
             return drop(stats, RxVerdict.PACKET_LENGTH, length, VrrpMessage.HEADER_LENGTH);
         }
@@ -142,7 +141,7 @@ public final class AdvertValidator {
         if (length != expectedLength) {
             return drop(stats, RxVerdict.PACKET_LENGTH, length, expectedLength);
         }
-        // "MUST verify that the VRRP version is 3" (v2: "is 2"): the configured version.
+        // "It MUST verify that the VRRP version is 3" (RFC 3768: "is 2"): the configured version.
         if (message.version() != instance.version()) {
             return drop(stats, RxVerdict.VERSION, message.version(), instance.version());
         }
@@ -182,7 +181,7 @@ public final class AdvertValidator {
         if (checkAddresses(instance, info)) {
             RxVerdict addresses = checkAddressList(instance, family);
             if (addresses != RxVerdict.ACCEPT) {
-                if (message.priority() != VrrpMessage.PRIORITY_OWNER) {
+                if (message.priority() != VrrpMessage.PRIORITY_OWNER || !instance.acceptOwnerAddressMismatch()) {
                     return drop(stats, addresses, lastReceived, lastExpected);
                 }
                 // The owner's advert goes on: count and log, as the RFC says.
@@ -402,10 +401,6 @@ public final class AdvertValidator {
     private static String address(WireInstance instance, int index) {
         byte[] a = new byte[instance.family().addressLength];
         instance.copyAddress(index, a, 0);
-        try {
-            return InetAddress.getByAddress(a).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return AddressText.format(a, 0, instance.family());
     }
 }

@@ -108,10 +108,6 @@ public final class PacketInfo {
 
     /** The sender's address as text (allocates; for log lines). */
     public String sourceString() {
-        try {
-            return java.net.InetAddress.getByAddress(java.util.Arrays.copyOf(source, family.addressLength)).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return AddressText.format(source, 0, family);
     }
 }

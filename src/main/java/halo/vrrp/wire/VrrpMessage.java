@@ -286,7 +286,8 @@ public final class VrrpMessage {
 
     /**
      * The message in tcpdump's words, for logs and test failures (allocates), e.g.
-     * {@code VRRPv3, Advertisement, vrid 53, prio 200, intvl 100cs, length 20, addrs(3): 192.0.2.120,...}.
+     * {@code VRRPv3, Advertisement, vrid 53, prio 200, intvl 100cs, length 20, addrs(3): 192.0.2.120,...}
+     * (the same text tcpdump -v prints, which the capture tests check).
      */
     public String format(IpFamily family) {
         if (!hasHeader()) {
@@ -305,16 +306,25 @@ public final class VrrpMessage {
         } else {
             sb.append(", intvl ").append(maxAdvertIntervalCentis()).append("cs");
         }
-        sb.append(", length ").append(length).append(", addrs(").append(addressCount()).append("):");
-        int count = Math.min(addressCount(), (length - HEADER_LENGTH) / family.addressLength);
+        int count = addressCount();
+        sb.append(", length ").append(length).append(count > 1 ? ", addrs(" + count + "):" : ", addrs:");
+        int shown = Math.min(count, Math.max(0, length - HEADER_LENGTH) / family.addressLength);
         byte[] a = new byte[family.addressLength];
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < shown; i++) {
             copyAddress(i, family, a, 0);
-            try {
-                sb.append(i == 0 ? " " : ",").append(java.net.InetAddress.getByAddress(a).getHostAddress());
-            } catch (java.net.UnknownHostException e) {
-                throw new IllegalStateException(e);
+            sb.append(i == 0 ? " " : ",").append(AddressText.format(a, 0, family));
+        }
+        if (version() == VERSION_2 && authType() == AUTH_PASS && family == IpFamily.IPV4
+                && length >= authDataOffset() + AUTH_DATA_LENGTH) {
+            sb.append(" auth \"");
+            for (int i = 0; i < AUTH_DATA_LENGTH; i++) {
+                int c = u8(authDataOffset() + i);
+                if (c == 0) {
+                    break;
+                }
+                sb.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
             }
+            sb.append('"');
         }
         return sb.toString();
     }

@@ -321,4 +321,25 @@ class KeepalivedCaptureTest {
         }
         return b.length;
     }
+
+    /** tcpdump decoded the same captures independently (the .txt files): our format() must say exactly what it said. */
+    @Test
+    void formatAgreesWithTcpdumpOnEveryCapturedAdvert() throws IOException {
+        for (String name : List.of("v2_pass", "v2_ah", "v2_unicast", "v3_ipv4", "v3_fast", "v3_unicast", "v3_ipv6")) {
+            List<String> tcpdump;
+            try (var in = KeepalivedCaptureTest.class.getResourceAsStream(DIR + name + ".txt")) {
+                tcpdump = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).lines()
+                        .filter(l -> l.contains("VRRPv")).map(l -> l.substring(l.indexOf("VRRPv"))).toList();
+            }
+            List<Pcap.IpPacket> packets = Pcap.read(DIR + name + ".pcap");
+            assertThat(tcpdump).as(name).hasSameSizeAs(packets);
+            for (int i = 0; i < packets.size(); i++) {
+                byte[] packet = packets.get(i).bytes();
+                boolean v6 = packets.get(i).etherType() == 0x86dd;
+                int at = v6 ? 40 : (packet[0] & 0x0f) * 4 + ((packet[9] & 0xff) == IpsecAhHeader.IP_PROTOCOL ? IpsecAhHeader.LENGTH : 0);
+                message.wrap(seg(packet), at, packet.length - at);
+                assertThat(message.format(v6 ? IpFamily.IPV6 : IpFamily.IPV4)).as("%s #%d", name, i).isEqualTo(tcpdump.get(i));
+            }
+        }
+    }
 }

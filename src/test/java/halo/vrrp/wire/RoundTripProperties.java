@@ -8,13 +8,9 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import halo.testing.Gen;
+import halo.testing.Property;
+import org.junit.jupiter.api.Test;
 
 /** Encode -> decode round trips over generated instances, and the validator on corrupted and random input. */
 class RoundTripProperties {
@@ -44,29 +40,32 @@ class RoundTripProperties {
                 .source(address(source));
     }
 
-    @Provide
-    Arbitrary<Case> cases() {
-        Arbitrary<IpFamily> families = Arbitraries.of(IpFamily.class);
-        return families.flatMap(family -> {
-            Arbitrary<Integer> versions = family == IpFamily.IPV6 ? Arbitraries.just(3) : Arbitraries.of(2, 3);
-            return versions.flatMap(version -> {
-                Arbitrary<Integer> intervals = version == 2
-                        ? Arbitraries.integers().between(1, 255).map(s -> s * 100)
-                        : Arbitraries.integers().between(1, VrrpMessage.MAX_ADVERT_INTERVAL_CENTIS);
-                Arbitrary<Integer> auth = version == 2 ? Arbitraries.of(0, 1, 2) : Arbitraries.just(0);
-                Arbitrary<List<InetAddress>> addresses = Arbitraries.bytes().array(byte[].class).ofSize(family.addressLength)
-                        .map(RoundTripProperties::address).list().ofMaxSize(20);
-                Arbitrary<String> passwords = Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(12);
-                Arbitrary<byte[]> sources = Arbitraries.bytes().array(byte[].class).ofSize(family.addressLength);
-                return Combinators.combine(Arbitraries.integers().between(1, 255), Arbitraries.integers().between(0, 255),
-                        intervals, auth, passwords, addresses, Arbitraries.of(true, false), Arbitraries.of(true, false))
-                        .flatAs((vrid, priority, interval, authType, password, addrs, unicast, asV2) ->
-                                Combinators.combine(sources, sources).as((src, dst) -> new Case(
-                                        instance(family, version, vrid, interval, authType, password, addrs, unicast, asV2, src),
-                                        instance(family, version, vrid, interval, authType, password, addrs, unicast, asV2, dst),
-                                        priority, addrs, password)));
-            });
-        });
+    /** A sender and a receiver configured alike (one family, version, VRID, interval, auth, addresses), differing in source. */
+    static Case generateCase(Gen g) {
+        IpFamily family = g.oneOf(IpFamily.class);
+        int version = family == IpFamily.IPV6 ? 3 : g.oneOf(2, 3);
+        int interval = version == 2 ? g.intBetween(1, 255) * 100 : g.intBetween(1, VrrpMessage.MAX_ADVERT_INTERVAL_CENTIS);
+        int authType = version == 2 ? g.oneOf(0, 1, 2) : 0;
+        List<InetAddress> addrs = g.listOf(0, 20, x -> address(x.bytes(family.addressLength, family.addressLength)));
+        String password = g.string(ASCII, 1, 12);
+        int vrid = g.intBetween(1, 255);
+        int priority = g.intWithEdges(0, 255);
+        boolean unicast = g.bool();
+        boolean asV2 = g.bool();
+        byte[] src = g.bytes(family.addressLength, family.addressLength);
+        byte[] dst = g.bytes(family.addressLength, family.addressLength);
+        return new Case(instance(family, version, vrid, interval, authType, password, addrs, unicast, asV2, src),
+                instance(family, version, vrid, interval, authType, password, addrs, unicast, asV2, dst), priority, addrs, password);
+    }
+
+    private static final String ASCII;
+
+    static {
+        StringBuilder a = new StringBuilder();
+        for (char c = 0; c < 128; c++) {
+            a.append(c);
+        }
+        ASCII = a.toString();
     }
 
     /** Encodes as the wire carries it; returns {packet bytes, message offset}; fills {@code info} as the IP layer would. */
@@ -104,8 +103,12 @@ class RoundTripProperties {
                 : validator.validateMessage(c.receiver(), stats, seg(packet), messageOffset, packet.length - messageOffset, info);
     }
 
-    @Property(tries = 250)
-    void encodeThenDecodeGivesBackEveryField(@ForAll("cases") Case c) {
+    @Test
+    void encodeThenDecodeGivesBackEveryField() {
+        Property.forAll(250, RoundTripProperties::generateCase, RoundTripProperties::encodeThenDecodeGivesBackEveryField);
+    }
+
+    private static void encodeThenDecodeGivesBackEveryField(Case c) {
         PacketInfo info = new PacketInfo();
         int[] at = new int[1];
         byte[] packet = encode(c, info, at);
@@ -140,8 +143,14 @@ class RoundTripProperties {
         }
     }
 
-    @Property(tries = 200)
-    void noSingleBitFlipInTheMessageIsAccepted(@ForAll("cases") Case c, @ForAll @IntRange(min = 0, max = 100_000) int where) {
+    record Flip(Case c, int where) {}
+
+    @Test
+    void noSingleBitFlipInTheMessageIsAccepted() {
+        Property.forAll(200, g -> new Flip(generateCase(g), g.intBetween(0, 100_000)), f -> noSingleBitFlipInTheMessageIsAccepted(f.c(), f.where()));
+    }
+
+    private static void noSingleBitFlipInTheMessageIsAccepted(Case c, int where) {
         // A flip could, rarely, turn the checksum into keepalived's old unicast form, which is accepted on purpose.
         c.receiver().unicastChecksumCompat(WireInstance.UnicastChecksumCompat.NEVER);
         PacketInfo info = new PacketInfo();
@@ -156,8 +165,15 @@ class RoundTripProperties {
         assertThat(stats.toMap().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
     }
 
-    @Property(tries = 300)
-    void randomBytesNeverThrowAndMoveOneCounter(@ForAll("cases") Case c, @ForAll byte[] garbage, @ForAll boolean asDatagram) {
+    record Garbage(Case c, byte[] garbage, boolean asDatagram) {}
+
+    @Test
+    void randomBytesNeverThrowAndMoveOneCounter() {
+        Property.forAll(300, g -> new Garbage(generateCase(g), g.bytes(0, g.oneOf(16, 64, 300)), g.bool()),
+                x -> randomBytesNeverThrowAndMoveOneCounter(x.c(), x.garbage(), x.asDatagram()));
+    }
+
+    private static void randomBytesNeverThrowAndMoveOneCounter(Case c, byte[] garbage, boolean asDatagram) {
         RxStatistics stats = new RxStatistics();
         AdvertValidator validator = new AdvertValidator();
         PacketInfo info = new PacketInfo().set(c.receiver().family(), c.sender().sourceBytes(), 0, null, 0, 255, !c.receiver().unicast());

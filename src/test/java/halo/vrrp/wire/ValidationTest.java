@@ -307,6 +307,11 @@ class ValidationTest {
         assertThat(RxVerdict.ACCEPT_OWNER_ADDRESS_MISMATCH.accepted()).isTrue();
         assertOnly(RxCounter.ADDRESS_LIST_ERRORS, RxCounter.RCVD_ADVERTISEMENTS);
         assertThat(validator.describe("VI_1", v2())).endsWith("192.0.2.11 - accepted from the address owner");
+
+        stats.reset();
+        // keepalived 2.2.7's behaviour: the owner's mismatching advert is dropped too.
+        assertThat(receive(v2().acceptOwnerAddressMismatch(false), datagram(other, 255))).isEqualTo(RxVerdict.ADDRESS_LIST);
+        assertOnly(RxCounter.ADDRESS_LIST_ERRORS);
     }
 
     @Test

@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 public final class VrrpTrackers implements AutoCloseable {
 
     public static final Duration PROCESS_SCAN = Duration.ofMillis(200);
+    private static final Duration SETTLE = Duration.ofMillis(20);
+    private static final Duration SETTLE_MAX = Duration.ofMillis(200);
 
     /** Where changes go (called from the watcher threads). */
     public interface Sink {
@@ -174,17 +176,31 @@ public final class VrrpTrackers implements AutoCloseable {
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             }
-            Path dir = (Path) key.watchable();
+            // keepalived reads a file on IN_CLOSE_WRITE, when its writer is done; a WatchService reports IN_MODIFY,
+            // first for the truncation of "echo 1 > file" (an empty file reads 0). So events are gathered until the
+            // directory is quiet for SETTLE, at most SETTLE_MAX, and the files are read once after that.
             boolean overflow = false;
             List<Path> touched = new ArrayList<>();
-            for (WatchEvent<?> ev : key.pollEvents()) {
-                if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
-                    overflow = true;
-                } else {
-                    touched.add(dir.resolve((Path) ev.context()));
+            long settleEnd = System.nanoTime() + SETTLE_MAX.toNanos();
+            try {
+                while (key != null) {
+                    Path dir = (Path) key.watchable();
+                    for (WatchEvent<?> ev : key.pollEvents()) {
+                        if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
+                            overflow = true;
+                        } else {
+                            touched.add(dir.resolve((Path) ev.context()));
+                        }
+                    }
+                    key.reset();
+                    if (System.nanoTime() > settleEnd) {
+                        break;
+                    }
+                    key = w.poll(SETTLE.toMillis(), TimeUnit.MILLISECONDS);
                 }
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                return;
             }
-            key.reset();
             for (TrackFile f : files) {
                 Path p = Path.of(f.file()).toAbsolutePath().normalize();
                 if (overflow || touched.contains(p)) {

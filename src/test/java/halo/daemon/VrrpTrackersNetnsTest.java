@@ -130,6 +130,16 @@ class VrrpTrackersNetnsTest {
         awaitStatus(d1, "MASTER", 110);
         d2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
 
+        // rewriting the same number (the shell truncates, then writes) changes nothing
+        long backups = d1.count("Entering BACKUP STATE");
+        for (int i = 0; i < 5; i++) {
+            Files.writeString(file, "1\n");
+            NodeProcess.sleep(100);
+        }
+        NodeProcess.sleep(500);
+        assertThat(d1.count("Entering BACKUP STATE")).isEqualTo(backups);
+        assertThat(d1.status()).contains("\"state\":\"MASTER\"").contains("\"effective_priority\":110,");
+
         Files.writeString(file, "-2\n");
         awaitStatus(d1, "BACKUP", 80);
         awaitStatus(d2, "MASTER", 105);

@@ -39,9 +39,19 @@ public class DaemonCheckerBench {
         Selector selector = Selector.open();
         List<ServerSocketChannel> listeners = new ArrayList<>();
         int[] ports = new int[servers];
+        // fixed ports below the ephemeral range (32768-), so the checkers' connects do not have to look for a local
+        // port among ten thousand bound ones
+        int nextPort = 10_000;
         for (int i = 0; i < servers; i++) {
             ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.INET);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+            while (true) {
+                try {
+                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), nextPort++), 1024);
+                    break;
+                } catch (java.net.BindException e) {
+                    if (nextPort > 32_000) throw e; // port taken: the next one
+                }
+            }
             s.configureBlocking(false);
             listeners.add(s);
             ports[i] = s.socket().getLocalPort();

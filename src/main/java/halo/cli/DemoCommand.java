@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
         "Needs root. Everything it creates is removed when it ends."})
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--daemon", description = "Which VRRP daemon runs on the directors: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    FailoverLab.Daemon daemon = FailoverLab.Daemon.HALO;
+    @Option(names = "--daemon", paramLabel = "halo|keepalived", description = "Which VRRP daemon runs on the directors (default: halo).")
+    String daemonName = "halo";
 
     @Option(names = "--advert-int", paramLabel = "SECONDS", description = "advert_int of both directors (default: ${DEFAULT-VALUE}).")
     String advertInt = "1";
@@ -44,6 +44,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        FailoverLab.Daemon daemon;
+        try {
+            daemon = FailoverLab.Daemon.valueOf(daemonName.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            System.err.println("halo demo: --daemon takes halo or keepalived, not '" + daemonName + "'");
+            return 2;
+        }
         if (!SeedTopology.isRoot()) {
             System.err.println("halo demo needs root: it creates network namespaces (ip netns), a bridge and raw VRRP sockets."
                     + " Run it as root (sudo bin/halo demo).");
@@ -80,13 +87,13 @@ public final class DemoCommand implements Callable<Integer> {
                                 : "           demo: crashing dir1 (SIGKILL: no goodbye)");
                     }
                     Outcome o = lab.disrupt(1, e, "dir2");
-                    report(out, o);
+                    report(out, daemon, o);
                     outcomes.add(o);
                     if (!json) {
                         out.println("           demo: starting dir1 again (higher priority: it preempts)");
                     }
                     Outcome back = lab.restore(1, "dir1");
-                    report(out, back);
+                    report(out, daemon, back);
                     outcomes.add(back);
                 }
             }
@@ -103,7 +110,7 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void report(PrintStream out, Outcome o) {
+    private void report(PrintStream out, FailoverLab.Daemon daemon, Outcome o) {
         if (json) {
             out.printf(Locale.ROOT, "{\"daemon\":\"%s\",\"version\":%d,\"advert_int\":\"%s\",\"event\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"outage_ms\":%.3f,\"probes\":%d,\"failed_probes\":%d}%n",
                     daemon.name().toLowerCase(), version, advertInt, o.event().name().toLowerCase(), o.from(), o.to(),

@@ -39,6 +39,7 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setCommandName("halo");
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         // Bad input is reported in words, never as a stack trace.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("halo: " + e.getMessage());

@@ -70,7 +70,7 @@ public final class RunCommand implements Callable<Integer> {
         DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail);
         String id = configId != null ? configId : DumpConfCommand.shortHostName();
         Daemon daemon = new Daemon(new Daemon.Options(file, id, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp,
-                vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile), log);
+                vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile, dontReleaseIpvs), log);
         return daemon.run();
     }
 }

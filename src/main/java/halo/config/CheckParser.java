@@ -167,6 +167,23 @@ final class CheckParser {
         return d;
     }
 
+    /** connect_timeout: keepalived wants (0, 4294.967295] seconds. */
+    Duration connectTimeout(Statement s, String who) {
+        String v = p.arg(s, 1);
+        if (v == null) {
+            return null;
+        }
+        Duration d = p.seconds(s, v, 4294.967295);
+        if (d != null && d.isZero()) {
+            p.warn(s, v, "number '" + v + "' outside range [0.000001, 4294.967295]");
+            d = null;
+        }
+        if (d == null) {
+            p.warn(s, v, who + "connect_timeout " + v + " invalid - ignoring");
+        }
+        return d;
+    }
+
     Integer retry(Statement s) {
         String v = p.arg(s, 1);
         Integer n = p.integer(s, 1, 0, Integer.MAX_VALUE);
@@ -187,7 +204,7 @@ final class CheckParser {
             }
         }));
         t.put("connect_timeout", new ConfigParser.Simple((c, s) -> {
-            Duration d = timer(s, "connect_timeout");
+            Duration d = connectTimeout(s, who + " ");
             if (d != null) {
                 get.apply(c).connectTimeout = d;
             }
@@ -567,7 +584,7 @@ final class CheckParser {
                 }
             });
             ConfigParser.<CheckerB>simple(t, "connect_timeout", (b, s) -> {
-                Duration d = timer(s, "connect_timeout");
+                Duration d = connectTimeout(s, "");
                 if (d != null) {
                     b.inh.connectTimeout = d;
                 }
@@ -653,7 +670,7 @@ final class CheckParser {
                 }
                 case "BFD_CHECK" -> {
                     ConfigParser.<CheckerB>simple(t, "name", (b, s) -> b.target = p.arg(s, 1));
-                    ConfigParser.<CheckerB>simple(t, "weight", (b, s) -> b.weight(b, s));
+                    // keepalived 2.2.7: no weight in BFD_CHECK (the bfd_instance has one)
                 }
                 default -> {}
             }

@@ -535,7 +535,7 @@ final class ConfigParser {
             "vrrp_min_garp", "vrrp_rx_bufs", "vrrp_garp_extra_if", "vrrp_dont_track_primary", "random_seed",
             "reload_check_config", "reload_time_file", "reload_repeat", "reload_file", "data_use_instance",
             "umask", "tmp_config_directory", "config_save_dir", "disable_local_igmp", "local_name", "router_id_from_hostname",
-            "state_dump_file", "stats_dump_file", "json_dump_file", "vrrp_track_process", "process_names",
+            "state_dump_file", "stats_dump_file", "json_dump_file", "process_names",
             "process_name", "vrrp_process_name", "checker_process_name", "bfd_process_name", "vrrp_startup_delay_",
             "vrrp_log_unknown_vrids", "vrrp_owner_ignore_adverts", "fifo_write_vrrp_states_on_reload",
             "include_check", "use_symlink_paths", "vrrp_notify_priority_changes",
@@ -927,10 +927,11 @@ final class ConfigParser {
             });
             simple(table, "param_match", (TrackProcessB b, Statement s) -> {
                 String v = arg(s, 1);
-                if (v != null && Set.of("exact", "partial", "initial").contains(v)) {
+                // keepalived 2.2.7 knows partial and initial; exact is the default when param_match is absent
+                if (v != null && Set.of("partial", "initial").contains(v)) {
                     paramMatch = v;
                 } else if (v != null) {
-                    warn(s, v, "Invalid param_match '" + v + "' - expected exact, partial or initial");
+                    warn(s, v, "Invalid param_match type " + v + " - ignoring");
                 }
             });
             simple(table, "weight", (TrackProcessB b, Statement s) -> {
@@ -1129,6 +1130,10 @@ final class ConfigParser {
             if (neighbor == null) {
                 warn(at, name, "BFD instance " + name + " has no neighbor_ip - removing");
                 return null;
+            }
+            if (maxHops > ttl) {
+                warn(at, name, "BFD instance " + name + ": max_hops exceeds ttl/hoplimit - setting to ttl/hoplimit");
+                maxHops = ttl;
             }
             if (source != null && AddressFamily.of(source) != AddressFamily.of(neighbor)) {
                 warn(at, name, "BFD instance " + name + " source_ip and neighbor_ip families differ - ignoring source_ip");

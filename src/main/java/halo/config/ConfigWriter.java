@@ -283,7 +283,7 @@ public final class ConfigWriter {
             words[i + 2] = p.parameters().get(i);
         }
         line(words);
-        line("param_match", p.paramMatch());
+        if (!p.paramMatch().equals("exact")) line("param_match", p.paramMatch());
         line("weight", p.weight(), p.reverse() ? "reverse" : null);
         line("quorum", p.quorum());
         if (p.quorumMax() != Integer.MAX_VALUE) line("quorum_max", p.quorumMax());

@@ -894,6 +894,25 @@ final class VrrpParser {
                 preemptDelay = Duration.ZERO;
             }
         }
+        int downTimerAdverts = b.downTimerAdverts;
+        Duration lowerDelay = b.garpLowerDelay;
+        Integer lowerRepeat = b.garpLowerRepeat;
+        if (strict) {
+            // RFC 5798: Master_Down_Interval is 3 x Master_Adver_Interval + Skew_Time
+            if (downTimerAdverts != 3) {
+                p.warn(b.at, "down_timer_adverts", n + "down_timer_adverts is incompatible with strict mode - resetting");
+                downTimerAdverts = 3;
+            }
+            // the RFCs send one advert/GARP burst; keepalived's lower-priority GARP repeats are an extension
+            if (lowerRepeat != null && lowerRepeat != 0) {
+                p.warn(b.garpAt, "garp_lower_prio_repeat", n + "Strict mode requires no repeat garps. resetting");
+            }
+            if (lowerDelay != null && !lowerDelay.isZero()) {
+                p.warn(b.garpAt, "garp_lower_prio_delay", n + "Strict mode requires no repeat garp delay. resetting");
+            }
+            lowerRepeat = 0;
+            lowerDelay = Duration.ZERO;
+        }
         if (auth != null && version == 3) {
             p.warn(b.authAt, "authentication", n + "VRRP version 3 does not support authentication. Ignoring.");
             auth = null;
@@ -935,8 +954,8 @@ final class VrrpParser {
         GarpSettings garp = new GarpSettings(gd, gr,
                 b.garpRefresh != null ? b.garpRefresh : gg.masterRefresh(),
                 b.garpRefreshRepeat != null ? b.garpRefreshRepeat : gg.masterRefreshRepeat(),
-                b.garpLowerDelay != null ? b.garpLowerDelay : (b.garpDelay != null ? gd : gg.lowerPrioDelay()),
-                b.garpLowerRepeat != null ? b.garpLowerRepeat : (b.garpRepeat != null ? gr : gg.lowerPrioRepeat()));
+                lowerDelay != null ? lowerDelay : (b.garpDelay != null ? gd : gg.lowerPrioDelay()),
+                lowerRepeat != null ? lowerRepeat : (b.garpRepeat != null ? gr : gg.lowerPrioRepeat()));
 
         if (b.mcastDst != null && !peers.isEmpty()) {
             p.warn(b.mcastDstAt, "mcast_dst_ip", n + "multicast destination specified with unicast - ignoring");
@@ -995,7 +1014,22 @@ final class VrrpParser {
                 b.skipCheckAdvAddr != null ? b.skipCheckAdvAddr : g.skipCheckAdvAddr(),
                 b.higherPrioSendAdvert != null ? b.higherPrioSendAdvert : g.higherPrioSendAdvert(),
                 b.lowerPrioNoAdvert != null ? b.lowerPrioNoAdvert : g.lowerPrioNoAdvert(),
-                b.downTimerAdverts, b.smtpAlert, b.raw);
+                downTimerAdverts, b.smtpAlert, b.raw);
+    }
+
+    private List<TrackRef> unweighted(List<TrackRef> refs, String n, String what, String action,
+                                      java.util.function.ToIntFunction<TrackRef> ownWeight, Statement at) {
+        List<TrackRef> out = new ArrayList<>();
+        for (TrackRef r : refs) {
+            int w = r.weight() != null ? r.weight() : ownWeight.applyAsInt(r);
+            if (w != 0) {
+                p.warn(at, r.name(), n + "Cannot have weighted track " + what + " '" + r.name()
+                        + "' with member having priority 255 - " + action);
+                r = new TrackRef(r.name(), 0, false);
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     private List<TrackRef> dropWeighted(List<TrackRef> refs, String n, String what,
@@ -1066,12 +1100,35 @@ final class VrrpParser {
                 p.warn(g.at, g.name, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
             }
             String n = "(" + g.name + ") ";
-            out.add(new VrrpSyncGroup(g.name, members, g.trackers.interfaces,
-                    resolve(g.trackers.scripts, n, "track script", scripts.stream().map(VrrpScript::name).toList()),
-                    resolve(g.trackers.files, n, "track file", files.stream().map(TrackFile::name).toList()),
-                    resolve(g.trackers.processes, n, "track process", processes.stream().map(TrackProcess::name).toList()),
-                    resolve(g.trackers.bfds, n, "track bfd", bfds.stream().map(BfdInstance::name).toList()),
-                    g.notify.build(), g.smtpAlert, g.trackingWeight));
+            List<TrackedInterface> ifs = g.trackers.interfaces;
+            List<TrackRef> ts = resolve(g.trackers.scripts, n, "track script", scripts.stream().map(VrrpScript::name).toList());
+            List<TrackRef> tf = resolve(g.trackers.files, n, "track file", files.stream().map(TrackFile::name).toList());
+            List<TrackRef> tp = resolve(g.trackers.processes, n, "track process", processes.stream().map(TrackProcess::name).toList());
+            List<TrackRef> tb = resolve(g.trackers.bfds, n, "track bfd", bfds.stream().map(BfdInstance::name).toList());
+            boolean ownerMember = instances.stream().anyMatch(i -> members.contains(i.name()) && i.isAddressOwner());
+            if (ownerMember) {
+                // a member owning its addresses has priority 255 for good (RFC 5798 6.1): group weights cannot apply
+                ts = unweighted(ts, n, "script", "clearing weight", r -> scripts.stream().filter(x -> x.name().equals(r.name()))
+                        .findFirst().map(VrrpScript::weight).orElse(0), g.at);
+                tf = unweighted(tf, n, "file", "setting weight 0", r -> files.stream().filter(x -> x.name().equals(r.name()))
+                        .findFirst().map(TrackFile::weight).orElse(0), g.at);
+                tp = unweighted(tp, n, "process", "clearing weight", r -> processes.stream().filter(x -> x.name().equals(r.name()))
+                        .findFirst().map(TrackProcess::weight).orElse(0), g.at);
+                tb = unweighted(tb, n, "bfd", "clearing weight", r -> bfds.stream().filter(x -> x.name().equals(r.name()))
+                        .findFirst().map(BfdInstance::weight).orElse(0), g.at);
+                List<TrackedInterface> cleared = new ArrayList<>();
+                for (TrackedInterface t : ifs) {
+                    if (t.weight() != 0) {
+                        p.warn(g.at, t.name(), n + "Cannot have weighted track interface '" + t.name()
+                                + "' with member having priority 255 - clearing weight");
+                        t = new TrackedInterface(t.name(), 0, false);
+                    }
+                    cleared.add(t);
+                }
+                ifs = cleared;
+            }
+            out.add(new VrrpSyncGroup(g.name, members, ifs, ts, tf, tp, tb, g.notify.build(), g.smtpAlert,
+                    g.trackingWeight));
         }
         return out;
     }

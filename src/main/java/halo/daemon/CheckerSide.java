@@ -67,10 +67,18 @@ public final class CheckerSide implements AutoCloseable {
     private String scriptUser;
     private boolean stopped;
 
+    private final boolean releaseAtStop;
+
     public CheckerSide(KeepalivedConfig config, DaemonLog log, ScriptRunner scripts) {
+        this(config, log, scripts, true);
+    }
+
+    /** @param releaseAtStop false for keepalived's {@code -I} (--dont-release-ipvs): the table is left as it is */
+    public CheckerSide(KeepalivedConfig config, DaemonLog log, ScriptRunner scripts, boolean releaseAtStop) {
         this.config = config;
         this.log = log;
         this.scripts = scripts;
+        this.releaseAtStop = releaseAtStop;
     }
 
     /**
@@ -193,7 +201,7 @@ public final class CheckerSide implements AutoCloseable {
 
     /**
      * Shutdown: checkers stop, then the table is cleared as keepalived does (omega: notify_down, quorum_down and the
-     * FIFO's DOWN lines); the shutdown scripts get up to a second.
+     * FIFO's DOWN lines), unless {@code -I} leaves it; the shutdown scripts get up to a second.
      */
     public void stop() {
         try {
@@ -201,7 +209,7 @@ public final class CheckerSide implements AutoCloseable {
                 if (stopped) return null;
                 stopped = true;
                 if (engine != null) engine.close();
-                if (table != null) perform(table.shutdown());
+                if (table != null && releaseAtStop) perform(table.shutdown());
                 return null;
             });
         } catch (RuntimeException e) {

@@ -52,18 +52,21 @@ import sun.misc.Signal;
  * The Halo daemon's VRRP side on a real Linux host: one protocol thread waits on every VRRP socket and the netlink
  * monitor with a nanosecond timeout (the next instance deadline), feeds what arrives to the {@link VrrpHost}, and does
  * what the state machines ask through raw sockets, rtnetlink and AF_PACKET. Scripts run on other threads and report
- * back through a queue; the control socket reads a snapshot made on the protocol thread.
+ * back through a queue; the control socket reads a snapshot made on the protocol thread. The checker side
+ * ({@link CheckerSide}: virtual-server table and health checkers) runs beside it on its own thread, alone with
+ * {@code -C}; track_file and vrrp_track_process values come from {@link VrrpTrackers}.
  */
 public final class Daemon implements HostPort {
 
     /** What {@code halo run} was asked to do. */
     public record Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
                           boolean logDetail, boolean dontReleaseVrrp, boolean runVrrp, boolean runCheckers,
-                          Path checkersPidFile) {
+                          Path checkersPidFile, boolean dontReleaseIpvs) {
         /** Both sides, as keepalived without -P or -C. */
         public Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
                        boolean logDetail, boolean dontReleaseVrrp) {
-            this(configFile, configId, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp, true, true, null);
+            this(configFile, configId, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp, true, true, null,
+                    false);
         }
     }
 
@@ -126,7 +129,8 @@ public final class Daemon implements HostPort {
         // keepalived starts the checker process only when there are virtual servers (or -C asks for it alone), and
         // the VRRP process unless -C: the checker side alone needs no raw socket.
         boolean checkers = options.runCheckers() && (!options.runVrrp() || !config.virtualServers().isEmpty());
-        if (!options.runVrrp()) {
+        boolean vrrp = options.runVrrp() && (!config.vrrpInstances().isEmpty() || !checkers);
+        if (!vrrp) {
             try {
                 writePidFiles();
                 return runCheckersOnly();
@@ -177,11 +181,18 @@ public final class Daemon implements HostPort {
     }
 
     private void startCheckerSide(boolean followAddresses) throws IOException {
-        checkerSide = new CheckerSide(config, log, scripts);
-        checkerSide.start(followAddresses);
+        checkerSide = new CheckerSide(config, log, scripts, !options.dontReleaseIpvs());
+        try {
+            checkerSide.start(followAddresses);
+        } catch (RuntimeException e) {
+            throw new IOException("the checker side cannot start: " + e.getMessage(), e);
+        }
     }
 
-    /** {@code -C}: the checker side alone; this thread only waits for signals and control requests. */
+    /**
+     * {@code -C}, or a configuration with virtual servers and no vrrp_instance (keepalived starts no VRRP process
+     * then): the checker side alone, needing no raw socket; this thread only waits for signals and control requests.
+     */
     private int runCheckersOnly() throws IOException {
         startCheckerSide(true);
         installSignals();

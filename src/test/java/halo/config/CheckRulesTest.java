@@ -321,4 +321,26 @@ class CheckRulesTest {
         assertThat(vs.otherSettings()).isEmpty();
         assertThat(((Checker.Misc) vs.realServers().getFirst().checkers().getFirst()).timeout()).isEqualTo(vs.delayLoop());
     }
+
+    @Test
+    void connectTimeoutAndBfdAsKeepalived() {
+        LoadResult r = loadText(dir, "bfd_instance b1 {\n    neighbor_ip 192.0.2.30\n    weight 5\n    ttl 10\n    max_hops 20\n}\n"
+                + "virtual_server 192.0.2.10 80 {\n    protocol TCP\n    lb_algo rr\n    lb_kind NAT\n    connect_timeout 0\n"
+                + "    real_server 192.0.2.20 80 {\n        connect_timeout 0\n        TCP_CHECK {\n            connect_timeout 0\n"
+                + "        }\n        BFD_CHECK {\n            name b1\n            weight 3\n        }\n    }\n}\n");
+        assertThat(warnings(r)).containsExactly(
+                "11: number '0' outside range [0.000001, 4294.967295]",
+                "11: virtual server connect_timeout 0 invalid - ignoring",
+                "13: number '0' outside range [0.000001, 4294.967295]",
+                "13: real server connect_timeout 0 invalid - ignoring",
+                "15: number '0' outside range [0.000001, 4294.967295]",
+                "15: connect_timeout 0 invalid - ignoring",
+                "19: Unknown keyword 'weight'",
+                "1: BFD instance b1: max_hops exceeds ttl/hoplimit - setting to ttl/hoplimit");
+        BfdInstance b = r.config().bfdInstances().getFirst();
+        assertThat(b.maxHops()).isEqualTo(10);
+        assertThat(b.weight()).isEqualTo(5);
+        assertThat(onlyVs(r).realServers().getFirst().checkers().getFirst().common().connectTimeout())
+                .isEqualTo(Duration.ofSeconds(5));
+    }
 }

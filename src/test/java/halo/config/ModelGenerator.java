@@ -67,6 +67,10 @@ final class ModelGenerator {
         return chance(50) ? Duration.ofSeconds(r.nextInt(maxSeconds + 1)) : Duration.ofMillis(r.nextInt(maxSeconds * 1000 + 1));
     }
 
+    Duration connectTimeout() {
+        return Duration.ofMillis(between(1, 30_000));
+    }
+
     Duration wholeSeconds(int min, int max) {
         return Duration.ofSeconds(between(min, max));
     }
@@ -136,7 +140,7 @@ final class ModelGenerator {
             AddressFamily f = family();
             bfds.add(new BfdInstance("bfd" + i, addr(f), chance(50) ? addr(f) : null, Duration.ofMillis(between(1, 5000)),
                     Duration.ofMillis(between(1, 5000)), Duration.ofMillis(between(1, 5000)), between(1, 255), chance(20),
-                    between(1, 255), between(0, 255), between(-253, 253)));
+                    between(128, 255), between(0, 127), between(-253, 253)));
         }
         List<VrrpInstance> instances = new ArrayList<>();
         for (int i = 0, n = r.nextInt(4); i < n; i++) {
@@ -144,9 +148,10 @@ final class ModelGenerator {
         }
         List<VrrpSyncGroup> groups = new ArrayList<>();
         if (instances.size() >= 2 && chance(50)) {
+            boolean owner = instances.get(0).isAddressOwner() || instances.get(1).isAddressOwner();
             groups.add(new VrrpSyncGroup("G1", List.of(instances.get(0).name(), instances.get(1).name()),
-                    trackedInterfaces(false, null), refs(scripts.stream().map(VrrpScript::name).toList(), false),
-                    refs(files.stream().map(TrackFile::name).toList(), false), List.of(), List.of(), notifyScripts(),
+                    trackedInterfaces(owner, null), refs(scripts.stream().map(VrrpScript::name).toList(), owner),
+                    refs(files.stream().map(TrackFile::name).toList(), owner), List.of(), List.of(), notifyScripts(),
                     chance(50), chance(50)));
         }
         List<VirtualServerGroup> vsGroups = new ArrayList<>();
@@ -310,7 +315,7 @@ final class ModelGenerator {
             group = f == AddressFamily.IPV6 ? g.multicastGroup6() : g.multicastGroup4();
         }
         GarpSettings garp = new GarpSettings(wholeSeconds(0, 255), between(1, 255), wholeSeconds(0, 1000), between(1, 255),
-                wholeSeconds(0, 255), between(0, 255));
+                strict ? Duration.ZERO : wholeSeconds(0, 255), strict ? 0 : between(0, 255));
         boolean accept = !(strict && version == 2) && chance(70);
         boolean vmac = chance(20);
         return new VrrpInstance("VI_" + index, state, "eth" + between(0, 3), index + 1, priority, advert, version, f,
@@ -321,7 +326,7 @@ final class ModelGenerator {
                 refs(procs.stream().map(TrackProcess::name).toList(), owner),
                 refs(bfds.stream().map(BfdInstance::name).toList(), owner), notifyScripts(), garp, accept, vmac,
                 vmac && chance(50) ? "vrrp." + (index + 1) : null, vmac && chance(30), strict, chance(20), chance(30),
-                chance(30), chance(30), between(1, 100), chance(30),
+                chance(30), chance(30), strict ? 3 : between(1, 100), chance(30),
                 raw(List.of("debug", "linkbeat_use_polling", "promote_secondaries", "track_src_ip")));
     }
 
@@ -406,7 +411,7 @@ final class ModelGenerator {
         return new VirtualServer(address, protocol, sched, flags, m, t,
                 chance(30) ? Duration.ofSeconds(between(1, 10000)) : null,
                 chance(20) ? CheckParser.prefixMask(between(1, 32), false) : null, vsDelayLoop,
-                chance(30) ? seconds(10) : null, vsRetry, vsDbr, vsWarmup, chance(20), sorry, sorryInhibit, quorum,
+                chance(30) ? connectTimeout() : null, vsRetry, vsDbr, vsWarmup, chance(20), sorry, sorryInhibit, quorum,
                 between(0, quorum - 1), maybeScript(), maybeScript(), vsAlpha, chance(30), !fwmark && chance(20),
                 vsVirtualhost,
                 reals, chance(20) && (fwmark || protocol == Protocol.UDP) ? List.of(new RawSetting("ops", List.of())) : List.of());
@@ -423,7 +428,7 @@ final class ModelGenerator {
             AddressFamily f = family();
             Checker.Common c = new Checker.Common(addr(f), needsPort ? between(1, 65535) : chance(30) ? between(1, 65535) : 0,
                     chance(20) ? addr(f) : null, chance(20) ? between(1, 65535) : 0, chance(20) ? "eth" + between(0, 3) : null,
-                    chance(20) ? between(1, 1000) : 0, seconds(30), between(0, 10), seconds(30), seconds(60), seconds(100),
+                    chance(20) ? between(1, 1000) : 0, connectTimeout(), between(0, 10), seconds(30), seconds(60), seconds(100),
                     chance(30), chance(20));
             if (kind >= 6) {
                 // MISC_CHECK, FILE_CHECK, BFD_CHECK do not connect: fixed connection values
@@ -469,8 +474,7 @@ final class ModelGenerator {
                 }
                 default -> {
                     if (!bfds.isEmpty()) {
-                        Integer w = maybeWeight(254);
-                        out.add(new Checker.Bfd(c, bfds.get(r.nextInt(bfds.size())).name(), w, w != null && chance(30)));
+                        out.add(new Checker.Bfd(c, bfds.get(r.nextInt(bfds.size())).name(), null, false));
                     }
                 }
             }

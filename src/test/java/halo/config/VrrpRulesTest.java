@@ -571,4 +571,35 @@ class VrrpRulesTest {
         assertThat(i.multicastGroup()).isEqualTo(ip("224.0.0.18"));
         assertThat(r.config().vrrpScript("chk").orElseThrow().interval()).isEqualTo(Duration.ofSeconds(1));
     }
+
+    @Test
+    void strictModeResetsDownTimerAndLowerPriorityGarps() {
+        String text = "global_defs {\n    vrrp_strict\n}\n"
+                + instance("    down_timer_adverts 4\n    garp_lower_prio_repeat 2\n    garp_lower_prio_delay 3\n");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "4: (VI_1) down_timer_adverts is incompatible with strict mode - resetting",
+                "9: (VI_1) Strict mode requires no repeat garps. resetting",
+                "9: (VI_1) Strict mode requires no repeat garp delay. resetting");
+        VrrpInstance i = only(r);
+        assertThat(i.downTimerAdverts()).isEqualTo(3);
+        assertThat(i.garp().lowerPrioRepeat()).isZero();
+        assertThat(i.garp().lowerPrioDelay()).isZero();
+        assertThat(i.garp().masterRepeat()).isEqualTo(5); // untouched, as keepalived
+    }
+
+    @Test
+    void syncGroupWithAnOwnerMemberHasNoWeights() {
+        String text = "vrrp_script s1 {\n    script /bin/true\n    weight 10\n}\n"
+                + "vrrp_sync_group G1 {\n    group {\n        VI_1\n        VI_2\n    }\n    track_interface {\n"
+                + "        eth9 weight 5\n    }\n    track_script {\n        s1\n    }\n}\n"
+                + instance("    priority 255\n") + instance("").replace("VI_1", "VI_2").replace("51", "52");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly(
+                "5: (G1) Cannot have weighted track script 's1' with member having priority 255 - clearing weight",
+                "5: (G1) Cannot have weighted track interface 'eth9' with member having priority 255 - clearing weight");
+        VrrpSyncGroup g = r.config().syncGroups().getFirst();
+        assertThat(g.trackScripts()).containsExactly(new TrackRef("s1", 0, false));
+        assertThat(g.trackInterfaces()).containsExactly(new TrackedInterface("eth9", 0, false));
+    }
 }

@@ -113,6 +113,8 @@ class CheckerSideProcessTest {
         String both = HEADER + vs + row("127.0.0.21", port, 3) + row("127.0.0.22", port, 3);
         String one = HEADER + vs + row("127.0.0.22", port, 3);
         assertThat(lvs()).isEqualTo(both);
+        // no VRRP side with -C: status lists no instances
+        assertThat(node.status()).isEqualTo("{\"instances\":[],\"sync_groups\":[]}\n");
         // the first checks pass: no change, nothing notified (keepalived without rs_init_notifies)
         node.awaitLog("TCP connection to \\[127.0.0.21\\]:tcp:" + port + " success", LONG);
 
@@ -266,6 +268,76 @@ class CheckerSideProcessTest {
         assertThat(node.count("Adding service \\[127.0.0.41\\]")).isZero();
         assertThat(node.count("Removing service \\[127.0.0.41\\]")).isEqualTo(removals);
         assertThat(node.stop(LONG)).isZero();
+    }
+
+    /** keepalived's -I (--dont-release-ipvs): at stop the table stays, so omega runs no notify_down and writes nothing. */
+    @Test
+    void dontReleaseIpvsLeavesTheTableWithoutOmegaNotifies() throws Exception {
+        int port = freePort();
+        listen("127.0.0.51", port);
+        Path notifyOut = dir.resolve("notify.out");
+        Path notify = script("notify.sh", "#!/bin/sh\necho \"$*\" >> " + notifyOut + "\n");
+        Path conf = write("omega.conf", """
+                virtual_server 127.0.0.50 %1$d {
+                    delay_loop 1
+                    lb_algo rr
+                    lb_kind DR
+                    protocol TCP
+                    omega
+                    real_server 127.0.0.51 %1$d {
+                        notify_down "%2$s down"
+                        TCP_CHECK {
+                            connect_timeout 1
+                        }
+                    }
+                }
+                """.formatted(port, notify));
+        node = NodeProcess.halo("lvs4", List.of(), conf, dir, List.of("-C", "-I"));
+        node.awaitLog("TCP connection to \\[127.0.0.51\\]:tcp:" + port + " success", LONG);
+        assertThat(node.stop(LONG)).isZero();
+        assertThat(node.log()).doesNotContain("Shutting down service").contains("Stopped Halo");
+        NodeProcess.sleep(500);
+        assertThat(notifyOut).doesNotExist();
+
+        // without -I the same stop runs omega's notify_down
+        node = NodeProcess.halo("lvs5", List.of(), conf, dir, List.of("-C"));
+        node.awaitLog("TCP connection to \\[127.0.0.51\\]:tcp:" + port + " success", LONG);
+        assertThat(node.stop(LONG)).isZero();
+        assertThat(node.log()).contains("Shutting down service [127.0.0.51]:tcp:" + port);
+        awaitContent(() -> read(notifyOut), "down\n");
+    }
+
+    /** enable_script_security: a notify_down script anyone may write is disabled, as keepalived does. */
+    @Test
+    void unsafeNotifyScriptIsDisabledUnderScriptSecurity() throws Exception {
+        int port = freePort();
+        Path notifyOut = dir.resolve("notify.out");
+        Path notify = script("notify.sh", "#!/bin/sh\necho \"$*\" >> " + notifyOut + "\n");
+        Files.setPosixFilePermissions(notify, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path conf = write("secure.conf", """
+                global_defs {
+                    enable_script_security
+                }
+                virtual_server 127.0.0.60 %1$d {
+                    delay_loop 1
+                    lb_algo rr
+                    lb_kind DR
+                    protocol TCP
+                    real_server 127.0.0.61 %1$d {
+                        notify_down "%2$s down"
+                        TCP_CHECK {
+                            connect_timeout 1
+                        }
+                    }
+                }
+                """.formatted(port, notify));
+        node = NodeProcess.halo("lvs6", List.of(), conf, dir, List.of("-C"));
+        node.awaitLog("Unsafe permissions found for script '" + notify + "' - disabling.", LONG);
+        // nothing listens on 127.0.0.61: the server goes down, and the disabled notify_down does not run
+        node.awaitLog("Removing service \\[127.0.0.61\\]:tcp:" + port, LONG);
+        NodeProcess.sleep(500);
+        assertThat(notifyOut).doesNotExist();
+        assertThat(node.log()).doesNotContain("SECURITY VIOLATION");
     }
 
     // --- helpers ---

@@ -93,7 +93,11 @@ class VrrpTrackersNetnsTest {
         long end = System.nanoTime() + LONG.toNanos();
         String last = "";
         while (System.nanoTime() < end) {
-            last = node.status();
+            try {
+                last = node.status();
+            } catch (IOException e) {
+                last = e.toString(); // the daemon is still starting: no control socket yet
+            }
             if (last.contains(want) && last.contains(prio)) {
                 return;
             }
@@ -125,6 +129,16 @@ class VrrpTrackersNetnsTest {
         Files.writeString(file, "1\n");
         awaitStatus(d1, "MASTER", 110);
         d2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
+
+        // rewriting the same number (the shell truncates, then writes) changes nothing
+        long backups = d1.count("Entering BACKUP STATE");
+        for (int i = 0; i < 5; i++) {
+            Files.writeString(file, "1\n");
+            NodeProcess.sleep(100);
+        }
+        NodeProcess.sleep(500);
+        assertThat(d1.count("Entering BACKUP STATE")).isEqualTo(backups);
+        assertThat(d1.status()).contains("\"state\":\"MASTER\"").contains("\"effective_priority\":110,");
 
         Files.writeString(file, "-2\n");
         awaitStatus(d1, "BACKUP", 80);

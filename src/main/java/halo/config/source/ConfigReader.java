@@ -16,7 +16,15 @@ import java.util.Map;
  * See {@link LineReader} for the line rules and {@link Statement} for the tree.
  *
  * <p>Never throws for bad input: problems come back as diagnostics (file:line, token, keepalived's words where it
- * has them). Every expansion is bounded ({@link Options#maxExpandedLines()}, includes, substitutions).
+ * has them). Severities follow keepalived: FATAL where keepalived cannot run the configuration (the main file
+ * missing, an include variant or {@code include_check} whose check fails, a bound exceeded), WARNING where it
+ * reports and goes on (braces, quotes, a plain {@code include} of a missing file, an include loop, bad ~SEQ/~LST),
+ * INFO where it says nothing (a glob matching no file).
+ *
+ * <p>Every expansion is bounded, so that no input hangs: generated lines and characters
+ * ({@link Options#maxExpandedLines()}, 32 characters per line on average), lines of 4096 characters, 100
+ * substitutions per line and substitution work proportional to the output, include depth 64, 10,000 files, glob
+ * patterns of 4096 characters and 4096 brace alternatives, block nesting 1000.
  */
 public final class ConfigReader {
 

@@ -121,9 +121,10 @@ class DaemonNetnsTest {
         assertThat(d2.status()).contains("\"state\":\"BACKUP\"").contains("\"master_address\":\"192.0.2.11\"").contains("\"master_priority\":100");
 
         // graceful stop: priority 0 advert, VIP removed, the backup takes over after Skew_Time
+        int before1 = d2.mark("\\(VI_1\\) Entering MASTER STATE");
         assertThat(d1.stop(LONG)).isZero();
         assertThat(d1.log()).contains("(VI_1) sent 0 priority").contains("(VI_1) removing VIPs.").contains("Stopped Halo");
-        d2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        d2.awaitLog("\\(VI_1\\) Entering MASTER STATE", before1, LONG);
         assertThat(holdsVip("dir2", "192.0.2.100")).isTrue();
         assertThat(holdsVip("dir1", "192.0.2.100")).isFalse();
         assertThat(d2.status()).contains("\"priority_zero_received\":1");
@@ -160,12 +161,14 @@ class DaemonNetnsTest {
         NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d1.awaitLog("Entering MASTER STATE", LONG);
         d2.awaitLog("Entering BACKUP STATE", LONG);
+        int masters = d2.mark("\\(VI_1\\) Entering MASTER STATE");
         lan.link("dir1", false);
         d1.awaitLog("\\(VI_1\\) Entering FAULT STATE", LONG);
-        d2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        d2.awaitLog("\\(VI_1\\) Entering MASTER STATE", masters, LONG);
         assertThat(d1.status()).contains("\"state\":\"FAULT\"");
+        int d1masters = d1.mark("\\(VI_1\\) Entering MASTER STATE");
         lan.link("dir1", true);
-        d1.awaitLog("\\(VI_1\\) Entering MASTER STATE", 1, LONG);
+        d1.awaitLog("\\(VI_1\\) Entering MASTER STATE", d1masters, LONG);
         d2.awaitLog("\\(VI_1\\) Entering BACKUP STATE$", LONG);
     }
 
@@ -199,13 +202,15 @@ class DaemonNetnsTest {
         NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d1.awaitLog("Entering MASTER STATE", LONG);
         d2.awaitLog("Entering BACKUP STATE", LONG);
+        int d2masters = d2.mark("\\(VI_1\\) Entering MASTER STATE");
         Files.writeString(down, "");
         // 100 - 20 = 80 < 90: the backup stops accepting the demoted master and takes over
-        d2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        d2.awaitLog("\\(VI_1\\) Entering MASTER STATE", d2masters, LONG);
         d1.awaitLog("\\(VI_1\\) Entering BACKUP STATE$", LONG);
         assertThat(d1.status()).contains("\"effective_priority\":80");
+        int d1masters = d1.mark("\\(VI_1\\) Entering MASTER STATE");
         Files.delete(down);
-        d1.awaitLog("\\(VI_1\\) Entering MASTER STATE", 1, LONG);
+        d1.awaitLog("\\(VI_1\\) Entering MASTER STATE", d1masters, LONG);
         assertThat(d1.status()).contains("\"effective_priority\":100");
     }
 
@@ -218,8 +223,9 @@ class DaemonNetnsTest {
         d1.awaitLog("Entering MASTER STATE", LONG);
         d2.awaitLog("Entering BACKUP STATE", LONG);
         assertThat(d2.status()).contains("\"master_address\":\"192.0.2.11\"");
+        int masters = d2.mark("Entering MASTER STATE");
         d1.kill9();
-        d2.awaitLog("Entering MASTER STATE", LONG);
+        d2.awaitLog("Entering MASTER STATE", masters, LONG);
         assertThat(holdsVip("dir2", "192.0.2.100")).isTrue();
     }
 
@@ -234,8 +240,9 @@ class DaemonNetnsTest {
         assertThat(d1.status()).contains("\"family\":\"inet6\"").contains("\"version\":3");
         assertThat(lan.ipOn("dir1", "-6", "addr", "show", "dev", "eth0")).contains("2001:db8::100/64");
         assertThat(d2.status()).contains("\"master_address\":\"fe80:");
+        int before2 = d2.mark("Entering MASTER STATE");
         d1.stop(LONG);
-        d2.awaitLog("Entering MASTER STATE", LONG);
+        d2.awaitLog("Entering MASTER STATE", before2, LONG);
         assertThat(lan.ipOn("dir2", "-6", "addr", "show", "dev", "eth0")).contains("2001:db8::100/64");
     }
 
@@ -250,8 +257,9 @@ class DaemonNetnsTest {
         assertThat(h2.count("Entering MASTER STATE")).isZero();
         assertThat(h2.status()).contains("\"master_address\":\"192.0.2.11\"");
         // keepalived stops: Halo takes over from its priority-0 advert
+        int before3 = h2.mark("\\(VI_1\\) Entering MASTER STATE");
         k1.stop(LONG);
-        h2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        h2.awaitLog("\\(VI_1\\) Entering MASTER STATE", before3, LONG);
         assertThat(holdsVip("dir2", "192.0.2.100")).isTrue();
         // keepalived comes back with the higher priority and preempts Halo
         NodeProcess k1again = keepalived("dir1", conf("dir1", 100, V2_PASS));
@@ -264,15 +272,17 @@ class DaemonNetnsTest {
     @Test
     void haloMastersKeepalivedAtTenMillisecondAdverts() throws Exception {
         String v3fast = "    version 3\n    advert_int 0.01\n";
+        // Halo is master first, then keepalived joins: it must hear the 10 ms adverts from its first moment on
         NodeProcess h1 = halo("dir1", conf("dir1", 100, v3fast));
-        NodeProcess k2 = keepalived("dir2", conf("dir2", 90, v3fast));
         h1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        NodeProcess k2 = keepalived("dir2", conf("dir2", 90, v3fast));
         k2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
         NodeProcess.sleep(1500);
         // 150 adverts later keepalived still sees a healthy master: no timeout, no takeover
         assertThat(k2.count("Entering MASTER STATE")).isZero();
+        int before4 = k2.mark("\\(VI_1\\) Entering MASTER STATE");
         h1.kill9();
-        k2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        k2.awaitLog("\\(VI_1\\) Entering MASTER STATE", before4, LONG);
         assertThat(holdsVip("dir2", "192.0.2.100")).isTrue();
     }
 
@@ -280,13 +290,15 @@ class DaemonNetnsTest {
     void haloAndKeepalivedOverUnicast() throws Exception {
         String k1uni = V2_PASS + "    unicast_src_ip 192.0.2.11\n    unicast_peer {\n        192.0.2.12\n    }\n";
         String h2uni = V2_PASS + "    unicast_src_ip 192.0.2.12\n    unicast_peer {\n        192.0.2.11\n    }\n";
-        NodeProcess k1 = keepalived("dir1", conf("dir1", 90, k1uni));
+        // Halo is master first, then keepalived joins and must stay backup on Halo's unicast adverts
         NodeProcess h2 = halo("dir2", conf("dir2", 100, h2uni));
         h2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        NodeProcess k1 = keepalived("dir1", conf("dir1", 90, k1uni));
         k1.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
-        NodeProcess.sleep(2500);
+        NodeProcess.sleep(4500);
         assertThat(k1.count("Entering MASTER STATE")).isZero();
+        int before5 = k1.mark("\\(VI_1\\) Entering MASTER STATE");
         h2.stop(LONG);
-        k1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        k1.awaitLog("\\(VI_1\\) Entering MASTER STATE", before5, LONG);
     }
 }

@@ -66,6 +66,8 @@ public final class Daemon implements HostPort {
     public static final int EXIT_CONFIG = 3;
 
     private static final Duration STOP_SCRIPT_WAIT = Duration.ofSeconds(1);
+    /** A notify script that hangs is killed eventually, so it cannot pile up processes on a flapping link. */
+    private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(30);
 
     private final Options options;
     private final DaemonLog log;
@@ -93,6 +95,9 @@ public final class Daemon implements HostPort {
     private final Map<byte[], InetAddress> destinations = new IdentityHashMap<>();
     private final Map<HostSetup.Script, Script> trackScripts = new IdentityHashMap<>();
     private final Set<String> ourAddresses = new HashSet<>();
+    /** Notify command lines that passed the startup checks, with the user each runs as. */
+    private final Map<String, Script> notifyCommands = new HashMap<>();
+    private final Set<String> disabledNotify = new HashSet<>();
     private final byte[] rxBuffer = new byte[65536];
     private final ReceivedPacket received = new ReceivedPacket();
 
@@ -298,10 +303,50 @@ public final class Daemon implements HostPort {
                 anyScript = true;
             }
         }
+        // Notify scripts get the same checks; keepalived disables the one script, not the instance.
+        notifyCommands.clear();
+        disabledNotify.clear();
+        for (ScriptCommand c : notifyCommands()) {
+            if (notifyCommands.containsKey(c.commandLine()) || disabledNotify.contains(c.commandLine())) {
+                continue;
+            }
+            Script script = toScript(c, null);
+            ScriptSecurity.Verdict v = ScriptSecurity.check(script);
+            String file = script.argv().isEmpty() ? "" : script.argv().getFirst();
+            if (v == ScriptSecurity.Verdict.NOT_FOUND) {
+                log.info("Script " + file + " cannot be accessed - No such file or directory");
+                disabledNotify.add(c.commandLine());
+            } else if (v == ScriptSecurity.Verdict.UNSAFE && security) {
+                log.info("Unsafe permissions found for script '" + file + "' - disabling.");
+                disabledNotify.add(c.commandLine());
+            } else {
+                notifyCommands.put(c.commandLine(), script);
+                anyScript = true;
+            }
+        }
         if (anyScript && !security) {
             log.info("SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
         }
         return disabled;
+    }
+
+    /** Every notify script of every instance and sync group, as configured (with its own user, if any). */
+    private List<ScriptCommand> notifyCommands() {
+        List<ScriptCommand> all = new ArrayList<>();
+        List<halo.config.NotifyScripts> sets = new ArrayList<>();
+        config.vrrpInstances().forEach(i -> sets.add(i.notifyScripts()));
+        config.syncGroups().forEach(g -> sets.add(g.notifyScripts()));
+        for (halo.config.NotifyScripts n : sets) {
+            if (n == null) {
+                continue;
+            }
+            for (ScriptCommand c : new ScriptCommand[] {n.master(), n.backup(), n.fault(), n.stop(), n.anyState(), n.masterRxLowerPri()}) {
+                if (c != null) {
+                    all.add(c);
+                }
+            }
+        }
+        return all;
     }
 
     private Script toScript(ScriptCommand command, Duration timeout) {
@@ -488,7 +533,13 @@ public final class Daemon implements HostPort {
 
     @Override
     public void runNotifyScript(String command, List<String> extraArgs, boolean stop) {
-        Script s = Script.of(command, scriptUser, stop ? STOP_SCRIPT_WAIT : Duration.ofSeconds(30));
+        if (disabledNotify.contains(command)) {
+            return; // not found, or unsafe under enable_script_security: reported at startup
+        }
+        Script configured = notifyCommands.get(command);
+        String user = configured != null ? configured.user() : scriptUser;
+        Script s = new Script(command, configured != null ? configured.argv() : Script.split(command), user,
+                stop ? STOP_SCRIPT_WAIT : NOTIFY_TIMEOUT);
         CompletableFuture<ScriptRunner.Result> run = scripts.run(s, extraArgs);
         if (stop) {
             stopScripts.add(run);

@@ -94,12 +94,30 @@ public final class ScriptRunner {
         List<String> command = new ArrayList<>();
         if (script.user() != null && !script.user().equals(ownUser)) {
             // Java cannot change a child's uid itself; util-linux's setpriv does, with the user's groups.
-            command.addAll(List.of("setpriv", "--reuid=" + script.user(), "--regid=" + script.user(), "--init-groups", "--"));
+            // keepalived runs a script_user's scripts with that user's primary group (nobody: nogroup on Debian)
+            int[] ids = userIds(script.user());
+            String gid = ids != null ? Integer.toString(ids[1]) : script.user();
+            command.addAll(List.of("setpriv", "--reuid=" + script.user(), "--regid=" + gid, "--init-groups", "--"));
         }
         command.add(executable.toString());
         command.addAll(script.argv().subList(1, script.argv().size()));
         command.addAll(extraArgs);
         return command;
+    }
+
+    /** {uid, primary gid} of a user from /etc/passwd, or {@code null} when it has no entry there. */
+    static int[] userIds(String user) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                String[] f = line.split(":", -1);
+                if (f.length > 3 && f[0].equals(user)) {
+                    return new int[] {Integer.parseInt(f[2]), Integer.parseInt(f[3])};
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no answer: the caller falls back on the name
+        }
+        return null;
     }
 
     /** The file a command word names, searched in PATH when it has no slash; {@code null} when it is not an executable file. */

@@ -364,12 +364,25 @@ public final class Daemon implements HostPort {
     }
 
     /**
-     * SIGHUP: re-reads the configuration and reports what it finds. Instances keep running as they are, so no VIP that
-     * stays configured is ever dropped; applying a changed VRRP configuration without a restart is not done yet.
+     * SIGHUP, with keepalived's reload semantics: the new configuration replaces the old one when it loads and can run
+     * (else the running one stays). Instances are matched not by name but by VRID, family, interface and unicast source
+     * or multicast group ({@link VrrpHost#reloadKey}): a matched MASTER stays MASTER with no election, its new addresses
+     * added (with gratuitous ARPs) and its dropped ones removed; a matched BACKUP stays BACKUP; an instance that is
+     * gone stops (a MASTER sends priority 0 and removes its addresses); a new one starts in BACKUP. vrrp_script states
+     * carry over. So a VIP that stays configured on a MASTER is never removed.
      */
     private void reload() {
-        log.info("Reloading");
-        LoadResult loaded = ConfigLoader.load(options.configFile(), new LoadOptions(options.configId(), false));
+        log.info("Reloading ...");
+        // Reading and checking the file takes long for a 10 ms advert interval: another thread does it, and the
+        // protocol thread only swaps the running instances over.
+        Thread.ofVirtual().name("reload").start(() -> {
+            LoadResult loaded = ConfigLoader.load(options.configFile(), new LoadOptions(options.configId(), false));
+            tasks.add(() -> applyReload(loaded));
+            poller.wakeup();
+        });
+    }
+
+    private void applyReload(LoadResult loaded) {
         for (Diagnostic d : loaded.diagnostics()) {
             log.info(keepalivedWording(d));
         }
@@ -377,13 +390,91 @@ public final class Daemon implements HostPort {
             log.info("Reload failed - keeping the running configuration");
             return;
         }
-        if (loaded.config().vrrpInstances().equals(config.vrrpInstances())
-                && loaded.config().syncGroups().equals(config.syncGroups())
-                && loaded.config().vrrpScripts().equals(config.vrrpScripts())) {
-            log.info("Reload complete - VRRP configuration unchanged");
-        } else {
-            log.info("Reload: the VRRP configuration changed; Halo keeps the running instances until restarted");
+        KeepalivedConfig next = loaded.config();
+        for (halo.config.VrrpInstance i : next.vrrpInstances()) {
+            if (i.interfaceName() != null && !links.containsKey(i.interfaceName())) {
+                log.info("WARNING - interface " + i.interfaceName() + " for vrrp_instance " + i.name() + " doesn't exist");
+                log.info("Reload failed - keeping the running configuration");
+                return;
+            }
         }
+        KeepalivedConfig previous = config;
+        config = next;
+        log.info("Reloading");
+        Set<String> disabled = checkScripts();
+        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled);
+        try {
+            for (HostSetup.Instance i : setup.instances()) {
+                openSocket(i);
+            }
+        } catch (NativeException e) {
+            log.info("Reload failed - " + e.getMessage() + " - keeping the running configuration");
+            config = previous;
+            checkScripts();
+            return;
+        }
+        reopenFifo(previous);
+        // Addresses set now, to remove those no MASTER holds after the reload.
+        Map<String, AddressSpot> setBefore = setAddresses(host);
+        long now = System.nanoTime();
+        VrrpHost old = host;
+        host = new VrrpHost(setup, this, old.counters());
+        host.startAfterReload(now, old);
+        Map<String, AddressSpot> setAfter = setAddresses(host);
+        for (Map.Entry<String, AddressSpot> e : setBefore.entrySet()) {
+            if (!setAfter.containsKey(e.getKey())) {
+                removeAddress(e.getValue());
+            }
+        }
+        // Sockets stay open (a later reload may use them again); instances that are gone have nothing to send.
+        Set<HostSetup.Instance> live = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        live.addAll(setup.instances());
+        socketOf.keySet().retainAll(live);
+        trackScripts.clear();
+        log.info("Reload complete");
+    }
+
+    /** Where a virtual address was set: the instance's setup and its configuration entry. */
+    private record AddressSpot(HostSetup.Instance setup, VirtualAddress address) {}
+
+    /** The virtual addresses the host's MASTER instances have set, keyed by interface and address. */
+    private Map<String, AddressSpot> setAddresses(VrrpHost h) {
+        Map<String, AddressSpot> set = new HashMap<>();
+        for (VrrpHost.Slot s : h.slots()) {
+            if (!s.machine.virtualAddressesSet() || s.setup.config() == null) {
+                continue;
+            }
+            for (VirtualAddress v : s.setup.config().virtualAddresses()) {
+                String dev = v.device() != null ? v.device() : s.setup.spec().interfaceName();
+                set.put(dev + "/" + v.address().address().getHostAddress(), new AddressSpot(s.setup, v));
+            }
+        }
+        return set;
+    }
+
+    private void reopenFifo(KeepalivedConfig previous) {
+        String before = fifoPath(previous);
+        String after = fifoPath(config);
+        if (java.util.Objects.equals(before, after)) {
+            return;
+        }
+        try {
+            if (fifo != null) {
+                fifo.close();
+                fifo = null;
+            }
+            if (after != null) {
+                fifo = NotifyFifo.open(Path.of(after));
+            }
+        } catch (IOException e) {
+            log.info("Cannot open notify FIFO " + after + ": " + e.getMessage());
+        }
+    }
+
+    private static String fifoPath(KeepalivedConfig c) {
+        GlobalDefs g = c.global();
+        GlobalDefs.Fifo f = g.vrrpNotifyFifo() != null ? g.vrrpNotifyFifo() : g.notifyFifo();
+        return f == null ? null : f.path();
     }
 
     // --- HostPort ---
@@ -440,39 +531,48 @@ public final class Daemon implements HostPort {
             return;
         }
         for (VirtualAddress v : setup.config().virtualAddresses()) {
-            String dev = v.device() != null ? v.device() : setup.spec().interfaceName();
-            Link link = links.get(dev);
-            if (link == null) {
-                log.info("(" + setup.spec().name() + ") interface " + dev + " for " + v.address() + " doesn't exist");
-                continue;
+            changeAddress(setup, v, add);
+        }
+    }
+
+    private void removeAddress(AddressSpot spot) {
+        log.info("(" + spot.setup().spec().name() + ") removing " + spot.address().address() + " (no longer configured)");
+        changeAddress(spot.setup(), spot.address(), false);
+    }
+
+    private void changeAddress(HostSetup.Instance setup, VirtualAddress v, boolean add) {
+        String dev = v.device() != null ? v.device() : setup.spec().interfaceName();
+        Link link = links.get(dev);
+        if (link == null) {
+            log.info("(" + setup.spec().name() + ") interface " + dev + " for " + v.address() + " doesn't exist");
+            return;
+        }
+        HostAddress a = HostAddress.of(link.index(), v.address().address(), v.address().prefixLength());
+        if (v.broadcast() != null) {
+            a = a.withBroadcast(v.broadcast());
+        }
+        if (v.label() != null) {
+            a = a.withLabel(v.label());
+        }
+        if (v.scope() != null) {
+            a = a.withScope(scope(v.scope()));
+        }
+        if (a.isIpv6()) {
+            a = a.withNoDad(); // keepalived adds IPv6 VIPs without duplicate address detection
+        }
+        try {
+            if (add) {
+                netlink.addAddress(a);
+                ourAddresses.add(v.address().address().getHostAddress());
+            } else {
+                ourAddresses.remove(v.address().address().getHostAddress());
+                netlink.removeAddress(a);
             }
-            HostAddress a = HostAddress.of(link.index(), v.address().address(), v.address().prefixLength());
-            if (v.broadcast() != null) {
-                a = a.withBroadcast(v.broadcast());
-            }
-            if (v.label() != null) {
-                a = a.withLabel(v.label());
-            }
-            if (v.scope() != null) {
-                a = a.withScope(scope(v.scope()));
-            }
-            if (a.isIpv6()) {
-                a = a.withNoDad(); // keepalived adds IPv6 VIPs without duplicate address detection
-            }
-            try {
-                if (add) {
-                    netlink.addAddress(a);
-                    ourAddresses.add(v.address().address().getHostAddress());
-                } else {
-                    ourAddresses.remove(v.address().address().getHostAddress());
-                    netlink.removeAddress(a);
-                }
-            } catch (NativeException e) {
-                boolean harmless = add ? e instanceof NativeException.AlreadyExistsException
-                        : e instanceof NativeException.NotFoundException;
-                if (!harmless) {
-                    log.info("(" + setup.spec().name() + ") cannot " + (add ? "add" : "remove") + " " + v.address() + " on " + dev + ": " + e.getMessage());
-                }
+        } catch (NativeException e) {
+            boolean harmless = add ? e instanceof NativeException.AlreadyExistsException
+                    : e instanceof NativeException.NotFoundException;
+            if (!harmless) {
+                log.info("(" + setup.spec().name() + ") cannot " + (add ? "add" : "remove") + " " + v.address() + " on " + dev + ": " + e.getMessage());
             }
         }
     }

@@ -95,6 +95,9 @@ public final class Daemon implements HostPort {
     private final Map<byte[], InetAddress> destinations = new IdentityHashMap<>();
     private final Map<HostSetup.Script, Script> trackScripts = new IdentityHashMap<>();
     private final Set<String> ourAddresses = new HashSet<>();
+    /** Stands for "no instance" where static addresses go through the per-instance code (its name is for logs). */
+    private static final HostSetup.Instance STATIC = HostSetup.Instance.of(
+            halo.vrrp.InstanceSpec.builder("static_ipaddress", 1).interfaceName("").build());
     /** Notify command lines that passed the startup checks, with the user each runs as. */
     private final Map<String, Script> notifyCommands = new HashMap<>();
     private final Set<String> disabledNotify = new HashSet<>();
@@ -179,14 +182,19 @@ public final class Daemon implements HostPort {
         // keepalived removes residual VIPs at startup, so a crashed master does not keep them.
         for (HostSetup.Instance i : setup.instances()) {
             log.info("(" + i.spec().name() + ") removing VIPs.");
+            changeRoutes(i, false);
             changeAddresses(i, false);
         }
+        changeStatic(config, true);
         host = new VrrpHost(setup, this);
         host.start(System.nanoTime());
         log.info("Startup complete");
         loop();
         log.info("Stopping");
         host.shutdown(System.nanoTime());
+        if (!options.dontReleaseVrrp()) {
+            changeStatic(config, false);
+        }
         waitForStopScripts();
         log.info("Stopped Halo " + halo.Version.VERSION);
         return EXIT_OK;
@@ -414,18 +422,27 @@ public final class Daemon implements HostPort {
             return;
         }
         reopenFifo(previous);
-        // Addresses set now, to remove those no MASTER holds after the reload.
+        // Addresses, routes and rules set now, to remove those no MASTER holds after the reload.
         Map<String, AddressSpot> setBefore = setAddresses(host);
+        Set<halo.os.Route> routesBefore = new HashSet<>();
+        Set<halo.os.Rule> rulesBefore = new HashSet<>();
+        setRoutes(host, routesBefore, rulesBefore);
         long now = System.nanoTime();
         VrrpHost old = host;
         host = new VrrpHost(setup, this, old.counters());
         host.startAfterReload(now, old);
         Map<String, AddressSpot> setAfter = setAddresses(host);
+        Set<halo.os.Route> routesAfter = new HashSet<>();
+        Set<halo.os.Rule> rulesAfter = new HashSet<>();
+        setRoutes(host, routesAfter, rulesAfter);
+        rulesBefore.stream().filter(r -> !rulesAfter.contains(r)).forEach(r -> applyRule(r, false));
+        routesBefore.stream().filter(r -> !routesAfter.contains(r)).forEach(r -> applyRoute(r, false));
         for (Map.Entry<String, AddressSpot> e : setBefore.entrySet()) {
             if (!setAfter.containsKey(e.getKey())) {
                 removeAddress(e.getValue());
             }
         }
+        reloadStatic(previous);
         // Sockets stay open (a later reload may use them again); instances that are gone have nothing to send.
         Set<HostSetup.Instance> live = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         live.addAll(setup.instances());
@@ -450,6 +467,49 @@ public final class Daemon implements HostPort {
             }
         }
         return set;
+    }
+
+    /** The virtual routes and rules of the host's MASTER instances. */
+    private void setRoutes(VrrpHost h, Set<halo.os.Route> routes, Set<halo.os.Rule> rules) {
+        for (VrrpHost.Slot s : h.slots()) {
+            if (!s.machine.virtualAddressesSet() || s.setup.config() == null) {
+                continue;
+            }
+            for (halo.config.VirtualRoute r : s.setup.config().virtualRoutes()) {
+                try {
+                    routes.add(RoutesAndRules.route(r, this::ifindex));
+                } catch (IllegalArgumentException e) {
+                    // reported when it was applied
+                }
+            }
+            for (halo.config.VirtualRule r : s.setup.config().virtualRules()) {
+                try {
+                    rules.add(RoutesAndRules.rule(r));
+                } catch (IllegalArgumentException e) {
+                    // reported when it was applied
+                }
+            }
+        }
+    }
+
+    /** static_* after a reload: what is gone is removed, what is new is added. */
+    private void reloadStatic(KeepalivedConfig previous) {
+        for (halo.config.VirtualRule r : previous.staticRules()) {
+            if (!config.staticRules().contains(r)) {
+                applyRule(r, false);
+            }
+        }
+        for (halo.config.VirtualRoute r : previous.staticRoutes()) {
+            if (!config.staticRoutes().contains(r)) {
+                applyRoute(r, false);
+            }
+        }
+        for (VirtualAddress v : previous.staticAddresses()) {
+            if (!config.staticAddresses().contains(v)) {
+                changeAddress(STATIC, v, false);
+            }
+        }
+        changeStatic(config, true);
     }
 
     private void reopenFifo(KeepalivedConfig previous) {
@@ -520,7 +580,115 @@ public final class Daemon implements HostPort {
 
     @Override
     public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) {
-        changeAddresses(setup, set);
+        // keepalived: addresses, then routes, then rules when becoming master; the reverse when leaving
+        if (set) {
+            changeAddresses(setup, true);
+            changeRoutes(setup, true);
+        } else {
+            changeRoutes(setup, false);
+            changeAddresses(setup, false);
+        }
+    }
+
+    /** virtual_routes and virtual_rules of an instance, with keepalived's log lines. */
+    private void changeRoutes(HostSetup.Instance setup, boolean add) {
+        halo.config.VrrpInstance c = setup.config();
+        if (c == null || (!add && options.dontReleaseVrrp() && stopRequested)) {
+            return;
+        }
+        String name = "(" + setup.spec().name() + ") ";
+        if (add) {
+            if (!c.virtualRoutes().isEmpty()) {
+                log.detail(name + "setting Virtual Routes");
+                c.virtualRoutes().forEach(r -> applyRoute(r, true));
+            }
+            if (!c.virtualRules().isEmpty()) {
+                log.detail(name + "setting Virtual Rules");
+                c.virtualRules().forEach(r -> applyRule(r, true));
+            }
+        } else {
+            if (!c.virtualRules().isEmpty()) {
+                log.detail(name + "removing Virtual Rules");
+                c.virtualRules().forEach(r -> applyRule(r, false));
+            }
+            if (!c.virtualRoutes().isEmpty()) {
+                log.detail(name + "removing Virtual Routes");
+                c.virtualRoutes().forEach(r -> applyRoute(r, false));
+            }
+        }
+    }
+
+    private int ifindex(String name) {
+        Link l = links.get(name);
+        return l == null ? 0 : l.index();
+    }
+
+    private void applyRoute(halo.config.VirtualRoute r, boolean add) {
+        halo.os.Route route;
+        try {
+            route = RoutesAndRules.route(r, this::ifindex);
+        } catch (IllegalArgumentException e) {
+            log.info("Cannot use route " + r.destination() + ": " + e.getMessage());
+            return;
+        }
+        applyRoute(route, add);
+    }
+
+    private void applyRoute(halo.os.Route route, boolean add) {
+        try {
+            if (add) {
+                netlink.addRoute(route);
+            } else {
+                netlink.removeRoute(route);
+            }
+        } catch (NativeException e) {
+            // a route through a removed address has gone with it; one already there is fine
+            boolean harmless = add ? e instanceof NativeException.AlreadyExistsException
+                    : e instanceof NativeException.NotFoundException || e.errno() == halo.os.Errno.ESRCH;
+            if (!harmless) {
+                log.info("Cannot " + (add ? "add" : "remove") + " route " + route + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void applyRule(halo.config.VirtualRule r, boolean add) {
+        halo.os.Rule rule;
+        try {
+            rule = RoutesAndRules.rule(r);
+        } catch (IllegalArgumentException e) {
+            log.info("Cannot use rule " + String.join(" ", r.words()) + ": " + e.getMessage());
+            return;
+        }
+        applyRule(rule, add);
+    }
+
+    private void applyRule(halo.os.Rule rule, boolean add) {
+        try {
+            if (add) {
+                netlink.addRule(rule);
+            } else {
+                netlink.removeRule(rule);
+            }
+        } catch (NativeException e) {
+            boolean harmless = add ? e instanceof NativeException.AlreadyExistsException
+                    : e instanceof NativeException.NotFoundException || e.errno() == halo.os.Errno.ENOENT;
+            if (!harmless) {
+                log.info("Cannot " + (add ? "add" : "remove") + " rule " + rule + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** static_ipaddress, static_routes and static_rules: set at startup, removed at shutdown, as keepalived. */
+    private void changeStatic(KeepalivedConfig c, boolean add) {
+        if (add) {
+            c.staticAddresses().forEach(v -> changeAddress(STATIC, v, true));
+            c.staticRoutes().forEach(r -> applyRoute(r, true));
+            c.staticRules().forEach(r -> applyRule(r, true));
+        } else {
+            c.staticRules().forEach(r -> applyRule(r, false));
+            c.staticRoutes().forEach(r -> applyRoute(r, false));
+            c.staticAddresses().forEach(v -> changeAddress(STATIC, v, false));
+        }
     }
 
     private void changeAddresses(HostSetup.Instance setup, boolean add) {

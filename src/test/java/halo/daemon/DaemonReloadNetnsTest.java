@@ -50,10 +50,10 @@ class DaemonReloadNetnsTest {
     }
 
     private static String instance(String name, int vrid, int priority, String... vips) {
-        return instance(name, vrid, priority, "0.1", vips);
+        return instanceEvery(name, vrid, priority, "0.1", vips);
     }
 
-    private static String instance(String name, int vrid, int priority, String advertInt, String... vips) {
+    private static String instanceEvery(String name, int vrid, int priority, String advertInt, String... vips) {
         return """
                 vrrp_instance %s {
                     state BACKUP
@@ -80,10 +80,10 @@ class DaemonReloadNetnsTest {
     @Test
     void aReloadKeepsTheMasterAndItsAddressesAndAppliesTheDifference() throws Exception {
         Path c1 = dir.resolve("dir1.conf");
-        Files.writeString(c1, global("dir1") + instance("VI_1", 51, 100, "1", "192.0.2.100/24", "192.0.2.101/24")
+        Files.writeString(c1, global("dir1") + instanceEvery("VI_1", 51, 100, "1", "192.0.2.100/24", "192.0.2.101/24")
                 + instance("VI_2", 52, 100, "192.0.2.110/24"));
         Path c2 = dir.resolve("dir2.conf");
-        Files.writeString(c2, global("dir2") + instance("VI_1", 51, 90, "1", "192.0.2.100/24", "192.0.2.101/24")
+        Files.writeString(c2, global("dir2") + instanceEvery("VI_1", 51, 90, "1", "192.0.2.100/24", "192.0.2.101/24")
                 + instance("VI_2", 52, 90, "192.0.2.110/24"));
         NodeProcess d1 = NodeProcess.halo("dir1", lan.exec("dir1"), c1, dir);
         nodes.add(d1);
@@ -114,9 +114,9 @@ class DaemonReloadNetnsTest {
         // VI_1 renamed (matched by VRID, family and interface, not by name), .101 dropped, .102 added;
         // VI_2 gone; VI_3 new. The operator reloads both directors (v3 adverts carry the address list, and a backup
         // ignores a master whose list differs from its own); VI_1's 1 s interval covers the moment between the two.
-        Files.writeString(c1, global("dir1") + instance("VI_one", 51, 100, "1", "192.0.2.100/24", "192.0.2.102/24")
+        Files.writeString(c1, global("dir1") + instanceEvery("VI_one", 51, 100, "1", "192.0.2.100/24", "192.0.2.102/24")
                 + instance("VI_3", 53, 100, "192.0.2.120/24"));
-        Files.writeString(c2, global("dir2") + instance("VI_1", 51, 90, "1", "192.0.2.100/24", "192.0.2.102/24")
+        Files.writeString(c2, global("dir2") + instanceEvery("VI_1", 51, 90, "1", "192.0.2.100/24", "192.0.2.102/24")
                 + instance("VI_2", 52, 90, "192.0.2.110/24"));
         d1.hup();
         d2.hup();

@@ -186,6 +186,7 @@ public final class Daemon implements HostPort {
             changeAddresses(i, false);
         }
         changeStatic(config, true);
+        tuneProtocolThread(setup);
         host = new VrrpHost(setup, this);
         host.start(System.nanoTime());
         log.info("Startup complete");
@@ -255,9 +256,19 @@ public final class Daemon implements HostPort {
                 host.onLinkChange(now, link.name(), false);
             }
             case HostEvent.AddressRemoved(HostAddress a) -> {
-                if (ourAddresses.contains(a.address().getHostAddress())) {
-                    log.info("Virtual address " + a.address().getHostAddress() + " was removed from "
-                            + linkNames.getOrDefault(a.interfaceIndex(), "?") + " behind our back");
+                String address = a.address().getHostAddress();
+                if (ourAddresses.remove(address)) {
+                    // Deleted behind our back (our own removals leave ourAddresses first): keepalived's words, and
+                    // as keepalived, the MASTER holding it steps down with priority 0 and comes back to set it again.
+                    log.info("Netlink reflector reports IP " + address + " removed from "
+                            + linkNames.getOrDefault(a.interfaceIndex(), "?"));
+                    for (VrrpHost.Slot s : host.slots()) {
+                        if (s.machine.state() == VrrpState.MASTER && s.setup.config() != null
+                                && s.setup.config().virtualAddresses().stream()
+                                .anyMatch(v -> v.address().address().equals(a.address()))) {
+                            s.machine.onVirtualAddressDeleted(now);
+                        }
+                    }
                 }
             }
             default -> {
@@ -288,6 +299,45 @@ public final class Daemon implements HostPort {
             }
         }
         socketOf.put(i, socket);
+    }
+
+    /**
+     * The protocol thread wakes on time: timer slack 1 ns (the kernel's 50 us default batches wake-ups), and SCHED_RR
+     * at vrrp_rt_priority / max_auto_priority when configured, as keepalived; with an advert interval under 100 ms and
+     * neither given, priority 1 (the lowest realtime one) so that a busy host does not delay adverts past
+     * Master_Down_Interval. The loop blocks in poll between events, so it cannot starve the host.
+     */
+    private void tuneProtocolThread(HostSetup setup) {
+        try {
+            halo.os.HostOs.setTimerSlack(1);
+        } catch (NativeException | RuntimeException e) {
+            log.detail("Cannot set the timer slack: " + e.getMessage());
+        }
+        int priority = 0;
+        for (halo.config.RawSetting r : config.global().otherSettings()) {
+            if (r.keyword().equals("vrrp_rt_priority") && !r.args().isEmpty()) {
+                try {
+                    priority = Integer.parseInt(r.args().getFirst());
+                } catch (NumberFormatException e) {
+                    log.info("Invalid vrrp_rt_priority " + r.args().getFirst() + " - ignoring");
+                }
+            }
+        }
+        if (priority == 0 && config.global().maxAutoPriority() > 0) {
+            priority = config.global().maxAutoPriority();
+        }
+        long fastest = setup.instances().stream().mapToLong(i -> i.spec().advertInterval().toMillis()).min().orElse(1000);
+        if (priority == 0 && fastest < 100) {
+            priority = 1;
+        }
+        if (priority > 0) {
+            try {
+                halo.os.HostOs.setRealtimePriority(Math.min(99, priority));
+                log.detail("Set realtime priority " + Math.min(99, priority) + " (SCHED_RR) for the VRRP thread");
+            } catch (NativeException | RuntimeException e) {
+                log.info("Cannot set realtime priority " + priority + ": " + e.getMessage());
+            }
+        }
     }
 
     /** keepalived's script checks: not found is disabled; unsafe is disabled under enable_script_security. */

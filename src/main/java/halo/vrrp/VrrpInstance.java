@@ -683,6 +683,23 @@ public final class VrrpInstance {
         }
     }
 
+    /**
+     * One of our virtual addresses was deleted behind our back (netlink RTM_DELADDR we did not cause). keepalived
+     * 2.2.7, seen doing it: a MASTER leaves for BACKUP sending priority 0 (so a backup may take over at once), and
+     * unless one does, takes mastership back after about one advert interval, adding its addresses again.
+     */
+    public void onVirtualAddressDeleted(long now) {
+        if (state != VrrpState.MASTER) {
+            return;
+        }
+        VrrpState wanted = wantState;
+        wantState = VrrpState.BACKUP;
+        stateLeaveMaster(now, true, TransitionReason.TRACKER_FAULT);
+        wantState = wanted;
+        msDownTimerUs = masterAdverIntUs + skewCalc(256 - effectivePriority);
+        initSands(now);
+    }
+
     void stateLeaveMaster(long now, boolean advF, TransitionReason reason) {
         VrrpState to = wantState;
         String line;

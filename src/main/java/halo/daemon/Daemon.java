@@ -91,6 +91,7 @@ public final class Daemon implements HostPort {
     private final Map<Integer, String> linkNames = new HashMap<>();
     /** One socket per (interface, family, unicast source). */
     private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
+    private final Set<VrrpSocket> ahSockets = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<HostSetup.Instance, VrrpSocket> socketOf = new IdentityHashMap<>();
     private final Map<byte[], InetAddress> destinations = new IdentityHashMap<>();
     private final Map<HostSetup.Script, Script> trackScripts = new IdentityHashMap<>();
@@ -232,6 +233,14 @@ public final class Daemon implements HostPort {
 
     private void drainSocket(VrrpSocket socket) throws NativeException {
         int n;
+        if (ahSockets.contains(socket)) {
+            // auth_type AH: whole datagrams (IP header, AH, message), checked and authenticated by the codec
+            while ((n = socket.receiveDatagram(rxBuffer, 0, rxBuffer.length, received)) >= 0) {
+                String ifname = linkNames.getOrDefault(received.interfaceIndex(), socket.interfaceName());
+                host.receiveIpv4(System.nanoTime(), ifname, rxBuffer, 0, n);
+            }
+            return;
+        }
         while ((n = socket.receive(rxBuffer, 0, rxBuffer.length, received)) >= 0) {
             String ifname = linkNames.getOrDefault(received.interfaceIndex(), socket.interfaceName());
             host.receiveMessage(System.nanoTime(), ifname, received.isIpv6(), received.sourceBytes(),
@@ -280,11 +289,16 @@ public final class Daemon implements HostPort {
         boolean ipv6 = i.spec().ipv6();
         String ifname = i.spec().interfaceName();
         InetAddress source = i.unicastPeers().isEmpty() ? null : i.sourceAddress();
-        String key = ifname + "/" + (ipv6 ? 6 : 4) + "/" + (source == null ? "" : source.getHostAddress());
+        // keepalived opens its socket with IPPROTO_AH for auth_type AH: the adverts arrive as protocol 51
+        boolean ah = isAh(i);
+        String key = ifname + "/" + (ipv6 ? 6 : 4) + "/" + (source == null ? "" : source.getHostAddress()) + (ah ? "/ah" : "");
         VrrpSocket socket = sockets.get(key);
         if (socket == null) {
-            socket = VrrpSocket.open(ipv6, ifname, source);
+            socket = ah ? VrrpSocket.openIpv4HeaderIncluded(ifname, VrrpSocket.IPPROTO_AH) : VrrpSocket.open(ipv6, ifname, source);
             sockets.put(key, socket);
+            if (ah) {
+                ahSockets.add(socket);
+            }
             poller.register(socket);
         }
         if (i.unicastPeers().isEmpty()) {
@@ -608,6 +622,26 @@ public final class Daemon implements HostPort {
             log.info("Cannot read the addresses of " + interfaceName + ": " + e.getMessage());
         }
         return null;
+    }
+
+    private static boolean isAh(HostSetup.Instance i) {
+        return i.authType() == 2 && !i.spec().ipv6() && i.spec().version() == 2;
+    }
+
+    @Override
+    public boolean sendsDatagrams() {
+        return true;
+    }
+
+    @Override
+    public void sendDatagram(HostSetup.Instance instance, byte[] destination, byte[] datagram, int offset, int length) {
+        VrrpSocket socket = socketOf.get(instance);
+        InetAddress to = destinations.computeIfAbsent(destination, Daemon::address);
+        try {
+            socket.send(datagram, offset, length, to);
+        } catch (NativeException e) {
+            log.detail("(" + instance.spec().name() + ") cannot send advert: " + e.getMessage());
+        }
     }
 
     @Override

@@ -463,9 +463,21 @@ public final class VrrpHost implements VrrpActions {
     }
 
     private void send(Slot s, int priority, byte[] dst) {
+        if (!s.ipv6 && s.setup.authType() == 2 && s.setup.spec().version() == 2 && port.sendsDatagrams()) {
+            // RFC 2338 5.3.6.3 / RFC 2402: the AH header sits between the IP header and the message, over both
+            ipIdentification = (ipIdentification + 1) & 0xffff;
+            if (ipIdentification == 0) {
+                ipIdentification = 1; // 0 would let the kernel pick one, changing what the ICV covers
+            }
+            int length = encoder.encodeIpv4Datagram(s.wire, priority, ipIdentification, txSegment, 0, dst, 0);
+            port.sendDatagram(s.setup, dst, tx, 0, length);
+            return;
+        }
         int length = encoder.encodeMessage(s.wire, priority, txSegment, 0, dst, 0);
         port.sendAdvert(s.setup, s.ipv6, dst, s.wire.ttl(), tx, 0, length);
     }
+
+    private int ipIdentification;
 
     @Override
     public void addVirtualAddresses(VrrpInstance instance) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code halo run}: the daemon, with keepalived's flags (so {@code halo -n -l -f FILE} works as keepalived's). */
-@Command(name = "run", description = "Run the Halo daemon (VRRP and, later, health checkers and load balancing).")
+@Command(name = "run", description = "Run the Halo daemon (VRRP and the health checkers with their virtual-server table).")
 public final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", description = "Configuration file (default: ${DEFAULT-VALUE}).")
@@ -75,12 +75,9 @@ public final class RunCommand implements Callable<Integer> {
         boolean toConsole = logConsole || noSyslog || !java.nio.file.Files.exists(Path.of("/dev/log"));
         Syslog syslog = toConsole ? null : Syslog.open(logFacility == null ? -1 : logFacility);
         DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail);
-        if (checkOnly) {
-            log.info("Halo: the health-checker side (-C) does not run yet; nothing to do");
-            return 0;
-        }
         String id = configId != null ? configId : DumpConfCommand.shortHostName();
-        Daemon daemon = new Daemon(new Daemon.Options(file, id, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp), log);
+        Daemon daemon = new Daemon(new Daemon.Options(file, id, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp,
+                vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile), log);
         return daemon.run();
     }
 

@@ -58,7 +58,14 @@ public final class Daemon implements HostPort {
 
     /** What {@code halo run} was asked to do. */
     public record Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
-                          boolean logDetail, boolean dontReleaseVrrp) {}
+                          boolean logDetail, boolean dontReleaseVrrp, boolean runVrrp, boolean runCheckers,
+                          Path checkersPidFile) {
+        /** Both sides, as keepalived without -P or -C. */
+        public Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
+                       boolean logDetail, boolean dontReleaseVrrp) {
+            this(configFile, configId, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp, true, true, null);
+        }
+    }
 
     /** keepalived's exit statuses: 0 fine; 1 could not start; 3 configuration cannot run. */
     public static final int EXIT_OK = 0;
@@ -86,6 +93,9 @@ public final class Daemon implements HostPort {
     private VrrpHost host;
     private NotifyFifo fifo;
     private ControlServer control;
+    private CheckerSide checkerSide;
+    private VrrpTrackers trackers;
+    private final Object idle = new Object();
     private String scriptUser;
     private final Map<String, Link> links = new HashMap<>();
     private final Map<Integer, String> linkNames = new HashMap<>();
@@ -122,6 +132,22 @@ public final class Daemon implements HostPort {
             return EXIT_CONFIG;
         }
         config = loaded.config();
+        // keepalived starts the checker process only when there are virtual servers (or -C asks for it alone), and
+        // the VRRP process unless -C: the checker side alone needs no raw socket.
+        boolean checkers = options.runCheckers() && (!options.runVrrp() || !config.virtualServers().isEmpty());
+        boolean vrrp = options.runVrrp() && (!config.vrrpInstances().isEmpty() || !checkers);
+        if (!vrrp) {
+            try {
+                writePidFiles();
+                return runCheckersOnly();
+            } catch (IOException | RuntimeException e) {
+                log.info("Stopped - " + e.getMessage());
+                return EXIT_STARTUP_FAILED;
+            } finally {
+                closeAll();
+                deletePidFiles();
+            }
+        }
         if (!HostOs.isAvailable()) {
             log.info("Halo cannot use the host: " + HostOs.unavailabilityCause().getMessage());
             return EXIT_STARTUP_FAILED;
@@ -133,6 +159,9 @@ public final class Daemon implements HostPort {
         }
         try {
             writePidFiles();
+            if (checkers) {
+                startCheckerSide(false);
+            }
             return runVrrp();
         } catch (IOException e) {
             log.info("Stopped - " + e.getMessage());
@@ -145,9 +174,60 @@ public final class Daemon implements HostPort {
 
     public void requestStop() {
         stopRequested = true;
+        wakeup();
+    }
+
+    private void wakeup() {
         if (poller != null) {
             poller.wakeup();
         }
+        synchronized (idle) {
+            idle.notifyAll();
+        }
+    }
+
+    private void startCheckerSide(boolean followAddresses) throws IOException {
+        checkerSide = new CheckerSide(config, log, scripts);
+        try {
+            checkerSide.start(followAddresses);
+        } catch (RuntimeException e) {
+            throw new IOException("the checker side cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code -C}, or a configuration with virtual servers and no vrrp_instance (keepalived starts no VRRP process
+     * then): the checker side alone, needing no raw socket; this thread only waits for signals and control requests.
+     */
+    private int runCheckersOnly() throws IOException {
+        startCheckerSide(true);
+        installSignals();
+        control = ControlServer.start(options.controlSocket(), this::answer);
+        log.info("Startup complete");
+        while (!stopRequested) {
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                task.run();
+            }
+            if (reloadRequested) {
+                reloadRequested = false;
+                reload();
+            }
+            synchronized (idle) {
+                if (!stopRequested && tasks.isEmpty() && !reloadRequested) {
+                    try {
+                        idle.wait(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        }
+        log.info("Stopping");
+        checkerSide.stop();
+        log.info("Stopped Halo " + halo.Version.VERSION);
+        return EXIT_OK;
     }
 
     private int runVrrp() throws NativeException, IOException {
@@ -166,7 +246,8 @@ public final class Daemon implements HostPort {
             }
         }
         Set<String> disabled = checkScripts();
-        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled);
+        trackers = new VrrpTrackers(config, log);
+        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled, trackers.initialise());
         GlobalDefs g = config.global();
         GlobalDefs.Fifo fifoConf = g.vrrpNotifyFifo() != null ? g.vrrpNotifyFifo() : g.notifyFifo();
         if (fifoConf != null && fifoConf.path() != null) {
@@ -190,12 +271,28 @@ public final class Daemon implements HostPort {
         tuneProtocolThread(setup);
         host = new VrrpHost(setup, this);
         host.start(System.nanoTime());
+        trackers.start(new VrrpTrackers.Sink() {
+            @Override
+            public void fileValue(String name, long value) {
+                tasks.add(() -> host.onTrackFile(System.nanoTime(), name, value));
+                wakeup();
+            }
+
+            @Override
+            public void processQuorum(String name, boolean up) {
+                tasks.add(() -> host.onTrackProcess(System.nanoTime(), name, up));
+                wakeup();
+            }
+        });
         log.info("Startup complete");
         loop();
         log.info("Stopping");
         host.shutdown(System.nanoTime());
         if (!options.dontReleaseVrrp()) {
             changeStatic(config, false);
+        }
+        if (checkerSide != null) {
+            checkerSide.stop();
         }
         waitForStopScripts();
         log.info("Stopped Halo " + halo.Version.VERSION);
@@ -264,7 +361,15 @@ public final class Daemon implements HostPort {
                 log.info("Netlink reports " + link.name() + " removed");
                 host.onLinkChange(now, link.name(), false);
             }
+            case HostEvent.AddressAdded(HostAddress a) -> {
+                if (checkerSide != null) {
+                    checkerSide.addressAdded(a.address());
+                }
+            }
             case HostEvent.AddressRemoved(HostAddress a) -> {
+                if (checkerSide != null) {
+                    checkerSide.addressRemoved(a.address());
+                }
                 String address = a.address().getHostAddress();
                 if (ourAddresses.remove(address)) {
                     // Deleted behind our back (our own removals leave ourAddresses first): keepalived's words, and
@@ -423,7 +528,8 @@ public final class Daemon implements HostPort {
 
     private Script toScript(ScriptCommand command, Duration timeout) {
         String user = command.user() != null ? command.user() : scriptUser;
-        return new Script(command.commandLine(), command.argv(), user, timeout);
+        String group = command.user() != null ? command.group() : config.global().scriptGroup();
+        return new Script(command.commandLine(), command.argv(), user, timeout, group);
     }
 
     private void installSignals() {
@@ -431,7 +537,7 @@ public final class Daemon implements HostPort {
         Signal.handle(new Signal("INT"), s -> requestStop());
         Signal.handle(new Signal("HUP"), s -> {
             reloadRequested = true;
-            poller.wakeup();
+            wakeup();
         });
     }
 
@@ -442,6 +548,8 @@ public final class Daemon implements HostPort {
      * added (with gratuitous ARPs) and its dropped ones removed; a matched BACKUP stays BACKUP; an instance that is
      * gone stops (a MASTER sends priority 0 and removes its addresses); a new one starts in BACKUP. vrrp_script states
      * carry over. So a VIP that stays configured on a MASTER is never removed.
+     * The checker side applies the new virtual servers as keepalived's checker process does (kept servers keep
+     * their state).
      */
     private void reload() {
         log.info("Reloading ...");
@@ -450,7 +558,7 @@ public final class Daemon implements HostPort {
         Thread.ofVirtual().name("reload").start(() -> {
             LoadResult loaded = ConfigLoader.load(options.configFile(), new LoadOptions(options.configId(), false));
             tasks.add(() -> applyReload(loaded));
-            poller.wakeup();
+            wakeup();
         });
     }
 
@@ -460,6 +568,12 @@ public final class Daemon implements HostPort {
         }
         if (loaded.config() == null || loaded.hasFatal()) {
             log.info("Reload failed - keeping the running configuration");
+            return;
+        }
+        if (checkerSide != null) {
+            checkerSide.reload(loaded.config());
+        }
+        if (host == null) {
             return;
         }
         KeepalivedConfig next = loaded.config();
@@ -671,6 +785,16 @@ public final class Daemon implements HostPort {
         } else {
             changeRoutes(setup, false);
             changeAddresses(setup, false);
+        }
+        if (checkerSide != null && setup.config() != null) {
+            // ha_suspend: the checker side follows the VIPs
+            for (VirtualAddress v : setup.config().virtualAddresses()) {
+                if (set) {
+                    checkerSide.addressAdded(v.address().address());
+                } else {
+                    checkerSide.addressRemoved(v.address().address());
+                }
+            }
         }
     }
 
@@ -926,18 +1050,30 @@ public final class Daemon implements HostPort {
     private String answer(String request) {
         CompletableFuture<String> reply = new CompletableFuture<>();
         String command = request.strip();
+        if (command.equals("lvs")) {
+            // the checker side answers on its own thread
+            if (checkerSide == null) {
+                return "error: the checker side is not running\n";
+            }
+            try {
+                return checkerSide.snapshotText();
+            } catch (RuntimeException e) {
+                return "error: " + e.getMessage() + "\n";
+            }
+        }
         tasks.add(() -> {
             try {
                 reply.complete(switch (command) {
-                    case "status", "status json" -> StatusView.json(host, lastTransitions) + "\n";
-                    case "status text" -> StatusView.text(host);
+                    case "status", "status json" -> host == null ? StatusView.emptyJson() + "\n"
+                            : StatusView.json(host, lastTransitions) + "\n";
+                    case "status text" -> host == null ? "" : StatusView.text(host);
                     default -> "unknown command '" + command + "'\n";
                 });
             } catch (RuntimeException e) {
                 reply.completeExceptionally(e);
             }
         });
-        poller.wakeup();
+        wakeup();
         try {
             return reply.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -974,15 +1110,21 @@ public final class Daemon implements HostPort {
 
     private void writePidFiles() throws IOException {
         String pid = ProcessHandle.current().pid() + "\n";
-        for (Path p : new Path[] {options.pidFile(), options.vrrpPidFile()}) {
+        for (Path p : pidFiles()) {
             if (p != null) {
                 Files.writeString(p, pid);
             }
         }
     }
 
+    private Path[] pidFiles() {
+        Path vrrp = options.runVrrp() ? options.vrrpPidFile() : null;
+        Path checkers = options.runCheckers() ? options.checkersPidFile() : null;
+        return new Path[] {options.pidFile(), vrrp, checkers};
+    }
+
     private void deletePidFiles() {
-        for (Path p : new Path[] {options.pidFile(), options.vrrpPidFile()}) {
+        for (Path p : pidFiles()) {
             if (p != null) {
                 try {
                     Files.deleteIfExists(p);
@@ -997,6 +1139,12 @@ public final class Daemon implements HostPort {
         try {
             if (control != null) {
                 control.close();
+            }
+            if (checkerSide != null) {
+                checkerSide.close();
+            }
+            if (trackers != null) {
+                trackers.close();
             }
             if (fifo != null) {
                 fifo.close();

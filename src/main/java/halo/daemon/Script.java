@@ -12,11 +12,16 @@ import java.util.List;
  * @param argv        the words of the command line
  * @param user        user name to run as, or {@code null} for the daemon's own user
  * @param timeout     how long before SIGTERM (then SIGKILL); {@code null} for no limit
+ * @param group       group to run as, or {@code null} for the user's primary group
  */
-public record Script(String commandLine, List<String> argv, String user, Duration timeout) {
+public record Script(String commandLine, List<String> argv, String user, Duration timeout, String group) {
 
     public Script {
         argv = List.copyOf(argv);
+    }
+
+    public Script(String commandLine, List<String> argv, String user, Duration timeout) {
+        this(commandLine, argv, user, timeout, null);
     }
 
     public static Script of(String commandLine, String user, Duration timeout) {

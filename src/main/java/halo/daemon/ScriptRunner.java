@@ -94,10 +94,10 @@ public final class ScriptRunner {
         List<String> command = new ArrayList<>();
         if (script.user() != null && !script.user().equals(ownUser)) {
             // Java cannot change a child's uid itself; util-linux's setpriv does, with the user's groups.
-            // keepalived runs a script_user's scripts with that user's primary group (nobody: nogroup on Debian)
-            int[] ids = userIds(script.user());
-            String gid = ids != null ? Integer.toString(ids[1]) : script.user();
-            command.addAll(List.of("setpriv", "--reuid=" + script.user(), "--regid=" + gid, "--init-groups", "--"));
+            // The group is the one configured, else the user's primary group (as keepalived's set_privileges): a user
+            // such as nobody has no group of its own name.
+            String group = script.group() != null ? script.group() : primaryGroup(script.user());
+            command.addAll(List.of("setpriv", "--reuid=" + script.user(), "--regid=" + group, "--init-groups", "--"));
         }
         command.add(executable.toString());
         command.addAll(script.argv().subList(1, script.argv().size()));
@@ -118,6 +118,12 @@ public final class ScriptRunner {
             // no answer: the caller falls back on the name
         }
         return null;
+    }
+
+    /** The user's primary gid from /etc/passwd, or the user name itself when it is not listed there. */
+    static String primaryGroup(String user) {
+        int[] ids = userIds(user);
+        return ids != null ? Integer.toString(ids[1]) : user;
     }
 
     /** The file a command word names, searched in PATH when it has no slash; {@code null} when it is not an executable file. */

@@ -83,6 +83,11 @@ final class StatusView {
         return j.toString();
     }
 
+    /** The status of a daemon without a VRRP side ({@code -C}): no instances, no groups. */
+    static String emptyJson() {
+        return "{\"instances\":[],\"sync_groups\":[]}";
+    }
+
     static String text(VrrpHost host) {
         StringBuilder t = new StringBuilder(String.format("%-16s %-8s %-10s %4s %5s %5s %-18s%n",
                 "INSTANCE", "STATE", "INTERFACE", "VRID", "PRIO", "EFF", "MASTER"));

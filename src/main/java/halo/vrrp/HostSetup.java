@@ -130,18 +130,50 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
     }
 
     /**
+     * What the host found for track_file and vrrp_track_process before the instances start (keepalived reads the
+     * files and scans /proc at startup, so an instance starts in FAULT when a weight-0 process is missing).
+     */
+    public interface TrackedState {
+        /** The value the track_file named holds now (0 when the file is missing or unreadable). */
+        long fileValue(String trackFileName);
+
+        /** Whether the vrrp_track_process named has its quorum now. */
+        boolean processUp(String trackProcessName);
+
+        /** Nothing known: files 0, processes up. */
+        TrackedState NONE = new TrackedState() {
+            @Override
+            public long fileValue(String trackFileName) {
+                return 0;
+            }
+
+            @Override
+            public boolean processUp(String trackProcessName) {
+                return true;
+            }
+        };
+    }
+
+    public static HostSetup fromConfig(KeepalivedConfig config, boolean logDetail, java.util.Set<String> disabledScripts) {
+        return fromConfig(config, logDetail, disabledScripts, TrackedState.NONE);
+    }
+
+    /**
      * The VRRP side of a loaded configuration, with keepalived's {@code -D} detail logging, and without the
      * vrrp_scripts the host disabled (not found, or unsafe under enable_script_security): keepalived drops those from
      * tracking altogether.
      */
-    public static HostSetup fromConfig(KeepalivedConfig config, boolean logDetail, java.util.Set<String> disabledScripts) {
+    public static HostSetup fromConfig(KeepalivedConfig config, boolean logDetail, java.util.Set<String> disabledScripts,
+                                       TrackedState tracked) {
         List<Instance> instances = new ArrayList<>();
         for (halo.config.VrrpInstance c : config.vrrpInstances()) {
             List<TrackerSpec> trackers = new ArrayList<>();
             addTrackers(config, trackers, c.trackInterfaces(), c.trackScripts(), disabledScripts);
+            addTrackedFilesAndProcesses(config, trackers, c.trackFiles(), c.trackProcesses(), tracked);
             for (VrrpSyncGroup g : config.syncGroups()) {
                 if (g.instances().contains(c.name())) {
                     addTrackers(config, trackers, g.trackInterfaces(), g.trackScripts(), disabledScripts);
+                    addTrackedFilesAndProcesses(config, trackers, g.trackFiles(), g.trackProcesses(), tracked);
                 }
             }
             InstanceSpec.Builder b = InstanceSpec.builder(c.name(), c.virtualRouterId())
@@ -206,6 +238,37 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
 
     private static String line(ScriptCommand c) {
         return c == null ? null : c.commandLine();
+    }
+
+    /**
+     * track_file and track_process references: the reference's weight (with its reverse), else the tracker's own, as
+     * keepalived resolves them; the value found at startup is the tracker's initial state.
+     */
+    private static void addTrackedFilesAndProcesses(KeepalivedConfig config, List<TrackerSpec> out, List<TrackRef> files,
+                                                    List<TrackRef> processes, TrackedState tracked) {
+        for (TrackRef r : files) {
+            halo.config.TrackFile f = config.trackFiles().stream().filter(x -> x.name().equals(r.name())).findFirst()
+                    .orElse(null);
+            if (f == null) {
+                continue; // the loader has reported it
+            }
+            int weight = r.weight() != null ? r.weight() : f.weight();
+            boolean reverse = r.weight() != null ? r.reverse() : f.reverse();
+            TrackerSpec spec = TrackerSpec.file(f.name(), weight).withInitialValue(tracked.fileValue(f.name()));
+            out.add(reverse ? spec.reversed() : spec);
+        }
+        for (TrackRef r : processes) {
+            halo.config.TrackProcess p = config.trackProcesses().stream().filter(x -> x.name().equals(r.name()))
+                    .findFirst().orElse(null);
+            if (p == null) {
+                continue;
+            }
+            int weight = r.weight() != null ? r.weight() : p.weight();
+            boolean reverse = r.weight() != null ? r.reverse() : p.reverse();
+            TrackerSpec spec = TrackerSpec.process(p.name(), weight).withInitial(
+                    tracked.processUp(p.name()) ? TrackerSpec.Status.UP : TrackerSpec.Status.DOWN);
+            out.add(reverse ? spec.reversed() : spec);
+        }
     }
 
     private static void addTrackers(KeepalivedConfig config, List<TrackerSpec> out, List<TrackedInterface> interfaces,

@@ -339,6 +339,27 @@ public final class VrrpHost implements VrrpActions {
         }
     }
 
+    /** A track_file now holds {@code value} (inotify saw it written): every instance tracking it re-weighs. */
+    public void onTrackFile(long now, String trackFileName, long value) {
+        if (stopped) {
+            return;
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            slots.get(i).machine.onTrackFileValue(now, TrackerKind.FILE + ":" + trackFileName, value);
+        }
+    }
+
+    /** A vrrp_track_process gained or lost its quorum (after its fork or terminate delay). */
+    public void onTrackProcess(long now, String trackProcessName, boolean up) {
+        if (stopped) {
+            return;
+        }
+        port.log("Quorum " + (up ? "gained" : "lost") + " for tracked process " + trackProcessName);
+        for (int i = 0; i < slots.size(); i++) {
+            slots.get(i).machine.onTrackerStatus(now, TrackerKind.PROCESS + ":" + trackProcessName, up);
+        }
+    }
+
     /** An IPv4 datagram as a raw socket delivers it (IP header included: the TTL is read from it). */
     public void receiveIpv4(long now, String interfaceName, byte[] datagram, int offset, int length) {
         Slot s = lookup(interfaceName, false, false, datagram, offset, length);

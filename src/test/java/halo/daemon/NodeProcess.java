@@ -30,12 +30,18 @@ final class NodeProcess implements AutoCloseable {
 
     /** Halo's daemon from this build's classes: {@code halo run -n -l -D -f CONFIG} in namespace NS. */
     static NodeProcess halo(String name, List<String> nsExec, Path config, Path dir) throws IOException {
+        return halo(name, nsExec, config, dir, List.of());
+    }
+
+    /** As above, with more {@code halo run} flags ({@code -C} for the checker side alone). */
+    static NodeProcess halo(String name, List<String> nsExec, Path config, Path dir, List<String> flags) throws IOException {
         Path sock = dir.resolve(name + ".sock");
         List<String> cmd = new ArrayList<>(nsExec);
         cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m", "-Xshare:auto",
                 "-cp", classPath(), "halo.cli.Main",
                 "run", "-n", "-l", "-D", "-f", config.toString(), "--control-socket", sock.toString()));
+        cmd.addAll(flags);
         return start(name, cmd, dir, sock);
     }
 
@@ -122,6 +128,11 @@ final class NodeProcess implements AutoCloseable {
         if (k.waitFor() != 0) {
             throw new AssertionError("kill -HUP " + process.pid() + " failed");
         }
+    }
+
+    /** SIGHUP: reload. */
+    void reload() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).inheritIO().start().waitFor();
     }
 
     boolean isAlive() {

@@ -87,6 +87,20 @@ class ScriptRunnerTest {
         assertThat(ScriptSecurity.check(Script.of("/nonexistent/x", null, null))).isEqualTo(ScriptSecurity.Verdict.NOT_FOUND);
     }
 
+    /** script_user nobody: nobody has no group named after it (Debian: nogroup), so the primary gid is used. */
+    @Test
+    void runsAsTheConfiguredUserWithItsPrimaryGroup() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path script = executable("whoami.sh", "#!/bin/sh\nid -un > " + out + "/who; id -g >> " + out + "/who\n");
+        ScriptRunner.Result r = runner.runNow(Script.of(script.toString(), "nobody", Duration.ofSeconds(5)), List.of());
+        assertThat(r.success()).as("%s", r).isTrue();
+        assertThat(Files.readString(out.resolve("who"))).isEqualTo("nobody\n" + ScriptRunner.primaryGroup("nobody") + "\n");
+        assertThat(ScriptRunner.primaryGroup("nobody")).isEqualTo("65534");
+    }
+
     private Path executable(String name, String text) throws IOException {
         Path p = dir.resolve(name);
         Files.writeString(p, text);

@@ -1,0 +1,388 @@
+package halo.daemon;
+
+import halo.check.Checker;
+import halo.check.CheckerEngine;
+import halo.check.CheckerListener;
+import halo.check.ConfigCheckers;
+import halo.config.GlobalDefs;
+import halo.config.KeepalivedConfig;
+import halo.config.RealServer;
+import halo.config.ScriptCommand;
+import halo.config.VirtualServer;
+import halo.lvs.Action;
+import halo.lvs.CheckerId;
+import halo.lvs.SnapshotText;
+import halo.lvs.VirtualServerTable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+
+/**
+ * The daemon's checker side (keepalived's checker process): the virtual-server table built from the configuration,
+ * a {@link CheckerEngine} running every real server's checkers, and the table's actions carried out (log lines,
+ * notify_up/notify_down and quorum_up/quorum_down scripts, LVS FIFO lines, checkers suspended for ha_suspend).
+ * <p>
+ * The table is single-threaded: every call to it runs on this side's own thread ("halo-checkers"); checker events,
+ * address changes and control requests are handed to that thread. No data plane yet: the table's changes stay in
+ * its {@link halo.lvs.IpvsTable}, which {@code halo lvs -L -n} shows through the control command {@code lvs}.
+ */
+public final class CheckerSide implements AutoCloseable {
+
+    private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_SCRIPT_WAIT = Duration.ofSeconds(1);
+    private static final Duration ADDRESS_POLL = Duration.ofSeconds(1);
+
+    private KeepalivedConfig config;
+    private final DaemonLog log;
+    private final ScriptRunner scripts;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("halo-checkers").factory());
+    private final Map<CheckerId, Checker> checkers = new HashMap<>();
+    private final Set<String> disabledScripts = new HashSet<>();
+    private final Set<InetAddress> localAddresses = new HashSet<>();
+    private final List<NotifyFifo> fifos = new ArrayList<>();
+    private final List<CompletableFuture<ScriptRunner.Result>> stopScripts = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.logging.Logger checkLogger = java.util.logging.Logger.getLogger("halo.check");
+    private VirtualServerTable table;
+    private CheckerEngine engine;
+    private String scriptUser;
+    private boolean stopped;
+
+    public CheckerSide(KeepalivedConfig config, DaemonLog log, ScriptRunner scripts) {
+        this.config = config;
+        this.log = log;
+        this.scripts = scripts;
+    }
+
+    /**
+     * Builds the table, reports the addresses already local (ha_suspend), installs the services and starts the
+     * checkers. With {@code followAddresses} this side polls the host's addresses itself (when the VRRP side is not
+     * running in this process to report its virtual addresses).
+     */
+    public void start(boolean followAddresses) throws IOException {
+        GlobalDefs g = config.global();
+        for (GlobalDefs.Fifo f : new GlobalDefs.Fifo[] {g.lvsNotifyFifo(), g.notifyFifo()}) {
+            if (f != null && f.path() != null && fifos.stream().noneMatch(o -> o.path().equals(Path.of(f.path())))) {
+                fifos.add(NotifyFifo.open(Path.of(f.path())));
+            }
+        }
+        bridgeCheckerLog();
+        call(() -> {
+            checkScripts();
+            table = VirtualServerTable.fromConfig(config);
+            for (InetAddress a : hostAddresses()) {
+                localAddresses.add(a);
+                table.addressAdded(a); // before start(): keepalived's initial netlink dump, nothing to carry out
+            }
+            engine = new CheckerEngine(new Listener());
+            ConfigCheckers.Built built = ConfigCheckers.build(config, CheckerId::new);
+            built.warnings().forEach(log::info);
+            built.skipped().forEach(s -> log.info("Checker " + s.key() + " not started: " + s.reason()));
+            List<Action> actions = table.start();
+            Set<CheckerId> suspended = new HashSet<>();
+            for (CheckerId id : table.checkers()) {
+                if (!table.checkerEnabled(id)) suspended.add(id);
+            }
+            for (var spec : built.specs()) {
+                Checker c = engine.add(spec);
+                checkers.put((CheckerId) spec.key(), c);
+                if (suspended.contains((CheckerId) spec.key())) engine.setEnabled(c, false);
+            }
+            perform(actions);
+            return null;
+        });
+        if (followAddresses && config.virtualServers().stream().anyMatch(VirtualServer::haSuspend)) {
+            thread.scheduleWithFixedDelay(this::pollAddresses, ADDRESS_POLL.toMillis(), ADDRESS_POLL.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * SIGHUP: the table reloads as keepalived's checker process does (virtual servers matched by address, real servers
+     * by address and port keep their state; gone ones leave with their notifiers; new ones start as at startup), and
+     * the checkers follow: a checker of a kept real server, of the same type at the same place, carries its verdict
+     * over (migrate_checkers); the others stop, new ones start.
+     */
+    public void reload(KeepalivedConfig newConfig) {
+        call(() -> {
+            if (stopped) return null;
+            KeepalivedConfig old = config;
+            config = newConfig;
+            disabledScripts.clear();
+            checkScripts();
+            List<Action> actions = table.reload(newConfig);
+            ConfigCheckers.Built built = ConfigCheckers.build(newConfig, CheckerId::new);
+            built.warnings().forEach(log::info);
+            built.skipped().forEach(s -> log.info("Checker " + s.key() + " not started: " + s.reason()));
+            Map<CheckerId, Checker> before = new HashMap<>(checkers);
+            checkers.clear();
+            for (var spec : built.specs()) {
+                CheckerId id = (CheckerId) spec.key();
+                CheckerId was = previousId(old, newConfig, id);
+                Checker previous = was == null ? null : before.get(was);
+                if (previous != null && previous.type() != spec.type()) previous = null;
+                if (previous != null) before.remove(was);
+                Checker c = engine.add(spec, previous);
+                checkers.put(id, c);
+                if (!table.checkerEnabled(id)) engine.setEnabled(c, false);
+            }
+            before.values().forEach(engine::remove);
+            perform(actions);
+            return null;
+        });
+    }
+
+    /** The same checker in the old configuration: same virtual server (address), real server (address, port), place. */
+    private static CheckerId previousId(KeepalivedConfig old, KeepalivedConfig now, CheckerId id) {
+        VirtualServer vs = now.virtualServers().get(id.virtualServer());
+        RealServer rs = vs.realServers().get(id.realServer());
+        List<VirtualServer> oldVss = old.virtualServers();
+        for (int v = 0; v < oldVss.size(); v++) {
+            VirtualServer o = oldVss.get(v);
+            if (!o.address().equals(vs.address()) || o.protocol() != vs.protocol()) continue;
+            for (int r = 0; r < o.realServers().size(); r++) {
+                RealServer ors = o.realServers().get(r);
+                if (ors.address().equals(rs.address()) && ors.port() == rs.port()
+                        && id.checker() < ors.checkers().size()) {
+                    return new CheckerId(v, r, id.checker());
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code lvs} on the control socket: the table as {@link SnapshotText}, read on this side's thread. */
+    public String snapshotText() {
+        return call(() -> SnapshotText.encode(table.snapshot()));
+    }
+
+    /** A local address appeared (a VIP set by the VRRP side, or netlink): ha_suspend checkers on it resume. */
+    public void addressAdded(InetAddress address) {
+        thread.execute(() -> {
+            if (!stopped && localAddresses.add(address)) perform(table.addressAdded(address));
+        });
+    }
+
+    /** A local address went away: ha_suspend checkers on it suspend, unless a copy is still on another interface. */
+    public void addressRemoved(InetAddress address) {
+        thread.execute(() -> {
+            if (!stopped && !hostAddresses().contains(address) && localAddresses.remove(address)) {
+                perform(table.addressRemoved(address));
+            }
+        });
+    }
+
+    /**
+     * Shutdown: checkers stop, then the table is cleared as keepalived does (omega: notify_down, quorum_down and the
+     * FIFO's DOWN lines); the shutdown scripts get up to a second.
+     */
+    public void stop() {
+        try {
+            call(() -> {
+                if (stopped) return null;
+                stopped = true;
+                if (engine != null) engine.close();
+                if (table != null) perform(table.shutdown());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.info("Checker side did not stop cleanly: " + e.getMessage());
+        }
+        long end = System.nanoTime() + STOP_SCRIPT_WAIT.toNanos() + 500_000_000L;
+        for (CompletableFuture<ScriptRunner.Result> f : List.copyOf(stopScripts)) {
+            try {
+                f.get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                // keepalived gives them a short time only
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        thread.shutdownNow();
+        for (NotifyFifo f : fifos) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        checkLogger.setUseParentHandlers(true);
+    }
+
+    // --- on the checker-side thread ---
+
+    private final class Listener implements CheckerListener {
+        @Override
+        public void stateChanged(Checker checker, boolean up, String reason) {
+            CheckerId id = (CheckerId) checker.key();
+            thread.execute(() -> {
+                // a checker replaced by a reload reports under its old id: drop it
+                if (!stopped && checkers.get(id) == checker) perform(table.checkerResult(id, up));
+            });
+        }
+
+        @Override
+        public void weightChanged(Checker checker, long delta) {
+            CheckerId id = (CheckerId) checker.key();
+            thread.execute(() -> {
+                if (!stopped && checkers.get(id) == checker) perform(table.checkerWeight(id, delta));
+            });
+        }
+    }
+
+    private void perform(List<Action> actions) {
+        for (Action a : actions) {
+            switch (a) {
+                case Action.Log l -> log.info(l.message());
+                case Action.Fifo f -> {
+                    String line = f.line().endsWith("\n") ? f.line().substring(0, f.line().length() - 1) : f.line();
+                    for (NotifyFifo fifo : fifos) fifo.write(line);
+                }
+                case Action.RunScript r -> runScript(r.script(), r.atShutdown());
+                case Action.CheckerActivity c -> {
+                    Checker checker = checkers.get(c.checker());
+                    if (checker != null) engine.setEnabled(checker, c.enabled());
+                }
+                case Action.TableChange t -> {
+                    // no data plane yet: the table's IpvsTable holds the change, and halo lvs shows it
+                }
+            }
+        }
+    }
+
+    private void runScript(ScriptCommand command, boolean atShutdown) {
+        if (disabledScripts.contains(command.commandLine())) return;
+        String user = command.user() != null ? command.user() : scriptUser;
+        String group = command.user() != null ? command.group() : config.global().scriptGroup();
+        Script s = new Script(command.commandLine(), command.argv(), user,
+                atShutdown ? STOP_SCRIPT_WAIT : NOTIFY_TIMEOUT, group);
+        CompletableFuture<ScriptRunner.Result> run = scripts.run(s, List.of());
+        if (atShutdown) stopScripts.add(run);
+        run.thenAccept(r -> {
+            if (r.error() != null) log.info(r.error());
+        });
+    }
+
+    /** keepalived's checks of notify_up/down and quorum_up/down: not found or (with script security) unsafe disables. */
+    private void checkScripts() {
+        GlobalDefs g = config.global();
+        scriptUser = g.scriptUser();
+        Set<ScriptCommand> all = new LinkedHashSet<>();
+        for (VirtualServer vs : config.virtualServers()) {
+            if (vs.quorumUp() != null) all.add(vs.quorumUp());
+            if (vs.quorumDown() != null) all.add(vs.quorumDown());
+            List<RealServer> rss = new ArrayList<>(vs.realServers());
+            if (vs.sorryServer() != null) rss.add(vs.sorryServer());
+            for (RealServer rs : rss) {
+                if (rs.notifyUp() != null) all.add(rs.notifyUp());
+                if (rs.notifyDown() != null) all.add(rs.notifyDown());
+            }
+        }
+        boolean anyScript = false;
+        for (ScriptCommand c : all) {
+            Script script = new Script(c.commandLine(), c.argv(), c.user() != null ? c.user() : scriptUser, null);
+            ScriptSecurity.Verdict v = ScriptSecurity.check(script);
+            if (v == ScriptSecurity.Verdict.NOT_FOUND) {
+                log.info("Cannot find script " + (script.argv().isEmpty() ? "" : script.argv().getFirst()) + " in path - disabling");
+                disabledScripts.add(c.commandLine());
+            } else if (v == ScriptSecurity.Verdict.UNSAFE && g.enableScriptSecurity()) {
+                log.info("Unsafe permissions found for script '" + script.argv().getFirst() + "' - disabling.");
+                disabledScripts.add(c.commandLine());
+            } else {
+                anyScript = true;
+            }
+        }
+        if (anyScript && !g.enableScriptSecurity()) {
+            log.info("SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
+        }
+    }
+
+    private void pollAddresses() {
+        if (stopped) return;
+        Set<InetAddress> now = hostAddresses();
+        for (InetAddress a : now) {
+            if (localAddresses.add(a)) perform(table.addressAdded(a));
+        }
+        for (InetAddress a : List.copyOf(localAddresses)) {
+            if (!now.contains(a) && localAddresses.remove(a)) perform(table.addressRemoved(a));
+        }
+    }
+
+    private static Set<InetAddress> hostAddresses() {
+        Set<InetAddress> out = new HashSet<>();
+        try {
+            var ifs = NetworkInterface.getNetworkInterfaces();
+            while (ifs != null && ifs.hasMoreElements()) {
+                var addrs = ifs.nextElement().getInetAddresses();
+                while (addrs.hasMoreElements()) {
+                    InetAddress a = addrs.nextElement();
+                    // the table compares addresses without an IPv6 scope
+                    out.add(InetAddress.getByAddress(a.getAddress()));
+                }
+            }
+        } catch (SocketException | java.net.UnknownHostException e) {
+            // no addresses known: ha_suspend checkers stay suspended
+        }
+        return out;
+    }
+
+    /** halo.check logs keepalived's checker lines ("TCP_CHECK on service ... failed.") to the daemon's log. */
+    private void bridgeCheckerLog() {
+        checkLogger.setUseParentHandlers(false);
+        checkLogger.setLevel(java.util.logging.Level.ALL);
+        for (Handler h : checkLogger.getHandlers()) checkLogger.removeHandler(h);
+        checkLogger.addHandler(new Handler() {
+            private final java.util.logging.Formatter formatter = new java.util.logging.SimpleFormatter();
+
+            @Override
+            public void publish(LogRecord r) {
+                String message = formatter.formatMessage(r);
+                if (r.getLevel().intValue() >= java.util.logging.Level.INFO.intValue()) {
+                    log.info(message);
+                } else {
+                    log.detail(message);
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        });
+    }
+
+    private <T> T call(Callable<T> work) {
+        try {
+            return thread.submit(work).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(cause);
+        } catch (Exception e) {
+            throw new IllegalStateException("checker side did not answer: " + e, e);
+        }
+    }
+}

@@ -64,12 +64,15 @@ class DaemonNotifyNetnsTest {
         }
     }
 
-    /** A script that appends "name user=U [arg]..." to OUT, one line per call. */
+    /** A script that appends "name user=U [arg]..." to OUT, one line per call (one write, so lines never interleave). */
     private Path recorder(Path bin, String name, Path out) throws IOException {
         Path p = bin.resolve(name);
         Files.writeString(p, """
                 #!/bin/sh
-                { printf '%%s user=%%s' "$(basename "$0")" "$(id -un)"; for a in "$@"; do printf ' [%%s]' "$a"; done; echo; } >> %s
+                line="$(basename "$0") user=$(id -un)"
+                for a in "$@"; do line="$line [$a]"; done
+                # one write per line: scripts run concurrently and append to the same file
+                printf '%%s\\n' "$line" >> %s
                 """.formatted(out));
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         return p;

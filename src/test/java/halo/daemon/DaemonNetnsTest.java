@@ -110,9 +110,10 @@ class DaemonNetnsTest {
 
     @Test
     void electsTheHigherPriorityStopsGracefullyAndPreemptsBack() throws Exception {
+        // The backup starts once the master is up: two JVMs started together race to the first Master_Down_Interval
         NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST));
-        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
         assertThat(holdsVip("dir1", "192.0.2.100")).isTrue();
         assertThat(lan.ipOn("dir1", "addr", "show", "dev", "eth0")).contains("eth0:vip");
@@ -140,8 +141,8 @@ class DaemonNetnsTest {
     @Test
     void aCrashedMasterIsReplacedAfterMasterDownInterval() throws Exception {
         NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST));
-        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d1.awaitLog("Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d2.awaitLog("Entering BACKUP STATE", LONG);
         int masters = d2.mark("\\(VI_1\\) Entering MASTER STATE");
         long before = System.nanoTime();
@@ -158,8 +159,8 @@ class DaemonNetnsTest {
     @Test
     void interfaceDownMeansFaultAndTheBackupTakesOver() throws Exception {
         NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST));
-        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d1.awaitLog("Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d2.awaitLog("Entering BACKUP STATE", LONG);
         int masters = d2.mark("\\(VI_1\\) Entering MASTER STATE");
         lan.link("dir1", false);
@@ -199,8 +200,8 @@ class DaemonNetnsTest {
                 """.formatted(down);
         NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST + "    track_script {\n        chk_down\n    }\n", "", script,
                 "192.0.2.100/24 dev eth0"));
-        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d1.awaitLog("Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d2.awaitLog("Entering BACKUP STATE", LONG);
         int d2masters = d2.mark("\\(VI_1\\) Entering MASTER STATE");
         Files.writeString(down, "");
@@ -219,8 +220,8 @@ class DaemonNetnsTest {
         String d1uni = V3_FAST + "    unicast_src_ip 192.0.2.11\n    unicast_peer {\n        192.0.2.12\n    }\n";
         String d2uni = V3_FAST + "    unicast_src_ip 192.0.2.12\n    unicast_peer {\n        192.0.2.11\n    }\n";
         NodeProcess d1 = halo("dir1", conf("dir1", 100, d1uni));
-        NodeProcess d2 = halo("dir2", conf("dir2", 90, d2uni));
         d1.awaitLog("Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, d2uni));
         d2.awaitLog("Entering BACKUP STATE", LONG);
         assertThat(d2.status()).contains("\"master_address\":\"192.0.2.11\"");
         int masters = d2.mark("Entering MASTER STATE");
@@ -234,8 +235,8 @@ class DaemonNetnsTest {
         Path c1 = conf("dir1", 100, "    advert_int 0.3\n", "", "", "2001:db8::100/64 dev eth0");
         Path c2 = conf("dir2", 90, "    advert_int 0.3\n", "", "", "2001:db8::100/64 dev eth0");
         NodeProcess d1 = halo("dir1", c1);
-        NodeProcess d2 = halo("dir2", c2);
         d1.awaitLog("Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", c2);
         d2.awaitLog("Entering BACKUP STATE", LONG);
         assertThat(d1.status()).contains("\"family\":\"inet6\"").contains("\"version\":3");
         assertThat(lan.ipOn("dir1", "-6", "addr", "show", "dev", "eth0")).contains("2001:db8::100/64");
@@ -250,8 +251,8 @@ class DaemonNetnsTest {
     void haloAndKeepalivedFormOneGroupWithPassAuthentication() throws Exception {
         // keepalived master, Halo backup
         NodeProcess k1 = keepalived("dir1", conf("dir1", 100, V2_PASS));
-        NodeProcess h2 = halo("dir2", conf("dir2", 90, V2_PASS));
         k1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        NodeProcess h2 = halo("dir2", conf("dir2", 90, V2_PASS));
         h2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
         NodeProcess.sleep(2500);
         assertThat(h2.count("Entering MASTER STATE")).isZero();

@@ -450,38 +450,44 @@ class VrrpInstanceTest {
 
     @Test
     void aReloadedMasterStaysMasterAndAdvertisesAtOnce() {
+        VrrpInstance previous = master(v2().priority(150).build());
+        long now = clock.now;
         VrrpInstance vrrp = new VrrpInstance(v2().priority(150).build(), rec);
-        vrrp.startAfterReload(T0, VrrpState.MASTER);
+        vrrp.resume(now, previous);
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
-        assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.RELOAD);
         assertThat(vrrp.virtualAddressesSet()).isTrue();
-        assertThat(rec.events).isEmpty();
-        assertThat(vrrp.nextDeadline()).isEqualTo(T0);
-        vrrp.onTimer(T0);
-        assertThat(rec.events).containsExactly("VI_1 advert 150");
-        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(1_000));
+        // no election, no transition line, no notification: an advert at once, the addresses set again (new ones
+        // appear) and GARPs for them
+        assertThat(rec.events).startsWith("VI_1 advert 150").contains("VI_1 add VIPs")
+                .noneMatch(e -> e.contains("Entering") || e.contains("notify"));
+        assertThat(vrrp.nextDeadline()).isEqualTo(now + ms(1_000));
         // it still yields to a higher priority, removing its addresses
-        vrrp.onAdvert(T0 + ms(10), 200, 1, PEER_LOW, true);
+        vrrp.onAdvert(now + ms(10), 200, 1, PEER_LOW, true);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(rec.events).contains("VI_1 remove VIPs");
     }
 
     @Test
     void aReloadedBackupStaysBackupQuietly() {
+        VrrpInstance previous = start(v2().build());
+        rec.clear();
+        long now = clock.now;
         VrrpInstance vrrp = new VrrpInstance(v2().build(), rec);
-        vrrp.startAfterReload(T0, VrrpState.BACKUP);
+        vrrp.resume(now, previous);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(rec.events).isEmpty();
-        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
+        assertThat(vrrp.nextDeadline()).isEqualTo(now + us(3_609_375));
     }
 
     @Test
     void aReloadedMasterWhoseTrackerIsDownDropsItsAddresses() {
+        VrrpInstance previous = master(v2().build());
         VrrpInstance vrrp = new VrrpInstance(v2().tracker(TrackerSpec.iface("eth1", 0).withInitial(TrackerSpec.Status.DOWN))
                 .build(), rec);
-        vrrp.startAfterReload(T0, VrrpState.MASTER);
+        vrrp.resume(clock.now, previous);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
-        assertThat(rec.events).containsExactly("log (VI_1): entering FAULT state (interface eth1 down)", "VI_1 remove VIPs");
+        assertThat(rec.events).contains("log (VI_1): entering FAULT state (interface eth1 down)");
+        assertThat(vrrp.virtualAddressesSet()).isFalse();
     }
 
     @Test

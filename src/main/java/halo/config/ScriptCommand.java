@@ -1,6 +1,5 @@
 package halo.config;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,37 +16,11 @@ public record ScriptCommand(String commandLine, String user, String group) {
         return new ScriptCommand(commandLine, null, null);
     }
 
-    /** The command split into argv as keepalived does: on blanks, single and double quotes group words. */
+    /**
+     * The command split into argv as keepalived does at run time ({@code alloc_strvec_quoted_escaped}): blanks
+     * separate, single and double quotes group, backslash escapes.
+     */
     public List<String> argv() {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean inWord = false;
-        char quote = 0;
-        for (int i = 0; i < commandLine.length(); i++) {
-            char c = commandLine.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-                inWord = true;
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    out.add(cur.toString());
-                    cur.setLength(0);
-                    inWord = false;
-                }
-            } else {
-                cur.append(c);
-                inWord = true;
-            }
-        }
-        if (inWord) {
-            out.add(cur.toString());
-        }
-        return out;
+        return halo.config.source.Words.splitQuotedEscaped(commandLine).words();
     }
 }

@@ -1,7 +1,8 @@
 package halo.daemon;
 
+import halo.config.ScriptCommand;
+
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,40 +29,8 @@ public record Script(String commandLine, List<String> argv, String user, Duratio
         return new Script(commandLine, split(commandLine), user, timeout);
     }
 
-    /** Splits as keepalived's script parameter parsing does: whitespace separates, quotes group, backslash escapes. */
+    /** Splits as keepalived splits script lines at run time (see {@link ScriptCommand#argv()}). */
     static List<String> split(String commandLine) {
-        List<String> words = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        boolean inWord = false;
-        char quote = 0;
-        for (int i = 0; i < commandLine.length(); i++) {
-            char c = commandLine.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else {
-                    word.append(c);
-                }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-                inWord = true;
-            } else if (c == '\\' && i + 1 < commandLine.length()) {
-                word.append(commandLine.charAt(++i));
-                inWord = true;
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    words.add(word.toString());
-                    word.setLength(0);
-                    inWord = false;
-                }
-            } else {
-                word.append(c);
-                inWord = true;
-            }
-        }
-        if (inWord) {
-            words.add(word.toString());
-        }
-        return words;
+        return ScriptCommand.of(commandLine).argv();
     }
 }

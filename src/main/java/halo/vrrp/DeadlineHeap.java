@@ -66,7 +66,8 @@ final class DeadlineHeap {
     }
 
     private static boolean before(long t1, long s1, long t2, long s2) {
-        return t1 < t2 || (t1 == t2 && s1 < s2);
+        // non-short-circuit: no branch to mispredict when choosing between two children
+        return t1 < t2 | (t1 == t2 & s1 < s2);
     }
 
     private void siftUp(int at, int entry, long key, long seq) {
@@ -81,21 +82,32 @@ final class DeadlineHeap {
         place(at, entry, key, seq);
     }
 
-    private void siftDown(int at, int entry, long key, long seq) {
+    /**
+     * Moves an entry whose deadline got later down from {@code start}. Bottom-up (Wegener): the hole goes down along
+     * the earlier child to a leaf, one comparison per level, and the entry climbs back from there. A re-filed timer is
+     * usually the latest of all (now + its interval), so it climbs no step: half the comparisons of the textbook sift.
+     */
+    private void siftDown(int start, int entry, long key, long seq) {
         int n = heap.length;
+        int at = start;
         while (true) {
             int child = 2 * at + 1;
             if (child >= n) {
                 break;
             }
-            if (child + 1 < n && before(keys[child + 1], seqs[child + 1], keys[child], seqs[child])) {
-                child++;
-            }
-            if (!before(keys[child], seqs[child], key, seq)) {
-                break;
+            if (child + 1 < n) {
+                child += before(keys[child + 1], seqs[child + 1], keys[child], seqs[child]) ? 1 : 0;
             }
             place(at, heap[child], keys[child], seqs[child]);
             at = child;
+        }
+        while (at > start) {
+            int parent = (at - 1) >>> 1;
+            if (!before(key, seq, keys[parent], seqs[parent])) {
+                break;
+            }
+            place(at, heap[parent], keys[parent], seqs[parent]);
+            at = parent;
         }
         place(at, entry, key, seq);
     }

@@ -96,7 +96,12 @@ final class DeadlineHeap {
                 break;
             }
             if (child + 1 < n) {
-                child += before(keys[child + 1], seqs[child + 1], keys[child], seqs[child]) ? 1 : 0;
+                long left = keys[child];
+                long right = keys[child + 1];
+                child += right < left ? 1 : 0;
+                if (right == left) { // rare: equal deadlines go in sequence order
+                    child += seqs[child + 1] < seqs[child] ? 1 : 0;
+                }
             }
             place(at, heap[child], keys[child], seqs[child]);
             at = child;

@@ -73,6 +73,8 @@ public final class Daemon implements HostPort {
     public static final int EXIT_CONFIG = 3;
 
     private static final Duration STOP_SCRIPT_WAIT = Duration.ofSeconds(1);
+    /** A notify script that hangs is killed eventually, so it cannot pile up processes on a flapping link. */
+    private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(30);
 
     private final Options options;
     private final DaemonLog log;
@@ -99,10 +101,17 @@ public final class Daemon implements HostPort {
     private final Map<Integer, String> linkNames = new HashMap<>();
     /** One socket per (interface, family, unicast source). */
     private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
+    private final Set<VrrpSocket> ahSockets = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<HostSetup.Instance, VrrpSocket> socketOf = new IdentityHashMap<>();
     private final Map<byte[], InetAddress> destinations = new IdentityHashMap<>();
     private final Map<HostSetup.Script, Script> trackScripts = new IdentityHashMap<>();
     private final Set<String> ourAddresses = new HashSet<>();
+    /** Stands for "no instance" where static addresses go through the per-instance code (its name is for logs). */
+    private static final HostSetup.Instance STATIC = HostSetup.Instance.of(
+            halo.vrrp.InstanceSpec.builder("static_ipaddress", 1).interfaceName("").build());
+    /** Notify command lines that passed the startup checks, with the user each runs as. */
+    private final Map<String, Script> notifyCommands = new HashMap<>();
+    private final Set<String> disabledNotify = new HashSet<>();
     private final byte[] rxBuffer = new byte[65536];
     private final ReceivedPacket received = new ReceivedPacket();
 
@@ -126,7 +135,8 @@ public final class Daemon implements HostPort {
         // keepalived starts the checker process only when there are virtual servers (or -C asks for it alone), and
         // the VRRP process unless -C: the checker side alone needs no raw socket.
         boolean checkers = options.runCheckers() && (!options.runVrrp() || !config.virtualServers().isEmpty());
-        if (!options.runVrrp()) {
+        boolean vrrp = options.runVrrp() && (!config.vrrpInstances().isEmpty() || !checkers);
+        if (!vrrp) {
             try {
                 writePidFiles();
                 return runCheckersOnly();
@@ -178,10 +188,17 @@ public final class Daemon implements HostPort {
 
     private void startCheckerSide(boolean followAddresses) throws IOException {
         checkerSide = new CheckerSide(config, log, scripts);
-        checkerSide.start(followAddresses);
+        try {
+            checkerSide.start(followAddresses);
+        } catch (RuntimeException e) {
+            throw new IOException("the checker side cannot start: " + e.getMessage(), e);
+        }
     }
 
-    /** {@code -C}: the checker side alone; this thread only waits for signals and control requests. */
+    /**
+     * {@code -C}, or a configuration with virtual servers and no vrrp_instance (keepalived starts no VRRP process
+     * then): the checker side alone, needing no raw socket; this thread only waits for signals and control requests.
+     */
     private int runCheckersOnly() throws IOException {
         startCheckerSide(true);
         installSignals();
@@ -247,8 +264,11 @@ public final class Daemon implements HostPort {
         // keepalived removes residual VIPs at startup, so a crashed master does not keep them.
         for (HostSetup.Instance i : setup.instances()) {
             log.info("(" + i.spec().name() + ") removing VIPs.");
+            changeRoutes(i, false);
             changeAddresses(i, false);
         }
+        changeStatic(config, true);
+        tuneProtocolThread(setup);
         host = new VrrpHost(setup, this);
         host.start(System.nanoTime());
         trackers.start(new VrrpTrackers.Sink() {
@@ -268,6 +288,9 @@ public final class Daemon implements HostPort {
         loop();
         log.info("Stopping");
         host.shutdown(System.nanoTime());
+        if (!options.dontReleaseVrrp()) {
+            changeStatic(config, false);
+        }
         if (checkerSide != null) {
             checkerSide.stop();
         }
@@ -313,6 +336,14 @@ public final class Daemon implements HostPort {
 
     private void drainSocket(VrrpSocket socket) throws NativeException {
         int n;
+        if (ahSockets.contains(socket)) {
+            // auth_type AH: whole datagrams (IP header, AH, message), checked and authenticated by the codec
+            while ((n = socket.receiveDatagram(rxBuffer, 0, rxBuffer.length, received)) >= 0) {
+                String ifname = linkNames.getOrDefault(received.interfaceIndex(), socket.interfaceName());
+                host.receiveIpv4(System.nanoTime(), ifname, rxBuffer, 0, n);
+            }
+            return;
+        }
         while ((n = socket.receive(rxBuffer, 0, rxBuffer.length, received)) >= 0) {
             String ifname = linkNames.getOrDefault(received.interfaceIndex(), socket.interfaceName());
             host.receiveMessage(System.nanoTime(), ifname, received.isIpv6(), received.sourceBytes(),
@@ -345,9 +376,20 @@ public final class Daemon implements HostPort {
                 if (checkerSide != null) {
                     checkerSide.addressRemoved(a.address());
                 }
-                if (ourAddresses.contains(a.address().getHostAddress())) {
-                    log.info("Virtual address " + a.address().getHostAddress() + " was removed from "
-                            + linkNames.getOrDefault(a.interfaceIndex(), "?") + " behind our back");
+                String address = a.address().getHostAddress();
+                if (ourAddresses.remove(address)) {
+                    // Deleted behind our back (our own removals leave ourAddresses first): keepalived's words, and
+                    // as keepalived, the MASTER holding it steps down with priority 0 and comes back to set it again.
+                    log.info("Netlink reflector reports IP " + address + " removed from "
+                            + linkNames.getOrDefault(a.interfaceIndex(), "?"));
+                    for (VrrpHost.Slot s : host.slots()) {
+                        if (s.machine.state() == VrrpState.MASTER && s.setup.config() != null
+                                && s.setup.config().virtualAddresses().stream()
+                                .anyMatch(v -> v.address().address().equals(a.address()))) {
+                            s.machine.onVirtualAddressDeleted(now);
+                            host.reschedule(s); // a call past the host: its timer index must hear of it
+                        }
+                    }
                 }
             }
             default -> {
@@ -359,11 +401,16 @@ public final class Daemon implements HostPort {
         boolean ipv6 = i.spec().ipv6();
         String ifname = i.spec().interfaceName();
         InetAddress source = i.unicastPeers().isEmpty() ? null : i.sourceAddress();
-        String key = ifname + "/" + (ipv6 ? 6 : 4) + "/" + (source == null ? "" : source.getHostAddress());
+        // keepalived opens its socket with IPPROTO_AH for auth_type AH: the adverts arrive as protocol 51
+        boolean ah = isAh(i);
+        String key = ifname + "/" + (ipv6 ? 6 : 4) + "/" + (source == null ? "" : source.getHostAddress()) + (ah ? "/ah" : "");
         VrrpSocket socket = sockets.get(key);
         if (socket == null) {
-            socket = VrrpSocket.open(ipv6, ifname, source);
+            socket = ah ? VrrpSocket.openIpv4HeaderIncluded(ifname, VrrpSocket.IPPROTO_AH) : VrrpSocket.open(ipv6, ifname, source);
             sockets.put(key, socket);
+            if (ah) {
+                ahSockets.add(socket);
+            }
             poller.register(socket);
         }
         if (i.unicastPeers().isEmpty()) {
@@ -378,6 +425,45 @@ public final class Daemon implements HostPort {
             }
         }
         socketOf.put(i, socket);
+    }
+
+    /**
+     * The protocol thread wakes on time: timer slack 1 ns (the kernel's 50 us default batches wake-ups), and SCHED_RR
+     * at vrrp_rt_priority / max_auto_priority when configured, as keepalived; with an advert interval under 100 ms and
+     * neither given, priority 1 (the lowest realtime one) so that a busy host does not delay adverts past
+     * Master_Down_Interval. The loop blocks in poll between events, so it cannot starve the host.
+     */
+    private void tuneProtocolThread(HostSetup setup) {
+        try {
+            halo.os.HostOs.setTimerSlack(1);
+        } catch (NativeException | RuntimeException e) {
+            log.detail("Cannot set the timer slack: " + e.getMessage());
+        }
+        int priority = 0;
+        for (halo.config.RawSetting r : config.global().otherSettings()) {
+            if (r.keyword().equals("vrrp_rt_priority") && !r.args().isEmpty()) {
+                try {
+                    priority = Integer.parseInt(r.args().getFirst());
+                } catch (NumberFormatException e) {
+                    log.info("Invalid vrrp_rt_priority " + r.args().getFirst() + " - ignoring");
+                }
+            }
+        }
+        if (priority == 0 && config.global().maxAutoPriority() > 0) {
+            priority = config.global().maxAutoPriority();
+        }
+        long fastest = setup.instances().stream().mapToLong(i -> i.spec().advertInterval().toMillis()).min().orElse(1000);
+        if (priority == 0 && fastest < 100) {
+            priority = 1;
+        }
+        if (priority > 0) {
+            try {
+                halo.os.HostOs.setRealtimePriority(Math.min(99, priority));
+                log.detail("Set realtime priority " + Math.min(99, priority) + " (SCHED_RR) for the VRRP thread");
+            } catch (NativeException | RuntimeException e) {
+                log.info("Cannot set realtime priority " + priority + ": " + e.getMessage());
+            }
+        }
     }
 
     /** keepalived's script checks: not found is disabled; unsafe is disabled under enable_script_security. */
@@ -401,10 +487,50 @@ public final class Daemon implements HostPort {
                 anyScript = true;
             }
         }
+        // Notify scripts get the same checks; keepalived disables the one script, not the instance.
+        notifyCommands.clear();
+        disabledNotify.clear();
+        for (ScriptCommand c : notifyCommands()) {
+            if (notifyCommands.containsKey(c.commandLine()) || disabledNotify.contains(c.commandLine())) {
+                continue;
+            }
+            Script script = toScript(c, null);
+            ScriptSecurity.Verdict v = ScriptSecurity.check(script);
+            String file = script.argv().isEmpty() ? "" : script.argv().getFirst();
+            if (v == ScriptSecurity.Verdict.NOT_FOUND) {
+                log.info("Script " + file + " cannot be accessed - No such file or directory");
+                disabledNotify.add(c.commandLine());
+            } else if (v == ScriptSecurity.Verdict.UNSAFE && security) {
+                log.info("Unsafe permissions found for script '" + file + "' - disabling.");
+                disabledNotify.add(c.commandLine());
+            } else {
+                notifyCommands.put(c.commandLine(), script);
+                anyScript = true;
+            }
+        }
         if (anyScript && !security) {
             log.info("SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
         }
         return disabled;
+    }
+
+    /** Every notify script of every instance and sync group, as configured (with its own user, if any). */
+    private List<ScriptCommand> notifyCommands() {
+        List<ScriptCommand> all = new ArrayList<>();
+        List<halo.config.NotifyScripts> sets = new ArrayList<>();
+        config.vrrpInstances().forEach(i -> sets.add(i.notifyScripts()));
+        config.syncGroups().forEach(g -> sets.add(g.notifyScripts()));
+        for (halo.config.NotifyScripts n : sets) {
+            if (n == null) {
+                continue;
+            }
+            for (ScriptCommand c : new ScriptCommand[] {n.master(), n.backup(), n.fault(), n.stop(), n.anyState(), n.masterRxLowerPri()}) {
+                if (c != null) {
+                    all.add(c);
+                }
+            }
+        }
+        return all;
     }
 
     private Script toScript(ScriptCommand command, Duration timeout) {
@@ -423,14 +549,27 @@ public final class Daemon implements HostPort {
     }
 
     /**
-     * SIGHUP: re-reads the configuration and reports what it finds. Instances keep running as they are, so no VIP that
-     * stays configured is ever dropped; applying a changed VRRP configuration without a restart is not done yet.
+     * SIGHUP, with keepalived's reload semantics: the new configuration replaces the old one when it loads and can run
+     * (else the running one stays). Instances are matched not by name but by VRID, family, interface and unicast source
+     * or multicast group ({@link VrrpHost#reloadKey}): a matched MASTER stays MASTER with no election, its new addresses
+     * added (with gratuitous ARPs) and its dropped ones removed; a matched BACKUP stays BACKUP; an instance that is
+     * gone stops (a MASTER sends priority 0 and removes its addresses); a new one starts in BACKUP. vrrp_script states
+     * carry over. So a VIP that stays configured on a MASTER is never removed.
      * The checker side applies the new virtual servers as keepalived's checker process does (kept servers keep
      * their state).
      */
     private void reload() {
-        log.info("Reloading");
-        LoadResult loaded = ConfigLoader.load(options.configFile(), new LoadOptions(options.configId(), false));
+        log.info("Reloading ...");
+        // Reading and checking the file takes long for a 10 ms advert interval: another thread does it, and the
+        // protocol thread only swaps the running instances over.
+        Thread.ofVirtual().name("reload").start(() -> {
+            LoadResult loaded = ConfigLoader.load(options.configFile(), new LoadOptions(options.configId(), false));
+            tasks.add(() -> applyReload(loaded));
+            wakeup();
+        });
+    }
+
+    private void applyReload(LoadResult loaded) {
         for (Diagnostic d : loaded.diagnostics()) {
             log.info(keepalivedWording(d));
         }
@@ -444,13 +583,143 @@ public final class Daemon implements HostPort {
         if (host == null) {
             return;
         }
-        if (loaded.config().vrrpInstances().equals(config.vrrpInstances())
-                && loaded.config().syncGroups().equals(config.syncGroups())
-                && loaded.config().vrrpScripts().equals(config.vrrpScripts())) {
-            log.info("Reload complete - VRRP configuration unchanged");
-        } else {
-            log.info("Reload: the VRRP configuration changed; Halo keeps the running instances until restarted");
+        KeepalivedConfig next = loaded.config();
+        for (halo.config.VrrpInstance i : next.vrrpInstances()) {
+            if (i.interfaceName() != null && !links.containsKey(i.interfaceName())) {
+                log.info("WARNING - interface " + i.interfaceName() + " for vrrp_instance " + i.name() + " doesn't exist");
+                log.info("Reload failed - keeping the running configuration");
+                return;
+            }
         }
+        KeepalivedConfig previous = config;
+        config = next;
+        log.info("Reloading");
+        Set<String> disabled = checkScripts();
+        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled);
+        try {
+            for (HostSetup.Instance i : setup.instances()) {
+                openSocket(i);
+            }
+        } catch (NativeException e) {
+            log.info("Reload failed - " + e.getMessage() + " - keeping the running configuration");
+            config = previous;
+            checkScripts();
+            return;
+        }
+        reopenFifo(previous);
+        // Addresses, routes and rules set now, to remove those no MASTER holds after the reload.
+        Map<String, AddressSpot> setBefore = setAddresses(host);
+        Set<halo.os.Route> routesBefore = new HashSet<>();
+        Set<halo.os.Rule> rulesBefore = new HashSet<>();
+        setRoutes(host, routesBefore, rulesBefore);
+        long now = System.nanoTime();
+        VrrpHost old = host;
+        host = new VrrpHost(setup, this, old.counters());
+        host.startAfterReload(now, old);
+        Map<String, AddressSpot> setAfter = setAddresses(host);
+        Set<halo.os.Route> routesAfter = new HashSet<>();
+        Set<halo.os.Rule> rulesAfter = new HashSet<>();
+        setRoutes(host, routesAfter, rulesAfter);
+        rulesBefore.stream().filter(r -> !rulesAfter.contains(r)).forEach(r -> applyRule(r, false));
+        routesBefore.stream().filter(r -> !routesAfter.contains(r)).forEach(r -> applyRoute(r, false));
+        for (Map.Entry<String, AddressSpot> e : setBefore.entrySet()) {
+            if (!setAfter.containsKey(e.getKey())) {
+                removeAddress(e.getValue());
+            }
+        }
+        reloadStatic(previous);
+        // Sockets stay open (a later reload may use them again); instances that are gone have nothing to send.
+        Set<HostSetup.Instance> live = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        live.addAll(setup.instances());
+        socketOf.keySet().retainAll(live);
+        trackScripts.clear();
+        log.info("Reload complete");
+    }
+
+    /** Where a virtual address was set: the instance's setup and its configuration entry. */
+    private record AddressSpot(HostSetup.Instance setup, VirtualAddress address) {}
+
+    /** The virtual addresses the host's MASTER instances have set, keyed by interface and address. */
+    private Map<String, AddressSpot> setAddresses(VrrpHost h) {
+        Map<String, AddressSpot> set = new HashMap<>();
+        for (VrrpHost.Slot s : h.slots()) {
+            if (!s.machine.virtualAddressesSet() || s.setup.config() == null) {
+                continue;
+            }
+            for (VirtualAddress v : s.setup.config().virtualAddresses()) {
+                String dev = v.device() != null ? v.device() : s.setup.spec().interfaceName();
+                set.put(dev + "/" + v.address().address().getHostAddress(), new AddressSpot(s.setup, v));
+            }
+        }
+        return set;
+    }
+
+    /** The virtual routes and rules of the host's MASTER instances. */
+    private void setRoutes(VrrpHost h, Set<halo.os.Route> routes, Set<halo.os.Rule> rules) {
+        for (VrrpHost.Slot s : h.slots()) {
+            if (!s.machine.virtualAddressesSet() || s.setup.config() == null) {
+                continue;
+            }
+            for (halo.config.VirtualRoute r : s.setup.config().virtualRoutes()) {
+                try {
+                    routes.add(RoutesAndRules.route(r, this::ifindex));
+                } catch (IllegalArgumentException e) {
+                    // reported when it was applied
+                }
+            }
+            for (halo.config.VirtualRule r : s.setup.config().virtualRules()) {
+                try {
+                    rules.add(RoutesAndRules.rule(r));
+                } catch (IllegalArgumentException e) {
+                    // reported when it was applied
+                }
+            }
+        }
+    }
+
+    /** static_* after a reload: what is gone is removed, what is new is added. */
+    private void reloadStatic(KeepalivedConfig previous) {
+        for (halo.config.VirtualRule r : previous.staticRules()) {
+            if (!config.staticRules().contains(r)) {
+                applyRule(r, false);
+            }
+        }
+        for (halo.config.VirtualRoute r : previous.staticRoutes()) {
+            if (!config.staticRoutes().contains(r)) {
+                applyRoute(r, false);
+            }
+        }
+        for (VirtualAddress v : previous.staticAddresses()) {
+            if (!config.staticAddresses().contains(v)) {
+                changeAddress(STATIC, v, false);
+            }
+        }
+        changeStatic(config, true);
+    }
+
+    private void reopenFifo(KeepalivedConfig previous) {
+        String before = fifoPath(previous);
+        String after = fifoPath(config);
+        if (java.util.Objects.equals(before, after)) {
+            return;
+        }
+        try {
+            if (fifo != null) {
+                fifo.close();
+                fifo = null;
+            }
+            if (after != null) {
+                fifo = NotifyFifo.open(Path.of(after));
+            }
+        } catch (IOException e) {
+            log.info("Cannot open notify FIFO " + after + ": " + e.getMessage());
+        }
+    }
+
+    private static String fifoPath(KeepalivedConfig c) {
+        GlobalDefs g = c.global();
+        GlobalDefs.Fifo f = g.vrrpNotifyFifo() != null ? g.vrrpNotifyFifo() : g.notifyFifo();
+        return f == null ? null : f.path();
     }
 
     // --- HostPort ---
@@ -476,6 +745,26 @@ public final class Daemon implements HostPort {
         return null;
     }
 
+    private static boolean isAh(HostSetup.Instance i) {
+        return i.authType() == 2 && !i.spec().ipv6() && i.spec().version() == 2;
+    }
+
+    @Override
+    public boolean sendsDatagrams() {
+        return true;
+    }
+
+    @Override
+    public void sendDatagram(HostSetup.Instance instance, byte[] destination, byte[] datagram, int offset, int length) {
+        VrrpSocket socket = socketOf.get(instance);
+        InetAddress to = destinations.computeIfAbsent(destination, Daemon::address);
+        try {
+            socket.send(datagram, offset, length, to);
+        } catch (NativeException e) {
+            log.detail("(" + instance.spec().name() + ") cannot send advert: " + e.getMessage());
+        }
+    }
+
     @Override
     public boolean isUp(String interfaceName) {
         Link link = links.get(interfaceName);
@@ -496,7 +785,14 @@ public final class Daemon implements HostPort {
 
     @Override
     public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) {
-        changeAddresses(setup, set);
+        // keepalived: addresses, then routes, then rules when becoming master; the reverse when leaving
+        if (set) {
+            changeAddresses(setup, true);
+            changeRoutes(setup, true);
+        } else {
+            changeRoutes(setup, false);
+            changeAddresses(setup, false);
+        }
         if (checkerSide != null && setup.config() != null) {
             // ha_suspend: the checker side follows the VIPs
             for (VirtualAddress v : setup.config().virtualAddresses()) {
@@ -509,6 +805,107 @@ public final class Daemon implements HostPort {
         }
     }
 
+    /** virtual_routes and virtual_rules of an instance, with keepalived's log lines. */
+    private void changeRoutes(HostSetup.Instance setup, boolean add) {
+        halo.config.VrrpInstance c = setup.config();
+        if (c == null || (!add && options.dontReleaseVrrp() && stopRequested)) {
+            return;
+        }
+        String name = "(" + setup.spec().name() + ") ";
+        if (add) {
+            if (!c.virtualRoutes().isEmpty()) {
+                log.detail(name + "setting Virtual Routes");
+                c.virtualRoutes().forEach(r -> applyRoute(r, true));
+            }
+            if (!c.virtualRules().isEmpty()) {
+                log.detail(name + "setting Virtual Rules");
+                c.virtualRules().forEach(r -> applyRule(r, true));
+            }
+        } else {
+            if (!c.virtualRules().isEmpty()) {
+                log.detail(name + "removing Virtual Rules");
+                c.virtualRules().forEach(r -> applyRule(r, false));
+            }
+            if (!c.virtualRoutes().isEmpty()) {
+                log.detail(name + "removing Virtual Routes");
+                c.virtualRoutes().forEach(r -> applyRoute(r, false));
+            }
+        }
+    }
+
+    private int ifindex(String name) {
+        Link l = links.get(name);
+        return l == null ? 0 : l.index();
+    }
+
+    private void applyRoute(halo.config.VirtualRoute r, boolean add) {
+        halo.os.Route route;
+        try {
+            route = RoutesAndRules.route(r, this::ifindex);
+        } catch (IllegalArgumentException e) {
+            log.info("Cannot use route " + r.destination() + ": " + e.getMessage());
+            return;
+        }
+        applyRoute(route, add);
+    }
+
+    private void applyRoute(halo.os.Route route, boolean add) {
+        try {
+            if (add) {
+                netlink.addRoute(route);
+            } else {
+                netlink.removeRoute(route);
+            }
+        } catch (NativeException e) {
+            // a route through a removed address has gone with it; one already there is fine
+            boolean harmless = add ? e instanceof NativeException.AlreadyExistsException
+                    : e instanceof NativeException.NotFoundException || e.errno() == halo.os.Errno.ESRCH;
+            if (!harmless) {
+                log.info("Cannot " + (add ? "add" : "remove") + " route " + route + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void applyRule(halo.config.VirtualRule r, boolean add) {
+        halo.os.Rule rule;
+        try {
+            rule = RoutesAndRules.rule(r);
+        } catch (IllegalArgumentException e) {
+            log.info("Cannot use rule " + String.join(" ", r.words()) + ": " + e.getMessage());
+            return;
+        }
+        applyRule(rule, add);
+    }
+
+    private void applyRule(halo.os.Rule rule, boolean add) {
+        try {
+            if (add) {
+                netlink.addRule(rule);
+            } else {
+                netlink.removeRule(rule);
+            }
+        } catch (NativeException e) {
+            boolean harmless = add ? e instanceof NativeException.AlreadyExistsException
+                    : e instanceof NativeException.NotFoundException || e.errno() == halo.os.Errno.ENOENT;
+            if (!harmless) {
+                log.info("Cannot " + (add ? "add" : "remove") + " rule " + rule + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** static_ipaddress, static_routes and static_rules: set at startup, removed at shutdown, as keepalived. */
+    private void changeStatic(KeepalivedConfig c, boolean add) {
+        if (add) {
+            c.staticAddresses().forEach(v -> changeAddress(STATIC, v, true));
+            c.staticRoutes().forEach(r -> applyRoute(r, true));
+            c.staticRules().forEach(r -> applyRule(r, true));
+        } else {
+            c.staticRules().forEach(r -> applyRule(r, false));
+            c.staticRoutes().forEach(r -> applyRoute(r, false));
+            c.staticAddresses().forEach(v -> changeAddress(STATIC, v, false));
+        }
+    }
+
     private void changeAddresses(HostSetup.Instance setup, boolean add) {
         if (setup.config() == null) {
             return;
@@ -517,39 +914,48 @@ public final class Daemon implements HostPort {
             return;
         }
         for (VirtualAddress v : setup.config().virtualAddresses()) {
-            String dev = v.device() != null ? v.device() : setup.spec().interfaceName();
-            Link link = links.get(dev);
-            if (link == null) {
-                log.info("(" + setup.spec().name() + ") interface " + dev + " for " + v.address() + " doesn't exist");
-                continue;
+            changeAddress(setup, v, add);
+        }
+    }
+
+    private void removeAddress(AddressSpot spot) {
+        log.info("(" + spot.setup().spec().name() + ") removing " + spot.address().address() + " (no longer configured)");
+        changeAddress(spot.setup(), spot.address(), false);
+    }
+
+    private void changeAddress(HostSetup.Instance setup, VirtualAddress v, boolean add) {
+        String dev = v.device() != null ? v.device() : setup.spec().interfaceName();
+        Link link = links.get(dev);
+        if (link == null) {
+            log.info("(" + setup.spec().name() + ") interface " + dev + " for " + v.address() + " doesn't exist");
+            return;
+        }
+        HostAddress a = HostAddress.of(link.index(), v.address().address(), v.address().prefixLength());
+        if (v.broadcast() != null) {
+            a = a.withBroadcast(v.broadcast());
+        }
+        if (v.label() != null) {
+            a = a.withLabel(v.label());
+        }
+        if (v.scope() != null) {
+            a = a.withScope(scope(v.scope()));
+        }
+        if (a.isIpv6()) {
+            a = a.withNoDad(); // keepalived adds IPv6 VIPs without duplicate address detection
+        }
+        try {
+            if (add) {
+                netlink.addAddress(a);
+                ourAddresses.add(v.address().address().getHostAddress());
+            } else {
+                ourAddresses.remove(v.address().address().getHostAddress());
+                netlink.removeAddress(a);
             }
-            HostAddress a = HostAddress.of(link.index(), v.address().address(), v.address().prefixLength());
-            if (v.broadcast() != null) {
-                a = a.withBroadcast(v.broadcast());
-            }
-            if (v.label() != null) {
-                a = a.withLabel(v.label());
-            }
-            if (v.scope() != null) {
-                a = a.withScope(scope(v.scope()));
-            }
-            if (a.isIpv6()) {
-                a = a.withNoDad(); // keepalived adds IPv6 VIPs without duplicate address detection
-            }
-            try {
-                if (add) {
-                    netlink.addAddress(a);
-                    ourAddresses.add(v.address().address().getHostAddress());
-                } else {
-                    ourAddresses.remove(v.address().address().getHostAddress());
-                    netlink.removeAddress(a);
-                }
-            } catch (NativeException e) {
-                boolean harmless = add ? e instanceof NativeException.AlreadyExistsException
-                        : e instanceof NativeException.NotFoundException;
-                if (!harmless) {
-                    log.info("(" + setup.spec().name() + ") cannot " + (add ? "add" : "remove") + " " + v.address() + " on " + dev + ": " + e.getMessage());
-                }
+        } catch (NativeException e) {
+            boolean harmless = add ? e instanceof NativeException.AlreadyExistsException
+                    : e instanceof NativeException.NotFoundException;
+            if (!harmless) {
+                log.info("(" + setup.spec().name() + ") cannot " + (add ? "add" : "remove") + " " + v.address() + " on " + dev + ": " + e.getMessage());
             }
         }
     }
@@ -610,7 +1016,13 @@ public final class Daemon implements HostPort {
 
     @Override
     public void runNotifyScript(String command, List<String> extraArgs, boolean stop) {
-        Script s = Script.of(command, scriptUser, stop ? STOP_SCRIPT_WAIT : Duration.ofSeconds(30));
+        if (disabledNotify.contains(command)) {
+            return; // not found, or unsafe under enable_script_security: reported at startup
+        }
+        Script configured = notifyCommands.get(command);
+        String user = configured != null ? configured.user() : scriptUser;
+        Script s = new Script(command, configured != null ? configured.argv() : Script.split(command), user,
+                stop ? STOP_SCRIPT_WAIT : NOTIFY_TIMEOUT);
         CompletableFuture<ScriptRunner.Result> run = scripts.run(s, extraArgs);
         if (stop) {
             stopScripts.add(run);

@@ -105,19 +105,25 @@ public final class ScriptRunner {
         return command;
     }
 
-    /** The user's primary gid from /etc/passwd, or the user name itself when it is not listed there. */
-    static String primaryGroup(String user) {
+    /** {uid, primary gid} of a user from /etc/passwd, or {@code null} when it has no entry there. */
+    static int[] userIds(String user) {
         try {
             for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
                 String[] f = line.split(":", -1);
                 if (f.length > 3 && f[0].equals(user)) {
-                    return f[3];
+                    return new int[] {Integer.parseInt(f[2]), Integer.parseInt(f[3])};
                 }
             }
-        } catch (IOException e) {
-            // fall through
+        } catch (IOException | NumberFormatException e) {
+            // no answer: the caller falls back on the name
         }
-        return user;
+        return null;
+    }
+
+    /** The user's primary gid from /etc/passwd, or the user name itself when it is not listed there. */
+    static String primaryGroup(String user) {
+        int[] ids = userIds(user);
+        return ids != null ? Integer.toString(ids[1]) : user;
     }
 
     /** The file a command word names, searched in PATH when it has no slash; {@code null} when it is not an executable file. */

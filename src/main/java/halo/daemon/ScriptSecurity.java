@@ -23,7 +23,21 @@ public final class ScriptSecurity {
     /** Judges the file the script's first word names; NOT_FOUND (keepalived disables the script) when it names none. */
     public static Verdict check(Script script) {
         Path file = script.argv().isEmpty() ? null : ScriptRunner.resolveExecutable(script.argv().getFirst());
-        return file == null ? Verdict.NOT_FOUND : check(file.toAbsolutePath());
+        if (file == null) {
+            return Verdict.NOT_FOUND;
+        }
+        // keepalived 2.2.7 judges only what runs as root: a script others may write is no escalation when it runs as
+        // script_user nobody (checked against keepalived: a world-writable notify script run as nobody still runs).
+        return runsAsRoot(script) ? check(file.toAbsolutePath()) : Verdict.SAFE;
+    }
+
+    /** Whether the script runs with uid 0: no user (the daemon's own, root) or a user whose uid is 0. */
+    static boolean runsAsRoot(Script script) {
+        if (script.user() == null) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+        int[] ids = ScriptRunner.userIds(script.user());
+        return ids != null ? ids[0] == 0 : script.user().equals("root");
     }
 
     static Verdict check(Path file) {

@@ -11,7 +11,6 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -40,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  *     with the last one a prefix ({@code initial}); zombies do not count. Quorum is {@code quorum <= n <= quorum_max};
  *     gaining it waits {@code fork_delay}, losing it {@code terminate_delay}, and the state is judged again when the
  *     delay ends. Halo scans /proc every {@link #PROCESS_SCAN} instead of keepalived's proc connector (which needs a
- *     netlink multicast group), so a change is seen within that period.</li>
+ *     netlink multicast group), so a change is seen within that period; a scan lists /proc and reads only new, young
+ *     and matching processes.</li>
  * </ul>
  * Values go to the {@link Sink} from the watcher threads; the daemon hands them to its protocol thread.
  */
@@ -264,45 +264,89 @@ public final class VrrpTrackers implements AutoCloseable {
         sink.processQuorum(s.config.name(), up);
     }
 
-    /** How many live processes match each vrrp_track_process. */
-    private Map<String, Integer> countProcesses() {
+    /** What a scan learnt about one pid; re-read while young (fork then exec) or while it matches (exit, zombie). */
+    private static final class Seen {
+        final long firstSeen;
+        List<String> matches = List.of();
+
+        Seen(long firstSeen) {
+            this.firstSeen = firstSeen;
+        }
+    }
+
+    /** A process younger than this is read again at every scan: a fork shows the parent's name until it execs. */
+    private static final long YOUNG_NANOS = 2_000_000_000L;
+
+    private final Map<Integer, Seen> seen = new HashMap<>();
+
+    /**
+     * How many live processes match each vrrp_track_process. Listing /proc is cheap; reading every process's stat at
+     * every scan is not, so a process is read when new, while young, and while it matches a tracker (to see it become
+     * a zombie); an old process that matched nothing is not read again.
+     */
+    private synchronized Map<String, Integer> countProcesses() {
         Map<String, Integer> counts = new HashMap<>();
         boolean needCmdline = processes.stream().anyMatch(p -> p.fullCommand() || !p.parameters().isEmpty());
+        long now = System.nanoTime();
+        java.util.Set<Integer> alive = new java.util.HashSet<>();
         try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"),
                 e -> !e.getFileName().toString().isEmpty() && Character.isDigit(e.getFileName().toString().charAt(0)))) {
             for (Path pidDir : proc) {
-                String comm;
+                int pid;
                 try {
-                    String stat = Files.readString(pidDir.resolve("stat"), StandardCharsets.ISO_8859_1);
-                    int open = stat.indexOf('(');
-                    int close = stat.lastIndexOf(')');
-                    if (open < 0 || close < open || close + 2 >= stat.length() || stat.charAt(close + 2) == 'Z') {
-                        continue; // a zombie does not count
-                    }
-                    comm = stat.substring(open + 1, close);
-                } catch (NoSuchFileException e) {
-                    continue;
-                } catch (IOException e) {
+                    pid = Integer.parseInt(pidDir.getFileName().toString());
+                } catch (NumberFormatException e) {
                     continue;
                 }
-                List<String> argv = null;
-                if (needCmdline) {
-                    try {
-                        argv = splitCmdline(Files.readAllBytes(pidDir.resolve("cmdline")));
-                    } catch (IOException e) {
-                        continue;
-                    }
+                alive.add(pid);
+                Seen s = seen.get(pid);
+                if (s == null) {
+                    s = new Seen(now);
+                    seen.put(pid, s);
+                } else if (s.matches.isEmpty() && now - s.firstSeen > YOUNG_NANOS) {
+                    continue; // an old process that matched nothing
                 }
-                for (TrackProcess p : processes) {
-                    if (matches(p, comm, argv)) {
-                        counts.merge(p.name(), 1, Integer::sum);
-                    }
+                s.matches = read(pidDir, needCmdline);
+                for (String name : s.matches) {
+                    counts.merge(name, 1, Integer::sum);
                 }
             }
         } catch (IOException e) {
             log.info("Cannot read /proc: " + e.getMessage());
         }
+        seen.keySet().retainAll(alive);
         return counts;
+    }
+
+    /** The trackers one process matches now (none when it is gone or a zombie). */
+    private List<String> read(Path pidDir, boolean needCmdline) {
+        String comm;
+        try {
+            String stat = Files.readString(pidDir.resolve("stat"), StandardCharsets.ISO_8859_1);
+            int open = stat.indexOf('(');
+            int close = stat.lastIndexOf(')');
+            if (open < 0 || close < open || close + 2 >= stat.length() || stat.charAt(close + 2) == 'Z') {
+                return List.of(); // a zombie does not count
+            }
+            comm = stat.substring(open + 1, close);
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<String> argv = null;
+        if (needCmdline) {
+            try {
+                argv = splitCmdline(Files.readAllBytes(pidDir.resolve("cmdline")));
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+        List<String> out = new ArrayList<>(1);
+        for (TrackProcess p : processes) {
+            if (matches(p, comm, argv)) {
+                out.add(p.name());
+            }
+        }
+        return out;
     }
 
     static List<String> splitCmdline(byte[] bytes) {

@@ -124,6 +124,53 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
         return s;
     }
 
+    /** IPsec AH (RFC 2402): what auth_type AH adverts arrive as, as keepalived's AH socket receives them. */
+    public static final int IPPROTO_AH = 51;
+    static final int IP_HDRINCL = 3;
+
+    /**
+     * Opens an IPv4 raw socket for PROTOCOL with IP_HDRINCL, as keepalived does for auth_type AH: the caller sends
+     * whole datagrams (IPv4 header, AH header, VRRP message; the kernel fills in the header checksum) with
+     * {@link #send}, and reads them whole with {@link #receiveDatagram}. A socket for protocol 51 receives the
+     * AH-protected adverts, which never reach a protocol-112 socket. Needs CAP_NET_RAW.
+     */
+    public static VrrpSocket openIpv4HeaderIncluded(String interfaceName, int protocol) throws NativeException {
+        HostOs.ensureAvailable();
+        int ifindex = interfaceName == null ? 0 : Native.ifindex(interfaceName);
+        int fd = Native.socket(Native.AF_INET, Native.SOCK_RAW | Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC, protocol,
+                "for a raw IPv4 socket (protocol " + protocol + ", IP_HDRINCL)", Capabilities.CAP_NET_RAW);
+        VrrpSocket s = new VrrpSocket(false, fd, interfaceName, ifindex);
+        try {
+            s.configure(null);
+            Native.setsockoptInt(fd, IPPROTO_IP, IP_HDRINCL, 1, "IP_HDRINCL", interfaceName == null ? "" : "on " + interfaceName);
+        } catch (NativeException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /**
+     * IPv4 only: receives one pending datagram whole (IPv4 header, any AH header, message) into BUF at OFF (at most
+     * LEN bytes), fills INTO as {@link #receive} does and returns the bytes copied; -1 when nothing is pending.
+     */
+    public int receiveDatagram(byte[] buf, int off, int len, ReceivedPacket into) throws NativeException {
+        if (ipv6) {
+            throw new IllegalStateException("an IPv6 raw socket does not deliver the IP header");
+        }
+        int n = receiveNative(into);
+        if (n < 0) {
+            return -1;
+        }
+        int total = (n >>> 16) + (n & 0xffff);
+        int copy = Math.min(total, len);
+        MemorySegment.copy(receiveBuffer, 0, heapView(buf), off, copy);
+        if (copy < total) {
+            into.truncated = true;
+        }
+        return copy;
+    }
+
     private void configure(InetAddress sourceAddress) throws NativeException {
         String on = interfaceName == null ? "" : "on " + interfaceName;
         if (interfaceName != null) {

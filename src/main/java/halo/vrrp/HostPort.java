@@ -30,6 +30,19 @@ public interface HostPort {
         sendAdvert(slot.setup, slot.ipv6(), destination, ttl, message, offset, length);
     }
 
+    /**
+     * Whether the port sends whole IPv4 datagrams ({@link #sendDatagram}): then auth_type AH adverts go out with their
+     * IPsec AH header, as keepalived sends them. Ports that cannot (a simulated LAN) get the plain message instead.
+     */
+    default boolean sendsDatagrams() {
+        return false;
+    }
+
+    /** Sends a whole IPv4 datagram (header, AH header, VRRP message) of an auth_type AH instance; see {@link #sendsDatagrams}. */
+    default void sendDatagram(HostSetup.Instance instance, byte[] destination, byte[] datagram, int offset, int length) {
+        throw new UnsupportedOperationException("this port sends VRRP messages only");
+    }
+
     /** Adds ({@code set}) or removes the instance's virtual addresses (and its virtual routes and rules). */
     void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set);
 

@@ -170,8 +170,12 @@ public final class VrrpHost implements VrrpActions {
         boolean running;
 
         TrackScript(HostSetup.Script setup) {
+            this(setup, new ScriptTracker(setup.name(), setup.rise(), setup.fall(), setup.initFail()));
+        }
+
+        TrackScript(HostSetup.Script setup, ScriptTracker tracker) {
             this.setup = setup;
-            this.tracker = new ScriptTracker(setup.name(), setup.rise(), setup.fall(), setup.initFail());
+            this.tracker = tracker;
             this.trackerKey = "SCRIPT:" + setup.name();
         }
     }
@@ -236,6 +240,78 @@ public final class VrrpHost implements VrrpActions {
 
     /** Builds the state machines and starts them: every instance in BACKUP (or FAULT), every vrrp_script due at once. */
     public void start(long now) {
+        build();
+        for (Slot s : slots) {
+            s.machine.start(now);
+        }
+        checkLinks(now);
+        // keepalived runs every vrrp_script once at startup, then every interval.
+        for (HostSetup.Script sc : setup.scripts()) {
+            TrackScript script = new TrackScript(sc);
+            script.nextRun = now;
+            scripts.add(script);
+            scriptByName.put(sc.name(), script);
+        }
+        indexTimers();
+    }
+
+    /**
+     * keepalived's key for matching an instance across a reload: not its name but its VRID, family and interface, and
+     * its unicast source (unicast) or multicast group.
+     */
+    public static String reloadKey(HostSetup.Instance i) {
+        InstanceSpec spec = i.spec();
+        String where = !i.unicastPeers().isEmpty()
+                ? "unicast " + (i.sourceAddress() == null ? "" : i.sourceAddress().getHostAddress())
+                : "multicast " + (i.multicastGroup() == null ? "" : i.multicastGroup().getHostAddress());
+        return spec.virtualRouterId() + "/" + (spec.ipv6() ? "inet6" : "inet") + "/" + spec.interfaceName() + "/" + where;
+    }
+
+    /**
+     * A reload (SIGHUP): starts this host in place of {@code previous}, which is retired. Instances of {@code previous}
+     * that this setup no longer has stop first (a MASTER sends priority 0 and drops its addresses; notify_stop runs);
+     * instances matched by {@link #reloadKey} resume the state they had ({@link VrrpInstance#resume}); new ones start in
+     * BACKUP. A vrrp_script whose definition did not change keeps its rise/fall state and schedule.
+     */
+    public void startAfterReload(long now, VrrpHost previous) {
+        Map<String, Slot> before = new HashMap<>();
+        if (previous.started && !previous.stopped) {
+            for (Slot old : previous.slots) {
+                before.put(reloadKey(old.setup), old);
+            }
+        }
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (HostSetup.Instance i : setup.instances()) {
+            keys.add(reloadKey(i));
+        }
+        for (Slot old : previous.slots) {
+            if (!keys.contains(reloadKey(old.setup)) && before.containsKey(reloadKey(old.setup))) {
+                old.machine.shutdown(now);
+            }
+        }
+        previous.stopped = true;
+        build();
+        for (Slot s : slots) {
+            Slot old = before.get(reloadKey(s.setup));
+            if (old != null) {
+                s.machine.resume(now, old.machine);
+            } else {
+                s.machine.start(now);
+            }
+        }
+        checkLinks(now);
+        for (HostSetup.Script sc : setup.scripts()) {
+            TrackScript kept = previous.scriptByName.get(sc.name());
+            TrackScript script = kept != null && kept.setup.equals(sc) ? new TrackScript(sc, kept.tracker) : new TrackScript(sc);
+            script.nextRun = kept != null && kept.setup.equals(sc) ? kept.nextRun : now;
+            script.running = kept != null && kept.running;
+            scripts.add(script);
+            scriptByName.put(sc.name(), script);
+        }
+        indexTimers();
+    }
+
+    private void build() {
         if (started) {
             throw new IllegalStateException("already started");
         }
@@ -270,9 +346,9 @@ public final class VrrpHost implements VrrpActions {
                 s.syncMates = mates.stream().filter(m -> m != s).toArray(Slot[]::new);
             }
         }
-        for (Slot s : slots) {
-            s.machine.start(now);
-        }
+    }
+
+    private void checkLinks(long now) {
         for (Slot s : slots) {
             if (!port.isUp(s.interfaceName())) {
                 s.machine.onInterfaceChange(now, false);
@@ -283,14 +359,6 @@ public final class VrrpHost implements VrrpActions {
                 }
             }
         }
-        // keepalived runs every vrrp_script once at startup, then every interval.
-        for (HostSetup.Script sc : setup.scripts()) {
-            TrackScript script = new TrackScript(sc);
-            script.nextRun = now;
-            scripts.add(script);
-            scriptByName.put(sc.name(), script);
-        }
-        indexTimers();
     }
 
     /**
@@ -602,9 +670,21 @@ public final class VrrpHost implements VrrpActions {
     }
 
     private void send(Slot s, int priority, byte[] dst) {
+        if (!s.ipv6 && s.setup.authType() == 2 && s.setup.spec().version() == 2 && port.sendsDatagrams()) {
+            // RFC 2338 5.3.6.3 / RFC 2402: the AH header sits between the IP header and the message, over both
+            ipIdentification = (ipIdentification + 1) & 0xffff;
+            if (ipIdentification == 0) {
+                ipIdentification = 1; // 0 would let the kernel pick one, changing what the ICV covers
+            }
+            int length = encoder.encodeIpv4Datagram(s.wire, priority, ipIdentification, txSegment, 0, dst, 0);
+            port.sendDatagram(s.setup, dst, tx, 0, length);
+            return;
+        }
         int length = encoder.encodeMessage(s.wire, priority, txSegment, 0, dst, 0);
         port.sendAdvert(s, dst, s.wire.ttl(), tx, 0, length);
     }
+
+    private int ipIdentification;
 
     @Override
     public void addVirtualAddresses(VrrpInstance instance) {

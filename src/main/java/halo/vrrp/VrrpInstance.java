@@ -269,6 +269,56 @@ public final class VrrpInstance {
         }
     }
 
+    /**
+     * Starts this instance in place of {@code previous}, the running instance it replaces on a reload (SIGHUP; same
+     * VRID, family, interface and unicast source or group), as keepalived's reload does: a MASTER stays MASTER with no
+     * election and no notification (its addresses are set again, so new ones appear, and gratuitous ARPs go out for
+     * them), a BACKUP stays BACKUP with a fresh Master_Down_Timer, and tracker states carry over by name. A FAULT, a
+     * sync group member, or an instance whose trackers are now down or unknown starts as at startup.
+     */
+    public void resume(long now, VrrpInstance previous) {
+        if (started) {
+            return;
+        }
+        for (int i = 0; i < trackers.length; i++) {
+            Integer j = previous.trackerIndex.get(trackers[i].kind() + ":" + trackers[i].name());
+            if (j != null && previous.trackers[j].kind() == trackers[i].kind()) {
+                trackerStatus[i] = previous.trackerStatus[j];
+                trackerValue[i] = previous.trackerValue[j];
+            }
+        }
+        masterAddress = previous.masterAddress;
+        masterPriority = previous.masterPriority;
+        VrrpState was = previous.state;
+        if (sync != null || (was != VrrpState.MASTER && was != VrrpState.BACKUP)) {
+            start(now);
+            return;
+        }
+        initTracking(now);
+        if (numFaults > 0 || numInit > 0 || delayedStartTime > now) {
+            initState(now);
+            return;
+        }
+        notifiesSent = true; // the state did not change: nothing to notify
+        if (was == VrrpState.MASTER) {
+            masterAdverIntUs = adverIntUs;
+            transition(now, VrrpState.MASTER, TransitionReason.STARTUP, null);
+            sendAdvert(effectivePriority);
+            sands = now + adverIntUs * US;
+            if (spec.logDetail()) {
+                log(prefix + "setting VIPs.");
+            }
+            actions.addVirtualAddresses(this);
+            vipSet = true;
+            sendLinkUpdate(spec.garpMasterRepeat());
+            garpRefreshAt = spec.garpMasterRefresh().isZero() ? NEVER : now + spec.garpMasterRefresh().toNanos();
+        } else {
+            transition(now, VrrpState.BACKUP, TransitionReason.STARTUP, null);
+            msDownTimerUs = masterDownIntervalUs();
+            initSands(now);
+        }
+    }
+
     /** keepalived's initialise_tracking_priorities for this instance. */
     void initTracking(long now) {
         started = true;
@@ -720,6 +770,23 @@ public final class VrrpInstance {
             sendLinkUpdate(spec.garpMasterRefreshRepeat());
             garpRefreshAt = now + spec.garpMasterRefresh().toNanos();
         }
+    }
+
+    /**
+     * One of our virtual addresses was deleted behind our back (netlink RTM_DELADDR we did not cause). keepalived
+     * 2.2.7, seen doing it: a MASTER leaves for BACKUP sending priority 0 (so a backup may take over at once), and
+     * unless one does, takes mastership back after about one advert interval, adding its addresses again.
+     */
+    public void onVirtualAddressDeleted(long now) {
+        if (state != VrrpState.MASTER) {
+            return;
+        }
+        VrrpState wanted = wantState;
+        wantState = VrrpState.BACKUP;
+        stateLeaveMaster(now, true, TransitionReason.TRACKER_FAULT);
+        wantState = wanted;
+        msDownTimerUs = masterAdverIntUs + skewCalc(256 - effectivePriority);
+        initSands(now);
     }
 
     void stateLeaveMaster(long now, boolean advF, TransitionReason reason) {

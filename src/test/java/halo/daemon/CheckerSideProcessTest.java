@@ -113,6 +113,8 @@ class CheckerSideProcessTest {
         String both = HEADER + vs + row("127.0.0.21", port, 3) + row("127.0.0.22", port, 3);
         String one = HEADER + vs + row("127.0.0.22", port, 3);
         assertThat(lvs()).isEqualTo(both);
+        // no VRRP side with -C: status lists no instances
+        assertThat(node.status()).isEqualTo("{\"instances\":[],\"sync_groups\":[]}\n");
         // the first checks pass: no change, nothing notified (keepalived without rs_init_notifies)
         node.awaitLog("TCP connection to \\[127.0.0.21\\]:tcp:" + port + " success", LONG);
 

@@ -110,9 +110,10 @@ class DaemonNetnsTest {
 
     @Test
     void electsTheHigherPriorityStopsGracefullyAndPreemptsBack() throws Exception {
+        // The backup starts once the master is up: two JVMs started together race to the first Master_Down_Interval
         NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST));
-        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
         assertThat(holdsVip("dir1", "192.0.2.100")).isTrue();
         assertThat(lan.ipOn("dir1", "addr", "show", "dev", "eth0")).contains("eth0:vip");
@@ -139,8 +140,8 @@ class DaemonNetnsTest {
     @Test
     void aCrashedMasterIsReplacedAfterMasterDownInterval() throws Exception {
         NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST));
-        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d1.awaitLog("Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d2.awaitLog("Entering BACKUP STATE", LONG);
         int masters = d2.mark("\\(VI_1\\) Entering MASTER STATE");
         long before = System.nanoTime();
@@ -157,8 +158,8 @@ class DaemonNetnsTest {
     @Test
     void interfaceDownMeansFaultAndTheBackupTakesOver() throws Exception {
         NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST));
-        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d1.awaitLog("Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d2.awaitLog("Entering BACKUP STATE", LONG);
         lan.link("dir1", false);
         d1.awaitLog("\\(VI_1\\) Entering FAULT STATE", LONG);
@@ -196,8 +197,8 @@ class DaemonNetnsTest {
                 """.formatted(down);
         NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST + "    track_script {\n        chk_down\n    }\n", "", script,
                 "192.0.2.100/24 dev eth0"));
-        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d1.awaitLog("Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d2.awaitLog("Entering BACKUP STATE", LONG);
         Files.writeString(down, "");
         // 100 - 20 = 80 < 90: the backup stops accepting the demoted master and takes over
@@ -214,8 +215,8 @@ class DaemonNetnsTest {
         String d1uni = V3_FAST + "    unicast_src_ip 192.0.2.11\n    unicast_peer {\n        192.0.2.12\n    }\n";
         String d2uni = V3_FAST + "    unicast_src_ip 192.0.2.12\n    unicast_peer {\n        192.0.2.11\n    }\n";
         NodeProcess d1 = halo("dir1", conf("dir1", 100, d1uni));
-        NodeProcess d2 = halo("dir2", conf("dir2", 90, d2uni));
         d1.awaitLog("Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, d2uni));
         d2.awaitLog("Entering BACKUP STATE", LONG);
         assertThat(d2.status()).contains("\"master_address\":\"192.0.2.11\"");
         d1.kill9();
@@ -228,8 +229,8 @@ class DaemonNetnsTest {
         Path c1 = conf("dir1", 100, "    advert_int 0.3\n", "", "", "2001:db8::100/64 dev eth0");
         Path c2 = conf("dir2", 90, "    advert_int 0.3\n", "", "", "2001:db8::100/64 dev eth0");
         NodeProcess d1 = halo("dir1", c1);
-        NodeProcess d2 = halo("dir2", c2);
         d1.awaitLog("Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", c2);
         d2.awaitLog("Entering BACKUP STATE", LONG);
         assertThat(d1.status()).contains("\"family\":\"inet6\"").contains("\"version\":3");
         assertThat(lan.ipOn("dir1", "-6", "addr", "show", "dev", "eth0")).contains("2001:db8::100/64");
@@ -243,8 +244,8 @@ class DaemonNetnsTest {
     void haloAndKeepalivedFormOneGroupWithPassAuthentication() throws Exception {
         // keepalived master, Halo backup
         NodeProcess k1 = keepalived("dir1", conf("dir1", 100, V2_PASS));
-        NodeProcess h2 = halo("dir2", conf("dir2", 90, V2_PASS));
         k1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        NodeProcess h2 = halo("dir2", conf("dir2", 90, V2_PASS));
         h2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
         NodeProcess.sleep(2500);
         assertThat(h2.count("Entering MASTER STATE")).isZero();
@@ -265,8 +266,8 @@ class DaemonNetnsTest {
     void haloMastersKeepalivedAtTenMillisecondAdverts() throws Exception {
         String v3fast = "    version 3\n    advert_int 0.01\n";
         NodeProcess h1 = halo("dir1", conf("dir1", 100, v3fast));
-        NodeProcess k2 = keepalived("dir2", conf("dir2", 90, v3fast));
         h1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        NodeProcess k2 = keepalived("dir2", conf("dir2", 90, v3fast));
         k2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
         NodeProcess.sleep(1500);
         // 150 adverts later keepalived still sees a healthy master: no timeout, no takeover
@@ -280,9 +281,9 @@ class DaemonNetnsTest {
     void haloAndKeepalivedOverUnicast() throws Exception {
         String k1uni = V2_PASS + "    unicast_src_ip 192.0.2.11\n    unicast_peer {\n        192.0.2.12\n    }\n";
         String h2uni = V2_PASS + "    unicast_src_ip 192.0.2.12\n    unicast_peer {\n        192.0.2.11\n    }\n";
-        NodeProcess k1 = keepalived("dir1", conf("dir1", 90, k1uni));
         NodeProcess h2 = halo("dir2", conf("dir2", 100, h2uni));
         h2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        NodeProcess k1 = keepalived("dir1", conf("dir1", 90, k1uni));
         k1.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
         NodeProcess.sleep(2500);
         assertThat(k1.count("Entering MASTER STATE")).isZero();

@@ -127,6 +127,14 @@ final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGHUP: a reload. */
+    void hup() throws IOException, InterruptedException {
+        Process k = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+        if (k.waitFor() != 0) {
+            throw new AssertionError("kill -HUP " + process.pid() + " failed");
+        }
+    }
+
     /** SIGHUP: reload. */
     void reload() throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).inheritIO().start().waitFor();

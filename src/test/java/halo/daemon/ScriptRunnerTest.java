@@ -79,9 +79,11 @@ class ScriptRunnerTest {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             assertThat(ScriptSecurity.check(Script.of(script.toString(), null, null))).isEqualTo(ScriptSecurity.Verdict.SAFE);
         }
-        // ...and a world-writable one is not, whoever owns it.
+        // ...and a world-writable one run as root is not, whoever owns it...
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertThat(ScriptSecurity.check(Script.of(script.toString(), null, null))).isEqualTo(ScriptSecurity.Verdict.UNSAFE);
+        assertThat(ScriptSecurity.check(Script.of(script.toString(), "root", null))).isEqualTo(ScriptSecurity.Verdict.UNSAFE);
+        // ...while run as an unprivileged script_user it is no escalation, and keepalived 2.2.7 runs it.
+        assertThat(ScriptSecurity.check(Script.of(script.toString(), "nobody", null))).isEqualTo(ScriptSecurity.Verdict.SAFE);
         assertThat(ScriptSecurity.check(Script.of("/nonexistent/x", null, null))).isEqualTo(ScriptSecurity.Verdict.NOT_FOUND);
     }
 

@@ -390,6 +390,7 @@ public final class Daemon implements HostPort {
                                 && s.setup.config().virtualAddresses().stream()
                                 .anyMatch(v -> v.address().address().equals(a.address()))) {
                             s.machine.onVirtualAddressDeleted(now);
+                            host.reschedule(s); // a call past the host: its timer index must hear of it
                         }
                     }
                 }

@@ -11,9 +11,7 @@ import halo.vrrp.wire.Ipv4Header;
 import halo.vrrp.wire.VrrpMessage;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -23,45 +21,21 @@ import java.util.Set;
  * netlink. IPv4 adverts leave as the kernel would send them (an IPv4 header with TTL 255 in front of the message) and
  * arrive as a raw socket delivers them; IPv6 adverts travel as messages with their hop limit.
  *
- * <p>Timers: each instance has its own timer on the node's clock, so 1,000 instances cost one queue operation per
- * advert, not a scan; vrrp_scripts use the host's own schedule ({@link VrrpHost#nextDeadline}).
+ * <p>Timers: one timer on the node's clock at {@link VrrpHost#nextDeadline}, as the daemon's event loop waits; the
+ * host keeps its instances and vrrp_scripts in its own deadline index, so 1,000 instances cost a heap operation per
+ * advert, not a scan.
  */
 final class VrrpNode implements NodeSoftware, HostPort {
-
-    private final class SlotTimer {
-        final VrrpHost.Slot slot;
-        final SimNode.Timer timer;
-        SlotTimer[] mates = new SlotTimer[0];
-
-        SlotTimer(VrrpHost.Slot slot) {
-            this.slot = slot;
-            this.timer = node.timer(this::fire);
-        }
-
-        void fire() {
-            slot.machine.onTimer(node.now());
-            rearm();
-        }
-
-        void rearm() {
-            arm(this);
-            for (SlotTimer m : mates) arm(m);
-        }
-    }
 
     private final SimulatedLan lan;
     private final HostSetup setup;
     private final VrrpHost.Counters counters;
     private SimNode node;
     private VrrpHost host;
-    private final List<SlotTimer> timers = new ArrayList<>();
-    /** Per interface index, per family, VRID -> the instance's timer (to re-arm after a received advert). */
-    private SlotTimer[][][] byVrid = new SlotTimer[0][][];
-    private SimNode.Timer scriptTimer;
+    private SimNode.Timer hostTimer;
     private final Set<String> addressesHeld = new HashSet<>();
-    /** Where each instance's adverts leave and their IPv4 source, found once (no lookup by name per advert). */
+    /** Where an instance's adverts leave and their IPv4 source: found once, kept as the slot's port handle. */
     private record Out(SimInterface iface, byte[] ipv4Source) {}
-    private final IdentityHashMap<HostSetup.Instance, Out> outOf = new IdentityHashMap<>();
 
     private final byte[] datagram = new byte[2048];
     private final Ipv4Header ipHeader = new Ipv4Header();
@@ -81,56 +55,25 @@ final class VrrpNode implements NodeSoftware, HostPort {
             if (node.iface(i.spec().interfaceName()) == null)
                 throw new IllegalStateException(node.name() + " has no interface " + i.spec().interfaceName());
         }
-        for (HostSetup.Instance i : setup.instances()) {
-            SimInterface out = node.iface(i.spec().interfaceName());
-            byte[] source = i.sourceAddress() != null && i.sourceAddress().getAddress().length == 4
-                    ? i.sourceAddress().getAddress() : out.ipv4();
-            outOf.put(i, new Out(out, source));
-        }
+        hostTimer = node.timer(this::runHostTimer);
         host = new VrrpHost(setup, this, counters);
         host.start(node.now());
-        for (VrrpHost.Slot s : host.slots()) {
-            SlotTimer t = new SlotTimer(s);
-            timers.add(t);
-            int index = node.iface(s.interfaceName()).index();
-            if (byVrid.length <= index) byVrid = Arrays.copyOf(byVrid, index + 1);
-            if (byVrid[index] == null) byVrid[index] = new SlotTimer[2][256];
-            byVrid[index][s.setup.spec().ipv6() ? 1 : 0][s.setup.spec().virtualRouterId()] = t;
-        }
-        for (HostSetup.Group g : setup.syncGroups()) {
-            List<SlotTimer> members = timers.stream().filter(t -> g.members().contains(t.slot.machine.name())).toList();
-            for (SlotTimer t : members) t.mates = members.stream().filter(m -> m != t).toArray(SlotTimer[]::new);
-        }
-        if (!setup.scripts().isEmpty()) scriptTimer = node.timer(this::runHostTimer);
-        rearmAll();
+        rearm();
     }
 
-    /**
-     * Points an instance's timer at its machine's next deadline. A deadline that moved later (a backup's down timer,
-     * pushed on by every advert) leaves the timer where it is: it fires early, the machine finds nothing due, and
-     * the timer is set again. That turns a queue operation per received advert into one per Master_Down_Interval.
-     */
-    private void arm(SlotTimer t) {
-        long d = t.slot.machine.nextDeadline();
+    /** Points the node's one timer at the host's next deadline. */
+    private void rearm() {
+        long d = host.nextDeadline();
         if (d == VrrpInstance.NEVER) {
-            if (t.timer.isArmed()) t.timer.cancel();
-        } else if (!t.timer.isArmed() || t.timer.deadline() > d) {
-            t.timer.setAt(d);
-        }
-    }
-
-    private void rearmAll() {
-        for (SlotTimer t : timers) arm(t);
-        if (scriptTimer != null) {
-            long d = host.nextDeadline();
-            if (d == VrrpInstance.NEVER) scriptTimer.cancel();
-            else if (!scriptTimer.isArmed() || scriptTimer.deadline() != d) scriptTimer.setAt(d);
+            if (hostTimer.isArmed()) hostTimer.cancel();
+        } else if (!hostTimer.isArmed() || hostTimer.deadline() != d) {
+            hostTimer.setAt(d);
         }
     }
 
     private void runHostTimer() {
         host.onTimer(node.now());
-        rearmAll();
+        rearm();
     }
 
     @Override
@@ -142,27 +85,19 @@ final class VrrpNode implements NodeSoftware, HostPort {
         } else {
             host.receiveIpv4(now, in.name(), payload, offset, length);
         }
-        SlotTimer t = timerFor(in, v6, payload, offset, length);
-        if (t != null) t.rearm();
-    }
-
-    private SlotTimer timerFor(SimInterface in, boolean v6, byte[] p, int off, int len) {
-        if (in.index() >= byVrid.length || byVrid[in.index()] == null) return null;
-        int at = v6 ? 1 : (p[off] & 0x0f) * 4 + 1;
-        return at < len ? byVrid[in.index()][v6 ? 1 : 0][p[off + at] & 0xff] : null;
+        rearm();
     }
 
     @Override
     public void stop() {
         host.shutdown(node.now());
-        for (SlotTimer t : timers) t.timer.cancel();
-        if (scriptTimer != null) scriptTimer.cancel();
+        hostTimer.cancel();
     }
 
     @Override
     public void linkChanged(SimInterface iface, boolean up) {
         host.onLinkChange(node.now(), iface.name(), up);
-        rearmAll();
+        rearm();
     }
 
     // --- HostPort: the simulated LAN plays the kernel ---
@@ -182,7 +117,27 @@ final class VrrpNode implements NodeSoftware, HostPort {
     @Override
     public void sendAdvert(HostSetup.Instance instance, boolean ipv6, byte[] destination, int ttl, byte[] message,
                            int offset, int length) {
-        Out o = outOf.get(instance);
+        send(outOf(instance), ipv6, destination, ttl, message, offset, length);
+    }
+
+    @Override
+    public void sendAdvert(VrrpHost.Slot slot, byte[] destination, int ttl, byte[] message, int offset, int length) {
+        Out o = (Out) slot.portHandle();
+        if (o == null) {
+            o = outOf(slot.setup);
+            slot.portHandle(o);
+        }
+        send(o, slot.ipv6(), destination, ttl, message, offset, length);
+    }
+
+    private Out outOf(HostSetup.Instance i) {
+        SimInterface out = node.iface(i.spec().interfaceName());
+        byte[] source = i.sourceAddress() != null && i.sourceAddress().getAddress().length == 4
+                ? i.sourceAddress().getAddress() : out.ipv4();
+        return new Out(out, source);
+    }
+
+    private void send(Out o, boolean ipv6, byte[] destination, int ttl, byte[] message, int offset, int length) {
         SimInterface out = o.iface();
         if (ipv6) {
             node.send(out, destination, ttl, message, offset, length);
@@ -214,7 +169,7 @@ final class VrrpNode implements NodeSoftware, HostPort {
         int exit = lan.isScriptFailing(node.name(), script.name()) ? 1 : 0;
         SimNode.Timer done = node.timer(() -> {
             host.onScriptExit(node.now(), script.name(), exit, false);
-            rearmAll();
+            rearm();
         });
         done.setAt(node.now());
     }
@@ -251,7 +206,7 @@ final class VrrpNode implements NodeSoftware, HostPort {
 
     List<String> instancesWithAddresses() {
         List<String> out = new ArrayList<>();
-        for (SlotTimer t : timers) if (addressesHeld.contains(t.slot.machine.name())) out.add(t.slot.machine.name());
+        for (VrrpHost.Slot s : host.slots()) if (addressesHeld.contains(s.machine.name())) out.add(s.machine.name());
         return out;
     }
 

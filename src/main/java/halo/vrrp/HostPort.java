@@ -22,6 +22,15 @@ public interface HostPort {
     void sendAdvert(HostSetup.Instance instance, boolean ipv6, byte[] destination, int ttl, byte[] message, int offset, int length);
 
     /**
+     * What the host calls to send an advert: as {@link #sendAdvert(HostSetup.Instance, boolean, byte[], int, byte[], int,
+     * int)}, for {@code slot}'s instance. A port that keeps per-instance state (a socket, an outgoing interface) can
+     * store it with {@link VrrpHost.Slot#portHandle(Object)} and override this, so an advert costs no lookup.
+     */
+    default void sendAdvert(VrrpHost.Slot slot, byte[] destination, int ttl, byte[] message, int offset, int length) {
+        sendAdvert(slot.setup, slot.ipv6(), destination, ttl, message, offset, length);
+    }
+
+    /**
      * Whether the port sends whole IPv4 datagrams ({@link #sendDatagram}): then auth_type AH adverts go out with their
      * IPsec AH header, as keepalived sends them. Ports that cannot (a simulated LAN) get the plain message instead.
      */

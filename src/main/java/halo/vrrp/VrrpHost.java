@@ -22,6 +22,10 @@ import java.util.Map;
  * in and out, vrrp_script scheduling with rise/fall counting, and interface tracking. A {@link HostPort} does the I/O;
  * the driver calls {@link #onTimer} at {@link #nextDeadline()} and hands received packets to {@link #receiveIpv4}
  * (a whole datagram) or {@link #receiveMessage} (the message and what the socket said of it). One thread only; the steady state (adverts in and out) allocates nothing.
+ *
+ * <p>Timers: every instance and vrrp_script is an entry of one indexed min-heap keyed by deadline, re-filed after
+ * each call into a machine (and its sync-group mates), so {@link #nextDeadline()} and {@link #onTimer} cost O(log n)
+ * per due entry instead of a scan of every instance.
  */
 public final class VrrpHost implements VrrpActions {
 
@@ -36,21 +40,27 @@ public final class VrrpHost implements VrrpActions {
         public long scriptsSkippedStillRunning;
     }
 
-    /** One instance with its wire settings. */
-    public final class Slot {
+    /**
+     * One instance with its wire settings. A slot is its machine's {@link VrrpActions}, so what the machine asks for
+     * (an advert, its addresses) reaches the slot directly, with no lookup by instance.
+     */
+    public final class Slot implements VrrpActions {
         public final HostSetup.Instance setup;
         public final VrrpInstance machine;
         final WireInstance wire = new WireInstance();
         final boolean ipv6;
         final byte[] group;
         final byte[][] peers;
+        /** This slot's entry in {@link #timers}. */
+        final int index;
         Slot[] syncMates = new Slot[0];
+        private Object portHandle;
 
-        Slot(HostSetup.Instance setup, byte[] source) {
+        Slot(HostSetup.Instance setup, byte[] source, int index) {
             this.setup = setup;
+            this.index = index;
             InstanceSpec spec = setup.spec();
             this.ipv6 = spec.ipv6();
-            this.machine = new VrrpInstance(spec.toBuilder().sourceAddress(IpAddress.of(source)).build(), VrrpHost.this);
             wire.family(ipv6 ? IpFamily.IPV6 : IpFamily.IPV4).version(spec.version()).vrid(spec.virtualRouterId())
                     .advertIntervalCentis((int) (spec.advertInterval().toMillis() / 10))
                     .addresses(spec.virtualIpAddresses().stream().filter(a -> a.isV6() == ipv6).map(IpAddress::toInetAddress).toList())
@@ -65,6 +75,22 @@ public final class VrrpHost implements VrrpActions {
             this.group = setup.multicastGroup() != null ? setup.multicastGroup().getAddress()
                     : (ipv6 ? WireInstance.IPV6_GROUP : WireInstance.IPV4_GROUP).clone();
             this.peers = setup.unicastPeers().stream().map(InetAddress::getAddress).toArray(byte[][]::new);
+            // last: until the machine exists (its constructor may call back), the slot sends nothing
+            this.machine = new VrrpInstance(spec.toBuilder().sourceAddress(IpAddress.of(source)).build(), this);
+        }
+
+        public boolean ipv6() {
+            return ipv6;
+        }
+
+        /** What the {@link HostPort} keeps for this instance (its socket, its outgoing interface); null until it sets one. */
+        public Object portHandle() {
+            return portHandle;
+        }
+
+        /** Lets the port keep what it needs per instance here, so sending an advert needs no lookup. */
+        public void portHandle(Object handle) {
+            this.portHandle = handle;
         }
 
         public String interfaceName() {
@@ -77,6 +103,62 @@ public final class VrrpHost implements VrrpActions {
 
         public boolean unicast() {
             return peers.length > 0;
+        }
+
+        // --- VrrpActions: what this slot's machine asks of the host ---
+
+        @Override
+        public void sendAdvert(VrrpInstance instance, int priority) {
+            if (machine != null) {
+                advertise(this, priority);
+            }
+        }
+
+        @Override
+        public void addVirtualAddresses(VrrpInstance instance) {
+            if (machine != null) {
+                port.virtualAddresses(instance, setup, true);
+            }
+        }
+
+        @Override
+        public void removeVirtualAddresses(VrrpInstance instance) {
+            if (machine != null) {
+                port.virtualAddresses(instance, setup, false);
+            }
+        }
+
+        @Override
+        public void sendGratuitousArps(VrrpInstance instance, int repeat) {
+            if (machine != null) {
+                counters.gratuitousArpBatches++;
+                port.gratuitousArps(instance, setup, repeat);
+            }
+        }
+
+        @Override
+        public void runScript(String command, List<String> extraArgs, boolean stop) {
+            VrrpHost.this.runScript(command, extraArgs, stop);
+        }
+
+        @Override
+        public void writeFifo(String line) {
+            VrrpHost.this.writeFifo(line);
+        }
+
+        @Override
+        public void log(String line) {
+            VrrpHost.this.log(line);
+        }
+
+        @Override
+        public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+            VrrpHost.this.stateChanged(instance, from, to, reason);
+        }
+
+        @Override
+        public void groupStateChanged(SyncGroup group, VrrpState from, VrrpState to) {
+            VrrpHost.this.groupStateChanged(group, from, to);
         }
     }
 
@@ -100,6 +182,15 @@ public final class VrrpHost implements VrrpActions {
 
     private final HostSetup setup;
     private final HostPort port;
+    /** Every slot's and script's deadline, earliest first (built at start). */
+    private DeadlineHeap timers;
+    /** Per timer entry, the {@link #onTimer} call that last ran it. */
+    private int[] fired;
+    private int round;
+    /** Per timer entry, the real deadline last seen and when it was set (a count of changes, for ties). */
+    private long[] observed;
+    private long[] setAt;
+    private long setCount;
     private final Counters counters;
     private final List<Slot> slots = new ArrayList<>();
     private final Map<VrrpInstance, Slot> slotOf = new IdentityHashMap<>();
@@ -161,6 +252,7 @@ public final class VrrpHost implements VrrpActions {
             scripts.add(script);
             scriptByName.put(sc.name(), script);
         }
+        indexTimers();
     }
 
     /**
@@ -216,6 +308,7 @@ public final class VrrpHost implements VrrpActions {
             scripts.add(script);
             scriptByName.put(sc.name(), script);
         }
+        indexTimers();
     }
 
     private void build() {
@@ -229,7 +322,7 @@ public final class VrrpHost implements VrrpActions {
             if (source == null) {
                 source = new byte[i.spec().ipv6() ? 16 : 4];
             }
-            Slot s = new Slot(i, source);
+            Slot s = new Slot(i, source, slots.size());
             slots.add(s);
             slotOf.put(s.machine, s);
             byVrid.computeIfAbsent(ifname, k -> new Slot[2][256])[s.ipv6 ? 1 : 0][i.spec().virtualRouterId()] = s;
@@ -268,42 +361,125 @@ public final class VrrpHost implements VrrpActions {
         }
     }
 
-    /** When {@link #onTimer} must next be called; {@link VrrpInstance#NEVER} when nothing is scheduled. */
-    public long nextDeadline() {
-        long d = VrrpInstance.NEVER;
-        for (int i = 0; i < slots.size(); i++) {
-            d = Math.min(d, slots.get(i).machine.nextDeadline());
+    /**
+     * Builds the timer index over every slot and vrrp_script: entries {@code 0..slots-1} are the slots (by
+     * {@link Slot#index}), the rest the scripts in order.
+     */
+    private void indexTimers() {
+        int n = slots.size() + scripts.size();
+        timers = new DeadlineHeap(n);
+        fired = new int[n];
+        observed = new long[n];
+        setAt = new long[n];
+        Arrays.fill(observed, Long.MIN_VALUE);
+        for (int e = 0; e < n; e++) {
+            observe(e, deadlineOf(e));
+            timers.set(e, observed[e], setAt[e]);
         }
-        for (int i = 0; i < scripts.size(); i++) {
-            d = Math.min(d, scripts.get(i).nextRun);
-        }
-        return d;
     }
 
-    /** Runs whatever is due at {@code now}: instance timers and vrrp_script runs. */
-    public void onTimer(long now) {
-        if (stopped) {
+    /**
+     * Notes {@code entry}'s real deadline; when it changed, it counts as set now. Equal deadlines run in the order they
+     * were set, as keepalived's timer tree runs them (the first of two backups to hear a priority-0 advert goes first).
+     */
+    private void observe(int entry, long deadline) {
+        if (deadline != observed[entry]) {
+            observed[entry] = deadline;
+            setAt[entry] = ++setCount;
+        }
+    }
+
+    /** The real deadline of a timer entry: a machine's next deadline, or a script's next run. */
+    private long deadlineOf(int entry) {
+        return entry < slots.size() ? slots.get(entry).machine.nextDeadline() : scripts.get(entry - slots.size()).nextRun;
+    }
+
+    /**
+     * Re-files {@code s} and its sync-group mates (a call into one member can move the others) in the timer index.
+     * The host does this after each of its own calls into a machine; call it after calling into {@code s.machine}
+     * directly. A deadline that moved earlier is re-filed at once; one that moved later (a backup's down timer,
+     * pushed on by every advert) is left early and re-filed only when it reaches the top, which turns a heap operation
+     * per received advert into one per Master_Down_Interval.
+     */
+    public void reschedule(Slot s) {
+        if (timers == null) {
+            return;
+        }
+        rescheduleOne(s);
+        for (Slot m : s.syncMates) {
+            rescheduleOne(m);
+        }
+    }
+
+    private void rescheduleOne(Slot s) {
+        long d = s.machine.nextDeadline();
+        observe(s.index, d);
+        if (d < timers.deadline(s.index)) {
+            timers.set(s.index, d, setAt[s.index]);
+        }
+    }
+
+    /** After a call that reaches every machine (a tracker, a link, shutdown). */
+    private void rescheduleAll() {
+        if (timers == null) {
             return;
         }
         for (int i = 0; i < slots.size(); i++) {
-            VrrpInstance m = slots.get(i).machine;
-            if (m.nextDeadline() <= now) {
-                m.onTimer(now);
-            }
+            rescheduleOne(slots.get(i));
         }
-        for (int i = 0; i < scripts.size(); i++) {
-            TrackScript sc = scripts.get(i);
-            if (sc.nextRun <= now) {
-                sc.nextRun = now + Math.max(1, sc.setup.intervalNanos());
-                if (sc.running) {
-                    // keepalived never runs a script twice at once; it skips the turn.
-                    counters.scriptsSkippedStillRunning++;
-                    continue;
-                }
-                sc.running = true;
-                counters.scriptsRun++;
-                port.runTrackScript(sc.setup);
+    }
+
+    /**
+     * When {@link #onTimer} must next be called; {@link VrrpInstance#NEVER} when nothing is scheduled. Costs
+     * O(log n) per entry whose deadline moved later since it was filed, not a scan of every instance.
+     */
+    public long nextDeadline() {
+        if (timers == null || timers.size() == 0) {
+            return VrrpInstance.NEVER;
+        }
+        while (true) {
+            int e = timers.top();
+            long filed = timers.topDeadline();
+            long real = deadlineOf(e);
+            observe(e, real);
+            if (real == filed && setAt[e] == timers.topSeq()) {
+                // every other entry is filed no later than its real deadline, and no earlier than this one
+                return filed;
             }
+            timers.set(e, real, setAt[e]);
+        }
+    }
+
+    /** Runs whatever is due at {@code now}, earliest first: instance timers and vrrp_script runs, each once per call. */
+    public void onTimer(long now) {
+        if (stopped || timers == null) {
+            return;
+        }
+        round++;
+        while (nextDeadline() <= now) {
+            int e = timers.top();
+            if (fired[e] == round) {
+                break; // due again already: the next call runs it
+            }
+            fired[e] = round;
+            if (e < slots.size()) {
+                Slot s = slots.get(e);
+                s.machine.onTimer(now);
+                reschedule(s);
+                continue;
+            }
+            TrackScript sc = scripts.get(e - slots.size());
+            sc.nextRun = now + Math.max(1, sc.setup.intervalNanos());
+            observe(e, sc.nextRun);
+            timers.set(e, sc.nextRun, setAt[e]);
+            if (sc.running) {
+                // keepalived never runs a script twice at once; it skips the turn.
+                counters.scriptsSkippedStillRunning++;
+                continue;
+            }
+            sc.running = true;
+            counters.scriptsRun++;
+            port.runTrackScript(sc.setup);
         }
     }
 
@@ -322,6 +498,7 @@ public final class VrrpHost implements VrrpActions {
             for (int i = 0; i < slots.size(); i++) {
                 slots.get(i).machine.onTrackerStatus(now, sc.trackerKey, c == ScriptTracker.Change.NOW_UP);
             }
+            rescheduleAll();
         }
     }
 
@@ -337,6 +514,7 @@ public final class VrrpHost implements VrrpActions {
             }
             s.machine.onTrackerStatus(now, "INTERFACE:" + interfaceName, up);
         }
+        rescheduleAll();
     }
 
     /** A track_file now holds {@code value} (inotify saw it written): every instance tracking it re-weighs. */
@@ -347,6 +525,7 @@ public final class VrrpHost implements VrrpActions {
         for (int i = 0; i < slots.size(); i++) {
             slots.get(i).machine.onTrackFileValue(now, TrackerKind.FILE + ":" + trackFileName, value);
         }
+        rescheduleAll();
     }
 
     /** A vrrp_track_process gained or lost its quorum (after its fork or terminate delay). */
@@ -358,6 +537,7 @@ public final class VrrpHost implements VrrpActions {
         for (int i = 0; i < slots.size(); i++) {
             slots.get(i).machine.onTrackerStatus(now, TrackerKind.PROCESS + ":" + trackProcessName, up);
         }
+        rescheduleAll();
     }
 
     /** An IPv4 datagram as a raw socket delivers it (IP header included: the TTL is read from it). */
@@ -413,6 +593,7 @@ public final class VrrpHost implements VrrpActions {
         info.copySource(sourceScratch, 0);
         // the validator has done the address check (skip_check_adv_addr, owner exception), logged and counted it
         s.machine.onAdvert(now, m.priority(), interval, peer(sourceScratch, n), true);
+        reschedule(s);
     }
 
     /** The VRID of an IPv4 datagram (after the IP header and any AH header) or of a VRRP message; -1 if short. */
@@ -454,6 +635,7 @@ public final class VrrpHost implements VrrpActions {
         for (SyncGroup g : groups) {
             g.shutdown(now);
         }
+        rescheduleAll();
         stopped = true;
     }
 
@@ -466,14 +648,17 @@ public final class VrrpHost implements VrrpActions {
         return null;
     }
 
-    // --- VrrpActions: what the state machines ask of the host ---
+    // --- VrrpActions: for what is not one instance's (sync groups, script trackers); each slot is its own machine's ---
 
     @Override
     public void sendAdvert(VrrpInstance instance, int priority) {
         Slot s = slotOf.get(instance);
-        if (s == null) {
-            return; // during construction nothing is sent
+        if (s != null) {
+            s.sendAdvert(instance, priority);
         }
+    }
+
+    private void advertise(Slot s, int priority) {
         counters.advertsSent++;
         if (s.peers.length == 0) {
             send(s, priority, s.group);
@@ -496,7 +681,7 @@ public final class VrrpHost implements VrrpActions {
             return;
         }
         int length = encoder.encodeMessage(s.wire, priority, txSegment, 0, dst, 0);
-        port.sendAdvert(s.setup, s.ipv6, dst, s.wire.ttl(), tx, 0, length);
+        port.sendAdvert(s, dst, s.wire.ttl(), tx, 0, length);
     }
 
     private int ipIdentification;
@@ -505,7 +690,7 @@ public final class VrrpHost implements VrrpActions {
     public void addVirtualAddresses(VrrpInstance instance) {
         Slot s = slotOf.get(instance);
         if (s != null) {
-            port.virtualAddresses(instance, s.setup, true);
+            s.addVirtualAddresses(instance);
         }
     }
 
@@ -513,7 +698,7 @@ public final class VrrpHost implements VrrpActions {
     public void removeVirtualAddresses(VrrpInstance instance) {
         Slot s = slotOf.get(instance);
         if (s != null) {
-            port.virtualAddresses(instance, s.setup, false);
+            s.removeVirtualAddresses(instance);
         }
     }
 
@@ -521,8 +706,7 @@ public final class VrrpHost implements VrrpActions {
     public void sendGratuitousArps(VrrpInstance instance, int repeat) {
         Slot s = slotOf.get(instance);
         if (s != null) {
-            counters.gratuitousArpBatches++;
-            port.gratuitousArps(instance, s.setup, repeat);
+            s.sendGratuitousArps(instance, repeat);
         }
     }
 

@@ -107,6 +107,24 @@ final class NodeProcess implements AutoCloseable {
         return log().lines().filter(l -> p.matcher(l).find()).count();
     }
 
+    /**
+     * Waits until {@code halo status --json} contains every one of {@code parts} (a backup knows its master only after
+     * the first advert), and returns that status; fails with the last status when it does not come.
+     */
+    String awaitStatus(Duration timeout, String... parts) throws IOException {
+        long end = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < end) {
+            last = status();
+            String current = last;
+            if (java.util.Arrays.stream(parts).allMatch(current::contains)) {
+                return last;
+            }
+            sleep(50);
+        }
+        throw new AssertionError(name + ": status never contained " + java.util.Arrays.toString(parts) + "; last:\n" + last);
+    }
+
     String status() throws IOException {
         return ControlServer.ask(controlSocket, "status json");
     }

@@ -313,7 +313,9 @@ class ScenarioTest {
         lan.schedule(List.of(at("10s link-down node1 eth1"), at("20s link-up node1 eth1")));
         lan.runUntil(30 * S);
         // At 10 s node1's VI_2 faults and the group pulls VI_1 to FAULT; a master leaving sends priority 0, so node2's
-        // VI_2 (whose priority-0 advert left first) takes over after Skew_Time (609.375 ms) and pulls VI_1 with it.
+        // members both time out after Skew_Time (609.375 ms). Equal deadlines run in the order they were set (as
+        // keepalived's timer tree): VI_2, whose priority-0 advert came first, fires first and waits for the group
+        // (vrrp_sync_can_goto_master); VI_1 fires next, finds VI_2 wanting MASTER, and takes the group over.
         // At 20 s node1 comes back as BACKUP and preempts after MDI.
         List<Transition> t = lan.timeline().transitions();
         assertThat(state(lan, "node1", "VI_1", 15 * S)).isEqualTo("FAULT");
@@ -326,8 +328,8 @@ class ScenarioTest {
                 10000      node1  VI_2     MASTER  FAULT   tracked object failed (interface eth1)
                 10000      node1  VI_1     MASTER  FAULT   sync group G1 (VI_2)
                 10000      node1  G1       MASTER  FAULT   sync group
-                10609.375  node2  VI_2     BACKUP  MASTER  master sent priority 0, Skew_Time elapsed (priority 0 from 192.0.2.1)
-                10609.375  node2  VI_1     BACKUP  MASTER  sync group G1 (VI_2)
+                10609.375  node2  VI_1     BACKUP  MASTER  master sent priority 0, Skew_Time elapsed (priority 0 from 192.0.2.1)
+                10609.375  node2  VI_2     BACKUP  MASTER  sync group G1 (VI_1)
                 10609.375  node2  G1       BACKUP  MASTER  sync group
                 """));
         assertThat(lan.state("node1", "VI_1")).isEqualTo("MASTER");

@@ -58,8 +58,14 @@ public final class AdvertEncoder {
             dst = instance.multicastGroupBytes();
             dstOffset = 0;
         }
-        message.checksum(VrrpChecksum.compute(message, length, instance.checksumForm(),
-                instance.sourceBytes(), 0, dst, dstOffset));
+        // Everything in the sum but the priority is the instance's configuration: summed once, then cached.
+        long sum = instance.cachedTxSum(dst, dstOffset);
+        if (sum < 0) {
+            sum = VrrpChecksum.pseudoHeaderSum(instance.checksumForm(), instance.sourceBytes(), 0, dst, dstOffset, length);
+            sum = message.sumWithoutChecksumField(sum, length) - ((priority & 0xff) << 8);
+            instance.cacheTxSum(dst, dstOffset, sum);
+        }
+        message.checksum(InternetChecksum.finish(sum + ((priority & 0xff) << 8)));
         return length;
     }
 

@@ -60,6 +60,12 @@ public final class WireInstance {
     private int peerCount;
     private boolean checkUnicastSource;
     private boolean acceptOwnerAddressMismatch = true;
+    // The encoder's cache: the checksum sum of an advert to txSumDestination with priority 0 (the message's other
+    // fields and the pseudo-header are this configuration's), so an advert's checksum is one addition. Every setter
+    // that changes what the message or pseudo-header holds clears it.
+    private boolean txSumValid;
+    private long txSum;
+    private final byte[] txSumDestination = new byte[16];
 
     public WireInstance() {
         System.arraycopy(IPV4_GROUP, 0, multicastGroup, 0, 4);
@@ -73,6 +79,7 @@ public final class WireInstance {
         Arrays.fill(multicastGroup, (byte) 0);
         byte[] group = family == IpFamily.IPV4 ? IPV4_GROUP : IPV6_GROUP;
         System.arraycopy(group, 0, multicastGroup, 0, group.length);
+        txSumValid = false;
         return this;
     }
 
@@ -81,6 +88,7 @@ public final class WireInstance {
             throw new IllegalArgumentException("VRRP version must be 2 or 3: " + version);
         }
         this.version = version;
+        txSumValid = false;
         return this;
     }
 
@@ -89,6 +97,7 @@ public final class WireInstance {
             throw new IllegalArgumentException("virtual_router_id must be 1..255: " + vrid);
         }
         this.vrid = vrid;
+        txSumValid = false;
         return this;
     }
 
@@ -99,6 +108,7 @@ public final class WireInstance {
             throw new IllegalArgumentException("advert interval out of range for VRRPv" + version + ": " + centis + " cs");
         }
         this.advertIntervalCentis = centis;
+        txSumValid = false;
         return this;
     }
 
@@ -117,6 +127,7 @@ public final class WireInstance {
         }
         this.addresses = packed;
         this.addressCount = virtualAddresses.size();
+        txSumValid = false;
         return this;
     }
 
@@ -128,6 +139,7 @@ public final class WireInstance {
         this.authType = authType;
         byte[] data = password == null ? new byte[VrrpMessage.AUTH_DATA_LENGTH] : AuthData.fromPassword(password);
         System.arraycopy(data, 0, authData, 0, authData.length);
+        txSumValid = false;
         return this;
     }
 
@@ -180,11 +192,13 @@ public final class WireInstance {
     /** keepalived's {@code v3_checksum_as_v2}: leave the IPv4 pseudo-header out of the VRRPv3 checksum. */
     public WireInstance checksumAsV2(boolean checksumAsV2) {
         this.checksumAsV2 = checksumAsV2;
+        txSumValid = false;
         return this;
     }
 
     public WireInstance unicastChecksumCompat(UnicastChecksumCompat compat) {
         this.unicastChecksumCompat = compat;
+        txSumValid = false;
         return this;
     }
 
@@ -195,6 +209,7 @@ public final class WireInstance {
             throw new IllegalArgumentException("group " + group + " is not " + family);
         }
         System.arraycopy(a, 0, multicastGroup, 0, a.length);
+        txSumValid = false;
         return this;
     }
 
@@ -205,12 +220,14 @@ public final class WireInstance {
             throw new IllegalArgumentException("source " + address + " is not " + family);
         }
         System.arraycopy(a, 0, source, 0, a.length);
+        txSumValid = false;
         return this;
     }
 
     /** Same as {@link #source(InetAddress)} from raw bytes, without allocation (for source address changes at run time). */
     public WireInstance source(byte[] address, int offset) {
         System.arraycopy(address, offset, source, 0, family.addressLength);
+        txSumValid = false;
         return this;
     }
 
@@ -354,6 +371,18 @@ public final class WireInstance {
 
     byte[] lastMasterBytes() {
         return lastMaster;
+    }
+
+    /** The cached sum for an advert to {@code destination} at priority 0, or -1 when there is none. */
+    long cachedTxSum(byte[] destination, int offset) {
+        int n = family.addressLength;
+        return txSumValid && Arrays.equals(txSumDestination, 0, n, destination, offset, offset + n) ? txSum : -1;
+    }
+
+    void cacheTxSum(byte[] destination, int offset, long sum) {
+        System.arraycopy(destination, offset, txSumDestination, 0, family.addressLength);
+        txSum = sum;
+        txSumValid = true;
     }
 
     /** Message length of this instance's adverts. */

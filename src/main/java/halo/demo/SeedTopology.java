@@ -46,6 +46,14 @@ public final class SeedTopology implements AutoCloseable {
         }
     }
 
+    /** Two directors on a LAN, dir1 192.0.2.11 and dir2 192.0.2.12: the VRRP tests' layout. */
+    public static SeedTopology directors(String purpose) throws IOException {
+        Map<String, Integer> roles = new LinkedHashMap<>();
+        roles.put("dir1", 11);
+        roles.put("dir2", 12);
+        return create(purpose, roles);
+    }
+
     /** The seeds' layout: two directors, two real servers, one client. */
     public static SeedTopology seeds(String purpose) throws IOException {
         Map<String, Integer> roles = new LinkedHashMap<>();

@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -36,10 +34,7 @@ class DaemonAhNetnsTest {
     @BeforeEach
     void topology() throws IOException {
         assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
-        Map<String, Integer> roles = new LinkedHashMap<>();
-        roles.put("dir1", 11);
-        roles.put("dir2", 12);
-        lan = SeedTopology.create("ah", roles);
+        lan = SeedTopology.directors("ah");
     }
 
     @AfterEach

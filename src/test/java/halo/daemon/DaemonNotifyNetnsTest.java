@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -42,10 +40,7 @@ class DaemonNotifyNetnsTest {
         assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
         // script_user nobody must reach the scripts; the scripts must stay safe (root-owned, not writable by others)
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, Integer> roles = new LinkedHashMap<>();
-        roles.put("dir1", 11);
-        roles.put("dir2", 12);
-        lan = SeedTopology.create("notify", roles);
+        lan = SeedTopology.directors("notify");
     }
 
     @AfterEach

@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -35,10 +33,7 @@ class DaemonReloadNetnsTest {
     @BeforeEach
     void topology() throws IOException {
         assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
-        Map<String, Integer> roles = new LinkedHashMap<>();
-        roles.put("dir1", 11);
-        roles.put("dir2", 12);
-        lan = SeedTopology.create("reload", roles);
+        lan = SeedTopology.directors("reload");
     }
 
     @AfterEach

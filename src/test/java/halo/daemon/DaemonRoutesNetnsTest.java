@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -33,10 +32,7 @@ class DaemonRoutesNetnsTest {
     @BeforeEach
     void topology() throws IOException {
         assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
-        Map<String, Integer> roles = new LinkedHashMap<>();
-        roles.put("dir1", 11);
-        roles.put("dir2", 12);
-        lan = SeedTopology.create("routes", roles);
+        lan = SeedTopology.directors("routes");
     }
 
     @AfterEach

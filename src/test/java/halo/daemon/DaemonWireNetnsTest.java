@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,10 +40,7 @@ class DaemonWireNetnsTest {
     void topology() throws IOException {
         assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
         assumeThat(onPath("tshark") && onPath("tcpdump")).as("needs tshark and tcpdump").isTrue();
-        Map<String, Integer> roles = new LinkedHashMap<>();
-        roles.put("dir1", 11);
-        roles.put("dir2", 12);
-        lan = SeedTopology.create("wire", roles);
+        lan = SeedTopology.directors("wire");
     }
 
     @AfterEach

@@ -963,20 +963,14 @@ public final class Daemon implements HostPort {
         }
     }
 
-    private static int scope(String name) {
-        return switch (name) {
-            case "host" -> halo.os.Scope.HOST;
-            case "link" -> halo.os.Scope.LINK;
-            case "site" -> halo.os.Scope.SITE;
-            case "nowhere" -> halo.os.Scope.NOWHERE;
-            default -> {
-                try {
-                    yield Integer.parseInt(name);
-                } catch (NumberFormatException e) {
-                    yield halo.os.Scope.GLOBAL;
-                }
-            }
-        };
+    /** keepalived's scope names and numbers; a scope it would refuse falls back to global, with a log line. */
+    private int scope(String name) {
+        try {
+            return halo.os.Scope.parse(name);
+        } catch (IllegalArgumentException e) {
+            log.info("Unknown scope '" + name + "' - using global");
+            return halo.os.Scope.GLOBAL;
+        }
     }
 
     @Override

@@ -46,7 +46,7 @@ final class RoutesAndRules {
             route = route.metric((int) r.metric());
         }
         if (r.scope() != null) {
-            route = route.scope(scope(r.scope()));
+            route = route.scope(Scope.parse(r.scope()));
         } else if (r.via() == null && r.device() != null && route.type() == Route.RTN_UNICAST) {
             route = route.scope(Scope.LINK); // ip route: a directly connected route is scope link
         } else if (route.type() == Route.RTN_LOCAL) {
@@ -107,17 +107,6 @@ final class RoutesAndRules {
             case "main" -> Route.TABLE_MAIN;
             case "local" -> Route.TABLE_LOCAL;
             case "default" -> 253;
-            default -> Integer.parseInt(name);
-        };
-    }
-
-    static int scope(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "host" -> Scope.HOST;
-            case "link" -> Scope.LINK;
-            case "site" -> Scope.SITE;
-            case "nowhere" -> Scope.NOWHERE;
-            case "global", "universe" -> Scope.GLOBAL;
             default -> Integer.parseInt(name);
         };
     }

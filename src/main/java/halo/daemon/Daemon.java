@@ -86,6 +86,9 @@ public final class Daemon implements HostPort {
     private final List<CompletableFuture<ScriptRunner.Result>> stopScripts = new ArrayList<>();
 
     private volatile boolean stopRequested;
+    /** Set once the loop has ended: what the machines release now goes through {@link #releaseAddressesLeftAtStop}. */
+    private boolean stopping;
+    private final List<HostSetup.Instance> addressesLeftAtStop = new ArrayList<>();
     private volatile boolean reloadRequested;
 
     private KeepalivedConfig config;
@@ -290,7 +293,9 @@ public final class Daemon implements HostPort {
         log.info("Startup complete");
         loop();
         log.info("Stopping");
+        stopping = true;
         host.shutdown(System.nanoTime());
+        releaseAddressesLeftAtStop();
         if (!options.dontReleaseVrrp()) {
             changeStatic(config, false);
         }
@@ -786,10 +791,37 @@ public final class Daemon implements HostPort {
         }
     }
 
+    /**
+     * At stop a master's addresses outlive its priority-0 advert by one advert interval (at most a second): the backup
+     * takes over after only its Skew_Time, so clients see no gap, as with keepalived (measured by bench/failover: no
+     * outage at 0.05 s and 0.01 s adverts), where removing at once left them 20-50 ms without an answer.
+     */
+    private void releaseAddressesLeftAtStop() {
+        if (addressesLeftAtStop.isEmpty()) {
+            return;
+        }
+        long waitMs = 0;
+        for (HostSetup.Instance i : addressesLeftAtStop) {
+            waitMs = Math.max(waitMs, Math.min(1000, i.spec().advertInterval().toMillis()));
+        }
+        try {
+            Thread.sleep(waitMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (HostSetup.Instance i : addressesLeftAtStop) {
+            changeRoutes(i, false);
+            changeAddresses(i, false);
+        }
+        addressesLeftAtStop.clear();
+    }
+
     @Override
     public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) {
         // keepalived: addresses, then routes, then rules when becoming master; the reverse when leaving
-        if (set) {
+        if (!set && stopping) {
+            addressesLeftAtStop.add(setup);
+        } else if (set) {
             changeAddresses(setup, true);
             changeRoutes(setup, true);
         } else {

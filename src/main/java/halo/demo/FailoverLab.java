@@ -126,16 +126,21 @@ public final class FailoverLab implements AutoCloseable {
         List<String> cmd = new ArrayList<>(lan.exec("dir" + n));
         if (daemon == Daemon.HALO) {
             cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-Xmx64m"));
-            String extra = System.getenv("HALO_JVM_FLAGS"); // as bin/halo: more JVM flags, to try others
-            if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx64m"));
+            // bin/halo passes the daemon's own JVM flags (as 'halo run' gets them); HALO_JVM_FLAGS adds others to try
+            for (String env : List.of("HALO_DAEMON_JVM_FLAGS", "HALO_JVM_FLAGS")) {
+                String flags = System.getenv(env);
+                if (flags != null && !flags.isBlank()) cmd.addAll(List.of(flags.trim().split("\\s+")));
+            }
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "halo.cli.Main",
                     "run", "-n", "-l", "-f", conf.toString(), "--control-socket", dir.resolve("dir" + n + ".sock").toString()));
         } else {
             cmd.addAll(List.of("keepalived", "-n", "-l", "-P", "-f", conf.toString(), "-i", "dir" + n,
                     "-p", dir.resolve("k" + n + ".pid").toString(), "-r", dir.resolve("k" + n + "v.pid").toString()));
         }
-        directors[n] = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        if (daemon == Daemon.HALO) builder.environment().put("MALLOC_ARENA_MAX", "2"); // as bin/halo run
+        directors[n] = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dir" + n + ".log").toFile())).start();
     }
 

@@ -316,6 +316,12 @@ public final class Daemon implements HostPort {
         }
         while (!stopRequested) {
             long now = System.nanoTime();
+            if (host.nextDeadline() <= now) {
+                // A timer is due. Take in what arrived first: after this thread was held up (a GC pause, a busy CPU),
+                // adverts that came in time wait in the socket, and a Master_Down_Timer must not fire past them.
+                pollAndDrain(0);
+                now = System.nanoTime();
+            }
             host.onTimer(now);
             Runnable task;
             while ((task = tasks.poll()) != null) {
@@ -327,16 +333,21 @@ public final class Daemon implements HostPort {
             }
             long deadline = host.nextDeadline();
             long timeout = deadline == VrrpInstance.NEVER ? -1 : Math.max(0, deadline - System.nanoTime());
-            if (poller.poll(timeout) > 0) {
-                for (int i = 0; i < poller.size(); i++) {
-                    if (!poller.isReady(poller.get(i))) {
-                        continue;
-                    }
-                    if (poller.get(i) == monitor) {
-                        monitor.drain(this::onHostEvent);
-                    } else {
-                        drainSocket((VrrpSocket) poller.get(i));
-                    }
+            pollAndDrain(timeout);
+        }
+    }
+
+    /** Waits up to {@code timeoutNanos} (-1: no limit, 0: not at all) and takes in whatever is ready. */
+    private void pollAndDrain(long timeoutNanos) throws NativeException {
+        if (poller.poll(timeoutNanos) > 0) {
+            for (int i = 0; i < poller.size(); i++) {
+                if (!poller.isReady(poller.get(i))) {
+                    continue;
+                }
+                if (poller.get(i) == monitor) {
+                    monitor.drain(this::onHostEvent);
+                } else {
+                    drainSocket((VrrpSocket) poller.get(i));
                 }
             }
         }

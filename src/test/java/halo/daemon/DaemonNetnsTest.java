@@ -152,6 +152,28 @@ class DaemonNetnsTest {
     }
 
     @Test
+    void aBackupHeldUpLongerThanMasterDownIntervalDoesNotTakeOverFromALiveMaster() throws Exception {
+        // A backup that could not run for a while (a GC pause, a stolen CPU, here SIGSTOP) finds its
+        // Master_Down_Timer long expired, and the master's adverts waiting in its socket: it must read them first.
+        NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST));
+        d1.awaitLog("Entering MASTER STATE", LONG);
+        NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
+        d2.awaitLog("Entering BACKUP STATE", LONG);
+        NodeProcess.sleep(700);
+        int d1Backups = d1.mark("Entering BACKUP STATE"); // it started in BACKUP, as keepalived does
+        for (int round = 0; round < 3; round++) {
+            d2.signal("STOP");
+            NodeProcess.sleep(1500); // Master_Down_Interval is ~1.1 s
+            d2.signal("CONT");
+            NodeProcess.sleep(500);
+        }
+        assertThat(d2.count("Entering MASTER STATE")).as(d2.log()).isZero();
+        assertThat(d1.count("Entering BACKUP STATE")).isEqualTo(d1Backups);
+        assertThat(holdsVip("dir1", "192.0.2.100")).isTrue();
+        assertThat(holdsVip("dir2", "192.0.2.100")).isFalse();
+    }
+
+    @Test
     void interfaceDownMeansFaultAndTheBackupTakesOver() throws Exception {
         NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST));
         d1.awaitLog("Entering MASTER STATE", LONG);

@@ -129,6 +129,12 @@ final class NodeProcess implements AutoCloseable {
         return ControlServer.ask(controlSocket, "status json");
     }
 
+    /** Sends a signal by name (STOP, CONT, ...) to the daemon ('ip netns exec' execs it: same process). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+    }
+
     void kill9() throws InterruptedException {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();

@@ -97,7 +97,10 @@ public final class Daemon implements HostPort {
     private PacketSocket packets;
     private Poller poller;
     private VrrpHost host;
-    private NotifyFifo fifo;
+    /** The notify FIFOs and their scripts; replaced whole at reload (read by the checker side's thread too). */
+    private volatile NotifyFifos fifos = NotifyFifos.none(null);
+    private boolean vrrpSide;
+    private boolean checkerSideRuns;
     private ControlServer control;
     private CheckerSide checkerSide;
     private VrrpTrackers trackers;
@@ -142,9 +145,12 @@ public final class Daemon implements HostPort {
         // the VRRP process unless -C: the checker side alone needs no raw socket.
         boolean checkers = options.runCheckers() && (!options.runVrrp() || !config.virtualServers().isEmpty());
         boolean vrrp = options.runVrrp() && (!config.vrrpInstances().isEmpty() || !checkers);
+        vrrpSide = vrrp;
+        checkerSideRuns = checkers;
         if (!vrrp) {
             try {
                 writePidFiles();
+                openFifos();
                 return runCheckersOnly();
             } catch (IOException | RuntimeException e) {
                 log.info("Stopped - " + e.getMessage());
@@ -165,6 +171,7 @@ public final class Daemon implements HostPort {
         }
         try {
             writePidFiles();
+            openFifos();
             if (checkers) {
                 startCheckerSide(false);
             }
@@ -193,7 +200,7 @@ public final class Daemon implements HostPort {
     }
 
     private void startCheckerSide(boolean followAddresses) throws IOException {
-        checkerSide = new CheckerSide(config, log, scripts, !options.dontReleaseIpvs());
+        checkerSide = new CheckerSide(config, log, scripts, !options.dontReleaseIpvs(), line -> fifos.lvsLine(line));
         try {
             checkerSide.start(followAddresses);
         } catch (RuntimeException e) {
@@ -254,11 +261,6 @@ public final class Daemon implements HostPort {
         Set<String> disabled = checkScripts();
         trackers = new VrrpTrackers(config, log);
         HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled, trackers.initialise());
-        GlobalDefs g = config.global();
-        GlobalDefs.Fifo fifoConf = g.vrrpNotifyFifo() != null ? g.vrrpNotifyFifo() : g.notifyFifo();
-        if (fifoConf != null && fifoConf.path() != null) {
-            fifo = NotifyFifo.open(Path.of(fifoConf.path()));
-        }
         poller = new Poller(64);
         poller.register(monitor);
         for (HostSetup.Instance i : setup.instances()) {
@@ -516,6 +518,13 @@ public final class Daemon implements HostPort {
                 anyScript = true;
             }
         }
+        // the FIFO scripts count too (NotifyFifos reports those it drops)
+        for (GlobalDefs.Fifo f : new GlobalDefs.Fifo[] {g.notifyFifo(), g.vrrpNotifyFifo()}) {
+            if (f != null && f.script() != null
+                    && ScriptSecurity.check(NotifyFifos.script(f.script(), g)) != ScriptSecurity.Verdict.NOT_FOUND) {
+                anyScript = true;
+            }
+        }
         if (anyScript && !security) {
             log.info("SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
         }
@@ -585,22 +594,25 @@ public final class Daemon implements HostPort {
             log.info("Reload failed - keeping the running configuration");
             return;
         }
-        if (checkerSide != null) {
-            checkerSide.reload(loaded.config());
-        }
-        if (host == null) {
-            return;
-        }
         KeepalivedConfig next = loaded.config();
-        for (halo.config.VrrpInstance i : next.vrrpInstances()) {
-            if (i.interfaceName() != null && !links.containsKey(i.interfaceName())) {
-                log.info("WARNING - interface " + i.interfaceName() + " for vrrp_instance " + i.name() + " doesn't exist");
-                log.info("Reload failed - keeping the running configuration");
-                return;
+        if (host != null) {
+            for (halo.config.VrrpInstance i : next.vrrpInstances()) {
+                if (i.interfaceName() != null && !links.containsKey(i.interfaceName())) {
+                    log.info("WARNING - interface " + i.interfaceName() + " for vrrp_instance " + i.name() + " doesn't exist");
+                    log.info("Reload failed - keeping the running configuration");
+                    return;
+                }
             }
         }
         KeepalivedConfig previous = config;
         config = next;
+        reopenFifos();
+        if (checkerSide != null) {
+            checkerSide.reload(next);
+        }
+        if (host == null) {
+            return;
+        }
         log.info("Reloading");
         Set<String> disabled = checkScripts();
         HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled);
@@ -614,7 +626,6 @@ public final class Daemon implements HostPort {
             checkScripts();
             return;
         }
-        reopenFifo(previous);
         // Addresses, routes and rules set now, to remove those no MASTER holds after the reload.
         Map<String, AddressSpot> setBefore = setAddresses(host);
         Set<halo.os.Route> routesBefore = new HashSet<>();
@@ -705,29 +716,21 @@ public final class Daemon implements HostPort {
         changeStatic(config, true);
     }
 
-    private void reopenFifo(KeepalivedConfig previous) {
-        String before = fifoPath(previous);
-        String after = fifoPath(config);
-        if (java.util.Objects.equals(before, after)) {
-            return;
-        }
-        try {
-            if (fifo != null) {
-                fifo.close();
-                fifo = null;
-            }
-            if (after != null) {
-                fifo = NotifyFifo.open(Path.of(after));
-            }
-        } catch (IOException e) {
-            log.info("Cannot open notify FIFO " + after + ": " + e.getMessage());
-        }
+    /**
+     * The notify FIFOs of the sides that run, with their scripts started (keepalived opens them as each side starts,
+     * before its checkers and instances, so the first lines reach them).
+     */
+    private void openFifos() {
+        fifos = NotifyFifos.open(config.global(), vrrpSide, checkerSideRuns, scripts, log).watch();
     }
 
-    private static String fifoPath(KeepalivedConfig c) {
-        GlobalDefs g = c.global();
-        GlobalDefs.Fifo f = g.vrrpNotifyFifo() != null ? g.vrrpNotifyFifo() : g.notifyFifo();
-        return f == null ? null : f.path();
+    /**
+     * At reload keepalived kills every script, its FIFO scripts among them, closes its FIFOs ("we don't know if it
+     * will be the same after a reload") and opens them again from the new configuration, starting the scripts again.
+     */
+    private void reopenFifos() {
+        fifos.close();
+        openFifos();
     }
 
     // --- HostPort ---
@@ -1060,9 +1063,7 @@ public final class Daemon implements HostPort {
 
     @Override
     public void writeFifo(String line) {
-        if (fifo != null) {
-            fifo.write(line);
-        }
+        fifos.vrrpLine(line);
     }
 
     @Override
@@ -1182,12 +1183,11 @@ public final class Daemon implements HostPort {
             if (trackers != null) {
                 trackers.close();
             }
-            if (fifo != null) {
-                fifo.close();
-            }
         } catch (IOException e) {
             // closing anyway
         }
+        // after both sides have written their last lines (STOP, the checkers' DOWN)
+        fifos.close();
         sockets.values().forEach(VrrpSocket::close);
         if (poller != null) {
             poller.close();

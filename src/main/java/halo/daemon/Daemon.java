@@ -279,19 +279,7 @@ public final class Daemon implements HostPort {
         tuneProtocolThread(setup);
         host = new VrrpHost(setup, this);
         host.start(System.nanoTime());
-        trackers.start(new VrrpTrackers.Sink() {
-            @Override
-            public void fileValue(String name, long value) {
-                tasks.add(() -> host.onTrackFile(System.nanoTime(), name, value));
-                wakeup();
-            }
-
-            @Override
-            public void processQuorum(String name, boolean up) {
-                tasks.add(() -> host.onTrackProcess(System.nanoTime(), name, up));
-                wakeup();
-            }
-        });
+        startTrackers(trackers);
         log.info("Startup complete");
         loop();
         log.info("Stopping");
@@ -615,17 +603,25 @@ public final class Daemon implements HostPort {
         }
         log.info("Reloading");
         Set<String> disabled = checkScripts();
-        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled);
+        // keepalived stops its track_file watches and reads the files (and scans the processes) again from the new
+        // configuration: a changed path, weight or new track_file applies now
+        VrrpTrackers nextTrackers = new VrrpTrackers(config, log);
+        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled, nextTrackers.initialise(true));
         try {
             for (HostSetup.Instance i : setup.instances()) {
                 openSocket(i);
             }
         } catch (NativeException e) {
             log.info("Reload failed - " + e.getMessage() + " - keeping the running configuration");
+            nextTrackers.close();
+            setup.instances().forEach(socketOf::remove);
+            closeUnusedSockets();
             config = previous;
             checkScripts();
             return;
         }
+        trackers.close();
+        trackers = nextTrackers;
         // Addresses, routes and rules set now, to remove those no MASTER holds after the reload.
         Map<String, AddressSpot> setBefore = setAddresses(host);
         Set<halo.os.Route> routesBefore = new HashSet<>();
@@ -647,12 +643,37 @@ public final class Daemon implements HostPort {
             }
         }
         reloadStatic(previous);
-        // Sockets stay open (a later reload may use them again); instances that are gone have nothing to send.
         Set<HostSetup.Instance> live = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         live.addAll(setup.instances());
         socketOf.keySet().retainAll(live);
+        closeUnusedSockets();
         trackScripts.clear();
+        try {
+            startTrackers(trackers);
+        } catch (IOException e) {
+            log.info("Unable to monitor track files: " + e.getMessage());
+        }
         log.info("Reload complete");
+    }
+
+    /**
+     * Closes the sockets no running instance uses (its instances removed by a reload), as keepalived closes the
+     * sockets of the instances a reload removed: the kernel stops delivering their adverts to us, and leaves the
+     * multicast group for them.
+     */
+    private void closeUnusedSockets() {
+        Set<VrrpSocket> used = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        used.addAll(socketOf.values());
+        for (var it = sockets.entrySet().iterator(); it.hasNext(); ) {
+            VrrpSocket socket = it.next().getValue();
+            if (!used.contains(socket)) {
+                it.remove();
+                ahSockets.remove(socket);
+                poller.unregister(socket);
+                socket.close();
+                log.detail("Closed the VRRP socket of " + socket.interfaceName() + " (no instance uses it now)");
+            }
+        }
     }
 
     /** Where a virtual address was set: the instance's setup and its configuration entry. */
@@ -714,6 +735,31 @@ public final class Daemon implements HostPort {
             }
         }
         changeStatic(config, true);
+    }
+
+    /** Starts watching; what the watchers see reaches the host on the protocol thread, unless a reload replaced them. */
+    private void startTrackers(VrrpTrackers t) throws IOException {
+        t.start(new VrrpTrackers.Sink() {
+            @Override
+            public void fileValue(String name, long value) {
+                tasks.add(() -> {
+                    if (trackers == t) {
+                        host.onTrackFile(System.nanoTime(), name, value);
+                    }
+                });
+                wakeup();
+            }
+
+            @Override
+            public void processQuorum(String name, boolean up) {
+                tasks.add(() -> {
+                    if (trackers == t) {
+                        host.onTrackProcess(System.nanoTime(), name, up);
+                    }
+                });
+                wakeup();
+            }
+        });
     }
 
     /**

@@ -101,8 +101,13 @@ public final class CheckerSide implements AutoCloseable {
                 localAddresses.add(a);
                 table.addressAdded(a); // before start(): keepalived's initial netlink dump, nothing to carry out
             }
-            engine = new CheckerEngine(new Listener());
             ConfigCheckers.Built built = ConfigCheckers.build(config, CheckerId::new);
+            if (!built.errors().isEmpty()) {
+                // keepalived's checker process stops when its SSL context cannot be made
+                built.errors().forEach(log::info);
+                throw new IllegalStateException("SSL initialisation failed");
+            }
+            engine = new CheckerEngine(new Listener());
             built.warnings().forEach(log::info);
             built.skipped().forEach(s -> log.info("Checker " + s.key() + " not started: " + s.reason()));
             List<Action> actions = table.start();
@@ -133,12 +138,18 @@ public final class CheckerSide implements AutoCloseable {
     public void reload(KeepalivedConfig newConfig) {
         call(() -> {
             if (stopped) return null;
+            ConfigCheckers.Built built = ConfigCheckers.build(newConfig, CheckerId::new);
+            if (!built.errors().isEmpty()) {
+                // keepalived's checker process would stop here; Halo keeps its checkers running as they are
+                built.errors().forEach(log::info);
+                log.info("Reload failed - keeping the running checkers");
+                return null;
+            }
             KeepalivedConfig old = config;
             config = newConfig;
             disabledScripts.clear();
             checkScripts();
             List<Action> actions = table.reload(newConfig);
-            ConfigCheckers.Built built = ConfigCheckers.build(newConfig, CheckerId::new);
             built.warnings().forEach(log::info);
             built.skipped().forEach(s -> log.info("Checker " + s.key() + " not started: " + s.reason()));
             Map<CheckerId, Checker> before = new HashMap<>(checkers);

@@ -343,6 +343,43 @@ class CheckerSideProcessTest {
     // --- helpers ---
 
     /** A destination row as ipvsadm prints it: {@code "  -> %-28s %-7s %-6d %-10u %-10u\n"}. */
+    /**
+     * An SSL{} block that cannot be loaded, with an SSL_GET to use it: keepalived's checker process logs why and stops
+     * (stop_check with a fatal status), and keepalived with it; so does Halo.
+     */
+    @Test
+    void anSslBlockThatCannotLoadStopsTheDaemonWithKeepalivedsWords() throws Exception {
+        int port = freePort();
+        Path conf = write("ssl.conf", """
+                SSL {
+                    certificate %1$s
+                    key %1$s
+                }
+                virtual_server 127.0.0.10 %2$d {
+                    lb_algo rr
+                    lb_kind DR
+                    protocol TCP
+                    real_server 127.0.0.21 %2$d {
+                        SSL_GET {
+                            url {
+                                path /
+                            }
+                            connect_timeout 1
+                        }
+                    }
+                }
+                """.formatted(dir.resolve("no-such-client.pem"), port));
+        node = NodeProcess.halo("ssl1", List.of(), conf, dir, List.of("-C"));
+        long end = System.nanoTime() + LONG.toNanos();
+        while (node.isAlive() && System.nanoTime() < end) {
+            NodeProcess.sleep(50);
+        }
+        assertThat(node.isAlive()).as(node.log()).isFalse();
+        assertThat(node.stop(LONG)).isNotZero();
+        assertThat(node.log()).contains("SSL error : Cant load certificate file...", "Error Initialize SSL, ctx Instance",
+                "Terminate...").doesNotContain("Startup complete");
+    }
+
     private static String row(String address, int port, int weight) {
         return String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", address + ":" + port, "Route", weight, 0, 0);
     }

@@ -569,18 +569,33 @@ public final class Daemon implements HostPort {
         // protocol thread only swaps the running instances over.
         Thread.ofVirtual().name("reload").start(() -> {
             LoadResult loaded = ConfigLoader.load(options.configFile(), new LoadOptions(options.configId(), false));
-            tasks.add(() -> applyReload(loaded));
+            // keepalived stops its track_file watches and reads the files (and scans the processes) again from the
+            // new configuration; reading them here too keeps the protocol thread free
+            VrrpTrackers next = null;
+            HostSetup.TrackedState tracked = null;
+            if (vrrpSide && loaded.config() != null && !loaded.hasFatal()) {
+                next = new VrrpTrackers(loaded.config(), log);
+                tracked = next.initialise(true);
+            }
+            VrrpTrackers nextTrackers = next;
+            HostSetup.TrackedState nextTracked = tracked;
+            tasks.add(() -> {
+                if (!applyReload(loaded, nextTrackers, nextTracked) && nextTrackers != null) {
+                    nextTrackers.close();
+                }
+            });
             wakeup();
         });
     }
 
-    private void applyReload(LoadResult loaded) {
+    /** Returns whether {@code nextTrackers} were taken into use (else the caller closes them). */
+    private boolean applyReload(LoadResult loaded, VrrpTrackers nextTrackers, HostSetup.TrackedState tracked) {
         for (Diagnostic d : loaded.diagnostics()) {
             log.info(keepalivedWording(d));
         }
         if (loaded.config() == null || loaded.hasFatal()) {
             log.info("Reload failed - keeping the running configuration");
-            return;
+            return false;
         }
         KeepalivedConfig next = loaded.config();
         if (host != null) {
@@ -588,7 +603,7 @@ public final class Daemon implements HostPort {
                 if (i.interfaceName() != null && !links.containsKey(i.interfaceName())) {
                     log.info("WARNING - interface " + i.interfaceName() + " for vrrp_instance " + i.name() + " doesn't exist");
                     log.info("Reload failed - keeping the running configuration");
-                    return;
+                    return false;
                 }
             }
         }
@@ -599,26 +614,23 @@ public final class Daemon implements HostPort {
             checkerSide.reload(next);
         }
         if (host == null) {
-            return;
+            return false;
         }
         log.info("Reloading");
         Set<String> disabled = checkScripts();
-        // keepalived stops its track_file watches and reads the files (and scans the processes) again from the new
-        // configuration: a changed path, weight or new track_file applies now
-        VrrpTrackers nextTrackers = new VrrpTrackers(config, log);
-        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled, nextTrackers.initialise(true));
+        // the track files and processes as read for the new configuration: a changed path, weight or new one applies
+        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled, tracked);
         try {
             for (HostSetup.Instance i : setup.instances()) {
                 openSocket(i);
             }
         } catch (NativeException e) {
             log.info("Reload failed - " + e.getMessage() + " - keeping the running configuration");
-            nextTrackers.close();
             setup.instances().forEach(socketOf::remove);
             closeUnusedSockets();
             config = previous;
             checkScripts();
-            return;
+            return false;
         }
         trackers.close();
         trackers = nextTrackers;
@@ -654,6 +666,7 @@ public final class Daemon implements HostPort {
             log.info("Unable to monitor track files: " + e.getMessage());
         }
         log.info("Reload complete");
+        return true;
     }
 
     /**

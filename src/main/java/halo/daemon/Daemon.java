@@ -788,7 +788,7 @@ public final class Daemon implements HostPort {
      * will be the same after a reload") and opens them again from the new configuration, starting the scripts again.
      */
     private void reopenFifos() {
-        fifos.close();
+        fifos.closeForReload();
         openFifos();
     }
 

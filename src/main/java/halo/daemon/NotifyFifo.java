@@ -124,7 +124,12 @@ public final class NotifyFifo implements AutoCloseable {
 
     /** Gives queued lines up to a second to be written into the pipe. */
     public void flush() {
-        long end = System.nanoTime() + 1_000_000_000L;
+        flush(java.time.Duration.ofSeconds(1));
+    }
+
+    /** Gives queued lines up to {@code limit} to be written into the pipe (it takes long only when the pipe is full). */
+    public void flush(java.time.Duration limit) {
+        long end = System.nanoTime() + limit.toNanos();
         while (pending.get() > 0 && System.nanoTime() < end) {
             Thread.onSpinWait();
             Thread.yield();
@@ -137,7 +142,12 @@ public final class NotifyFifo implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        flush();
+        close(java.time.Duration.ofSeconds(1));
+    }
+
+    /** As {@link #close()}, giving queued lines up to {@code flushLimit}. */
+    public void close(java.time.Duration flushLimit) throws IOException {
+        flush(flushLimit);
         writer.interrupt();
         try {
             if (created) {

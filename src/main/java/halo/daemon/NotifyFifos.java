@@ -182,35 +182,50 @@ final class NotifyFifos implements AutoCloseable {
     }
 
     /**
-     * What is queued is written into the pipes, the scripts are stopped (SIGTERM, SIGKILL a second later), and the
-     * FIFOs are closed, those this daemon made removed first.
+     * At stop: what is queued is written into the pipes (up to a second), the scripts are stopped (SIGTERM, SIGKILL a
+     * second later) and waited for, and the FIFOs are closed, those this daemon made removed first.
      */
     @Override
     public void close() {
+        close(java.time.Duration.ofSeconds(1), true);
+    }
+
+    /**
+     * At a reload, on the protocol thread: as {@link #close()}, but queued lines get only a moment (a pipe nobody
+     * reads must not hold the adverts up) and the scripts are not waited for: they get SIGTERM now and SIGKILL a
+     * second later if still there, as keepalived's script_killall at a reload.
+     */
+    void closeForReload() {
+        close(java.time.Duration.ofMillis(50), false);
+    }
+
+    private void close(java.time.Duration flushLimit, boolean wait) {
         closing = true;
         Opened[] all = {global, vrrp, lvs};
         for (Opened o : all) {
             if (o != null) {
-                o.fifo().flush();
+                o.fifo().flush(flushLimit);
             }
         }
         List<Thread> stopping = new ArrayList<>();
         for (Opened o : all) {
             if (o != null && o.script() != null) {
-                stopping.add(Thread.ofVirtual().start(() -> ScriptRunner.kill(o.script())));
+                stopping.add(Thread.ofVirtual().name("fifo-script-stop").start(() -> ScriptRunner.kill(o.script())));
             }
         }
-        for (Thread t : stopping) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (wait) {
+            for (Thread t : stopping) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         for (Opened o : all) {
             if (o != null) {
                 try {
-                    o.fifo().close();
+                    o.fifo().close(java.time.Duration.ZERO);
                 } catch (IOException e) {
                     // closing anyway
                 }

@@ -376,8 +376,11 @@ public final class TlsClient {
         }
         EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
         AlgorithmParameters params = info.getAlgParameters();
-        // PBES2's parameters name the scheme ("PBEWithHmacSHA256AndAES_256"); PBES1 keys name it themselves
-        String scheme = params != null && !"PBES2".equalsIgnoreCase(params.toString()) ? params.toString() : info.getAlgName();
+        // PBES1 keys name their scheme ("PBEWithSHA1AndDESede"); for PBES2 its parameters do ("PBEWithHmacSHA256AndAES_256")
+        String scheme = info.getAlgName();
+        if ((scheme.equalsIgnoreCase("PBES2") || scheme.equals("1.2.840.113549.1.5.13")) && params != null) {
+            scheme = params.toString();
+        }
         SecretKeyFactory factory = SecretKeyFactory.getInstance(scheme);
         Cipher cipher = Cipher.getInstance(scheme);
         cipher.init(Cipher.DECRYPT_MODE, factory.generateSecret(new PBEKeySpec(password.toCharArray())), params);

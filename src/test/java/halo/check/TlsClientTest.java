@@ -82,6 +82,11 @@ class TlsClientTest {
         // the same key encrypted (PKCS#8, PBES2), and in SEC1 form
         openssl("pkcs8", "-topk8", "-in", "client.key", "-out", "client-enc.key", "-passout", "pass:" + PASSWORD);
         openssl("ec", "-in", "client.key", "-out", "client-sec1.key");
+        // older and other PKCS#8 encryptions: PBES1 (PKCS#12 3DES), PBES2 with HMAC-SHA1 and AES-128
+        openssl("pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES", "-in", "client.key", "-out", "client-pbes1.key",
+                "-passout", "pass:" + PASSWORD);
+        openssl("pkcs8", "-topk8", "-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA1", "-in", "client.key", "-out",
+                "client-sha1.key", "-passout", "pass:" + PASSWORD);
         // an RSA client key in OpenSSL's legacy encrypted PEM (Proc-Type/DEK-Info), with its certificate
         openssl("genrsa", "-traditional", "-aes128", "-passout", "pass:" + PASSWORD, "-out", "rsa.key", "2048");
         openssl("req", "-new", "-key", "rsa.key", "-passin", "pass:" + PASSWORD, "-subj", "/CN=halo-rsa-client",
@@ -168,9 +173,14 @@ class TlsClientTest {
                     .as("encrypted PKCS#8").isTrue();
             assertThat(sslGet(server, TlsClient.context(ssl(null, null, "client.pem", "client-sec1.key"))).success())
                     .as("SEC1 EC").isTrue();
+            assertThat(sslGet(server, TlsClient.context(ssl(PASSWORD, null, "client.pem", "client-pbes1.key"))).success())
+                    .as("PBES1 PKCS#8").isTrue();
+            assertThat(sslGet(server, TlsClient.context(ssl(PASSWORD, null, "client.pem", "client-sha1.key"))).success())
+                    .as("PBES2 HMAC-SHA1 AES-128 PKCS#8").isTrue();
             assertThat(sslGet(server, TlsClient.context(ssl(PASSWORD, null, "rsa.pem", "rsa.key"))).success())
                     .as("legacy encrypted RSA").isTrue();
-            assertThat(server.clientSubjects).containsExactly("CN=halo-client", "CN=halo-client", "CN=halo-rsa-client");
+            assertThat(server.clientSubjects).containsExactly("CN=halo-client", "CN=halo-client", "CN=halo-client",
+                    "CN=halo-client", "CN=halo-rsa-client");
         }
     }
 

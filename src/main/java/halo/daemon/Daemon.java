@@ -558,8 +558,10 @@ public final class Daemon implements HostPort {
      * (else the running one stays). Instances are matched not by name but by VRID, family, interface and unicast source
      * or multicast group ({@link VrrpHost#reloadKey}): a matched MASTER stays MASTER with no election, its new addresses
      * added (with gratuitous ARPs) and its dropped ones removed; a matched BACKUP stays BACKUP; an instance that is
-     * gone stops (a MASTER sends priority 0 and removes its addresses); a new one starts in BACKUP. vrrp_script states
-     * carry over. So a VIP that stays configured on a MASTER is never removed.
+     * gone stops (a MASTER sends priority 0 and removes its addresses) and its socket closes once no instance uses it;
+     * a new one starts in BACKUP. A sync group whose members all keep one state keeps it too. vrrp_script states
+     * carry over; track files are read and processes scanned again from the new definitions. So a VIP that stays
+     * configured on a MASTER is never removed. The notify FIFOs are closed and opened again, their scripts restarted.
      * The checker side applies the new virtual servers as keepalived's checker process does (kept servers keep
      * their state).
      */

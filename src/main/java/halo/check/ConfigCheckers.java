@@ -31,13 +31,38 @@ public final class ConfigCheckers {
      * @param warnings options Halo accepts but cannot apply: fwmark (SO_MARK) on checker sockets, and bind_if on
      *                 TCP-based checkers unless the destination is link-local IPv6 (where it is the scope)
      */
-    public record Built(List<CheckerSpec> specs, List<Skipped> skipped, List<String> warnings) {}
+    public record Built(List<CheckerSpec> specs, List<Skipped> skipped, List<String> warnings, List<String> errors) {
+        public Built(List<CheckerSpec> specs, List<Skipped> skipped, List<String> warnings) {
+            this(specs, skipped, warnings, List.of());
+        }
+
+        /**
+         * keepalived's lines for a configuration its checker process cannot run (the SSL{} block of an SSL_GET cannot
+         * be loaded: keepalived's checker process stops); empty when it can.
+         */
+        public List<String> errors() {
+            return errors;
+        }
+    }
 
     /** Every checker of every real server, in configuration order. */
     public static Built build(KeepalivedConfig config, Keys keys) {
         List<CheckerSpec> specs = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        // keepalived builds its one SSL context (the SSL{} block) when some checker is an SSL_GET
+        javax.net.ssl.SSLContext tls = TlsClient.defaultContext();
+        boolean sslGet = config.virtualServers().stream().flatMap(vs -> vs.realServers().stream())
+                .flatMap(rs -> rs.checkers().stream())
+                .anyMatch(c -> c instanceof halo.config.Checker.Http h && h.ssl());
+        if (sslGet) {
+            try {
+                tls = TlsClient.context(config.ssl());
+            } catch (TlsClient.SetupException e) {
+                errors.addAll(e.logLines());
+            }
+        }
         List<VirtualServer> vss = config.virtualServers();
         for (int v = 0; v < vss.size(); v++) {
             List<RealServer> rss = vss.get(v).realServers();
@@ -47,14 +72,14 @@ public final class ConfigCheckers {
                     Object key = keys.key(v, r, c);
                     warnings.addAll(unsupported(cs.get(c)));
                     try {
-                        specs.add(spec(key, withScriptUser(cs.get(c), config), rss.get(r), config.trackFiles()));
+                        specs.add(spec(key, withScriptUser(cs.get(c), config), rss.get(r), config.trackFiles(), tls));
                     } catch (IllegalArgumentException | UnsupportedOperationException e) {
                         skipped.add(new Skipped(key, e.getMessage()));
                     }
                 }
             }
         }
-        return new Built(specs, skipped, warnings);
+        return new Built(specs, skipped, warnings, errors);
     }
 
     /**
@@ -110,6 +135,12 @@ public final class ConfigCheckers {
 
     /** One checker block as a runnable spec. */
     public static CheckerSpec spec(Object key, halo.config.Checker checker, RealServer rs, List<TrackFile> trackFiles) {
+        return spec(key, checker, rs, trackFiles, TlsClient.defaultContext());
+    }
+
+    /** As above; an SSL_GET uses {@code tls} (the SSL{} block applied, {@link TlsClient#context}). */
+    public static CheckerSpec spec(Object key, halo.config.Checker checker, RealServer rs, List<TrackFile> trackFiles,
+                                   javax.net.ssl.SSLContext tls) {
         CheckTiming t = timing(checker.common());
         return switch (checker) {
             case halo.config.Checker.Tcp tcp -> CheckerSpec.tcp(key, t, connectOptions(tcp.common()));
@@ -120,7 +151,7 @@ public final class ConfigCheckers {
                 HttpProtocol protocol = Optional.ofNullable(HttpProtocol.parse(http.httpProtocol()))
                         .orElse(HttpProtocol.HTTP_1_0);
                 HttpProbe probe = new HttpProbe(co, http.ssl(), protocol, Optional.ofNullable(http.virtualhost()),
-                        http.enableSni(), urls);
+                        http.enableSni(), urls, tls);
                 yield CheckerSpec.http(key, t, probe, http.ssl(), http.fastRecovery(), co);
             }
             case halo.config.Checker.Smtp smtp -> {

@@ -10,8 +10,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -22,8 +20,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * HTTP_GET and SSL_GET (keepalived check_http.c / check_ssl.c): one GET per probe, as keepalived writes it, the
@@ -46,6 +42,8 @@ public final class HttpProbe {
     private final boolean enableSni;
     private final List<HttpUrl> urls;
     private final String userAgent;
+    /** SSL_GET's context: the SSL{} block's client certificate, if any ({@link TlsClient}). */
+    private final SSLContext tls;
 
     /**
      * @param virtualhost the checker-level Host: the HTTP_GET block's virtualhost, else the real server's, else the
@@ -56,8 +54,19 @@ public final class HttpProbe {
         this(options, ssl, protocol, virtualhost, enableSni, urls, "KeepAliveClient");
     }
 
+    /** As above, SSL_GET using {@code tls} (from {@link TlsClient#context}: the SSL{} block applied). */
+    public HttpProbe(ConnectOptions options, boolean ssl, HttpProtocol protocol, Optional<String> virtualhost,
+                     boolean enableSni, List<HttpUrl> urls, SSLContext tls) {
+        this(options, ssl, protocol, virtualhost, enableSni, urls, "KeepAliveClient", tls);
+    }
+
     HttpProbe(ConnectOptions options, boolean ssl, HttpProtocol protocol, Optional<String> virtualhost,
               boolean enableSni, List<HttpUrl> urls, String userAgent) {
+        this(options, ssl, protocol, virtualhost, enableSni, urls, userAgent, TlsClient.defaultContext());
+    }
+
+    HttpProbe(ConnectOptions options, boolean ssl, HttpProtocol protocol, Optional<String> virtualhost,
+              boolean enableSni, List<HttpUrl> urls, String userAgent, SSLContext tls) {
         this.options = Objects.requireNonNull(options);
         this.ssl = ssl;
         this.protocol = Objects.requireNonNull(protocol);
@@ -65,6 +74,7 @@ public final class HttpProbe {
         this.enableSni = enableSni;
         this.urls = List.copyOf(urls);
         this.userAgent = userAgent;
+        this.tls = Objects.requireNonNull(tls);
     }
 
     public List<HttpUrl> urls() {
@@ -292,7 +302,7 @@ public final class HttpProbe {
 
     private SSLSocket tls(Socket plain, HttpUrl url) throws IOException {
         String host = Addresses.format(options.destination().getAddress());
-        SSLSocket s = (SSLSocket) TRUST_ALL.getSocketFactory().createSocket(plain, host,
+        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, host,
                 options.destination().getPort(), true);
         SSLParameters p = s.getSSLParameters();
         p.setEndpointIdentificationAlgorithm(null);
@@ -316,30 +326,6 @@ public final class HttpProbe {
         try {
             return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** keepalived's SSL_GET without an SSL{} block does not verify the server certificate. */
-    private static final SSLContext TRUST_ALL = trustAll();
-
-    private static SSLContext trustAll() {
-        try {
-            SSLContext c = SSLContext.getInstance("TLS");
-            c.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return c;
-        } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }

@@ -59,7 +59,8 @@ public final class CheckerSide implements AutoCloseable {
     private final Map<CheckerId, Checker> checkers = new HashMap<>();
     private final Set<String> disabledScripts = new HashSet<>();
     private final Set<InetAddress> localAddresses = new HashSet<>();
-    private final List<NotifyFifo> fifos = new ArrayList<>();
+    /** Where the table's FIFO lines go (notify_fifo and lvs_notify_fifo, held by the daemon). */
+    private final java.util.function.Consumer<String> fifoLines;
     private final List<CompletableFuture<ScriptRunner.Result>> stopScripts = Collections.synchronizedList(new ArrayList<>());
     private final java.util.logging.Logger checkLogger = java.util.logging.Logger.getLogger("halo.check");
     private VirtualServerTable table;
@@ -70,15 +71,20 @@ public final class CheckerSide implements AutoCloseable {
     private final boolean releaseAtStop;
 
     public CheckerSide(KeepalivedConfig config, DaemonLog log, ScriptRunner scripts) {
-        this(config, log, scripts, true);
+        this(config, log, scripts, true, line -> { });
     }
 
-    /** @param releaseAtStop false for keepalived's {@code -I} (--dont-release-ipvs): the table is left as it is */
-    public CheckerSide(KeepalivedConfig config, DaemonLog log, ScriptRunner scripts, boolean releaseAtStop) {
+    /**
+     * @param releaseAtStop false for keepalived's {@code -I} (--dont-release-ipvs): the table is left as it is
+     * @param fifoLines     where the FIFO lines go (the daemon's {@link NotifyFifos#lvsLine})
+     */
+    public CheckerSide(KeepalivedConfig config, DaemonLog log, ScriptRunner scripts, boolean releaseAtStop,
+                       java.util.function.Consumer<String> fifoLines) {
         this.config = config;
         this.log = log;
         this.scripts = scripts;
         this.releaseAtStop = releaseAtStop;
+        this.fifoLines = fifoLines;
     }
 
     /**
@@ -87,12 +93,6 @@ public final class CheckerSide implements AutoCloseable {
      * running in this process to report its virtual addresses).
      */
     public void start(boolean followAddresses) throws IOException {
-        GlobalDefs g = config.global();
-        for (GlobalDefs.Fifo f : new GlobalDefs.Fifo[] {g.lvsNotifyFifo(), g.notifyFifo()}) {
-            if (f != null && f.path() != null && fifos.stream().noneMatch(o -> o.path().equals(Path.of(f.path())))) {
-                fifos.add(NotifyFifo.open(Path.of(f.path())));
-            }
-        }
         bridgeCheckerLog();
         call(() -> {
             checkScripts();
@@ -101,8 +101,13 @@ public final class CheckerSide implements AutoCloseable {
                 localAddresses.add(a);
                 table.addressAdded(a); // before start(): keepalived's initial netlink dump, nothing to carry out
             }
-            engine = new CheckerEngine(new Listener());
             ConfigCheckers.Built built = ConfigCheckers.build(config, CheckerId::new);
+            if (!built.errors().isEmpty()) {
+                // keepalived's checker process stops when its SSL context cannot be made
+                built.errors().forEach(log::info);
+                throw new IllegalStateException("SSL initialisation failed");
+            }
+            engine = new CheckerEngine(new Listener());
             built.warnings().forEach(log::info);
             built.skipped().forEach(s -> log.info("Checker " + s.key() + " not started: " + s.reason()));
             List<Action> actions = table.start();
@@ -133,12 +138,18 @@ public final class CheckerSide implements AutoCloseable {
     public void reload(KeepalivedConfig newConfig) {
         call(() -> {
             if (stopped) return null;
+            ConfigCheckers.Built built = ConfigCheckers.build(newConfig, CheckerId::new);
+            if (!built.errors().isEmpty()) {
+                // keepalived's checker process would stop here; Halo keeps its checkers running as they are
+                built.errors().forEach(log::info);
+                log.info("Reload failed - keeping the running checkers");
+                return null;
+            }
             KeepalivedConfig old = config;
             config = newConfig;
             disabledScripts.clear();
             checkScripts();
             List<Action> actions = table.reload(newConfig);
-            ConfigCheckers.Built built = ConfigCheckers.build(newConfig, CheckerId::new);
             built.warnings().forEach(log::info);
             built.skipped().forEach(s -> log.info("Checker " + s.key() + " not started: " + s.reason()));
             Map<CheckerId, Checker> before = new HashMap<>(checkers);
@@ -229,13 +240,6 @@ public final class CheckerSide implements AutoCloseable {
     public void close() {
         stop();
         thread.shutdownNow();
-        for (NotifyFifo f : fifos) {
-            try {
-                f.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
-        }
         checkLogger.setUseParentHandlers(true);
     }
 
@@ -266,7 +270,7 @@ public final class CheckerSide implements AutoCloseable {
                 case Action.Log l -> log.info(l.message());
                 case Action.Fifo f -> {
                     String line = f.line().endsWith("\n") ? f.line().substring(0, f.line().length() - 1) : f.line();
-                    for (NotifyFifo fifo : fifos) fifo.write(line);
+                    fifoLines.accept(line);
                 }
                 case Action.RunScript r -> runScript(r.script(), r.atShutdown());
                 case Action.CheckerActivity c -> {

@@ -97,7 +97,10 @@ public final class Daemon implements HostPort {
     private PacketSocket packets;
     private Poller poller;
     private VrrpHost host;
-    private NotifyFifo fifo;
+    /** The notify FIFOs and their scripts; replaced whole at reload (read by the checker side's thread too). */
+    private volatile NotifyFifos fifos = NotifyFifos.none(null);
+    private boolean vrrpSide;
+    private boolean checkerSideRuns;
     private ControlServer control;
     private CheckerSide checkerSide;
     private VrrpTrackers trackers;
@@ -142,9 +145,12 @@ public final class Daemon implements HostPort {
         // the VRRP process unless -C: the checker side alone needs no raw socket.
         boolean checkers = options.runCheckers() && (!options.runVrrp() || !config.virtualServers().isEmpty());
         boolean vrrp = options.runVrrp() && (!config.vrrpInstances().isEmpty() || !checkers);
+        vrrpSide = vrrp;
+        checkerSideRuns = checkers;
         if (!vrrp) {
             try {
                 writePidFiles();
+                openFifos();
                 return runCheckersOnly();
             } catch (IOException | RuntimeException e) {
                 log.info("Stopped - " + e.getMessage());
@@ -165,6 +171,7 @@ public final class Daemon implements HostPort {
         }
         try {
             writePidFiles();
+            openFifos();
             if (checkers) {
                 startCheckerSide(false);
             }
@@ -193,7 +200,7 @@ public final class Daemon implements HostPort {
     }
 
     private void startCheckerSide(boolean followAddresses) throws IOException {
-        checkerSide = new CheckerSide(config, log, scripts, !options.dontReleaseIpvs());
+        checkerSide = new CheckerSide(config, log, scripts, !options.dontReleaseIpvs(), line -> fifos.lvsLine(line));
         try {
             checkerSide.start(followAddresses);
         } catch (RuntimeException e) {
@@ -254,11 +261,6 @@ public final class Daemon implements HostPort {
         Set<String> disabled = checkScripts();
         trackers = new VrrpTrackers(config, log);
         HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled, trackers.initialise());
-        GlobalDefs g = config.global();
-        GlobalDefs.Fifo fifoConf = g.vrrpNotifyFifo() != null ? g.vrrpNotifyFifo() : g.notifyFifo();
-        if (fifoConf != null && fifoConf.path() != null) {
-            fifo = NotifyFifo.open(Path.of(fifoConf.path()));
-        }
         poller = new Poller(64);
         poller.register(monitor);
         for (HostSetup.Instance i : setup.instances()) {
@@ -277,19 +279,7 @@ public final class Daemon implements HostPort {
         tuneProtocolThread(setup);
         host = new VrrpHost(setup, this);
         host.start(System.nanoTime());
-        trackers.start(new VrrpTrackers.Sink() {
-            @Override
-            public void fileValue(String name, long value) {
-                tasks.add(() -> host.onTrackFile(System.nanoTime(), name, value));
-                wakeup();
-            }
-
-            @Override
-            public void processQuorum(String name, boolean up) {
-                tasks.add(() -> host.onTrackProcess(System.nanoTime(), name, up));
-                wakeup();
-            }
-        });
+        startTrackers(trackers);
         log.info("Startup complete");
         loop();
         log.info("Stopping");
@@ -527,6 +517,13 @@ public final class Daemon implements HostPort {
                 anyScript = true;
             }
         }
+        // the FIFO scripts count too (NotifyFifos reports those it drops)
+        for (GlobalDefs.Fifo f : new GlobalDefs.Fifo[] {g.notifyFifo(), g.vrrpNotifyFifo()}) {
+            if (f != null && f.script() != null
+                    && ScriptSecurity.check(NotifyFifos.script(f.script(), g)) != ScriptSecurity.Verdict.NOT_FOUND) {
+                anyScript = true;
+            }
+        }
         if (anyScript && !security) {
             log.info("SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
         }
@@ -572,8 +569,10 @@ public final class Daemon implements HostPort {
      * (else the running one stays). Instances are matched not by name but by VRID, family, interface and unicast source
      * or multicast group ({@link VrrpHost#reloadKey}): a matched MASTER stays MASTER with no election, its new addresses
      * added (with gratuitous ARPs) and its dropped ones removed; a matched BACKUP stays BACKUP; an instance that is
-     * gone stops (a MASTER sends priority 0 and removes its addresses); a new one starts in BACKUP. vrrp_script states
-     * carry over. So a VIP that stays configured on a MASTER is never removed.
+     * gone stops (a MASTER sends priority 0 and removes its addresses) and its socket closes once no instance uses it;
+     * a new one starts in BACKUP. A sync group whose members all keep one state keeps it too. vrrp_script states
+     * carry over; track files are read and processes scanned again from the new definitions. So a VIP that stays
+     * configured on a MASTER is never removed. The notify FIFOs are closed and opened again, their scripts restarted.
      * The checker side applies the new virtual servers as keepalived's checker process does (kept servers keep
      * their state).
      */
@@ -583,49 +582,71 @@ public final class Daemon implements HostPort {
         // protocol thread only swaps the running instances over.
         Thread.ofVirtual().name("reload").start(() -> {
             LoadResult loaded = ConfigLoader.load(options.configFile(), new LoadOptions(options.configId(), false));
-            tasks.add(() -> applyReload(loaded));
+            // keepalived stops its track_file watches and reads the files (and scans the processes) again from the
+            // new configuration; reading them here too keeps the protocol thread free
+            VrrpTrackers next = null;
+            HostSetup.TrackedState tracked = null;
+            if (vrrpSide && loaded.config() != null && !loaded.hasFatal()) {
+                next = new VrrpTrackers(loaded.config(), log);
+                tracked = next.initialise(true);
+            }
+            VrrpTrackers nextTrackers = next;
+            HostSetup.TrackedState nextTracked = tracked;
+            tasks.add(() -> {
+                if (!applyReload(loaded, nextTrackers, nextTracked) && nextTrackers != null) {
+                    nextTrackers.close();
+                }
+            });
             wakeup();
         });
     }
 
-    private void applyReload(LoadResult loaded) {
+    /** Returns whether {@code nextTrackers} were taken into use (else the caller closes them). */
+    private boolean applyReload(LoadResult loaded, VrrpTrackers nextTrackers, HostSetup.TrackedState tracked) {
         for (Diagnostic d : loaded.diagnostics()) {
             log.info(keepalivedWording(d));
         }
         if (loaded.config() == null || loaded.hasFatal()) {
             log.info("Reload failed - keeping the running configuration");
-            return;
-        }
-        if (checkerSide != null) {
-            checkerSide.reload(loaded.config());
-        }
-        if (host == null) {
-            return;
+            return false;
         }
         KeepalivedConfig next = loaded.config();
-        for (halo.config.VrrpInstance i : next.vrrpInstances()) {
-            if (i.interfaceName() != null && !links.containsKey(i.interfaceName())) {
-                log.info("WARNING - interface " + i.interfaceName() + " for vrrp_instance " + i.name() + " doesn't exist");
-                log.info("Reload failed - keeping the running configuration");
-                return;
+        if (host != null) {
+            for (halo.config.VrrpInstance i : next.vrrpInstances()) {
+                if (i.interfaceName() != null && !links.containsKey(i.interfaceName())) {
+                    log.info("WARNING - interface " + i.interfaceName() + " for vrrp_instance " + i.name() + " doesn't exist");
+                    log.info("Reload failed - keeping the running configuration");
+                    return false;
+                }
             }
         }
         KeepalivedConfig previous = config;
         config = next;
+        reopenFifos();
+        if (checkerSide != null) {
+            checkerSide.reload(next);
+        }
+        if (host == null) {
+            return false;
+        }
         log.info("Reloading");
         Set<String> disabled = checkScripts();
-        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled);
+        // the track files and processes as read for the new configuration: a changed path, weight or new one applies
+        HostSetup setup = HostSetup.fromConfig(config, options.logDetail(), disabled, tracked);
         try {
             for (HostSetup.Instance i : setup.instances()) {
                 openSocket(i);
             }
         } catch (NativeException e) {
             log.info("Reload failed - " + e.getMessage() + " - keeping the running configuration");
+            setup.instances().forEach(socketOf::remove);
+            closeUnusedSockets();
             config = previous;
             checkScripts();
-            return;
+            return false;
         }
-        reopenFifo(previous);
+        trackers.close();
+        trackers = nextTrackers;
         // Addresses, routes and rules set now, to remove those no MASTER holds after the reload.
         Map<String, AddressSpot> setBefore = setAddresses(host);
         Set<halo.os.Route> routesBefore = new HashSet<>();
@@ -647,12 +668,38 @@ public final class Daemon implements HostPort {
             }
         }
         reloadStatic(previous);
-        // Sockets stay open (a later reload may use them again); instances that are gone have nothing to send.
         Set<HostSetup.Instance> live = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         live.addAll(setup.instances());
         socketOf.keySet().retainAll(live);
+        closeUnusedSockets();
         trackScripts.clear();
+        try {
+            startTrackers(trackers);
+        } catch (IOException e) {
+            log.info("Unable to monitor track files: " + e.getMessage());
+        }
         log.info("Reload complete");
+        return true;
+    }
+
+    /**
+     * Closes the sockets no running instance uses (its instances removed by a reload), as keepalived closes the
+     * sockets of the instances a reload removed: the kernel stops delivering their adverts to us, and leaves the
+     * multicast group for them.
+     */
+    private void closeUnusedSockets() {
+        Set<VrrpSocket> used = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        used.addAll(socketOf.values());
+        for (var it = sockets.entrySet().iterator(); it.hasNext(); ) {
+            VrrpSocket socket = it.next().getValue();
+            if (!used.contains(socket)) {
+                it.remove();
+                ahSockets.remove(socket);
+                poller.unregister(socket);
+                socket.close();
+                log.detail("Closed the VRRP socket of " + socket.interfaceName() + " (no instance uses it now)");
+            }
+        }
     }
 
     /** Where a virtual address was set: the instance's setup and its configuration entry. */
@@ -716,29 +763,46 @@ public final class Daemon implements HostPort {
         changeStatic(config, true);
     }
 
-    private void reopenFifo(KeepalivedConfig previous) {
-        String before = fifoPath(previous);
-        String after = fifoPath(config);
-        if (java.util.Objects.equals(before, after)) {
-            return;
-        }
-        try {
-            if (fifo != null) {
-                fifo.close();
-                fifo = null;
+    /** Starts watching; what the watchers see reaches the host on the protocol thread, unless a reload replaced them. */
+    private void startTrackers(VrrpTrackers t) throws IOException {
+        t.start(new VrrpTrackers.Sink() {
+            @Override
+            public void fileValue(String name, long value) {
+                tasks.add(() -> {
+                    if (trackers == t) {
+                        host.onTrackFile(System.nanoTime(), name, value);
+                    }
+                });
+                wakeup();
             }
-            if (after != null) {
-                fifo = NotifyFifo.open(Path.of(after));
+
+            @Override
+            public void processQuorum(String name, boolean up) {
+                tasks.add(() -> {
+                    if (trackers == t) {
+                        host.onTrackProcess(System.nanoTime(), name, up);
+                    }
+                });
+                wakeup();
             }
-        } catch (IOException e) {
-            log.info("Cannot open notify FIFO " + after + ": " + e.getMessage());
-        }
+        });
     }
 
-    private static String fifoPath(KeepalivedConfig c) {
-        GlobalDefs g = c.global();
-        GlobalDefs.Fifo f = g.vrrpNotifyFifo() != null ? g.vrrpNotifyFifo() : g.notifyFifo();
-        return f == null ? null : f.path();
+    /**
+     * The notify FIFOs of the sides that run, with their scripts started (keepalived opens them as each side starts,
+     * before its checkers and instances, so the first lines reach them).
+     */
+    private void openFifos() {
+        fifos = NotifyFifos.open(config.global(), vrrpSide, checkerSideRuns, scripts, log).watch();
+    }
+
+    /**
+     * At reload keepalived kills every script, its FIFO scripts among them, closes its FIFOs ("we don't know if it
+     * will be the same after a reload") and opens them again from the new configuration, starting the scripts again.
+     */
+    private void reopenFifos() {
+        fifos.closeForReload();
+        openFifos();
     }
 
     // --- HostPort ---
@@ -1071,9 +1135,7 @@ public final class Daemon implements HostPort {
 
     @Override
     public void writeFifo(String line) {
-        if (fifo != null) {
-            fifo.write(line);
-        }
+        fifos.vrrpLine(line);
     }
 
     @Override
@@ -1193,12 +1255,11 @@ public final class Daemon implements HostPort {
             if (trackers != null) {
                 trackers.close();
             }
-            if (fifo != null) {
-                fifo.close();
-            }
         } catch (IOException e) {
             // closing anyway
         }
+        // after both sides have written their last lines (STOP, the checkers' DOWN)
+        fifos.close();
         sockets.values().forEach(VrrpSocket::close);
         if (poller != null) {
             poller.close();

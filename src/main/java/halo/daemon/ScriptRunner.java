@@ -70,7 +70,30 @@ public final class ScriptRunner {
         }
     }
 
-    private static void kill(Process process) {
+    /**
+     * Starts a script that keeps running beside the daemon (a notify FIFO's reader) and returns its process, or
+     * {@code null} with {@code error} told why when it cannot start. It is stopped with {@link #kill(Process)}.
+     */
+    public Process startLongRunning(Script script, List<String> extraArgs, java.util.function.Consumer<String> error) {
+        List<String> command = commandFor(script, extraArgs);
+        if (command == null) {
+            error.accept("Cannot find script " + (script.argv().isEmpty() ? "" : script.argv().getFirst()) + " in path");
+            return null;
+        }
+        try {
+            return new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            error.accept("Error exec-ing command '" + command.getFirst() + "': " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** SIGTERM to the script and its children, SIGKILL a second later to what is left (keepalived's script_killall). */
+    static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {

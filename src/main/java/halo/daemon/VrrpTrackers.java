@@ -86,8 +86,16 @@ public final class VrrpTrackers implements AutoCloseable {
 
     /** init_file, the files' first values and the first /proc scan: what the instances start with. */
     public HostSetup.TrackedState initialise() {
+        return initialise(false);
+    }
+
+    /**
+     * As {@link #initialise()}; at a reload ({@code reload}) init_file's overwrite leaves an existing file alone, as
+     * keepalived's vrrp_tfile_end_handler ("Don't overwrite a file on reload"); a missing one is still made.
+     */
+    public HostSetup.TrackedState initialise(boolean reload) {
         for (TrackFile f : files) {
-            initFile(f);
+            initFile(f, reload);
             Long v = FileCheckerLogic.readValue(Path.of(f.file()));
             fileValues.put(f.name(), v == null ? 0L : v);
         }
@@ -147,7 +155,7 @@ public final class VrrpTrackers implements AutoCloseable {
     // --- track_file ---
 
     /** keepalived's vrrp_tfile_end_handler: init_file writes "VALUE\n" to a missing file, or to any with overwrite. */
-    private void initFile(TrackFile f) {
+    private void initFile(TrackFile f, boolean reload) {
         if (!f.initFile()) {
             return;
         }
@@ -158,6 +166,9 @@ public final class VrrpTrackers implements AutoCloseable {
             }
             if (!Files.isRegularFile(p)) {
                 log.info("Cannot initialise track file " + f.name() + " - it is not a regular file");
+                return;
+            }
+            if (reload) {
                 return;
             }
         }

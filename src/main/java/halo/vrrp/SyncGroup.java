@@ -78,19 +78,75 @@ public final class SyncGroup {
         started = true;
         for (VrrpInstance m : members) {
             m.initTracking(now);
-            if (m.numFaults > 0 && state != VrrpState.FAULT) {
-                actions.log("VRRP_Group(" + name + "): Syncing " + m.name() + " to FAULT state");
-                setState(VrrpState.FAULT);
-            }
-            if (m.numInit > 0 && state != VrrpState.FAULT) {
-                setState(VrrpState.INIT);
-            }
+            judgeTracking(m);
         }
+        startStates(now);
+    }
+
+    /** start's second half, for members whose tracking is already initialised. */
+    private void startTracked(long now) {
+        for (VrrpInstance m : members) {
+            judgeTracking(m);
+        }
+        startStates(now);
+    }
+
+    private void judgeTracking(VrrpInstance m) {
+        if (m.numFaults > 0 && state != VrrpState.FAULT) {
+            actions.log("VRRP_Group(" + name + "): Syncing " + m.name() + " to FAULT state");
+            setState(VrrpState.FAULT);
+        }
+        if (m.numInit > 0 && state != VrrpState.FAULT) {
+            setState(VrrpState.INIT);
+        }
+    }
+
+    private void startStates(long now) {
         if (state == VrrpState.FAULT || state == VrrpState.BACKUP) {
             sendGroupNotifies();
         }
         for (VrrpInstance m : members) {
             m.initState(now);
+        }
+    }
+
+    /**
+     * A reload (keepalived's restore_vrrp_state, which keeps the state of every instance that stays, sync group members
+     * included): when each member replaces an instance that was in the group's state, MASTER or BACKUP, and that
+     * group had that state, the group keeps it and so does each member, with no election and no notification (a MASTER
+     * keeps its addresses). Otherwise (a new member, members that were apart, a member now faulted, a tracker unknown)
+     * the group starts as at startup.
+     *
+     * @param previousOf the instance each member replaces (absent: a new member)
+     * @param was        the state of the group of the same name before the reload, or {@code null}
+     */
+    public void resume(long now, java.util.Map<VrrpInstance, VrrpInstance> previousOf, VrrpState was) {
+        if (started) {
+            return;
+        }
+        boolean keep = was == VrrpState.MASTER || was == VrrpState.BACKUP;
+        for (VrrpInstance m : members) {
+            VrrpInstance previous = previousOf.get(m);
+            if (previous != null) {
+                m.carryOver(previous);
+            }
+            keep &= previous != null && previous.state() == was;
+        }
+        if (!keep) {
+            start(now);
+            return;
+        }
+        started = true;
+        for (VrrpInstance m : members) {
+            m.initTracking(now);
+        }
+        if (!members.stream().allMatch(m -> m.canKeepState(now))) {
+            startTracked(now);
+            return;
+        }
+        state = was; // kept: no group notification
+        for (VrrpInstance m : members) {
+            m.keepState(now, was);
         }
     }
 

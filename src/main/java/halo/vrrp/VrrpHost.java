@@ -270,8 +270,9 @@ public final class VrrpHost implements VrrpActions {
     /**
      * A reload (SIGHUP): starts this host in place of {@code previous}, which is retired. Instances of {@code previous}
      * that this setup no longer has stop first (a MASTER sends priority 0 and drops its addresses; notify_stop runs);
-     * instances matched by {@link #reloadKey} resume the state they had ({@link VrrpInstance#resume}); new ones start in
-     * BACKUP. A vrrp_script whose definition did not change keeps its rise/fall state and schedule.
+     * instances matched by {@link #reloadKey} resume the state they had ({@link VrrpInstance#resume}, and
+     * {@link SyncGroup#resume} for a sync group's members); new ones start in BACKUP. A vrrp_script whose definition did
+     * not change keeps its rise/fall state and schedule.
      */
     public void startAfterReload(long now, VrrpHost previous) {
         Map<String, Slot> before = new HashMap<>();
@@ -291,6 +292,19 @@ public final class VrrpHost implements VrrpActions {
         }
         previous.stopped = true;
         build();
+        // sync groups first: a group keeps its state only as a whole
+        Map<VrrpInstance, VrrpInstance> previousOf = new java.util.IdentityHashMap<>();
+        for (Slot s : slots) {
+            Slot old = before.get(reloadKey(s.setup));
+            if (old != null) {
+                previousOf.put(s.machine, old.machine);
+            }
+        }
+        for (SyncGroup g : groups) {
+            VrrpState was = previous.groups.stream().filter(o -> o.name().equals(g.name())).map(SyncGroup::state)
+                    .findFirst().orElse(null);
+            g.resume(now, previousOf, was);
+        }
         for (Slot s : slots) {
             Slot old = before.get(reloadKey(s.setup));
             if (old != null) {

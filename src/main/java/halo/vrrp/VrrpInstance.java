@@ -236,24 +236,18 @@ public final class VrrpInstance {
      * Starts this instance in place of {@code previous}, the running instance it replaces on a reload (SIGHUP; same
      * VRID, family, interface and unicast source or group), as keepalived's reload does: a MASTER stays MASTER with no
      * election and no notification (its addresses are set again, so new ones appear, and gratuitous ARPs go out for
-     * them), a BACKUP stays BACKUP with a fresh Master_Down_Timer, and tracker states carry over by name. A FAULT, a
-     * sync group member, or an instance whose trackers are now down or unknown starts as at startup.
+     * them), a BACKUP stays BACKUP with a fresh Master_Down_Timer, and tracker states carry over by name
+     * ({@link #carryOver}). A FAULT, or an instance whose trackers are now down or unknown, starts as at startup. A sync
+     * group member is resumed by its group ({@link SyncGroup#resume}); it gets here only when the group starts afresh.
      */
     public void resume(long now, VrrpInstance previous) {
         if (started) {
             return;
         }
-        for (int i = 0; i < trackers.length; i++) {
-            Integer j = previous.trackerIndex.get(trackers[i].kind() + ":" + trackers[i].name());
-            if (j != null && previous.trackers[j].kind() == trackers[i].kind()) {
-                trackerStatus[i] = previous.trackerStatus[j];
-                trackerValue[i] = previous.trackerValue[j];
-            }
-        }
-        masterAddress = previous.masterAddress;
-        masterPriority = previous.masterPriority;
+        carryOver(previous);
         VrrpState was = previous.state;
         if (sync != null || (was != VrrpState.MASTER && was != VrrpState.BACKUP)) {
+            // a sync group member gets here only when its group could not keep its state (SyncGroup#resume)
             start(now);
             return;
         }
@@ -262,6 +256,41 @@ public final class VrrpInstance {
             initState(now);
             return;
         }
+        keepState(now, was);
+    }
+
+    /**
+     * What a reload carries over from the instance this one replaces: vrrp_script and interface tracker states, and
+     * the master it knew. track_file values and vrrp_track_process quorums are not carried: keepalived reads the
+     * files and scans the processes again at a reload, so they come fresh with this instance's configuration (a
+     * track_file now naming another file has that file's value).
+     */
+    void carryOver(VrrpInstance previous) {
+        for (int i = 0; i < trackers.length; i++) {
+            if (trackers[i].kind() == TrackerKind.FILE || trackers[i].kind() == TrackerKind.PROCESS) {
+                continue;
+            }
+            Integer j = previous.trackerIndex.get(trackers[i].kind() + ":" + trackers[i].name());
+            if (j != null && previous.trackers[j].kind() == trackers[i].kind()) {
+                trackerStatus[i] = previous.trackerStatus[j];
+                trackerValue[i] = previous.trackerValue[j];
+            }
+        }
+        masterAddress = previous.masterAddress;
+        masterPriority = previous.masterPriority;
+    }
+
+    /** Whether tracking (after {@link #initTracking}) lets this instance keep its state: no fault, none unknown, no delay. */
+    boolean canKeepState(long now) {
+        return numFaults == 0 && numInit == 0 && delayedStartTime <= now;
+    }
+
+    /**
+     * keepalived's restore_vrrp_state: the state before the reload, kept with no election and no notification. A MASTER
+     * advertises at once and sets its addresses again (new ones appear, with gratuitous ARPs); a BACKUP gets a fresh
+     * Master_Down_Timer. Call after {@link #initTracking}.
+     */
+    void keepState(long now, VrrpState was) {
         notifiesSent = true; // the state did not change: nothing to notify
         if (was == VrrpState.MASTER) {
             masterAdverIntUs = adverIntUs;

@@ -44,7 +44,16 @@ final class TestWebServer implements AutoCloseable {
     }
 
     TestWebServer(InetAddress address, SSLContext tls) throws IOException {
+        this(address, tls, false);
+    }
+
+    /** @param requireClientCertificate TLS: a client without a certificate the server trusts fails the handshake */
+    TestWebServer(InetAddress address, SSLContext tls, boolean requireClientCertificate) throws IOException {
         server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
+        if (requireClientCertificate) {
+            // before the first accept: an accepting SSLServerSocket copies its settings when accept() starts
+            ((javax.net.ssl.SSLServerSocket) server).setNeedClientAuth(true);
+        }
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(address, 0), 200);
         acceptor = Thread.ofVirtual().start(this::acceptLoop);
@@ -80,6 +89,9 @@ final class TestWebServer implements AutoCloseable {
     void drip(int chunk) {
         this.dripChunk = chunk;
     }
+
+    /** The subjects of the client certificates the server was shown, one per TLS connection ("" for none). */
+    final List<String> clientSubjects = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     InetSocketAddress address() {
         return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
@@ -119,6 +131,14 @@ final class TestWebServer implements AutoCloseable {
                 ssl.setSSLParameters(p);
                 ssl.startHandshake();
                 sniNames.add(seen[0]);
+                String subject = "";
+                try {
+                    subject = ((java.security.cert.X509Certificate) ssl.getSession().getPeerCertificates()[0])
+                            .getSubjectX500Principal().getName();
+                } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                    // no client certificate
+                }
+                clientSubjects.add(subject);
             }
             Mode m = mode;
             if (m == Mode.CLOSE) return;

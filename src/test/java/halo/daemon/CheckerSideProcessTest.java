@@ -343,6 +343,160 @@ class CheckerSideProcessTest {
     // --- helpers ---
 
     /** A destination row as ipvsadm prints it: {@code "  -> %-28s %-7s %-6d %-10u %-10u\n"}. */
+    /**
+     * notify_fifo_script and lvs_notify_fifo_script with the checker side: each script starts once with its FIFO's
+     * path, reads the checker's lines (both FIFOs get them), and is stopped with the daemon, which removes the FIFOs it
+     * made. An unsafe FIFO script is refused under enable_script_security, its FIFO still made.
+     */
+    @Test
+    void fifoScriptsReadTheCheckerLinesAndStopWithTheDaemon() throws Exception {
+        int port = freePort();
+        Listener rs = listen("127.0.0.51", port);
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path reader = script("fifo-reader.sh", """
+                #!/bin/sh
+                name=$(basename "$1")
+                echo "$$ $#" >> %1$s/"$name".started
+                exec cat "$1" >> %1$s/"$name".copy
+                """.formatted(out));
+        Path unsafeDir = Files.createDirectories(dir.resolve("unsafe"));
+        Files.setPosixFilePermissions(unsafeDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path unsafe = Files.copy(reader, unsafeDir.resolve("reader.sh"));
+        Path global = out.resolve("global");
+        Path lvsFifo = out.resolve("lvs");
+        Path conf = write("fifo.conf", """
+                global_defs {
+                    enable_script_security
+                    notify_fifo %2$s
+                    notify_fifo_script %3$s
+                    lvs_notify_fifo %4$s
+                    lvs_notify_fifo_script %3$s
+                    vrrp_notify_fifo %5$s
+                    vrrp_notify_fifo_script %6$s
+                }
+                virtual_server 127.0.0.50 %1$d {
+                    delay_loop 1
+                    lb_algo rr
+                    lb_kind DR
+                    protocol TCP
+                    real_server 127.0.0.51 %1$d {
+                        TCP_CHECK {
+                            connect_timeout 1
+                            retry 0
+                        }
+                    }
+                }
+                """.formatted(port, global, reader, lvsFifo, out.resolve("vrrp"), unsafe));
+        node = NodeProcess.halo("lvsfifo", List.of(), conf, dir, List.of("-C"));
+        node.awaitLog("Startup complete", LONG);
+        rs.close();
+        String r = "[127.0.0.51]:tcp:" + port + " [127.0.0.50]:tcp:" + port;
+        // the last real server gone: the virtual server loses its quorum too
+        String expected = "RS " + r + " DOWN\nVS [127.0.0.50]:tcp:" + port + " DOWN\n";
+        awaitContent(() -> read(out.resolve("lvs.copy")), expected);
+        awaitContent(() -> read(out.resolve("global.copy")), expected);
+        // once each, with the FIFO's path as the one argument (the global script is started once for both sides)
+        List<String> lvsStarts = Files.readAllLines(out.resolve("lvs.started"));
+        List<String> globalStarts = Files.readAllLines(out.resolve("global.started"));
+        assertThat(lvsStarts).hasSize(1).allMatch(l -> l.endsWith(" 1"));
+        assertThat(globalStarts).hasSize(1).allMatch(l -> l.endsWith(" 1"));
+        // -C runs no VRRP side: vrrp_notify_fifo is not opened; its unsafe script would not run anyway
+        assertThat(out.resolve("vrrp.started")).doesNotExist();
+
+        long lvsPid = Long.parseLong(lvsStarts.getFirst().split(" ")[0]);
+        long globalPid = Long.parseLong(globalStarts.getFirst().split(" ")[0]);
+        try {
+            assertThat(node.stop(LONG)).isZero();
+            for (long pid : List.of(lvsPid, globalPid)) {
+                long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < end) {
+                    NodeProcess.sleep(50);
+                }
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("fifo script %d", pid)
+                        .isFalse();
+            }
+            assertThat(global).doesNotExist();
+            assertThat(lvsFifo).doesNotExist();
+        } finally {
+            ProcessHandle.of(lvsPid).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(globalPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** An lvs_notify_fifo_script in a directory anyone may write is refused under enable_script_security. */
+    @Test
+    void anUnsafeFifoScriptIsRefusedUnderScriptSecurity() throws Exception {
+        int port = freePort();
+        listen("127.0.0.61", port);
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path unsafeDir = Files.createDirectories(dir.resolve("unsafe"));
+        Files.setPosixFilePermissions(unsafeDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path unsafe = unsafeDir.resolve("reader.sh");
+        Files.writeString(unsafe, "#!/bin/sh\necho ran >> " + out.resolve("ran") + "\nexec cat \"$1\" > /dev/null\n");
+        Files.setPosixFilePermissions(unsafe, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path lvsFifo = out.resolve("lvs");
+        Path conf = write("unsafe.conf", """
+                global_defs {
+                    enable_script_security
+                    lvs_notify_fifo %2$s
+                    lvs_notify_fifo_script %3$s
+                }
+                virtual_server 127.0.0.60 %1$d {
+                    delay_loop 1
+                    protocol TCP
+                    real_server 127.0.0.61 %1$d {
+                        TCP_CHECK {
+                            connect_timeout 1
+                        }
+                    }
+                }
+                """.formatted(port, lvsFifo, unsafe));
+        node = NodeProcess.halo("lvsunsafe", List.of(), conf, dir, List.of("-C"));
+        node.awaitLog("Startup complete", LONG);
+        assertThat(node.log()).contains("Unsafe permissions found for script '" + unsafe + "' - disabling.");
+        assertThat(lvsFifo).exists();
+        NodeProcess.sleep(500);
+        assertThat(out.resolve("ran")).doesNotExist();
+        assertThat(node.stop(LONG)).isZero();
+    }
+
+    /**
+     * An SSL{} block that cannot be loaded, with an SSL_GET to use it: keepalived's checker process logs why and stops
+     * (stop_check with a fatal status), and keepalived with it; so does Halo.
+     */
+    @Test
+    void anSslBlockThatCannotLoadStopsTheDaemonWithKeepalivedsWords() throws Exception {
+        int port = freePort();
+        Path conf = write("ssl.conf", """
+                SSL {
+                    certificate %1$s
+                    key %1$s
+                }
+                virtual_server 127.0.0.10 %2$d {
+                    lb_algo rr
+                    lb_kind DR
+                    protocol TCP
+                    real_server 127.0.0.21 %2$d {
+                        SSL_GET {
+                            url {
+                                path /
+                            }
+                            connect_timeout 1
+                        }
+                    }
+                }
+                """.formatted(dir.resolve("no-such-client.pem"), port));
+        node = NodeProcess.halo("ssl1", List.of(), conf, dir, List.of("-C"));
+        long end = System.nanoTime() + LONG.toNanos();
+        while (node.isAlive() && System.nanoTime() < end) {
+            NodeProcess.sleep(50);
+        }
+        assertThat(node.isAlive()).as(node.log()).isFalse();
+        assertThat(node.stop(LONG)).isNotZero();
+        assertThat(node.log()).contains("SSL error : Cant load certificate file...", "Error Initialize SSL, ctx Instance",
+                "Terminate...").doesNotContain("Startup complete");
+    }
+
     private static String row(String address, int port, int weight) {
         return String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", address + ":" + port, "Route", weight, 0, 0);
     }

@@ -40,4 +40,21 @@ class NotifyFifoTest {
             assertThat(fifo.dropped()).isPositive();
         }
     }
+
+    @Test
+    void aFifoItMadeIsRemovedAtCloseOneThatWasThereStays() throws Exception {
+        Path made = dir.resolve("made.fifo");
+        NotifyFifo fifo = NotifyFifo.open(made);
+        assertThat(fifo.created()).isTrue();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(made))).isEqualTo("rw-------");
+        fifo.close();
+        assertThat(made).doesNotExist();
+
+        Path existing = dir.resolve("existing.fifo");
+        assertThat(new ProcessBuilder("mkfifo", existing.toString()).start().waitFor()).isZero();
+        NotifyFifo other = NotifyFifo.open(existing);
+        assertThat(other.created()).isFalse();
+        other.close();
+        assertThat(existing).exists();
+    }
 }

@@ -46,7 +46,13 @@ class VrrpHostTest {
             }
         }
 
-        @Override public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) { vipsSet = set; }
+        final List<String> vipCalls = new ArrayList<>();
+
+        @Override
+        public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) {
+            vipsSet = set;
+            vipCalls.add(instance.name() + (set ? " set" : " remove"));
+        }
         @Override public void gratuitousArps(VrrpInstance instance, HostSetup.Instance setup, int repeat) { garpBatches++; }
 
         @Override
@@ -148,5 +154,111 @@ class VrrpHostTest {
         runUntil(7_500 * MS, a);
         assertThat(a.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.FAULT);
         assertThat(a.vipsSet).isFalse();
+    }
+
+    private static HostSetup groupNode(int priority) {
+        InstanceSpec one = InstanceSpec.builder("VI_1", 51).interfaceName("eth0").priority(priority)
+                .advertInterval(Duration.ofSeconds(1)).virtualIpAddress("192.0.2.100").build();
+        InstanceSpec two = InstanceSpec.builder("VI_2", 52).interfaceName("eth0").priority(priority)
+                .advertInterval(Duration.ofSeconds(1)).virtualIpAddress("192.0.2.101").build();
+        return HostSetup.of(one, two).withGroup("VG_1", false, "VI_1", "VI_2");
+    }
+
+    private static void reload(MemoryPort p, HostSetup setup, long now) {
+        VrrpHost old = p.host;
+        p.host = new VrrpHost(setup, p, old.counters());
+        p.host.startAfterReload(now, old);
+    }
+
+    @Test
+    void aReloadKeepsASyncGroupMasterAndItsAddresses() {
+        MemoryPort a = new MemoryPort("a", 11);
+        MemoryPort b = new MemoryPort("b", 12);
+        a.peer = b;
+        b.peer = a;
+        a.host = new VrrpHost(groupNode(100), a);
+        b.host = new VrrpHost(groupNode(90), b);
+        a.host.start(0);
+        b.host.start(0);
+        runUntil(5_000 * MS, a, b);
+        assertThat(a.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(a.host.slot("VI_2").machine.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(a.host.syncGroups().getFirst().state()).isEqualTo(VrrpState.MASTER);
+        a.log.clear();
+        a.vipCalls.clear();
+
+        // keepalived's restore_vrrp_state keeps every instance's state, sync group members included
+        reload(a, groupNode(100), now);
+        assertThat(a.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(a.host.slot("VI_2").machine.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(a.host.syncGroups().getFirst().state()).isEqualTo(VrrpState.MASTER);
+        runUntil(15_000 * MS, a, b);
+        assertThat(a.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(a.host.slot("VI_2").machine.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(b.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(a.log).noneMatch(l -> l.contains("Entering"));
+        assertThat(a.vipCalls).containsExactlyInAnyOrder("VI_1 set", "VI_2 set").noneMatch(c -> c.endsWith("remove"));
+        assertThat(a.vipsSet).isTrue();
+    }
+
+    @Test
+    void aReloadKeepsASyncGroupBackupWithoutAnElection() {
+        MemoryPort a = new MemoryPort("a", 11);
+        MemoryPort b = new MemoryPort("b", 12);
+        a.peer = b;
+        b.peer = a;
+        a.host = new VrrpHost(groupNode(100), a);
+        b.host = new VrrpHost(groupNode(90), b);
+        a.host.start(0);
+        b.host.start(0);
+        runUntil(5_000 * MS, a, b);
+        b.log.clear();
+        reload(b, groupNode(90), now);
+        assertThat(b.host.syncGroups().getFirst().state()).isEqualTo(VrrpState.BACKUP);
+        runUntil(15_000 * MS, a, b);
+        assertThat(b.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(b.host.slot("VI_2").machine.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(a.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(b.log).noneMatch(l -> l.contains("Entering"));
+    }
+
+    @Test
+    void aSyncGroupWithANewMemberStartsAfreshAtReload() {
+        MemoryPort a = new MemoryPort("a", 11);
+        MemoryPort b = new MemoryPort("b", 12);
+        a.peer = b;
+        b.peer = a;
+        a.host = new VrrpHost(groupNode(100), a);
+        a.host.start(0);
+        runUntil(5_000 * MS, a);
+        assertThat(a.host.syncGroups().getFirst().state()).isEqualTo(VrrpState.MASTER);
+        InstanceSpec three = InstanceSpec.builder("VI_3", 53).interfaceName("eth0").priority(100)
+                .advertInterval(Duration.ofSeconds(1)).virtualIpAddress("192.0.2.102").build();
+        HostSetup bigger = new HostSetup(List.of(groupNode(100).instances().get(0), groupNode(100).instances().get(1),
+                HostSetup.Instance.of(three)), List.of(), List.of()).withGroup("VG_1", false, "VI_1", "VI_2", "VI_3");
+        reload(a, bigger, now);
+        // the new member was never master: the group cannot stay MASTER as a whole, so it starts as at startup
+        assertThat(a.host.syncGroups().getFirst().state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(a.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
+    void aReloadReadsTrackFileValuesAfreshWithTheNewWeight() {
+        MemoryPort a = new MemoryPort("a", 11);
+        MemoryPort b = new MemoryPort("b", 12);
+        a.peer = b;
+        b.peer = a;
+        java.util.function.BiFunction<Integer, Long, HostSetup> node = (weight, value) -> HostSetup.of(
+                InstanceSpec.builder("VI_1", 51).interfaceName("eth0").priority(100)
+                        .advertInterval(Duration.ofSeconds(1)).virtualIpAddress("192.0.2.100")
+                        .tracker(TrackerSpec.file("tf", weight).withInitialValue(value)).build());
+        a.host = new VrrpHost(node.apply(10, 5L), a);
+        a.host.start(0);
+        runUntil(5_000 * MS, a);
+        assertThat(a.host.slot("VI_1").machine.effectivePriority()).isEqualTo(150);
+        // the file now read at the reload holds 2 (another path, or written meanwhile), and the weight is 20
+        reload(a, node.apply(20, 2L), now);
+        assertThat(a.host.slot("VI_1").machine.effectivePriority()).isEqualTo(140);
+        assertThat(a.host.slot("VI_1").machine.state()).isEqualTo(VrrpState.MASTER);
     }
 }

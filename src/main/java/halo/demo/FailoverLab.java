@@ -126,7 +126,7 @@ public final class FailoverLab implements AutoCloseable {
         List<String> cmd = new ArrayList<>(lan.exec("dir" + n));
         if (daemon == Daemon.HALO) {
             cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx64m"));
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m")); // bin/halo's heap limit
             // bin/halo passes the daemon's own JVM flags (as 'halo run' gets them); HALO_JVM_FLAGS adds others to try
             for (String env : List.of("HALO_DAEMON_JVM_FLAGS", "HALO_JVM_FLAGS")) {
                 String flags = System.getenv(env);

@@ -260,6 +260,20 @@ final class ConfigParser {
         return root.build();
     }
 
+    /**
+     * Walks one top-level statement. Walking a file's statements one by one, then {@link #finish()}, is
+     * {@link #parse}: between top-level statements only the root context is open (every context a block opens is
+     * closed by the end of that block or of an enclosing one).
+     */
+    void walkTopLevel(Statement statement) {
+        walk(List.of(statement));
+    }
+
+    /** Completes the model from everything walked (defaults, corrections, cross-references). */
+    KeepalivedConfig finish() {
+        return root.build();
+    }
+
     private record Frame(Iterator<Statement> it, Statement owner) {}
 
     private void walk(List<Statement> statements) {

@@ -386,9 +386,38 @@ final class CheckParser {
         final List<RsB> realServers = new ArrayList<>();
         final List<RawSetting> raw = new ArrayList<>();
 
+        // keepalived's validation of it (see Completion): done early by the walker or at the end
+        boolean completed;
+        VirtualServer completion;
+        List<Diagnostic> completionWarnings = List.of();
+        Throwable completionFailure;
+
         VsB(VirtualServerAddress address, Statement at) {
             this.address = address;
             this.at = at;
+        }
+
+        /** Its block is closed: nothing changes it any more. */
+        @Override
+        public void end() {
+            if (completesAlone()) {
+                closed.add(this);
+            }
+        }
+
+        /** Whether its validation needs nothing declared elsewhere (a group, a track file, a BFD instance). */
+        boolean completesAlone() {
+            if (address instanceof VirtualServerAddress.Group) {
+                return false;
+            }
+            for (RsB rs : realServers) {
+                for (CheckerB c : rs.checkers) {
+                    if (c.kind.equals("FILE_CHECK") || c.kind.equals("BFD_CHECK")) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         void scheduler(VsB b, Statement s) {
@@ -854,10 +883,33 @@ final class CheckParser {
     /** Fewer virtual servers than this are completed on the calling thread alone (a thread costs more). */
     static final int PARALLEL_COMPLETION = 256;
 
+    /** Closed virtual servers that {@link #completeOneEarly} may validate before the end. */
+    private final java.util.ArrayDeque<VsB> closed = new java.util.ArrayDeque<>();
+    private Completion early;
+
     /**
-     * keepalived's validation of every virtual server, in order. A large list is split in two halves completed on
-     * two threads; the second half's diagnostics follow the first's, so the result and its diagnostics (even when
-     * completing fails inside) are what completing them one after the other gives.
+     * Validates one virtual server whose block is closed and whose validation needs nothing declared later (the
+     * walker does this while it waits for the reader); false when there is none. Its result and warnings are kept
+     * for {@link #complete}, which reports them in order.
+     */
+    boolean completeOneEarly() {
+        VsB vs = closed.poll();
+        if (vs == null) {
+            return false;
+        }
+        if (early == null) {
+            early = new Completion(List.of(), Set.of(), Set.of());
+        }
+        early.completeInto(vs);
+        return true;
+    }
+
+    /**
+     * keepalived's validation of every virtual server (validate_check_config), reported in order. Each one's
+     * validation depends on it alone (and on the groups, track files and BFD instances), so it is done one by one
+     * into the virtual server: some early ({@link #completeOneEarly}), the rest here, a large rest in two halves on
+     * two threads ({@code parallel}). Then results and warnings are collected in order, stopping at the first that
+     * failed inside: what validating them one after the other gives.
      */
     List<VirtualServer> complete(List<VsB> list, List<VirtualServerGroup> groups, List<TrackFile> files,
                                  List<BfdInstance> bfds) {
@@ -865,66 +917,74 @@ final class CheckParser {
         files.forEach(f -> fileNames.add(f.name()));
         Set<String> bfdNames = new HashSet<>();
         bfds.forEach(b -> bfdNames.add(b.name()));
-        if (list.size() < PARALLEL_COMPLETION) {
-            return new Completion(p.diagnostics, groups, fileNames, bfdNames).all(list);
+        List<VsB> todo = new ArrayList<>(list.size());
+        for (VsB vs : list) {
+            if (!vs.completed) {
+                todo.add(vs);
+            }
         }
-        int half = list.size() / 2;
-        Completion second = new Completion(new ArrayList<>(), groups, fileNames, bfdNames);
-        Thread thread = Thread.ofPlatform().name("halo-config-completion").daemon()
-                .start(() -> second.allOrFailure(list.subList(half, list.size())));
-        Completion first = new Completion(p.diagnostics, groups, fileNames, bfdNames);
-        List<VirtualServer> out = first.all(list.subList(0, half)); // if it throws, the second half never happened
-        ConfigLoader.joinUninterruptibly(thread);
-        p.diagnostics.addAll(second.diagnostics);
-        if (second.failure instanceof RuntimeException e) {
-            throw e;
+        if (!p.parallel || todo.size() < PARALLEL_COMPLETION) {
+            new Completion(groups, fileNames, bfdNames).completeAllInto(todo);
+        } else {
+            int half = todo.size() / 2;
+            Completion second = new Completion(groups, fileNames, bfdNames);
+            Thread thread = Thread.ofPlatform().name("halo-config-completion").daemon()
+                    .start(() -> second.completeAllInto(todo.subList(half, todo.size())));
+            new Completion(groups, fileNames, bfdNames).completeAllInto(todo.subList(0, half));
+            ConfigLoader.joinUninterruptibly(thread);
         }
-        if (second.failure instanceof Error e) {
-            throw e;
+        List<VirtualServer> out = new ArrayList<>(list.size());
+        for (VsB vs : list) {
+            p.diagnostics.addAll(vs.completionWarnings);
+            if (vs.completionFailure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (vs.completionFailure instanceof Error e) {
+                throw e;
+            }
+            if (vs.completion != null) {
+                out.add(vs.completion);
+            }
         }
-        out.addAll(second.done);
         return out;
     }
 
-    /** Completes virtual servers into its own diagnostics list (one per thread). */
+    /** Validates virtual servers one at a time, each into itself (one Completion per thread). */
     final class Completion {
-        final List<Diagnostic> diagnostics;
         private final List<VirtualServerGroup> groups;
         private final Set<String> fileNames;
         private final Set<String> bfdNames;
-        List<VirtualServer> done;
-        Throwable failure;
+        /** The warnings of the virtual server being validated; made at its first warning. */
+        private List<Diagnostic> warnings;
 
-        Completion(List<Diagnostic> diagnostics, List<VirtualServerGroup> groups, Set<String> fileNames,
-                   Set<String> bfdNames) {
-            this.diagnostics = diagnostics;
+        Completion(List<VirtualServerGroup> groups, Set<String> fileNames, Set<String> bfdNames) {
             this.groups = groups;
             this.fileNames = fileNames;
             this.bfdNames = bfdNames;
         }
 
         void warn(Statement s, String token, String message) {
-            diagnostics.add(new Diagnostic(Diagnostic.Severity.WARNING, s == null ? null : s.location(), token, message));
+            if (warnings == null) {
+                warnings = new ArrayList<>();
+            }
+            warnings.add(new Diagnostic(Diagnostic.Severity.WARNING, s == null ? null : s.location(), token, message));
         }
 
-        List<VirtualServer> all(List<VsB> list) {
-            List<VirtualServer> out = new ArrayList<>(list.size());
+        void completeAllInto(List<VsB> list) {
             for (VsB vs : list) {
-                VirtualServer v = complete(vs);
-                if (v != null) {
-                    out.add(v);
-                }
+                completeInto(vs);
             }
-            return out;
         }
 
-        /** {@link #all} on another thread: what it completed, or where it failed (stopping there). */
-        void allOrFailure(List<VsB> list) {
+        void completeInto(VsB vs) {
+            warnings = null;
             try {
-                done = all(list);
-            } catch (Throwable t) {
-                failure = t;
+                vs.completion = complete(vs);
+            } catch (RuntimeException | Error e) {
+                vs.completionFailure = e; // reported in order by complete(list...)
             }
+            vs.completionWarnings = warnings == null ? List.of() : warnings;
+            vs.completed = true;
         }
 
         private VirtualServer complete(VsB vs) {

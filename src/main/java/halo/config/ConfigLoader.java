@@ -12,8 +12,9 @@ import java.util.List;
  * Never throws for bad input: problems become diagnostics.
  *
  * <p>Reading the text and interpreting it run on two threads, as a pipeline: each top-level statement is
- * interpreted as soon as the reader has completed it (see {@link Walker}). The result, diagnostics included and in
- * the same order, is what reading everything and then interpreting it gives ({@link #loadSequentially}).
+ * interpreted as soon as the reader has completed it, and while the interpreter waits for the reader it validates
+ * the virtual servers already read (see {@link Walker}). The result, diagnostics included and in the same order, is
+ * what reading everything and then interpreting it on one thread gives ({@link #loadSequentially}).
  */
 public final class ConfigLoader {
     private ConfigLoader() {}
@@ -54,7 +55,9 @@ public final class ConfigLoader {
         KeepalivedConfig config = null;
         RuntimeException failure = null;
         try {
-            config = new ConfigParser(options, diagnostics).parse(read.statements());
+            ConfigParser parser = new ConfigParser(options, diagnostics);
+            parser.parallel = false;
+            config = parser.parse(read.statements());
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -138,7 +141,19 @@ public final class ConfigLoader {
             notifyAll();
         }
 
-        private synchronized List<Statement> take() throws InterruptedException {
+        /** The next statements to walk; while there are none, validates closed virtual servers early. */
+        private List<Statement> take() throws InterruptedException {
+            while (!ready() && parser.root.check.completeOneEarly()) {
+                // the reader is ahead: do now what the end would do
+            }
+            return takeOrWait();
+        }
+
+        private synchronized boolean ready() {
+            return !handedOver.isEmpty() || closed;
+        }
+
+        private synchronized List<Statement> takeOrWait() throws InterruptedException {
             while (handedOver.isEmpty() && !closed) {
                 wait();
             }

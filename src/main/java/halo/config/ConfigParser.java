@@ -76,6 +76,8 @@ final class ConfigParser {
 
     final LoadOptions options;
     final List<Diagnostic> diagnostics;
+    /** Whether the model may be completed on more than one thread ({@link CheckParser#complete}). */
+    boolean parallel = true;
 
     ConfigParser(LoadOptions options, List<Diagnostic> diagnostics) {
         this.options = options;

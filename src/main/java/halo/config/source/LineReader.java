@@ -283,7 +283,7 @@ final class LineReader {
             }
             String content;
             try {
-                content = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+                content = readUtf8(path);
             } catch (IOException | SecurityException | OutOfMemoryError e) {
                 String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 fileError(frame, INCLUDE_R, path.toString(),
@@ -294,6 +294,19 @@ final class LineReader {
             return true;
         }
         return false;
+    }
+
+    /**
+     * The file as UTF-8 text, malformed bytes replaced (as new String(bytes, UTF_8) does). Files.readString hands
+     * over its buffer instead of copying it (5 MB for 10,000 virtual servers) but refuses malformed input: only such
+     * a file is read twice.
+     */
+    static String readUtf8(Path path) throws IOException {
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+        }
     }
 
     private boolean isBeingRead(Path real, IncludeFrame except) {
@@ -547,8 +560,12 @@ final class LineReader {
         int wordStart = -1;
         int hash = 0;
         int textEnd = i;
+        // the line's own hash for the word table, folded in the same pass (blanks inside the text included)
+        int lineHash = 0;
+        int textHash = 0;
         for (int k = i; k < end; k++) {
             char c = s.charAt(k);
+            lineHash = 31 * lineHash + c;
             if (c < 128) {
                 if (SPECIAL[c]) return null;
                 if (c == ' ' || c == '\t') {
@@ -568,6 +585,7 @@ final class LineReader {
             }
             hash = 31 * hash + c;
             textEnd = k + 1;
+            textHash = lineHash;
         }
         if (wordStart >= 0) {
             if (count == words.length) words = wordBuffer = java.util.Arrays.copyOf(words, count * 2);
@@ -579,7 +597,7 @@ final class LineReader {
             case 2 -> List.of(words[0], words[1]);
             default -> List.of(java.util.Arrays.copyOf(words, count));
         };
-        return count == 1 ? words[0] : wordTable.word(s, i, textEnd);
+        return count == 1 ? words[0] : wordTable.word(s, i, textEnd, textHash);
     }
 
     /** The words of the line that next() just returned when it cut them itself, else null (cut the text). */

@@ -786,9 +786,14 @@ final class CheckParser {
             return h.toLowerCase();
         }
 
+        private Map<String, H> table;
+
         @Override
         public Map<String, H> table() {
-            return checkerTable(kind);
+            if (table == null) {
+                table = checkerTable(kind); // looked up once per checker, not once per keyword
+            }
+            return table;
         }
     }
 

@@ -1316,6 +1316,19 @@ final class CheckParser {
         return false;
     }
 
+    // fixed-arity forms: no array per call (four calls per checker)
+    static <T> T first(T a, T b) {
+        return a != null ? a : b;
+    }
+
+    static <T> T first(T a, T b, T c) {
+        return a != null ? a : b != null ? b : c;
+    }
+
+    static <T> T first(T a, T b, T c, T d) {
+        return a != null ? a : b != null ? b : c != null ? c : d;
+    }
+
     @SafeVarargs
     static <T> T first(T... values) {
         for (T v : values) {

@@ -143,11 +143,19 @@ public final class ConfigLoader {
 
         /** The next statements to walk; while there are none, validates closed virtual servers early. */
         private List<Statement> take() throws InterruptedException {
+            // a few even when the reader is not ahead: validation's code is then compiled before the end, when
+            // whatever is left is validated at once
+            for (int i = 0; i < 4 && warmups < WARMUPS && parser.root.check.completeOneEarly(); i++) {
+                warmups++;
+            }
             while (!ready() && parser.root.check.completeOneEarly()) {
                 // the reader is ahead: do now what the end would do
             }
             return takeOrWait();
         }
+
+        private static final int WARMUPS = 100;
+        private int warmups;
 
         private synchronized boolean ready() {
             return !handedOver.isEmpty() || closed;

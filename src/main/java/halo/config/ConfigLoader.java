@@ -39,7 +39,9 @@ public final class ConfigLoader {
             throw walker.error;
         }
         List<Diagnostic> diagnostics = new ArrayList<>(read.diagnostics());
-        diagnostics.addAll(walker.parser.diagnostics);
+        if (walker.parser != null) {
+            diagnostics.addAll(walker.parser.diagnostics);
+        }
         return result(read, diagnostics, walker.failure == null ? walker.config : null, walker.failure);
     }
 
@@ -198,7 +200,8 @@ public final class ConfigLoader {
             } catch (Error e) {
                 error = e;
             } catch (InterruptedException e) {
-                // nobody interrupts this thread; end as if aborted
+                // nobody interrupts this thread; if someone did, say so rather than return no model silently
+                failure = new IllegalStateException("interrupted while interpreting the configuration");
             }
         }
     }

@@ -296,8 +296,11 @@ final class ConfigParser {
     private void walk(List<Statement> statements) {
         Deque<Frame> frames = new ArrayDeque<>();
         Deque<Ctx> contexts = new ArrayDeque<>();
+        // each context's keyword table, asked once when the context opens rather than once per statement
+        Deque<Map<String, H>> tables = new ArrayDeque<>();
         frames.push(new Frame(statements.iterator(), null));
         contexts.push(root);
+        tables.push(root.table());
         while (!frames.isEmpty()) {
             Frame frame = frames.peek();
             if (!frame.it.hasNext()) {
@@ -307,6 +310,7 @@ final class ConfigParser {
                 }
                 // the closing brace closes whatever block is innermost now (keepalived's behaviour for ignored '{')
                 if (contexts.size() > 1) {
+                    tables.pop();
                     contexts.pop().end();
                 } else {
                     warn(frame.owner, "}", "Unknown keyword '}' (the '{' opened at this line was ignored, so its '}' is extra)");
@@ -315,7 +319,7 @@ final class ConfigParser {
             }
             Statement s = frame.it.next();
             Ctx ctx = contexts.peek();
-            H h = ctx.table().get(s.keyword());
+            H h = tables.peek().get(s.keyword());
             // instanceof rather than a pattern switch: its bootstrap spins a class at run time, outside the AOT cache
             if (h instanceof Simple sh) {
                 sh.f().accept(ctx, s);
@@ -330,6 +334,7 @@ final class ConfigParser {
                 Ctx child = b.f().apply(ctx, s);
                 if (child != null) {
                     contexts.push(child);
+                    tables.push(child.table());
                     frames.push(new Frame(s.block().iterator(), s));
                 }
             } else if (h instanceof Values v) {
@@ -346,6 +351,7 @@ final class ConfigParser {
             }
         }
         while (contexts.size() > 1) {
+            tables.pop();
             contexts.pop().end();
         }
     }

@@ -53,6 +53,11 @@ public final class Main implements Runnable {
 
     public static int run(String... args) {
         List<String> translated = fromKeepalivedFlags(args);
+        if (translated.equals(List.of("version"))) {
+            // what picocli would run for it, without loading picocli (see CheckCommand.plain)
+            new VersionCommand().run();
+            return 0;
+        }
         if (!translated.isEmpty() && translated.getFirst().equals("check")) {
             CheckCommand check = CheckCommand.plain(translated.subList(1, translated.size()));
             if (check != null) {

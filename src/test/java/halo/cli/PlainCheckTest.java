@@ -113,4 +113,23 @@ class PlainCheckTest {
         assertThat(Main.commandLine(List.of("-v")).getSubcommands().keySet()).containsExactlyElementsOf(Main.SUBCOMMANDS);
         assertThat(Main.commandLine().getSubcommands().keySet()).containsExactlyElementsOf(Main.SUBCOMMANDS);
     }
+
+    @Test
+    void versionSaysWhatPicocliSays() {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream picocli = new java.io.ByteArrayOutputStream();
+        int plainStatus;
+        int picocliStatus;
+        try {
+            System.setOut(new java.io.PrintStream(plain, true));
+            plainStatus = Main.run("version");
+            System.setOut(new java.io.PrintStream(picocli, true));
+            picocliStatus = Main.commandLine(List.of("version")).execute("version");
+        } finally {
+            System.setOut(old);
+        }
+        assertThat(plainStatus).isEqualTo(picocliStatus).isZero();
+        assertThat(plain.toString()).isEqualTo(picocli.toString()).startsWith("Halo ");
+    }
 }

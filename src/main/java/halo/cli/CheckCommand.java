@@ -107,7 +107,8 @@ public final class CheckCommand implements Callable<Integer> {
         String encoding = System.getProperty("sun.stderr.encoding");
         Charset charset = encoding == null ? Charset.defaultCharset()
                 : Charset.forName("cp65001".equalsIgnoreCase(encoding) ? "UTF-8" : encoding);
-        return runPlain(new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.err, charset)), true));
+        // not flushed line by line as picocli's: the same text, in one write rather than one per diagnostic
+        return runPlain(new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.err, charset)), false));
     }
 
     int runPlain(PrintWriter err) {
@@ -115,6 +116,8 @@ public final class CheckCommand implements Callable<Integer> {
             return check(err);
         } catch (RuntimeException e) {
             return Main.failed(err, e);
+        } finally {
+            err.flush();
         }
     }
 

@@ -160,6 +160,16 @@ class ConcurrentLoadTest {
     }
 
     @Test
+    void filesThatCannotBeReadLoadAsSequentially() throws Exception {
+        assertSameAsSequential(dir.resolve("missing.conf"), new LoadOptions("test", false));
+        assertSameAsSequential(dir, new LoadOptions("test", false));
+        Path loop = dir.resolve("loop.conf");
+        Files.writeString(loop, "include loop.conf\nvirtual_server 203.0.113.1 80 {\n}\ninclude missing/*.conf\n");
+        assertSameAsSequential(loop, new LoadOptions("test", false));
+        assertThat(ConfigLoader.load(dir.resolve("missing.conf"), new LoadOptions("test", false)).hasFatal()).isTrue();
+    }
+
+    @Test
     void mutatedSeedsLoadAsSequentially() throws Exception {
         List<Path> seeds;
         try (var files = Files.list(Path.of("src/test/resources/seeds"))) {

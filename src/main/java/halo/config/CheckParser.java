@@ -929,13 +929,16 @@ final class CheckParser {
             }
         }
         if (!p.parallel || todo.size() < PARALLEL_COMPLETION) {
-            new Completion(groups, fileNames, bfdNames).completeAllInto(todo);
+            new Completion(groups, fileNames, bfdNames).completeAllInto(todo, 0, todo.size());
         } else {
             int half = todo.size() / 2;
+            // a Runnable class, not a lambda: a lambda first run here (not in the AOT cache's training run) is spun
+            // at run time, which costs milliseconds
             Completion second = new Completion(groups, fileNames, bfdNames);
-            Thread thread = Thread.ofPlatform().name("halo-config-completion").daemon()
-                    .start(() -> second.completeAllInto(todo.subList(half, todo.size())));
-            new Completion(groups, fileNames, bfdNames).completeAllInto(todo.subList(0, half));
+            second.batch = todo;
+            second.from = half;
+            Thread thread = Thread.ofPlatform().name("halo-config-completion").daemon().start(second);
+            new Completion(groups, fileNames, bfdNames).completeAllInto(todo, 0, half);
             ConfigLoader.joinUninterruptibly(thread);
         }
         List<VirtualServer> out = new ArrayList<>(list.size());
@@ -955,7 +958,7 @@ final class CheckParser {
     }
 
     /** Validates virtual servers one at a time, each into itself (one Completion per thread). */
-    final class Completion {
+    final class Completion implements Runnable {
         private final List<VirtualServerGroup> groups;
         private final Set<String> fileNames;
         private final Set<String> bfdNames;
@@ -975,10 +978,19 @@ final class CheckParser {
             warnings.add(new Diagnostic(Diagnostic.Severity.WARNING, s == null ? null : s.location(), token, message));
         }
 
-        void completeAllInto(List<VsB> list) {
-            for (VsB vs : list) {
-                completeInto(vs);
+        void completeAllInto(List<VsB> list, int from, int to) {
+            for (int i = from; i < to; i++) {
+                completeInto(list.get(i));
             }
+        }
+
+        /** What {@link #run} completes on its own thread: {@code batch} from {@code from} on. */
+        List<VsB> batch;
+        int from;
+
+        @Override
+        public void run() {
+            completeAllInto(batch, from, batch.size());
         }
 
         void completeInto(VsB vs) {

@@ -14,11 +14,33 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "halo",
         description = "High availability (VRRP) and health-checked load balancing, keepalived-compatible.",
-        versionProvider = VersionCommand.class,
-        subcommands = {CheckCommand.class, DumpConfCommand.class, RunCommand.class, StatusCommand.class,
-                SimulateCommand.class, LvsCommand.class, GenhashCommand.class, DemoCommand.class, VersionCommand.class,
-                CommandLine.HelpCommand.class})
+        versionProvider = VersionCommand.class)
 public final class Main implements Runnable {
+
+    /**
+     * The subcommands, in the order help lists them. They are registered by hand rather than in the annotation:
+     * picocli builds each command's model by reflection, so a command line naming one builds only that one. (Most of
+     * picocli's cost is loading picocli itself, whose classes are too old for the AOT cache: the commonest command
+     * lines, {@code check -f FILE} and {@code version}, do without it, see {@link #run}.)
+     */
+    static final List<String> SUBCOMMANDS = List.of("check", "dump-conf", "run", "status", "simulate", "lvs",
+            "genhash", "demo", "version", "help");
+
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "check" -> CheckCommand.class;
+            case "dump-conf" -> DumpConfCommand.class;
+            case "run" -> RunCommand.class;
+            case "status" -> StatusCommand.class;
+            case "simulate" -> SimulateCommand.class;
+            case "lvs" -> LvsCommand.class;
+            case "genhash" -> GenhashCommand.class;
+            case "demo" -> DemoCommand.class;
+            case "version" -> VersionCommand.class;
+            case "help" -> CommandLine.HelpCommand.class;
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -31,30 +53,59 @@ public final class Main implements Runnable {
     }
 
     public static int run(String... args) {
-        CommandLine cli = commandLine();
-        List<String> translated = fromKeepalivedFlags(args, cli);
-        return cli.execute(translated.toArray(String[]::new));
+        List<String> translated = fromKeepalivedFlags(args);
+        if (translated.equals(List.of("version"))) {
+            // what picocli would run for it, without loading picocli (see CheckCommand.plain)
+            new VersionCommand().run();
+            return 0;
+        }
+        if (!translated.isEmpty() && translated.getFirst().equals("check")) {
+            CheckCommand check = CheckCommand.plain(translated.subList(1, translated.size()));
+            if (check != null) {
+                return check.runPlain();
+            }
+        }
+        return commandLine(translated).execute(translated.toArray(String[]::new));
     }
 
+    /** The whole command tree. */
     static CommandLine commandLine() {
+        return commandLine(List.of());
+    }
+
+    /**
+     * The command tree {@code args} needs: when they start with a subcommand's name (but help's, which lists them
+     * all), the root and that subcommand only; otherwise every subcommand (usage, errors, suggestions see them all).
+     */
+    static CommandLine commandLine(List<String> args) {
         CommandLine cli = new CommandLine(new Main());
+        String first = args.isEmpty() ? "" : args.getFirst();
+        if (SUBCOMMANDS.contains(first) && !first.equals("help")) {
+            cli.addSubcommand(subcommand(first));
+        } else {
+            for (String name : SUBCOMMANDS) {
+                cli.addSubcommand(subcommand(name));
+            }
+        }
         cli.setCommandName("halo");
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        // Bad input is reported in words, never as a stack trace.
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("halo: " + e.getMessage());
-            return 3;
-        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failed(commandLine.getErr(), e));
         return cli;
+    }
+
+    /** Bad input is reported in words, never as a stack trace: exit 3 (cannot run). */
+    static int failed(java.io.PrintWriter err, Exception e) {
+        err.println("halo: " + e.getMessage());
+        return 3;
     }
 
     /**
      * Maps keepalived's command line onto Halo's subcommands. Arguments that start with a subcommand name, or are
      * only Halo's own help/version flags, pass through unchanged.
      */
-    static List<String> fromKeepalivedFlags(String[] args, CommandLine cli) {
+    static List<String> fromKeepalivedFlags(String[] args) {
         List<String> in = List.of(args);
-        if (in.isEmpty() || !in.getFirst().startsWith("-") || cli.getSubcommands().containsKey(in.getFirst())) {
+        if (in.isEmpty() || !in.getFirst().startsWith("-") || SUBCOMMANDS.contains(in.getFirst())) {
             return in;
         }
         if (in.size() == 1 && List.of("-h", "--help", "-v", "--version").contains(in.getFirst())) {
@@ -98,6 +149,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        commandLine().usage(System.out);
     }
 }

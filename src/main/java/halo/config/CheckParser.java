@@ -3,6 +3,7 @@ package halo.config;
 import halo.config.ConfigParser.Ctx;
 import halo.config.ConfigParser.H;
 import halo.config.ConfigParser.HasRaw;
+import halo.config.source.Diagnostic;
 import halo.config.source.Statement;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -385,9 +386,38 @@ final class CheckParser {
         final List<RsB> realServers = new ArrayList<>();
         final List<RawSetting> raw = new ArrayList<>();
 
+        // keepalived's validation of it (see Completion): done early by the walker or at the end
+        boolean completed;
+        VirtualServer completion;
+        List<Diagnostic> completionWarnings = List.of();
+        Throwable completionFailure;
+
         VsB(VirtualServerAddress address, Statement at) {
             this.address = address;
             this.at = at;
+        }
+
+        /** Its block is closed: nothing changes it any more. */
+        @Override
+        public void end() {
+            if (completesAlone()) {
+                closed.add(this);
+            }
+        }
+
+        /** Whether its validation needs nothing declared elsewhere (a group, a track file, a BFD instance). */
+        boolean completesAlone() {
+            if (address instanceof VirtualServerAddress.Group) {
+                return false;
+            }
+            for (RsB rs : realServers) {
+                for (CheckerB c : rs.checkers) {
+                    if (c.kind.equals("FILE_CHECK") || c.kind.equals("BFD_CHECK")) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         void scheduler(VsB b, Statement s) {
@@ -756,9 +786,14 @@ final class CheckParser {
             return h.toLowerCase();
         }
 
+        private Map<String, H> table;
+
         @Override
         public Map<String, H> table() {
-            return checkerTable(kind);
+            if (table == null) {
+                table = checkerTable(kind); // looked up once per checker, not once per keyword
+            }
+            return table;
         }
     }
 
@@ -850,286 +885,460 @@ final class CheckParser {
 
     // ---------------------------------------------------------------- completion (keepalived's validate_check_config)
 
+    /** Fewer virtual servers than this are completed on the calling thread alone (a thread costs more). */
+    static final int PARALLEL_COMPLETION = 256;
+
+    /** Closed virtual servers that {@link #completeOneEarly} may validate before the end. */
+    private final java.util.ArrayDeque<VsB> closed = new java.util.ArrayDeque<>();
+    private Completion early;
+
+    /**
+     * Validates one virtual server whose block is closed and whose validation needs nothing declared later (the
+     * walker does this while it waits for the reader); false when there is none. Its result and warnings are kept
+     * for {@link #complete}, which reports them in order.
+     */
+    boolean completeOneEarly() {
+        VsB vs = closed.poll();
+        if (vs == null) {
+            return false;
+        }
+        if (early == null) {
+            early = new Completion(List.of(), Set.of(), Set.of());
+        }
+        early.completeInto(vs);
+        return true;
+    }
+
+    /**
+     * keepalived's validation of every virtual server (validate_check_config), reported in order. Each one's
+     * validation depends on it alone (and on the groups, track files and BFD instances), so it is done one by one
+     * into the virtual server: some early ({@link #completeOneEarly}), the rest here, a large rest in two halves on
+     * two threads ({@code parallel}). Then results and warnings are collected in order, stopping at the first that
+     * failed inside: what validating them one after the other gives.
+     */
     List<VirtualServer> complete(List<VsB> list, List<VirtualServerGroup> groups, List<TrackFile> files,
                                  List<BfdInstance> bfds) {
-        List<VirtualServer> out = new ArrayList<>();
         Set<String> fileNames = new HashSet<>();
         files.forEach(f -> fileNames.add(f.name()));
         Set<String> bfdNames = new HashSet<>();
         bfds.forEach(b -> bfdNames.add(b.name()));
+        List<VsB> todo = new ArrayList<>(list.size());
         for (VsB vs : list) {
-            VirtualServer v = complete(vs, groups, fileNames, bfdNames);
-            if (v != null) {
-                out.add(v);
+            if (!vs.completed) {
+                todo.add(vs);
+            }
+        }
+        if (!p.parallel || todo.size() < PARALLEL_COMPLETION) {
+            new Completion(groups, fileNames, bfdNames).completeAllInto(todo, 0, todo.size());
+        } else {
+            int half = todo.size() / 2;
+            // a Runnable class, not a lambda: a lambda first run here (not in the AOT cache's training run) is spun
+            // at run time, which costs milliseconds
+            Completion second = new Completion(groups, fileNames, bfdNames);
+            second.batch = todo;
+            second.from = half;
+            Thread thread = Thread.ofPlatform().name("halo-config-completion").daemon().start(second);
+            new Completion(groups, fileNames, bfdNames).completeAllInto(todo, 0, half);
+            ConfigLoader.joinUninterruptibly(thread);
+        }
+        List<VirtualServer> out = new ArrayList<>(list.size());
+        for (VsB vs : list) {
+            p.diagnostics.addAll(vs.completionWarnings);
+            if (vs.completionFailure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (vs.completionFailure instanceof Error e) {
+                throw e;
+            }
+            if (vs.completion != null) {
+                out.add(vs.completion);
             }
         }
         return out;
     }
 
-    private VirtualServer complete(VsB vs, List<VirtualServerGroup> groups, Set<String> fileNames, Set<String> bfdNames) {
-        VirtualServerGroup group = null;
-        if (vs.address instanceof VirtualServerAddress.Group g) {
-            group = groups.stream().filter(x -> x.name().equals(g.name())).findFirst().orElse(null);
-            if (group == null) {
-                p.warn(vs.at, g.name(), "Virtual server group " + g.name() + " is not defined - skipping virtual server");
-                return null;
-            }
-        }
-        String name = display(vs, vs.protocol);
-        if (vs.realServers.isEmpty()) {
-            p.warn(vs.at, vs.at.words().size() > 1 ? vs.at.words().get(1) : null,
-                    "Virtual server " + name + " has no real servers - ignoring");
-            return null;
-        }
-        boolean fwmark = vs.address instanceof VirtualServerAddress.Fwmark
-                || (group != null && group.entries().stream().noneMatch(e -> e instanceof VirtualServerGroup.Range));
-        boolean haSuspend = vs.haSuspend;
-        if (haSuspend && (vs.address instanceof VirtualServerAddress.Fwmark
-                || (group != null && group.entries().stream().anyMatch(e -> e instanceof VirtualServerGroup.Fwmark)))) {
-            p.warn(vs.at, "ha_suspend", "Virtual server " + name + ": cannot use ha_suspend with fwmarks - clearing ha_suspend");
-            haSuspend = false;
-        }
-        Protocol protocol = vs.protocol;
-        Duration persistence = vs.persistence;
-        if (!fwmark) {
-            if (protocol == null) {
-                // keepalived: "If the protocol is 0, the kernel defaults to UDP, so set it explicitly"
-                p.warn(vs.at, null, "Virtual server " + name + ": no protocol set - defaulting to UDP");
-                protocol = Protocol.UDP;
-                name = display(vs, protocol);
-            }
-            if (persistence == null && vs.address instanceof VirtualServerAddress.Socket sk && sk.port() == 0) {
-                p.warn(vs.at, "0", "Virtual server " + name + ": zero port only valid for persistent services - setting");
-                persistence = Duration.ofSeconds(360);
-            }
-        } else if (protocol != null) {
-            p.warn(vs.protocolAt, protocol.name(), "Warning: Virtual server " + name + ": protocol specified for fwmark - protocol will be ignored");
-            protocol = null;
-        }
-        if (persistence == null && group != null && group.entries().stream()
-                .anyMatch(e -> e instanceof VirtualServerGroup.Range r && r.port() == 0)) {
-            p.warn(vs.at, null, "Virtual server " + name + ": zero port only valid for persistent services - setting");
-            persistence = Duration.ofSeconds(360);
-        }
-        List<RawSetting> raw = vs.raw;
-        if (protocol != null && protocol != Protocol.UDP && raw.stream().anyMatch(x -> x.keyword().equals("ops"))) {
-            // IPVS one-packet scheduling only makes sense for datagrams
-            p.warn(vs.at, "ops", "Virtual server " + name + ": one packet scheduling requires UDP - resetting");
-            raw = raw.stream().filter(x -> !x.keyword().equals("ops")).toList();
-        }
-        String scheduler = vs.scheduler;
-        if (scheduler == null) {
-            p.warn(vs.at, null, "Virtual server " + name + ": no scheduler set, setting default 'wlc'");
-            scheduler = "wlc";
-        }
-        ForwardingMethod method = vs.forwarding;
-        Tunnel tunnel = vs.tunnel;
-        boolean needDefault = vs.realServers.stream().anyMatch(r -> r.forwarding == null)
-                || (vs.sorry != null && vs.sorry.forwarding == null);
-        if (method == null && needDefault) {
-            p.warn(vs.at, null, "Virtual server " + name + ": no forwarding method set, setting default NAT");
-            method = ForwardingMethod.NAT;
-        }
-        Duration delayLoop = vs.inh.delayLoop != null ? vs.inh.delayLoop : Duration.ofSeconds(60);
-        int vsPort = vs.address instanceof VirtualServerAddress.Socket sk ? sk.port() : 0;
+    /** Validates virtual servers one at a time, each into itself (one Completion per thread). */
+    final class Completion implements Runnable {
+        private final List<VirtualServerGroup> groups;
+        private final Set<String> fileNames;
+        private final Set<String> bfdNames;
+        /** The warnings of the virtual server being validated; made at its first warning. */
+        private List<Diagnostic> warnings;
 
-        List<RealServer> reals = new ArrayList<>();
-        List<RsB> kept = new ArrayList<>();
-        long weightSum = 0;
-        for (RsB rs : vs.realServers) {
-            if (kept.stream().anyMatch(o -> o.address.equals(rs.address) && o.port == rs.port)) {
-                p.warn(rs.at, rs.at.words().get(1), "VS " + name + ": real server " + rsName(rs, protocol) + " is duplicated - removing second rs");
-                continue;
-            }
-            kept.add(rs);
+        Completion(List<VirtualServerGroup> groups, Set<String> fileNames, Set<String> bfdNames) {
+            this.groups = groups;
+            this.fileNames = fileNames;
+            this.bfdNames = bfdNames;
         }
-        for (RsB rs : kept) {
-            ForwardingMethod m = rs.forwarding != null ? rs.forwarding : method;
-            Tunnel tn = rs.forwarding != null ? rs.tunnel : tunnel;
-            int port = fixPort(vs, rs, m, fwmark, group, vsPort, name, protocol, false);
-            RealServer r = realServer(vs, rs, m, tn, port, delayLoop, fileNames, bfdNames);
-            weightSum += r.weight();
-            reals.add(r);
-        }
-        RealServer sorry = null;
-        if (vs.sorry != null) {
-            ForwardingMethod m = vs.sorry.forwarding != null ? vs.sorry.forwarding : method;
-            Tunnel tn = vs.sorry.forwarding != null ? vs.sorry.tunnel : tunnel;
-            int port = fixPort(vs, vs.sorry, m, fwmark, group, vsPort, name, protocol, true);
-            sorry = new RealServer(vs.sorry.address, port, 1, m, m == ForwardingMethod.TUN ? tn : null,
-                    vs.sorryInhibit, null, null, 0, 0, null, null, List.of());
-        }
-        int quorum = vs.quorum;
-        if (quorum > weightSum) {
-            p.warn(vs.at, null, "Warning - quorum " + quorum + " for " + name + " exceeds total weight of real servers "
-                    + weightSum + ", reducing quorum to " + weightSum);
-            quorum = (int) weightSum;
-        }
-        int hysteresis = vs.hysteresis;
-        if (hysteresis >= quorum && (hysteresis != 0 || quorum != 0) && quorum > 0) {
-            p.warn(vs.at, null, "Virtual server " + name + ": hysteresis " + hysteresis + " >= quorum " + quorum
-                    + "; setting hysteresis to " + (quorum - 1));
-            hysteresis = quorum - 1;
-        }
-        return new VirtualServer(vs.address, protocol, scheduler, vs.schedFlags, method,
-                method == ForwardingMethod.TUN ? (tunnel == null ? Tunnel.IPIP : tunnel) : null, persistence,
-                vs.granularity, delayLoop, vs.inh.connectTimeout, vs.inh.retry == null ? -1 : vs.inh.retry,
-                vs.inh.delayBeforeRetry, vs.inh.warmup, vs.inh.inhibit != null && vs.inh.inhibit, sorry,
-                vs.sorryInhibit, quorum, hysteresis, vs.quorumUp, vs.quorumDown, vs.alpha, vs.omega, haSuspend,
-                vs.inh.virtualhost, reals, raw);
-    }
 
-    private int fixPort(VsB vs, RsB rs, ForwardingMethod m, boolean fwmark, VirtualServerGroup group, int vsPort,
-                        String name, Protocol protocol, boolean sorry) {
-        int port = rs.port;
-        if (group != null) {
-            // keepalived only reports these for groups; IPVS ignores the port with fwmarks
-            if (m != ForwardingMethod.NAT && port != 0) {
-                String who = sorry ? "sorry server" : "real server " + rsName(rs, protocol);
-                if (group.entries().stream().anyMatch(e -> e instanceof VirtualServerGroup.Fwmark)) {
-                    p.warn(rs.at, String.valueOf(port), "WARNING - fwmark virtual server " + name + ", " + who
-                            + " has port specified - port will be ignored");
-                }
-                for (VirtualServerGroup.Entry e : group.entries()) {
-                    if (e instanceof VirtualServerGroup.Range r && r.port() != port) {
-                        p.warn(rs.at, String.valueOf(port), "virtual server " + name + ":[" + Addresses.format(r.first())
-                                + "-" + Addresses.format(r.last()) + "," + r.port() + "] and " + who + " ports don't match");
+        void warn(Statement s, String token, String message) {
+            if (warnings == null) {
+                warnings = new ArrayList<>();
+            }
+            warnings.add(new Diagnostic(Diagnostic.Severity.WARNING, s == null ? null : s.location(), token, message));
+        }
+
+        void completeAllInto(List<VsB> list, int from, int to) {
+            for (int i = from; i < to; i++) {
+                completeInto(list.get(i));
+            }
+        }
+
+        /** What {@link #run} completes on its own thread: {@code batch} from {@code from} on. */
+        List<VsB> batch;
+        int from;
+
+        @Override
+        public void run() {
+            completeAllInto(batch, from, batch.size());
+        }
+
+        void completeInto(VsB vs) {
+            warnings = null;
+            try {
+                vs.completion = complete(vs);
+            } catch (RuntimeException | Error e) {
+                vs.completionFailure = e; // reported in order by complete(list...)
+            }
+            vs.completionWarnings = warnings == null ? List.of() : warnings;
+            vs.completed = true;
+        }
+
+        private VirtualServer complete(VsB vs) {
+            VirtualServerGroup group = null;
+            if (vs.address instanceof VirtualServerAddress.Group g) {
+                for (VirtualServerGroup x : groups) {
+                    if (x.name().equals(g.name())) {
+                        group = x;
+                        break;
                     }
                 }
+                if (group == null) {
+                    warn(vs.at, g.name(), "Virtual server group " + g.name() + " is not defined - skipping virtual server");
+                    return null;
+                }
+            }
+            // the protocol keepalived names the virtual server with in messages (display() is made only for a message)
+            Protocol named = vs.protocol;
+            if (vs.realServers.isEmpty()) {
+                warn(vs.at, vs.at.words().size() > 1 ? vs.at.words().get(1) : null,
+                        "Virtual server " + display(vs, named) + " has no real servers - ignoring");
+                return null;
+            }
+            boolean fwmark = vs.address instanceof VirtualServerAddress.Fwmark
+                    || (group != null && !hasEntry(group, VirtualServerGroup.Range.class));
+            boolean haSuspend = vs.haSuspend;
+            if (haSuspend && (vs.address instanceof VirtualServerAddress.Fwmark
+                    || (group != null && hasEntry(group, VirtualServerGroup.Fwmark.class)))) {
+                warn(vs.at, "ha_suspend", "Virtual server " + display(vs, named)
+                        + ": cannot use ha_suspend with fwmarks - clearing ha_suspend");
+                haSuspend = false;
+            }
+            Protocol protocol = vs.protocol;
+            Duration persistence = vs.persistence;
+            if (!fwmark) {
+                if (protocol == null) {
+                    // keepalived: "If the protocol is 0, the kernel defaults to UDP, so set it explicitly"
+                    warn(vs.at, null, "Virtual server " + display(vs, named) + ": no protocol set - defaulting to UDP");
+                    protocol = Protocol.UDP;
+                    named = protocol;
+                }
+                if (persistence == null && vs.address instanceof VirtualServerAddress.Socket sk && sk.port() == 0) {
+                    warn(vs.at, "0", "Virtual server " + display(vs, named)
+                            + ": zero port only valid for persistent services - setting");
+                    persistence = SECONDS_360;
+                }
+            } else if (protocol != null) {
+                warn(vs.protocolAt, protocol.name(), "Warning: Virtual server " + display(vs, named)
+                        + ": protocol specified for fwmark - protocol will be ignored");
+                protocol = null;
+            }
+            if (persistence == null && group != null && hasZeroPortRange(group)) {
+                warn(vs.at, null, "Virtual server " + display(vs, named)
+                        + ": zero port only valid for persistent services - setting");
+                persistence = SECONDS_360;
+            }
+            List<RawSetting> raw = vs.raw;
+            if (protocol != null && protocol != Protocol.UDP && hasOps(raw)) {
+                // IPVS one-packet scheduling only makes sense for datagrams
+                warn(vs.at, "ops", "Virtual server " + display(vs, named) + ": one packet scheduling requires UDP - resetting");
+                raw = raw.stream().filter(x -> !x.keyword().equals("ops")).toList();
+            }
+            String scheduler = vs.scheduler;
+            if (scheduler == null) {
+                warn(vs.at, null, "Virtual server " + display(vs, named) + ": no scheduler set, setting default 'wlc'");
+                scheduler = "wlc";
+            }
+            ForwardingMethod method = vs.forwarding;
+            Tunnel tunnel = vs.tunnel;
+            boolean needDefault = vs.sorry != null && vs.sorry.forwarding == null;
+            for (RsB r : vs.realServers) {
+                needDefault |= r.forwarding == null;
+            }
+            if (method == null && needDefault) {
+                warn(vs.at, null, "Virtual server " + display(vs, named) + ": no forwarding method set, setting default NAT");
+                method = ForwardingMethod.NAT;
+            }
+            Duration delayLoop = vs.inh.delayLoop != null ? vs.inh.delayLoop : SECONDS_60;
+            int vsPort = vs.address instanceof VirtualServerAddress.Socket sk ? sk.port() : 0;
+
+            List<RealServer> reals = new ArrayList<>(vs.realServers.size());
+            List<RsB> kept = new ArrayList<>(vs.realServers.size());
+            long weightSum = 0;
+            for (RsB rs : vs.realServers) {
+                if (isDuplicate(kept, rs)) {
+                    warn(rs.at, rs.at.words().get(1), "VS " + display(vs, named) + ": real server "
+                            + rsName(rs, protocol) + " is duplicated - removing second rs");
+                    continue;
+                }
+                kept.add(rs);
+            }
+            for (RsB rs : kept) {
+                ForwardingMethod m = rs.forwarding != null ? rs.forwarding : method;
+                Tunnel tn = rs.forwarding != null ? rs.tunnel : tunnel;
+                int port = fixPort(vs, rs, m, fwmark, group, vsPort, named, protocol, false);
+                RealServer r = realServer(vs, rs, m, tn, port, delayLoop);
+                weightSum += r.weight();
+                reals.add(r);
+            }
+            RealServer sorry = null;
+            if (vs.sorry != null) {
+                ForwardingMethod m = vs.sorry.forwarding != null ? vs.sorry.forwarding : method;
+                Tunnel tn = vs.sorry.forwarding != null ? vs.sorry.tunnel : tunnel;
+                int port = fixPort(vs, vs.sorry, m, fwmark, group, vsPort, named, protocol, true);
+                sorry = new RealServer(vs.sorry.address, port, 1, m, m == ForwardingMethod.TUN ? tn : null,
+                        vs.sorryInhibit, null, null, 0, 0, null, null, List.of());
+            }
+            int quorum = vs.quorum;
+            if (quorum > weightSum) {
+                warn(vs.at, null, "Warning - quorum " + quorum + " for " + display(vs, named)
+                        + " exceeds total weight of real servers " + weightSum + ", reducing quorum to " + weightSum);
+                quorum = (int) weightSum;
+            }
+            int hysteresis = vs.hysteresis;
+            if (hysteresis >= quorum && (hysteresis != 0 || quorum != 0) && quorum > 0) {
+                warn(vs.at, null, "Virtual server " + display(vs, named) + ": hysteresis " + hysteresis + " >= quorum "
+                        + quorum + "; setting hysteresis to " + (quorum - 1));
+                hysteresis = quorum - 1;
+            }
+            return new VirtualServer(vs.address, protocol, scheduler, vs.schedFlags, method,
+                    method == ForwardingMethod.TUN ? (tunnel == null ? Tunnel.IPIP : tunnel) : null, persistence,
+                    vs.granularity, delayLoop, vs.inh.connectTimeout, vs.inh.retry == null ? -1 : vs.inh.retry,
+                    vs.inh.delayBeforeRetry, vs.inh.warmup, vs.inh.inhibit != null && vs.inh.inhibit, sorry,
+                    vs.sorryInhibit, quorum, hysteresis, vs.quorumUp, vs.quorumDown, vs.alpha, vs.omega, haSuspend,
+                    vs.inh.virtualhost, reals, raw);
+        }
+
+        private int fixPort(VsB vs, RsB rs, ForwardingMethod m, boolean fwmark, VirtualServerGroup group, int vsPort,
+                            Protocol named, Protocol protocol, boolean sorry) {
+            int port = rs.port;
+            if (group != null) {
+                // keepalived only reports these for groups; IPVS ignores the port with fwmarks
+                if (m != ForwardingMethod.NAT && port != 0) {
+                    String name = display(vs, named);
+                    String who = sorry ? "sorry server" : "real server " + rsName(rs, protocol);
+                    if (hasEntry(group, VirtualServerGroup.Fwmark.class)) {
+                        warn(rs.at, String.valueOf(port), "WARNING - fwmark virtual server " + name + ", " + who
+                                + " has port specified - port will be ignored");
+                    }
+                    for (VirtualServerGroup.Entry e : group.entries()) {
+                        if (e instanceof VirtualServerGroup.Range r && r.port() != port) {
+                            warn(rs.at, String.valueOf(port), "virtual server " + name + ":[" + Addresses.format(r.first())
+                                    + "-" + Addresses.format(r.last()) + "," + r.port() + "] and " + who + " ports don't match");
+                        }
+                    }
+                }
+                return port;
+            }
+            if (m == ForwardingMethod.NAT) {
+                return !fwmark && port == 0 ? vsPort : port;
+            }
+            if (fwmark) {
+                if (port != 0) {
+                    warn(rs.at, String.valueOf(port), sorry
+                            ? "WARNING - virtual server " + display(vs, named) + ", sorry server has port specified - clearing"
+                            : "WARNING - fwmark virtual server " + display(vs, named) + ", real server "
+                                    + rsName(rs, protocol) + " has port specified - clearing");
+                }
+                return 0;
+            }
+            if (port == 0) {
+                return vsPort;
+            }
+            if (port != vsPort) {
+                warn(rs.at, String.valueOf(port), sorry
+                        ? "WARNING - virtual server " + display(vs, named) + " and sorry server ports don't match - resetting"
+                        : "WARNING - virtual server " + display(vs, named) + " and real server " + rsName(rs, protocol)
+                                + " ports don't match - resetting");
+                return vsPort;
             }
             return port;
         }
-        String who = sorry ? "sorry server" : "real server " + rsName(rs, protocol);
-        if (m == ForwardingMethod.NAT) {
-            return !fwmark && port == 0 ? vsPort : port;
-        }
-        if (fwmark) {
-            if (port != 0) {
-                p.warn(rs.at, String.valueOf(port), sorry
-                        ? "WARNING - virtual server " + name + ", sorry server has port specified - clearing"
-                        : "WARNING - fwmark virtual server " + name + ", " + who + " has port specified - clearing");
+
+        private RealServer realServer(VsB vs, RsB rs, ForwardingMethod m, Tunnel tn, int port, Duration vsDelayLoop) {
+            List<Checker> checkers = new ArrayList<>(rs.checkers.size());
+            for (CheckerB c : rs.checkers) {
+                Checker built = checker(vs, rs, c, port, vsDelayLoop);
+                if (built != null) {
+                    checkers.add(built);
+                }
             }
-            return 0;
+            boolean inhibit = rs.inh.inhibit != null ? rs.inh.inhibit : vs.inh.inhibit != null && vs.inh.inhibit;
+            return new RealServer(rs.address, port, rs.weight == null ? 1 : rs.weight, m,
+                    m == ForwardingMethod.TUN ? (tn == null ? Tunnel.IPIP : tn) : null, inhibit, rs.notifyUp, rs.notifyDown,
+                    rs.uthreshold, rs.lthreshold, rs.inh.delayLoop, rs.inh.virtualhost, checkers);
         }
-        if (port == 0) {
-            return vsPort;
+
+        private Checker checker(VsB vs, RsB rs, CheckerB c, int rsPort, Duration vsDelayLoop) {
+            Duration delayLoop = first(c.inh.delayLoop, rs.inh.delayLoop, vsDelayLoop);
+            int defaultRetry = switch (c.kind) {
+                case "MISC_CHECK" -> 0;
+                case "DNS_CHECK" -> 3;
+                default -> 1;
+            };
+            Integer retry = c.inh.retry != null ? c.inh.retry : rs.inh.retry != null ? rs.inh.retry : vs.inh.retry;
+            Duration dbrDefault = switch (c.kind) {
+                case "HTTP_GET", "SSL_GET" -> SECONDS_3;
+                case "DNS_CHECK" -> delayLoop;
+                default -> SECONDS_1;
+            };
+            Duration dbr = first(c.inh.delayBeforeRetry, rs.inh.delayBeforeRetry, vs.inh.delayBeforeRetry, dbrDefault);
+            Duration warmup = first(c.inh.warmup, rs.inh.warmup, vs.inh.warmup, delayLoop);
+            Duration timeout = first(c.inh.connectTimeout, rs.inh.connectTimeout, vs.inh.connectTimeout, SECONDS_5);
+            boolean alpha = c.inh.alpha != null ? c.inh.alpha : vs.alpha;
+            // keepalived fixes the checker's destination when the block is read, with the real server's port as written
+            int port = c.connectPort != null ? c.connectPort : rs.port != 0 ? rs.port : rsPort;
+            boolean needsPort = NEEDS_PORT.contains(c.kind);
+            if (needsPort && port == 0) {
+                // keepalived accepts it silently and then checks port 0, which always fails
+                warn(c.at, c.kind, c.kind + " for real server " + rsName(rs, null)
+                        + " has no port to check - set connect_port (the real server has none)");
+            }
+            if (c.kind.equals("SMTP_CHECK") && c.connectPort == null && rsPort == 0) {
+                port = 25;
+            }
+            if (!needsPort && c.connectPort == null) {
+                port = 0;
+            }
+            InetAddress ip = c.connectIp != null ? c.connectIp : rs.address;
+            if (!CONNECTING.contains(c.kind)) {
+                // no connection: keepalived has no such keywords here; the values are fixed so they mean nothing
+                ip = rs.address;
+                port = 0;
+                timeout = SECONDS_5;
+            }
+            if (c.kind.equals("FILE_CHECK") || c.kind.equals("BFD_CHECK")) {
+                // event-driven: no timing keywords of their own; keep the virtual server's values for reference
+                delayLoop = vsDelayLoop;
+                retry = vs.inh.retry;
+                dbr = first(vs.inh.delayBeforeRetry, SECONDS_1);
+                warmup = first(vs.inh.warmup, vsDelayLoop);
+            }
+            Checker.Common common = new Checker.Common(ip, port, c.bindTo, c.bindPort, c.bindIf, c.fwmark, timeout,
+                    retry != null ? retry : defaultRetry, dbr, warmup, delayLoop, alpha, c.logAllFailures);
+            String vhost = c.inh.virtualhost != null ? c.inh.virtualhost : rs.inh.virtualhost != null ? rs.inh.virtualhost : vs.inh.virtualhost;
+            return switch (c.kind) {
+                case "TCP_CHECK" -> new Checker.Tcp(common);
+                case "HTTP_GET", "SSL_GET" -> {
+                    if (c.urls.isEmpty()) {
+                        warn(c.at, c.kind, "HTTP/SSL_GET checker has no urls specified - ignoring");
+                        yield null;
+                    }
+                    yield new Checker.Http(common, c.kind.equals("SSL_GET"), c.urls, c.httpProtocol, vhost, c.enableSni,
+                            c.fastRecovery);
+                }
+                case "SMTP_CHECK" -> new Checker.Smtp(common, c.helo);
+                case "DNS_CHECK" -> new Checker.Dns(common, c.dnsType, c.dnsName);
+                case "MISC_CHECK" -> {
+                    if (c.misc == null) {
+                        warn(c.at, c.kind, "No script path has been specified for MISC_CHECKER - skipping");
+                        yield null;
+                    }
+                    ScriptCommand sc = c.misc;
+                    if (c.miscUser != null && sc.user() == null) {
+                        sc = new ScriptCommand(sc.commandLine(), c.miscUser, c.miscGroup);
+                    }
+                    yield new Checker.Misc(common, sc, c.miscTimeout != null ? c.miscTimeout : delayLoop, c.miscDynamic);
+                }
+                case "UDP_CHECK" -> new Checker.Udp(common, c.payload, c.requireReply, c.minReply, c.maxReply);
+                case "PING_CHECK" -> new Checker.Ping(common);
+                case "FILE_CHECK" -> {
+                    if (c.target == null || !fileNames.contains(c.target)) {
+                        warn(c.at, c.target, "FILE_CHECK for real server " + rsName(rs, null) + ": track file "
+                                + c.target + " not found - removing checker");
+                        yield null;
+                    }
+                    yield new Checker.File(common, c.target, c.weight, c.reverse);
+                }
+                case "BFD_CHECK" -> {
+                    if (c.target == null || !bfdNames.contains(c.target)) {
+                        warn(c.at, c.target, "BFD_CHECK for real server " + rsName(rs, null) + ": bfd_instance "
+                                + c.target + " not found - removing checker");
+                        yield null;
+                    }
+                    yield new Checker.Bfd(common, c.target, c.weight, c.reverse);
+                }
+                default -> null;
+            };
         }
-        if (port != vsPort) {
-            p.warn(rs.at, String.valueOf(port), sorry
-                    ? "WARNING - virtual server " + name + " and sorry server ports don't match - resetting"
-                    : "WARNING - virtual server " + name + " and " + who + " ports don't match - resetting");
-            return vsPort;
-        }
-        return port;
     }
 
-    private RealServer realServer(VsB vs, RsB rs, ForwardingMethod m, Tunnel tn, int port, Duration vsDelayLoop,
-                                  Set<String> fileNames, Set<String> bfdNames) {
-        List<Checker> checkers = new ArrayList<>();
-        for (CheckerB c : rs.checkers) {
-            Checker built = checker(vs, rs, c, port, vsDelayLoop, fileNames, bfdNames);
-            if (built != null) {
-                checkers.add(built);
+    private static final Duration SECONDS_1 = Duration.ofSeconds(1);
+    private static final Duration SECONDS_3 = Duration.ofSeconds(3);
+    private static final Duration SECONDS_5 = Duration.ofSeconds(5);
+    private static final Duration SECONDS_60 = Duration.ofSeconds(60);
+    private static final Duration SECONDS_360 = Duration.ofSeconds(360);
+
+    /** Checkers that need a port to check. */
+    static final Set<String> NEEDS_PORT = Set.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK", "UDP_CHECK");
+
+    private static boolean hasEntry(VirtualServerGroup group, Class<? extends VirtualServerGroup.Entry> kind) {
+        for (VirtualServerGroup.Entry e : group.entries()) {
+            if (kind.isInstance(e)) {
+                return true;
             }
         }
-        boolean inhibit = rs.inh.inhibit != null ? rs.inh.inhibit : vs.inh.inhibit != null && vs.inh.inhibit;
-        return new RealServer(rs.address, port, rs.weight == null ? 1 : rs.weight, m,
-                m == ForwardingMethod.TUN ? (tn == null ? Tunnel.IPIP : tn) : null, inhibit, rs.notifyUp, rs.notifyDown,
-                rs.uthreshold, rs.lthreshold, rs.inh.delayLoop, rs.inh.virtualhost, checkers);
+        return false;
     }
 
-    private Checker checker(VsB vs, RsB rs, CheckerB c, int rsPort, Duration vsDelayLoop, Set<String> fileNames,
-                            Set<String> bfdNames) {
-        Duration delayLoop = first(c.inh.delayLoop, rs.inh.delayLoop, vsDelayLoop);
-        int defaultRetry = switch (c.kind) {
-            case "MISC_CHECK" -> 0;
-            case "DNS_CHECK" -> 3;
-            default -> 1;
-        };
-        Integer retry = c.inh.retry != null ? c.inh.retry : rs.inh.retry != null ? rs.inh.retry : vs.inh.retry;
-        Duration dbrDefault = switch (c.kind) {
-            case "HTTP_GET", "SSL_GET" -> Duration.ofSeconds(3);
-            case "DNS_CHECK" -> delayLoop;
-            default -> Duration.ofSeconds(1);
-        };
-        Duration dbr = first(c.inh.delayBeforeRetry, rs.inh.delayBeforeRetry, vs.inh.delayBeforeRetry, dbrDefault);
-        Duration warmup = first(c.inh.warmup, rs.inh.warmup, vs.inh.warmup, delayLoop);
-        Duration timeout = first(c.inh.connectTimeout, rs.inh.connectTimeout, vs.inh.connectTimeout, Duration.ofSeconds(5));
-        boolean alpha = c.inh.alpha != null ? c.inh.alpha : vs.alpha;
-        // keepalived fixes the checker's destination when the block is read, with the real server's port as written
-        int port = c.connectPort != null ? c.connectPort : rs.port != 0 ? rs.port : rsPort;
-        boolean needsPort = Set.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK", "UDP_CHECK").contains(c.kind);
-        if (needsPort && port == 0) {
-            // keepalived accepts it silently and then checks port 0, which always fails
-            p.warn(c.at, c.kind, c.kind + " for real server " + rsName(rs, null)
-                    + " has no port to check - set connect_port (the real server has none)");
-        }
-        if (c.kind.equals("SMTP_CHECK") && c.connectPort == null && rsPort == 0) {
-            port = 25;
-        }
-        if (!needsPort && c.connectPort == null) {
-            port = 0;
-        }
-        InetAddress ip = c.connectIp != null ? c.connectIp : rs.address;
-        if (!CONNECTING.contains(c.kind)) {
-            // no connection: keepalived has no such keywords here; the values are fixed so they mean nothing
-            ip = rs.address;
-            port = 0;
-            timeout = Duration.ofSeconds(5);
-        }
-        if (c.kind.equals("FILE_CHECK") || c.kind.equals("BFD_CHECK")) {
-            // event-driven: no timing keywords of their own; keep the virtual server's values for reference
-            delayLoop = vsDelayLoop;
-            retry = vs.inh.retry;
-            dbr = first(vs.inh.delayBeforeRetry, Duration.ofSeconds(1));
-            warmup = first(vs.inh.warmup, vsDelayLoop);
-        }
-        Checker.Common common = new Checker.Common(ip, port, c.bindTo, c.bindPort, c.bindIf, c.fwmark, timeout,
-                retry != null ? retry : defaultRetry, dbr, warmup, delayLoop, alpha, c.logAllFailures);
-        String vhost = c.inh.virtualhost != null ? c.inh.virtualhost : rs.inh.virtualhost != null ? rs.inh.virtualhost : vs.inh.virtualhost;
-        return switch (c.kind) {
-            case "TCP_CHECK" -> new Checker.Tcp(common);
-            case "HTTP_GET", "SSL_GET" -> {
-                if (c.urls.isEmpty()) {
-                    p.warn(c.at, c.kind, "HTTP/SSL_GET checker has no urls specified - ignoring");
-                    yield null;
-                }
-                yield new Checker.Http(common, c.kind.equals("SSL_GET"), c.urls, c.httpProtocol, vhost, c.enableSni,
-                        c.fastRecovery);
+    private static boolean hasZeroPortRange(VirtualServerGroup group) {
+        for (VirtualServerGroup.Entry e : group.entries()) {
+            if (e instanceof VirtualServerGroup.Range r && r.port() == 0) {
+                return true;
             }
-            case "SMTP_CHECK" -> new Checker.Smtp(common, c.helo);
-            case "DNS_CHECK" -> new Checker.Dns(common, c.dnsType, c.dnsName);
-            case "MISC_CHECK" -> {
-                if (c.misc == null) {
-                    p.warn(c.at, c.kind, "No script path has been specified for MISC_CHECKER - skipping");
-                    yield null;
-                }
-                ScriptCommand sc = c.misc;
-                if (c.miscUser != null && sc.user() == null) {
-                    sc = new ScriptCommand(sc.commandLine(), c.miscUser, c.miscGroup);
-                }
-                yield new Checker.Misc(common, sc, c.miscTimeout != null ? c.miscTimeout : delayLoop, c.miscDynamic);
+        }
+        return false;
+    }
+
+    private static boolean hasOps(List<RawSetting> raw) {
+        for (RawSetting x : raw) {
+            if (x.keyword().equals("ops")) {
+                return true;
             }
-            case "UDP_CHECK" -> new Checker.Udp(common, c.payload, c.requireReply, c.minReply, c.maxReply);
-            case "PING_CHECK" -> new Checker.Ping(common);
-            case "FILE_CHECK" -> {
-                if (c.target == null || !fileNames.contains(c.target)) {
-                    p.warn(c.at, c.target, "FILE_CHECK for real server " + rsName(rs, null) + ": track file "
-                            + c.target + " not found - removing checker");
-                    yield null;
-                }
-                yield new Checker.File(common, c.target, c.weight, c.reverse);
+        }
+        return false;
+    }
+
+    private static boolean isDuplicate(List<RsB> kept, RsB rs) {
+        for (RsB o : kept) {
+            if (o.address.equals(rs.address) && o.port == rs.port) {
+                return true;
             }
-            case "BFD_CHECK" -> {
-                if (c.target == null || !bfdNames.contains(c.target)) {
-                    p.warn(c.at, c.target, "BFD_CHECK for real server " + rsName(rs, null) + ": bfd_instance "
-                            + c.target + " not found - removing checker");
-                    yield null;
-                }
-                yield new Checker.Bfd(common, c.target, c.weight, c.reverse);
-            }
-            default -> null;
-        };
+        }
+        return false;
+    }
+
+    // fixed-arity forms: no array per call (four calls per checker)
+    static <T> T first(T a, T b) {
+        return a != null ? a : b;
+    }
+
+    static <T> T first(T a, T b, T c) {
+        return a != null ? a : b != null ? b : c;
+    }
+
+    static <T> T first(T a, T b, T c, T d) {
+        return a != null ? a : b != null ? b : c != null ? c : d;
     }
 
     @SafeVarargs

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class MainTest {
 
     private static java.util.List<String> translate(String... args) {
-        return Main.fromKeepalivedFlags(args, Main.commandLine());
+        return Main.fromKeepalivedFlags(args);
     }
 
     @Test

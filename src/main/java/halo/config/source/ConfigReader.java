@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads keepalived.conf text into statements, as keepalived 2.2's lib/parser.c reads it: comments, quotes,
@@ -82,12 +83,20 @@ public final class ConfigReader {
 
     /** Reads {@code file} (a path, or a glob as keepalived's -f allows) and everything it includes. */
     public static Result read(Path file, Options options) {
+        return read(file, options, null);
+    }
+
+    /**
+     * As {@link #read(Path, Options)}, and hands each top-level statement to {@code topLevel} as soon as it is
+     * complete (in file order, before reading goes on), so that a consumer can work on it while the rest is read.
+     */
+    public static Result read(Path file, Options options, Consumer<Statement> topLevel) {
         Diagnostics diagnostics = new Diagnostics();
         LineReader reader = newReader(diagnostics, options);
         if (!reader.openMain(file)) {
             return new Result(List.of(), diagnostics.list());
         }
-        return readAll(reader, diagnostics);
+        return readAll(reader, diagnostics, topLevel);
     }
 
     /**
@@ -103,7 +112,7 @@ public final class ConfigReader {
         LineReader reader = newReader(diagnostics, options);
         reader.fastPath = fastPath;
         reader.openText(name, text);
-        return readAll(reader, diagnostics);
+        return readAll(reader, diagnostics, null);
     }
 
     private static LineReader newReader(Diagnostics diagnostics, Options options) {
@@ -111,8 +120,8 @@ public final class ConfigReader {
         return new LineReader(diagnostics, configId, options.environment(), options.randomSeed(), options.maxExpandedLines());
     }
 
-    private static Result readAll(LineReader reader, Diagnostics diagnostics) {
-        TreeBuilder tree = new TreeBuilder(diagnostics, reader);
+    private static Result readAll(LineReader reader, Diagnostics diagnostics, Consumer<Statement> topLevel) {
+        TreeBuilder tree = new TreeBuilder(diagnostics, reader, topLevel);
         String line;
         while ((line = reader.next()) != null) {
             List<String> words = reader.words();

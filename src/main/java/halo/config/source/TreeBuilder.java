@@ -2,6 +2,7 @@ package halo.config.source;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Turns keepalived's logical lines into the statement tree: a line that is a lone {@code {} opens a block for the
@@ -33,6 +34,8 @@ final class TreeBuilder {
 
     private final Diagnostics diagnostics;
     private final LineReader reader;
+    /** Told of each top-level statement as soon as it is complete (its block closed), or null. */
+    private final Consumer<Statement> topLevel;
     private final ArrayList<Statement> top = new ArrayList<>();
     private final ArrayList<Frame> open = new ArrayList<>();
     private ArrayList<Statement> current = top;
@@ -45,9 +48,10 @@ final class TreeBuilder {
     /** keepalived's block_depth: lone braces counted, never below 0. */
     private int braceDepth;
 
-    TreeBuilder(Diagnostics diagnostics, LineReader reader) {
+    TreeBuilder(Diagnostics diagnostics, LineReader reader, Consumer<Statement> topLevel) {
         this.diagnostics = diagnostics;
         this.reader = reader;
+        this.topLevel = topLevel;
     }
 
     /** A line the reader has already cut into words (its fast path). */
@@ -84,7 +88,7 @@ final class TreeBuilder {
 
     private void flushPending() {
         if (pendingWords != null) {
-            current.add(new Statement(pendingLocation, pendingWords, null, pendingText));
+            addToCurrent(new Statement(pendingLocation, pendingWords, null, pendingText));
             pendingWords = null;
         }
     }
@@ -124,7 +128,14 @@ final class TreeBuilder {
     private void closeFrame() {
         Frame frame = open.removeLast();
         current = open.isEmpty() ? top : open.getLast().items;
-        current.add(new Statement(frame.location, frame.words, frame.items, frame.text));
+        addToCurrent(new Statement(frame.location, frame.words, frame.items, frame.text));
+    }
+
+    private void addToCurrent(Statement s) {
+        current.add(s);
+        if (current == top && topLevel != null) {
+            topLevel.accept(s);
+        }
     }
 
     List<Statement> finish() {

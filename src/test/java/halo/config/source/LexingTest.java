@@ -211,4 +211,16 @@ class LexingTest {
         ConfigReader.Result r = read("router_id r1\0garbage\nnext 1\n");
         assertThat(render(r)).containsExactly("router_id r1", "next 1");
     }
+
+    @Test
+    void aFileThatIsNotValidUtf8IsReadWithReplacementCharacters(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path f = dir.resolve("latin1.conf");
+        // "router_id café" in ISO-8859-1: 0xE9 alone is not UTF-8
+        byte[] text = "global_defs {\n    router_id caf\u00e9\n}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.nio.file.Files.write(f, text);
+        ConfigReader.Result r = ConfigReader.read(f, Reading.options("main"));
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.statements().getFirst().block().getFirst().words()).containsExactly("router_id", "caf\uFFFD");
+        assertThat(ConfigReader.read(f, Reading.options("main"), s -> {}).statements()).isEqualTo(r.statements());
+    }
 }

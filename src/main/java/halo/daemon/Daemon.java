@@ -18,6 +18,7 @@ import halo.os.NetlinkMonitor;
 import halo.os.PacketSocket;
 import halo.os.Poller;
 import halo.os.ReceivedPacket;
+import halo.os.ResidentMemory;
 import halo.os.RtNetlink;
 import halo.os.VrrpSocket;
 import halo.vrrp.HostPort;
@@ -281,6 +282,7 @@ public final class Daemon implements HostPort {
         host.start(System.nanoTime());
         startTrackers(trackers);
         log.info("Startup complete");
+        releaseStartupPages();
         loop();
         log.info("Stopping");
         stopping = true;
@@ -295,6 +297,16 @@ public final class Daemon implements HostPort {
         waitForStopScripts();
         log.info("Stopped Halo " + halo.Version.VERSION);
         return EXIT_OK;
+    }
+
+    /** The JVM's start-up-only read-only data goes back to the kernel (halo.os.ResidentMemory says what and why). */
+    private void releaseStartupPages() {
+        try {
+            long advised = ResidentMemory.pageOutReadOnlyFileData();
+            log.detail("advised " + (advised >> 20) + " MB of read-only file mappings out of memory");
+        } catch (IOException e) {
+            log.detail("cannot page out start-up data: " + e.getMessage());
+        }
     }
 
     private void loop() throws NativeException {

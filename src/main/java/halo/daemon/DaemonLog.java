@@ -3,8 +3,6 @@ package halo.daemon;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -14,8 +12,8 @@ import java.util.function.Consumer;
  */
 public final class DaemonLog {
 
-    /** keepalived prints asctime-style stamps: day of month space-padded. */
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH);
+    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
     private final Clock clock;
     private final PrintStream console;
@@ -47,7 +45,7 @@ public final class DaemonLog {
 
     private void write(String message) {
         if (console != null) {
-            String line = STAMP.format(ZonedDateTime.now(clock)) + ": " + message;
+            String line = stamp(ZonedDateTime.now(clock)) + ": " + message;
             synchronized (console) {
                 console.println(line);
             }
@@ -55,5 +53,24 @@ public final class DaemonLog {
         if (syslog != null) {
             syslog.accept(message);
         }
+    }
+
+    /**
+     * keepalived's asctime-style stamp, {@code Mon Nov  3 16:27:21 2026} (day of month space-padded), written out
+     * by hand: java.time.format would load some 45 classes into a daemon that only ever needs this one pattern.
+     */
+    static String stamp(ZonedDateTime t) {
+        StringBuilder b = new StringBuilder(24);
+        b.append(DAYS[t.getDayOfWeek().ordinal()]).append(' ').append(MONTHS[t.getMonthValue() - 1]).append(' ');
+        int day = t.getDayOfMonth();
+        b.append(day < 10 ? " " : "").append(day).append(' ');
+        twoDigits(b, t.getHour()).append(':');
+        twoDigits(b, t.getMinute()).append(':');
+        twoDigits(b, t.getSecond()).append(' ');
+        return b.append(t.getYear()).toString();
+    }
+
+    private static StringBuilder twoDigits(StringBuilder b, int value) {
+        return b.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 }

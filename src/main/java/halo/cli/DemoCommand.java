@@ -89,12 +89,20 @@ public final class DemoCommand implements Callable<Integer> {
                     Outcome o = lab.disrupt(1, e, "dir2");
                     report(out, daemon, o);
                     outcomes.add(o);
+                    if (!o.from().equals("dir1") || !o.to().equals("dir2")) {
+                        return failed(lab, "after " + e.name().toLowerCase() + " of dir1 the client saw " + o.from()
+                                + " -> " + o.to() + ", not dir1 -> dir2");
+                    }
                     if (!json) {
                         out.println("           demo: starting dir1 again (higher priority: it preempts)");
                     }
                     Outcome back = lab.restore(1, "dir1");
                     report(out, daemon, back);
                     outcomes.add(back);
+                    if (!back.to().equals("dir1")) {
+                        return failed(lab, "dir1 did not take the VIP back after it was started again (the client saw "
+                                + back.from() + " -> " + back.to() + ")");
+                    }
                 }
             }
         }
@@ -108,6 +116,12 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Everything the demo created (namespaces, processes) is gone.");
         }
         return 0;
+    }
+
+    /** A disruption that did not move the VIP as planned: say so with the directors' logs (a figure would mislead). */
+    private static int failed(FailoverLab lab, String what) throws java.io.IOException {
+        System.err.println("halo demo: " + what + "; director logs:\n" + lab.directorLog(1) + lab.directorLog(2));
+        return 1;
     }
 
     private void report(PrintStream out, FailoverLab.Daemon daemon, Outcome o) {

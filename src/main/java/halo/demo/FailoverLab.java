@@ -167,16 +167,25 @@ public final class FailoverLab implements AutoCloseable {
         long before = probe.probes;
         long failuresBefore = probe.failures;
         Process p = directors[n];
+        // keepalived is a parent with a VRRP child: a crash kills both (the child would otherwise live on, cut off,
+        // and its pid file would keep the restarted director's VRRP child from starting)
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.add(p.toHandle());
         if (event == Event.CRASH) {
             lan.link("dir" + n, false);
-            p.destroyForcibly();
+            tree.forEach(ProcessHandle::destroyForcibly);
         } else {
             p.destroy();
         }
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (ProcessHandle h : tree) {
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IOException("dir" + n + "'s " + daemon.name().toLowerCase() + " (pid " + h.pid()
+                        + ") did not exit within 10 s of " + event.name().toLowerCase());
+            }
         }
         awaitAnswersFrom(expect, READY);
         sleep(200);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * rtnetlink requests in the calling thread's network namespace (at open time): links, addresses (VIPs),
@@ -99,12 +100,12 @@ public final class RtNetlink implements AutoCloseable {
 
     /** ip addr add; {@link NativeException.AlreadyExistsException} (EEXIST) when it is already there. */
     public synchronized void addAddress(HostAddress address) throws NativeException {
-        ack(RtNetlinkCodec.address(RTM_NEWADDR, address, next()), "RTM_NEWADDR", describe(address));
+        ack(RtNetlinkCodec.address(RTM_NEWADDR, address, next()), "RTM_NEWADDR", () -> describe(address));
     }
 
     /** ip addr del; {@link NativeException.NotFoundException} (EADDRNOTAVAIL) when it is not there. */
     public synchronized void removeAddress(HostAddress address) throws NativeException {
-        ack(RtNetlinkCodec.address(RTM_DELADDR, address, next()), "RTM_DELADDR", describe(address));
+        ack(RtNetlinkCodec.address(RTM_DELADDR, address, next()), "RTM_DELADDR", () -> describe(address));
     }
 
     // ---- routes
@@ -117,11 +118,11 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     public synchronized void addRoute(Route route) throws NativeException {
-        ack(RtNetlinkCodec.route(RTM_NEWROUTE, route, next()), "RTM_NEWROUTE", describe(route));
+        ack(RtNetlinkCodec.route(RTM_NEWROUTE, route, next()), "RTM_NEWROUTE", () -> describe(route));
     }
 
     public synchronized void removeRoute(Route route) throws NativeException {
-        ack(RtNetlinkCodec.route(RTM_DELROUTE, route, next()), "RTM_DELROUTE", describe(route));
+        ack(RtNetlinkCodec.route(RTM_DELROUTE, route, next()), "RTM_DELROUTE", () -> describe(route));
     }
 
     // ---- rules
@@ -132,24 +133,35 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     public synchronized void addRule(Rule rule) throws NativeException {
-        ack(RtNetlinkCodec.rule(RTM_NEWRULE, rule, next()), "RTM_NEWRULE", rule.toString());
+        ack(RtNetlinkCodec.rule(RTM_NEWRULE, rule, next()), "RTM_NEWRULE", rule::toString);
     }
 
     public synchronized void removeRule(Rule rule) throws NativeException {
-        ack(RtNetlinkCodec.rule(RTM_DELRULE, rule, next()), "RTM_DELRULE", rule.toString());
+        ack(RtNetlinkCodec.rule(RTM_DELRULE, rule, next()), "RTM_DELRULE", rule::toString);
     }
 
     // ---- plumbing
 
+    private final int firstSequence = sequence.get();
+
     private int next() {
         return sequence.incrementAndGet();
+    }
+
+    /** Requests sent so far (each takes a sequence number). */
+    int requestsSent() {
+        return sequence.get() - firstSequence;
     }
 
     private static int seqOf(byte[] request) {
         return ByteBuffer.wrap(request).order(java.nio.ByteOrder.nativeOrder()).getInt(8);
     }
 
-    private void ack(byte[] request, String what, String context) throws NativeException {
+    /**
+     * Sends REQUEST and waits for its acknowledgement. CONTEXT describes the request for an error message only: it
+     * may cost a netlink round trip of its own (an interface's name), which a VIP added at failover must not wait for.
+     */
+    private void ack(byte[] request, String what, Supplier<String> context) throws NativeException {
         int seq = seqOf(request);
         socket.send(request, what);
         for (int guard = 0; guard < 1000; guard++) {
@@ -158,7 +170,7 @@ public final class RtNetlink implements AutoCloseable {
                     if (errorOf(m) == 0) {
                         return;
                     }
-                    throw failure(m, what, context);
+                    throw failure(m, what, context.get());
                 }
             }
         }

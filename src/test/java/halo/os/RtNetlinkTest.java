@@ -95,6 +95,21 @@ class RtNetlinkTest {
     }
 
     @Test
+    void addingAndRemovingAVipIsOneRequestEachAndOnlyAFailureLooksUpTheInterfaceName() throws Exception {
+        // a VIP is added at failover: nothing but the RTM_NEWADDR and its acknowledgement may stand in the way
+        HostAddress vip = HostAddress.of(vethA, ip("192.0.2.101"), 32);
+        int before = rt.requestsSent();
+        rt.addAddress(vip);
+        assertThat(rt.requestsSent() - before).as("requests to add").isEqualTo(1);
+        before = rt.requestsSent();
+        assertThatThrownBy(() -> rt.addAddress(vip)).hasMessageStartingWith("RTM_NEWADDR 192.0.2.101/32 dev veth-a");
+        assertThat(rt.requestsSent() - before).as("requests to fail, naming the interface").isEqualTo(2);
+        before = rt.requestsSent();
+        rt.removeAddress(vip);
+        assertThat(rt.requestsSent() - before).as("requests to remove").isEqualTo(1);
+    }
+
+    @Test
     void primaryAddressIsTheFirstPrimaryV4AndTheLinkLocalV6() throws Exception {
         rt.addAddress(HostAddress.of(vethA, ip("192.0.2.100"), 32));
         rt.addAddress(HostAddress.of(vethA, ip("192.0.2.50"), 24)); // secondary to 192.0.2.1/24

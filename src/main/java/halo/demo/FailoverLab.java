@@ -144,6 +144,11 @@ public final class FailoverLab implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dir" + n + ".log").toFile())).start();
     }
 
+    /** Whether director N has the VIP on its interface. */
+    public boolean holdsVip(int n) throws IOException {
+        return lan.ipOn("dir" + n, "-br", "addr", "show", "eth0").contains(" " + VIP + "/");
+    }
+
     /** Waits until the client gets answers from {@code who}; false when it does not within the timeout. */
     public boolean awaitAnswersFrom(String who, Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
@@ -186,6 +191,13 @@ public final class FailoverLab implements AutoCloseable {
                 throw new IOException("dir" + n + "'s " + daemon.name().toLowerCase() + " (pid " + h.pid()
                         + ") did not exit within 10 s of " + event.name().toLowerCase());
             }
+        }
+        if (event == Event.CRASH && holdsVip(n)) {
+            // A crashed machine comes back without the addresses it held. Here the namespace outlives the daemon: a
+            // VIP left on it would answer the client, and announce itself by ARP, as soon as the cable is back,
+            // before the restarted daemon runs (the restore would then end at once, and the next crash would leave
+            // the client's ARP entry on a dead director for seconds).
+            lan.ipOn("dir" + n, "addr", "del", VIP + "/24", "dev", "eth0");
         }
         awaitAnswersFrom(expect, READY);
         sleep(200);
@@ -420,5 +432,11 @@ public final class FailoverLab implements AutoCloseable {
         servers.forEach(s -> s.stop(0));
         namespaces.forEach(NetNamespace::close);
         lan.close();
+        // the directors' configurations, logs and pid files
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // left behind in /tmp: nothing else depends on it
+        }
     }
 }

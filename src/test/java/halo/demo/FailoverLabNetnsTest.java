@@ -31,7 +31,9 @@ class FailoverLabNetnsTest {
                     .isNotBlank();
         }
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        java.nio.file.Path work;
         try (FailoverLab lab = new FailoverLab(daemon, "0.05", 3, quiet)) {
+            work = lab.workDirectory();
             lab.startDirector(1);
             lab.startDirector(2);
             assertThat(lab.awaitAnswersFrom("dir1", Duration.ofSeconds(30))).as("dir1 answers first").isTrue();
@@ -40,6 +42,9 @@ class FailoverLabNetnsTest {
             assertThat(crash.from() + " -> " + crash.to()).as(daemon + " crash").isEqualTo("dir1 -> dir2");
             // Master_Down_Interval at 0.05 s and priority 100: 3 x 50 + 30.5 ms; the client can't see less than 3 x 50
             assertThat(crash.outageMicros()).as(daemon + " crash outage (us)").isBetween(150_000L, 1_000_000L);
+            // like a machine that went down, the crashed director comes back without the VIP: only its daemon may set it
+            assertThat(lab.holdsVip(1)).as("dir1 holds the VIP after its crash").isFalse();
+            assertThat(lab.holdsVip(2)).as("dir2 holds the VIP after dir1's crash").isTrue();
             assertRestored(lab, daemon, "after the crash");
 
             Outcome stop = lab.disrupt(1, Event.STOP, "dir2");
@@ -47,11 +52,14 @@ class FailoverLabNetnsTest {
             assertThat(stop.outageMicros()).as(daemon + " stop outage (us)").isLessThan(150_000L);
             assertRestored(lab, daemon, "after the stop");
         }
+        assertThat(work).as("the directors' files are removed").doesNotExist();
     }
 
     private static void assertRestored(FailoverLab lab, Daemon daemon, String when) throws IOException {
         Outcome back = lab.restore(1, "dir1");
         assertThat(back.to()).as(daemon + ": dir1 takes the VIP back " + when + "; logs:\n" + lab.directorLog(1))
                 .isEqualTo("dir1");
+        assertThat(lab.holdsVip(1)).as("dir1 holds the VIP " + when).isTrue();
+        assertThat(lab.holdsVip(2)).as("dir2 holds the VIP " + when).isFalse();
     }
 }

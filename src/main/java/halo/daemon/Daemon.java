@@ -9,6 +9,7 @@ import halo.config.ScriptCommand;
 import halo.config.VirtualAddress;
 import halo.config.VrrpScript;
 import halo.config.source.Diagnostic;
+import halo.os.Frames;
 import halo.os.HostAddress;
 import halo.os.HostEvent;
 import halo.os.HostOs;
@@ -114,6 +115,8 @@ public final class Daemon implements HostPort {
     private final Set<VrrpSocket> ahSockets = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<HostSetup.Instance, VrrpSocket> socketOf = new IdentityHashMap<>();
     private final Map<byte[], InetAddress> destinations = new IdentityHashMap<>();
+    /** Made once here: a method reference made at its first use spins a class then (for a backup: at takeover). */
+    private final java.util.function.Consumer<HostEvent> hostEvents = this::onHostEvent;
     private final Map<HostSetup.Script, Script> trackScripts = new IdentityHashMap<>();
     private final Set<String> ourAddresses = new HashSet<>();
     /** Stands for "no instance" where static addresses go through the per-instance code (its name is for logs). */
@@ -278,6 +281,7 @@ public final class Daemon implements HostPort {
         }
         changeStatic(config, true);
         tuneProtocolThread(setup);
+        prepareTakeover(setup);
         host = new VrrpHost(setup, this);
         host.start(System.nanoTime());
         startTrackers(trackers);
@@ -297,6 +301,29 @@ public final class Daemon implements HostPort {
         waitForStopScripts();
         log.info("Stopped Halo " + halo.Version.VERSION);
         return EXIT_OK;
+    }
+
+    /**
+     * Runs once what a backup first runs when it takes over, as far as it can without sending: the gratuitous ARP and
+     * neighbour advert frames are built (their code loaded and linked now, not on the way to the first GARP).
+     */
+    private void prepareTakeover(HostSetup setup) {
+        for (HostSetup.Instance i : setup.instances()) {
+            if (i.config() == null) {
+                continue;
+            }
+            for (VirtualAddress v : i.config().virtualAddresses()) {
+                Link link = links.get(v.device() != null ? v.device() : i.spec().interfaceName());
+                if (link == null || link.hardwareAddress() == null || link.hardwareAddress().length != 6) {
+                    continue;
+                }
+                if (v.address().address() instanceof Inet4Address v4) {
+                    Frames.gratuitousArp(link.hardwareAddress(), v4);
+                } else if (v.address().address() instanceof Inet6Address v6) {
+                    Frames.unsolicitedNeighbourAdvert(link.hardwareAddress(), v6, true);
+                }
+            }
+        }
     }
 
     /** The JVM's start-up-only read-only data goes back to the kernel (halo.os.ResidentMemory says what and why). */
@@ -347,7 +374,7 @@ public final class Daemon implements HostPort {
                     continue;
                 }
                 if (poller.get(i) == monitor) {
-                    monitor.drain(this::onHostEvent);
+                    monitor.drain(hostEvents);
                 } else {
                     drainSocket((VrrpSocket) poller.get(i));
                 }
@@ -372,48 +399,45 @@ public final class Daemon implements HostPort {
         }
     }
 
+    /**
+     * What the netlink monitor saw. An if-chain, not a pattern switch: a switch's bootstrap spins a class at its first
+     * event, and a backup's first event is the address it adds at its first takeover.
+     */
     private void onHostEvent(HostEvent event) {
         long now = System.nanoTime();
-        switch (event) {
-            case HostEvent.LinkChanged(Link link) -> {
-                Link before = links.put(link.name(), link);
-                linkNames.put(link.index(), link.name());
-                if (before == null || before.isRunning() != link.isRunning()) {
-                    log.info("Netlink reports " + link.name() + (link.isRunning() ? " up" : " down"));
-                    host.onLinkChange(now, link.name(), link.isRunning());
-                }
+        if (event instanceof HostEvent.LinkChanged(Link link)) {
+            Link before = links.put(link.name(), link);
+            linkNames.put(link.index(), link.name());
+            if (before == null || before.isRunning() != link.isRunning()) {
+                log.info("Netlink reports " + link.name() + (link.isRunning() ? " up" : " down"));
+                host.onLinkChange(now, link.name(), link.isRunning());
             }
-            case HostEvent.LinkRemoved(Link link) -> {
-                links.remove(link.name());
-                log.info("Netlink reports " + link.name() + " removed");
-                host.onLinkChange(now, link.name(), false);
+        } else if (event instanceof HostEvent.LinkRemoved(Link link)) {
+            links.remove(link.name());
+            log.info("Netlink reports " + link.name() + " removed");
+            host.onLinkChange(now, link.name(), false);
+        } else if (event instanceof HostEvent.AddressAdded(HostAddress a)) {
+            if (checkerSide != null) {
+                checkerSide.addressAdded(a.address());
             }
-            case HostEvent.AddressAdded(HostAddress a) -> {
-                if (checkerSide != null) {
-                    checkerSide.addressAdded(a.address());
-                }
+        } else if (event instanceof HostEvent.AddressRemoved(HostAddress a)) {
+            if (checkerSide != null) {
+                checkerSide.addressRemoved(a.address());
             }
-            case HostEvent.AddressRemoved(HostAddress a) -> {
-                if (checkerSide != null) {
-                    checkerSide.addressRemoved(a.address());
-                }
-                String address = a.address().getHostAddress();
-                if (ourAddresses.remove(address)) {
-                    // Deleted behind our back (our own removals leave ourAddresses first): keepalived's words, and
-                    // as keepalived, the MASTER holding it steps down with priority 0 and comes back to set it again.
-                    log.info("Netlink reflector reports IP " + address + " removed from "
-                            + linkNames.getOrDefault(a.interfaceIndex(), "?"));
-                    for (VrrpHost.Slot s : host.slots()) {
-                        if (s.machine.state() == VrrpState.MASTER && s.setup.config() != null
-                                && s.setup.config().virtualAddresses().stream()
-                                .anyMatch(v -> v.address().address().equals(a.address()))) {
-                            s.machine.onVirtualAddressDeleted(now);
-                            host.reschedule(s); // a call past the host: its timer index must hear of it
-                        }
+            String address = a.address().getHostAddress();
+            if (ourAddresses.remove(address)) {
+                // Deleted behind our back (our own removals leave ourAddresses first): keepalived's words, and
+                // as keepalived, the MASTER holding it steps down with priority 0 and comes back to set it again.
+                log.info("Netlink reflector reports IP " + address + " removed from "
+                        + linkNames.getOrDefault(a.interfaceIndex(), "?"));
+                for (VrrpHost.Slot s : host.slots()) {
+                    if (s.machine.state() == VrrpState.MASTER && s.setup.config() != null
+                            && s.setup.config().virtualAddresses().stream()
+                            .anyMatch(v -> v.address().address().equals(a.address()))) {
+                        s.machine.onVirtualAddressDeleted(now);
+                        host.reschedule(s); // a call past the host: its timer index must hear of it
                     }
                 }
-            }
-            default -> {
             }
         }
     }
@@ -852,7 +876,7 @@ public final class Daemon implements HostPort {
     @Override
     public void sendDatagram(HostSetup.Instance instance, byte[] destination, byte[] datagram, int offset, int length) {
         VrrpSocket socket = socketOf.get(instance);
-        InetAddress to = destinations.computeIfAbsent(destination, Daemon::address);
+        InetAddress to = destination(destination);
         try {
             socket.send(datagram, offset, length, to);
         } catch (NativeException e) {
@@ -870,7 +894,7 @@ public final class Daemon implements HostPort {
     public void sendAdvert(HostSetup.Instance instance, boolean ipv6, byte[] destination, int ttl, byte[] message,
                            int offset, int length) {
         VrrpSocket socket = socketOf.get(instance);
-        InetAddress to = destinations.computeIfAbsent(destination, Daemon::address);
+        InetAddress to = destination(destination);
         try {
             socket.send(message, offset, length, to);
         } catch (NativeException e) {
@@ -1203,6 +1227,16 @@ public final class Daemon implements HostPort {
     }
 
     // --- helpers ---
+
+    /** The address of DESTINATION's bytes, made once (no lambda: a backup's first advert is at its takeover). */
+    private InetAddress destination(byte[] bytes) {
+        InetAddress a = destinations.get(bytes);
+        if (a == null) {
+            a = address(bytes);
+            destinations.put(bytes, a);
+        }
+        return a;
+    }
 
     private static InetAddress address(byte[] bytes) {
         try {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * rtnetlink requests in the calling thread's network namespace (at open time): links, addresses (VIPs),
@@ -100,12 +99,12 @@ public final class RtNetlink implements AutoCloseable {
 
     /** ip addr add; {@link NativeException.AlreadyExistsException} (EEXIST) when it is already there. */
     public synchronized void addAddress(HostAddress address) throws NativeException {
-        ack(RtNetlinkCodec.address(RTM_NEWADDR, address, next()), "RTM_NEWADDR", () -> describe(address));
+        ack(RtNetlinkCodec.address(RTM_NEWADDR, address, next()), "RTM_NEWADDR", address);
     }
 
     /** ip addr del; {@link NativeException.NotFoundException} (EADDRNOTAVAIL) when it is not there. */
     public synchronized void removeAddress(HostAddress address) throws NativeException {
-        ack(RtNetlinkCodec.address(RTM_DELADDR, address, next()), "RTM_DELADDR", () -> describe(address));
+        ack(RtNetlinkCodec.address(RTM_DELADDR, address, next()), "RTM_DELADDR", address);
     }
 
     // ---- routes
@@ -118,11 +117,11 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     public synchronized void addRoute(Route route) throws NativeException {
-        ack(RtNetlinkCodec.route(RTM_NEWROUTE, route, next()), "RTM_NEWROUTE", () -> describe(route));
+        ack(RtNetlinkCodec.route(RTM_NEWROUTE, route, next()), "RTM_NEWROUTE", route);
     }
 
     public synchronized void removeRoute(Route route) throws NativeException {
-        ack(RtNetlinkCodec.route(RTM_DELROUTE, route, next()), "RTM_DELROUTE", () -> describe(route));
+        ack(RtNetlinkCodec.route(RTM_DELROUTE, route, next()), "RTM_DELROUTE", route);
     }
 
     // ---- rules
@@ -133,11 +132,11 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     public synchronized void addRule(Rule rule) throws NativeException {
-        ack(RtNetlinkCodec.rule(RTM_NEWRULE, rule, next()), "RTM_NEWRULE", rule::toString);
+        ack(RtNetlinkCodec.rule(RTM_NEWRULE, rule, next()), "RTM_NEWRULE", rule);
     }
 
     public synchronized void removeRule(Rule rule) throws NativeException {
-        ack(RtNetlinkCodec.rule(RTM_DELRULE, rule, next()), "RTM_DELRULE", rule::toString);
+        ack(RtNetlinkCodec.rule(RTM_DELRULE, rule, next()), "RTM_DELRULE", rule);
     }
 
     // ---- plumbing
@@ -158,10 +157,11 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     /**
-     * Sends REQUEST and waits for its acknowledgement. CONTEXT describes the request for an error message only: it
-     * may cost a netlink round trip of its own (an interface's name), which a VIP added at failover must not wait for.
+     * Sends REQUEST and waits for its acknowledgement. SUBJECT (an address, route or rule) is described for an error
+     * message only, and only then: naming its interface costs a netlink round trip, which a VIP added at failover
+     * must not wait for (nor for a lambda's class, made at its first use).
      */
-    private void ack(byte[] request, String what, Supplier<String> context) throws NativeException {
+    private void ack(byte[] request, String what, Object subject) throws NativeException {
         int seq = seqOf(request);
         socket.send(request, what);
         for (int guard = 0; guard < 1000; guard++) {
@@ -170,7 +170,7 @@ public final class RtNetlink implements AutoCloseable {
                     if (errorOf(m) == 0) {
                         return;
                     }
-                    throw failure(m, what, context.get());
+                    throw failure(m, what, describe(subject));
                 }
             }
         }
@@ -217,6 +217,13 @@ public final class RtNetlink implements AutoCloseable {
             sb.append(" label ").append(a.label());
         }
         return sb.toString();
+    }
+
+    private String describe(Object subject) {
+        if (subject instanceof HostAddress a) {
+            return describe(a);
+        }
+        return subject instanceof Route r ? describe(r) : String.valueOf(subject);
     }
 
     private String describe(Route r) {

@@ -35,11 +35,18 @@ final class NodeProcess implements AutoCloseable {
 
     /** As above, with more {@code halo run} flags ({@code -C} for the checker side alone). */
     static NodeProcess halo(String name, List<String> nsExec, Path config, Path dir, List<String> flags) throws IOException {
+        return halo(name, nsExec, config, dir, flags, List.of());
+    }
+
+    /** As above, with more JVM flags (before the class path). */
+    static NodeProcess halo(String name, List<String> nsExec, Path config, Path dir, List<String> flags,
+                            List<String> jvmFlags) throws IOException {
         Path sock = dir.resolve(name + ".sock");
         List<String> cmd = new ArrayList<>(nsExec);
         cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m", "-Xshare:auto",
-                "-cp", classPath(), "halo.cli.Main",
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m", "-Xshare:auto"));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-cp", classPath(), "halo.cli.Main",
                 "run", "-n", "-l", "-D", "-f", config.toString(), "--control-socket", sock.toString()));
         cmd.addAll(flags);
         return start(name, cmd, dir, sock);

@@ -2,6 +2,9 @@ package halo.demo;
 
 import com.sun.net.httpserver.HttpServer;
 import halo.os.NetNamespace;
+import halo.os.Poller;
+import halo.os.ReceivedPacket;
+import halo.os.VrrpSocket;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -48,6 +51,7 @@ public final class FailoverLab implements AutoCloseable {
     private final Process[] directors = new Process[3];
     private final NetNamespace client;
     private final Probe probe;
+    private final AdvertWatch adverts;
 
     public FailoverLab(Daemon daemon, String advertInt, int version, PrintStream out) throws IOException {
         this.daemon = daemon;
@@ -69,9 +73,82 @@ public final class FailoverLab implements AutoCloseable {
             client = NetNamespace.enter(lan.host("client").namespace());
             namespaces.add(client);
             probe = new Probe();
+            adverts = new AdvertWatch(client.call(() -> VrrpSocket.open(false, "eth0", null)));
         } catch (Exception e) {
             close();
             throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+
+    private static final String[] DIRECTOR_ADDRESSES = {"", "192.0.2.11", "192.0.2.12"};
+
+    /** The VRRP adverts the client's LAN carries, as the client's namespace receives them: when each director last sent one. */
+    private static final class AdvertWatch implements AutoCloseable {
+        private final VrrpSocket socket;
+        private final Poller poller;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+        private final java.util.Map<String, Long> counts = new java.util.HashMap<>();
+
+        AdvertWatch(VrrpSocket socket) throws IOException {
+            this.socket = socket;
+            socket.joinGroup(VrrpSocket.MULTICAST_IPV4);
+            poller = new Poller(1);
+            poller.register(socket);
+            thread = Thread.ofPlatform().daemon().name("advert-watch").start(this::run);
+        }
+
+        private void run() {
+            byte[] buffer = new byte[1500];
+            ReceivedPacket received = new ReceivedPacket();
+            try {
+                while (running.get()) {
+                    if (poller.poll(100_000_000L) <= 0) {
+                        continue;
+                    }
+                    while (socket.receive(buffer, 0, buffer.length, received) >= 0) {
+                        String from = received.source().getHostAddress();
+                        synchronized (counts) {
+                            counts.merge(from, 1L, Long::sum);
+                            counts.notifyAll();
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }
+
+        /** Waits for the next advert from ADDRESS; throws when none comes within TIMEOUT. */
+        void awaitNextFrom(String address, Duration timeout) throws IOException {
+            long end = System.nanoTime() + timeout.toNanos();
+            synchronized (counts) {
+                long seen = counts.getOrDefault(address, 0L);
+                while (counts.getOrDefault(address, 0L) == seen) {
+                    long left = end - System.nanoTime();
+                    if (left <= 0) {
+                        throw new IOException("no VRRP advert from " + address + " within " + timeout);
+                    }
+                    try {
+                        counts.wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted", e);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            running.set(false);
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            poller.close();
+            socket.close();
         }
     }
 
@@ -177,6 +254,9 @@ public final class FailoverLab implements AutoCloseable {
         List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
         tree.add(p.toHandle());
         if (event == Event.CRASH) {
+            // right after one of its adverts, so that both daemons are measured at the same phase: the client then
+            // waits the whole Master_Down_Interval (less the few ms the crash takes) plus the backup's takeover
+            adverts.awaitNextFrom(DIRECTOR_ADDRESSES[n], READY);
             lan.link("dir" + n, false);
             tree.forEach(ProcessHandle::destroyForcibly);
         } else {
@@ -415,6 +495,9 @@ public final class FailoverLab implements AutoCloseable {
     public void close() {
         if (probe != null) {
             probe.running.set(false);
+        }
+        if (adverts != null) {
+            adverts.close();
         }
         for (Process p : directors) {
             if (p != null && p.isAlive()) {

@@ -141,7 +141,9 @@ public final class FailoverLab implements AutoCloseable {
 
         @Override
         public void close() {
-            running.set(false);
+            if (!running.getAndSet(false)) {
+                return; // closed already (the demo's shutdown hook closes the lab a second time)
+            }
             try {
                 thread.join(1000);
             } catch (InterruptedException e) {

@@ -588,17 +588,7 @@ final class LineReader {
             textEnd = k + 1;
             textHash = lineHash;
         }
-        if (wordStart >= 0) {
-            if (count == words.length) words = wordBuffer = java.util.Arrays.copyOf(words, count * 2);
-            words[count++] = wordTable.word(s, wordStart, textEnd, hash);
-        }
-        if (openBrace) setResidue(OPEN_TEXT, 0, 1);
-        fastWords = switch (count) {
-            case 1 -> List.of(words[0]);
-            case 2 -> List.of(words[0], words[1]);
-            default -> List.of(java.util.Arrays.copyOf(words, count));
-        };
-        return count == 1 ? words[0] : wordTable.word(s, i, textEnd, textHash);
+        return endFastLine(s, i, words, count, wordStart, textEnd, hash, textHash, openBrace);
     }
 
     /**
@@ -655,6 +645,12 @@ final class LineReader {
             textEnd = k + 1;
             textHash = lineHash;
         }
+        return endFastLine(s, i, words, count, wordStart, textEnd, hash, textHash, openBrace);
+    }
+
+    /** How both fast paths end a line: its last word, the brace cut off, its words and its text. */
+    private String endFastLine(String s, int textStart, String[] words, int count, int wordStart, int textEnd,
+                               int hash, int textHash, boolean openBrace) {
         if (wordStart >= 0) {
             if (count == words.length) words = wordBuffer = java.util.Arrays.copyOf(words, count * 2);
             words[count++] = wordTable.word(s, wordStart, textEnd, hash);
@@ -665,7 +661,7 @@ final class LineReader {
             case 2 -> List.of(words[0], words[1]);
             default -> List.of(java.util.Arrays.copyOf(words, count));
         };
-        return count == 1 ? words[0] : wordTable.word(s, i, textEnd, textHash);
+        return count == 1 ? words[0] : wordTable.word(s, textStart, textEnd, textHash);
     }
 
     /** The words of the line that next() just returned when it cut them itself, else null (cut the text). */

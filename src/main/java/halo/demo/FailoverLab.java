@@ -82,7 +82,7 @@ public final class FailoverLab implements AutoCloseable {
 
     private static final String[] DIRECTOR_ADDRESSES = {"", "192.0.2.11", "192.0.2.12"};
 
-    /** The VRRP adverts the client's LAN carries, as the client's namespace receives them: when each director last sent one. */
+    /** The VRRP adverts the client's LAN carries, as the client's namespace receives them, counted by sender. */
     private static final class AdvertWatch implements AutoCloseable {
         private final VrrpSocket socket;
         private final Poller poller;

@@ -91,10 +91,7 @@ public final class TlsClient {
         PrivateKey key = null;
         if (ssl.certificate() != null) {
             try {
-                chain = certificates(Path.of(ssl.certificate()));
-                if (chain.isEmpty()) {
-                    throw new IOException("no certificate");
-                }
+                chain = someCertificates(Path.of(ssl.certificate()));
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 throw failure("SSL error : Cant load certificate file...", ssl);
             }
@@ -112,10 +109,7 @@ public final class TlsClient {
         List<X509Certificate> authorities = List.of();
         if (ssl.caFile() != null) {
             try {
-                authorities = certificates(Path.of(ssl.caFile()));
-                if (authorities.isEmpty()) {
-                    throw new IOException("no certificate");
-                }
+                authorities = someCertificates(Path.of(ssl.caFile()));
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 throw failure("SSL error : Cant load CA file...", ssl);
             }
@@ -319,6 +313,15 @@ public final class TlsClient {
             out.add(new Pem(type, headers, Base64.getMimeDecoder().decode(b64.toString())));
         }
         return out;
+    }
+
+    /** The certificates in FILE; none is an error. */
+    private static List<X509Certificate> someCertificates(Path file) throws IOException, GeneralSecurityException {
+        List<X509Certificate> found = certificates(file);
+        if (found.isEmpty()) {
+            throw new IOException("no certificate in " + file);
+        }
+        return found;
     }
 
     static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {

@@ -815,24 +815,24 @@ public final class Daemon implements HostPort {
         t.start(new VrrpTrackers.Sink() {
             @Override
             public void fileValue(String name, long value) {
-                tasks.add(() -> {
-                    if (trackers == t) {
-                        host.onTrackFile(System.nanoTime(), name, value);
-                    }
-                });
-                wakeup();
+                onProtocolThread(t, () -> host.onTrackFile(System.nanoTime(), name, value));
             }
 
             @Override
             public void processQuorum(String name, boolean up) {
-                tasks.add(() -> {
-                    if (trackers == t) {
-                        host.onTrackProcess(System.nanoTime(), name, up);
-                    }
-                });
-                wakeup();
+                onProtocolThread(t, () -> host.onTrackProcess(System.nanoTime(), name, up));
             }
         });
+    }
+
+    /** Runs WORK on the protocol thread, unless a reload has replaced the trackers T that asked for it. */
+    private void onProtocolThread(VrrpTrackers t, Runnable work) {
+        tasks.add(() -> {
+            if (trackers == t) {
+                work.run();
+            }
+        });
+        wakeup();
     }
 
     /**

@@ -80,8 +80,6 @@ public final class FailoverLab implements AutoCloseable {
         }
     }
 
-    private static final String[] DIRECTOR_ADDRESSES = {"", "192.0.2.11", "192.0.2.12"};
-
     /** The VRRP adverts the client's LAN carries, as the client's namespace receives them, counted by sender. */
     private static final class AdvertWatch implements AutoCloseable {
         private final VrrpSocket socket;
@@ -258,7 +256,7 @@ public final class FailoverLab implements AutoCloseable {
         if (event == Event.CRASH) {
             // right after one of its adverts, so that both daemons are measured at the same phase: the client then
             // waits the whole Master_Down_Interval (less the few ms the crash takes) plus the backup's takeover
-            adverts.awaitNextFrom(DIRECTOR_ADDRESSES[n], READY);
+            adverts.awaitNextFrom(lan.host("dir" + n).ipv4(), READY);
             lan.link("dir" + n, false);
             tree.forEach(ProcessHandle::destroyForcibly);
         } else {

@@ -1,5 +1,6 @@
 package halo.check;
 
+import halo.net.AddressText;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,6 +65,6 @@ public record ConnectOptions(InetSocketAddress destination, InetSocketAddress bi
 
     /** keepalived's FMT_CHK: "[ip]:tcp:port". */
     public String format(String protocol) {
-        return "[" + Addresses.format(destination.getAddress()) + "]:" + protocol + ":" + destination.getPort();
+        return "[" + AddressText.format(destination.getAddress()) + "]:" + protocol + ":" + destination.getPort();
     }
 }

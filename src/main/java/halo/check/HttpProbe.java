@@ -1,5 +1,6 @@
 package halo.check;
 
+import halo.net.AddressText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,7 +112,7 @@ public final class HttpProbe {
         if (vhost.isPresent()) {
             host = vhost.get();
         } else {
-            String ip = Addresses.format(options.destination().getAddress());
+            String ip = AddressText.format(options.destination().getAddress());
             if (options.destination().getAddress() instanceof Inet6Address) ip = "[" + ip + "]"; // RFC 2732
             host = ip + ":" + options.destination().getPort();
         }
@@ -301,7 +302,7 @@ public final class HttpProbe {
     }
 
     private SSLSocket tls(Socket plain, HttpUrl url) throws IOException {
-        String host = Addresses.format(options.destination().getAddress());
+        String host = AddressText.format(options.destination().getAddress());
         SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, host,
                 options.destination().getPort(), true);
         SSLParameters p = s.getSSLParameters();

@@ -1,6 +1,7 @@
 package halo.check;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,7 +36,7 @@ public final class PingProbe implements Probe {
             return ProbeResult.failure("PING_CHECK " + e.getMessage());
         }
         String target = options.format("tcp");
-        boolean v6 = Addresses.isV6(dst);
+        boolean v6 = dst instanceof Inet6Address;
         int id = ThreadLocalRandom.current().nextInt(0x10000);
         int seq = SEQUENCE.incrementAndGet() & 0xffff;
         long deadline = System.nanoTime() + options.timeout().toNanos();

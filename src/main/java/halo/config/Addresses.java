@@ -1,9 +1,10 @@
 package halo.config;
 
+import halo.net.AddressText;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
-/** Address literals as keepalived reads them (inet_pton: no host names, no DNS) and writes them (RFC 5952 for IPv6). */
+/** Address literals as keepalived reads them (inet_pton: no host names, no DNS) and writes them (RFC 5952 for IPv6, through {@link AddressText}). */
 public final class Addresses {
     private Addresses() {}
 
@@ -72,44 +73,8 @@ public final class Addresses {
         return n > max ? null : new IpPrefix(a, n);
     }
 
-    /** Dotted quad, or RFC 5952 text for IPv6 (lower case, longest zero run compressed). */
+    /** The address as keepalived prints it; see {@link AddressText}. */
     public static String format(InetAddress a) {
-        if (!(a instanceof Inet6Address)) {
-            return a.getHostAddress();
-        }
-        byte[] b = a.getAddress();
-        int[] w = new int[8];
-        for (int i = 0; i < 8; i++) {
-            w[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1, bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (w[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && w[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen && j - i >= 2) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                s.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
-                s.append(':');
-            }
-            s.append(Integer.toHexString(w[i]));
-        }
-        return s.toString();
+        return AddressText.format(a);
     }
 }

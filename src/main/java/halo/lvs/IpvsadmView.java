@@ -1,9 +1,9 @@
 package halo.lvs;
 
-import halo.config.Addresses;
 import halo.config.ForwardingMethod;
 import halo.config.Protocol;
 import halo.config.Tunnel;
+import halo.net.AddressText;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -251,7 +251,7 @@ public final class IpvsadmView {
 
     /** ipvsadm's numeric {@code addr:port}: IPv6 addresses in brackets. */
     static String addressPort(InetAddress address, int port) {
-        String a = Addresses.format(address);
+        String a = AddressText.format(address);
         return (address instanceof Inet6Address ? "[" + a + "]" : a) + ":" + port;
     }
 

@@ -1,9 +1,10 @@
 package halo.lvs;
 
-import halo.config.Addresses;
 import halo.config.ForwardingMethod;
 import halo.config.Protocol;
 import halo.config.Tunnel;
+import halo.config.Addresses;
+import halo.net.AddressText;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ public final class SnapshotText {
             out.append("service ");
             switch (s.key()) {
                 case ServiceKey.Inet i -> out.append(i.protocol().name().toLowerCase()).append(' ')
-                        .append(Addresses.format(i.address())).append(' ').append(i.port());
+                        .append(AddressText.format(i.address())).append(' ').append(i.port());
                 case ServiceKey.Fwmark f -> out.append("fwmark ").append(Integer.toUnsignedString(f.mark()))
                         .append(f.ipv6() ? " ipv6" : " ipv4");
             }
@@ -47,7 +48,7 @@ public final class SnapshotText {
                     .append(" stats=").append(stats(s.stats()))
                     .append(" rates=").append(stats(s.rates())).append('\n');
             for (IpvsDestination d : s.destinations()) {
-                out.append("dest ").append(Addresses.format(d.key().address())).append(' ').append(d.key().port())
+                out.append("dest ").append(AddressText.format(d.key().address())).append(' ').append(d.key().port())
                         .append(" fwd=").append(d.forwarding().name())
                         .append(" tun=").append(tunnel(d.tunnel()))
                         .append(" weight=").append(d.weight())

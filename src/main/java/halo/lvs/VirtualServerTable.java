@@ -1,6 +1,5 @@
 package halo.lvs;
 
-import halo.config.Addresses;
 import halo.config.AddressFamily;
 import halo.config.Checker;
 import halo.config.ForwardingMethod;
@@ -12,6 +11,7 @@ import halo.config.Tunnel;
 import halo.config.VirtualServer;
 import halo.config.VirtualServerAddress;
 import halo.config.VirtualServerGroup;
+import halo.net.AddressText;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -612,9 +612,9 @@ public final class VirtualServerTable {
         return switch (e) {
             case VirtualServerGroup.Fwmark f -> Integer.toUnsignedString(f.mark());
             case VirtualServerGroup.Range r -> {
-                String first = "[" + Addresses.format(r.first()) + "]:" + vs.protocolText + ":" + r.port();
+                String first = "[" + AddressText.format(r.first()) + "]:" + vs.protocolText + ":" + r.port();
                 yield r.last() == null || r.last().equals(r.first()) ? first
-                        : first + "-" + Addresses.format(r.last());
+                        : first + "-" + AddressText.format(r.last());
             }
         };
     }
@@ -803,7 +803,7 @@ public final class VirtualServerTable {
             this.protocolText = fwmarkOnly ? "none" : config.protocol().name().toLowerCase();
             this.name = switch (config.address()) {
                 case VirtualServerAddress.Socket s ->
-                        "[" + Addresses.format(s.address()) + "]:" + protocolText + ":" + s.port();
+                        "[" + AddressText.format(s.address()) + "]:" + protocolText + ":" + s.port();
                 case VirtualServerAddress.Fwmark f -> "FWM " + Integer.toUnsignedString(f.mark());
                 case VirtualServerAddress.Group g -> "[" + g.name() + "]:" + groupMember;
             };
@@ -1004,7 +1004,7 @@ public final class VirtualServerTable {
                 }
             }
             this.port = p;
-            this.name = "[" + Addresses.format(address) + "]:" + vs.protocolText + ":" + p;
+            this.name = "[" + AddressText.format(address) + "]:" + vs.protocolText + ":" + p;
             this.upperThreshold = config.upperThreshold();
             this.lowerThreshold = config.lowerThreshold();
             this.effectiveWeight = sorry ? 1 : config.weight();

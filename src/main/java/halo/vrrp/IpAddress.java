@@ -1,5 +1,6 @@
 package halo.vrrp;
 
+import halo.net.AddressText;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -131,45 +132,6 @@ public final class IpAddress implements Comparable<IpAddress> {
     /** Dotted quad, or RFC 5952 text for IPv6 (as inet_ntop prints it). */
     @Override
     public String toString() {
-        if (!v6) {
-            int a = (int) low;
-            return (a >>> 24) + "." + ((a >>> 16) & 0xff) + "." + ((a >>> 8) & 0xff) + "." + (a & 0xff);
-        }
-        int[] w = new int[8];
-        for (int i = 0; i < 4; i++) {
-            w[i] = (int) (high >>> (48 - 16 * i)) & 0xffff;
-            w[4 + i] = (int) (low >>> (48 - 16 * i)) & 0xffff;
-        }
-        // longest run of zero words (length >= 2) becomes "::"
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (w[i] == 0) {
-                int j = i;
-                while (j < 8 && w[j] == 0) {
-                    j++;
-                }
-                if (j - i > bestLen && j - i >= 2) {
-                    bestStart = i;
-                    bestLen = j - i;
-                }
-                i = j;
-            } else {
-                i++;
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(w[i]));
-        }
-        return sb.toString();
+        return AddressText.format(toBytes());
     }
 }

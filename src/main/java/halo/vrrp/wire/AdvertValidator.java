@@ -1,5 +1,6 @@
 package halo.vrrp.wire;
 
+import halo.net.AddressText;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -401,6 +402,6 @@ public final class AdvertValidator {
     private static String address(WireInstance instance, int index) {
         byte[] a = new byte[instance.family().addressLength];
         instance.copyAddress(index, a, 0);
-        return AddressText.format(a, 0, instance.family());
+        return AddressText.format(a, 0, instance.family().addressLength);
     }
 }

@@ -1,5 +1,7 @@
 package halo.vrrp.wire;
 
+import halo.net.AddressText;
+
 /**
  * What the IP layer knows about a received advert: source and destination address, TTL or hop limit (-1 when the
  * socket did not report it), and whether it arrived by multicast. Filled by the host layer (or by
@@ -108,6 +110,6 @@ public final class PacketInfo {
 
     /** The sender's address as text (allocates; for log lines). */
     public String sourceString() {
-        return AddressText.format(source, 0, family);
+        return AddressText.format(source, 0, family.addressLength);
     }
 }

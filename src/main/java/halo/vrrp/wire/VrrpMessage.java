@@ -1,5 +1,6 @@
 package halo.vrrp.wire;
 
+import halo.net.AddressText;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -312,7 +313,7 @@ public final class VrrpMessage {
         byte[] a = new byte[family.addressLength];
         for (int i = 0; i < shown; i++) {
             copyAddress(i, family, a, 0);
-            sb.append(i == 0 ? " " : ",").append(AddressText.format(a, 0, family));
+            sb.append(i == 0 ? " " : ",").append(AddressText.format(a, 0, family.addressLength));
         }
         if (version() == VERSION_2 && authType() == AUTH_PASS && family == IpFamily.IPV4
                 && length >= authDataOffset() + AUTH_DATA_LENGTH) {

@@ -4,6 +4,7 @@ import halo.vrrp.wire.AdvertEncoder;
 import halo.vrrp.wire.AdvertValidator;
 import halo.vrrp.wire.IpFamily;
 import halo.vrrp.wire.PacketInfo;
+import halo.vrrp.wire.RxCounter;
 import halo.vrrp.wire.RxStatistics;
 import halo.vrrp.wire.RxVerdict;
 import halo.vrrp.wire.VrrpMessage;
@@ -593,6 +594,12 @@ public final class VrrpHost implements VrrpActions {
     }
 
     private void accept(long now, Slot s, RxVerdict verdict) {
+        RxCounter counter = verdict.counter();
+        if (counter == RxCounter.ADDRESS_LIST_ERRORS) {
+            s.machine.countAddressListError();
+        } else if (counter == RxCounter.ADV_INTERVAL_ERRORS) {
+            s.machine.countAdvertIntervalError();
+        }
         if (!verdict.accepted() || verdict == RxVerdict.ACCEPT_OWNER_ADDRESS_MISMATCH || validator.switchedToOldUnicastChecksum()) {
             port.log(validator.describe(s.machine.name(), s.wire));
             if (!verdict.accepted()) {
@@ -605,8 +612,7 @@ public final class VrrpHost implements VrrpActions {
         s.wire.lastMaster(info);
         int n = info.family() == IpFamily.IPV6 ? 16 : 4;
         info.copySource(sourceScratch, 0);
-        // the validator has done the address check (skip_check_adv_addr, owner exception), logged and counted it
-        s.machine.onAdvert(now, m.priority(), interval, peer(sourceScratch, n), true);
+        s.machine.onAdvert(now, m.priority(), interval, peer(sourceScratch, n));
         reschedule(s);
     }
 

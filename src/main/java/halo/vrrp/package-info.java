@@ -8,9 +8,8 @@
  * VrrpInstance vi = new VrrpInstance(spec, actions);   // spec: InstanceSpec (keepalived keyword names)
  * vi.start(now);                                        // BACKUP (or MASTER at once for the owner)
  * loop:
- *   vi.onAdvert(now, priority, intervalOnWire, source, addresses);        // for each valid advert of its VRID
- *                                  // addresses: AdvertAddresses view (keepalived's address check and log lines),
- *                                  // or a boolean when the caller has checked them
+ *   vi.onAdvert(now, priority, intervalOnWire, source);   // for each advert of its VRID the receive validator
+ *                                                          // (halo.vrrp.wire.AdvertValidator) accepted
  *   if (now >= vi.nextDeadline()) vi.onTimer(now);                         // master down / advert / GARP timers
  *   vi.onTrackerStatus(now, "chk_nginx", up);  vi.onInterfaceChange(now, up);  vi.onTrackFileValue(now, name, v);
  * vi.shutdown(now);                                     // priority-0 advert if master, notify_stop

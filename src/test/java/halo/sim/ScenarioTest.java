@@ -235,10 +235,10 @@ class ScenarioTest {
                 3414.062   node1  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 6609.375   node2  VI_1     BACKUP  MASTER  no advertisement within Master_Down_Interval
                 """);
-        assertThat(lan.rxStatistics("node1").get(RxCounter.ADV_INTERVAL_ERRORS)
-                + lan.machine("node1", "VI_1").advertiseIntervalErrors()).isPositive();
-        assertThat(lan.rxStatistics("node2").get(RxCounter.ADV_INTERVAL_ERRORS)
-                + lan.machine("node2", "VI_1").advertiseIntervalErrors()).isPositive();
+        assertThat(lan.rxStatistics("node1").get(RxCounter.ADV_INTERVAL_ERRORS)).isPositive();
+        assertThat(lan.rxStatistics("node2").get(RxCounter.ADV_INTERVAL_ERRORS)).isPositive();
+        assertThat(lan.machine("node1", "VI_1").advertiseIntervalErrors()).isPositive();
+        assertThat(lan.machine("node2", "VI_1").advertiseIntervalErrors()).isPositive();
     }
 
     @Test

@@ -21,7 +21,7 @@ class AllocationTest {
             adverts++;
             for (VrrpInstance p : peers) {
                 if (p != instance) {
-                    p.onAdvert(now, priority, instance.advertIntervalOnWire(), instance.sourceAddress(), true);
+                    p.onAdvert(now, priority, instance.advertIntervalOnWire(), instance.sourceAddress());
                 }
             }
         }

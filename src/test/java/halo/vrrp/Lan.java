@@ -99,11 +99,23 @@ final class Lan {
                 continue;
             }
             for (VrrpInstance i : n.instances) {
-                if (i != d.from() && i.spec().virtualRouterId() == from.virtualRouterId() && !n.instances.contains(d.from())) {
-                    i.onAdvert(now, d.priority(), from.advertIntervalOnWire(), d.from().sourceAddress(),
-                            i.spec().virtualIpAddresses().equals(from.virtualIpAddresses()));
+                if (i != d.from() && i.spec().virtualRouterId() == from.virtualRouterId() && !n.instances.contains(d.from())
+                        && passesReceiveChecks(i.spec(), from, d.priority())) {
+                    i.onAdvert(now, d.priority(), from.advertIntervalOnWire(), d.from().sourceAddress());
                 }
             }
         }
+    }
+
+    /**
+     * What the receive validator (AdvertValidator) lets through on a real host: a v2 advert only with our interval,
+     * and only our address list unless the owner (priority 255) sends it.
+     */
+    private static boolean passesReceiveChecks(InstanceSpec receiver, InstanceSpec sender, int priority) {
+        if (receiver.version() == 2 && receiver.advertIntervalOnWire() != sender.advertIntervalOnWire()) {
+            return false;
+        }
+        return priority == InstanceSpec.PRIORITY_OWNER
+                || receiver.virtualIpAddresses().equals(sender.virtualIpAddresses());
     }
 }

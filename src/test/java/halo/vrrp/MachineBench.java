@@ -31,7 +31,7 @@ public final class MachineBench {
         public void sendAdvert(VrrpInstance instance, int priority) {
             world.adverts++;
             VrrpInstance peer = instance == a ? b : a;
-            peer.onAdvert(world.now, priority, instance.advertIntervalOnWire(), instance.sourceAddress(), true);
+            peer.onAdvert(world.now, priority, instance.advertIntervalOnWire(), instance.sourceAddress());
         }
 
         @Override public void addVirtualAddresses(VrrpInstance instance) {}

@@ -55,7 +55,7 @@ class SyncGroupTest {
         // VI_2 keeps hearing a master; VI_1 does not
         for (int s = 1; s <= 20; s++) {
             clock.runUntil(T0 + ms(1_000L * s), a, b);
-            b.onAdvert(clock.now, 150, 1, IpAddress.parse("192.0.2.9"), true);
+            b.onAdvert(clock.now, 150, 1, IpAddress.parse("192.0.2.9"));
         }
         assertThat(a.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
@@ -85,7 +85,7 @@ class SyncGroupTest {
         assertThat(a.state()).isEqualTo(VrrpState.MASTER);
         assertThat(b.state()).isEqualTo(VrrpState.MASTER);
         rec.clear();
-        a.onAdvert(clock.now + ms(10), 200, 1, IpAddress.parse("192.0.2.9"), true);
+        a.onAdvert(clock.now + ms(10), 200, 1, IpAddress.parse("192.0.2.9"));
         assertThat(a.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(group.state()).isEqualTo(VrrpState.BACKUP);
@@ -98,7 +98,7 @@ class SyncGroupTest {
         long from = clock.now;
         for (int s = 1; s <= 30; s++) {
             clock.runUntil(from + ms(1_000L * s), a, b);
-            a.onAdvert(clock.now, 200, 1, IpAddress.parse("192.0.2.9"), true);
+            a.onAdvert(clock.now, 200, 1, IpAddress.parse("192.0.2.9"));
         }
         assertThat(a.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
@@ -173,7 +173,7 @@ class SyncGroupTest {
         clock.runUntil(T0 + ms(4_000), a, b);
         assertThat(group.state()).isEqualTo(VrrpState.MASTER);
         rec.clear();
-        a.onAdvert(clock.now + ms(10), 50, 1, IpAddress.parse("192.0.2.9"), true);
+        a.onAdvert(clock.now + ms(10), 50, 1, IpAddress.parse("192.0.2.9"));
         assertThat(rec.events).containsSubsequence("VI_1 advert 100", "VI_1 garp 2", "VI_2 garp 3",
                 "fifo INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 100");
         assertThat(b.state()).isEqualTo(VrrpState.MASTER);

@@ -101,7 +101,7 @@ class TrackerTest {
     @Test
     void aBackupsDownTimerFollowsItsNewSkew() {
         VrrpInstance vrrp = start(spec(100, TrackerSpec.script("a", -50)));
-        vrrp.onAdvert(T0 + ms(100), 150, 1, IpAddress.parse("192.0.2.1"), true);
+        vrrp.onAdvert(T0 + ms(100), 150, 1, IpAddress.parse("192.0.2.1"));
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(100) + us(3_609_375));
         vrrp.onTrackerStatus(T0 + ms(200), "a", false);
         // skew (256-50)/256 s = 804687 us instead of 609375 us
@@ -125,7 +125,7 @@ class TrackerTest {
                 "fifo INSTANCE \"VI_1\" FAULT 100");
         assertThat(vrrp.nextDeadline()).isEqualTo(VrrpInstance.NEVER);
         // adverts are ignored in FAULT
-        vrrp.onAdvert(t + ms(10), 50, 1, IpAddress.parse("192.0.2.1"), true);
+        vrrp.onAdvert(t + ms(10), 50, 1, IpAddress.parse("192.0.2.1"));
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         rec.clear();
         vrrp.onTrackerStatus(t + ms(500), "chk", true);

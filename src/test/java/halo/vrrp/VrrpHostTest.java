@@ -156,6 +156,74 @@ class VrrpHostTest {
         assertThat(a.vipsSet).isFalse();
     }
 
+    private static HostSetup node(int priority, Duration advertInterval, String virtualAddress) {
+        return HostSetup.of(InstanceSpec.builder("VI_1", 51).interfaceName("eth0").priority(priority)
+                .advertInterval(advertInterval).virtualIpAddress(virtualAddress).build());
+    }
+
+    private MemoryPort[] pair(HostSetup first, HostSetup second) {
+        MemoryPort a = new MemoryPort("a", 11);
+        MemoryPort b = new MemoryPort("b", 12);
+        a.peer = b;
+        b.peer = a;
+        a.host = new VrrpHost(first, a);
+        b.host = new VrrpHost(second, b);
+        a.host.start(0);
+        b.host.start(0);
+        return new MemoryPort[] {a, b};
+    }
+
+    @Test
+    void aV2AdvertWithAnotherIntervalNeverReachesTheStateMachine() {
+        MemoryPort[] p = pair(node(150, Duration.ofSeconds(1), "192.0.2.100"), node(100, Duration.ofSeconds(2), "192.0.2.100"));
+        VrrpInstance a = p[0].host.slot("VI_1").machine;
+        VrrpInstance b = p[1].host.slot("VI_1").machine;
+        // a: 3 x 1 s + (256-150)/256 s = 3414.06 ms; b hears a's adverts but drops them, so it takes over too at
+        // 3 x 2 s + (256-100)/256 s = 6609.38 ms (RFC 3768 7.1: "MUST discard the packet")
+        runUntil(6_600 * MS, p);
+        assertThat(a.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
+        runUntil(6_620 * MS, p);
+        assertThat(b.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(p[1].log).contains("(VI_1) advertisement interval mismatch mine=2 sec rcv'd=1 sec");
+        assertThat(b.advertiseIntervalErrors()).isPositive();
+        assertThat(b.addressListErrors()).isZero();
+        assertThat(b.advertisementsReceived()).isZero();
+    }
+
+    @Test
+    void anAdvertWithAnotherAddressListIsDroppedInBackupAndInMaster() {
+        MemoryPort[] p = pair(node(150, Duration.ofSeconds(1), "192.0.2.100"), node(100, Duration.ofSeconds(1), "192.0.2.101"));
+        VrrpInstance a = p[0].host.slot("VI_1").machine;
+        VrrpInstance b = p[1].host.slot("VI_1").machine;
+        runUntil(3_600 * MS, p);
+        assertThat(a.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
+        runUntil(5_000 * MS, p);
+        // b never accepted a's adverts, and a (master) drops b's lower-priority adverts before answering them
+        assertThat(b.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(a.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(p[1].log).contains("(VI_1) ip address associated with VRID 51 not present in MASTER advert : 192.0.2.101");
+        assertThat(p[0].log).contains("(VI_1) ip address associated with VRID 51 not present in MASTER advert : 192.0.2.100");
+        assertThat(p[0].log).noneMatch(line -> line.contains("forcing new election"));
+        assertThat(a.addressListErrors()).isPositive();
+        assertThat(b.addressListErrors()).isPositive();
+        assertThat(b.advertisementsReceived()).isZero();
+    }
+
+    @Test
+    void theOwnersAdvertWithAnotherAddressListIsLoggedAndCountedButObeyed() {
+        MemoryPort[] p = pair(node(255, Duration.ofSeconds(1), "192.0.2.100"), node(100, Duration.ofSeconds(1), "192.0.2.101"));
+        VrrpInstance b = p[1].host.slot("VI_1").machine;
+        runUntil(10_000 * MS, p);
+        assertThat(p[0].host.slot("VI_1").machine.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(p[1].log).anyMatch(line -> line.startsWith("(VI_1) ip address associated with VRID 51 not present in MASTER advert : 192.0.2.101")
+                && line.endsWith("accepted from the address owner"));
+        assertThat(b.addressListErrors()).isPositive();
+        assertThat(b.advertisementsReceived()).isEqualTo(b.addressListErrors());
+    }
+
     private static HostSetup groupNode(int priority) {
         InstanceSpec one = InstanceSpec.builder("VI_1", 51).interfaceName("eth0").priority(priority)
                 .advertInterval(Duration.ofSeconds(1)).virtualIpAddress("192.0.2.100").build();

@@ -129,14 +129,14 @@ class VrrpInstanceTest {
         VrrpInstance vrrp = start(v2().build());
         for (int s = 1; s <= 10; s++) {
             clock.runUntil(T0 + ms(1_000L * s), vrrp);
-            vrrp.onAdvert(clock.now, 150, 1, PEER_LOW, true);
+            vrrp.onAdvert(clock.now, 150, 1, PEER_LOW);
             assertThat(vrrp.nextDeadline()).isEqualTo(clock.now + us(3_609_375));
         }
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(vrrp.masterAddress()).isEqualTo(PEER_LOW);
         assertThat(vrrp.masterPriority()).isEqualTo(150);
         // an equal priority is accepted too (no preemption on a tie while hearing the master)
-        vrrp.onAdvert(clock.now, 100, 1, PEER_LOW, true);
+        vrrp.onAdvert(clock.now, 100, 1, PEER_LOW);
         assertThat(vrrp.nextDeadline()).isEqualTo(clock.now + us(3_609_375));
         clock.runUntil(clock.now + us(3_609_374), vrrp);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
@@ -147,8 +147,8 @@ class VrrpInstanceTest {
     @Test
     void priorityZeroMakesTheBackupWaitOnlySkewTime() {
         VrrpInstance vrrp = start(v2().logDetail(true).build());
-        vrrp.onAdvert(T0 + ms(500), 150, 1, PEER_LOW, true);
-        vrrp.onAdvert(T0 + ms(1_000), 0, 1, PEER_LOW, true);
+        vrrp.onAdvert(T0 + ms(500), 150, 1, PEER_LOW);
+        vrrp.onAdvert(T0 + ms(1_000), 0, 1, PEER_LOW);
         assertThat(rec.logs).contains("(VI_1) Backup received priority 0 advertisement");
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(1_000) + us(609_375));
         clock.runUntil(T0 + ms(1_000) + us(609_375), vrrp);
@@ -162,12 +162,12 @@ class VrrpInstanceTest {
     void backupDiscardsALowerPriorityMasterAndPreemptsIt() {
         VrrpInstance vrrp = start(v2().build());
         rec.clear();
-        vrrp.onAdvert(T0 + ms(1_000), 90, 1, PEER_LOW, true);
+        vrrp.onAdvert(T0 + ms(1_000), 90, 1, PEER_LOW);
         assertThat(rec.logs).containsExactly("(VI_1) received lower priority (90) advert from 192.0.2.1 - discarding");
         // the down timer was not reset
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
-        vrrp.onAdvert(T0 + ms(2_000), 90, 1, PEER_LOW, true);
-        vrrp.onAdvert(T0 + ms(3_000), 90, 1, PEER_LOW, true);
+        vrrp.onAdvert(T0 + ms(2_000), 90, 1, PEER_LOW);
+        vrrp.onAdvert(T0 + ms(3_000), 90, 1, PEER_LOW);
         clock.runUntil(T0 + us(3_609_375), vrrp);
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
     }
@@ -177,7 +177,7 @@ class VrrpInstanceTest {
         VrrpInstance vrrp = start(v2().nopreempt(true).priority(150).build());
         for (int s = 1; s <= 20; s++) {
             clock.runUntil(T0 + ms(1_000L * s), vrrp);
-            vrrp.onAdvert(clock.now, 100, 1, PEER_LOW, true);
+            vrrp.onAdvert(clock.now, 100, 1, PEER_LOW);
         }
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(rec.logs).noneMatch(l -> l.contains("discarding"));
@@ -193,7 +193,7 @@ class VrrpInstanceTest {
                 break;
             }
             long before = vrrp.nextDeadline();
-            vrrp.onAdvert(clock.now, 100, 1, PEER_LOW, true);
+            vrrp.onAdvert(clock.now, 100, 1, PEER_LOW);
             if (vrrp.nextDeadline() != before) {
                 lastAccepted = clock.now;
             }
@@ -211,7 +211,7 @@ class VrrpInstanceTest {
     void v3BackupAdoptsTheMastersAdvertInterval() {
         VrrpInstance vrrp = start(v3().build());
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(36_093));
-        vrrp.onAdvert(T0 + ms(5), 150, 100, PEER_LOW, true); // master advertises 1 s (100 cs)
+        vrrp.onAdvert(T0 + ms(5), 150, 100, PEER_LOW); // master advertises 1 s (100 cs)
         assertThat(vrrp.masterAdvertIntervalMicros()).isEqualTo(1_000_000);
         // 3 x 1 s + 156 x 100 x 625 / 16 us
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(5) + us(3_609_375));
@@ -220,84 +220,11 @@ class VrrpInstanceTest {
     @Test
     void v3MasterAdvertisesItsOwnIntervalAfterTakingOver() {
         VrrpInstance vrrp = start(v3().build());
-        vrrp.onAdvert(T0 + ms(5), 150, 100, PEER_LOW, true);
+        vrrp.onAdvert(T0 + ms(5), 150, 100, PEER_LOW);
         clock.runUntil(T0 + ms(5) + us(3_609_375), vrrp);
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
         assertThat(vrrp.masterAdvertIntervalMicros()).isEqualTo(10_000);
         assertThat(vrrp.nextDeadline()).isEqualTo(clock.now + ms(10));
-    }
-
-    @Test
-    void v2DropsAnAdvertWithAnotherInterval() {
-        VrrpInstance vrrp = start(v2().build());
-        rec.clear();
-        vrrp.onAdvert(T0 + ms(100), 150, 2, PEER_LOW, true);
-        assertThat(rec.logs).containsExactly("(VI_1) advertisement interval mismatch mine=1 sec rcv'd=2 sec");
-        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
-        assertThat(vrrp.advertiseIntervalErrors()).isEqualTo(1);
-    }
-
-    @Test
-    void addressListMismatchIsDroppedUnlessFromTheOwner() {
-        VrrpInstance vrrp = start(v2().build());
-        rec.clear();
-        vrrp.onAdvert(T0 + ms(100), 150, 1, PEER_LOW, false);
-        assertThat(rec.logs).containsExactly("(VI_1) ip address associated with VRID 51 not present in MASTER advert");
-        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
-        // RFC 3768 7.1: logged, but the owner's advert is processed
-        vrrp.onAdvert(T0 + ms(200), 255, 1, PEER_LOW, false);
-        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(200) + us(3_000_000 + 609_375));
-        assertThat(vrrp.addressListErrors()).isEqualTo(2);
-        assertThat(rec.logs).hasSize(2);
-    }
-
-    /** An advert's address list as the codec's flyweight would present it. */
-    record Addresses(java.util.List<IpAddress> list) implements AdvertAddresses {
-        static Addresses of(String... literals) {
-            return new Addresses(java.util.Arrays.stream(literals).map(IpAddress::parse).toList());
-        }
-
-        @Override public int count() { return list.size(); }
-        @Override public boolean contains(IpAddress address) { return list.contains(address); }
-    }
-
-    @Test
-    void addressCheckLogsLikeKeepalived() {
-        VrrpInstance vrrp = start(v2().virtualIpAddress("192.0.2.101").build());
-        rec.clear();
-        vrrp.onAdvert(T0 + ms(100), 150, 1, PEER_LOW, Addresses.of("192.0.2.100"));
-        vrrp.onAdvert(T0 + ms(200), 150, 1, PEER_LOW, Addresses.of("192.0.2.100", "192.0.2.102"));
-        assertThat(rec.logs).containsExactly(
-                "(VI_1) received an unexpected ip number count 1, expected 2!",
-                "(VI_1) ip address associated with VRID 51 not present in MASTER advert: 192.0.2.101");
-        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
-        assertThat(vrrp.addressListErrors()).isEqualTo(2);
-        // same addresses in another order: accepted
-        vrrp.onAdvert(T0 + ms(300), 150, 1, PEER_LOW, Addresses.of("192.0.2.101", "192.0.2.100"));
-        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(300) + us(3_609_375));
-        // RFC 3768 7.1: the owner's advert is logged but processed
-        vrrp.onAdvert(T0 + ms(400), 255, 1, PEER_LOW, Addresses.of("192.0.2.100"));
-        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(400) + us(3_609_375));
-    }
-
-    @Test
-    void masterChecksTheAddressesOfEveryAdvert() {
-        VrrpInstance vrrp = start(v2().priority(255).build());
-        rec.clear();
-        vrrp.onAdvert(T0 + ms(10), 254, 1, PEER_LOW, Addresses.of("192.0.2.99"));
-        assertThat(rec.logs).containsExactly(
-                "(VI_1) ip address associated with VRID 51 not present in MASTER advert: 192.0.2.100");
-        assertThat(rec.adverts).isEmpty();
-    }
-
-    @Test
-    void skipCheckAdvAddrChecksOnlyWhenTheMasterChanges() {
-        VrrpInstance vrrp = start(v2().skipCheckAdvAddr(true).build());
-        vrrp.onAdvert(T0 + ms(100), 150, 1, PEER_LOW, true);
-        vrrp.onAdvert(T0 + ms(200), 150, 1, PEER_LOW, false); // same master: not checked
-        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(200) + us(3_609_375));
-        vrrp.onAdvert(T0 + ms(300), 150, 1, PEER_HIGH, false); // new master: checked, dropped
-        assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(200) + us(3_609_375));
     }
 
     VrrpInstance master(InstanceSpec spec) {
@@ -312,7 +239,7 @@ class VrrpInstanceTest {
     void masterHearingAHigherPriorityBecomesBackup() {
         VrrpInstance vrrp = master(v2().build());
         long t = clock.now + ms(300);
-        vrrp.onAdvert(t, 150, 1, PEER_LOW, true);
+        vrrp.onAdvert(t, 150, 1, PEER_LOW);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.HIGHER_PRIORITY_ADVERT);
         assertThat(vrrp.lastReasonDetail()).isEqualTo("advert from 192.0.2.1 priority 150");
@@ -329,7 +256,7 @@ class VrrpInstanceTest {
     @Test
     void higherPrioSendAdvertSendsOneAdvertBeforeGivingUp() {
         VrrpInstance vrrp = master(v2().higherPrioSendAdvert(true).build());
-        vrrp.onAdvert(clock.now + ms(300), 150, 1, PEER_LOW, true);
+        vrrp.onAdvert(clock.now + ms(300), 150, 1, PEER_LOW);
         assertThat(rec.events.get(0)).isEqualTo("VI_1 advert 100");
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
     }
@@ -337,7 +264,7 @@ class VrrpInstanceTest {
     @Test
     void equalPriorityTieBreakHigherAddressWins() {
         VrrpInstance vrrp = master(v2().build());
-        vrrp.onAdvert(clock.now + ms(300), 100, 1, PEER_LOW, true);
+        vrrp.onAdvert(clock.now + ms(300), 100, 1, PEER_LOW);
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
         assertThat(rec.events).containsExactly(
                 "log (VI_1) Received advert from 192.0.2.1 with lower priority 100, ours 100, forcing new election",
@@ -345,7 +272,7 @@ class VrrpInstanceTest {
                 "VI_1 garp 5",
                 "fifo INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 100");
         rec.clear();
-        vrrp.onAdvert(clock.now + ms(400), 100, 1, PEER_HIGH, true);
+        vrrp.onAdvert(clock.now + ms(400), 100, 1, PEER_HIGH);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.EQUAL_PRIORITY_HIGHER_ADDRESS);
         assertThat(rec.logs.get(0)).isEqualTo(
@@ -356,7 +283,7 @@ class VrrpInstanceTest {
     void masterHearingALowerPriorityAnswersAtOnceAndResetsItsAdvertTimer() {
         VrrpInstance vrrp = master(v2().garpLowerPrioRepeat(3).garpLowerPrioDelay(Duration.ofSeconds(2)).build());
         long t = clock.now + ms(300);
-        vrrp.onAdvert(t, 90, 1, PEER_LOW, true);
+        vrrp.onAdvert(t, 90, 1, PEER_LOW);
         assertThat(rec.adverts).containsExactly(100);
         assertThat(rec.events).contains("VI_1 garp 3");
         assertThat(vrrp.nextDeadline()).isEqualTo(t + ms(1_000));
@@ -369,7 +296,7 @@ class VrrpInstanceTest {
     void lowerPrioNoAdvertStaysQuiet() {
         VrrpInstance vrrp = master(v2().lowerPrioNoAdvert(true).garpLowerPrioRepeat(0).build());
         long due = vrrp.nextDeadline();
-        vrrp.onAdvert(clock.now + ms(300), 90, 1, PEER_LOW, true);
+        vrrp.onAdvert(clock.now + ms(300), 90, 1, PEER_LOW);
         assertThat(rec.adverts).isEmpty();
         assertThat(rec.logs).containsExactly("(VI_1) Received advert from 192.0.2.1 with lower priority 90, ours 100");
         assertThat(vrrp.nextDeadline()).isEqualTo(due);
@@ -379,7 +306,7 @@ class VrrpInstanceTest {
     void masterAnswersPriorityZeroAtOnce() {
         VrrpInstance vrrp = master(v2().build());
         long t = clock.now + ms(300);
-        vrrp.onAdvert(t, 0, 1, PEER_LOW, true);
+        vrrp.onAdvert(t, 0, 1, PEER_LOW);
         assertThat(rec.adverts).containsExactly(100);
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
         assertThat(vrrp.nextDeadline()).isEqualTo(t + ms(1_000));
@@ -389,7 +316,7 @@ class VrrpInstanceTest {
     void twoOwnersReduceTheLocalPriority() {
         VrrpInstance vrrp = start(v2().priority(255).build());
         rec.clear();
-        vrrp.onAdvert(T0 + ms(10), 255, 1, PEER_HIGH, true);
+        vrrp.onAdvert(T0 + ms(10), 255, 1, PEER_HIGH);
         assertThat(rec.logs.get(0)).isEqualTo("(VI_1) CONFIGURATION ERROR: local instance and a remote instance are both"
                 + " configured as address owner, please fix - reducing local priority");
         assertThat(vrrp.effectivePriority()).isEqualTo(254);
@@ -435,10 +362,10 @@ class VrrpInstanceTest {
         VrrpInstance vrrp = start(v2().startupDelay(Duration.ofSeconds(10)).build());
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(10_000) + us(3_609_375));
         // an advert during the delay still counts from the end of the delay
-        vrrp.onAdvert(T0 + ms(2_000), 150, 1, PEER_LOW, true);
+        vrrp.onAdvert(T0 + ms(2_000), 150, 1, PEER_LOW);
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(10_000) + us(3_609_375));
         // after it, from the advert
-        vrrp.onAdvert(T0 + ms(11_000), 150, 1, PEER_LOW, true);
+        vrrp.onAdvert(T0 + ms(11_000), 150, 1, PEER_LOW);
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(11_000) + us(3_609_375));
     }
 
@@ -462,7 +389,7 @@ class VrrpInstanceTest {
                 .noneMatch(e -> e.contains("Entering") || e.contains("notify"));
         assertThat(vrrp.nextDeadline()).isEqualTo(now + ms(1_000));
         // it still yields to a higher priority, removing its addresses
-        vrrp.onAdvert(now + ms(10), 200, 1, PEER_LOW, true);
+        vrrp.onAdvert(now + ms(10), 200, 1, PEER_LOW);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(rec.events).contains("VI_1 remove VIPs");
     }
@@ -503,7 +430,7 @@ class VrrpInstanceTest {
     void notifyMasterRxLowerPriRunsWithoutArguments() {
         VrrpInstance vrrp = master(v2().lowerPrioNoAdvert(true).garpLowerPrioRepeat(0)
                 .notifyScripts(new NotifyScripts(null, null, null, null, null, "/bin/rx-lower.sh")).build());
-        vrrp.onAdvert(clock.now + ms(5), 50, 1, PEER_LOW, true);
+        vrrp.onAdvert(clock.now + ms(5), 50, 1, PEER_LOW);
         assertThat(rec.scripts).containsExactly("/bin/rx-lower.sh");
         assertThat(rec.fifo).containsExactly("INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 100");
     }
@@ -516,14 +443,14 @@ class VrrpInstanceTest {
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
         assertThat(rec.logs).contains("(VI_6) Sending/queueing Unsolicited Neighbour Adverts on eth0 for 2001:db8::100");
         // tie-break on IPv6 link-local addresses
-        vrrp.onAdvert(clock.now + ms(1), 100, 10, IpAddress.parse("fe80::3"), true);
+        vrrp.onAdvert(clock.now + ms(1), 100, 10, IpAddress.parse("fe80::3"));
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
     }
 
     @Test
     void faultAndInitStatesIgnoreAdverts() {
         VrrpInstance vrrp = new VrrpInstance(v2().build(), rec);
-        vrrp.onAdvert(T0, 150, 1, PEER_LOW, true);
+        vrrp.onAdvert(T0, 150, 1, PEER_LOW);
         assertThat(vrrp.advertisementsReceived()).isZero();
         assertThat(vrrp.state()).isEqualTo(VrrpState.INIT);
         assertThat(vrrp.nextDeadline()).isEqualTo(VrrpInstance.NEVER);

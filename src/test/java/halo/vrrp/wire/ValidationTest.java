@@ -292,6 +292,14 @@ class ValidationTest {
         WireInstance one = v2().addresses(List.of(inet("192.0.2.10")));
         assertThat(receive(v2(), datagram(one, 100))).isEqualTo(RxVerdict.ADDRESS_COUNT);
         assertOnly(RxCounter.ADDRESS_LIST_ERRORS);
+        assertThat(validator.describe("VI_1", v2())).isEqualTo("(VI_1) received an unexpected ip number count 1, expected 2!");
+    }
+
+    @Test
+    void theSameAddressesInAnotherOrderAreAccepted() {
+        WireInstance reordered = v2().addresses(List.of(inet("192.0.2.11"), inet("192.0.2.10")));
+        assertThat(receive(v2(), datagram(reordered, 100))).isEqualTo(RxVerdict.ACCEPT);
+        assertOnly(RxCounter.RCVD_ADVERTISEMENTS);
     }
 
     @Test

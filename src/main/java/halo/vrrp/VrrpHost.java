@@ -166,7 +166,6 @@ public final class VrrpHost implements VrrpActions {
     private final class TrackScript {
         final HostSetup.Script setup;
         final ScriptTracker tracker;
-        final String trackerKey;
         long nextRun;
         boolean running;
 
@@ -177,7 +176,6 @@ public final class VrrpHost implements VrrpActions {
         TrackScript(HostSetup.Script setup, ScriptTracker tracker) {
             this.setup = setup;
             this.tracker = tracker;
-            this.trackerKey = "SCRIPT:" + setup.name();
         }
     }
 
@@ -370,7 +368,7 @@ public final class VrrpHost implements VrrpActions {
             }
             for (TrackerSpec t : s.setup.spec().trackers()) {
                 if (t.kind() == TrackerKind.INTERFACE && !port.isUp(t.name())) {
-                    s.machine.onTrackerStatus(now, "INTERFACE:" + t.name(), false);
+                    s.machine.onTrackerStatus(now, TrackerKind.INTERFACE, t.name(), false);
                 }
             }
         }
@@ -511,7 +509,7 @@ public final class VrrpHost implements VrrpActions {
         ScriptTracker.Change c = timedOut ? sc.tracker.onTimeout(this) : sc.tracker.onExit(exitCode, this);
         if (c != ScriptTracker.Change.NONE) {
             for (int i = 0; i < slots.size(); i++) {
-                slots.get(i).machine.onTrackerStatus(now, sc.trackerKey, c == ScriptTracker.Change.NOW_UP);
+                slots.get(i).machine.onTrackerStatus(now, TrackerKind.SCRIPT, sc.setup.name(), c == ScriptTracker.Change.NOW_UP);
             }
             rescheduleAll();
         }
@@ -527,7 +525,7 @@ public final class VrrpHost implements VrrpActions {
             if (s.interfaceName().equals(interfaceName)) {
                 s.machine.onInterfaceChange(now, up);
             }
-            s.machine.onTrackerStatus(now, "INTERFACE:" + interfaceName, up);
+            s.machine.onTrackerStatus(now, TrackerKind.INTERFACE, interfaceName, up);
         }
         rescheduleAll();
     }
@@ -538,7 +536,7 @@ public final class VrrpHost implements VrrpActions {
             return;
         }
         for (int i = 0; i < slots.size(); i++) {
-            slots.get(i).machine.onTrackFileValue(now, TrackerKind.FILE + ":" + trackFileName, value);
+            slots.get(i).machine.onTrackFileValue(now, trackFileName, value);
         }
         rescheduleAll();
     }
@@ -550,7 +548,7 @@ public final class VrrpHost implements VrrpActions {
         }
         port.log("Quorum " + (up ? "gained" : "lost") + " for tracked process " + trackProcessName);
         for (int i = 0; i < slots.size(); i++) {
-            slots.get(i).machine.onTrackerStatus(now, TrackerKind.PROCESS + ":" + trackProcessName, up);
+            slots.get(i).machine.onTrackerStatus(now, TrackerKind.PROCESS, trackProcessName, up);
         }
         rescheduleAll();
     }

@@ -1,5 +1,6 @@
 package halo.vrrp;
 
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,8 @@ public final class VrrpInstance {
     private final TrackerSpec[] trackers;
     private final TrackerSpec.Status[] trackerStatus;
     private final long[] trackerValue;
-    private final Map<String, Integer> trackerIndex = new HashMap<>();
+    // by kind, then name: a track_script and a track_interface of the same name are different trackers
+    private final Map<TrackerKind, Map<String, Integer>> trackerIndex = new EnumMap<>(TrackerKind.class);
     private final int ownInterfaceIndex;
     int numFaults;
     int numInit;
@@ -110,8 +112,7 @@ public final class VrrpInstance {
         trackerValue = new long[n];
         for (int i = 0; i < list.size(); i++) {
             trackers[i] = list.get(i);
-            trackerIndex.putIfAbsent(list.get(i).kind() + ":" + list.get(i).name(), i);
-            trackerIndex.putIfAbsent(list.get(i).name(), i);
+            trackerIndex.computeIfAbsent(list.get(i).kind(), k -> new HashMap<>()).putIfAbsent(list.get(i).name(), i);
         }
         ownInterfaceIndex = ownIf ? n - 1 : -1;
         if (ownIf) {
@@ -279,8 +280,8 @@ public final class VrrpInstance {
             if (trackers[i].kind() == TrackerKind.FILE || trackers[i].kind() == TrackerKind.PROCESS) {
                 continue;
             }
-            Integer j = previous.trackerIndex.get(trackers[i].kind() + ":" + trackers[i].name());
-            if (j != null && previous.trackers[j].kind() == trackers[i].kind()) {
+            int j = previous.trackerIndex(trackers[i].kind(), trackers[i].name());
+            if (j >= 0) {
                 trackerStatus[i] = previous.trackerStatus[j];
                 trackerValue[i] = previous.trackerValue[j];
             }
@@ -836,15 +837,16 @@ public final class VrrpInstance {
     // ------------------------------------------------------------------------------------------------------------
     // Trackers (keepalived's vrrp_track.c)
 
-    /** Index of a tracker by name (or "KIND:name"), -1 if none. */
-    public int trackerIndex(String trackerName) {
-        Integer i = trackerIndex.get(trackerName);
+    /** Index of the tracker of this kind and name, -1 if none. */
+    public int trackerIndex(TrackerKind kind, String name) {
+        Map<String, Integer> byName = trackerIndex.get(kind);
+        Integer i = byName == null ? null : byName.get(name);
         return i == null ? -1 : i;
     }
 
-    /** A tracked script/interface/process/BFD changed state. Unknown names are ignored. */
-    public void onTrackerStatus(long now, String trackerName, boolean up) {
-        int i = trackerIndex(trackerName);
+    /** A tracked script/interface/process/BFD changed state. Objects this instance does not track are ignored. */
+    public void onTrackerStatus(long now, TrackerKind kind, String name, boolean up) {
+        int i = trackerIndex(kind, name);
         if (i >= 0) {
             onTrackerStatus(now, i, up);
         }
@@ -861,8 +863,8 @@ public final class VrrpInstance {
     }
 
     /** A tracked file now holds {@code value}. */
-    public void onTrackFileValue(long now, String trackerName, long value) {
-        int i = trackerIndex(trackerName);
+    public void onTrackFileValue(long now, String trackFileName, long value) {
+        int i = trackerIndex(TrackerKind.FILE, trackFileName);
         if (i >= 0 && trackerValue[i] != value) {
             trackerValue[i] = value;
             pendingTracker = i;

@@ -11,7 +11,7 @@
  *   vi.onAdvert(now, priority, intervalOnWire, source);   // for each advert of its VRID the receive validator
  *                                                          // (halo.vrrp.wire.AdvertValidator) accepted
  *   if (now >= vi.nextDeadline()) vi.onTimer(now);                         // master down / advert / GARP timers
- *   vi.onTrackerStatus(now, "chk_nginx", up);  vi.onInterfaceChange(now, up);  vi.onTrackFileValue(now, name, v);
+ *   vi.onTrackerStatus(now, TrackerKind.SCRIPT, "chk_nginx", up);  vi.onInterfaceChange(now, up);  vi.onTrackFileValue(now, name, v);
  * vi.shutdown(now);                                     // priority-0 advert if master, notify_stop
  * }</pre>
  * Sync groups: build {@link halo.vrrp.SyncGroup} over the (not yet started) members, then start any member (or the

@@ -113,7 +113,7 @@ class SyncGroupTest {
         assertThat(b.state()).isEqualTo(VrrpState.MASTER);
         rec.clear();
         long t = clock.now + ms(5);
-        a.onTrackerStatus(t, "eth1", false);
+        a.onTrackerStatus(t, TrackerKind.INTERFACE, "eth1", false);
         assertThat(a.state()).isEqualTo(VrrpState.FAULT);
         assertThat(b.state()).isEqualTo(VrrpState.FAULT);
         assertThat(group.state()).isEqualTo(VrrpState.FAULT);
@@ -123,7 +123,7 @@ class SyncGroupTest {
                 "log (VI_2) Entering FAULT STATE", "VI_2 advert 0", "VI_2 remove VIPs", "fifo INSTANCE \"VI_2\" FAULT 100",
                 "script /bin/g-notify.sh GROUP VG_1 FAULT 0", "fifo GROUP \"VG_1\" FAULT 0");
         rec.clear();
-        a.onTrackerStatus(t + ms(100), "eth1", true);
+        a.onTrackerStatus(t + ms(100), TrackerKind.INTERFACE, "eth1", true);
         assertThat(a.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(group.state()).isEqualTo(VrrpState.BACKUP);
@@ -136,7 +136,7 @@ class SyncGroupTest {
     void weightedTrackersOfMembersCountAsWeightZeroUnlessSyncGroupTrackingWeight() {
         group(member("VI_1", 51, TrackerSpec.script("chk", -10).withInitial(TrackerSpec.Status.UP)), member("VI_2", 52), false);
         a.start(T0);
-        a.onTrackerStatus(T0 + ms(10), "chk", false);
+        a.onTrackerStatus(T0 + ms(10), TrackerKind.SCRIPT, "chk", false);
         assertThat(a.effectivePriority()).isEqualTo(100);
         assertThat(a.state()).isEqualTo(VrrpState.FAULT);
         assertThat(b.state()).isEqualTo(VrrpState.FAULT);
@@ -144,7 +144,7 @@ class SyncGroupTest {
         rec.clear();
         group(member("VI_1", 51, TrackerSpec.script("chk", -10).withInitial(TrackerSpec.Status.UP)), member("VI_2", 52), true);
         a.start(T0);
-        a.onTrackerStatus(T0 + ms(10), "chk", false);
+        a.onTrackerStatus(T0 + ms(10), TrackerKind.SCRIPT, "chk", false);
         assertThat(a.effectivePriority()).isEqualTo(90);
         assertThat(a.state()).isEqualTo(VrrpState.BACKUP);
     }
@@ -161,7 +161,7 @@ class SyncGroupTest {
                 "VRRP_Group(VG_1): Syncing VI_1 to FAULT state",
                 "(VI_2) Entering FAULT STATE (init)");
         assertThat(rec.fifo).containsExactly("GROUP \"VG_1\" FAULT 0");
-        a.onTrackerStatus(T0 + ms(50), "eth1", true);
+        a.onTrackerStatus(T0 + ms(50), TrackerKind.INTERFACE, "eth1", true);
         assertThat(a.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
     }

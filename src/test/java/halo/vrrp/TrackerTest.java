@@ -38,17 +38,17 @@ class TrackerTest {
     @Test
     void negativeWeightIsSubtractedWhileDownAndTheMasterAdvertisesAtOnce() {
         VrrpInstance vrrp = master(spec(100, TrackerSpec.script("chk_nginx", -5)));
-        vrrp.onTrackerStatus(clock.now + ms(100), "chk_nginx", true);
+        vrrp.onTrackerStatus(clock.now + ms(100), TrackerKind.SCRIPT, "chk_nginx", true);
         assertThat(vrrp.effectivePriority()).isEqualTo(100);
         assertThat(rec.events).isEmpty();
         long t = clock.now + ms(200);
-        vrrp.onTrackerStatus(t, "chk_nginx", false);
+        vrrp.onTrackerStatus(t, TrackerKind.SCRIPT, "chk_nginx", false);
         assertThat(vrrp.effectivePriority()).isEqualTo(95);
         assertThat(rec.events).containsExactly(
                 "log (VI_1) Changing effective priority from 100 to 95", "VI_1 advert 95");
         assertThat(vrrp.nextDeadline()).isEqualTo(t + ms(1_000));
         rec.clear();
-        vrrp.onTrackerStatus(t + ms(1), "chk_nginx", true);
+        vrrp.onTrackerStatus(t + ms(1), TrackerKind.SCRIPT, "chk_nginx", true);
         assertThat(vrrp.effectivePriority()).isEqualTo(100);
         assertThat(rec.events).containsExactly(
                 "log (VI_1) Changing effective priority from 95 to 100", "VI_1 advert 100");
@@ -58,34 +58,34 @@ class TrackerTest {
     void positiveWeightIsAddedWhileUpButNotBeforeTheFirstResult() {
         VrrpInstance vrrp = start(spec(100, TrackerSpec.script("chk", 10)));
         assertThat(vrrp.effectivePriority()).isEqualTo(100);
-        vrrp.onTrackerStatus(T0 + ms(1), "chk", true);
+        vrrp.onTrackerStatus(T0 + ms(1), TrackerKind.SCRIPT, "chk", true);
         assertThat(vrrp.effectivePriority()).isEqualTo(110);
-        vrrp.onTrackerStatus(T0 + ms(2), "chk", false);
+        vrrp.onTrackerStatus(T0 + ms(2), TrackerKind.SCRIPT, "chk", false);
         assertThat(vrrp.effectivePriority()).isEqualTo(100);
     }
 
     @Test
     void reverseFlipsTheSense() {
         VrrpInstance plus = start(spec(100, TrackerSpec.script("chk", 10).reversed()));
-        plus.onTrackerStatus(T0, "chk", true);
+        plus.onTrackerStatus(T0, TrackerKind.SCRIPT, "chk", true);
         assertThat(plus.effectivePriority()).isEqualTo(90);
-        plus.onTrackerStatus(T0, "chk", false);
+        plus.onTrackerStatus(T0, TrackerKind.SCRIPT, "chk", false);
         assertThat(plus.effectivePriority()).isEqualTo(100);
         VrrpInstance minus = start(spec(100, TrackerSpec.script("chk", -10).reversed()));
-        minus.onTrackerStatus(T0, "chk", false);
+        minus.onTrackerStatus(T0, TrackerKind.SCRIPT, "chk", false);
         assertThat(minus.effectivePriority()).isEqualTo(110);
-        minus.onTrackerStatus(T0, "chk", true);
+        minus.onTrackerStatus(T0, TrackerKind.SCRIPT, "chk", true);
         assertThat(minus.effectivePriority()).isEqualTo(100);
     }
 
     @Test
     void effectivePriorityIsClampedTo1Through254() {
         VrrpInstance high = start(spec(250, TrackerSpec.script("a", 10), TrackerSpec.script("b", 10)));
-        high.onTrackerStatus(T0, "a", true);
-        high.onTrackerStatus(T0, "b", true);
+        high.onTrackerStatus(T0, TrackerKind.SCRIPT, "a", true);
+        high.onTrackerStatus(T0, TrackerKind.SCRIPT, "b", true);
         assertThat(high.effectivePriority()).isEqualTo(254);
         VrrpInstance low = start(spec(5, TrackerSpec.script("a", -10)));
-        low.onTrackerStatus(T0, "a", false);
+        low.onTrackerStatus(T0, TrackerKind.SCRIPT, "a", false);
         assertThat(low.effectivePriority()).isEqualTo(1);
     }
 
@@ -93,7 +93,7 @@ class TrackerTest {
     void theOwnersPriorityNeverChanges() {
         VrrpInstance vrrp = start(spec(255, TrackerSpec.script("a", -50)));
         rec.clear();
-        vrrp.onTrackerStatus(T0 + ms(5), "a", false);
+        vrrp.onTrackerStatus(T0 + ms(5), TrackerKind.SCRIPT, "a", false);
         assertThat(vrrp.effectivePriority()).isEqualTo(255);
         assertThat(rec.events).isEmpty();
     }
@@ -103,7 +103,7 @@ class TrackerTest {
         VrrpInstance vrrp = start(spec(100, TrackerSpec.script("a", -50)));
         vrrp.onAdvert(T0 + ms(100), 150, 1, IpAddress.parse("192.0.2.1"));
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(100) + us(3_609_375));
-        vrrp.onTrackerStatus(T0 + ms(200), "a", false);
+        vrrp.onTrackerStatus(T0 + ms(200), TrackerKind.SCRIPT, "a", false);
         // skew (256-50)/256 s = 804687 us instead of 609375 us
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(100) + us(3_804_687));
     }
@@ -113,7 +113,7 @@ class TrackerTest {
         VrrpInstance vrrp = master(spec(100, TrackerSpec.script("chk", 0).withInitial(TrackerSpec.Status.UP))
                 .notifyScripts(new NotifyScripts(null, null, "/bin/fault.sh", null, null, null)));
         long t = clock.now + ms(300);
-        vrrp.onTrackerStatus(t, "chk", false);
+        vrrp.onTrackerStatus(t, TrackerKind.SCRIPT, "chk", false);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.TRACKER_FAULT);
         assertThat(vrrp.lastReasonDetail()).isEqualTo("script chk");
@@ -128,7 +128,7 @@ class TrackerTest {
         vrrp.onAdvert(t + ms(10), 50, 1, IpAddress.parse("192.0.2.1"));
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         rec.clear();
-        vrrp.onTrackerStatus(t + ms(500), "chk", true);
+        vrrp.onTrackerStatus(t + ms(500), TrackerKind.SCRIPT, "chk", true);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(rec.events).containsExactly("log (VI_1) Entering BACKUP STATE", "fifo INSTANCE \"VI_1\" BACKUP 100");
         assertThat(vrrp.nextDeadline()).isEqualTo(t + ms(500) + us(3_609_375));
@@ -140,7 +140,7 @@ class TrackerTest {
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         assertThat(rec.events).containsExactly("log (VI_1) Entering FAULT STATE (init)");
         rec.clear();
-        vrrp.onTrackerStatus(T0 + ms(700), "chk", true);
+        vrrp.onTrackerStatus(T0 + ms(700), TrackerKind.SCRIPT, "chk", true);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(rec.events).containsExactly("log (VI_1) Entering BACKUP STATE", "fifo INSTANCE \"VI_1\" BACKUP 100");
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(700) + us(3_609_375));
@@ -150,7 +150,7 @@ class TrackerTest {
     void aWeightZeroScriptThatFailsFirstSendsTheFaultNotification() {
         VrrpInstance vrrp = start(spec(100, TrackerSpec.script("chk", 0)));
         rec.clear();
-        vrrp.onTrackerStatus(T0 + ms(700), "chk", false);
+        vrrp.onTrackerStatus(T0 + ms(700), TrackerKind.SCRIPT, "chk", false);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         assertThat(rec.events).containsExactly("fifo INSTANCE \"VI_1\" FAULT 100");
     }
@@ -159,9 +159,9 @@ class TrackerTest {
     void theOwnerRecoveringFromFaultWaitsInBackupAsKeepalivedDoes() {
         VrrpInstance vrrp = start(spec(255, TrackerSpec.iface("eth1", 0)));
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
-        vrrp.onTrackerStatus(T0 + ms(10), "eth1", false);
+        vrrp.onTrackerStatus(T0 + ms(10), TrackerKind.INTERFACE, "eth1", false);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
-        vrrp.onTrackerStatus(T0 + ms(20), "eth1", true);
+        vrrp.onTrackerStatus(T0 + ms(20), TrackerKind.INTERFACE, "eth1", true);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         // down timer at priority 255: 3 s + 1/256 s
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(20) + us(3_003_906));
@@ -195,7 +195,7 @@ class TrackerTest {
     void trackedInterfaceWithWeight() {
         VrrpInstance vrrp = start(spec(100, TrackerSpec.iface("eth1", -20)));
         assertThat(vrrp.effectivePriority()).isEqualTo(100);
-        vrrp.onTrackerStatus(T0 + ms(1), "eth1", false);
+        vrrp.onTrackerStatus(T0 + ms(1), TrackerKind.INTERFACE, "eth1", false);
         assertThat(vrrp.effectivePriority()).isEqualTo(80);
         VrrpInstance down = start(spec(100, TrackerSpec.iface("eth2", 0).withInitial(TrackerSpec.Status.DOWN)));
         assertThat(down.state()).isEqualTo(VrrpState.FAULT);
@@ -228,13 +228,45 @@ class TrackerTest {
     }
 
     @Test
+    void aScriptAndAnInterfaceOfTheSameNameWeighSeparately() {
+        VrrpInstance vrrp = start(spec(100, TrackerSpec.script("eth1", -10), TrackerSpec.iface("eth1", -20)));
+        vrrp.onTrackerStatus(T0 + ms(1), TrackerKind.SCRIPT, "eth1", true);
+        assertThat(vrrp.effectivePriority()).isEqualTo(100);
+        vrrp.onTrackerStatus(T0 + ms(2), TrackerKind.INTERFACE, "eth1", false);
+        assertThat(vrrp.effectivePriority()).isEqualTo(80);
+        vrrp.onTrackerStatus(T0 + ms(3), TrackerKind.SCRIPT, "eth1", false);
+        assertThat(vrrp.effectivePriority()).isEqualTo(70);
+        vrrp.onTrackerStatus(T0 + ms(4), TrackerKind.INTERFACE, "eth1", true);
+        assertThat(vrrp.effectivePriority()).isEqualTo(90);
+        vrrp.onTrackerStatus(T0 + ms(5), TrackerKind.SCRIPT, "eth1", true);
+        assertThat(vrrp.effectivePriority()).isEqualTo(100);
+    }
+
+    @Test
+    void aScriptAndAnInterfaceOfTheSameNameFaultAndRecoverSeparately() {
+        VrrpInstance vrrp = start(spec(100, TrackerSpec.script("eth1", 0).withInitial(TrackerSpec.Status.UP),
+                TrackerSpec.iface("eth1", 0)));
+        vrrp.onTrackerStatus(T0 + ms(1), TrackerKind.INTERFACE, "eth1", false);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
+        vrrp.onTrackerStatus(T0 + ms(2), TrackerKind.SCRIPT, "eth1", false);
+        vrrp.onTrackerStatus(T0 + ms(3), TrackerKind.INTERFACE, "eth1", true);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
+        vrrp.onTrackerStatus(T0 + ms(4), TrackerKind.SCRIPT, "eth1", true);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        // a name the instance tracks under another kind changes nothing
+        vrrp.onTrackerStatus(T0 + ms(5), TrackerKind.PROCESS, "eth1", false);
+        assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(vrrp.trackerIndex(TrackerKind.PROCESS, "eth1")).isEqualTo(-1);
+    }
+
+    @Test
     void twoFaultsNeedTwoRecoveries() {
         VrrpInstance vrrp = start(spec(100, TrackerSpec.iface("eth1", 0), TrackerSpec.process("nginx", 0)));
-        vrrp.onTrackerStatus(T0 + ms(1), "eth1", false);
-        vrrp.onTrackerStatus(T0 + ms(2), "nginx", false);
-        vrrp.onTrackerStatus(T0 + ms(3), "eth1", true);
+        vrrp.onTrackerStatus(T0 + ms(1), TrackerKind.INTERFACE, "eth1", false);
+        vrrp.onTrackerStatus(T0 + ms(2), TrackerKind.PROCESS, "nginx", false);
+        vrrp.onTrackerStatus(T0 + ms(3), TrackerKind.INTERFACE, "eth1", true);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
-        vrrp.onTrackerStatus(T0 + ms(4), "nginx", true);
+        vrrp.onTrackerStatus(T0 + ms(4), TrackerKind.PROCESS, "nginx", true);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
     }
 
@@ -254,14 +286,14 @@ class TrackerTest {
         assertThat(vb.state()).isEqualTo(VrrpState.BACKUP);
         ScriptTracker chk = new ScriptTracker("chk_nginx", 1, 2, false);
         assertThat(chk.onExit(0, a)).isEqualTo(ScriptTracker.Change.NOW_UP);
-        va.onTrackerStatus(lan.now, "chk_nginx", true);
+        va.onTrackerStatus(lan.now, TrackerKind.SCRIPT, "chk_nginx", true);
         assertThat(chk.onExit(1, a)).isEqualTo(ScriptTracker.Change.NONE); // fall 2: one failure is not enough
         lan.runUntil(lan.now + ms(2_000));
         assertThat(chk.onExit(1, a)).isEqualTo(ScriptTracker.Change.NOW_DOWN);
         assertThat(a.rec.logs).contains("VRRP_Script(chk_nginx) failed (exited with status 1)");
         long failed = lan.now;
         long backupDue = vb.nextDeadline(); // last accepted advert + MDI at priority 98
-        va.onTrackerStatus(failed, "chk_nginx", false);
+        va.onTrackerStatus(failed, TrackerKind.SCRIPT, "chk_nginx", false);
         assertThat(a.rec.logs).contains("(VI_1) Changing effective priority from 100 to 95");
         // the master advertises 95 at once; the backup (98) discards it and takes over after its down timer
         lan.runUntil(failed + ms(10_000));

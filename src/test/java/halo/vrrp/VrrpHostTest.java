@@ -224,6 +224,39 @@ class VrrpHostTest {
         assertThat(b.advertisementsReceived()).isEqualTo(b.addressListErrors());
     }
 
+    @Test
+    void aTrackScriptAndATrackInterfaceOfTheSameNameCountSeparately() {
+        MemoryPort a = new MemoryPort("a", 11);
+        a.peer = new MemoryPort("nobody", 12);
+        InstanceSpec spec = InstanceSpec.builder("VI_1", 51).interfaceName("eth0").priority(100)
+                .advertInterval(Duration.ofSeconds(1)).virtualIpAddress("192.0.2.100")
+                .tracker(TrackerSpec.script("eth1", -10)).tracker(TrackerSpec.iface("eth1", -20)).build();
+        a.host = new VrrpHost(HostSetup.of(spec).withScript("eth1", Duration.ofSeconds(1), 1, 1), a);
+        a.host.start(0);
+        VrrpInstance vi = a.host.slot("VI_1").machine;
+        runUntil(500 * MS, a);
+        assertThat(vi.effectivePriority()).isEqualTo(100);
+
+        a.host.onLinkChange(now, "eth1", false);
+        assertThat(vi.effectivePriority()).isEqualTo(80);
+        a.scriptExit = 1;
+        runUntil(1_500 * MS, a); // the script's next run fails (fall 1)
+        assertThat(vi.effectivePriority()).isEqualTo(70);
+        a.host.onLinkChange(now, "eth1", true);
+        assertThat(vi.effectivePriority()).isEqualTo(90);
+        a.scriptExit = 0;
+        runUntil(2_500 * MS, a);
+        assertThat(vi.effectivePriority()).isEqualTo(100);
+        // the script's failure alone, then the link's alone
+        a.scriptExit = 1;
+        runUntil(3_500 * MS, a);
+        assertThat(vi.effectivePriority()).isEqualTo(90);
+        a.scriptExit = 0;
+        runUntil(4_500 * MS, a);
+        a.host.onLinkChange(now, "eth1", false);
+        assertThat(vi.effectivePriority()).isEqualTo(80);
+    }
+
     private static HostSetup groupNode(int priority) {
         InstanceSpec one = InstanceSpec.builder("VI_1", 51).interfaceName("eth0").priority(priority)
                 .advertInterval(Duration.ofSeconds(1)).virtualIpAddress("192.0.2.100").build();

@@ -10,10 +10,12 @@ import halo.config.UnicastPeer;
 import halo.config.VirtualAddress;
 import halo.config.VrrpScript;
 import halo.config.VrrpSyncGroup;
+import halo.vrrp.wire.AuthType;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What one VRRP host runs: its instances (the state machine's spec plus what the wire needs), its sync groups and its
@@ -34,7 +36,7 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
      * One vrrp_instance.
      *
      * @param spec           the state machine's settings; {@code interfaceName} names the host's interface
-     * @param authType       v2 auth type as on the wire (0 none, 1 PASS, 2 AH)
+     * @param authentication v2 authentication (v3 has none): {@link AuthType#NONE} without auth_type
      * @param password       auth_pass, or null
      * @param multicastGroup mcast_dst_ip / vrrp_mcast_group4|6, or null for 224.0.0.18 / ff02::12
      * @param sourceAddress  unicast_src_ip / mcast_src_ip, or null for the interface's address
@@ -43,23 +45,37 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
      * @param config         the configuration block it came from (addresses with dev/label/scope, routes, rules), or
      *                       null when built by hand
      */
-    public record Instance(InstanceSpec spec, int authType, String password, InetAddress multicastGroup,
+    public record Instance(InstanceSpec spec, AuthType authentication, String password, InetAddress multicastGroup,
                            InetAddress sourceAddress, List<InetAddress> unicastPeers, boolean checksumAsV2,
                            halo.config.VrrpInstance config) {
         public Instance {
+            Objects.requireNonNull(authentication);
             unicastPeers = List.copyOf(unicastPeers);
         }
 
         public static Instance of(InstanceSpec spec) {
-            return new Instance(spec, 0, null, null, null, List.of(), false, null);
+            return new Instance(spec, AuthType.NONE, null, null, null, List.of(), false, null);
         }
 
         public Instance withPassword(String pass) {
-            return new Instance(spec, 1, pass, multicastGroup, sourceAddress, unicastPeers, checksumAsV2, config);
+            return new Instance(spec, AuthType.PASS, pass, multicastGroup, sourceAddress, unicastPeers, checksumAsV2, config);
         }
 
         public Instance withUnicast(InetAddress source, List<InetAddress> peers) {
-            return new Instance(spec, authType, password, multicastGroup, source, peers, checksumAsV2, config);
+            return new Instance(spec, authentication, password, multicastGroup, source, peers, checksumAsV2, config);
+        }
+
+        /**
+         * Whether adverts go out with an IPsec AH header, so as whole IPv4 datagrams: keepalived does AH for VRRPv2
+         * over IPv4 only ("Our implementation of IPv6 with VRRP version 2 doesn't include the 8 byte auth field").
+         */
+        public boolean sendsAh() {
+            return authentication == AuthType.AH && !spec.ipv6() && spec.version() == 2;
+        }
+
+        /** The Auth Type field's number; the daemon's name for {@link #authentication()} until it uses the enum. */
+        public int authType() {
+            return authentication.wireValue;
         }
     }
 
@@ -209,7 +225,8 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
                 b.sourceAddress(IpAddress.of(c.sourceAddress()));
             }
             Authentication auth = c.version() == 2 ? c.authentication() : null; // v3 ignores authentication
-            int authType = auth == null ? 0 : auth.type() == Authentication.Type.PASS ? 1 : 2;
+            AuthType authType = auth == null ? AuthType.NONE
+                    : auth.type() == Authentication.Type.PASS ? AuthType.PASS : AuthType.AH;
             List<InetAddress> peers = c.unicastPeers().stream().map(UnicastPeer::address).toList();
             instances.add(new Instance(b.build(), authType, auth == null ? null : auth.password(), c.multicastGroup(),
                     c.sourceAddress(), peers, false, c));

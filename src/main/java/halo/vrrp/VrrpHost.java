@@ -65,7 +65,7 @@ public final class VrrpHost implements VrrpActions {
             wire.family(ipv6 ? IpFamily.IPV6 : IpFamily.IPV4).version(spec.version()).vrid(spec.virtualRouterId())
                     .advertIntervalCentis((int) (spec.advertInterval().toMillis() / 10))
                     .addresses(spec.virtualIpAddresses().stream().filter(a -> a.isV6() == ipv6).map(IpAddress::toInetAddress).toList())
-                    .authentication(setup.authType(), setup.password())
+                    .authentication(setup.authentication(), setup.password())
                     .unicast(!setup.unicastPeers().isEmpty())
                     .checksumAsV2(setup.checksumAsV2())
                     .skipCheckAdvAddr(spec.skipCheckAdvAddr())
@@ -688,7 +688,7 @@ public final class VrrpHost implements VrrpActions {
     }
 
     private void send(Slot s, int priority, byte[] dst) {
-        if (!s.ipv6 && s.setup.authType() == 2 && s.setup.spec().version() == 2 && port.sendsDatagrams()) {
+        if (s.setup.sendsAh() && port.sendsDatagrams()) {
             // RFC 2338 5.3.6.3 / RFC 2402: the AH header sits between the IP header and the message, over both
             ipIdentification = (ipIdentification + 1) & 0xffff;
             if (ipIdentification == 0) {

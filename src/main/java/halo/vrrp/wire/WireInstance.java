@@ -131,6 +131,11 @@ public final class WireInstance {
         return this;
     }
 
+    /** Sets v2 authentication with its password (null for none). */
+    public WireInstance authentication(AuthType type, String password) {
+        return authentication(type.wireValue, password);
+    }
+
     /** Sets v2 authentication: {@link VrrpMessage#AUTH_NONE}, {@link VrrpMessage#AUTH_PASS} or {@link VrrpMessage#AUTH_AH} with the password. */
     public WireInstance authentication(int authType, String password) {
         if (authType < VrrpMessage.AUTH_NONE || authType > VrrpMessage.AUTH_AH) {

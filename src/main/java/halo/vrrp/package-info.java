@@ -8,16 +8,16 @@
  * VrrpInstance vi = new VrrpInstance(spec, actions);   // spec: InstanceSpec (keepalived keyword names)
  * vi.start(now);                                        // BACKUP (or MASTER at once for the owner)
  * loop:
- *   vi.onAdvert(now, priority, intervalOnWire, source);   // for each advert of its VRID the receive validator
- *                                                          // (halo.vrrp.wire.AdvertValidator) accepted
- *   if (now >= vi.nextDeadline()) vi.onTimer(now);                         // master down / advert / GARP timers
- *   vi.onTrackerStatus(now, TrackerKind.SCRIPT, "chk_nginx", up);  vi.onInterfaceChange(now, up);  vi.onTrackFileValue(now, name, v);
+ *   vi.onAdvert(now, priority, intervalOnWire, source);  // each advert of its VRID that the receive validator
+ *                                                         // (halo.vrrp.wire.AdvertValidator) accepted
+ *   if (now >= vi.nextDeadline()) vi.onTimer(now);         // master down / advert / GARP timers
+ *   vi.onTrackerStatus(now, TrackerKind.SCRIPT, "chk_nginx", up);
+ *   vi.onInterfaceChange(now, up);  vi.onTrackFileValue(now, name, v);
  * vi.shutdown(now);                                     // priority-0 advert if master, notify_stop
  * }</pre>
  * Sync groups: build {@link halo.vrrp.SyncGroup} over the (not yet started) members, then start any member (or the
  * group). Script fall/rise counting: one {@link halo.vrrp.ScriptTracker} per vrrp_script, shared by the instances
- * that track it. {@link halo.vrrp.IpAddressCache} turns raw source addresses into shared {@link halo.vrrp.IpAddress}
- * values without allocating.
+ * that track it. One {@link halo.vrrp.IpAddress} per peer, made once, keeps receiving free of allocation.
  *
  * <p>Every state change goes through one method that records a {@link halo.vrrp.TransitionReason} (plus
  * {@link halo.vrrp.VrrpInstance#lastReasonDetail()}), logs keepalived's line and calls

@@ -39,18 +39,4 @@ class IpAddressTest {
     void rejectsNames() {
         assertThatThrownBy(() -> IpAddress.parse("localhost")).isInstanceOf(IllegalArgumentException.class);
     }
-
-    @Test
-    void cacheReturnsTheSameValueForTheSameBytes() {
-        IpAddressCache cache = new IpAddressCache(4);
-        byte[] buf = {0, 0, (byte) 192, 0, 2, 7, 0};
-        IpAddress a = cache.intern(buf, 2, 4);
-        assertThat(a).isEqualTo(IpAddress.parse("192.0.2.7"));
-        assertThat(cache.intern(buf.clone(), 2, 4)).isSameAs(a);
-        for (int i = 0; i < 100; i++) {
-            assertThat(cache.intern(new byte[] {10, 0, 0, (byte) i}, 0, 4)).isEqualTo(IpAddress.parse("10.0.0." + i));
-        }
-        byte[] v6 = IpAddress.parse("2001:db8::5").toBytes();
-        assertThat(cache.intern(v6, 0, 16)).isEqualTo(IpAddress.parse("2001:db8::5"));
-    }
 }

@@ -1,5 +1,6 @@
 package halo.demo;
 
+import halo.os.ProcessIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -187,6 +188,6 @@ public final class SeedTopology implements AutoCloseable {
     }
 
     public static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
+        return ProcessIdentity.isRoot();
     }
 }

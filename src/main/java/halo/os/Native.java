@@ -73,6 +73,10 @@ final class Native {
     // int sched_getscheduler(pid_t pid)
     static final MethodHandle SCHED_GETSCHEDULER = downcall("sched_getscheduler", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
+    // uid_t geteuid(void): always succeeds, so no errno to capture
+    static final MethodHandle GETEUID = LINKER.downcallHandle(LIBC.find("geteuid").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT));
+
     // socket(2) constants
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;

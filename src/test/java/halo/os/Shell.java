@@ -38,6 +38,6 @@ final class Shell {
     }
 
     static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name")) || exec("id", "-u").out.trim().equals("0");
+        return ProcessIdentity.isRoot();
     }
 }

@@ -1,5 +1,7 @@
 package halo.check;
 
+import halo.os.NativeException;
+import halo.os.ProbeSocket;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -17,6 +19,8 @@ public final class PingProbe implements Probe {
 
     /** keepalived sends ICMP_BUFSIZE (128) bytes of "keepalived check - " after the header. */
     static final int PAYLOAD = 128;
+    /** Room for an echo reply with its IPv4 header (raw sockets deliver it) and any options. */
+    private static final int MAX_REPLY = 2048;
     private static final AtomicInteger SEQUENCE = new AtomicInteger(ThreadLocalRandom.current().nextInt(0x10000));
     /** Waiting for the reply: the virtual thread sleeps in short steps between non-blocking reads. */
     static final Duration POLL = Duration.ofMillis(2);
@@ -40,13 +44,13 @@ public final class PingProbe implements Probe {
         int id = ThreadLocalRandom.current().nextInt(0x10000);
         int seq = SEQUENCE.incrementAndGet() & 0xffff;
         long deadline = System.nanoTime() + options.timeout().toNanos();
-        try (NativeSocket s = NativeSocket.icmp(dst)) {
+        try (ProbeSocket s = ProbeSocket.icmp(dst)) {
             s.send(echoRequest(v6, id, seq));
             long sleep = POLL.toNanos();
             while (true) {
                 byte[] d;
-                while ((d = s.receive()) != null) {
-                    if (isReply(d, s.raw, v6, id, seq)) {
+                while ((d = s.receive(MAX_REPLY)) != null) {
+                    if (isReply(d, s.raw(), v6, id, seq)) {
                         return ProbeResult.success("ICMP connection to " + target + " success.");
                     }
                 }
@@ -55,9 +59,27 @@ public final class PingProbe implements Probe {
                 Thread.sleep(Duration.ofNanos(Math.min(left, sleep)));
                 sleep = Math.min(sleep * 2, 20_000_000L);
             }
-        } catch (IOException e) {
-            return ProbeResult.failure("ICMP connection to " + target + " failed: " + e.getMessage());
+        } catch (NativeException e) {
+            return ProbeResult.failure("ICMP connection to " + target + " failed: " + failure(e));
         }
+    }
+
+    /** A failed call in the words the ICMP check logs. */
+    private static String failure(NativeException e) {
+        return switch (e.syscall()) {
+            case "socket" -> "cannot open an ICMP socket (errno " + e.errnoNumber()
+                    + "): neither ping_group_range nor CAP_NET_RAW allows it";
+            case "recv" -> receiveFailure(e);
+            default -> e.syscall() + ": errno " + e.errnoNumber();
+        };
+    }
+
+    /** An ICMP error reported on a connected socket (IP_RECVERR), in the words the ICMP and UDP checks log. */
+    static String receiveFailure(NativeException e) {
+        return switch (e.errno()) {
+            case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH -> e.errno().description();
+            default -> "errno " + e.errnoNumber();
+        };
     }
 
     /** Type 8 (v4) / 128 (v6), code 0, checksum, identifier, sequence, payload. */

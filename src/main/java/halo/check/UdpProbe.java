@@ -1,5 +1,7 @@
 package halo.check;
 
+import halo.os.NativeException;
+import halo.os.ProbeSocket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -46,12 +48,17 @@ public final class UdpProbe implements Probe {
     public ProbeResult run() throws InterruptedException {
         String target = options.format("udp");
         long deadline = System.nanoTime() + options.timeout().toNanos();
-        try (NativeSocket s = NativeSocket.udp(options.effectiveDestination(), options.effectiveBind(),
+        try (ProbeSocket s = ProbeSocket.udp(options.effectiveDestination(), options.effectiveBind(),
                 bindInterfaceFor(options))) {
             s.send(payload);
             long sleep = PingProbe.POLL.toNanos();
             while (true) {
-                byte[] d = s.receive(maxReplyLength + 1);
+                byte[] d;
+                try {
+                    d = s.receive(maxReplyLength + 1);
+                } catch (NativeException e) {
+                    return ProbeResult.failure("UDP connection to " + target + " failed (" + PingProbe.receiveFailure(e) + ").");
+                }
                 if (d != null) {
                     if (requireReply && (d.length < minReplyLength || d.length > maxReplyLength
                             || (reply != null && !reply.matches(d, d.length)))) {
@@ -69,8 +76,6 @@ public final class UdpProbe implements Probe {
                 Thread.sleep(java.time.Duration.ofNanos(Math.min(left, sleep)));
                 sleep = Math.min(sleep * 2, 20_000_000L);
             }
-        } catch (NativeSocket.ErrnoException e) {
-            return ProbeResult.failure("UDP connection to " + target + " failed (" + e.getMessage() + ").");
         } catch (IOException e) {
             return ProbeResult.failure("UDP connection to " + target + " failed.");
         }

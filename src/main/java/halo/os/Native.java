@@ -38,6 +38,8 @@ final class Native {
     // int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
     static final MethodHandle GETSOCKNAME = downcall("getsockname",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    // int connect(int fd, const struct sockaddr *addr, socklen_t len)
+    static final MethodHandle CONNECT = downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     // ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
     static final MethodHandle SENDTO = downcall("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
@@ -92,10 +94,18 @@ final class Native {
     static final int MSG_TRUNC = 0x20;
     static final int CLONE_NEWNET = 0x40000000;
 
+    static final int IPPROTO_ICMP = 1;
+    static final int IPPROTO_UDP = 17;
+    static final int IPPROTO_ICMPV6 = 58;
+
     static final int SOL_SOCKET = 1;
     static final int SO_RCVBUF = 8;
     static final int SO_RCVTIMEO = 20;
     static final int SO_BINDTODEVICE = 25;
+    static final int IPPROTO_IP = 0; // the option level of IP_*
+    static final int IP_RECVERR = 11;
+    static final int IPPROTO_IPV6 = 41; // the option level of IPV6_*
+    static final int IPV6_RECVERR = 25;
 
     private static final ThreadLocal<MemorySegment> CAPTURE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));

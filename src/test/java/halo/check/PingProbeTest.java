@@ -3,6 +3,7 @@ package halo.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import halo.os.ProbeSocket;
 import halo.os.ProcessIdentity;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class PingProbeTest {
 
     static boolean canPing() {
-        try (NativeSocket s = NativeSocket.icmp(InetAddress.getLoopbackAddress())) {
+        try (ProbeSocket s = ProbeSocket.icmp(InetAddress.getLoopbackAddress())) {
             return true;
         } catch (Exception | Error e) {
             return false;

@@ -272,6 +272,8 @@ class ProtocolProbesTest {
         int port = udp.socket.getLocalPort();
         udp.close();
         ConnectOptions closed = ConnectOptions.to(new InetSocketAddress(LO, port), TIMEOUT);
-        assertThat(new UdpProbe(closed, null, false, null, 0, 255).run().success()).isFalse();
+        ProbeResult refused = new UdpProbe(closed, null, false, null, 0, 255).run();
+        assertThat(refused.success()).isFalse();
+        assertThat(refused.detail()).isEqualTo("UDP connection to [127.0.0.1]:udp:" + port + " failed (Connection refused).");
     }
 }

@@ -160,8 +160,8 @@ public final class VirtualServerTable {
                 if (rs.reloaded) continue;
                 for (Chk c : rs.checkers) {
                     if (!c.alpha) continue;
-                    setCheckerState(rs, c, false);
-                    rs.alive = false;
+                    c.up = false;
+                    rs.alive(false);
                 }
             }
         }
@@ -191,10 +191,10 @@ public final class VirtualServerTable {
                 // a reloaded server that failed is not re-added at once
                 continue;
             }
-            if ((rs.numFailedCheckers == 0 && !rs.alive) || (rs.inhibit && !rs.set)) {
+            if ((rs.failedCheckers() == 0 && !rs.alive()) || (rs.inhibit && !rs.inTable())) {
                 destination(Command.ADD, vs, rs);
-                if (rs.numFailedCheckers == 0) {
-                    rs.alive = true;
+                if (rs.failedCheckers() == 0) {
+                    rs.alive(true);
                     if (options.rsInitNotifies()) rsNotifies(vs, rs, false);
                 }
             }
@@ -204,11 +204,9 @@ public final class VirtualServerTable {
         }
         updateQuorumState(vs, true);
         Rs sorry = vs.sorryServer;
-        if (sorry != null && sorry.inhibit && !sorry.set) {
+        if (sorry != null && sorry.inhibit && !sorry.inTable()) {
             // an inhibited sorry server waits in the table at weight 0
-            sorry.numFailedCheckers = 1;
-            destination(Command.ADD, vs, sorry);
-            sorry.numFailedCheckers = 0;
+            destination(Command.ADD, vs, sorry, true, true);
         }
     }
 
@@ -246,11 +244,11 @@ public final class VirtualServerTable {
         }
         checker.hasRun = true;
         if (up) {
-            if (rs.numFailedCheckers <= 1) serverState(true, vs, rs);
+            if (rs.failedCheckers() <= 1) serverState(true, vs, rs);
         } else {
-            if (rs.numFailedCheckers == 0) serverState(false, vs, rs);
+            if (rs.failedCheckers() == 0) serverState(false, vs, rs);
         }
-        setCheckerState(rs, checker, up);
+        checker.up = up;
         return finish();
     }
 
@@ -274,8 +272,8 @@ public final class VirtualServerTable {
         rs.effectiveWeight = weight;
         if (newWeight != oldWeight) {
             log("Changing weight from %d to %d for %sactive service %s of VS %s", oldWeight, newWeight,
-                    rs.alive ? "" : "in", rs.name, vs.name);
-            if (started && rs.set && rs.alive && vs.poolInUse()) {
+                    rs.alive() ? "" : "in", rs.name, vs.name);
+            if (started && rs.inTable() && rs.alive() && vs.poolInUse()) {
                 destination(Command.EDIT, vs, rs);
             }
             if (updateQuorum) updateQuorumState(vs, false);
@@ -357,7 +355,7 @@ public final class VirtualServerTable {
 
     /** keepalived's "alive": the real server passed its checks (it may still be out of the pool for a sorry server). */
     public boolean alive(RealServerId id) {
-        return realServer(id).alive;
+        return realServer(id).alive();
     }
 
     public boolean quorumUp(int virtualServer) {
@@ -378,14 +376,14 @@ public final class VirtualServerTable {
 
     /** perform_svr_state: a real server changes state; the pool changes unless the sorry server is standing in. */
     private void serverState(boolean alive, Vs vs, Rs rs) {
-        if (rs.alive == alive) return;
+        if (rs.alive() == alive) return;
         log("%sing service %s %s VS %s",
                 alive ? (rs.inhibit ? "Enabl" : "Add") : (rs.inhibit ? "Disabl" : "Remov"),
                 rs.name, rs.inhibit ? "of" : alive ? "to" : "from", vs.name);
         if (vs.poolInUse()) {
             destination(alive ? Command.ADD : Command.DELETE, vs, rs);
         }
-        rs.alive = alive;
+        rs.alive(alive);
         rsNotifies(vs, rs, false);
         updateQuorumState(vs, false);
     }
@@ -402,23 +400,23 @@ public final class VirtualServerTable {
         if (!vs.quorumUp && sum >= threshold) {
             vs.quorumUp = true;
             log("Gained quorum %d+%d=%d <= %d for VS %s", vs.quorum, vs.hysteresis, threshold, sum, vs.name);
-            if (sorry != null && sorry.alive) {
+            if (sorry != null && sorry.alive()) {
                 log("%s sorry server %s from VS %s", sorry.inhibit ? "Disabling" : "Removing", sorry.name, vs.name);
                 destination(Command.DELETE, vs, sorry);
-                sorry.alive = false;
+                sorry.alive(false);
                 quorumPool(vs, true);
             }
             vsNotifies(vs, false);
         } else if ((vs.quorumUp && (sum == 0 || sum < threshold))
-                || (init && !vs.quorumUp && sorry != null && !sorry.alive)) {
+                || (init && !vs.quorumUp && sorry != null && !sorry.alive())) {
             vs.quorumUp = false;
             log("%s %d-%d=%d > %d for VS %s", init ? "Starting with quorum down" : "Lost quorum", vs.quorum,
                     vs.hysteresis, threshold, sum, vs.name);
-            if (sorry != null && !sorry.alive) {
+            if (sorry != null && !sorry.alive()) {
                 log("%s sorry server %s to VS %s", sorry.inhibit ? "Enabling" : "Adding", sorry.name, vs.name);
                 quorumPool(vs, false);
                 destination(Command.ADD, vs, sorry);
-                sorry.alive = true;
+                sorry.alive(true);
             }
             vsNotifies(vs, false);
         }
@@ -428,7 +426,7 @@ public final class VirtualServerTable {
     private void quorumPool(Vs vs, boolean add) {
         log("%s the pool for VS %s", add ? "Adding alive servers to" : "Removing alive servers from", vs.name);
         for (Rs rs : vs.realServers) {
-            if (!rs.alive) continue;
+            if (!rs.alive()) continue;
             destination(add ? Command.ADD : Command.DELETE, vs, rs);
         }
     }
@@ -453,9 +451,9 @@ public final class VirtualServerTable {
 
     /** do_rs_notifies: notify_up / notify_down, then {@code RS <rs> <vs> UP|DOWN} on the FIFO. */
     private void rsNotifies(Vs vs, Rs rs, boolean stopping) {
-        ScriptCommand script = rs.alive ? rs.config.notifyUp() : rs.config.notifyDown();
+        ScriptCommand script = rs.alive() ? rs.config.notifyUp() : rs.config.notifyDown();
         if (script != null) out.add(new Action.RunScript(script, stopping));
-        out.add(new Action.Fifo("RS " + rs.name + " " + vs.name + " " + (rs.alive ? "UP" : "DOWN") + "\n"));
+        out.add(new Action.Fifo("RS " + rs.name + " " + vs.name + " " + (rs.alive() ? "UP" : "DOWN") + "\n"));
     }
 
     /** vs_iseq: same group (and place in it), or same family and fwmark, or same protocol, address and port. */
@@ -496,13 +494,12 @@ public final class VirtualServerTable {
                 continue;
             }
             // keep the alive and set flags so the same rule is not set twice
-            nr.alive = rs.alive;
-            nr.set = rs.set;
+            nr.state = rs.state;
             nr.effectiveWeight = rs.effectiveWeight;
             nr.previousWeight = rs.effectiveWeight;
             nr.reloaded = true;
             migrateCheckers(nv, old, rs, nr);
-            if ((nr.alive && nr.effectiveWeight != rs.effectiveWeight) || nr.forwarding != rs.forwarding
+            if ((nr.alive() && nr.effectiveWeight != rs.effectiveWeight) || nr.forwarding != rs.forwarding
                     || !Objects.equals(nr.tunnel, rs.tunnel)) {
                 destination(Command.EDIT, nv, nr);
             }
@@ -519,31 +516,28 @@ public final class VirtualServerTable {
             for (Chk nc : nr.checkers) {
                 for (Chk oc : oldRs.checkers) {
                     // keepalived takes the first old checker while the sorry server stands in
-                    if ((old.sorryServer != null && old.sorryServer.alive) || Objects.equals(oc.config, nc.config)) {
-                        if (oc.hasRun && oc.up != nc.up) setCheckerState(nr, nc, oc.up);
+                    if ((old.sorryServer != null && old.sorryServer.alive()) || Objects.equals(oc.config, nc.config)) {
+                        if (oc.hasRun) nc.up = oc.up;
                         nc.hasRun = oc.hasRun;
                         break;
                     }
                 }
             }
         }
-        nr.numFailedCheckers = 0;
         boolean anyRun = false;
         for (Chk c : nr.checkers) {
-            if (c.hasRun && !c.up) nr.numFailedCheckers++;
-            if (c.hasRun) anyRun = true;
+            anyRun |= c.hasRun;
         }
-        if (nr.numFailedCheckers > 0 || (!nr.alive && !anyRun)) {
+        if (nr.failedCheckers() > 0 || (!nr.alive() && !anyRun)) {
             for (Chk c : nr.checkers) {
-                if (!c.hasRun && c.alpha) setCheckerState(nr, c, false);
+                if (!c.hasRun && c.alpha) c.up = false;
             }
         }
-        if (nr.numFailedCheckers == 0 && !nr.alive) {
+        if (nr.failedCheckers() == 0 && !nr.alive()) {
             serverState(true, nv, nr);
-        } else if (nr.numFailedCheckers > 0 && nr.set != nr.inhibit) {
-            nr.alive = nr.set;
+        } else if (nr.failedCheckers() > 0 && nr.inTable() != nr.inhibit) {
             destination(nr.inhibit ? Command.ADD : Command.DELETE, nv, nr);
-            nr.alive = false;
+            nr.alive(false);
         }
     }
 
@@ -553,21 +547,17 @@ public final class VirtualServerTable {
         Rs newSorry = nv.sorryServer;
         if (oldSorry == null) return;
         if (newSorry != null && newSorry.address.equals(oldSorry.address) && newSorry.port == oldSorry.port) {
-            newSorry.alive = oldSorry.alive;
-            newSorry.set = oldSorry.set;
+            newSorry.state = oldSorry.state;
             newSorry.reloaded = true;
-            if (oldSorry.inhibit == newSorry.inhibit || oldSorry.alive) return;
+            if (oldSorry.inhibit == newSorry.inhibit || oldSorry.alive()) return;
         }
-        boolean reinstate = oldSorry.alive && newSorry == null;
-        if (oldSorry.inhibit && !oldSorry.alive) {
-            // force the removal of a sorry server waiting at weight 0
-            oldSorry.alive = true;
-            oldSorry.inhibit = false;
-        }
-        if (oldSorry.alive) {
+        boolean reinstate = oldSorry.alive() && newSorry == null;
+        boolean waitingAtZero = oldSorry.inhibit && !oldSorry.alive();
+        if (oldSorry.alive() || waitingAtZero) {
             log("Removing sorry server %s from VS %s", oldSorry.name, old.name);
-            destination(Command.DELETE, old, oldSorry);
-            if (newSorry != null) newSorry.set = false;
+            // a sorry server waiting at weight 0 really leaves, whatever its inhibit_on_failure
+            destination(Command.DELETE, old, oldSorry, oldSorry.inhibit && !waitingAtZero, false);
+            if (newSorry != null) newSorry.inTable(false);
             if (reinstate) quorumPool(nv, true);
         }
     }
@@ -580,7 +570,7 @@ public final class VirtualServerTable {
             log("VS [%s] in group %s no longer exists", entryText(e, old), old.group.name());
             for (ServiceKey key : Vs.entryKeys(e, old)) {
                 for (Rs rs : old.realServers) {
-                    if (rs.alive) change(new Action.RemoveDestination(key, rs.destinationKey(key)));
+                    if (rs.alive()) change(new Action.RemoveDestination(key, rs.destinationKey(key)));
                 }
                 change(new Action.RemoveService(key));
             }
@@ -597,8 +587,8 @@ public final class VirtualServerTable {
                     ? "FWM " + Integer.toUnsignedString(f.mark()) : entryText(e, vs), vs.group.name());
             for (ServiceKey key : Vs.entryKeys(e, vs)) {
                 for (Rs rs : vs.realServers) {
-                    if (!rs.reloaded || !(rs.alive || (rs.inhibit && rs.set))) continue;
-                    int weight = rs.inhibit && !rs.alive ? 0 : realWeight(rs.effectiveWeight);
+                    if (!rs.reloaded || !(rs.alive() || (rs.inhibit && rs.inTable()))) continue;
+                    int weight = rs.inhibit && !rs.alive() ? 0 : realWeight(rs.effectiveWeight);
                     change(new Action.AddDestination(key, new IpvsDestination(rs.destinationKey(key), rs.forwarding,
                             rs.tunnel, weight, rs.upperThreshold, rs.lowerThreshold, null, null, null)));
                 }
@@ -622,9 +612,9 @@ public final class VirtualServerTable {
     /** clear_service_vs: sorry server, real servers (with their notifiers), then the service itself. */
     private void clearServiceVs(Vs vs, boolean stopping) {
         Rs sorry = vs.sorryServer;
-        if (sorry != null && sorry.set) {
+        if (sorry != null && sorry.inTable()) {
             forcedRemove(vs, sorry);
-            sorry.alive = false;
+            sorry.alive(false);
         }
         for (Rs rs : vs.realServers) {
             clearRealServer(vs, rs, stopping);
@@ -638,14 +628,14 @@ public final class VirtualServerTable {
 
     /** clear_service_rs. */
     private void clearRealServer(Vs vs, Rs rs, boolean stopping) {
-        if (rs.set || stopping) {
+        if (rs.inTable() || stopping) {
             log("%s %sservice %s from VS %s", stopping ? "Shutting down" : "Removing",
-                    rs.inhibit && !rs.alive ? "(inhibited) " : "", rs.name, vs.name);
+                    rs.inhibit && !rs.alive() ? "(inhibited) " : "", rs.name, vs.name);
         }
-        if (!rs.set) return;
+        if (!rs.inTable()) return;
         forcedRemove(vs, rs);
-        if (!rs.alive) return;
-        rs.alive = false;
+        if (!rs.alive()) return;
+        rs.alive(false);
         // omega: notifiers run all the way down
         if (!vs.omega && stopping) return;
         rsNotifies(vs, rs, stopping);
@@ -653,20 +643,7 @@ public final class VirtualServerTable {
 
     /** Removal that ignores inhibit_on_failure (shutdown really removes). */
     private void forcedRemove(Vs vs, Rs rs) {
-        boolean inhibit = rs.inhibit;
-        rs.inhibit = false;
-        destination(Command.DELETE, vs, rs);
-        rs.inhibit = inhibit;
-    }
-
-    private static void setCheckerState(Rs rs, Chk checker, boolean up) {
-        if (checker.up == up) return;
-        checker.up = up;
-        if (!up) {
-            rs.numFailedCheckers++;
-        } else if (rs.numFailedCheckers > 0) {
-            rs.numFailedCheckers--;
-        }
+        destination(Command.DELETE, vs, rs, false, rs.failedCheckers() > 0);
     }
 
     private List<Action> addressChange(InetAddress address, boolean added) {
@@ -698,18 +675,26 @@ public final class VirtualServerTable {
      * port (0 for fwmark services).
      */
     private void destination(Command command, Vs vs, Rs rs) {
+        destination(command, vs, rs, rs.inhibit, rs.failedCheckers() > 0);
+    }
+
+    /**
+     * @param inhibit whether inhibit_on_failure applies (not to a removal that must really remove)
+     * @param failed  whether the server counts as failed: an inhibited one enters the table at weight 0
+     */
+    private void destination(Command command, Vs vs, Rs rs, boolean inhibit, boolean failed) {
         int weight = realWeight(rs.effectiveWeight);
         Command c = command;
-        if (c == Command.DELETE && rs.inhibit) {
+        if (c == Command.DELETE && inhibit) {
             weight = 0;
             c = Command.EDIT;
-        } else if (c == Command.ADD && rs.inhibit && rs.set) {
+        } else if (c == Command.ADD && inhibit && rs.inTable()) {
             c = Command.EDIT;
-        } else if (c == Command.ADD && !rs.set) {
-            rs.set = true;
-            if (rs.inhibit && rs.numFailedCheckers > 0) weight = 0;
-        } else if (c == Command.DELETE && rs.set) {
-            rs.set = false;
+        } else if (c == Command.ADD && !rs.inTable()) {
+            rs.inTable(true);
+            if (inhibit && failed) weight = 0;
+        } else if (c == Command.DELETE && rs.inTable()) {
+            rs.inTable(false);
         }
         for (ServiceKey key : vs.serviceKeys) {
             IpvsDestination d = new IpvsDestination(rs.destinationKey(key), rs.forwarding, rs.tunnel, weight,
@@ -834,8 +819,8 @@ public final class VirtualServerTable {
                 for (Chk c : rs.checkers) {
                     c.enabled = !haSuspend;
                     if (c.alpha && initialAlpha) {
-                        setCheckerState(rs, c, false);
-                        rs.alive = false;
+                        c.up = false;
+                        rs.alive(false);
                     }
                 }
             }
@@ -843,13 +828,13 @@ public final class VirtualServerTable {
 
         /** The pool is in use unless the sorry server stands in for it. */
         boolean poolInUse() {
-            return quorumUp || sorryServer == null || !sorryServer.alive;
+            return quorumUp || sorryServer == null || !sorryServer.alive();
         }
 
         long liveWeight() {
             long sum = 0;
             for (Rs rs : realServers) {
-                if (rs.alive) sum += realWeight(rs.effectiveWeight);
+                if (rs.alive()) sum += realWeight(rs.effectiveWeight);
             }
             return sum;
         }
@@ -964,6 +949,33 @@ public final class VirtualServerTable {
         }
     }
 
+    /**
+     * Where a real server stands: whether it passed its checks (keepalived's ISALIVE) and whether the kernel table
+     * holds it (keepalived's {@code set}).
+     */
+    private enum RealServerState {
+        /** Failed (or an alpha server not yet checked), and not in the table. */
+        OUT(false, false),
+        /** Failed, and held in the table at weight 0 (inhibit_on_failure). */
+        INHIBITED(false, true),
+        /** Passed its checks, but not in the table: the sorry server stands in for the pool. */
+        STANDING_BY(true, false),
+        /** Passed its checks, and in the table at its weight. */
+        IN_POOL(true, true);
+
+        final boolean alive;
+        final boolean inTable;
+
+        RealServerState(boolean alive, boolean inTable) {
+            this.alive = alive;
+            this.inTable = inTable;
+        }
+
+        static RealServerState of(boolean alive, boolean inTable) {
+            return alive ? (inTable ? IN_POOL : STANDING_BY) : (inTable ? INHIBITED : OUT);
+        }
+    }
+
     /** One real_server (or sorry_server) and its keepalived state. */
     private static final class Rs {
         final RealServer config;
@@ -980,11 +992,11 @@ public final class VirtualServerTable {
         long effectiveWeight;
         /** On reload, the weight before it (keepalived's peffective_weight). */
         long previousWeight;
+        /** Kept from the configuration before a reload, with its state (keepalived's reloaded flag). */
         boolean reloaded;
-        boolean inhibit;
-        boolean alive;
-        boolean set;
-        int numFailedCheckers;
+        /** inhibit_on_failure: a failed server stays in the table at weight 0 instead of leaving it. */
+        final boolean inhibit;
+        RealServerState state = RealServerState.OUT;
 
         Rs(RealServerId id, RealServer config, Vs vs, boolean inhibit, boolean sorry) {
             this.config = config;
@@ -1015,6 +1027,33 @@ public final class VirtualServerTable {
                     checkers.add(new Chk(id.checker(c), checker, checker.common() != null && checker.common().alpha()));
                 }
             }
+        }
+
+        /** keepalived's ISALIVE: the server passed its checks. */
+        boolean alive() {
+            return state.alive;
+        }
+
+        void alive(boolean alive) {
+            state = RealServerState.of(alive, state.inTable);
+        }
+
+        /** keepalived's {@code set}: the kernel table holds the server. */
+        boolean inTable() {
+            return state.inTable;
+        }
+
+        void inTable(boolean inTable) {
+            state = RealServerState.of(state.alive, inTable);
+        }
+
+        /** How many of its checkers report it down (keepalived's num_failed_checkers). */
+        int failedCheckers() {
+            int failed = 0;
+            for (Chk c : checkers) {
+                if (!c.up) failed++;
+            }
+            return failed;
         }
 
         /** The destination key inside one of the virtual server's services (ipvs_cmd's drule port rule). */

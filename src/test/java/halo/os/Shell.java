@@ -36,8 +36,4 @@ final class Shell {
             throw new IllegalStateException(e);
         }
     }
-
-    static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name")) || exec("id", "-u").out.trim().equals("0");
-    }
 }

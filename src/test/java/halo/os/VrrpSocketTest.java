@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import halo.testing.Root;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -21,7 +22,7 @@ class VrrpSocketTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(Shell.isRoot(), "needs root for network namespaces");
+        assumeTrue(Root.isRoot(), "needs root for network namespaces");
         net = new TwoNamespaces("sock");
         poller = new Poller(4);
     }

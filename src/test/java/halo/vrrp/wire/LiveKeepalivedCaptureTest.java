@@ -5,6 +5,7 @@ import static halo.vrrp.wire.Bytes.seg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import halo.testing.Root;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @Tag("root")
 class LiveKeepalivedCaptureTest {
     private static boolean canRun() {
-        return "root".equals(System.getProperty("user.name"))
+        return Root.isRoot()
                 && Files.isExecutable(Paths.get("/usr/sbin/keepalived"))
                 && Files.isExecutable(Paths.get("/usr/bin/tcpdump"));
     }

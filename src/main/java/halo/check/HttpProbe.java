@@ -36,6 +36,9 @@ public final class HttpProbe {
     /** Response bytes kept for regex matching; keepalived streams with PCRE2 partial matching instead. */
     static final int MAX_REGEX_BODY = 4 << 20;
 
+    /** A header longer than this without its blank line is never going to end: give up, as at end of stream. */
+    static final int MAX_HEADER = 1 << 20;
+
     private final ConnectOptions options;
     private final boolean ssl;
     private final HttpProtocol protocol;
@@ -238,6 +241,7 @@ public final class HttpProbe {
                 head.write(buf, 0, n);
                 byte[] h = head.toByteArray();
                 int end = headerEnd(h, Math.max(0, before - 3));
+                if (end < 0 && h.length > MAX_HEADER) throw new FetchException("Read, no data received from", true);
                 if (end < 0) continue;
                 headerDone = true;
                 header = new String(h, 0, end, StandardCharsets.ISO_8859_1);

@@ -166,7 +166,7 @@ final class RtNetlinkCodec {
         int at = b.position();
         while (at + HEADER <= b.limit()) {
             int len = b.getInt(at);
-            if (len < HEADER || at + len > b.limit()) {
+            if (len < HEADER || len > b.limit() - at) {
                 break;
             }
             ByteBuffer payload = b.slice(at + HEADER, len - HEADER).order(ByteOrder.nativeOrder());
@@ -197,7 +197,19 @@ final class RtNetlinkCodec {
 
     /** NLMSG_ERROR: 0 for an ACK, else the errno (positive). */
     static int errorOf(Message m) {
-        return -m.payload().getInt(0);
+        return -payload(m, 4, "NLMSG_ERROR").getInt(0);
+    }
+
+    /**
+     * The payload of M if it holds the fixed part of its type (MIN bytes); else the codec's error for malformed input,
+     * IllegalArgumentException, as for a bad address attribute.
+     */
+    private static ByteBuffer payload(Message m, int min, String what) {
+        ByteBuffer p = m.payload();
+        if (p.limit() < min) {
+            throw new IllegalArgumentException(what + " of " + p.limit() + " bytes, shorter than its " + min + "-byte header");
+        }
+        return p;
     }
 
     /**
@@ -209,7 +221,14 @@ final class RtNetlinkCodec {
             return null;
         }
         ByteBuffer p = m.payload();
-        int offset = 4 + (capped ? HEADER : align(p.getInt(4)));
+        if (p.limit() < 8) {
+            return null;
+        }
+        int request = capped ? HEADER : p.getInt(4);
+        if (request < HEADER || request > p.limit() - 4) {
+            return null;
+        }
+        int offset = 4 + align(request);
         if (offset >= p.limit()) {
             return null;
         }
@@ -234,7 +253,17 @@ final class RtNetlinkCodec {
     }
 
     static int u32(ByteBuffer b) {
+        if (b.limit() < 4) {
+            throw new IllegalArgumentException("32-bit attribute of " + b.limit() + " bytes");
+        }
         return b.getInt(0);
+    }
+
+    static int u8(ByteBuffer b) {
+        if (b.limit() < 1) {
+            throw new IllegalArgumentException("8-bit attribute of 0 bytes");
+        }
+        return b.get(0) & 0xff;
     }
 
     static InetAddress address(ByteBuffer b) {
@@ -359,19 +388,19 @@ final class RtNetlinkCodec {
 
     /** RTM_NEWLINK / RTM_DELLINK payload: struct ifinfomsg (16 bytes) then IFLA_* attributes. */
     static Link link(Message m) {
-        ByteBuffer p = m.payload();
+        ByteBuffer p = payload(m, 16, "RTM_NEWLINK/DELLINK");
         int index = p.getInt(4);
         int flags = p.getInt(8);
         ByteBuffer[] a = attributes(p, 16);
         return new Link(index, a[IFLA_IFNAME] == null ? "" : string(a[IFLA_IFNAME]),
                 flags, a[IFLA_ADDRESS] == null ? null : bytes(a[IFLA_ADDRESS]),
                 a[IFLA_MTU] == null ? 0 : u32(a[IFLA_MTU]),
-                a[IFLA_OPERSTATE] == null ? Link.OPER_UNKNOWN : a[IFLA_OPERSTATE].get(0) & 0xff);
+                a[IFLA_OPERSTATE] == null ? Link.OPER_UNKNOWN : u8(a[IFLA_OPERSTATE]));
     }
 
     /** RTM_NEWADDR / RTM_DELADDR payload: struct ifaddrmsg (8 bytes) then IFA_* attributes; null without one. */
     static HostAddress address(Message m) {
-        ByteBuffer p = m.payload();
+        ByteBuffer p = payload(m, 8, "RTM_NEWADDR/DELADDR");
         int prefix = p.get(1) & 0xff;
         int flags = p.get(2) & 0xff;
         int scope = p.get(3) & 0xff;
@@ -391,7 +420,7 @@ final class RtNetlinkCodec {
 
     /** RTM_NEWROUTE payload: struct rtmsg (12 bytes) then RTA_* attributes. */
     static Route route(Message m) {
-        ByteBuffer p = m.payload();
+        ByteBuffer p = payload(m, 12, "RTM_NEWROUTE");
         int family = p.get(0) & 0xff;
         int dstLen = p.get(1) & 0xff;
         int table = p.get(4) & 0xff;
@@ -411,7 +440,7 @@ final class RtNetlinkCodec {
 
     /** RTM_NEWRULE payload: struct fib_rule_hdr (12 bytes) then FRA_* attributes. */
     static Rule rule(Message m) {
-        ByteBuffer p = m.payload();
+        ByteBuffer p = payload(m, 12, "RTM_NEWRULE");
         boolean v6 = (p.get(0) & 0xff) == AF_INET6;
         int dstLen = p.get(1) & 0xff;
         int srcLen = p.get(2) & 0xff;

@@ -2,7 +2,7 @@ package halo.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import halo.os.ProcessIdentity;
+import halo.testing.Root;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -50,7 +50,7 @@ class MiscProbeTest {
     @Test
     @org.junit.jupiter.api.Tag("root")
     void runsAsTheConfiguredUser() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(ProcessIdentity.isRoot(), "needs root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Root.isRoot(), "needs root");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path out = dir.resolve("uid");
         Path s = script("whoami", "id -u > " + out);

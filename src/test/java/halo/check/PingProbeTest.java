@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import halo.os.ProbeSocket;
-import halo.os.ProcessIdentity;
+import halo.testing.Root;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -58,7 +58,7 @@ class PingProbeTest {
     @Test
     @Tag("root")
     void unansweredEchoFailsAfterTheTimeout() throws Exception {
-        assumeTrue(ProcessIdentity.isRoot() && canPing(), "needs root");
+        assumeTrue(Root.isRoot() && canPing(), "needs root");
         String table = "halo-check-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
         assumeTrue(run("nft", "add", "table", "ip", table) == 0, "nft unavailable");
         try {

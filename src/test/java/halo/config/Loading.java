@@ -28,30 +28,6 @@ final class Loading {
         }
     }
 
-    private static Boolean quotes;
-
-    /**
-     * Whether halo.config.source's reader removes quotes yet (its first version was a whitespace splitter being
-     * replaced on branch config-source). Tests whose input needs quoting assume it.
-     */
-    static synchronized boolean readerHandlesQuotes() {
-        if (quotes == null) {
-            try {
-                Path f = Files.createTempFile("halo-quotes", ".conf");
-                try {
-                    Files.writeString(f, "x \"a b\"\n");
-                    var r = halo.config.source.ConfigReader.read(f, new halo.config.source.ConfigReader.Options("test"));
-                    quotes = r.statements().size() == 1 && r.statements().getFirst().words().equals(List.of("x", "a b"));
-                } finally {
-                    Files.deleteIfExists(f);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return quotes;
-    }
-
     static LoadResult loadSeed(String name) {
         return ConfigLoader.load(Path.of("src/test/resources/seeds", name), new LoadOptions("test", false));
     }

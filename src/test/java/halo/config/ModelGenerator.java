@@ -14,11 +14,9 @@ import java.util.Set;
  */
 final class ModelGenerator {
     private final Random r;
-    private final boolean spacesInStrings;
 
-    ModelGenerator(long seed, boolean spacesInStrings) {
+    ModelGenerator(long seed) {
         this.r = new Random(seed);
-        this.spacesInStrings = spacesInStrings;
     }
 
     // ---------------------------------------------------------------- small values
@@ -48,7 +46,7 @@ final class ModelGenerator {
 
     String commandLine() {
         String p = path();
-        if (spacesInStrings && chance(60)) {
+        if (chance(60)) {
             p += " " + word() + (chance(50) ? " " + word() : "");
         }
         return p;

@@ -15,8 +15,7 @@ class RoundTripPropertyTest {
 
     @Test
     void writtenModelsLoadBackEqual() {
-        boolean quotes = Loading.readerHandlesQuotes();
-        Property.forAll(200, g -> new ModelGenerator(g.longBetween(Long.MIN_VALUE, Long.MAX_VALUE), quotes).config(),
+        Property.forAll(200, g -> new ModelGenerator(g.longBetween(Long.MIN_VALUE, Long.MAX_VALUE)).config(),
                 RoundTripPropertyTest::loadsBackEqual);
     }
 

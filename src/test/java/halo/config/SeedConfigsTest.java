@@ -91,7 +91,6 @@ class SeedConfigsTest {
 
     @Test
     void nginxWithCheckScript() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Loading.readerHandlesQuotes(), "the quoting reader from config-source");
         LoadResult r = loadSeed("seed002-e.conf");
         assertThat(warnings(r)).isEmpty();
         KeepalivedConfig c = r.config();
@@ -158,7 +157,6 @@ class SeedConfigsTest {
 
     @Test
     void ipvsSingleMasterWithHttpGetAndSorryServer() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Loading.readerHandlesQuotes(), "the quoting reader from config-source");
         LoadResult r = loadSeed("seed004-ipvs-single-master.conf");
         // nb_get_retry written in real_server (after the HTTP_GET block) is unknown there
         assertThat(warnings(r)).containsExactly("43: Unknown keyword 'nb_get_retry'");
@@ -239,7 +237,6 @@ class SeedConfigsTest {
 
     @Test
     void everySeedSurvivesDumpAndReload(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Loading.readerHandlesQuotes(), "the quoting reader from config-source");
         try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/test/resources/seeds"))) {
             for (java.nio.file.Path f : files.sorted().toList()) {
                 LoadResult first = ConfigLoader.load(f, new LoadOptions("test", false));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import halo.demo.SeedTopology;
+import halo.testing.Root;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class DaemonFifoScriptNetnsTest {
 
     @BeforeEach
     void topology() throws IOException {
-        assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
+        assumeThat(Root.isRoot()).as("needs root for network namespaces").isTrue();
         // script_user nobody must reach the scripts; the scripts must stay safe (root-owned, not writable by others)
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         lan = SeedTopology.directors("fifoscr");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import halo.demo.SeedTopology;
+import halo.testing.Await;
+import halo.testing.Root;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +39,7 @@ class DaemonNotifyNetnsTest {
 
     @BeforeEach
     void topology() throws IOException {
-        assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
+        assumeThat(Root.isRoot()).as("needs root for network namespaces").isTrue();
         // script_user nobody must reach the scripts; the scripts must stay safe (root-owned, not writable by others)
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         lan = SeedTopology.directors("notify");
@@ -159,10 +161,22 @@ class DaemonNotifyNetnsTest {
             n.awaitLog("\\(VI_1\\) Entering MASTER STATE", 1, LONG);
             n.awaitLog("\\(VI_2\\) Entering MASTER STATE", 1, LONG);
         }
-        NodeProcess.sleep(500); // the last notify scripts finish
+        // the notify scripts of the second MASTER transitions have run (they are asynchronous: the log comes first)
+        for (Node n : List.of(h, k)) {
+            boolean notified = Await.until(LONG, () -> count(n.notes(), "n_master.sh user=nobody") >= 2
+                    && count(n.notes(), "n_any.sh user=nobody [INSTANCE] [VI_1] [MASTER] [100]") >= 2
+                    && count(n.notes(), "n_any.sh user=nobody [INSTANCE] [VI_2] [MASTER] [150]") >= 2);
+            assertThat(notified).as("second MASTER notifications in %s:%n%s", n.notes(), sortedLines(n.notes())).isTrue();
+        }
         assertThat(halo.stop(LONG)).isZero();
         assertThat(ka.stop(LONG)).isZero();
-        NodeProcess.sleep(1500); // notify_stop runs after the daemon has gone
+        // notify_stop runs after the daemon has gone: wait for it on both sides, and for the two to agree (or time out
+        // and show the difference below); the FIFO readers end when the daemons have closed the FIFOs
+        Await.until(LONG, () -> count(h.notes(), "n_stop.sh user=nobody") >= 1 && count(k.notes(), "n_stop.sh user=nobody") >= 1
+                && sortedLines(h.notes()).equals(sortedLines(k.notes())));
+        for (Process reader : readers) {
+            assertThat(reader.waitFor(LONG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).as("FIFO reader done").isTrue();
+        }
 
         assertThat(halo.log()).contains("Unsafe permissions found for script '" + dir.resolve("unsafe-halo/u.sh") + "' - disabling.");
         assertThat(ka.log()).contains("Unsafe permissions found for script '" + dir.resolve("unsafe-ka/u.sh") + "' - disabling.");
@@ -233,12 +247,13 @@ class DaemonNotifyNetnsTest {
         assertThat(runs.getFirst()).endsWith(" nobody");
         long pid = Long.parseLong(runs.getFirst().split(" ")[0]);
         // SIGTERM at the timeout (1 s), SIGKILL a second later at worst
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < end) {
-            NodeProcess.sleep(50);
-        }
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("script process %d killed", pid).isFalse();
+        assertThat(Await.until(Duration.ofSeconds(5), () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)))
+                .as("script process %d killed", pid).isTrue();
         assertThat(halo.log()).doesNotContain("Entering MASTER STATE");
+    }
+
+    private static long count(Path p, String line) throws IOException {
+        return sortedLines(p).stream().filter(line::equals).count();
     }
 
     private static List<String> sortedLines(Path p) throws IOException {

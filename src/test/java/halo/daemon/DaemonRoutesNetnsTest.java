@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import halo.demo.SeedTopology;
+import halo.testing.Root;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class DaemonRoutesNetnsTest {
 
     @BeforeEach
     void topology() throws IOException {
-        assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
+        assumeThat(Root.isRoot()).as("needs root for network namespaces").isTrue();
         lan = SeedTopology.directors("routes");
     }
 

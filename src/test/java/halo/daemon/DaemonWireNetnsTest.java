@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import halo.demo.SeedTopology;
+import halo.testing.Root;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class DaemonWireNetnsTest {
 
     @BeforeEach
     void topology() throws IOException {
-        assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
+        assumeThat(Root.isRoot()).as("needs root for network namespaces").isTrue();
         assumeThat(onPath("tshark") && onPath("tcpdump")).as("needs tshark and tcpdump").isTrue();
         lan = SeedTopology.directors("wire");
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import halo.demo.FailoverLab.Daemon;
 import halo.demo.FailoverLab.Event;
 import halo.demo.FailoverLab.Outcome;
+import halo.testing.Root;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -25,7 +26,7 @@ class FailoverLabNetnsTest {
     @ParameterizedTest
     @EnumSource(Daemon.class)
     void crashAndStopMoveTheVipToTheBackupAndARestartTakesItBack(Daemon daemon) throws Exception {
-        assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
+        assumeThat(Root.isRoot()).as("needs root for network namespaces").isTrue();
         if (daemon == Daemon.KEEPALIVED) {
             assumeThat(SeedTopology.run(List.of("sh", "-c", "command -v keepalived || true"))).as("needs keepalived")
                     .isNotBlank();

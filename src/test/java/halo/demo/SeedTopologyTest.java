@@ -3,6 +3,7 @@ package halo.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import halo.testing.Root;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -13,7 +14,7 @@ class SeedTopologyTest {
 
     @Test
     void hostsReachEachOtherOverTheLanAndEverythingIsGoneAfterClose() throws IOException {
-        assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
+        assumeThat(Root.isRoot()).as("needs root for network namespaces").isTrue();
         List<String> namespaces;
         try (SeedTopology t = SeedTopology.seeds("topo")) {
             namespaces = t.hosts().stream().map(SeedTopology.Host::namespace).toList();

@@ -3,6 +3,7 @@ package halo.os;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import halo.testing.Root;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Tag;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class CapabilitiesTest {
     @Test
     void withoutNetRawAndNetAdminTheUserIsToldWhichCapabilityIsMissing() {
-        assumeTrue(Shell.isRoot(), "needs root to drop capabilities and make a namespace");
+        assumeTrue(Root.isRoot(), "needs root to drop capabilities and make a namespace");
         assumeTrue(Shell.exec("sh", "-c", "command -v setpriv").code() == 0, "needs setpriv (util-linux)");
         // The child runs in a fresh namespace, so even if the drop failed it could not touch the host's addresses.
         String ns = "halo-caps-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));

@@ -3,6 +3,7 @@ package halo.os;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import halo.testing.Root;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class KeepalivedInteropTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(Shell.isRoot(), "needs root for network namespaces");
+        assumeTrue(Root.isRoot(), "needs root for network namespaces");
         assumeTrue(Shell.exec("sh", "-c", "command -v keepalived").code() == 0, "needs keepalived");
         net = new TwoNamespaces("ka");
         dir = Files.createTempDirectory("halo-ka");

@@ -3,6 +3,7 @@ package halo.os;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import halo.testing.Root;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Inet4Address;
@@ -24,7 +25,7 @@ class PacketSocketTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(Shell.isRoot(), "needs root for network namespaces");
+        assumeTrue(Root.isRoot(), "needs root for network namespaces");
         assumeTrue(Shell.exec("sh", "-c", "command -v tcpdump && command -v tshark").code() == 0, "needs tcpdump and tshark");
         net = new TwoNamespaces("garp");
         dir = Files.createTempDirectory("halo-garp");

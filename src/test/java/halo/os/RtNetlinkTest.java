@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import halo.testing.Root;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ class RtNetlinkTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(Shell.isRoot(), "needs root for network namespaces");
+        assumeTrue(Root.isRoot(), "needs root for network namespaces");
         net = new TwoNamespaces("rtnl");
         rt = net.nsA.call(RtNetlink::open);
         vethA = rt.interfaceIndex(TwoNamespaces.A_IF);

@@ -3,6 +3,7 @@ package halo.os;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import halo.testing.Root;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class SchedulingTest {
     @Test
     @Tag("root")
     void realtimePriorityAppliesToTheCallingThread() throws Exception {
-        assumeTrue(Shell.isRoot(), "needs CAP_SYS_NICE");
+        assumeTrue(Root.isRoot(), "needs CAP_SYS_NICE");
         int policy = onOwnThread(() -> {
             HostOs.setRealtimePriority(10);
             int p = HostOs.schedulingPolicy();

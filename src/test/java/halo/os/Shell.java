@@ -36,8 +36,4 @@ final class Shell {
             throw new IllegalStateException(e);
         }
     }
-
-    static boolean isRoot() {
-        return ProcessIdentity.isRoot();
-    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import halo.testing.Root;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -21,7 +22,7 @@ class VrrpSocketTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(Shell.isRoot(), "needs root for network namespaces");
+        assumeTrue(Root.isRoot(), "needs root for network namespaces");
         net = new TwoNamespaces("sock");
         poller = new Poller(4);
     }
@@ -146,7 +147,7 @@ class VrrpSocketTest {
         for (int i = 0; i < 50; i++) {
             a.send(packet, 0, packet.length, srcB);
             b.send(packet, 0, packet.length, srcA);
-            Thread.sleep(2);
+            poller.poll(2_000_000L); // until something arrives, at most 2 ms: paces the stream without a sleep
             while (b.receive(buf2, 0, buf2.length, got) >= 0) {
                 toB++;
             }
@@ -237,46 +238,6 @@ class VrrpSocketTest {
         assertThat(receiveWithin(b, new byte[1500], got, 3000)).isEqualTo(packet.length);
         assertThat(got.destination()).isEqualTo(group6);
         assertThat(got.ttl()).isEqualTo(255);
-    }
-
-    @Test
-    void receivingAndPollingAllocateNothingOnceWarm() throws Exception {
-        open(false, null, null);
-        b.joinGroup(VrrpSocket.MULTICAST_IPV4);
-        byte[] packet = advert(new byte[] {(byte) 192, 0, 2, 100});
-        byte[] buf = new byte[1500];
-        ReceivedPacket got = new ReceivedPacket();
-        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        // Warm up so the JIT compiles the path (FFM's captured-errno downcalls allocate until C2 has them).
-        for (int i = 0; i < 50_000; i++) {
-            b.receive(buf, 0, buf.length, got);
-            poller.poll(0);
-        }
-        // Then measure windows of 10 rounds of 50 packets until one is clean (bounded: 30 windows).
-        long lastWindow = -1;
-        for (int window = 0; window < 30 && lastWindow != 0; window++) {
-            long allocated = 0;
-            int received = 0;
-            for (int round = 0; round < 10; round++) {
-                for (int i = 0; i < 50; i++) {
-                    a.send(packet, 0, packet.length, VrrpSocket.MULTICAST_IPV4);
-                }
-                long before = threads.getCurrentThreadAllocatedBytes();
-                int n = 0;
-                long deadline = System.nanoTime() + 1_000_000_000L;
-                while (n < 50 && System.nanoTime() < deadline) {
-                    poller.poll(10_000_000L);
-                    while (b.receive(buf, 0, buf.length, got) >= 0) {
-                        n++;
-                    }
-                }
-                allocated += threads.getCurrentThreadAllocatedBytes() - before;
-                received += n;
-            }
-            assertThat(received).isEqualTo(500);
-            lastWindow = allocated;
-        }
-        assertThat(lastWindow).as("bytes allocated polling and receiving 500 packets").isZero();
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Each CI run draws a fresh base seed (printed); run i uses base + i. A failure prints the seed, the schedule and
  * the timeline; replay it with {@code -Dhalo.seed=SEED}. {@code -Dhalo.sim.runs} (10,000) and
- * {@code -Dhalo.sim.seconds} (60) bound the work.
+ * {@code -Dhalo.sim.seconds} (240, wall clock) bound the work; bench/lan-properties measures its speed.
  */
 class LanPropertyTest {
     static final long MS = 1_000_000L;
@@ -38,19 +38,28 @@ class LanPropertyTest {
         // -Dhalo.seed=N (the project's replay property) runs that one case; -Dhalo.sim.seed=N starts the runs there.
         Long replay = Long.getLong("halo.seed");
         int runs = Integer.getInteger("halo.sim.runs", replay != null ? 1 : 10_000);
-        // The budget is CPU time of this thread (2 shared cores may be busy with other work); the wall-clock cap only
-        // keeps an overloaded machine from running on for ever.
-        long cpuBudget = Long.getLong("halo.sim.seconds", 60) * 1_000_000_000L;
-        long wallCap = 4 * cpuBudget;
+        // Only a bound, not a speed claim (bench/lan-properties measures that): an overloaded machine stops early.
+        long wallCap = Long.getLong("halo.sim.seconds", 240) * 1_000_000_000L;
         Long fixed = replay != null ? replay : Long.getLong("halo.sim.seed");
         long base = fixed != null ? fixed : System.nanoTime() ^ 0x5DEECE66DL;
         System.out.println("LanPropertyTest: base seed " + base + " (replay one run: -Dhalo.seed=SEED)");
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        long cpu0 = threads.getCurrentThreadCpuTime();
+        long wall0 = System.nanoTime();
+        int done = checkSchedules(base, runs, wallCap);
+        System.out.printf("LanPropertyTest: %d fault schedules, %.1f s wall%n", done, (System.nanoTime() - wall0) / 1e9);
+        if (done < runs) {
+            System.out.println("LanPropertyTest: WARNING stopped at the wall-clock bound after " + done + " of " + runs);
+        }
+        assertThat(done).isPositive();
+    }
+
+    /**
+     * Runs fault schedules base, base + 1, ... until {@code runs} are done or {@code wallCapNanos} has passed; throws
+     * on the first that breaks a rule. Returns how many ran.
+     */
+    static int checkSchedules(long base, int runs, long wallCapNanos) {
         long wall0 = System.nanoTime();
         int done = 0;
-        for (; done < runs; done++) {
-            if (threads.getCurrentThreadCpuTime() - cpu0 > cpuBudget || System.nanoTime() - wall0 > wallCap) break;
+        for (; done < runs && System.nanoTime() - wall0 <= wallCapNanos; done++) {
             long seed = base + done;
             Outcome o = runOne(seed);
             if (!o.violations().isEmpty()) {
@@ -58,14 +67,7 @@ class LanPropertyTest {
                         + String.join("\n  ", o.violations()) + "\n" + o.story());
             }
         }
-        double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
-        double wall = (System.nanoTime() - wall0) / 1e9;
-        System.out.printf("LanPropertyTest: %d fault schedules, %.1f s CPU, %.1f s wall%n", done, cpu, wall);
-        if (done < runs && System.nanoTime() - wall0 > wallCap && cpu <= cpuBudget / 1e9) {
-            System.out.println("LanPropertyTest: WARNING machine overloaded, stopped at the wall-clock cap");
-            return;
-        }
-        assertThat(done).as("fault schedules checked within %d s of CPU", cpuBudget / 1_000_000_000L).isEqualTo(runs);
+        return done;
     }
 
     @Test

@@ -10,7 +10,7 @@ public final class Gen {
 
     private final SplittableRandom random;
 
-    Gen(long seed) {
+    public Gen(long seed) {
         this.random = new SplittableRandom(seed);
     }
 
@@ -24,7 +24,17 @@ public final class Gen {
         if (min > max) {
             throw new IllegalArgumentException(min + " > " + max);
         }
-        return max == Long.MAX_VALUE && min == Long.MIN_VALUE ? random.nextLong() : min + random.nextLong(max - min + 1);
+        long span = max - min + 1;
+        if (span > 0) {
+            return min + random.nextLong(span);
+        }
+        // a range wider than Long.MAX_VALUE (span overflowed): draw from all longs until one falls in it
+        while (true) {
+            long x = random.nextLong();
+            if (x >= min && x <= max) {
+                return x;
+            }
+        }
     }
 
     /** Edge values come up often (a quarter of the time), the rest uniformly: bugs live at the edges. */

@@ -33,4 +33,13 @@ class PropertyTest {
     void edgesAndRangesAreRespected() {
         Property.forAll(2000, g -> g.intWithEdges(-3, 7), x -> assertThat(x).isBetween(-3, 7));
     }
+
+    @Test
+    void rangesWiderThanLongMaxValueAreDrawnWithin() {
+        Property.forAll(2000, g -> new long[] {g.longBetween(0, Long.MAX_VALUE), g.longBetween(-5, Long.MAX_VALUE),
+                g.longBetween(Long.MIN_VALUE, Long.MAX_VALUE)}, x -> {
+            assertThat(x[0]).isNotNegative();
+            assertThat(x[1]).isGreaterThanOrEqualTo(-5);
+        });
+    }
 }

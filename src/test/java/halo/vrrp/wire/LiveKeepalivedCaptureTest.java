@@ -5,7 +5,7 @@ import static halo.vrrp.wire.Bytes.seg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import halo.os.ProcessIdentity;
+import halo.testing.Root;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @Tag("root")
 class LiveKeepalivedCaptureTest {
     private static boolean canRun() {
-        return ProcessIdentity.isRoot()
+        return Root.isRoot()
                 && Files.isExecutable(Paths.get("/usr/sbin/keepalived"))
                 && Files.isExecutable(Paths.get("/usr/bin/tcpdump"));
     }

@@ -18,7 +18,7 @@ import java.util.Map;
  * its checkers are up; quorum (live weight) is lost below quorum - hysteresis or at 0 and regained at
  * quorum + hysteresis; while lost, the sorry server (if any) replaces the pool; inhibited servers stay at weight 0.
  */
-class VirtualServerTableProperties {
+class VirtualServerTablePropertiesTest {
 
     record Server(int weight, int checkers, boolean inhibit) {}
 

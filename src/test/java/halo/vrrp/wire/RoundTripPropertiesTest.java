@@ -13,7 +13,7 @@ import halo.testing.Property;
 import org.junit.jupiter.api.Test;
 
 /** Encode -> decode round trips over generated instances, and the validator on corrupted and random input. */
-class RoundTripProperties {
+class RoundTripPropertiesTest {
 
     /** A generated instance: the sender's and receiver's config (same protocol settings, different source). */
     record Case(WireInstance sender, WireInstance receiver, int priority, List<InetAddress> addresses, String password) {
@@ -105,7 +105,7 @@ class RoundTripProperties {
 
     @Test
     void encodeThenDecodeGivesBackEveryField() {
-        Property.forAll(250, RoundTripProperties::generateCase, RoundTripProperties::encodeThenDecodeGivesBackEveryField);
+        Property.forAll(250, RoundTripPropertiesTest::generateCase, RoundTripPropertiesTest::encodeThenDecodeGivesBackEveryField);
     }
 
     private static void encodeThenDecodeGivesBackEveryField(Case c) {

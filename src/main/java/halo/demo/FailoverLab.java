@@ -80,13 +80,19 @@ public final class FailoverLab implements AutoCloseable {
         }
     }
 
-    /** The VRRP adverts the client's LAN carries, as the client's namespace receives them, counted by sender. */
+    /**
+     * The VRRP adverts the client's LAN carries, as the client's namespace receives them, counted by sender, and
+     * apart the priority-0 ones (a master that stops sends one; one that crashes cannot).
+     */
     private static final class AdvertWatch implements AutoCloseable {
+        /** RFC 3768/5798 5.1: version and type, VRID, then priority (the same in v2 and v3). */
+        private static final int PRIORITY_OFFSET = 2;
         private final VrrpSocket socket;
         private final Poller poller;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
         private final java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        private final java.util.Map<String, Long> priorityZero = new java.util.HashMap<>();
 
         AdvertWatch(VrrpSocket socket) throws IOException {
             this.socket = socket;
@@ -104,16 +110,27 @@ public final class FailoverLab implements AutoCloseable {
                     if (poller.poll(100_000_000L) <= 0) {
                         continue;
                     }
-                    while (socket.receive(buffer, 0, buffer.length, received) >= 0) {
+                    int length;
+                    while ((length = socket.receive(buffer, 0, buffer.length, received)) >= 0) {
                         String from = received.source().getHostAddress();
                         synchronized (counts) {
                             counts.merge(from, 1L, Long::sum);
+                            if (length > PRIORITY_OFFSET && buffer[PRIORITY_OFFSET] == 0) {
+                                priorityZero.merge(from, 1L, Long::sum);
+                            }
                             counts.notifyAll();
                         }
                     }
                 }
             } catch (IOException e) {
                 // closed
+            }
+        }
+
+        /** How many priority-0 adverts ADDRESS has sent so far. */
+        long priorityZeroFrom(String address) {
+            synchronized (counts) {
+                return priorityZero.getOrDefault(address, 0L);
             }
         }
 
@@ -304,6 +321,11 @@ public final class FailoverLab implements AutoCloseable {
 
     public Path workDirectory() {
         return dir;
+    }
+
+    /** How many priority-0 adverts director N has sent on the client's LAN so far (a stop sends one, a crash none). */
+    public long priorityZeroAdverts(int n) {
+        return adverts.priorityZeroFrom(lan.host("dir" + n).ipv4());
     }
 
     public String directorLog(int n) throws IOException {

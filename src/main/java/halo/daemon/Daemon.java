@@ -48,7 +48,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import sun.misc.Signal;
 
 /**
  * The Halo daemon's VRRP side on a real Linux host: one protocol thread waits on every VRRP socket and the netlink
@@ -603,9 +602,7 @@ public final class Daemon implements HostPort {
     }
 
     private void installSignals() {
-        Signal.handle(new Signal("TERM"), s -> requestStop());
-        Signal.handle(new Signal("INT"), s -> requestStop());
-        Signal.handle(new Signal("HUP"), s -> {
+        DaemonSignals.install(log, this::requestStop, () -> {
             reloadRequested = true;
             wakeup();
         });

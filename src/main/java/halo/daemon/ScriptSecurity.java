@@ -1,5 +1,6 @@
 package halo.daemon;
 
+import halo.os.ProcessUser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,13 +32,9 @@ public final class ScriptSecurity {
         return runsAsRoot(script) ? check(file.toAbsolutePath()) : Verdict.SAFE;
     }
 
-    /** Whether the script runs with uid 0: no user (the daemon's own, root) or a user whose uid is 0. */
+    /** Whether the script runs with uid 0: no user (the daemon's own) when the daemon does, or a user whose uid is 0. */
     static boolean runsAsRoot(Script script) {
-        if (script.user() == null) {
-            return "root".equals(System.getProperty("user.name"));
-        }
-        int[] ids = ScriptRunner.userIds(script.user());
-        return ids != null ? ids[0] == 0 : script.user().equals("root");
+        return ProcessUser.runsAsRoot(script.user());
     }
 
     static Verdict check(Path file) {

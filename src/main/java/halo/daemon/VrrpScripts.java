@@ -5,7 +5,6 @@ import halo.config.KeepalivedConfig;
 import halo.config.ScriptCommand;
 import halo.config.VrrpScript;
 import halo.vrrp.HostSetup;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,27 +13,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The VRRP side's scripts: the start-up (and reload) checks of vrrp_scripts and notify scripts with keepalived's log
- * lines, then their runs off the protocol thread (a track script's end comes back to it as a task). notify_stop gets
- * a short time at shutdown.
+ * lines, then their runs off the protocol thread, as the {@link ScriptPolicy} says. notify_stop gets a short time at
+ * shutdown.
  */
 final class VrrpScripts {
-
-    private static final Duration STOP_SCRIPT_WAIT = Duration.ofSeconds(1);
-    /** A notify script that hangs is killed eventually, so it cannot pile up processes on a flapping link. */
-    private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(30);
 
     private final ScriptRunner runner;
     private final DaemonLog log;
     private final List<CompletableFuture<ScriptRunner.Result>> stopScripts = new ArrayList<>();
     private final Map<HostSetup.Script, Script> trackScripts = new IdentityHashMap<>();
-    /** Notify command lines that passed the checks, with the user each runs as. */
-    private final Map<String, Script> notifyCommands = new HashMap<>();
+    /** Notify command lines that passed the checks, as configured (with their own user, if any). */
+    private final Map<String, ScriptCommand> notifyCommands = new HashMap<>();
     private final Set<String> disabledNotify = new HashSet<>();
-    private KeepalivedConfig config;
+    private ScriptPolicy policy;
 
     VrrpScripts(ScriptRunner runner, DaemonLog log) {
         this.runner = runner;
@@ -46,24 +41,15 @@ final class VrrpScripts {
      * disabled under enable_script_security. Returns the names of the vrrp_scripts disabled.
      */
     Set<String> check(KeepalivedConfig config) {
-        this.config = config;
+        policy = new ScriptPolicy(config.global());
         trackScripts.clear();
-        GlobalDefs g = config.global();
-        boolean security = g.enableScriptSecurity();
         Set<String> disabled = new HashSet<>();
         boolean anyScript = false;
         for (VrrpScript s : config.vrrpScripts()) {
-            Script script = toScript(s.script(), s.timeout());
-            ScriptSecurity.Verdict v = ScriptSecurity.check(script);
-            if (v == ScriptSecurity.Verdict.NOT_FOUND) {
-                log.info("Cannot find script " + (script.argv().isEmpty() ? "" : script.argv().getFirst()) + " in path - disabling");
-                log.info("Disabling track script " + s.name() + " since not found/accessible");
-                disabled.add(s.name());
-            } else if (v == ScriptSecurity.Verdict.UNSAFE && security) {
-                log.info("Unsafe permissions found for script '" + script.argv().getFirst() + "' - disabling.");
-                disabled.add(s.name());
-            } else {
+            if (policy.mayRun(policy.script(s.script(), s.timeout()), ScriptPolicy.Kind.TRACK, s.name(), log)) {
                 anyScript = true;
+            } else {
+                disabled.add(s.name());
             }
         }
         // Notify scripts get the same checks; keepalived disables the one script, not the instance.
@@ -73,30 +59,21 @@ final class VrrpScripts {
             if (notifyCommands.containsKey(c.commandLine()) || disabledNotify.contains(c.commandLine())) {
                 continue;
             }
-            Script script = toScript(c, null);
-            ScriptSecurity.Verdict v = ScriptSecurity.check(script);
-            String file = script.argv().isEmpty() ? "" : script.argv().getFirst();
-            if (v == ScriptSecurity.Verdict.NOT_FOUND) {
-                log.info("Script " + file + " cannot be accessed - No such file or directory");
-                disabledNotify.add(c.commandLine());
-            } else if (v == ScriptSecurity.Verdict.UNSAFE && security) {
-                log.info("Unsafe permissions found for script '" + file + "' - disabling.");
-                disabledNotify.add(c.commandLine());
-            } else {
-                notifyCommands.put(c.commandLine(), script);
+            if (policy.mayRun(policy.script(c, null), ScriptPolicy.Kind.VRRP_NOTIFY, null, log)) {
+                notifyCommands.put(c.commandLine(), c);
                 anyScript = true;
+            } else {
+                disabledNotify.add(c.commandLine());
             }
         }
         // the FIFO scripts count too (NotifyFifos reports those it drops)
+        GlobalDefs g = config.global();
         for (GlobalDefs.Fifo f : new GlobalDefs.Fifo[] {g.notifyFifo(), g.vrrpNotifyFifo()}) {
-            if (f != null && f.script() != null
-                    && ScriptSecurity.check(NotifyFifos.script(f.script(), g)) != ScriptSecurity.Verdict.NOT_FOUND) {
+            if (f != null && f.script() != null && ScriptPolicy.found(policy.script(f.script(), null))) {
                 anyScript = true;
             }
         }
-        if (anyScript && !security) {
-            log.info("SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
-        }
+        policy.warnWhenInsecure(anyScript, log);
         return disabled;
     }
 
@@ -119,15 +96,9 @@ final class VrrpScripts {
         return all;
     }
 
-    private Script toScript(ScriptCommand command, Duration timeout) {
-        String user = command.user() != null ? command.user() : config.global().scriptUser();
-        String group = command.user() != null ? command.group() : config.global().scriptGroup();
-        return new Script(command.commandLine(), command.argv(), user, timeout, group);
-    }
-
     /** Starts one run of a vrrp_script; its result goes to WHEN_DONE (on the script's thread). */
-    void runTrackScript(HostSetup.Script script, java.util.function.Consumer<ScriptRunner.Result> whenDone) {
-        Script s = trackScripts.computeIfAbsent(script, k -> toScript(k.command(), k.timeout()));
+    void runTrackScript(HostSetup.Script script, Consumer<ScriptRunner.Result> whenDone) {
+        Script s = trackScripts.computeIfAbsent(script, k -> policy.script(k.command(), k.timeout()));
         runner.run(s, List.of()).thenAccept(whenDone);
     }
 
@@ -136,10 +107,8 @@ final class VrrpScripts {
         if (disabledNotify.contains(command)) {
             return; // not found, or unsafe under enable_script_security: reported at startup
         }
-        Script configured = notifyCommands.get(command);
-        String user = configured != null ? configured.user() : config.global().scriptUser();
-        Script s = new Script(command, configured != null ? configured.argv() : Script.split(command), user,
-                stop ? STOP_SCRIPT_WAIT : NOTIFY_TIMEOUT);
+        ScriptCommand configured = notifyCommands.get(command);
+        Script s = policy.notifyScript(configured != null ? configured : ScriptCommand.of(command), stop);
         CompletableFuture<ScriptRunner.Result> run = runner.run(s, extraArgs);
         if (stop) {
             stopScripts.add(run);
@@ -148,13 +117,6 @@ final class VrrpScripts {
 
     /** Gives the notify_stop scripts their short time, as keepalived. */
     void waitForStopScripts() {
-        long end = System.nanoTime() + STOP_SCRIPT_WAIT.toNanos() + 500_000_000L;
-        for (CompletableFuture<ScriptRunner.Result> f : stopScripts) {
-            try {
-                f.get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
-                // notify_stop gets a short time only, as in keepalived
-            }
-        }
+        ScriptPolicy.waitForStopScripts(stopScripts);
     }
 }

@@ -97,8 +97,8 @@ class ScriptRunnerTest {
         Path script = executable("whoami.sh", "#!/bin/sh\nid -un > " + out + "/who; id -g >> " + out + "/who\n");
         ScriptRunner.Result r = runner.runNow(Script.of(script.toString(), "nobody", Duration.ofSeconds(5)), List.of());
         assertThat(r.success()).as("%s", r).isTrue();
-        assertThat(Files.readString(out.resolve("who"))).isEqualTo("nobody\n" + ScriptRunner.primaryGroup("nobody") + "\n");
-        assertThat(ScriptRunner.primaryGroup("nobody")).isEqualTo("65534");
+        assertThat(Files.readString(out.resolve("who"))).isEqualTo("nobody\n" + halo.os.ProcessUser.userIds("nobody")[1] + "\n");
+        assertThat(halo.os.ProcessUser.userIds("nobody")[1]).isEqualTo(65534);
     }
 
     private Path executable(String name, String text) throws IOException {

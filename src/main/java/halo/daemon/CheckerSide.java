@@ -145,17 +145,17 @@ public final class CheckerSide implements AutoCloseable {
             config = newConfig;
             disabledScripts.clear();
             checkScripts();
+            List<String> oldNames = virtualServerNames(old);
             List<Action> actions = table.reload(newConfig);
+            CheckerMatch match = new CheckerMatch(old, newConfig, oldNames, virtualServerNames(newConfig));
             built.warnings().forEach(log::info);
             built.skipped().forEach(s -> log.info("Checker " + s.key() + " not started: " + s.reason()));
             Map<CheckerId, Checker> before = new HashMap<>(checkers);
             checkers.clear();
             for (var spec : built.specs()) {
                 CheckerId id = (CheckerId) spec.key();
-                CheckerId was = previousId(old, newConfig, id);
-                Checker previous = was == null ? null : before.get(was);
-                if (previous != null && previous.type() != spec.type()) previous = null;
-                if (previous != null) before.remove(was);
+                CheckerId was = match.previous(id);
+                Checker previous = was == null ? null : before.remove(was);
                 Checker c = engine.add(spec, previous);
                 checkers.put(id, c);
                 if (!table.checkerEnabled(id)) engine.setEnabled(c, false);
@@ -166,23 +166,13 @@ public final class CheckerSide implements AutoCloseable {
         });
     }
 
-    /** The same checker in the old configuration: same virtual server (address), real server (address, port), place. */
-    private static CheckerId previousId(KeepalivedConfig old, KeepalivedConfig now, CheckerId id) {
-        VirtualServer vs = now.virtualServers().get(id.virtualServer());
-        RealServer rs = vs.realServers().get(id.realServer());
-        List<VirtualServer> oldVss = old.virtualServers();
-        for (int v = 0; v < oldVss.size(); v++) {
-            VirtualServer o = oldVss.get(v);
-            if (!o.address().equals(vs.address()) || o.protocol() != vs.protocol()) continue;
-            for (int r = 0; r < o.realServers().size(); r++) {
-                RealServer ors = o.realServers().get(r);
-                if (ors.address().equals(rs.address()) && ors.port() == rs.port()
-                        && id.checker() < ors.checkers().size()) {
-                    return new CheckerId(v, r, id.checker());
-                }
-            }
+    /** The table's names of CONFIG's virtual servers, by index (the table holds CONFIG now). */
+    private List<String> virtualServerNames(KeepalivedConfig config) {
+        List<String> names = new ArrayList<>();
+        for (int v = 0; v < config.virtualServers().size(); v++) {
+            names.add(table.virtualServerName(v));
         }
-        return null;
+        return names;
     }
 
     /** {@code lvs} on the control socket: the table as {@link SnapshotText}, read on this side's thread. */

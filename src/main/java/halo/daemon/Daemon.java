@@ -1,5 +1,6 @@
 package halo.daemon;
 
+import halo.config.ConfigWriter;
 import halo.config.LoadResult;
 import halo.config.source.Diagnostic;
 import halo.os.HostOs;
@@ -25,12 +26,12 @@ public final class Daemon {
     /** What {@code halo run} was asked to do. */
     public record Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
                           boolean logDetail, boolean dontReleaseVrrp, boolean runVrrp, boolean runCheckers,
-                          Path checkersPidFile, boolean dontReleaseIpvs) {
+                          Path checkersPidFile, boolean dontReleaseIpvs, boolean dumpConf) {
         /** Both sides, as keepalived without -P or -C. */
         public Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
                        boolean logDetail, boolean dontReleaseVrrp) {
             this(configFile, configId, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp, true, true, null,
-                    false);
+                    false, false);
         }
     }
 
@@ -70,6 +71,10 @@ public final class Daemon {
             return EXIT_CONFIG;
         }
         state.config = loaded.config();
+        if (options.dumpConf()) {
+            // keepalived -d: the configuration as the daemon understood it, into the log
+            ConfigWriter.write(state.config).lines().filter(l -> !l.isBlank()).forEach(log::info);
+        }
         // keepalived starts the checker process only when there are virtual servers (or -C asks for it alone), and
         // the VRRP process unless -C: the checker side alone needs no raw socket.
         boolean checkers = options.runCheckers() && (!options.runVrrp() || !state.config.virtualServers().isEmpty());

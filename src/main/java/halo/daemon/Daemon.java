@@ -11,7 +11,6 @@ import halo.os.Poller;
 import halo.vrrp.HostSetup;
 import halo.vrrp.VrrpHost;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -45,6 +44,7 @@ public final class Daemon {
     private final ScriptRunner scripts = new ScriptRunner();
     private final EventLoop loop = new EventLoop();
     private final RunningState state = new RunningState();
+    private final PidFiles pidFiles;
     private ConfigReload reload;
 
     private ControlServer control;
@@ -57,6 +57,8 @@ public final class Daemon {
     public Daemon(Options options, DaemonLog log) {
         this.options = options;
         this.log = log;
+        this.pidFiles = new PidFiles(options.pidFile(), options.runVrrp() ? options.vrrpPidFile() : null,
+                options.runCheckers() ? options.checkersPidFile() : null);
     }
 
     /** Runs until SIGTERM/SIGINT (or {@link #requestStop()}); returns the exit status. */
@@ -83,7 +85,7 @@ public final class Daemon {
                 loop, scripts, log);
         if (!vrrp) {
             try {
-                writePidFiles();
+                pidFiles.write();
                 reload.openFifos();
                 return runCheckersOnly();
             } catch (IOException | RuntimeException e) {
@@ -91,7 +93,7 @@ public final class Daemon {
                 return EXIT_STARTUP_FAILED;
             } finally {
                 closeAll();
-                deletePidFiles();
+                pidFiles.delete();
             }
         }
         if (!HostOs.isAvailable()) {
@@ -104,7 +106,7 @@ public final class Daemon {
             return EXIT_STARTUP_FAILED;
         }
         try {
-            writePidFiles();
+            pidFiles.write();
             reload.openFifos();
             if (checkers) {
                 startCheckerSide(false);
@@ -115,7 +117,7 @@ public final class Daemon {
             return EXIT_STARTUP_FAILED;
         } finally {
             closeAll();
-            deletePidFiles();
+            pidFiles.delete();
         }
     }
 
@@ -205,33 +207,6 @@ public final class Daemon {
         vrrpScripts.waitForStopScripts();
         log.info("Stopped Halo " + halo.Version.VERSION);
         return EXIT_OK;
-    }
-
-    private void writePidFiles() throws IOException {
-        String pid = ProcessHandle.current().pid() + "\n";
-        for (Path p : pidFiles()) {
-            if (p != null) {
-                Files.writeString(p, pid);
-            }
-        }
-    }
-
-    private Path[] pidFiles() {
-        Path vrrp = options.runVrrp() ? options.vrrpPidFile() : null;
-        Path checkers = options.runCheckers() ? options.checkersPidFile() : null;
-        return new Path[] {options.pidFile(), vrrp, checkers};
-    }
-
-    private void deletePidFiles() {
-        for (Path p : pidFiles()) {
-            if (p != null) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // nothing to do
-                }
-            }
-        }
     }
 
     private void closeAll() {

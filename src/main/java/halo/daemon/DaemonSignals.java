@@ -18,11 +18,23 @@ final class DaemonSignals {
         ProcessSignals.catchNamed("HUP", (n, name) -> reload.run());
         ProcessSignals.Handler dump = (n, name) -> log.info("Received " + name + " (" + dumpName(n) + "): "
                 + "dumps are not available in Halo yet");
-        ProcessSignals.catchNamed("USR1", dump);
-        ProcessSignals.catchNamed("USR2", dump);
+        catchNamed(log, "USR1", dump);
+        catchNamed(log, "USR2", dump);
         catchRealTime(log, ProcessSignals.realTimeMin(2), "SIGRTMIN+2", dump);
         catchRealTime(log, ProcessSignals.realTimeMax(1), "SIGRTMAX-1", dump);
         catchRealTime(log, ProcessSignals.realTimeMax(0), "SIGRTMAX", dump);
+    }
+
+    /**
+     * A signal the JVM refuses is one it handles itself (so it does not end the process either): left to the JVM,
+     * without a log line.
+     */
+    private static void catchNamed(DaemonLog log, String name, ProcessSignals.Handler handler) {
+        try {
+            ProcessSignals.catchNamed(name, handler);
+        } catch (IllegalArgumentException e) {
+            log.detail("SIG" + name + " is left to the JVM: " + e.getMessage());
+        }
     }
 
     private static void catchRealTime(DaemonLog log, int number, String name, ProcessSignals.Handler handler) {

@@ -51,7 +51,8 @@ public final class ProcessSignals {
         } catch (ReflectiveOperationException | RuntimeException e) {
             number = null;
             name = null;
-            cause = e;
+            cause = new UnsupportedOperationException("the JVM's signal class is not open to Halo: run java with "
+                    + "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED (bin/halo does)", e);
         }
         NUMBER = number;
         NAME = name;

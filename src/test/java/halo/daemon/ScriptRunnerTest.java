@@ -73,7 +73,7 @@ class ScriptRunnerTest {
     @Test
     void securityJudgesOwnershipAndWritability() throws IOException {
         Path script = executable("chk.sh", "#!/bin/sh\nexit 0\n");
-        if ("root".equals(System.getProperty("user.name"))) {
+        if (halo.os.ProcessUser.isRoot()) {
             // /tmp is world-writable but sticky: only the file decides. A root-owned 0755 file is safe...
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -90,7 +90,7 @@ class ScriptRunnerTest {
     /** script_user nobody: nobody has no group named after it (Debian: nogroup), so the primary gid is used. */
     @Test
     void runsAsTheConfiguredUserWithItsPrimaryGroup() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(halo.os.ProcessUser.isRoot(), "needs root");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path out = Files.createDirectory(dir.resolve("out"));
         Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));

@@ -1,5 +1,6 @@
 package halo.check;
 
+import halo.os.ProcessUser;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,16 +109,15 @@ public final class MiscProbe implements Probe {
         return words;
     }
 
-    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+    /** Only root can run a script as another user; the kernel's uid says, not the name Java was started with. */
+    private static final boolean ROOT = ProcessUser.isRoot();
 
     @Override
     public ProbeResult run() throws InterruptedException {
         List<String> cmd = command;
         if (user != null && ROOT) {
             // Without a group, the user's primary group (Debian's nobody has no group called nobody).
-            String gid = group != null ? group : primaryGroup(user);
-            List<String> c = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + gid,
-                    "--init-groups", "--"));
+            List<String> c = new ArrayList<>(ProcessUser.switchTo(user, group));
             c.addAll(command);
             cmd = c;
         }
@@ -148,19 +148,6 @@ public final class MiscProbe implements Probe {
             return ProbeResult.successWithWeight("Misc check by [" + script + "] succeeded.", status - 2);
         }
         return ProbeResult.failure("Misc check by [" + script + "] failed (exited with status " + status + ").");
-    }
-
-    /** The primary gid of {@code user} from /etc/passwd, else the name itself. */
-    static String primaryGroup(String user) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
-                String[] f = line.split(":");
-                if (f.length > 3 && f[0].equals(user)) return f[3];
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return user;
     }
 
     /** SIGTERM to the script and its children, SIGKILL after the grace period (keepalived kills -pgid). */

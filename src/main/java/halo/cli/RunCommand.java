@@ -57,57 +57,20 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-R", "--dont-respawn"}, description = "Accepted for keepalived compatibility (Halo is one process).")
     boolean dontRespawn;
 
-    @Option(names = {"-d", "--dump-conf"}, description = "Dump the configuration at startup.")
+    @Option(names = {"-d", "--dump-conf"}, description = "Dump the configuration to the log at startup.")
     boolean dumpConf;
 
     @Option(names = {"--control-socket"}, paramLabel = "PATH", description = "The daemon's control socket (default: ${DEFAULT-VALUE}).")
     Path controlSocket = Path.of("/run/halo/halo.sock");
 
-    /** Benchmarks only (bench/daemon/run): keeps the JVM allocating N MB/s beside the daemon. Hidden from help. */
-    @Option(names = {"--bench-allocate-mb-per-s"}, hidden = true, paramLabel = "N")
-    int benchAllocateMbPerSecond;
-
     @Override
     public Integer call() {
-        if (benchAllocateMbPerSecond > 0) {
-            startAllocating(benchAllocateMbPerSecond);
-        }
         boolean toConsole = logConsole || noSyslog || !java.nio.file.Files.exists(Path.of("/dev/log"));
         Syslog syslog = toConsole ? null : Syslog.open(logFacility == null ? -1 : logFacility);
         DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail);
         String id = configId != null ? configId : DumpConfCommand.shortHostName();
         Daemon daemon = new Daemon(new Daemon.Options(file, id, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp,
-                vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile, dontReleaseIpvs), log);
+                vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile, dontReleaseIpvs, dumpConf), log);
         return daemon.run();
-    }
-
-    /**
-     * A garbage maker for the soak benchmark: N MB/s in 32 KB arrays, the last 256 of them (8 MB) kept alive so that
-     * some survive a young collection and the old generation fills too, as a busy application's would.
-     */
-    private static void startAllocating(int mbPerSecond) {
-        Thread t = new Thread(() -> {
-            byte[][] keep = new byte[256][];
-            int next = 0;
-            long chunk = 32 * 1024;
-            long perTick = mbPerSecond * 1024L * 1024L / 100; // every 10 ms
-            long tick = System.nanoTime();
-            while (!Thread.currentThread().isInterrupted()) {
-                for (long done = 0; done < perTick; done += chunk) {
-                    byte[] b = new byte[(int) chunk];
-                    b[(int) (done % chunk)] = 1;
-                    keep[next++ & 255] = b;
-                }
-                tick += 10_000_000L;
-                long wait = tick - System.nanoTime();
-                if (wait > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                } else {
-                    tick = System.nanoTime();
-                }
-            }
-        }, "bench-allocate");
-        t.setDaemon(true);
-        t.start();
     }
 }

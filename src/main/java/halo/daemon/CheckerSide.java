@@ -4,7 +4,6 @@ import halo.check.Checker;
 import halo.check.CheckerEngine;
 import halo.check.CheckerListener;
 import halo.check.ConfigCheckers;
-import halo.config.GlobalDefs;
 import halo.config.KeepalivedConfig;
 import halo.config.RealServer;
 import halo.config.ScriptCommand;
@@ -47,8 +46,6 @@ import java.util.logging.LogRecord;
  */
 public final class CheckerSide implements AutoCloseable {
 
-    private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration STOP_SCRIPT_WAIT = Duration.ofSeconds(1);
     private static final Duration ADDRESS_POLL = Duration.ofSeconds(1);
 
     private KeepalivedConfig config;
@@ -65,7 +62,6 @@ public final class CheckerSide implements AutoCloseable {
     private final java.util.logging.Logger checkLogger = java.util.logging.Logger.getLogger("halo.check");
     private VirtualServerTable table;
     private CheckerEngine engine;
-    private String scriptUser;
     private boolean stopped;
 
     private final boolean releaseAtStop;
@@ -149,17 +145,17 @@ public final class CheckerSide implements AutoCloseable {
             config = newConfig;
             disabledScripts.clear();
             checkScripts();
+            List<String> oldNames = virtualServerNames(old);
             List<Action> actions = table.reload(newConfig);
+            CheckerMatch match = new CheckerMatch(old, newConfig, oldNames, virtualServerNames(newConfig));
             built.warnings().forEach(log::info);
             built.skipped().forEach(s -> log.info("Checker " + s.key() + " not started: " + s.reason()));
             Map<CheckerId, Checker> before = new HashMap<>(checkers);
             checkers.clear();
             for (var spec : built.specs()) {
                 CheckerId id = (CheckerId) spec.key();
-                CheckerId was = previousId(old, newConfig, id);
-                Checker previous = was == null ? null : before.get(was);
-                if (previous != null && previous.type() != spec.type()) previous = null;
-                if (previous != null) before.remove(was);
+                CheckerId was = match.previous(id);
+                Checker previous = was == null ? null : before.remove(was);
                 Checker c = engine.add(spec, previous);
                 checkers.put(id, c);
                 if (!table.checkerEnabled(id)) engine.setEnabled(c, false);
@@ -170,23 +166,13 @@ public final class CheckerSide implements AutoCloseable {
         });
     }
 
-    /** The same checker in the old configuration: same virtual server (address), real server (address, port), place. */
-    private static CheckerId previousId(KeepalivedConfig old, KeepalivedConfig now, CheckerId id) {
-        VirtualServer vs = now.virtualServers().get(id.virtualServer());
-        RealServer rs = vs.realServers().get(id.realServer());
-        List<VirtualServer> oldVss = old.virtualServers();
-        for (int v = 0; v < oldVss.size(); v++) {
-            VirtualServer o = oldVss.get(v);
-            if (!o.address().equals(vs.address()) || o.protocol() != vs.protocol()) continue;
-            for (int r = 0; r < o.realServers().size(); r++) {
-                RealServer ors = o.realServers().get(r);
-                if (ors.address().equals(rs.address()) && ors.port() == rs.port()
-                        && id.checker() < ors.checkers().size()) {
-                    return new CheckerId(v, r, id.checker());
-                }
-            }
+    /** The table's names of CONFIG's virtual servers, by index (the table holds CONFIG now). */
+    private List<String> virtualServerNames(KeepalivedConfig config) {
+        List<String> names = new ArrayList<>();
+        for (int v = 0; v < config.virtualServers().size(); v++) {
+            names.add(table.virtualServerName(v));
         }
-        return null;
+        return names;
     }
 
     /** {@code lvs} on the control socket: the table as {@link SnapshotText}, read on this side's thread. */
@@ -226,14 +212,7 @@ public final class CheckerSide implements AutoCloseable {
         } catch (RuntimeException e) {
             log.info("Checker side did not stop cleanly: " + e.getMessage());
         }
-        long end = System.nanoTime() + STOP_SCRIPT_WAIT.toNanos() + 500_000_000L;
-        for (CompletableFuture<ScriptRunner.Result> f : List.copyOf(stopScripts)) {
-            try {
-                f.get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
-                // keepalived gives them a short time only
-            }
-        }
+        ScriptPolicy.waitForStopScripts(List.copyOf(stopScripts));
     }
 
     @Override
@@ -286,10 +265,7 @@ public final class CheckerSide implements AutoCloseable {
 
     private void runScript(ScriptCommand command, boolean atShutdown) {
         if (disabledScripts.contains(command.commandLine())) return;
-        String user = command.user() != null ? command.user() : scriptUser;
-        String group = command.user() != null ? command.group() : config.global().scriptGroup();
-        Script s = new Script(command.commandLine(), command.argv(), user,
-                atShutdown ? STOP_SCRIPT_WAIT : NOTIFY_TIMEOUT, group);
+        Script s = new ScriptPolicy(config.global()).notifyScript(command, atShutdown);
         CompletableFuture<ScriptRunner.Result> run = scripts.run(s, List.of());
         if (atShutdown) stopScripts.add(run);
         run.thenAccept(r -> {
@@ -299,8 +275,7 @@ public final class CheckerSide implements AutoCloseable {
 
     /** keepalived's checks of notify_up/down and quorum_up/down: not found or (with script security) unsafe disables. */
     private void checkScripts() {
-        GlobalDefs g = config.global();
-        scriptUser = g.scriptUser();
+        ScriptPolicy policy = new ScriptPolicy(config.global());
         Set<ScriptCommand> all = new LinkedHashSet<>();
         for (VirtualServer vs : config.virtualServers()) {
             if (vs.quorumUp() != null) all.add(vs.quorumUp());
@@ -314,21 +289,13 @@ public final class CheckerSide implements AutoCloseable {
         }
         boolean anyScript = false;
         for (ScriptCommand c : all) {
-            Script script = new Script(c.commandLine(), c.argv(), c.user() != null ? c.user() : scriptUser, null);
-            ScriptSecurity.Verdict v = ScriptSecurity.check(script);
-            if (v == ScriptSecurity.Verdict.NOT_FOUND) {
-                log.info("Cannot find script " + (script.argv().isEmpty() ? "" : script.argv().getFirst()) + " in path - disabling");
-                disabledScripts.add(c.commandLine());
-            } else if (v == ScriptSecurity.Verdict.UNSAFE && g.enableScriptSecurity()) {
-                log.info("Unsafe permissions found for script '" + script.argv().getFirst() + "' - disabling.");
-                disabledScripts.add(c.commandLine());
-            } else {
+            if (policy.mayRun(policy.script(c, null), ScriptPolicy.Kind.CHECKER_NOTIFY, null, log)) {
                 anyScript = true;
+            } else {
+                disabledScripts.add(c.commandLine());
             }
         }
-        if (anyScript && !g.enableScriptSecurity()) {
-            log.info("SECURITY VIOLATION - scripts are being executed but script_security not enabled.");
-        }
+        policy.warnWhenInsecure(anyScript, log);
     }
 
     private void pollAddresses() {

@@ -1,7 +1,7 @@
 package halo.daemon;
 
 import halo.config.GlobalDefs;
-import halo.config.ScriptCommand;
+import halo.os.ProcessUser;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,32 +54,6 @@ final class NotifyFifos implements AutoCloseable {
         return new NotifyFifos(log, global, vrrp, lvs);
     }
 
-    /** The script a FIFO's *notify_fifo_script names, as it runs: its own user, else script_user. */
-    static Script script(ScriptCommand command, GlobalDefs g) {
-        String user = command.user() != null ? command.user() : g.scriptUser();
-        String group = command.user() != null ? command.group() : g.scriptGroup();
-        return new Script(command.commandLine(), command.argv(), user, null, group);
-    }
-
-    /**
-     * Whether the FIFO's script passes keepalived's checks (found; safe, or script security off), logging keepalived's
-     * words when not. Only the script is dropped: the FIFO itself still opens.
-     */
-    static boolean scriptRuns(Script script, boolean security, DaemonLog log) {
-        ScriptSecurity.Verdict v = ScriptSecurity.check(script);
-        String file = script.argv().isEmpty() ? "" : script.argv().getFirst();
-        if (v == ScriptSecurity.Verdict.NOT_FOUND) {
-            log.info(file.indexOf('/') >= 0 ? "Script " + file + " cannot be accessed - No such file or directory"
-                    : "Cannot find script " + file + " in path - disabling");
-            return false;
-        }
-        if (v == ScriptSecurity.Verdict.UNSAFE && security) {
-            log.info("Unsafe permissions found for script '" + file + "' - disabling.");
-            return false;
-        }
-        return true;
-    }
-
     private static Opened open(GlobalDefs.Fifo conf, String kind, GlobalDefs g, ScriptRunner runner, DaemonLog log) {
         if (conf == null || conf.path() == null) {
             return null;
@@ -97,8 +71,10 @@ final class NotifyFifos implements AutoCloseable {
             return null;
         }
         if (conf.script() != null) {
-            Script s = script(conf.script(), g);
-            if (scriptRuns(s, g.enableScriptSecurity(), log)) {
+            ScriptPolicy policy = new ScriptPolicy(g);
+            Script s = policy.script(conf.script(), null);
+            // only the script is dropped when it may not run: the FIFO itself still opens
+            if (policy.mayRun(s, ScriptPolicy.Kind.FIFO, null, log)) {
                 script = runner.startLongRunning(s, List.of(path.toString()), log::info);
             }
         }
@@ -110,31 +86,17 @@ final class NotifyFifos implements AutoCloseable {
         if (g.scriptUser() == null) {
             return new int[] {-1, -1};
         }
-        int[] ids = ScriptRunner.userIds(g.scriptUser());
+        int[] ids = ProcessUser.userIds(g.scriptUser());
         if (ids == null) {
             return new int[] {-1, -1};
         }
         if (g.scriptGroup() != null) {
-            Integer gid = groupId(g.scriptGroup());
+            Integer gid = ProcessUser.groupId(g.scriptGroup());
             if (gid != null) {
                 ids[1] = gid;
             }
         }
         return ids;
-    }
-
-    private static Integer groupId(String group) {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/etc/group"))) {
-                String[] f = line.split(":", -1);
-                if (f.length > 2 && f[0].equals(group)) {
-                    return Integer.parseInt(f[2]);
-                }
-            }
-            return Integer.parseInt(group);
-        } catch (IOException | NumberFormatException e) {
-            return null;
-        }
     }
 
     /** Watches the scripts: keepalived logs "notify fifo script terminated" when one ends by itself. */

@@ -1,5 +1,6 @@
 package halo.daemon;
 
+import halo.os.ProcessUser;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +29,6 @@ public final class ScriptRunner {
     }
 
     private static final Duration KILL_GRACE = Duration.ofSeconds(1);
-
-    private final String ownUser = System.getProperty("user.name");
 
     /** Starts the script with {@code extraArgs} appended (notify's "INSTANCE VI_1 MASTER 100") and returns at once. */
     public CompletableFuture<Result> run(Script script, List<String> extraArgs) {
@@ -114,39 +113,12 @@ public final class ScriptRunner {
         if (executable == null) {
             return null;
         }
-        List<String> command = new ArrayList<>();
-        if (script.user() != null && !script.user().equals(ownUser)) {
-            // Java cannot change a child's uid itself; util-linux's setpriv does, with the user's groups.
-            // The group is the one configured, else the user's primary group (as keepalived's set_privileges): a user
-            // such as nobody has no group of its own name.
-            String group = script.group() != null ? script.group() : primaryGroup(script.user());
-            command.addAll(List.of("setpriv", "--reuid=" + script.user(), "--regid=" + group, "--init-groups", "--"));
-        }
+        // the configured user and group (else the user's primary group, as keepalived's set_privileges)
+        List<String> command = new ArrayList<>(ProcessUser.switchTo(script.user(), script.group()));
         command.add(executable.toString());
         command.addAll(script.argv().subList(1, script.argv().size()));
         command.addAll(extraArgs);
         return command;
-    }
-
-    /** {uid, primary gid} of a user from /etc/passwd, or {@code null} when it has no entry there. */
-    static int[] userIds(String user) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
-                String[] f = line.split(":", -1);
-                if (f.length > 3 && f[0].equals(user)) {
-                    return new int[] {Integer.parseInt(f[2]), Integer.parseInt(f[3])};
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // no answer: the caller falls back on the name
-        }
-        return null;
-    }
-
-    /** The user's primary gid from /etc/passwd, or the user name itself when it is not listed there. */
-    static String primaryGroup(String user) {
-        int[] ids = userIds(user);
-        return ids != null ? Integer.toString(ids[1]) : user;
     }
 
     /** The file a command word names, searched in PATH when it has no slash; {@code null} when it is not an executable file. */

@@ -1,6 +1,6 @@
 package halo.demo;
 
-import halo.os.ProcessIdentity;
+import halo.os.ProcessUser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -188,6 +188,6 @@ public final class SeedTopology implements AutoCloseable {
     }
 
     public static boolean isRoot() {
-        return ProcessIdentity.isRoot();
+        return ProcessUser.isRoot();
     }
 }

@@ -16,7 +16,7 @@
  *   <li>{@link halo.os.PacketSocket}: gratuitous ARP and unsolicited NA.</li>
  *   <li>{@link halo.os.NetNamespace}: run code (open sockets) inside a named network namespace.</li>
  *   <li>{@link halo.os.ProbeSocket}: the checkers' ICMP echo and UDP (IP_RECVERR) sockets.</li>
- *   <li>{@link halo.os.ProcessIdentity}: the effective uid, to decide root.</li>
+ *   <li>{@link halo.os.ProcessUser}: the effective uid, to decide root.</li>
  * </ul>
  * Every native call of Halo is here ({@code Native}); the other packages use these classes.
  * Failures are {@link halo.os.NativeException}s (with subclasses for EPERM/EACCES, EEXIST, ENODEV, not found)

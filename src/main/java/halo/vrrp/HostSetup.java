@@ -72,11 +72,6 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
         public boolean sendsAh() {
             return authentication == AuthType.AH && !spec.ipv6() && spec.version() == 2;
         }
-
-        /** The Auth Type field's number; the daemon's name for {@link #authentication()} until it uses the enum. */
-        public int authType() {
-            return authentication.wireValue;
-        }
     }
 
     /** A vrrp_sync_group: member instance names, sync_group_tracking_weight and its notify scripts. */

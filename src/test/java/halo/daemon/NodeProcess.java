@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  */
 final class NodeProcess implements AutoCloseable {
 
+    /** As bin/halo passes it: the daemon catches keepalived's real-time signals (halo.os.ProcessSignals). */
+    static final String SIGNAL_FLAG = "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED";
+
     private final String name;
     private final Process process;
     private final Path logFile;
@@ -44,7 +47,7 @@ final class NodeProcess implements AutoCloseable {
         Path sock = dir.resolve(name + ".sock");
         List<String> cmd = new ArrayList<>(nsExec);
         cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx128m", "-Xshare:auto"));
+                "--enable-native-access=ALL-UNNAMED", SIGNAL_FLAG, "-XX:+UseSerialGC", "-Xmx128m", "-Xshare:auto"));
         cmd.addAll(jvmFlags);
         cmd.addAll(List.of("-cp", classPath(), "halo.cli.Main",
                 "run", "-n", "-l", "-D", "-f", config.toString(), "--control-socket", sock.toString()));
@@ -136,9 +139,12 @@ final class NodeProcess implements AutoCloseable {
         return ControlServer.ask(controlSocket, "status json");
     }
 
-    /** Sends a signal by name (STOP, CONT, ...) to the daemon ('ip netns exec' execs it: same process). */
+    /**
+     * Sends a signal by name (STOP, CONT, RTMIN+2, ...) to the daemon ('ip netns exec' execs it: same process).
+     * bash's kill, which knows the real-time names as keepalived's users write them (procps's kill does not).
+     */
     void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("bash", "-c", "kill -s " + name + " " + process.pid()).inheritIO().start();
         if (kill.waitFor() != 0) throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
     }
 

@@ -43,7 +43,7 @@ class ScriptRunnerTest {
         ScriptRunner.Result r = runner.runNow(chkDown, List.of());
         assertThat(r.success()).isFalse();
         assertThat(r.error()).isEqualTo("Cannot find script [[ in path");
-        assertThat(ScriptSecurity.check(chkDown)).isEqualTo(ScriptSecurity.Verdict.NOT_FOUND);
+        assertThat(ScriptPolicy.check(chkDown)).isEqualTo(ScriptPolicy.Verdict.NOT_FOUND);
     }
 
     @Test
@@ -78,14 +78,14 @@ class ScriptRunnerTest {
             // /tmp is world-writable but sticky: only the file decides. A root-owned 0755 file is safe...
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            assertThat(ScriptSecurity.check(Script.of(script.toString(), null, null))).isEqualTo(ScriptSecurity.Verdict.SAFE);
+            assertThat(ScriptPolicy.check(Script.of(script.toString(), null, null))).isEqualTo(ScriptPolicy.Verdict.SAFE);
         }
         // ...and a world-writable one run as root is not, whoever owns it...
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertThat(ScriptSecurity.check(Script.of(script.toString(), "root", null))).isEqualTo(ScriptSecurity.Verdict.UNSAFE);
+        assertThat(ScriptPolicy.check(Script.of(script.toString(), "root", null))).isEqualTo(ScriptPolicy.Verdict.UNSAFE);
         // ...while run as an unprivileged script_user it is no escalation, and keepalived 2.2.7 runs it.
-        assertThat(ScriptSecurity.check(Script.of(script.toString(), "nobody", null))).isEqualTo(ScriptSecurity.Verdict.SAFE);
-        assertThat(ScriptSecurity.check(Script.of("/nonexistent/x", null, null))).isEqualTo(ScriptSecurity.Verdict.NOT_FOUND);
+        assertThat(ScriptPolicy.check(Script.of(script.toString(), "nobody", null))).isEqualTo(ScriptPolicy.Verdict.SAFE);
+        assertThat(ScriptPolicy.check(Script.of("/nonexistent/x", null, null))).isEqualTo(ScriptPolicy.Verdict.NOT_FOUND);
     }
 
     /** script_user nobody: nobody has no group named after it (Debian: nogroup), so the primary gid is used. */
@@ -99,8 +99,8 @@ class ScriptRunnerTest {
         Path script = executable("whoami.sh", "#!/bin/sh\nid -un > " + out + "/who; id -g >> " + out + "/who\n");
         ScriptRunner.Result r = runner.runNow(Script.of(script.toString(), "nobody", Duration.ofSeconds(5)), List.of());
         assertThat(r.success()).as("%s", r).isTrue();
-        assertThat(Files.readString(out.resolve("who"))).isEqualTo("nobody\n" + ScriptRunner.primaryGroup("nobody") + "\n");
-        assertThat(ScriptRunner.primaryGroup("nobody")).isEqualTo("65534");
+        assertThat(Files.readString(out.resolve("who"))).isEqualTo("nobody\n" + halo.os.ProcessUser.userIds("nobody")[1] + "\n");
+        assertThat(halo.os.ProcessUser.userIds("nobody")[1]).isEqualTo(65534);
     }
 
     private Path executable(String name, String text) throws IOException {

@@ -19,7 +19,7 @@ class WakeEarlyTest {
             // each wait ends as late as the kernel may make it; the loop then waits again for what is left
             while (timeout - waited > 20_000) {
                 long left = timeout - waited;
-                long wait = Daemon.wakeEarly(left);
+                long wait = EventLoop.wakeEarly(left);
                 waited += wait + kernelSlack(wait);
                 wakeups++;
                 // a shortened wait ends by the deadline; the last, whole one may end late by its own slack (< 20 us)
@@ -32,9 +32,9 @@ class WakeEarlyTest {
 
     @Test
     void shortWaitsAndNoLimitAreLeftAlone() {
-        assertThat(Daemon.wakeEarly(-1)).isEqualTo(-1);
-        assertThat(Daemon.wakeEarly(0)).isZero();
-        assertThat(Daemon.wakeEarly(3_999_999)).isEqualTo(3_999_999); // a 20 us slack at most: not worth a wake-up
-        assertThat(Daemon.wakeEarly(3_609_375_000L)).isEqualTo(3_609_375_000L - 18_046_875L);
+        assertThat(EventLoop.wakeEarly(-1)).isEqualTo(-1);
+        assertThat(EventLoop.wakeEarly(0)).isZero();
+        assertThat(EventLoop.wakeEarly(3_999_999)).isEqualTo(3_999_999); // a 20 us slack at most: not worth a wake-up
+        assertThat(EventLoop.wakeEarly(3_609_375_000L)).isEqualTo(3_609_375_000L - 18_046_875L);
     }
 }

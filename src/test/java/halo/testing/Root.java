@@ -1,10 +1,10 @@
 package halo.testing;
 
-import halo.os.ProcessIdentity;
+import halo.os.ProcessUser;
 
 /**
  * The one way tests tell whether they run as root: the effective uid, asked the way production asks it
- * ({@link ProcessIdentity#isRoot()}: geteuid, which decides whether namespaces, raw sockets and setuid work; not the
+ * ({@link ProcessUser#isRoot()}: geteuid, which decides whether namespaces, raw sockets and setuid work; not the
  * user name). bin/test asks the same question with {@code id -u}.
  */
 public final class Root {
@@ -18,7 +18,7 @@ public final class Root {
     private Root() {}
 
     public static boolean isRoot() {
-        return ProcessIdentity.isRoot();
+        return ProcessUser.isRoot();
     }
 
     /** Whether this run must not skip any test (bin/test as root). */

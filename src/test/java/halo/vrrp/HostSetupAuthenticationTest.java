@@ -46,7 +46,7 @@ class HostSetupAuthenticationTest {
         HostSetup.Instance ah = instance("2", "192.0.2.100", "authentication {\n auth_type AH\n auth_pass secret\n }");
         assertThat(ah.authentication()).isEqualTo(AuthType.AH);
         assertThat(ah.sendsAh()).isTrue();
-        assertThat(ah.authType()).isEqualTo(2);
+        assertThat(ah.authentication().wireValue).as("RFC 3768 5.3.6: AH is Auth Type 2").isEqualTo(2);
 
         HostSetup.Instance none = instance("2", "192.0.2.100", "");
         assertThat(none.authentication()).isEqualTo(AuthType.NONE);

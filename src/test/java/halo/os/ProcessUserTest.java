@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-class ProcessIdentityTest {
+class ProcessUserTest {
 
     /** The kernel's own account: "Uid: real effective saved filesystem" in /proc/self/status. */
     private static int effectiveUidFromProc() throws Exception {
@@ -21,7 +21,7 @@ class ProcessIdentityTest {
     @Test
     void theEffectiveUidIsTheKernels() throws Exception {
         int euid = effectiveUidFromProc();
-        assertThat(ProcessIdentity.effectiveUid()).isEqualTo(euid);
-        assertThat(ProcessIdentity.isRoot()).isEqualTo(euid == 0);
+        assertThat(ProcessUser.effectiveUid()).isEqualTo(euid);
+        assertThat(ProcessUser.isRoot()).isEqualTo(euid == 0);
     }
 }

@@ -1,0 +1,55 @@
+package halo.daemon;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The control socket's requests ({@code halo status}, {@code halo lvs}), answered on the control thread: VRRP status
+ * is made on the protocol thread (a snapshot of its machines), the virtual-server table by the checker side.
+ */
+final class ControlRequests implements Function<String, String> {
+
+    private final RunningState state;
+    private final EventLoop loop;
+
+    ControlRequests(RunningState state, EventLoop loop) {
+        this.state = state;
+        this.loop = loop;
+    }
+
+    @Override
+    public String apply(String request) {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        String command = request.strip();
+        if (command.equals("lvs")) {
+            // the checker side answers on its own thread
+            CheckerSide checkerSide = state.checkerSide;
+            if (checkerSide == null) {
+                return "error: the checker side is not running\n";
+            }
+            try {
+                return checkerSide.snapshotText();
+            } catch (RuntimeException e) {
+                return "error: " + e.getMessage() + "\n";
+            }
+        }
+        loop.execute(() -> {
+            try {
+                reply.complete(switch (command) {
+                    case "status", "status json" -> state.host == null ? StatusView.emptyJson() + "\n"
+                            : StatusView.json(state.host, state.lastTransitions) + "\n";
+                    case "status text" -> state.host == null ? "" : StatusView.text(state.host);
+                    default -> "unknown command '" + command + "'\n";
+                });
+            } catch (RuntimeException e) {
+                reply.completeExceptionally(e);
+            }
+        });
+        try {
+            return reply.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "error: the daemon did not answer: " + e + "\n";
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package halo.daemon;
+
+import halo.os.HostEvent;
+import halo.os.NativeException;
+import halo.os.NetlinkMonitor;
+import halo.os.Poller;
+import halo.os.VrrpSocket;
+import halo.vrrp.VrrpHost;
+import halo.vrrp.VrrpInstance;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+/**
+ * The daemon's one protocol thread: waits on every VRRP socket and the netlink monitor with a nanosecond timeout (the
+ * next instance deadline), feeds what arrives and what is due to the {@link VrrpHost}, and runs the tasks other
+ * threads hand it (script ends, tracker values, status requests, a loaded reload). With the checker side alone there
+ * is no socket: it only runs tasks and reloads until asked to stop.
+ */
+final class EventLoop {
+
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Object idle = new Object();
+    private volatile boolean stopRequested;
+    private volatile boolean reloadRequested;
+    private volatile Poller poller;
+
+    /** Runs TASK on the protocol thread, soon. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        wakeup();
+    }
+
+    void requestStop() {
+        stopRequested = true;
+        wakeup();
+    }
+
+    void requestReload() {
+        reloadRequested = true;
+        wakeup();
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    void wakeup() {
+        Poller p = poller;
+        if (p != null) {
+            p.wakeup();
+        }
+        synchronized (idle) {
+            idle.notifyAll();
+        }
+    }
+
+    /** The checker side alone: tasks and reloads until a stop is asked for. */
+    void runIdle(Runnable reload) {
+        while (!stopRequested) {
+            runTasks();
+            if (reloadRequested) {
+                reloadRequested = false;
+                reload.run();
+            }
+            synchronized (idle) {
+                if (!stopRequested && tasks.isEmpty() && !reloadRequested) {
+                    try {
+                        idle.wait(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The VRRP loop until a stop is asked for: STATE's host (a reload replaces it) gets the sockets' adverts, the
+     * monitor's events through HOST_EVENTS (made once, at start-up) and its timers.
+     */
+    void runProtocol(Poller poller, NetlinkMonitor monitor, VrrpSockets sockets, RunningState state,
+                     Consumer<HostEvent> hostEvents, Runnable reload) throws NativeException {
+        while (!stopRequested) {
+            long now = System.nanoTime();
+            if (state.host.nextDeadline() <= now) {
+                // A timer is due. Take in what arrived first: after this thread was held up (a GC pause, a busy CPU),
+                // adverts that came in time wait in the socket, and a Master_Down_Timer must not fire past them.
+                pollAndDrain(0, poller, monitor, sockets, state, hostEvents);
+                now = System.nanoTime();
+            }
+            state.host.onTimer(now);
+            runTasks();
+            if (reloadRequested) {
+                reloadRequested = false;
+                reload.run();
+            }
+            long deadline = state.host.nextDeadline();
+            long timeout = deadline == VrrpInstance.NEVER ? -1 : Math.max(0, deadline - System.nanoTime());
+            pollAndDrain(wakeEarly(timeout), poller, monitor, sockets, state, hostEvents);
+        }
+    }
+
+    /** Makes the poller wake the loop from other threads before the loop first runs (a reload during start-up). */
+    void wakeWith(Poller poller) {
+        this.poller = poller;
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run();
+        }
+    }
+
+    /**
+     * How long to wait so as to wake no later than TIMEOUT. The kernel lets a poll-type wait of a thread that is not
+     * realtime end late by a thousandth of its length (up to 100 ms; a fifth of that for a niced thread), whatever
+     * the timer slack: 3.6 ms for a VRRPv2 Master_Down_Interval. So the loop waits that much less, then the rest
+     * (the last short wait is late by microseconds at most).
+     */
+    static long wakeEarly(long timeoutNanos) {
+        long early = Math.min(timeoutNanos / 200, 100_000_000L);
+        return early < 20_000 ? timeoutNanos : timeoutNanos - early;
+    }
+
+    /** Waits up to {@code timeoutNanos} (-1: no limit, 0: not at all) and takes in whatever is ready. */
+    private static void pollAndDrain(long timeoutNanos, Poller poller, NetlinkMonitor monitor, VrrpSockets sockets,
+                                     RunningState state, Consumer<HostEvent> hostEvents) throws NativeException {
+        if (poller.poll(timeoutNanos) > 0) {
+            for (int i = 0; i < poller.size(); i++) {
+                if (!poller.isReady(poller.get(i))) {
+                    continue;
+                }
+                if (poller.get(i) == monitor) {
+                    monitor.drain(hostEvents);
+                } else {
+                    sockets.drain((VrrpSocket) poller.get(i), state.host);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package halo.daemon;
+
+import halo.config.VirtualAddress;
+import halo.os.Link;
+import halo.os.NativeException;
+import halo.os.PacketSocket;
+import halo.vrrp.HostPort;
+import halo.vrrp.HostSetup;
+import halo.vrrp.SyncGroup;
+import halo.vrrp.TransitionReason;
+import halo.vrrp.VrrpInstance;
+import halo.vrrp.VrrpState;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * What the VRRP host asks of a real Linux host, on the protocol thread: adverts through the {@link VrrpSockets},
+ * addresses through the {@link VipInstaller}, gratuitous ARPs and neighbour adverts through AF_PACKET, scripts through
+ * {@link VrrpScripts}, FIFO lines to the notify FIFOs.
+ */
+final class LinuxHostPort implements HostPort {
+
+    private final LinuxHostNetwork network;
+    private final VrrpSockets sockets;
+    private final PacketSocket packets;
+    private final VipInstaller vips;
+    private final VrrpScripts scripts;
+    private final RunningState state;
+    private final EventLoop loop;
+    private final DaemonLog log;
+    /** Set once the loop has ended: what the machines release now goes through {@link VipInstaller#releaseLeftAtStop}. */
+    private boolean stopping;
+
+    LinuxHostPort(LinuxHostNetwork network, VrrpSockets sockets, PacketSocket packets, VipInstaller vips,
+                  VrrpScripts scripts, RunningState state, EventLoop loop, DaemonLog log) {
+        this.network = network;
+        this.sockets = sockets;
+        this.packets = packets;
+        this.vips = vips;
+        this.scripts = scripts;
+        this.state = state;
+        this.loop = loop;
+        this.log = log;
+    }
+
+    /** From now on a master's released addresses stay until {@link VipInstaller#releaseLeftAtStop}. */
+    void stopping() {
+        stopping = true;
+    }
+
+    @Override
+    public byte[] primaryAddress(String interfaceName, boolean ipv6) {
+        try {
+            return network.primaryAddress(interfaceName, ipv6);
+        } catch (NativeException e) {
+            log.info("Cannot read the addresses of " + interfaceName + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    @Override
+    public boolean isUp(String interfaceName) {
+        Link link = network.link(interfaceName);
+        return link != null && link.isRunning();
+    }
+
+    @Override
+    public boolean sendsDatagrams() {
+        return true;
+    }
+
+    @Override
+    public void sendDatagram(HostSetup.Instance instance, byte[] destination, byte[] datagram, int offset, int length) {
+        sockets.send(instance, destination, datagram, offset, length);
+    }
+
+    @Override
+    public void sendAdvert(HostSetup.Instance instance, boolean ipv6, byte[] destination, int ttl, byte[] message,
+                           int offset, int length) {
+        sockets.send(instance, destination, message, offset, length);
+    }
+
+    @Override
+    public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) {
+        if (!set && stopping) {
+            vips.leaveUntilStop(setup);
+        } else {
+            vips.change(setup, set);
+        }
+        CheckerSide checkerSide = state.checkerSide;
+        if (checkerSide != null && setup.config() != null) {
+            // ha_suspend: the checker side follows the VIPs
+            for (VirtualAddress v : setup.config().virtualAddresses()) {
+                if (set) {
+                    checkerSide.addressAdded(v.address().address());
+                } else {
+                    checkerSide.addressRemoved(v.address().address());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void gratuitousArps(VrrpInstance instance, HostSetup.Instance setup, int repeat) {
+        if (setup.config() == null) {
+            return;
+        }
+        for (VirtualAddress v : setup.config().virtualAddresses()) {
+            String dev = v.device() != null ? v.device() : setup.spec().interfaceName();
+            Link link = network.link(dev);
+            if (link == null) {
+                continue;
+            }
+            InetAddress a = v.address().address();
+            for (int n = 0; n < repeat; n++) {
+                try {
+                    if (a instanceof Inet4Address v4) {
+                        packets.sendGratuitousArp(link, v4);
+                        log.detail("Sending gratuitous ARP on " + dev + " for " + a.getHostAddress());
+                    } else if (a instanceof Inet6Address v6) {
+                        packets.sendUnsolicitedNeighbourAdvert(link, v6);
+                        log.detail("Sending unsolicited Neighbour Advert on " + dev + " for " + a.getHostAddress());
+                    }
+                } catch (NativeException e) {
+                    log.info("Cannot send gratuitous ARP on " + dev + " for " + a.getHostAddress() + ": " + e.getMessage());
+                    break;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void runTrackScript(HostSetup.Script script) {
+        scripts.runTrackScript(script, r -> loop.execute(
+                () -> state.host.onScriptExit(System.nanoTime(), script.name(), r.exitCode(), r.timedOut())));
+    }
+
+    @Override
+    public void runNotifyScript(String command, List<String> extraArgs, boolean stop) {
+        scripts.runNotifyScript(command, extraArgs, stop);
+    }
+
+    @Override
+    public void writeFifo(String line) {
+        state.fifos.vrrpLine(line);
+    }
+
+    @Override
+    public void log(String line) {
+        log.info(line);
+    }
+
+    @Override
+    public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+        state.lastTransitions.put(instance.name(), System.currentTimeMillis());
+    }
+
+    @Override
+    public void groupStateChanged(SyncGroup group, VrrpState from, VrrpState to) {
+    }
+}

@@ -1,0 +1,23 @@
+package halo.daemon;
+
+import halo.config.KeepalivedConfig;
+import halo.vrrp.VrrpHost;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the daemon runs now: the configuration, the VRRP host and its trackers, the notify FIFOs, the checker side.
+ * A reload replaces them on the protocol thread, which alone reads them but for the FIFOs and the checker side.
+ */
+final class RunningState {
+    KeepalivedConfig config;
+    /** Null on the checker side alone. */
+    VrrpHost host;
+    VrrpTrackers trackers;
+    /** The notify FIFOs and their scripts; replaced whole at reload (read by the checker side's thread too). */
+    volatile NotifyFifos fifos = NotifyFifos.none(null);
+    /** Null when the checker side does not run. */
+    CheckerSide checkerSide;
+    /** When each instance last changed state (epoch ms), for status. */
+    final Map<String, Long> lastTransitions = new HashMap<>();
+}

@@ -1,0 +1,157 @@
+package halo.daemon;
+
+import halo.os.Errno;
+import halo.os.NativeException;
+import halo.os.Poller;
+import halo.os.ReceivedPacket;
+import halo.os.VrrpSocket;
+import halo.vrrp.HostSetup;
+import halo.vrrp.VrrpHost;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The VRRP sockets: one per (interface, family, unicast source, AH or not), shared by the instances that match,
+ * registered with the protocol thread's poller. Sends an instance's adverts and takes in what arrives; after a reload,
+ * closes the sockets no instance uses. Protocol thread only; sending and receiving allocate nothing.
+ */
+final class VrrpSockets implements AutoCloseable {
+
+    private final Poller poller;
+    private final LinuxHostNetwork network;
+    private final DaemonLog log;
+    private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
+    private final Set<VrrpSocket> ahSockets = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<HostSetup.Instance, VrrpSocket> socketOf = new IdentityHashMap<>();
+    private final Map<byte[], InetAddress> destinations = new IdentityHashMap<>();
+    private final byte[] rxBuffer = new byte[65536];
+    private final ReceivedPacket received = new ReceivedPacket();
+
+    VrrpSockets(Poller poller, LinuxHostNetwork network, DaemonLog log) {
+        this.poller = poller;
+        this.network = network;
+        this.log = log;
+    }
+
+    /** The socket for instance I, opened (and its multicast group joined) unless another instance shares it. */
+    void open(HostSetup.Instance i) throws NativeException {
+        boolean ipv6 = i.spec().ipv6();
+        String ifname = i.spec().interfaceName();
+        InetAddress source = i.unicastPeers().isEmpty() ? null : i.sourceAddress();
+        // keepalived opens its socket with IPPROTO_AH for auth_type AH: the adverts arrive as protocol 51
+        boolean ah = i.sendsAh();
+        String key = ifname + "/" + (ipv6 ? 6 : 4) + "/" + (source == null ? "" : source.getHostAddress()) + (ah ? "/ah" : "");
+        VrrpSocket socket = sockets.get(key);
+        if (socket == null) {
+            socket = ah ? VrrpSocket.openIpv4HeaderIncluded(ifname, VrrpSocket.IPPROTO_AH) : VrrpSocket.open(ipv6, ifname, source);
+            sockets.put(key, socket);
+            if (ah) {
+                ahSockets.add(socket);
+            }
+            poller.register(socket);
+        }
+        if (i.unicastPeers().isEmpty()) {
+            InetAddress group = i.multicastGroup() != null ? i.multicastGroup()
+                    : ipv6 ? VrrpSocket.MULTICAST_IPV6 : VrrpSocket.MULTICAST_IPV4;
+            try {
+                socket.joinGroup(group);
+            } catch (NativeException e) {
+                if (e.errno() != Errno.EADDRINUSE) {
+                    throw e; // EADDRINUSE: joined already for another instance on this socket
+                }
+            }
+        }
+        socketOf.put(i, socket);
+    }
+
+    /** Sends an advert (a VRRP message, or an AH instance's whole datagram) of INSTANCE to DESTINATION. */
+    void send(HostSetup.Instance instance, byte[] destination, byte[] bytes, int offset, int length) {
+        VrrpSocket socket = socketOf.get(instance);
+        InetAddress to = destination(destination);
+        try {
+            socket.send(bytes, offset, length, to);
+        } catch (NativeException e) {
+            log.detail("(" + instance.spec().name() + ") cannot send advert: " + e.getMessage());
+        }
+    }
+
+    /** The address of DESTINATION's bytes, made once (no lambda: a backup's first advert is at its takeover). */
+    private InetAddress destination(byte[] bytes) {
+        InetAddress a = destinations.get(bytes);
+        if (a == null) {
+            try {
+                a = InetAddress.getByAddress(bytes);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException(e);
+            }
+            destinations.put(bytes, a);
+        }
+        return a;
+    }
+
+    /** Feeds HOST what waits in SOCKET. */
+    void drain(VrrpSocket socket, VrrpHost host) throws NativeException {
+        int n;
+        if (ahSockets.contains(socket)) {
+            // auth_type AH: whole datagrams (IP header, AH, message), checked and authenticated by the codec
+            while ((n = socket.receiveDatagram(rxBuffer, 0, rxBuffer.length, received)) >= 0) {
+                String ifname = network.linkName(received.interfaceIndex(), socket.interfaceName());
+                host.receiveIpv4(System.nanoTime(), ifname, rxBuffer, 0, n);
+            }
+            return;
+        }
+        while ((n = socket.receive(rxBuffer, 0, rxBuffer.length, received)) >= 0) {
+            String ifname = network.linkName(received.interfaceIndex(), socket.interfaceName());
+            host.receiveMessage(System.nanoTime(), ifname, received.isIpv6(), received.sourceBytes(),
+                    received.destinationBytes(), received.ttl(), rxBuffer, 0, n);
+        }
+    }
+
+    /** Forgets the instances not in LIVE (a reload replaced them, or opening the new ones failed). */
+    void keepOnly(Collection<HostSetup.Instance> live) {
+        Set<HostSetup.Instance> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(live);
+        socketOf.keySet().retainAll(kept);
+    }
+
+    /** Forgets INSTANCES (their sockets close with {@link #closeUnused} if no other instance uses them). */
+    void forget(Collection<HostSetup.Instance> instances) {
+        for (HostSetup.Instance i : instances) {
+            socketOf.remove(i);
+        }
+    }
+
+    /**
+     * Closes the sockets no running instance uses (its instances removed by a reload), as keepalived closes the
+     * sockets of the instances a reload removed: the kernel stops delivering their adverts to us, and leaves the
+     * multicast group for them.
+     */
+    void closeUnused() {
+        Set<VrrpSocket> used = Collections.newSetFromMap(new IdentityHashMap<>());
+        used.addAll(socketOf.values());
+        for (Iterator<Map.Entry<String, VrrpSocket>> it = sockets.entrySet().iterator(); it.hasNext(); ) {
+            VrrpSocket socket = it.next().getValue();
+            if (!used.contains(socket)) {
+                it.remove();
+                ahSockets.remove(socket);
+                poller.unregister(socket);
+                socket.close();
+                log.detail("Closed the VRRP socket of " + socket.interfaceName() + " (no instance uses it now)");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (VrrpSocket s : sockets.values()) {
+            s.close();
+        }
+    }
+}

@@ -5,7 +5,6 @@ import halo.config.ConfigParser.H;
 import halo.config.ConfigParser.HasRaw;
 import halo.config.source.Diagnostic;
 import halo.config.source.Statement;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +62,7 @@ final class CheckParser {
             }
             InetAddress last = first;
             if (dash >= 0) {
-                last = rangeEnd(first, range.substring(dash + 1));
+                last = VirtualServerGroup.Range.end(first, range.substring(dash + 1));
                 if (last == null) {
                     p.warn(line, range, "Invalid virtual server group IP address range " + range + " - skipping");
                     continue;
@@ -80,31 +79,6 @@ final class CheckParser {
             entries.add(new VirtualServerGroup.Range(first, last, port));
         }
         return new VirtualServerGroup(name, entries);
-    }
-
-    /** keepalived: {@code 192.0.2.1-10} replaces the last byte (IPv4) or the last 16-bit group in hex (IPv6). */
-    static InetAddress rangeEnd(InetAddress first, String end) {
-        try {
-            byte[] b = first.getAddress();
-            if (first instanceof Inet6Address) {
-                int v = Integer.parseInt(end, 16);
-                int start = ((b[14] & 0xff) << 8) | (b[15] & 0xff);
-                if (v < start || v > 0xffff) {
-                    return null;
-                }
-                b[14] = (byte) (v >> 8);
-                b[15] = (byte) v;
-            } else {
-                int v = Integer.parseInt(end);
-                if (v < (b[3] & 0xff) || v > 255) {
-                    return null;
-                }
-                b[3] = (byte) v;
-            }
-            return InetAddress.getByAddress(b);
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     // ---------------------------------------------------------------- virtual_server

@@ -1,7 +1,6 @@
 package halo.config;
 
 import java.math.BigDecimal;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -418,10 +417,7 @@ public final class ConfigWriter {
                 case VirtualServerGroup.Range r -> {
                     String first = ip(r.first());
                     if (!r.first().equals(r.last())) {
-                        byte[] b = r.last().getAddress();
-                        first += "-" + (r.last() instanceof Inet6Address
-                                ? Integer.toHexString(((b[14] & 0xff) << 8) | (b[15] & 0xff))
-                                : Integer.toString(b[3] & 0xff));
+                        first += "-" + r.lastText();
                     }
                     line(first, r.port());
                 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** The top level of keepalived.conf: its keyword table, the builders of every top-level block, and the completed model. */
 final class KeepalivedConfigBuilder implements ParseContext {
@@ -62,60 +63,20 @@ final class KeepalivedConfigBuilder implements ParseContext {
             String name = parser.duplicateName(s, "static_track_group");
             return name == null ? null : new StaticTrackGroupBuilder(parser, name);
         });
-        KeywordTable.<KeepalivedConfigBuilder>block(keywords, "vrrp_script", (r, s) -> {
-            String name = parser.duplicateName(s, "vrrp_script");
-            if (name == null) {
-                return null;
-            }
-            if (scripts.stream().anyMatch(x -> x.name.equals(name))) {
-                parser.warn(s, name, "vrrp script " + name + " already defined - ignoring");
-                return null;
-            }
-            VrrpScriptBuilder b = new VrrpScriptBuilder(parser, name, s);
-            scripts.add(b);
-            return b;
-        });
-        BiFunction<KeepalivedConfigBuilder, Statement, ParseContext> trackFile = (r, s) -> {
-            String name = parser.duplicateName(s, s.keyword());
-            if (name == null) {
-                return null;
-            }
-            if (trackFiles.stream().anyMatch(x -> x.name.equals(name))) {
-                parser.warn(s, name, "track_file " + name + " already defined - ignoring");
-                return null;
-            }
-            TrackFileBuilder b = new TrackFileBuilder(parser, name, s);
-            trackFiles.add(b);
-            return b;
-        };
+        KeywordTable.<KeepalivedConfigBuilder>block(keywords, "vrrp_script", (r, s) -> named(s, s.keyword(),
+                scripts, x -> x.name, "vrrp script %s already defined - ignoring",
+                (name, at) -> new VrrpScriptBuilder(parser, name, at)));
+        BiFunction<KeepalivedConfigBuilder, Statement, ParseContext> trackFile = (r, s) -> named(s, s.keyword(),
+                trackFiles, x -> x.name, "track_file %s already defined - ignoring",
+                (name, at) -> new TrackFileBuilder(parser, name, at));
         KeywordTable.<KeepalivedConfigBuilder>block(keywords, "track_file", trackFile);
         KeywordTable.<KeepalivedConfigBuilder>block(keywords, "vrrp_track_file", trackFile);
-        KeywordTable.<KeepalivedConfigBuilder>block(keywords, "vrrp_track_process", (r, s) -> {
-            String name = parser.duplicateName(s, "vrrp_track_process");
-            if (name == null) {
-                return null;
-            }
-            if (trackProcesses.stream().anyMatch(x -> x.name.equals(name))) {
-                parser.warn(s, name, "vrrp_track_process " + name + " already defined - ignoring");
-                return null;
-            }
-            TrackProcessBuilder b = new TrackProcessBuilder(parser, name, s);
-            trackProcesses.add(b);
-            return b;
-        });
-        KeywordTable.<KeepalivedConfigBuilder>block(keywords, "vrrp_sync_group", (r, s) -> {
-            String name = parser.duplicateName(s, "vrrp_sync_group");
-            if (name == null) {
-                return null;
-            }
-            if (syncGroups.stream().anyMatch(x -> x.name.equals(name))) {
-                parser.warn(s, name, "vrrp sync group " + name + " already defined");
-                return null;
-            }
-            SyncGroupBuilder b = new SyncGroupBuilder(parser, name, s);
-            syncGroups.add(b);
-            return b;
-        });
+        KeywordTable.<KeepalivedConfigBuilder>block(keywords, "vrrp_track_process", (r, s) -> named(s, s.keyword(),
+                trackProcesses, x -> x.name, "vrrp_track_process %s already defined - ignoring",
+                (name, at) -> new TrackProcessBuilder(parser, name, at)));
+        KeywordTable.<KeepalivedConfigBuilder>block(keywords, "vrrp_sync_group", (r, s) -> named(s, s.keyword(),
+                syncGroups, x -> x.name, "vrrp sync group %s already defined",
+                (name, at) -> new SyncGroupBuilder(parser, name, at)));
         KeywordTable.<KeepalivedConfigBuilder>block(keywords, "vrrp_instance", (r, s) -> {
             if (s.words().size() != 2) {
                 parser.warn(s, s.keyword(), "vrrp_instance must have a name");
@@ -130,19 +91,9 @@ final class KeepalivedConfigBuilder implements ParseContext {
             instances.add(b);
             return b;
         });
-        KeywordTable.<KeepalivedConfigBuilder>block(keywords, "bfd_instance", (r, s) -> {
-            String name = parser.duplicateName(s, "bfd_instance");
-            if (name == null) {
-                return null;
-            }
-            if (bfds.stream().anyMatch(x -> x.name.equals(name))) {
-                parser.warn(s, name, "BFD instance " + name + " already configured");
-                return null;
-            }
-            BfdInstanceBuilder b = new BfdInstanceBuilder(parser, name, s);
-            bfds.add(b);
-            return b;
-        });
+        KeywordTable.<KeepalivedConfigBuilder>block(keywords, "bfd_instance", (r, s) -> named(s, s.keyword(),
+                bfds, x -> x.name, "BFD instance %s already configured",
+                (name, at) -> new BfdInstanceBuilder(parser, name, at)));
         KeywordTable.<KeepalivedConfigBuilder>block(keywords, "SSL", (r, s) -> {
             if (ssl == null) {
                 ssl = new SslSettingsBuilder(parser);
@@ -175,6 +126,27 @@ final class KeepalivedConfigBuilder implements ParseContext {
                 "use_pid_dir", "child_wait_time")) {
             keywords.put(k, new KeywordHandler.Line((c, s) -> global.raw.add(new RawSetting(s.keyword(), s.args()))));
         }
+    }
+
+    /**
+     * A named block (vrrp_script NAME, bfd_instance NAME...): its new builder, added to {@code defined}; null (the
+     * block is skipped) when the name is missing or, as keepalived says with {@code duplicate}, already defined.
+     */
+    private <B> B named(Statement s, String keyword, List<B> defined, Function<B, String> nameOf, String duplicate,
+                        BiFunction<String, Statement, B> make) {
+        String name = parser.duplicateName(s, keyword);
+        if (name == null) {
+            return null;
+        }
+        for (B other : defined) {
+            if (nameOf.apply(other).equals(name)) {
+                parser.warn(s, name, duplicate.replace("%s", name));
+                return null;
+            }
+        }
+        B builder = make.apply(name, s);
+        defined.add(builder);
+        return builder;
     }
 
     @Override

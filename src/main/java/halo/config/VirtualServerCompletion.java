@@ -333,84 +333,74 @@ final class VirtualServerCompletion implements Runnable {
         };
     }
 
-private static final Duration SECONDS_1 = Duration.ofSeconds(1);
-private static final Duration SECONDS_3 = Duration.ofSeconds(3);
-private static final Duration SECONDS_5 = Duration.ofSeconds(5);
-private static final Duration SECONDS_60 = Duration.ofSeconds(60);
-private static final Duration SECONDS_360 = Duration.ofSeconds(360);
+    private static final Duration SECONDS_1 = Duration.ofSeconds(1);
+    private static final Duration SECONDS_3 = Duration.ofSeconds(3);
+    private static final Duration SECONDS_5 = Duration.ofSeconds(5);
+    private static final Duration SECONDS_60 = Duration.ofSeconds(60);
+    private static final Duration SECONDS_360 = Duration.ofSeconds(360);
 
-/** Checkers that need a port to check. */
-static final Set<String> NEEDS_PORT = Set.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK", "UDP_CHECK");
+    /** Checkers that need a port to check. */
+    static final Set<String> NEEDS_PORT = Set.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK", "UDP_CHECK");
 
-private static boolean hasEntry(VirtualServerGroup group, Class<? extends VirtualServerGroup.Entry> kind) {
-    for (VirtualServerGroup.Entry e : group.entries()) {
-        if (kind.isInstance(e)) {
-            return true;
+    private static boolean hasEntry(VirtualServerGroup group, Class<? extends VirtualServerGroup.Entry> kind) {
+        for (VirtualServerGroup.Entry e : group.entries()) {
+            if (kind.isInstance(e)) {
+                return true;
+            }
         }
+        return false;
     }
-    return false;
-}
 
-private static boolean hasZeroPortRange(VirtualServerGroup group) {
-    for (VirtualServerGroup.Entry e : group.entries()) {
-        if (e instanceof VirtualServerGroup.Range r && r.port() == 0) {
-            return true;
+    private static boolean hasZeroPortRange(VirtualServerGroup group) {
+        for (VirtualServerGroup.Entry e : group.entries()) {
+            if (e instanceof VirtualServerGroup.Range r && r.port() == 0) {
+                return true;
+            }
         }
+        return false;
     }
-    return false;
-}
 
-private static boolean hasOps(List<RawSetting> raw) {
-    for (RawSetting x : raw) {
-        if (x.keyword().equals("ops")) {
-            return true;
+    private static boolean hasOps(List<RawSetting> raw) {
+        for (RawSetting x : raw) {
+            if (x.keyword().equals("ops")) {
+                return true;
+            }
         }
+        return false;
     }
-    return false;
-}
 
-private static boolean isDuplicate(List<RealServerBuilder> kept, RealServerBuilder rs) {
-    for (RealServerBuilder o : kept) {
-        if (o.address.equals(rs.address) && o.port == rs.port) {
-            return true;
+    private static boolean isDuplicate(List<RealServerBuilder> kept, RealServerBuilder rs) {
+        for (RealServerBuilder o : kept) {
+            if (o.address.equals(rs.address) && o.port == rs.port) {
+                return true;
+            }
         }
+        return false;
     }
-    return false;
-}
 
-// fixed-arity forms: no array per call (four calls per checker)
-static <T> T first(T a, T b) {
-    return a != null ? a : b;
-}
-
-static <T> T first(T a, T b, T c) {
-    return a != null ? a : b != null ? b : c;
-}
-
-static <T> T first(T a, T b, T c, T d) {
-    return a != null ? a : b != null ? b : c != null ? c : d;
-}
-
-@SafeVarargs
-static <T> T first(T... values) {
-    for (T v : values) {
-        if (v != null) {
-            return v;
-        }
+    // fixed-arity forms: no array per call (four calls per checker)
+    static <T> T first(T a, T b) {
+        return a != null ? a : b;
     }
-    return null;
-}
 
-static String display(VirtualServerBuilder vs, Protocol protocol) {
-    String proto = protocol == null ? "none" : protocol.name().toLowerCase();
-    return switch (vs.address) {
-        case VirtualServerAddress.Socket s -> "[" + Addresses.format(s.address()) + "]:" + proto + ":" + s.port();
-        case VirtualServerAddress.Fwmark f -> "FWM " + f.mark();
-        case VirtualServerAddress.Group g -> "[" + g.name() + "]:0";
-    };
-}
+    static <T> T first(T a, T b, T c) {
+        return a != null ? a : b != null ? b : c;
+    }
 
-static String rsName(RealServerBuilder rs, Protocol protocol) {
-    return "[" + Addresses.format(rs.address) + "]:" + (protocol == null ? "none" : protocol.name().toLowerCase()) + ":" + rs.port;
-}
+    static <T> T first(T a, T b, T c, T d) {
+        return a != null ? a : b != null ? b : c != null ? c : d;
+    }
+
+    static String display(VirtualServerBuilder vs, Protocol protocol) {
+        String proto = protocol == null ? "none" : protocol.name().toLowerCase();
+        return switch (vs.address) {
+            case VirtualServerAddress.Socket s -> "[" + Addresses.format(s.address()) + "]:" + proto + ":" + s.port();
+            case VirtualServerAddress.Fwmark f -> "FWM " + f.mark();
+            case VirtualServerAddress.Group g -> "[" + g.name() + "]:0";
+        };
+    }
+
+    static String rsName(RealServerBuilder rs, Protocol protocol) {
+        return "[" + Addresses.format(rs.address) + "]:" + (protocol == null ? "none" : protocol.name().toLowerCase()) + ":" + rs.port;
+    }
 }

@@ -209,6 +209,16 @@ final class Parameters {
             value = buf.substring(v, n);
             multiline = false;
         }
+        return put(name, value, multiline);
+    }
+
+    /** Sets NAME to a single-line value (a generator's variable). */
+    void set(String name, String value) {
+        put(name, value, false);
+    }
+
+    /** Defines or redefines NAME; a standard definition can be overridden. */
+    private Definition put(String name, String value, boolean multiline) {
         Definition def = defs.get(name);
         if (def == null) {
             def = new Definition(name, value);
@@ -216,19 +226,8 @@ final class Parameters {
         }
         def.value = value;
         def.multiline = multiline;
-        def.builtin = Builtin.NONE; // a standard definition can be overridden
-        return def;
-    }
-
-    void set(String name, String value) {
-        Definition def = defs.get(name);
-        if (def == null) {
-            def = new Definition(name, value);
-            defs.put(name, def);
-        }
-        def.value = value;
-        def.multiline = false;
         def.builtin = Builtin.NONE;
+        return def;
     }
 
     /** A use of a definition found at '$' + 1. */

@@ -180,8 +180,8 @@ final class CheckParser {
         return n;
     }
 
-    void inheritedKeywords(Map<String, KeywordHandler> t, Function<ParseContext, InheritedCheckSettings> get, String who) {
-        t.put("delay_loop", new KeywordHandler.Line((c, s) -> {
+    void inheritedKeywords(Map<String, KeywordHandler> table, Function<ParseContext, InheritedCheckSettings> get, String who) {
+        table.put("delay_loop", new KeywordHandler.Line((c, s) -> {
             String v = parser.arg(s, 1);
             Duration d = parser.seconds(s, v, 2_147_483d);
             if (d != null) {
@@ -190,32 +190,32 @@ final class CheckParser {
                 parser.warn(s, v, who + " delay loop '" + v + "' invalid - ignoring");
             }
         }));
-        t.put("connect_timeout", new KeywordHandler.Line((c, s) -> {
+        table.put("connect_timeout", new KeywordHandler.Line((c, s) -> {
             Duration d = connectTimeout(s, who + " ");
             if (d != null) {
                 get.apply(c).connectTimeout = d;
             }
         }));
-        t.put("retry", new KeywordHandler.Line((c, s) -> {
+        table.put("retry", new KeywordHandler.Line((c, s) -> {
             Integer n = retry(s);
             if (n != null) {
                 get.apply(c).retry = n;
             }
         }));
-        t.put("delay_before_retry", new KeywordHandler.Line((c, s) -> {
+        table.put("delay_before_retry", new KeywordHandler.Line((c, s) -> {
             Duration d = timer(s, "delay_before_retry");
             if (d != null) {
                 get.apply(c).delayBeforeRetry = d;
             }
         }));
-        t.put("warmup", new KeywordHandler.Line((c, s) -> {
+        table.put("warmup", new KeywordHandler.Line((c, s) -> {
             Duration d = timer(s, "warmup");
             if (d != null) {
                 get.apply(c).warmup = d;
             }
         }));
-        t.put("virtualhost", new KeywordHandler.Line((c, s) -> get.apply(c).virtualhost = parser.arg(s, 1)));
-        t.put("inhibit_on_failure", new KeywordHandler.Line((c, s) -> get.apply(c).inhibit = parser.bool(s, 1)));
+        table.put("virtualhost", new KeywordHandler.Line((c, s) -> get.apply(c).virtualhost = parser.arg(s, 1)));
+        table.put("inhibit_on_failure", new KeywordHandler.Line((c, s) -> get.apply(c).inhibit = parser.bool(s, 1)));
     }
 
 

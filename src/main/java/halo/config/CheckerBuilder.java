@@ -94,12 +94,12 @@ final class CheckerBuilder implements ParseContext {
      * The keywords of a checker block of one kind: made once per load and kind, and shared
      * ({@link CheckParser#checkerKeywords}).
      */
-    static Map<String, KeywordHandler> keywordTable(CheckParser check, String k) {
+    static Map<String, KeywordHandler> keywordTable(CheckParser check, String kind) {
         ConfigParser parser = check.parser;
-        Map<String, KeywordHandler> t = new HashMap<>();
+        Map<String, KeywordHandler> table = new HashMap<>();
 
-        KeywordTable.<CheckerBuilder>line(t, "connect_ip", (b, s) -> b.connectIp = parser.address(s, 1, "connect_ip address"));
-        KeywordTable.<CheckerBuilder>line(t, "connect_port", (b, s) -> {
+        KeywordTable.<CheckerBuilder>line(table, "connect_ip", (b, s) -> b.connectIp = parser.address(s, 1, "connect_ip address"));
+        KeywordTable.<CheckerBuilder>line(table, "connect_port", (b, s) -> {
             Integer v = parser.integer(s, 1, 1, 65535);
             if (v == null) {
                 parser.warn(s, opt(s, 1), "Invalid checker connect_port '" + opt(s, 1) + "'");
@@ -107,45 +107,45 @@ final class CheckerBuilder implements ParseContext {
                 b.connectPort = v;
             }
         });
-        KeywordTable.<CheckerBuilder>line(t, "bindto", (b, s) -> b.bindTo = parser.address(s, 1, "bindto address"));
-        KeywordTable.<CheckerBuilder>line(t, "bind_port", (b, s) -> {
+        KeywordTable.<CheckerBuilder>line(table, "bindto", (b, s) -> b.bindTo = parser.address(s, 1, "bindto address"));
+        KeywordTable.<CheckerBuilder>line(table, "bind_port", (b, s) -> {
             Integer v = parser.integer(s, 1, 0, 65535);
             if (v != null) {
                 b.bindPort = v;
             }
         });
-        KeywordTable.<CheckerBuilder>line(t, "bind_if", (b, s) -> b.bindIf = parser.arg(s, 1));
-        KeywordTable.<CheckerBuilder>line(t, "fwmark", (b, s) -> {
+        KeywordTable.<CheckerBuilder>line(table, "bind_if", (b, s) -> b.bindIf = parser.arg(s, 1));
+        KeywordTable.<CheckerBuilder>line(table, "fwmark", (b, s) -> {
             Long v = parser.number(s, parser.arg(s, 1), 0, 0xffffffffL);
             if (v != null) {
                 b.fwmark = (int) (long) v;
             }
         });
-        KeywordTable.<CheckerBuilder>line(t, "connect_timeout", (b, s) -> {
+        KeywordTable.<CheckerBuilder>line(table, "connect_timeout", (b, s) -> {
             Duration d = check.connectTimeout(s, "");
             if (d != null) {
                 b.inherited.connectTimeout = d;
             }
         });
-        KeywordTable.<CheckerBuilder>line(t, "retry", (b, s) -> {
+        KeywordTable.<CheckerBuilder>line(table, "retry", (b, s) -> {
             Integer n = check.retry(s);
             if (n != null) {
                 b.inherited.retry = n;
             }
         });
-        KeywordTable.<CheckerBuilder>line(t, "delay_before_retry", (b, s) -> b.inherited.delayBeforeRetry = parser.seconds(s, 1));
-        KeywordTable.<CheckerBuilder>line(t, "warmup", (b, s) -> b.inherited.warmup = parser.seconds(s, 1));
-        KeywordTable.<CheckerBuilder>line(t, "delay_loop", (b, s) -> b.inherited.delayLoop = parser.seconds(s, 1));
-        KeywordTable.<CheckerBuilder>line(t, "alpha", (b, s) -> b.inherited.alpha = parser.bool(s, 1));
-        KeywordTable.<CheckerBuilder>line(t, "log_all_failures", (b, s) -> b.logAllFailures = parser.bool(s, 1));
-        switch (k) {
+        KeywordTable.<CheckerBuilder>line(table, "delay_before_retry", (b, s) -> b.inherited.delayBeforeRetry = parser.seconds(s, 1));
+        KeywordTable.<CheckerBuilder>line(table, "warmup", (b, s) -> b.inherited.warmup = parser.seconds(s, 1));
+        KeywordTable.<CheckerBuilder>line(table, "delay_loop", (b, s) -> b.inherited.delayLoop = parser.seconds(s, 1));
+        KeywordTable.<CheckerBuilder>line(table, "alpha", (b, s) -> b.inherited.alpha = parser.bool(s, 1));
+        KeywordTable.<CheckerBuilder>line(table, "log_all_failures", (b, s) -> b.logAllFailures = parser.bool(s, 1));
+        switch (kind) {
             case "HTTP_GET", "SSL_GET" -> {
-                KeywordTable.<CheckerBuilder>line(t, "nb_get_retry", (b, s) -> {
+                KeywordTable.<CheckerBuilder>line(table, "nb_get_retry", (b, s) -> {
                     parser.warn(s, "nb_get_retry", "nb_get_retry is deprecated - please use 'retry'");
                     b.inherited.retry = parser.integer(s, 1, 0, Integer.MAX_VALUE);
                 });
-                KeywordTable.<CheckerBuilder>block(t, "url", (b, s) -> new UrlBuilder(check, b, s));
-                KeywordTable.<CheckerBuilder>line(t, "http_protocol", (b, s) -> {
+                KeywordTable.<CheckerBuilder>block(table, "url", (b, s) -> new UrlBuilder(check, b, s));
+                KeywordTable.<CheckerBuilder>line(table, "http_protocol", (b, s) -> {
                     String v = parser.arg(s, 1);
                     if (v != null && Set.of("1.0", "1.0C", "1.0c", "1.1").contains(v)) {
                         b.httpProtocol = v.toUpperCase();
@@ -153,15 +153,15 @@ final class CheckerBuilder implements ParseContext {
                         parser.warn(s, v, "Invalid http_protocol " + v + " - expected 1.0, 1.0C or 1.1");
                     }
                 });
-                KeywordTable.<CheckerBuilder>line(t, "virtualhost", (b, s) -> b.inherited.virtualhost = parser.arg(s, 1));
-                KeywordTable.<CheckerBuilder>line(t, "enable_sni", (b, s) -> b.enableSni = parser.bool(s, 1));
-                KeywordTable.<CheckerBuilder>line(t, "fast_recovery", (b, s) -> b.fastRecovery = parser.bool(s, 1));
+                KeywordTable.<CheckerBuilder>line(table, "virtualhost", (b, s) -> b.inherited.virtualhost = parser.arg(s, 1));
+                KeywordTable.<CheckerBuilder>line(table, "enable_sni", (b, s) -> b.enableSni = parser.bool(s, 1));
+                KeywordTable.<CheckerBuilder>line(table, "fast_recovery", (b, s) -> b.fastRecovery = parser.bool(s, 1));
             }
             case "SMTP_CHECK" -> {
-                KeywordTable.<CheckerBuilder>line(t, "helo_name", (b, s) -> b.helo = parser.arg(s, 1));
+                KeywordTable.<CheckerBuilder>line(table, "helo_name", (b, s) -> b.helo = parser.arg(s, 1));
             }
             case "DNS_CHECK" -> {
-                KeywordTable.<CheckerBuilder>line(t, "type", (b, s) -> {
+                KeywordTable.<CheckerBuilder>line(table, "type", (b, s) -> {
                     String v = parser.arg(s, 1);
                     if (v != null && Set.of("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA").contains(v.toUpperCase())) {
                         b.dnsType = v.toUpperCase();
@@ -169,33 +169,33 @@ final class CheckerBuilder implements ParseContext {
                         parser.warn(s, v, "Unknown DNS check type " + v + " - expected A, NS, CNAME, SOA, MX, TXT or AAAA; using SOA");
                     }
                 });
-                KeywordTable.<CheckerBuilder>line(t, "name", (b, s) -> b.dnsName = parser.arg(s, 1));
+                KeywordTable.<CheckerBuilder>line(table, "name", (b, s) -> b.dnsName = parser.arg(s, 1));
             }
             case "MISC_CHECK" -> {
-                KeywordTable.<CheckerBuilder>line(t, "misc_path", (b, s) -> b.misc = parser.script(s, 1));
-                KeywordTable.<CheckerBuilder>line(t, "misc_timeout", (b, s) -> {
+                KeywordTable.<CheckerBuilder>line(table, "misc_path", (b, s) -> b.misc = parser.script(s, 1));
+                KeywordTable.<CheckerBuilder>line(table, "misc_timeout", (b, s) -> {
                     Duration d = parser.wholeSeconds(s, 0, Integer.MAX_VALUE, "Invalid misc_timeout value '%s'");
                     if (d != null) {
                         b.miscTimeout = d;
                     }
                 });
-                KeywordTable.<CheckerBuilder>line(t, "misc_dynamic", (b, s) -> b.miscDynamic = true);
-                KeywordTable.<CheckerBuilder>line(t, "user", (b, s) -> {
+                KeywordTable.<CheckerBuilder>line(table, "misc_dynamic", (b, s) -> b.miscDynamic = true);
+                KeywordTable.<CheckerBuilder>line(table, "user", (b, s) -> {
                     b.miscUser = parser.arg(s, 1);
                     b.miscGroup = opt(s, 2);
                 });
             }
             case "UDP_CHECK" -> {
-                KeywordTable.<CheckerBuilder>line(t, "payload", (b, s) -> b.payload = b.hex(s, parser.arg(s, 1), false));
-                KeywordTable.<CheckerBuilder>line(t, "require_reply", (b, s) ->
+                KeywordTable.<CheckerBuilder>line(table, "payload", (b, s) -> b.payload = b.hex(s, parser.arg(s, 1), false));
+                KeywordTable.<CheckerBuilder>line(table, "require_reply", (b, s) ->
                         b.requireReply = opt(s, 1) == null ? "" : b.hex(s, opt(s, 1), true));
-                KeywordTable.<CheckerBuilder>line(t, "min_reply_length", (b, s) -> {
+                KeywordTable.<CheckerBuilder>line(table, "min_reply_length", (b, s) -> {
                     Integer v = parser.integer(s, 1, 0, 65535);
                     if (v != null) {
                         b.minReply = v;
                     }
                 });
-                KeywordTable.<CheckerBuilder>line(t, "max_reply_length", (b, s) -> {
+                KeywordTable.<CheckerBuilder>line(table, "max_reply_length", (b, s) -> {
                     Integer v = parser.integer(s, 1, 0, 65535);
                     if (v != null) {
                         b.maxReply = v;
@@ -203,27 +203,27 @@ final class CheckerBuilder implements ParseContext {
                 });
             }
             case "FILE_CHECK" -> {
-                KeywordTable.<CheckerBuilder>line(t, "track_file", (b, s) -> b.target = parser.arg(s, 1));
-                KeywordTable.<CheckerBuilder>line(t, "weight", (b, s) -> b.weight(s));
+                KeywordTable.<CheckerBuilder>line(table, "track_file", (b, s) -> b.target = parser.arg(s, 1));
+                KeywordTable.<CheckerBuilder>line(table, "weight", (b, s) -> b.weight(s));
             }
             case "BFD_CHECK" -> {
-                KeywordTable.<CheckerBuilder>line(t, "name", (b, s) -> b.target = parser.arg(s, 1));
+                KeywordTable.<CheckerBuilder>line(table, "name", (b, s) -> b.target = parser.arg(s, 1));
                 // keepalived 2.2.7: no weight in BFD_CHECK (the bfd_instance has one)
             }
             default -> {}
         }
         // keepalived 2.2.7 installs the connection keywords only for checkers that connect; FILE_CHECK and
         // BFD_CHECK take none of the common keywords (BFD_CHECK keeps alpha)
-        if (!CheckParser.CONNECTING.contains(k)) {
-            t.keySet().removeAll(List.of("connect_ip", "connect_port", "bindto", "bind_port", "bind_if", "fwmark",
+        if (!CheckParser.CONNECTING.contains(kind)) {
+            table.keySet().removeAll(List.of("connect_ip", "connect_port", "bindto", "bind_port", "bind_if", "fwmark",
                     "connect_timeout"));
         }
-        if (k.equals("FILE_CHECK") || k.equals("BFD_CHECK")) {
-            t.keySet().removeAll(List.of("retry", "delay_before_retry", "warmup", "delay_loop", "log_all_failures"));
+        if (kind.equals("FILE_CHECK") || kind.equals("BFD_CHECK")) {
+            table.keySet().removeAll(List.of("retry", "delay_before_retry", "warmup", "delay_loop", "log_all_failures"));
         }
-        if (k.equals("FILE_CHECK")) {
-            t.remove("alpha");
+        if (kind.equals("FILE_CHECK")) {
+            table.remove("alpha");
         }
-        return t;
+        return table;
     }
 }

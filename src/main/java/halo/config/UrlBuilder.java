@@ -46,10 +46,10 @@ final class UrlBuilder implements ParseContext {
     /** The keywords of a url block: made once per load and shared ({@link CheckParser#urlKeywords}). */
     static Map<String, KeywordHandler> keywordTable(CheckParser check) {
         ConfigParser parser = check.parser;
-        Map<String, KeywordHandler> t = new HashMap<>();
+        Map<String, KeywordHandler> table = new HashMap<>();
 
-        KeywordTable.<UrlBuilder>line(t, "path", (b, s) -> b.path = parser.arg(s, 1));
-        KeywordTable.<UrlBuilder>line(t, "digest", (b, s) -> {
+        KeywordTable.<UrlBuilder>line(table, "path", (b, s) -> b.path = parser.arg(s, 1));
+        KeywordTable.<UrlBuilder>line(table, "digest", (b, s) -> {
             String v = parser.arg(s, 1);
             if (v == null) {
                 return;
@@ -60,7 +60,7 @@ final class UrlBuilder implements ParseContext {
             }
             b.digest = v.toLowerCase();
         });
-        KeywordTable.<UrlBuilder>line(t, "status_code", (b, s) -> {
+        KeywordTable.<UrlBuilder>line(table, "status_code", (b, s) -> {
             for (int i = 1; i < s.words().size(); i++) {
                 String v = s.words().get(i);
                 int dash = v.indexOf('-');
@@ -73,8 +73,8 @@ final class UrlBuilder implements ParseContext {
                 b.codes.add(new Checker.StatusRange((int) (long) from, (int) (long) to));
             }
         });
-        KeywordTable.<UrlBuilder>line(t, "virtualhost", (b, s) -> b.virtualhost = parser.arg(s, 1));
-        KeywordTable.<UrlBuilder>line(t, "regex", (b, s) -> {
+        KeywordTable.<UrlBuilder>line(table, "virtualhost", (b, s) -> b.virtualhost = parser.arg(s, 1));
+        KeywordTable.<UrlBuilder>line(table, "regex", (b, s) -> {
             String v = parser.arg(s, 1);
             if (v == null) {
                 return;
@@ -86,10 +86,10 @@ final class UrlBuilder implements ParseContext {
                 parser.warn(s, v, "Invalid regex '" + v + "': " + e.getDescription());
             }
         });
-        KeywordTable.<UrlBuilder>line(t, "regex_no_match", (b, s) -> b.regexNoMatch = true);
+        KeywordTable.<UrlBuilder>line(table, "regex_no_match", (b, s) -> b.regexNoMatch = true);
         for (String k : List.of("regex_options", "regex_stack", "regex_min_offset", "regex_max_offset")) {
-            KeywordTable.<UrlBuilder>line(t, k, (b, s) -> b.raw.add(new RawSetting(s.keyword(), s.args())));
+            KeywordTable.<UrlBuilder>line(table, k, (b, s) -> b.raw.add(new RawSetting(s.keyword(), s.args())));
         }
-        return t;
+        return table;
     }
 }

@@ -97,9 +97,9 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
     /** The keywords of a virtual_server block: made once per load and shared ({@link CheckParser#virtualServerKeywords}). */
     static Map<String, KeywordHandler> keywordTable(CheckParser check) {
         ConfigParser parser = check.parser;
-        Map<String, KeywordHandler> t = new HashMap<>();
+        Map<String, KeywordHandler> table = new HashMap<>();
 
-        KeywordTable.<VirtualServerBuilder>line(t, "protocol", (b, s) -> {
+        KeywordTable.<VirtualServerBuilder>line(table, "protocol", (b, s) -> {
             String v = parser.arg(s, 1);
             if (v == null) {
                 return;
@@ -115,12 +115,12 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
             }
             b.protocolAt = s;
         });
-        KeywordTable.<VirtualServerBuilder>line(t, "lb_algo", (b, s) -> b.scheduler(s));
-        KeywordTable.<VirtualServerBuilder>line(t, "lvs_sched", (b, s) -> b.scheduler(s));
-        KeywordTable.<VirtualServerBuilder>line(t, "lb_kind", (b, s) -> check.method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
-        KeywordTable.<VirtualServerBuilder>line(t, "lvs_method", (b, s) -> check.method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
+        KeywordTable.<VirtualServerBuilder>line(table, "lb_algo", (b, s) -> b.scheduler(s));
+        KeywordTable.<VirtualServerBuilder>line(table, "lvs_sched", (b, s) -> b.scheduler(s));
+        KeywordTable.<VirtualServerBuilder>line(table, "lb_kind", (b, s) -> check.method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
+        KeywordTable.<VirtualServerBuilder>line(table, "lvs_method", (b, s) -> check.method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
         for (String flag : List.of("flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback", "mh-port", "mh-fallback")) {
-            KeywordTable.<VirtualServerBuilder>line(t, flag, (b, s) -> {
+            KeywordTable.<VirtualServerBuilder>line(table, flag, (b, s) -> {
                 String sched = b.scheduler == null ? "" : b.scheduler;
                 if ((flag.startsWith("sh-") && !sched.equals("sh")) || (flag.startsWith("mh-") && !sched.equals("mh"))) {
                     parser.warn(s, flag, flag + " only applies to " + flag.substring(0, 2) + " scheduler - ignoring");
@@ -131,8 +131,8 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
                 }
             });
         }
-        KeywordTable.<VirtualServerBuilder>line(t, "ops", (b, s) -> b.raw.add(new RawSetting("ops", List.of())));
-        KeywordTable.<VirtualServerBuilder>line(t, "persistence_timeout", (b, s) -> {
+        KeywordTable.<VirtualServerBuilder>line(table, "ops", (b, s) -> b.raw.add(new RawSetting("ops", List.of())));
+        KeywordTable.<VirtualServerBuilder>line(table, "persistence_timeout", (b, s) -> {
             String v = opt(s, 1);
             if (v == null) {
                 b.persistence = Duration.ofSeconds(360);
@@ -145,7 +145,7 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
                 parser.warn(s, v, "persistence_timeout invalid");
             }
         });
-        KeywordTable.<VirtualServerBuilder>line(t, "persistence_granularity", (b, s) -> {
+        KeywordTable.<VirtualServerBuilder>line(table, "persistence_granularity", (b, s) -> {
             String v = parser.arg(s, 1);
             if (v == null) {
                 return;
@@ -159,9 +159,9 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
                 b.granularity = parser.address(s, v, "persistence_granularity netmask");
             }
         });
-        check.inheritedKeywords(t, c -> ((VirtualServerBuilder) c).inherited, "virtual server");
-        KeywordTable.<VirtualServerBuilder>line(t, "nb_get_retry", (b, s) -> parser.unknown(s)); // keepalived 2.2.7: unknown here
-        KeywordTable.<VirtualServerBuilder>line(t, "sorry_server", (b, s) -> {
+        check.inheritedKeywords(table, c -> ((VirtualServerBuilder) c).inherited, "virtual server");
+        KeywordTable.<VirtualServerBuilder>line(table, "nb_get_retry", (b, s) -> parser.unknown(s)); // keepalived 2.2.7: unknown here
+        KeywordTable.<VirtualServerBuilder>line(table, "sorry_server", (b, s) -> {
             InetAddress a = parser.address(s, 1, "sorry_server address");
             if (a == null) {
                 return;
@@ -169,21 +169,21 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
             Integer port = opt(s, 2) == null ? Integer.valueOf(0) : parser.integer(s, 2, 0, 65535);
             b.sorry = new RealServerBuilder(check, a, port == null ? 0 : port, s, b);
         });
-        KeywordTable.<VirtualServerBuilder>line(t, "sorry_server_inhibit", (b, s) -> {
+        KeywordTable.<VirtualServerBuilder>line(table, "sorry_server_inhibit", (b, s) -> {
             if (b.sorry == null) {
                 parser.warn(s, s.keyword(), "Ignoring sorry_server inhibit used before or without sorry_server");
                 return;
             }
             b.sorryInhibit = parser.bool(s, 1);
         });
-        KeywordTable.<VirtualServerBuilder>line(t, "sorry_server_lvs_method", (b, s) -> {
+        KeywordTable.<VirtualServerBuilder>line(table, "sorry_server_lvs_method", (b, s) -> {
             if (b.sorry == null) {
                 parser.warn(s, s.keyword(), "sorry_server_lvs_method before sorry_server - ignoring");
                 return;
             }
             check.method(s, m -> b.sorry.forwarding = m, tn -> b.sorry.tunnel = tn);
         });
-        KeywordTable.<VirtualServerBuilder>line(t, "quorum", (b, s) -> {
+        KeywordTable.<VirtualServerBuilder>line(table, "quorum", (b, s) -> {
             String v = parser.arg(s, 1);
             Long n = parser.number(s, v, 1, 4294967295L);
             if (n != null) {
@@ -193,19 +193,19 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
                 b.quorum = 1;
             }
         });
-        KeywordTable.<VirtualServerBuilder>line(t, "hysteresis", (b, s) -> {
+        KeywordTable.<VirtualServerBuilder>line(table, "hysteresis", (b, s) -> {
             Integer v = parser.integer(s, 1, 0, Integer.MAX_VALUE);
             if (v != null) {
                 b.hysteresis = v;
             }
         });
-        KeywordTable.<VirtualServerBuilder>line(t, "quorum_up", (b, s) -> b.quorumUp = parser.script(s, 1));
-        KeywordTable.<VirtualServerBuilder>line(t, "quorum_down", (b, s) -> b.quorumDown = parser.script(s, 1));
-        KeywordTable.<VirtualServerBuilder>line(t, "alpha", (b, s) -> b.alpha = parser.bool(s, 1));
-        KeywordTable.<VirtualServerBuilder>line(t, "omega", (b, s) -> b.omega = parser.bool(s, 1));
-        KeywordTable.<VirtualServerBuilder>line(t, "ha_suspend", (b, s) -> b.haSuspend = parser.bool(s, 1));
-        KeywordTable.<VirtualServerBuilder>raw(t, "smtp_alert", "ip_family", "weight", "one_packet", "lvs_timeouts");
-        KeywordTable.<VirtualServerBuilder>block(t, "real_server", (b, s) -> {
+        KeywordTable.<VirtualServerBuilder>line(table, "quorum_up", (b, s) -> b.quorumUp = parser.script(s, 1));
+        KeywordTable.<VirtualServerBuilder>line(table, "quorum_down", (b, s) -> b.quorumDown = parser.script(s, 1));
+        KeywordTable.<VirtualServerBuilder>line(table, "alpha", (b, s) -> b.alpha = parser.bool(s, 1));
+        KeywordTable.<VirtualServerBuilder>line(table, "omega", (b, s) -> b.omega = parser.bool(s, 1));
+        KeywordTable.<VirtualServerBuilder>line(table, "ha_suspend", (b, s) -> b.haSuspend = parser.bool(s, 1));
+        KeywordTable.<VirtualServerBuilder>raw(table, "smtp_alert", "ip_family", "weight", "one_packet", "lvs_timeouts");
+        KeywordTable.<VirtualServerBuilder>block(table, "real_server", (b, s) -> {
             InetAddress a = s.words().size() > 1 ? Addresses.parse(s.words().get(1)) : null;
             if (a == null) {
                 parser.warn(s, opt(s, 1), "Invalid real server ip address/port " + opt(s, 1) + "/"
@@ -220,6 +220,6 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
             b.realServers.add(rs);
             return rs;
         });
-        return t;
+        return table;
     }
 }

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Validates virtual servers one at a time, each into itself (one Completion per thread). */
+/**
+ * keepalived's validation of virtual servers (validate_check_config): one at a time, each into its builder; one
+ * instance per thread ({@link CheckParser#complete}).
+ */
 final class VirtualServerCompletion implements Runnable {
     private final List<VirtualServerGroup> groups;
     private final Set<String> fileNames;

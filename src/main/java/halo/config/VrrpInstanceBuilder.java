@@ -75,7 +75,7 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
         this.name = name;
         this.at = at;
         this.keywords = new HashMap<>();
-        build(keywords);
+        addKeywords(keywords);
     }
 
     @Override
@@ -88,8 +88,8 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
         return raw;
     }
 
-    private void build(Map<String, KeywordHandler> t) {
-        KeywordTable.<VrrpInstanceBuilder>line(t, "state", (b, s) -> {
+    private void addKeywords(Map<String, KeywordHandler> table) {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "state", (b, s) -> {
             String v = parser.arg(s, 1);
             if (v == null) {
                 return;
@@ -110,7 +110,7 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
                 }
             }
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "interface", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "interface", (b, s) -> {
             iface = parser.arg(s, 1);
             ifaceAt = s;
             if ("lo".equals(iface)) {
@@ -118,7 +118,7 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
                 iface = null;
             }
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "virtual_router_id", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "virtual_router_id", (b, s) -> {
             String v = parser.arg(s, 1);
             if (v == null) {
                 return;
@@ -130,7 +130,7 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
                 vrid = (int) (long) n;
             }
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "priority", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "priority", (b, s) -> {
             String v = parser.arg(s, 1);
             if (v == null) {
                 return;
@@ -143,7 +143,7 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
                 priority = (int) (long) n;
             }
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "advert_int", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "advert_int", (b, s) -> {
             String v = parser.arg(s, 1);
             if (v == null) {
                 return;
@@ -165,7 +165,7 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
                 advertAt = s;
             }
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "version", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "version", (b, s) -> {
             String v = parser.arg(s, 1);
             if (v == null) {
                 return;
@@ -182,13 +182,13 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
             version = n;
             versionAt = s;
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "native_ipv6", (b, s) -> nativeIpv6 = true);
-        KeywordTable.<VrrpInstanceBuilder>line(t, "nopreempt", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "native_ipv6", (b, s) -> nativeIpv6 = true);
+        KeywordTable.<VrrpInstanceBuilder>line(table, "nopreempt", (b, s) -> {
             nopreempt = true;
             nopreemptAt = s;
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "preempt", (b, s) -> nopreempt = false);
-        KeywordTable.<VrrpInstanceBuilder>line(t, "preempt_delay", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "preempt", (b, s) -> nopreempt = false);
+        KeywordTable.<VrrpInstanceBuilder>line(table, "preempt_delay", (b, s) -> {
             String v = parser.arg(s, 1);
             Duration d = parser.seconds(s, v, 1000);
             if (v != null && d == null) {
@@ -200,10 +200,10 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
                 preemptDelayAt = s;
             }
         });
-        KeywordTable.<VrrpInstanceBuilder>block(t, "authentication", (b, s) -> new AuthenticationBuilder(vrrp.parser, this, s));
-        KeywordTable.<VrrpInstanceBuilder>valueBlock(t, "virtual_ipaddress", (b, s) -> vipLines.addAll(s.block()));
-        KeywordTable.<VrrpInstanceBuilder>valueBlock(t, "virtual_ipaddress_excluded", (b, s) -> evipLines.addAll(s.block()));
-        KeywordTable.<VrrpInstanceBuilder>valueBlock(t, "virtual_routes", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>block(table, "authentication", (b, s) -> new AuthenticationBuilder(vrrp.parser, this, s));
+        KeywordTable.<VrrpInstanceBuilder>valueBlock(table, "virtual_ipaddress", (b, s) -> vipLines.addAll(s.block()));
+        KeywordTable.<VrrpInstanceBuilder>valueBlock(table, "virtual_ipaddress_excluded", (b, s) -> evipLines.addAll(s.block()));
+        KeywordTable.<VrrpInstanceBuilder>valueBlock(table, "virtual_routes", (b, s) -> {
             for (Statement line : s.block()) {
                 VirtualRoute r = vrrp.route(line);
                 if (r != null) {
@@ -211,7 +211,7 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
                 }
             }
         });
-        KeywordTable.<VrrpInstanceBuilder>valueBlock(t, "virtual_rules", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>valueBlock(table, "virtual_rules", (b, s) -> {
             for (Statement line : s.block()) {
                 VirtualRule r = vrrp.rule(line);
                 if (r != null) {
@@ -219,16 +219,16 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
                 }
             }
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "unicast_src_ip", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "unicast_src_ip", (b, s) -> {
             source = parser.address(s, 1, "unicast_src_ip address");
             sourceAt = s;
             unicastKeyword = true;
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "mcast_src_ip", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "mcast_src_ip", (b, s) -> {
             source = parser.address(s, 1, "mcast_src_ip address");
             sourceAt = s;
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "mcast_dst_ip", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "mcast_dst_ip", (b, s) -> {
             mcastDstAt = s;
             InetAddress a = parser.address(s, 1, "mcast_dst_ip address");
             if (a != null && !a.isMulticastAddress()) {
@@ -237,7 +237,7 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
                 mcastDst = a;
             }
         });
-        KeywordTable.<VrrpInstanceBuilder>valueBlock(t, "unicast_peer", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>valueBlock(table, "unicast_peer", (b, s) -> {
             peersAt = s;
             unicastKeyword = true;
             for (Statement line : s.block()) {
@@ -248,16 +248,16 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
                 }
             }
         });
-        vrrp.trackerKeywords(t, c -> ((VrrpInstanceBuilder) c).trackers);
-        vrrp.notifyKeywords(t, c -> ((VrrpInstanceBuilder) c).notify, "(" + name + ")");
-        KeywordTable.<VrrpInstanceBuilder>line(t, "garp_master_delay", (b, s) -> {
+        vrrp.trackerKeywords(table, c -> ((VrrpInstanceBuilder) c).trackers);
+        vrrp.notifyKeywords(table, c -> ((VrrpInstanceBuilder) c).notify, "(" + name + ")");
+        KeywordTable.<VrrpInstanceBuilder>line(table, "garp_master_delay", (b, s) -> {
             Duration d = parser.wholeSeconds(s, 0, 255, "(" + name + "): garp_master_delay '%s' invalid - ignoring");
             if (d != null) {
                 garpDelay = d;
             }
             garpAt = s;
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "garp_master_repeat", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "garp_master_repeat", (b, s) -> {
             garpAt = s;
             if ("0".equals(opt(s, 1))) {
                 parser.warn(s, "0", "(" + name + "): garp_master_repeat must be greater than 0, setting to 1");
@@ -266,48 +266,48 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
             }
             garpRepeat = parser.integer(s, 1, 1, 255);
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "garp_master_refresh", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "garp_master_refresh", (b, s) -> {
             Duration d = parser.wholeSeconds(s, 0, Integer.MAX_VALUE, "(" + name + "): Invalid garp_master_refresh '%s' - ignoring");
             if (d != null) {
                 garpRefresh = d;
             }
             garpAt = s;
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "garp_master_refresh_repeat", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "garp_master_refresh_repeat", (b, s) -> {
             garpRefreshRepeat = parser.integer(s, 1, 1, 255);
             garpAt = s;
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "garp_lower_prio_delay", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "garp_lower_prio_delay", (b, s) -> {
             Duration d = parser.wholeSeconds(s, 0, 255, "(" + name + "): garp_lower_prio_delay '%s' invalid - ignoring");
             if (d != null) {
                 garpLowerDelay = d;
             }
             garpAt = s;
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "garp_lower_prio_repeat", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "garp_lower_prio_repeat", (b, s) -> {
             garpLowerRepeat = parser.integer(s, 1, 0, 255);
             garpAt = s;
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "accept", (b, s) -> accept = true);
-        KeywordTable.<VrrpInstanceBuilder>line(t, "no_accept", (b, s) -> accept = false);
-        KeywordTable.<VrrpInstanceBuilder>line(t, "use_vmac", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "accept", (b, s) -> accept = true);
+        KeywordTable.<VrrpInstanceBuilder>line(table, "no_accept", (b, s) -> accept = false);
+        KeywordTable.<VrrpInstanceBuilder>line(table, "use_vmac", (b, s) -> {
             useVmac = true;
             vmacName = opt(s, 1);
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "vmac_xmit_base", (b, s) -> vmacXmitBase = true);
-        KeywordTable.<VrrpInstanceBuilder>line(t, "strict_mode", (b, s) -> strictMode = parser.bool(s, 1));
-        KeywordTable.<VrrpInstanceBuilder>line(t, "dont_track_primary", (b, s) -> dontTrackPrimary = true);
-        KeywordTable.<VrrpInstanceBuilder>line(t, "skip_check_adv_addr", (b, s) -> skipCheckAdvAddr = parser.bool(s, 1));
-        KeywordTable.<VrrpInstanceBuilder>line(t, "higher_prio_send_advert", (b, s) -> higherPrioSendAdvert = parser.bool(s, 1));
-        KeywordTable.<VrrpInstanceBuilder>line(t, "lower_prio_no_advert", (b, s) -> lowerPrioNoAdvert = parser.bool(s, 1));
-        KeywordTable.<VrrpInstanceBuilder>line(t, "down_timer_adverts", (b, s) -> {
+        KeywordTable.<VrrpInstanceBuilder>line(table, "vmac_xmit_base", (b, s) -> vmacXmitBase = true);
+        KeywordTable.<VrrpInstanceBuilder>line(table, "strict_mode", (b, s) -> strictMode = parser.bool(s, 1));
+        KeywordTable.<VrrpInstanceBuilder>line(table, "dont_track_primary", (b, s) -> dontTrackPrimary = true);
+        KeywordTable.<VrrpInstanceBuilder>line(table, "skip_check_adv_addr", (b, s) -> skipCheckAdvAddr = parser.bool(s, 1));
+        KeywordTable.<VrrpInstanceBuilder>line(table, "higher_prio_send_advert", (b, s) -> higherPrioSendAdvert = parser.bool(s, 1));
+        KeywordTable.<VrrpInstanceBuilder>line(table, "lower_prio_no_advert", (b, s) -> lowerPrioNoAdvert = parser.bool(s, 1));
+        KeywordTable.<VrrpInstanceBuilder>line(table, "down_timer_adverts", (b, s) -> {
             Integer v = parser.integer(s, 1, 1, 100);
             if (v != null) {
                 downTimerAdverts = v;
             }
         });
-        KeywordTable.<VrrpInstanceBuilder>line(t, "smtp_alert", (b, s) -> smtpAlert = parser.bool(s, 1));
-        KeywordTable.<VrrpInstanceBuilder>raw(t, "debug", "linkbeat_use_polling", "promote_secondaries", "track_src_ip",
+        KeywordTable.<VrrpInstanceBuilder>line(table, "smtp_alert", (b, s) -> smtpAlert = parser.bool(s, 1));
+        KeywordTable.<VrrpInstanceBuilder>raw(table, "debug", "linkbeat_use_polling", "promote_secondaries", "track_src_ip",
                 "kernel_rx_buf_size", "old_unicast_checksum", "unicast_fault_no_peer", "unicast_ttl",
                 "check_unicast_src", "use_ipvlan", "lvs_sync_daemon_interface",
                 "notify_priority_changes", "ipv6_addr_gen_mode", "unicast_chksum_compat");

@@ -399,13 +399,13 @@ final class VrrpParser {
 
     private VrrpInstance complete(VrrpInstanceBuilder b, GlobalDefs g, List<VrrpScript> scripts, List<TrackFile> files,
                                   List<TrackProcess> processes, List<BfdInstance> bfds) {
-        String n = "(" + b.name + ") ";
+        String prefix = "(" + b.name + ") ";
         if (b.vrid == null) {
-            parser.warn(b.at, b.name, n + "the virtual router id must be set - ignoring instance " + b.name);
+            parser.warn(b.at, b.name, prefix + "the virtual router id must be set - ignoring instance " + b.name);
             return null;
         }
         if (b.iface == null && b.peers.isEmpty()) {
-            parser.warn(b.at, b.name, n + "Unknown interface! (no 'interface' and no unicast_peer) - ignoring instance " + b.name);
+            parser.warn(b.at, b.name, prefix + "Unknown interface! (no 'interface' and no unicast_peer) - ignoring instance " + b.name);
             return null;
         }
         // family from the first address (keepalived: the first VIP decides; native_ipv6 forces IPv6)
@@ -425,7 +425,7 @@ final class VrrpParser {
             if (family == null) {
                 family = a.family();
             } else if (a.family() != family) {
-                parser.warn(line, line.keyword(), n + "address family must match VRRP instance [" + line.keyword() + "] - ignoring");
+                parser.warn(line, line.keyword(), prefix + "address family must match VRRP instance [" + line.keyword() + "] - ignoring");
                 continue;
             }
             vips.add(a);
@@ -453,29 +453,29 @@ final class VrrpParser {
                 parser.warn(line, line.keyword(), "Configuration error: VRRP instance[" + b.name + "] and unicast peer address["
                         + line.keyword() + "] MUST be of the same family !!! Skipping...");
             } else if (peers.stream().anyMatch(x -> x.address().equals(peer.address()))) {
-                parser.warn(line, line.keyword(), n + "unicast peer " + line.keyword() + " specified more than once - ignoring");
+                parser.warn(line, line.keyword(), prefix + "unicast peer " + line.keyword() + " specified more than once - ignoring");
             } else {
                 peers.add(peer);
             }
         }
         if (b.unicastKeyword && peers.isEmpty()) {
-            parser.warn(b.at, b.name, n + "A unicast keyword has been specified without any unicast peers. Defaulting to "
+            parser.warn(b.at, b.name, prefix + "A unicast keyword has been specified without any unicast peers. Defaulting to "
                     + "multicast. This usage is deprecated - please update your configuration.");
         }
         if (vips.isEmpty()) {
-            parser.warn(b.at, b.name, n + "No VIP specified; at least one is sensible");
+            parser.warn(b.at, b.name, prefix + "No VIP specified; at least one is sensible");
         }
 
         // version: instance, else global; IPv6 needs v3 (RFC 5798 is the only VRRP for IPv6)
         int version = b.version != null ? b.version : g.vrrpVersion();
         if (family == AddressFamily.IPV6 && version == 2) {
             if (b.version != null) {
-                parser.warn(b.versionAt, "2", n + "cannot use IPv6 with VRRP version 2; setting version 3");
+                parser.warn(b.versionAt, "2", prefix + "cannot use IPv6 with VRRP version 2; setting version 3");
             }
             version = 3;
         }
         if (family == AddressFamily.IPV6 && !vips.isEmpty() && !vips.getFirst().address().address().isLinkLocalAddress()) {
-            parser.warn(b.vipLines.getFirst(), b.vipLines.getFirst().keyword(), n + "the first IPv6 VIP address must be link local");
+            parser.warn(b.vipLines.getFirst(), b.vipLines.getFirst().keyword(), prefix + "the first IPv6 VIP address must be link local");
         }
 
         // advert_int: RFC 3768 5.3.7 (v2): whole seconds, 8 bits; RFC 5798 5.2.7 (v3): centiseconds, 12 bits
@@ -484,12 +484,12 @@ final class VrrpParser {
             long micros = advert.toNanos() / 1000;
             if (micros % 1_000_000 != 0) {
                 long rounded = Math.max(1, Math.round(micros / 1_000_000.0));
-                parser.warn(b.advertAt, b.advertAt == null ? null : b.advertAt.words().get(1), n + "VRRPv2 advertisement interval "
+                parser.warn(b.advertAt, b.advertAt == null ? null : b.advertAt.words().get(1), prefix + "VRRPv2 advertisement interval "
                         + String.format("%.6f", micros / 1e6) + "s must be an integer. rounding");
                 advert = Duration.ofSeconds(rounded);
             }
             if (advert.getSeconds() > 255) {
-                parser.warn(b.advertAt, b.advertAt == null ? null : b.advertAt.words().get(1), n + "VRRPv2 advertisement interval "
+                parser.warn(b.advertAt, b.advertAt == null ? null : b.advertAt.words().get(1), prefix + "VRRPv2 advertisement interval "
                         + advert.getSeconds() + "s is out of range. Must be less than 256s. Setting to 255s");
                 advert = Duration.ofSeconds(255);
             }
@@ -497,15 +497,15 @@ final class VrrpParser {
             long centis = Math.round(advert.toNanos() / 1e7);
             String tok = b.advertAt == null ? null : b.advertAt.words().get(1);
             if (centis * 10_000_000L != advert.toNanos()) {
-                parser.warn(b.advertAt, tok, n + "VRRPv3 advertisement interval " + String.format("%.6f", advert.toNanos() / 1e9)
+                parser.warn(b.advertAt, tok, prefix + "VRRPv3 advertisement interval " + String.format("%.6f", advert.toNanos() / 1e9)
                         + "s must be in units of 10ms - rounding");
             }
             if (centis > 4095) {
-                parser.warn(b.advertAt, tok, n + "VRRPv3 advertisement interval " + String.format("%.2f", advert.toNanos() / 1e9)
+                parser.warn(b.advertAt, tok, prefix + "VRRPv3 advertisement interval " + String.format("%.2f", advert.toNanos() / 1e9)
                         + "s is out of range. Must be less than 40.96s. Setting to 40.95s");
                 centis = 4095;
             } else if (centis < 1) {
-                parser.warn(b.advertAt, tok, n + "VRRPv3 advertisement interval " + String.format("%.6f", advert.toNanos() / 1e9)
+                parser.warn(b.advertAt, tok, prefix + "VRRPv3 advertisement interval " + String.format("%.6f", advert.toNanos() / 1e9)
                         + "s is out of range. Must be at least 0.01s. Setting to 0.01s");
                 centis = 1;
             }
@@ -519,24 +519,24 @@ final class VrrpParser {
         Authentication auth = null;
         if (b.authType != null || b.authPass != null) {
             if (b.authType == null) {
-                parser.warn(b.authAt, "authentication", n + "authentication has auth_pass but no auth_type - ignoring authentication");
+                parser.warn(b.authAt, "authentication", prefix + "authentication has auth_pass but no auth_type - ignoring authentication");
             } else if (b.authPass == null) {
-                parser.warn(b.authAt, "authentication", n + "authentication has auth_type but no auth_pass - ignoring authentication");
+                parser.warn(b.authAt, "authentication", prefix + "authentication has auth_type but no auth_pass - ignoring authentication");
             } else {
                 auth = new Authentication(b.authType, b.authPass);
             }
         }
         if (strict) {
             if (state == VrrpState.MASTER && b.priority != 255) {
-                parser.warn(b.stateAt, "MASTER", n + "State MASTER must match being address owner");
+                parser.warn(b.stateAt, "MASTER", prefix + "State MASTER must match being address owner");
                 state = VrrpState.BACKUP;
             }
             if (auth != null) {
-                parser.warn(b.authAt, "authentication", n + "Strict mode does not support authentication. Ignoring.");
+                parser.warn(b.authAt, "authentication", prefix + "Strict mode does not support authentication. Ignoring.");
                 auth = null;
             }
             if (!preemptDelay.isZero()) {
-                parser.warn(b.preemptDelayAt, "preempt_delay", n + "preempt_delay is incompatible with strict mode - resetting");
+                parser.warn(b.preemptDelayAt, "preempt_delay", prefix + "preempt_delay is incompatible with strict mode - resetting");
                 preemptDelay = Duration.ZERO;
             }
         }
@@ -546,87 +546,87 @@ final class VrrpParser {
         if (strict) {
             // RFC 5798: Master_Down_Interval is 3 x Master_Adver_Interval + Skew_Time
             if (downTimerAdverts != 3) {
-                parser.warn(b.at, "down_timer_adverts", n + "down_timer_adverts is incompatible with strict mode - resetting");
+                parser.warn(b.at, "down_timer_adverts", prefix + "down_timer_adverts is incompatible with strict mode - resetting");
                 downTimerAdverts = 3;
             }
             // the RFCs send one advert/GARP burst; keepalived's lower-priority GARP repeats are an extension
             if (lowerRepeat != null && lowerRepeat != 0) {
-                parser.warn(b.garpAt, "garp_lower_prio_repeat", n + "Strict mode requires no repeat garps. resetting");
+                parser.warn(b.garpAt, "garp_lower_prio_repeat", prefix + "Strict mode requires no repeat garps. resetting");
             }
             if (lowerDelay != null && !lowerDelay.isZero()) {
-                parser.warn(b.garpAt, "garp_lower_prio_delay", n + "Strict mode requires no repeat garp delay. resetting");
+                parser.warn(b.garpAt, "garp_lower_prio_delay", prefix + "Strict mode requires no repeat garp delay. resetting");
             }
             lowerRepeat = 0;
             lowerDelay = Duration.ZERO;
         }
         if (auth != null && version == 3) {
-            parser.warn(b.authAt, "authentication", n + "VRRP version 3 does not support authentication. Ignoring.");
+            parser.warn(b.authAt, "authentication", prefix + "VRRP version 3 does not support authentication. Ignoring.");
             auth = null;
         }
         if (auth != null && auth.type() == Authentication.Type.AH && family == AddressFamily.IPV6) {
-            parser.warn(b.authAt, "AH", n + "Cannot use AH authentication with IPv6 - ignoring authentication");
+            parser.warn(b.authAt, "AH", prefix + "Cannot use AH authentication with IPv6 - ignoring authentication");
             auth = null;
         }
         if (state == VrrpState.MASTER && nopreempt) {
-            parser.warn(b.nopreemptAt, "nopreempt", n + "Warning - nopreempt will not work with initial state MASTER - clearing");
+            parser.warn(b.nopreemptAt, "nopreempt", prefix + "Warning - nopreempt will not work with initial state MASTER - clearing");
             nopreempt = false;
         }
         if (state == VrrpState.MASTER && !preemptDelay.isZero()) {
-            parser.warn(b.preemptDelayAt, "preempt_delay", n + "Warning - preempt delay will not work with initial state MASTER - clearing");
+            parser.warn(b.preemptDelayAt, "preempt_delay", prefix + "Warning - preempt delay will not work with initial state MASTER - clearing");
             preemptDelay = Duration.ZERO;
         }
         if (b.priority == 255 && nopreempt) {
-            parser.warn(b.nopreemptAt, "nopreempt", n + "nopreempt is incompatible with priority 255. resetting nopreempt");
+            parser.warn(b.nopreemptAt, "nopreempt", prefix + "nopreempt is incompatible with priority 255. resetting nopreempt");
             nopreempt = false;
         }
         if (nopreempt && !preemptDelay.isZero()) {
-            parser.warn(b.preemptDelayAt, "preempt_delay", n + "preempt_delay is incompatible with nopreempt mode - resetting");
+            parser.warn(b.preemptDelayAt, "preempt_delay", prefix + "preempt_delay is incompatible with nopreempt mode - resetting");
             preemptDelay = Duration.ZERO;
         }
         if (b.useVmac && b.vmacXmitBase && b.iface == null) {
-            parser.warn(b.at, "vmac_xmit_base", n + "vmac_xmit_base needs an interface - ignoring");
+            parser.warn(b.at, "vmac_xmit_base", prefix + "vmac_xmit_base needs an interface - ignoring");
         }
         // RFC 5798 6.1 Accept_Mode: default False; keepalived defaults it on unless strict (owner always accepts)
         boolean accept = b.accept != null ? b.accept : !strict;
         if (strict && version == 2 && b.accept != null && b.accept) {
             // RFC 3768 has no Accept_Mode: a VRRPv2 backup that becomes master must not accept packets for the VIPs
-            parser.warn(b.at, "accept", n + "warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting");
+            parser.warn(b.at, "accept", prefix + "warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting");
             accept = false;
         }
 
-        GarpSettings gg = g.garp();
-        Duration gd = b.garpDelay != null ? b.garpDelay : gg.masterDelay();
-        int gr = b.garpRepeat != null ? b.garpRepeat : gg.masterRepeat();
-        GarpSettings garp = new GarpSettings(gd, gr,
-                b.garpRefresh != null ? b.garpRefresh : gg.masterRefresh(),
-                b.garpRefreshRepeat != null ? b.garpRefreshRepeat : gg.masterRefreshRepeat(),
-                lowerDelay != null ? lowerDelay : (b.garpDelay != null ? gd : gg.lowerPrioDelay()),
-                lowerRepeat != null ? lowerRepeat : (b.garpRepeat != null ? gr : gg.lowerPrioRepeat()));
+        GarpSettings globalGarp = g.garp();
+        Duration garpDelay = b.garpDelay != null ? b.garpDelay : globalGarp.masterDelay();
+        int garpRepeat = b.garpRepeat != null ? b.garpRepeat : globalGarp.masterRepeat();
+        GarpSettings garp = new GarpSettings(garpDelay, garpRepeat,
+                b.garpRefresh != null ? b.garpRefresh : globalGarp.masterRefresh(),
+                b.garpRefreshRepeat != null ? b.garpRefreshRepeat : globalGarp.masterRefreshRepeat(),
+                lowerDelay != null ? lowerDelay : (b.garpDelay != null ? garpDelay : globalGarp.lowerPrioDelay()),
+                lowerRepeat != null ? lowerRepeat : (b.garpRepeat != null ? garpRepeat : globalGarp.lowerPrioRepeat()));
 
         if (b.mcastDst != null && !peers.isEmpty()) {
-            parser.warn(b.mcastDstAt, "mcast_dst_ip", n + "multicast destination specified with unicast - ignoring");
+            parser.warn(b.mcastDstAt, "mcast_dst_ip", prefix + "multicast destination specified with unicast - ignoring");
             b.mcastDst = null;
         }
         InetAddress group = b.mcastDst != null ? b.mcastDst
                 : family == AddressFamily.IPV6 ? g.multicastGroup6() : g.multicastGroup4();
         if (AddressFamily.of(group) != family) {
-            parser.warn(b.at, Addresses.format(group), n + "mcast_dst_ip family does not match the instance - using the default group");
+            parser.warn(b.at, Addresses.format(group), prefix + "mcast_dst_ip family does not match the instance - using the default group");
             group = family == AddressFamily.IPV6 ? g.multicastGroup6() : g.multicastGroup4();
         }
 
-        List<TrackRef> trackScripts = resolve(b.trackers.scripts, n, "track script",
+        List<TrackRef> trackScripts = resolve(b.trackers.scripts, prefix, "track script",
                 scripts.stream().map(VrrpScript::name).toList());
-        List<TrackRef> trackFiles = resolve(b.trackers.files, n, "track file",
+        List<TrackRef> trackFiles = resolve(b.trackers.files, prefix, "track file",
                 files.stream().map(TrackFile::name).toList());
-        List<TrackRef> trackProcs = resolve(b.trackers.processes, n, "track process",
+        List<TrackRef> trackProcs = resolve(b.trackers.processes, prefix, "track process",
                 processes.stream().map(TrackProcess::name).toList());
-        List<TrackRef> trackBfds = resolve(b.trackers.bfds, n, "track bfd",
+        List<TrackRef> trackBfds = resolve(b.trackers.bfds, prefix, "track bfd",
                 bfds.stream().map(BfdInstance::name).toList());
         List<TrackedInterface> trackIfs = new ArrayList<>();
         for (TrackedInterface t : b.trackers.interfaces) {
             if (t.name().equals(b.iface)) {
                 // the instance already goes to FAULT when its own interface goes down (keepalived drops it, any weight)
-                parser.warn(b.at, t.name(), n + "Ignoring track_interface " + t.name() + " since own interface");
+                parser.warn(b.at, t.name(), prefix + "Ignoring track_interface " + t.name() + " since own interface");
             } else {
                 trackIfs.add(t);
             }
@@ -634,18 +634,18 @@ final class VrrpParser {
         if (b.priority == 255) {
             // RFC 5798 6.1: the owner's priority is 255 and cannot change, so weighted trackers mean nothing;
             // keepalived drops them (weight 0 trackers still put the instance in FAULT)
-            trackScripts = dropWeighted(trackScripts, n, "script", r -> scripts.stream()
+            trackScripts = dropWeighted(trackScripts, prefix, "script", r -> scripts.stream()
                     .filter(x -> x.name().equals(r.name())).findFirst().map(VrrpScript::weight).orElse(0), b.at);
-            trackFiles = dropWeighted(trackFiles, n, "file", r -> files.stream()
+            trackFiles = dropWeighted(trackFiles, prefix, "file", r -> files.stream()
                     .filter(x -> x.name().equals(r.name())).findFirst().map(TrackFile::weight).orElse(0), b.at);
-            trackProcs = dropWeighted(trackProcs, n, "process", r -> processes.stream()
+            trackProcs = dropWeighted(trackProcs, prefix, "process", r -> processes.stream()
                     .filter(x -> x.name().equals(r.name())).findFirst().map(TrackProcess::weight).orElse(0), b.at);
-            trackBfds = dropWeighted(trackBfds, n, "bfd", r -> bfds.stream()
+            trackBfds = dropWeighted(trackBfds, prefix, "bfd", r -> bfds.stream()
                     .filter(x -> x.name().equals(r.name())).findFirst().map(BfdInstance::weight).orElse(0), b.at);
             List<TrackedInterface> kept = new ArrayList<>();
             for (TrackedInterface t : trackIfs) {
                 if (t.weight() != 0) {
-                    parser.warn(b.at, t.name(), n + "ignoring tracked interface " + t.name() + " with weights due to address_owner");
+                    parser.warn(b.at, t.name(), prefix + "ignoring tracked interface " + t.name() + " with weights due to address_owner");
                 } else {
                     kept.add(t);
                 }
@@ -663,13 +663,13 @@ final class VrrpParser {
                 downTimerAdverts, b.smtpAlert, b.raw);
     }
 
-    private List<TrackRef> unweighted(List<TrackRef> refs, String n, String what, String action,
+    private List<TrackRef> unweighted(List<TrackRef> refs, String prefix, String what, String action,
                                       java.util.function.ToIntFunction<TrackRef> ownWeight, Statement at) {
         List<TrackRef> out = new ArrayList<>();
         for (TrackRef r : refs) {
             int w = r.weight() != null ? r.weight() : ownWeight.applyAsInt(r);
             if (w != 0) {
-                parser.warn(at, r.name(), n + "Cannot have weighted track " + what + " '" + r.name()
+                parser.warn(at, r.name(), prefix + "Cannot have weighted track " + what + " '" + r.name()
                         + "' with member having priority 255 - " + action);
                 r = new TrackRef(r.name(), 0, false);
             }
@@ -678,13 +678,13 @@ final class VrrpParser {
         return out;
     }
 
-    private List<TrackRef> dropWeighted(List<TrackRef> refs, String n, String what,
+    private List<TrackRef> dropWeighted(List<TrackRef> refs, String prefix, String what,
                                         java.util.function.ToIntFunction<TrackRef> ownWeight, Statement at) {
         List<TrackRef> out = new ArrayList<>();
         for (TrackRef r : refs) {
             int w = r.weight() != null ? r.weight() : ownWeight.applyAsInt(r);
             if (w != 0) {
-                parser.warn(at, r.name(), n + "ignoring tracked " + what + " " + r.name() + " with weights due to address_owner");
+                parser.warn(at, r.name(), prefix + "ignoring tracked " + what + " " + r.name() + " with weights due to address_owner");
             } else {
                 out.add(r);
             }
@@ -702,13 +702,13 @@ final class VrrpParser {
         };
     }
 
-    private List<TrackRef> resolve(List<TrackerReference> refs, String n, String what, List<String> defined) {
+    private List<TrackRef> resolve(List<TrackerReference> refs, String prefix, String what, List<String> defined) {
         List<TrackRef> out = new ArrayList<>();
         List<String> order = readOrder(what);
         for (TrackerReference r : refs) {
             int idx = order.indexOf(r.ref().name());
             if (!defined.contains(r.ref().name()) || idx < 0 || idx >= r.definedBefore()) {
-                parser.warn(r.at(), r.ref().name(), n + what + " " + r.ref().name() + " not found, ignoring...");
+                parser.warn(r.at(), r.ref().name(), prefix + what + " " + r.ref().name() + " not found, ignoring...");
             } else {
                 out.add(r.ref());
             }
@@ -745,27 +745,31 @@ final class VrrpParser {
             if (members.size() == 1) {
                 parser.warn(g.at, g.name, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
             }
-            String n = "(" + g.name + ") ";
+            String prefix = "(" + g.name + ") ";
             List<TrackedInterface> ifs = g.trackers.interfaces;
-            List<TrackRef> ts = resolve(g.trackers.scripts, n, "track script", scripts.stream().map(VrrpScript::name).toList());
-            List<TrackRef> tf = resolve(g.trackers.files, n, "track file", files.stream().map(TrackFile::name).toList());
-            List<TrackRef> tp = resolve(g.trackers.processes, n, "track process", processes.stream().map(TrackProcess::name).toList());
-            List<TrackRef> tb = resolve(g.trackers.bfds, n, "track bfd", bfds.stream().map(BfdInstance::name).toList());
+            List<TrackRef> scriptRefs = resolve(g.trackers.scripts, prefix, "track script",
+                    scripts.stream().map(VrrpScript::name).toList());
+            List<TrackRef> fileRefs = resolve(g.trackers.files, prefix, "track file",
+                    files.stream().map(TrackFile::name).toList());
+            List<TrackRef> processRefs = resolve(g.trackers.processes, prefix, "track process",
+                    processes.stream().map(TrackProcess::name).toList());
+            List<TrackRef> bfdRefs = resolve(g.trackers.bfds, prefix, "track bfd",
+                    bfds.stream().map(BfdInstance::name).toList());
             boolean ownerMember = instances.stream().anyMatch(i -> members.contains(i.name()) && i.isAddressOwner());
             if (ownerMember) {
                 // a member owning its addresses has priority 255 for good (RFC 5798 6.1): group weights cannot apply
-                ts = unweighted(ts, n, "script", "clearing weight", r -> scripts.stream().filter(x -> x.name().equals(r.name()))
-                        .findFirst().map(VrrpScript::weight).orElse(0), g.at);
-                tf = unweighted(tf, n, "file", "setting weight 0", r -> files.stream().filter(x -> x.name().equals(r.name()))
-                        .findFirst().map(TrackFile::weight).orElse(0), g.at);
-                tp = unweighted(tp, n, "process", "clearing weight", r -> processes.stream().filter(x -> x.name().equals(r.name()))
-                        .findFirst().map(TrackProcess::weight).orElse(0), g.at);
-                tb = unweighted(tb, n, "bfd", "clearing weight", r -> bfds.stream().filter(x -> x.name().equals(r.name()))
-                        .findFirst().map(BfdInstance::weight).orElse(0), g.at);
+                scriptRefs = unweighted(scriptRefs, prefix, "script", "clearing weight", r -> scripts.stream()
+                        .filter(x -> x.name().equals(r.name())).findFirst().map(VrrpScript::weight).orElse(0), g.at);
+                fileRefs = unweighted(fileRefs, prefix, "file", "setting weight 0", r -> files.stream()
+                        .filter(x -> x.name().equals(r.name())).findFirst().map(TrackFile::weight).orElse(0), g.at);
+                processRefs = unweighted(processRefs, prefix, "process", "clearing weight", r -> processes.stream()
+                        .filter(x -> x.name().equals(r.name())).findFirst().map(TrackProcess::weight).orElse(0), g.at);
+                bfdRefs = unweighted(bfdRefs, prefix, "bfd", "clearing weight", r -> bfds.stream()
+                        .filter(x -> x.name().equals(r.name())).findFirst().map(BfdInstance::weight).orElse(0), g.at);
                 List<TrackedInterface> cleared = new ArrayList<>();
                 for (TrackedInterface t : ifs) {
                     if (t.weight() != 0) {
-                        parser.warn(g.at, t.name(), n + "Cannot have weighted track interface '" + t.name()
+                        parser.warn(g.at, t.name(), prefix + "Cannot have weighted track interface '" + t.name()
                                 + "' with member having priority 255 - clearing weight");
                         t = new TrackedInterface(t.name(), 0, false);
                     }
@@ -773,8 +777,8 @@ final class VrrpParser {
                 }
                 ifs = cleared;
             }
-            out.add(new VrrpSyncGroup(g.name, members, ifs, ts, tf, tp, tb, g.notify.build(), g.smtpAlert,
-                    g.trackingWeight));
+            out.add(new VrrpSyncGroup(g.name, members, ifs, scriptRefs, fileRefs, processRefs, bfdRefs, g.notify.build(),
+                    g.smtpAlert, g.trackingWeight));
         }
         return out;
     }

@@ -147,10 +147,10 @@ public final class ConfigLoader {
         private List<Statement> take() throws InterruptedException {
             // a few even when the reader is not ahead: validation's code is then compiled before the end, when
             // whatever is left is validated at once
-            for (int i = 0; i < 4 && warmups < WARMUPS && parser.root.check.completeOneEarly(); i++) {
+            for (int i = 0; i < 4 && warmups < WARMUPS && parser.topLevel.check.completeOneEarly(); i++) {
                 warmups++;
             }
-            while (!ready() && parser.root.check.completeOneEarly()) {
+            while (!ready() && parser.topLevel.check.completeOneEarly()) {
                 // the reader is ahead: do now what the end would do
             }
             return takeOrWait();

@@ -1,10 +1,10 @@
 package halo.config;
 
 import java.math.BigDecimal;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Writes the model back as keepalived.conf text: every section, defaults explicit, one keyword per line, four-space
@@ -54,6 +54,15 @@ public final class ConfigWriter {
     private void close() {
         depth--;
         out.repeat("    ", depth).append("}\n");
+    }
+
+    /** {@code keyword { item... }}, written only when there are items. */
+    private <T> void valueBlock(String keyword, List<T> items, Consumer<T> writeItem) {
+        if (!items.isEmpty()) {
+            open(keyword);
+            items.forEach(writeItem);
+            close();
+        }
     }
 
     /** Quotes a word that the reader would otherwise split or treat as syntax. */
@@ -111,21 +120,9 @@ public final class ConfigWriter {
 
     private void config(KeepalivedConfig c) {
         global(c.global());
-        if (!c.staticAddresses().isEmpty()) {
-            open("static_ipaddress");
-            c.staticAddresses().forEach(this::address);
-            close();
-        }
-        if (!c.staticRoutes().isEmpty()) {
-            open("static_routes");
-            c.staticRoutes().forEach(this::route);
-            close();
-        }
-        if (!c.staticRules().isEmpty()) {
-            open("static_rules");
-            c.staticRules().forEach(this::rule);
-            close();
-        }
+        valueBlock("static_ipaddress", c.staticAddresses(), this::address);
+        valueBlock("static_routes", c.staticRoutes(), this::route);
+        valueBlock("static_rules", c.staticRules(), this::rule);
         for (StaticTrackGroup g : c.staticTrackGroups()) {
             open("static_track_group", g.name());
             open("group");
@@ -155,11 +152,7 @@ public final class ConfigWriter {
     private void global(GlobalDefs g) {
         open("global_defs");
         if (g.routerId() != null) line("router_id", g.routerId());
-        if (!g.notificationEmails().isEmpty()) {
-            open("notification_email");
-            g.notificationEmails().forEach(this::line);
-            close();
-        }
+        valueBlock("notification_email", g.notificationEmails(), this::line);
         if (g.notificationEmailFrom() != null) line("notification_email_from", g.notificationEmailFrom());
         if (g.smtpServer() != null) line("smtp_server", g.smtpServer(), g.smtpPort());
         if (g.smtpHeloName() != null) line("smtp_helo_name", g.smtpHeloName());
@@ -346,26 +339,10 @@ public final class ConfigWriter {
             line("auth_pass", i.authentication().password());
             close();
         }
-        if (!i.virtualAddresses().isEmpty()) {
-            open("virtual_ipaddress");
-            i.virtualAddresses().forEach(this::address);
-            close();
-        }
-        if (!i.excludedAddresses().isEmpty()) {
-            open("virtual_ipaddress_excluded");
-            i.excludedAddresses().forEach(this::address);
-            close();
-        }
-        if (!i.virtualRoutes().isEmpty()) {
-            open("virtual_routes");
-            i.virtualRoutes().forEach(this::route);
-            close();
-        }
-        if (!i.virtualRules().isEmpty()) {
-            open("virtual_rules");
-            i.virtualRules().forEach(this::rule);
-            close();
-        }
+        valueBlock("virtual_ipaddress", i.virtualAddresses(), this::address);
+        valueBlock("virtual_ipaddress_excluded", i.excludedAddresses(), this::address);
+        valueBlock("virtual_routes", i.virtualRoutes(), this::route);
+        valueBlock("virtual_rules", i.virtualRules(), this::rule);
         if (i.sourceAddress() != null) line(i.isUnicast() ? "unicast_src_ip" : "mcast_src_ip", ip(i.sourceAddress()));
         if (!i.isUnicast()) line("mcast_dst_ip", ip(i.multicastGroup()));
         if (!i.unicastPeers().isEmpty()) {
@@ -418,10 +395,7 @@ public final class ConfigWriter {
                 case VirtualServerGroup.Range r -> {
                     String first = ip(r.first());
                     if (!r.first().equals(r.last())) {
-                        byte[] b = r.last().getAddress();
-                        first += "-" + (r.last() instanceof Inet6Address
-                                ? Integer.toHexString(((b[14] & 0xff) << 8) | (b[15] & 0xff))
-                                : Integer.toString(b[3] & 0xff));
+                        first += "-" + r.lastText();
                     }
                     line(first, r.port());
                 }

@@ -1,8 +1,5 @@
 package halo.config;
 
-import halo.config.ConfigParser.Ctx;
-import halo.config.ConfigParser.H;
-import halo.config.ConfigParser.HasRaw;
 import halo.config.source.Statement;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -17,36 +14,16 @@ import java.util.function.Function;
 
 /** The VRRP side: vrrp_instance keywords, address/route/rule lines, trackers, and keepalived's instance checks. */
 final class VrrpParser {
-    final ConfigParser p;
+    final ConfigParser parser;
 
-    VrrpParser(ConfigParser p) {
-        this.p = p;
+    VrrpParser(ConfigParser parser) {
+        this.parser = parser;
     }
 
     // ---------------------------------------------------------------- shared pieces
 
-    /** Tracker references of an instance or sync group, with the statement naming each (for diagnostics). */
-    static final class Trackers {
-        final List<TrackedInterface> interfaces = new ArrayList<>();
-        final List<Ref> scripts = new ArrayList<>();
-        final List<Ref> files = new ArrayList<>();
-        final List<Ref> processes = new ArrayList<>();
-        final List<Ref> bfds = new ArrayList<>();
-    }
-
-    /** A reference and how many trackers of its kind were defined before it (keepalived looks names up as it reads). */
-    record Ref(TrackRef ref, Statement at, int definedBefore) {}
-
-    static final class Notify {
-        ScriptCommand master, backup, fault, stop, deleted, any, masterRxLowerPri;
-
-        NotifyScripts build() {
-            return new NotifyScripts(master, backup, fault, stop, deleted, any, masterRxLowerPri);
-        }
-    }
-
-    void trackerKeywords(Map<String, H> table, Function<Ctx, Trackers> get) {
-        table.put("track_interface", new ConfigParser.Values((c, s) -> {
+    void trackerKeywords(Map<String, KeywordHandler> table, Function<ParseContext, TrackerReferences> get) {
+        table.put("track_interface", new KeywordHandler.ValueBlock((c, s) -> {
             for (Statement line : s.block()) {
                 TrackedInterface t = trackedInterface(line);
                 if (t != null) {
@@ -54,48 +31,50 @@ final class VrrpParser {
                 }
             }
         }));
-        table.put("track_script", new ConfigParser.Values((c, s) ->
-                refs(s, get.apply(c).scripts, "track_script", p.root.scripts.size())));
-        table.put("track_file", new ConfigParser.Values((c, s) ->
-                refs(s, get.apply(c).files, "track_file", p.root.trackFiles.size())));
-        table.put("track_process", new ConfigParser.Values((c, s) ->
-                refs(s, get.apply(c).processes, "track_process", p.root.trackProcesses.size())));
-        table.put("track_bfd", new ConfigParser.Values((c, s) ->
+        table.put("track_script", new KeywordHandler.ValueBlock((c, s) ->
+                refs(s, get.apply(c).scripts, "track_script", parser.topLevel.scripts.size())));
+        table.put("track_file", new KeywordHandler.ValueBlock((c, s) ->
+                refs(s, get.apply(c).files, "track_file", parser.topLevel.trackFiles.size())));
+        table.put("track_process", new KeywordHandler.ValueBlock((c, s) ->
+                refs(s, get.apply(c).processes, "track_process", parser.topLevel.trackProcesses.size())));
+        table.put("track_bfd", new KeywordHandler.ValueBlock((c, s) ->
                 refs(s, get.apply(c).bfds, "track_bfd", Integer.MAX_VALUE)));
     }
 
-    void notifyKeywords(Map<String, H> table, Function<Ctx, Notify> get, String who) {
-        record K(String kw, int slot) {}
-        for (K k : List.of(new K("notify_master", 0), new K("notify_backup", 1), new K("notify_fault", 2),
-                new K("notify_stop", 3), new K("notify_deleted", 4), new K("notify", 5),
-                new K("notify_master_rx_lower_pri", 6))) {
-            table.put(k.kw, new ConfigParser.Simple((c, s) -> {
-                Notify n = get.apply(c);
-                ScriptCommand cmd = p.script(s, 1);
+    void notifyKeywords(Map<String, KeywordHandler> table, Function<ParseContext, NotifyScriptsBuilder> get, String who) {
+        /** A notify keyword and which script of {@link NotifyScriptsBuilder} it sets. */
+        record NotifyKeyword(String keyword, int slot) {}
+        for (NotifyKeyword k : List.of(new NotifyKeyword("notify_master", 0), new NotifyKeyword("notify_backup", 1),
+                new NotifyKeyword("notify_fault", 2), new NotifyKeyword("notify_stop", 3),
+                new NotifyKeyword("notify_deleted", 4), new NotifyKeyword("notify", 5),
+                new NotifyKeyword("notify_master_rx_lower_pri", 6))) {
+            table.put(k.keyword, new KeywordHandler.Line((c, s) -> {
+                NotifyScriptsBuilder scripts = get.apply(c);
+                ScriptCommand cmd = parser.script(s, 1);
                 if (cmd == null) {
                     return;
                 }
                 ScriptCommand existing = switch (k.slot) {
-                    case 0 -> n.master;
-                    case 1 -> n.backup;
-                    case 2 -> n.fault;
-                    case 3 -> n.stop;
-                    case 4 -> n.deleted;
-                    case 5 -> n.any;
-                    default -> n.masterRxLowerPri;
+                    case 0 -> scripts.master;
+                    case 1 -> scripts.backup;
+                    case 2 -> scripts.fault;
+                    case 3 -> scripts.stop;
+                    case 4 -> scripts.deleted;
+                    case 5 -> scripts.any;
+                    default -> scripts.masterRxLowerPri;
                 };
                 if (existing != null) {
-                    p.warn(s, k.kw, who + ": " + k.kw + " script already specified - ignoring " + cmd.commandLine());
+                    parser.warn(s, k.keyword, who + ": " + k.keyword + " script already specified - ignoring " + cmd.commandLine());
                     return;
                 }
                 switch (k.slot) {
-                    case 0 -> n.master = cmd;
-                    case 1 -> n.backup = cmd;
-                    case 2 -> n.fault = cmd;
-                    case 3 -> n.stop = cmd;
-                    case 4 -> n.deleted = cmd;
-                    case 5 -> n.any = cmd;
-                    default -> n.masterRxLowerPri = cmd;
+                    case 0 -> scripts.master = cmd;
+                    case 1 -> scripts.backup = cmd;
+                    case 2 -> scripts.fault = cmd;
+                    case 3 -> scripts.stop = cmd;
+                    case 4 -> scripts.deleted = cmd;
+                    case 5 -> scripts.any = cmd;
+                    default -> scripts.masterRxLowerPri = cmd;
                 }
             }));
         }
@@ -108,22 +87,22 @@ final class VrrpParser {
         List<String> w = line.words();
         for (int i = 1; i < w.size(); i++) {
             if (w.get(i).equals("weight") && i + 1 < w.size()) {
-                Long v = p.number(line, w.get(++i), -254, 254);
+                Long v = parser.number(line, w.get(++i), -254, 254);
                 if (v == null || Math.abs(v) > 253) {
-                    p.warn(line, w.get(i), "weight " + w.get(i) + " for " + name + " must be between [-253..253] inclusive. Ignoring...");
+                    parser.warn(line, w.get(i), "weight " + w.get(i) + " for " + name + " must be between [-253..253] inclusive. Ignoring...");
                 } else {
                     weight = (int) (long) v;
                 }
             } else if (w.get(i).equals("reverse")) {
                 reverse = true;
             } else {
-                p.warn(line, w.get(i), "unknown track_interface option '" + w.get(i) + "' - expected weight N [reverse]");
+                parser.warn(line, w.get(i), "unknown track_interface option '" + w.get(i) + "' - expected weight N [reverse]");
             }
         }
         return new TrackedInterface(name, weight, reverse);
     }
 
-    void refs(Statement block, List<Ref> into, String what, int definedBefore) {
+    void refs(Statement block, List<TrackerReference> into, String what, int definedBefore) {
         for (Statement line : block.block()) {
             String name = line.keyword();
             Integer weight = null;
@@ -132,24 +111,24 @@ final class VrrpParser {
             for (int i = 1; i < w.size(); i++) {
                 if (w.get(i).equals("weight") && i + 1 < w.size()) {
                     String text = w.get(++i);
-                    Long v = p.number(line, text, -254, 254);
+                    Long v = parser.number(line, text, -254, 254);
                     if (v == null || Math.abs(v) > 253) {
-                        p.warn(line, text, what.replace('_', ' ') + " " + name + ": weight must be between [-253..253] inclusive, ignoring...");
+                        parser.warn(line, text, what.replace('_', ' ') + " " + name + ": weight must be between [-253..253] inclusive, ignoring...");
                     } else {
                         weight = (int) (long) v;
                     }
                 } else if (w.get(i).equals("reverse")) {
                     reverse = true;
                 } else {
-                    p.warn(line, w.get(i), "unknown " + what + " option '" + w.get(i) + "' - expected weight N [reverse]");
+                    parser.warn(line, w.get(i), "unknown " + what + " option '" + w.get(i) + "' - expected weight N [reverse]");
                 }
             }
             String finalName = name;
-            if (into.stream().anyMatch(r -> r.ref.name().equals(finalName))) {
-                p.warn(line, name, "duplicate " + what + " " + name + " - ignoring");
+            if (into.stream().anyMatch(r -> r.ref().name().equals(finalName))) {
+                parser.warn(line, name, "duplicate " + what + " " + name + " - ignoring");
                 continue;
             }
-            into.add(new Ref(new TrackRef(name, weight, reverse), line, definedBefore));
+            into.add(new TrackerReference(new TrackRef(name, weight, reverse), line, definedBefore));
         }
     }
 
@@ -164,14 +143,14 @@ final class VrrpParser {
         int slash = first.indexOf('/');
         InetAddress a = Addresses.parse(slash < 0 ? first : first.substring(0, slash));
         if (a == null) {
-            p.warn(line, first, "VRRP parsed invalid IP " + first + ". skipping IP...");
+            parser.warn(line, first, "VRRP parsed invalid IP " + first + ". skipping IP...");
             return null;
         }
         if (slash >= 0) {
             IpPrefix pr = Addresses.parsePrefix(first);
             int max = a instanceof Inet6Address ? 128 : 32;
             if (pr == null) {
-                p.warn(line, first, "Invalid address prefix len " + first.substring(slash + 1) + " for address " + first
+                parser.warn(line, first, "Invalid address prefix len " + first.substring(slash + 1) + " for address " + first
                         + " - using " + max);
                 pr = new IpPrefix(a, max);
             }
@@ -190,7 +169,7 @@ final class VrrpParser {
                 case "brd", "broadcast" -> {
                     i++;
                     if (v != null && !v.equals("+") && !v.equals("-")) {
-                        brd = p.address(line, v, "broadcast address");
+                        brd = parser.address(line, v, "broadcast address");
                     }
                 }
                 case "dev" -> {
@@ -202,7 +181,7 @@ final class VrrpParser {
                     if (v != null && (SCOPES.contains(v) || v.chars().allMatch(Character::isDigit))) {
                         scope = v;
                     } else {
-                        p.warn(line, v, "Invalid scope '" + v + "' for ip address - expected global, site, link, host or nowhere");
+                        parser.warn(line, v, "Invalid scope '" + v + "' for ip address - expected global, site, link, host or nowhere");
                     }
                 }
                 case "label" -> {
@@ -213,7 +192,7 @@ final class VrrpParser {
                     i++;
                     peer = v == null ? null : Addresses.parsePrefix(v);
                     if (peer == null) {
-                        p.warn(line, v, "Invalid peer address '" + v + "'");
+                        parser.warn(line, v, "Invalid peer address '" + v + "'");
                     }
                 }
                 case "home" -> home = true;
@@ -222,14 +201,14 @@ final class VrrpParser {
                 case "autojoin" -> autojoin = true;
                 case "no_track" -> noTrack = true;
                 case "track_group" -> i++;
-                default -> p.warn(line, k, "Unknown configuration entry '" + k + "' for ip address - ignoring");
+                default -> parser.warn(line, k, "Unknown configuration entry '" + k + "' for ip address - ignoring");
             }
             if (i >= w.size()) {
-                p.warn(line, k, "Missing value after '" + k + "' for ip address");
+                parser.warn(line, k, "Missing value after '" + k + "' for ip address");
             }
         }
         if (brd != null && AddressFamily.of(brd) != address.family()) {
-            p.warn(line, Addresses.format(brd), "broadcast address family differs from address - ignoring");
+            parser.warn(line, Addresses.format(brd), "broadcast address family differs from address - ignoring");
             brd = null;
         }
         return new VirtualAddress(address, brd, dev, scope, label, peer, home, nodad, noprefixroute, autojoin, noTrack);
@@ -249,7 +228,7 @@ final class VrrpParser {
             i++;
         }
         if (i >= w.size()) {
-            p.warn(line, line.keyword(), "Route has no destination - skipping");
+            parser.warn(line, line.keyword(), "Route has no destination - skipping");
             return null;
         }
         String dst = w.get(i++);
@@ -263,7 +242,7 @@ final class VrrpParser {
         } else {
             destination = Addresses.parsePrefix(dst);
             if (destination == null) {
-                p.warn(line, dst, "Invalid route destination '" + dst + "' - skipping route");
+                parser.warn(line, dst, "Invalid route destination '" + dst + "' - skipping route");
                 return null;
             }
         }
@@ -274,14 +253,14 @@ final class VrrpParser {
             switch (k) {
                 case "src" -> {
                     i++;
-                    source = p.address(line, v, "route src");
+                    source = parser.address(line, v, "route src");
                 }
                 case "via", "gw" -> {
                     i++;
                     if (v != null && (v.equals("inet") || v.equals("inet6")) && i + 1 < w.size()) {
                         v = w.get(++i);
                     }
-                    via = p.address(line, v, "route gateway");
+                    via = parser.address(line, v, "route gateway");
                 }
                 case "dev", "oif" -> {
                     i++;
@@ -293,7 +272,7 @@ final class VrrpParser {
                 }
                 case "metric", "preference", "priority" -> {
                     i++;
-                    Long m = p.number(line, v, 0, 0xffffffffL);
+                    Long m = parser.number(line, v, 0, 0xffffffffL);
                     if (m != null) {
                         metric = m;
                     }
@@ -327,20 +306,20 @@ final class VrrpParser {
                 case "from" -> {
                     from = v == null || v.equals("all") ? null : Addresses.parsePrefix(v);
                     if (v != null && !v.equals("all") && from == null) {
-                        p.warn(line, v, "Invalid rule from address '" + v + "' - skipping rule");
+                        parser.warn(line, v, "Invalid rule from address '" + v + "' - skipping rule");
                         return null;
                     }
                 }
                 case "to" -> {
                     to = v == null || v.equals("all") ? null : Addresses.parsePrefix(v);
                     if (v != null && !v.equals("all") && to == null) {
-                        p.warn(line, v, "Invalid rule to address '" + v + "' - skipping rule");
+                        parser.warn(line, v, "Invalid rule to address '" + v + "' - skipping rule");
                         return null;
                     }
                 }
                 case "table", "lookup" -> table = v;
                 case "priority", "preference", "pref" -> {
-                    Long n = p.number(line, v, 0, 0xffffffffL);
+                    Long n = parser.number(line, v, 0, 0xffffffffL);
                     if (n != null) {
                         priority = n;
                     }
@@ -357,310 +336,12 @@ final class VrrpParser {
 
     // ---------------------------------------------------------------- vrrp_instance
 
-    final class InstanceB implements Ctx, HasRaw {
-        final Map<String, H> table;
-        final String name;
-        final Statement at;
-        VrrpState state = VrrpState.BACKUP;
-        Statement stateAt;
-        String iface;
-        Statement ifaceAt;
-        Integer vrid;
-        int priority = 100;
-        Duration advert = Duration.ofSeconds(1);
-        Statement advertAt;
-        Integer version;
-        Statement versionAt;
-        boolean nativeIpv6;
-        boolean nopreempt;
-        Statement nopreemptAt;
-        Duration preemptDelay = Duration.ZERO;
-        Statement preemptDelayAt;
-        Authentication.Type authType;
-        String authPass;
-        Statement authAt;
-        final List<Statement> vipLines = new ArrayList<>();
-        final List<Statement> evipLines = new ArrayList<>();
-        final List<VirtualRoute> routes = new ArrayList<>();
-        final List<VirtualRule> rules = new ArrayList<>();
-        InetAddress source;
-        Statement sourceAt;
-        InetAddress mcastDst;
-        Statement mcastDstAt;
-        final List<UnicastPeer> peers = new ArrayList<>();
-        final List<Statement> peerLines = new ArrayList<>();
-        Statement peersAt;
-        boolean unicastKeyword;
-        final Trackers trackers = new Trackers();
-        final Notify notify = new Notify();
-        Duration garpDelay;
-        Integer garpRepeat;
-        Duration garpRefresh;
-        Integer garpRefreshRepeat;
-        Duration garpLowerDelay;
-        Integer garpLowerRepeat;
-        Statement garpAt;
-        Boolean accept;
-        boolean useVmac;
-        String vmacName;
-        boolean vmacXmitBase;
-        Boolean strictMode;
-        boolean dontTrackPrimary;
-        Boolean skipCheckAdvAddr;
-        Boolean higherPrioSendAdvert;
-        Boolean lowerPrioNoAdvert;
-        int downTimerAdverts = 3;
-        boolean smtpAlert;
-        final List<RawSetting> raw = new ArrayList<>();
-
-        InstanceB(String name, Statement at) {
-            this.name = name;
-            this.at = at;
-            this.table = new HashMap<>();
-            build(table);
-        }
-
-        @Override
-        public Map<String, H> table() {
-            return table;
-        }
-
-        @Override
-        public List<RawSetting> raw() {
-            return raw;
-        }
-
-        private void build(Map<String, H> t) {
-            ConfigParser.<InstanceB>simple(t, "state", (b, s) -> {
-                String v = p.arg(s, 1);
-                if (v == null) {
-                    return;
-                }
-                stateAt = s;
-                switch (v) {
-                    case "MASTER" -> state = VrrpState.MASTER;
-                    case "BACKUP" -> {
-                        if (state == VrrpState.MASTER) {
-                            p.warn(s, v, "(" + name + ") state previously set as MASTER - ignoring BACKUP");
-                        } else {
-                            state = VrrpState.BACKUP;
-                        }
-                    }
-                    default -> {
-                        p.warn(s, v, "(" + name + ") unknown state '" + v + "', defaulting to BACKUP");
-                        state = VrrpState.BACKUP;
-                    }
-                }
-            });
-            ConfigParser.<InstanceB>simple(t, "interface", (b, s) -> {
-                iface = p.arg(s, 1);
-                ifaceAt = s;
-                if ("lo".equals(iface)) {
-                    p.warn(s, iface, "(" + name + ") cannot use a loopback interface (lo) for vrrp - ignoring");
-                    iface = null;
-                }
-            });
-            ConfigParser.<InstanceB>simple(t, "virtual_router_id", (b, s) -> {
-                String v = p.arg(s, 1);
-                if (v == null) {
-                    return;
-                }
-                Long n = p.number(s, v, 1, 255);
-                if (n == null) {
-                    p.warn(s, v, "(" + name + "): VRID '" + v + "' not valid - must be between 1 & 255");
-                } else {
-                    vrid = (int) (long) n;
-                }
-            });
-            ConfigParser.<InstanceB>simple(t, "priority", (b, s) -> {
-                String v = p.arg(s, 1);
-                if (v == null) {
-                    return;
-                }
-                Long n = p.number(s, v, 1, 255);
-                if (n == null) {
-                    p.warn(s, v, "(" + name + ") Priority not valid! must be between 1 & 255. Using default 100");
-                    priority = 100;
-                } else {
-                    priority = (int) (long) n;
-                }
-            });
-            ConfigParser.<InstanceB>simple(t, "advert_int", (b, s) -> {
-                String v = p.arg(s, 1);
-                if (v == null) {
-                    return;
-                }
-                Duration d = null;
-                try {
-                    double x = Double.parseDouble(v);
-                    if (x >= 0.01 && x <= 255) {
-                        d = Duration.ofNanos(Math.round(x * 1_000_000) * 1000L);
-                    }
-                } catch (NumberFormatException e) {
-                    // reported below
-                }
-                if (d == null || d.toNanos() < 10_000_000L || d.toNanos() > 255_000_000_000L) {
-                    p.warn(s, v, "number '" + v + "' outside range [0.01, 255]: (" + name + ") Advert interval (" + v
-                            + ") not valid - ignoring");
-                } else {
-                    advert = d;
-                    advertAt = s;
-                }
-            });
-            ConfigParser.<InstanceB>simple(t, "version", (b, s) -> {
-                String v = p.arg(s, 1);
-                if (v == null) {
-                    return;
-                }
-                if (!v.equals("2") && !v.equals("3")) {
-                    p.warn(s, v, "(" + name + "): Version not valid ! must be between either 2 or 3. reconfigure !");
-                    return;
-                }
-                int n = Integer.parseInt(v);
-                if (version != null && version != n) {
-                    p.warn(s, v, "(" + name + ") vrrp_version conflicts with configured or deduced version; ignoring.");
-                    return;
-                }
-                version = n;
-                versionAt = s;
-            });
-            ConfigParser.<InstanceB>simple(t, "native_ipv6", (b, s) -> nativeIpv6 = true);
-            ConfigParser.<InstanceB>simple(t, "nopreempt", (b, s) -> {
-                nopreempt = true;
-                nopreemptAt = s;
-            });
-            ConfigParser.<InstanceB>simple(t, "preempt", (b, s) -> nopreempt = false);
-            ConfigParser.<InstanceB>simple(t, "preempt_delay", (b, s) -> {
-                String v = p.arg(s, 1);
-                Duration d = p.seconds(s, v, 1000);
-                if (v != null && d == null) {
-                    p.warn(s, v, "(" + name + ") Preempt_delay not valid! must be between 0-1000");
-                    d = Duration.ZERO;
-                }
-                if (d != null) {
-                    preemptDelay = d;
-                    preemptDelayAt = s;
-                }
-            });
-            ConfigParser.<InstanceB>block(t, "authentication", (b, s) -> new AuthB(this, s));
-            ConfigParser.<InstanceB>values(t, "virtual_ipaddress", (b, s) -> vipLines.addAll(s.block()));
-            ConfigParser.<InstanceB>values(t, "virtual_ipaddress_excluded", (b, s) -> evipLines.addAll(s.block()));
-            ConfigParser.<InstanceB>values(t, "virtual_routes", (b, s) -> {
-                for (Statement line : s.block()) {
-                    VirtualRoute r = route(line);
-                    if (r != null) {
-                        routes.add(r);
-                    }
-                }
-            });
-            ConfigParser.<InstanceB>values(t, "virtual_rules", (b, s) -> {
-                for (Statement line : s.block()) {
-                    VirtualRule r = rule(line);
-                    if (r != null) {
-                        rules.add(r);
-                    }
-                }
-            });
-            ConfigParser.<InstanceB>simple(t, "unicast_src_ip", (b, s) -> {
-                source = p.address(s, 1, "unicast_src_ip address");
-                sourceAt = s;
-                unicastKeyword = true;
-            });
-            ConfigParser.<InstanceB>simple(t, "mcast_src_ip", (b, s) -> {
-                source = p.address(s, 1, "mcast_src_ip address");
-                sourceAt = s;
-            });
-            ConfigParser.<InstanceB>simple(t, "mcast_dst_ip", (b, s) -> {
-                mcastDstAt = s;
-                InetAddress a = p.address(s, 1, "mcast_dst_ip address");
-                if (a != null && !a.isMulticastAddress()) {
-                    p.warn(s, ConfigParser.opt(s, 1), "(" + name + ") mcast_dst_ip " + ConfigParser.opt(s, 1) + " is not a multicast address - ignoring");
-                } else if (a != null) {
-                    mcastDst = a;
-                }
-            });
-            ConfigParser.<InstanceB>values(t, "unicast_peer", (b, s) -> {
-                peersAt = s;
-                unicastKeyword = true;
-                for (Statement line : s.block()) {
-                    UnicastPeer peer = unicastPeer(line, name);
-                    if (peer != null) {
-                        peers.add(peer);
-                        peerLines.add(line);
-                    }
-                }
-            });
-            trackerKeywords(t, c -> ((InstanceB) c).trackers);
-            notifyKeywords(t, c -> ((InstanceB) c).notify, "(" + name + ")");
-            ConfigParser.<InstanceB>simple(t, "garp_master_delay", (b, s) -> {
-                Duration d = p.wholeSeconds(s, 0, 255, "(" + name + "): garp_master_delay '%s' invalid - ignoring");
-                if (d != null) {
-                    garpDelay = d;
-                }
-                garpAt = s;
-            });
-            ConfigParser.<InstanceB>simple(t, "garp_master_repeat", (b, s) -> {
-                garpAt = s;
-                if ("0".equals(ConfigParser.opt(s, 1))) {
-                    p.warn(s, "0", "(" + name + "): garp_master_repeat must be greater than 0, setting to 1");
-                    garpRepeat = 1;
-                    return;
-                }
-                garpRepeat = p.integer(s, 1, 1, 255);
-            });
-            ConfigParser.<InstanceB>simple(t, "garp_master_refresh", (b, s) -> {
-                Duration d = p.wholeSeconds(s, 0, Integer.MAX_VALUE, "(" + name + "): Invalid garp_master_refresh '%s' - ignoring");
-                if (d != null) {
-                    garpRefresh = d;
-                }
-                garpAt = s;
-            });
-            ConfigParser.<InstanceB>simple(t, "garp_master_refresh_repeat", (b, s) -> {
-                garpRefreshRepeat = p.integer(s, 1, 1, 255);
-                garpAt = s;
-            });
-            ConfigParser.<InstanceB>simple(t, "garp_lower_prio_delay", (b, s) -> {
-                Duration d = p.wholeSeconds(s, 0, 255, "(" + name + "): garp_lower_prio_delay '%s' invalid - ignoring");
-                if (d != null) {
-                    garpLowerDelay = d;
-                }
-                garpAt = s;
-            });
-            ConfigParser.<InstanceB>simple(t, "garp_lower_prio_repeat", (b, s) -> {
-                garpLowerRepeat = p.integer(s, 1, 0, 255);
-                garpAt = s;
-            });
-            ConfigParser.<InstanceB>simple(t, "accept", (b, s) -> accept = true);
-            ConfigParser.<InstanceB>simple(t, "no_accept", (b, s) -> accept = false);
-            ConfigParser.<InstanceB>simple(t, "use_vmac", (b, s) -> {
-                useVmac = true;
-                vmacName = ConfigParser.opt(s, 1);
-            });
-            ConfigParser.<InstanceB>simple(t, "vmac_xmit_base", (b, s) -> vmacXmitBase = true);
-            ConfigParser.<InstanceB>simple(t, "strict_mode", (b, s) -> strictMode = p.bool(s, 1));
-            ConfigParser.<InstanceB>simple(t, "dont_track_primary", (b, s) -> dontTrackPrimary = true);
-            ConfigParser.<InstanceB>simple(t, "skip_check_adv_addr", (b, s) -> skipCheckAdvAddr = p.bool(s, 1));
-            ConfigParser.<InstanceB>simple(t, "higher_prio_send_advert", (b, s) -> higherPrioSendAdvert = p.bool(s, 1));
-            ConfigParser.<InstanceB>simple(t, "lower_prio_no_advert", (b, s) -> lowerPrioNoAdvert = p.bool(s, 1));
-            ConfigParser.<InstanceB>simple(t, "down_timer_adverts", (b, s) -> {
-                Integer v = p.integer(s, 1, 1, 100);
-                if (v != null) {
-                    downTimerAdverts = v;
-                }
-            });
-            ConfigParser.<InstanceB>simple(t, "smtp_alert", (b, s) -> smtpAlert = p.bool(s, 1));
-            ConfigParser.<InstanceB>raw(t, "debug", "linkbeat_use_polling", "promote_secondaries", "track_src_ip",
-                    "kernel_rx_buf_size", "old_unicast_checksum", "unicast_fault_no_peer", "unicast_ttl",
-                    "check_unicast_src", "use_ipvlan", "lvs_sync_daemon_interface",
-                    "notify_priority_changes", "ipv6_addr_gen_mode", "unicast_chksum_compat");
-        }
-    }
 
     UnicastPeer unicastPeer(Statement line, String instance) {
         List<String> w = line.words();
         InetAddress a = Addresses.parse(w.getFirst());
         if (a == null) {
-            p.warn(line, w.getFirst(), "Configuration error: VRRP instance[" + instance + "] malformed unicast peer address["
+            parser.warn(line, w.getFirst(), "Configuration error: VRRP instance[" + instance + "] malformed unicast peer address["
                     + w.getFirst() + "]. Skipping...");
             return null;
         }
@@ -668,65 +349,30 @@ final class VrrpParser {
         for (int i = 1; i < w.size(); i++) {
             String k = w.get(i);
             String v = i + 1 < w.size() ? w.get(++i) : null;
-            Long n = p.number(line, v, 0, 255);
+            Long n = parser.number(line, v, 0, 255);
             if (k.equals("min_ttl") && n != null) {
                 min = (int) (long) n;
             } else if (k.equals("max_ttl") && n != null) {
                 max = (int) (long) n;
             } else if (!k.equals("min_ttl") && !k.equals("max_ttl")) {
-                p.warn(line, k, "Unknown unicast_peer option '" + k + "' - expected min_ttl N or max_ttl N");
+                parser.warn(line, k, "Unknown unicast_peer option '" + k + "' - expected min_ttl N or max_ttl N");
             }
         }
         if (min > max) {
-            p.warn(line, w.getFirst(), "unicast_peer " + w.getFirst() + " min_ttl " + min + " > max_ttl " + max + " - ignoring ttl range");
+            parser.warn(line, w.getFirst(), "unicast_peer " + w.getFirst() + " min_ttl " + min + " > max_ttl " + max + " - ignoring ttl range");
             min = 0;
             max = 255;
         }
         return new UnicastPeer(a, min, max);
     }
 
-    final class AuthB implements Ctx {
-        final Map<String, H> table = new HashMap<>();
-
-        AuthB(InstanceB inst, Statement at) {
-            inst.authAt = at;
-            ConfigParser.<AuthB>simple(table, "auth_type", (b, s) -> {
-                String v = p.arg(s, 1);
-                if ("PASS".equals(v)) {
-                    inst.authType = Authentication.Type.PASS;
-                } else if ("AH".equals(v)) {
-                    inst.authType = Authentication.Type.AH;
-                } else if (v != null) {
-                    p.warn(s, v, "(" + inst.name + ") unknown authentication type '" + v + "' - expected PASS or AH");
-                }
-            });
-            ConfigParser.<AuthB>simple(table, "auth_pass", (b, s) -> {
-                String v = p.arg(s, 1);
-                if (v == null) {
-                    return;
-                }
-                // RFC 2338 5.3.8: the password field is 8 octets
-                if (v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 8) {
-                    p.warn(s, v, "Truncating auth_pass to 8 characters");
-                    byte[] bytes = java.util.Arrays.copyOf(v.getBytes(java.nio.charset.StandardCharsets.UTF_8), 8);
-                    v = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-                }
-                inst.authPass = v;
-            });
-        }
-
-        @Override
-        public Map<String, H> table() {
-            return table;
-        }
-    }
 
     // ---------------------------------------------------------------- completion (keepalived's vrrp_complete_instance)
 
-    List<VrrpInstance> complete(List<InstanceB> builders, GlobalDefs g, List<VrrpScript> scripts, List<TrackFile> files,
+    List<VrrpInstance> complete(List<VrrpInstanceBuilder> builders, GlobalDefs g, List<VrrpScript> scripts, List<TrackFile> files,
                                 List<TrackProcess> processes, List<BfdInstance> bfds) {
         List<VrrpInstance> out = new ArrayList<>();
-        for (InstanceB b : builders) {
+        for (VrrpInstanceBuilder b : builders) {
             VrrpInstance i = complete(b, g, scripts, files, processes, bfds);
             if (i != null) {
                 out.add(i);
@@ -740,8 +386,8 @@ final class VrrpParser {
                     + (i.isUnicast() ? "/u" + i.unicastPeers() : "");
             VrrpInstance other = seen.putIfAbsent(key, i);
             if (other != null) {
-                InstanceB b = builders.stream().filter(x -> x.name.equals(i.name())).findFirst().orElseThrow();
-                p.warn(b.at, i.name(), other.name() + " and " + i.name() + " both use VRID " + i.virtualRouterId()
+                VrrpInstanceBuilder b = builders.stream().filter(x -> x.name.equals(i.name())).findFirst().orElseThrow();
+                parser.warn(b.at, i.name(), other.name() + " and " + i.name() + " both use VRID " + i.virtualRouterId()
                         + " with " + (i.family() == AddressFamily.IPV4 ? "IPv4" : "IPv6") + " on interface "
                         + i.interfaceName() + " - ignoring " + i.name());
             } else {
@@ -751,15 +397,15 @@ final class VrrpParser {
         return kept;
     }
 
-    private VrrpInstance complete(InstanceB b, GlobalDefs g, List<VrrpScript> scripts, List<TrackFile> files,
+    private VrrpInstance complete(VrrpInstanceBuilder b, GlobalDefs g, List<VrrpScript> scripts, List<TrackFile> files,
                                   List<TrackProcess> processes, List<BfdInstance> bfds) {
-        String n = "(" + b.name + ") ";
+        String prefix = "(" + b.name + ") ";
         if (b.vrid == null) {
-            p.warn(b.at, b.name, n + "the virtual router id must be set - ignoring instance " + b.name);
+            parser.warn(b.at, b.name, prefix + "the virtual router id must be set - ignoring instance " + b.name);
             return null;
         }
         if (b.iface == null && b.peers.isEmpty()) {
-            p.warn(b.at, b.name, n + "Unknown interface! (no 'interface' and no unicast_peer) - ignoring instance " + b.name);
+            parser.warn(b.at, b.name, prefix + "Unknown interface! (no 'interface' and no unicast_peer) - ignoring instance " + b.name);
             return null;
         }
         // family from the first address (keepalived: the first VIP decides; native_ipv6 forces IPv6)
@@ -779,7 +425,7 @@ final class VrrpParser {
             if (family == null) {
                 family = a.family();
             } else if (a.family() != family) {
-                p.warn(line, line.keyword(), n + "address family must match VRRP instance [" + line.keyword() + "] - ignoring");
+                parser.warn(line, line.keyword(), prefix + "address family must match VRRP instance [" + line.keyword() + "] - ignoring");
                 continue;
             }
             vips.add(a);
@@ -795,7 +441,7 @@ final class VrrpParser {
             }
         }
         if (b.source != null && AddressFamily.of(b.source) != family) {
-            p.warn(b.sourceAt, b.sourceAt.words().get(1), "Configuration error: VRRP instance[" + b.name
+            parser.warn(b.sourceAt, b.sourceAt.words().get(1), "Configuration error: VRRP instance[" + b.name
                     + "] and src address[" + b.sourceAt.words().get(1) + "] MUST be of the same family !!! Skipping...");
             b.source = null;
         }
@@ -804,32 +450,32 @@ final class VrrpParser {
             UnicastPeer peer = b.peers.get(k);
             Statement line = b.peerLines.get(k);
             if (AddressFamily.of(peer.address()) != family) {
-                p.warn(line, line.keyword(), "Configuration error: VRRP instance[" + b.name + "] and unicast peer address["
+                parser.warn(line, line.keyword(), "Configuration error: VRRP instance[" + b.name + "] and unicast peer address["
                         + line.keyword() + "] MUST be of the same family !!! Skipping...");
             } else if (peers.stream().anyMatch(x -> x.address().equals(peer.address()))) {
-                p.warn(line, line.keyword(), n + "unicast peer " + line.keyword() + " specified more than once - ignoring");
+                parser.warn(line, line.keyword(), prefix + "unicast peer " + line.keyword() + " specified more than once - ignoring");
             } else {
                 peers.add(peer);
             }
         }
         if (b.unicastKeyword && peers.isEmpty()) {
-            p.warn(b.at, b.name, n + "A unicast keyword has been specified without any unicast peers. Defaulting to "
+            parser.warn(b.at, b.name, prefix + "A unicast keyword has been specified without any unicast peers. Defaulting to "
                     + "multicast. This usage is deprecated - please update your configuration.");
         }
         if (vips.isEmpty()) {
-            p.warn(b.at, b.name, n + "No VIP specified; at least one is sensible");
+            parser.warn(b.at, b.name, prefix + "No VIP specified; at least one is sensible");
         }
 
         // version: instance, else global; IPv6 needs v3 (RFC 5798 is the only VRRP for IPv6)
         int version = b.version != null ? b.version : g.vrrpVersion();
         if (family == AddressFamily.IPV6 && version == 2) {
             if (b.version != null) {
-                p.warn(b.versionAt, "2", n + "cannot use IPv6 with VRRP version 2; setting version 3");
+                parser.warn(b.versionAt, "2", prefix + "cannot use IPv6 with VRRP version 2; setting version 3");
             }
             version = 3;
         }
         if (family == AddressFamily.IPV6 && !vips.isEmpty() && !vips.getFirst().address().address().isLinkLocalAddress()) {
-            p.warn(b.vipLines.getFirst(), b.vipLines.getFirst().keyword(), n + "the first IPv6 VIP address must be link local");
+            parser.warn(b.vipLines.getFirst(), b.vipLines.getFirst().keyword(), prefix + "the first IPv6 VIP address must be link local");
         }
 
         // advert_int: RFC 3768 5.3.7 (v2): whole seconds, 8 bits; RFC 5798 5.2.7 (v3): centiseconds, 12 bits
@@ -838,12 +484,12 @@ final class VrrpParser {
             long micros = advert.toNanos() / 1000;
             if (micros % 1_000_000 != 0) {
                 long rounded = Math.max(1, Math.round(micros / 1_000_000.0));
-                p.warn(b.advertAt, b.advertAt == null ? null : b.advertAt.words().get(1), n + "VRRPv2 advertisement interval "
+                parser.warn(b.advertAt, b.advertAt == null ? null : b.advertAt.words().get(1), prefix + "VRRPv2 advertisement interval "
                         + String.format("%.6f", micros / 1e6) + "s must be an integer. rounding");
                 advert = Duration.ofSeconds(rounded);
             }
             if (advert.getSeconds() > 255) {
-                p.warn(b.advertAt, b.advertAt == null ? null : b.advertAt.words().get(1), n + "VRRPv2 advertisement interval "
+                parser.warn(b.advertAt, b.advertAt == null ? null : b.advertAt.words().get(1), prefix + "VRRPv2 advertisement interval "
                         + advert.getSeconds() + "s is out of range. Must be less than 256s. Setting to 255s");
                 advert = Duration.ofSeconds(255);
             }
@@ -851,15 +497,15 @@ final class VrrpParser {
             long centis = Math.round(advert.toNanos() / 1e7);
             String tok = b.advertAt == null ? null : b.advertAt.words().get(1);
             if (centis * 10_000_000L != advert.toNanos()) {
-                p.warn(b.advertAt, tok, n + "VRRPv3 advertisement interval " + String.format("%.6f", advert.toNanos() / 1e9)
+                parser.warn(b.advertAt, tok, prefix + "VRRPv3 advertisement interval " + String.format("%.6f", advert.toNanos() / 1e9)
                         + "s must be in units of 10ms - rounding");
             }
             if (centis > 4095) {
-                p.warn(b.advertAt, tok, n + "VRRPv3 advertisement interval " + String.format("%.2f", advert.toNanos() / 1e9)
+                parser.warn(b.advertAt, tok, prefix + "VRRPv3 advertisement interval " + String.format("%.2f", advert.toNanos() / 1e9)
                         + "s is out of range. Must be less than 40.96s. Setting to 40.95s");
                 centis = 4095;
             } else if (centis < 1) {
-                p.warn(b.advertAt, tok, n + "VRRPv3 advertisement interval " + String.format("%.6f", advert.toNanos() / 1e9)
+                parser.warn(b.advertAt, tok, prefix + "VRRPv3 advertisement interval " + String.format("%.6f", advert.toNanos() / 1e9)
                         + "s is out of range. Must be at least 0.01s. Setting to 0.01s");
                 centis = 1;
             }
@@ -873,24 +519,24 @@ final class VrrpParser {
         Authentication auth = null;
         if (b.authType != null || b.authPass != null) {
             if (b.authType == null) {
-                p.warn(b.authAt, "authentication", n + "authentication has auth_pass but no auth_type - ignoring authentication");
+                parser.warn(b.authAt, "authentication", prefix + "authentication has auth_pass but no auth_type - ignoring authentication");
             } else if (b.authPass == null) {
-                p.warn(b.authAt, "authentication", n + "authentication has auth_type but no auth_pass - ignoring authentication");
+                parser.warn(b.authAt, "authentication", prefix + "authentication has auth_type but no auth_pass - ignoring authentication");
             } else {
                 auth = new Authentication(b.authType, b.authPass);
             }
         }
         if (strict) {
             if (state == VrrpState.MASTER && b.priority != 255) {
-                p.warn(b.stateAt, "MASTER", n + "State MASTER must match being address owner");
+                parser.warn(b.stateAt, "MASTER", prefix + "State MASTER must match being address owner");
                 state = VrrpState.BACKUP;
             }
             if (auth != null) {
-                p.warn(b.authAt, "authentication", n + "Strict mode does not support authentication. Ignoring.");
+                parser.warn(b.authAt, "authentication", prefix + "Strict mode does not support authentication. Ignoring.");
                 auth = null;
             }
             if (!preemptDelay.isZero()) {
-                p.warn(b.preemptDelayAt, "preempt_delay", n + "preempt_delay is incompatible with strict mode - resetting");
+                parser.warn(b.preemptDelayAt, "preempt_delay", prefix + "preempt_delay is incompatible with strict mode - resetting");
                 preemptDelay = Duration.ZERO;
             }
         }
@@ -900,87 +546,87 @@ final class VrrpParser {
         if (strict) {
             // RFC 5798: Master_Down_Interval is 3 x Master_Adver_Interval + Skew_Time
             if (downTimerAdverts != 3) {
-                p.warn(b.at, "down_timer_adverts", n + "down_timer_adverts is incompatible with strict mode - resetting");
+                parser.warn(b.at, "down_timer_adverts", prefix + "down_timer_adverts is incompatible with strict mode - resetting");
                 downTimerAdverts = 3;
             }
             // the RFCs send one advert/GARP burst; keepalived's lower-priority GARP repeats are an extension
             if (lowerRepeat != null && lowerRepeat != 0) {
-                p.warn(b.garpAt, "garp_lower_prio_repeat", n + "Strict mode requires no repeat garps. resetting");
+                parser.warn(b.garpAt, "garp_lower_prio_repeat", prefix + "Strict mode requires no repeat garps. resetting");
             }
             if (lowerDelay != null && !lowerDelay.isZero()) {
-                p.warn(b.garpAt, "garp_lower_prio_delay", n + "Strict mode requires no repeat garp delay. resetting");
+                parser.warn(b.garpAt, "garp_lower_prio_delay", prefix + "Strict mode requires no repeat garp delay. resetting");
             }
             lowerRepeat = 0;
             lowerDelay = Duration.ZERO;
         }
         if (auth != null && version == 3) {
-            p.warn(b.authAt, "authentication", n + "VRRP version 3 does not support authentication. Ignoring.");
+            parser.warn(b.authAt, "authentication", prefix + "VRRP version 3 does not support authentication. Ignoring.");
             auth = null;
         }
         if (auth != null && auth.type() == Authentication.Type.AH && family == AddressFamily.IPV6) {
-            p.warn(b.authAt, "AH", n + "Cannot use AH authentication with IPv6 - ignoring authentication");
+            parser.warn(b.authAt, "AH", prefix + "Cannot use AH authentication with IPv6 - ignoring authentication");
             auth = null;
         }
         if (state == VrrpState.MASTER && nopreempt) {
-            p.warn(b.nopreemptAt, "nopreempt", n + "Warning - nopreempt will not work with initial state MASTER - clearing");
+            parser.warn(b.nopreemptAt, "nopreempt", prefix + "Warning - nopreempt will not work with initial state MASTER - clearing");
             nopreempt = false;
         }
         if (state == VrrpState.MASTER && !preemptDelay.isZero()) {
-            p.warn(b.preemptDelayAt, "preempt_delay", n + "Warning - preempt delay will not work with initial state MASTER - clearing");
+            parser.warn(b.preemptDelayAt, "preempt_delay", prefix + "Warning - preempt delay will not work with initial state MASTER - clearing");
             preemptDelay = Duration.ZERO;
         }
         if (b.priority == 255 && nopreempt) {
-            p.warn(b.nopreemptAt, "nopreempt", n + "nopreempt is incompatible with priority 255. resetting nopreempt");
+            parser.warn(b.nopreemptAt, "nopreempt", prefix + "nopreempt is incompatible with priority 255. resetting nopreempt");
             nopreempt = false;
         }
         if (nopreempt && !preemptDelay.isZero()) {
-            p.warn(b.preemptDelayAt, "preempt_delay", n + "preempt_delay is incompatible with nopreempt mode - resetting");
+            parser.warn(b.preemptDelayAt, "preempt_delay", prefix + "preempt_delay is incompatible with nopreempt mode - resetting");
             preemptDelay = Duration.ZERO;
         }
         if (b.useVmac && b.vmacXmitBase && b.iface == null) {
-            p.warn(b.at, "vmac_xmit_base", n + "vmac_xmit_base needs an interface - ignoring");
+            parser.warn(b.at, "vmac_xmit_base", prefix + "vmac_xmit_base needs an interface - ignoring");
         }
         // RFC 5798 6.1 Accept_Mode: default False; keepalived defaults it on unless strict (owner always accepts)
         boolean accept = b.accept != null ? b.accept : !strict;
         if (strict && version == 2 && b.accept != null && b.accept) {
             // RFC 3768 has no Accept_Mode: a VRRPv2 backup that becomes master must not accept packets for the VIPs
-            p.warn(b.at, "accept", n + "warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting");
+            parser.warn(b.at, "accept", prefix + "warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting");
             accept = false;
         }
 
-        GarpSettings gg = g.garp();
-        Duration gd = b.garpDelay != null ? b.garpDelay : gg.masterDelay();
-        int gr = b.garpRepeat != null ? b.garpRepeat : gg.masterRepeat();
-        GarpSettings garp = new GarpSettings(gd, gr,
-                b.garpRefresh != null ? b.garpRefresh : gg.masterRefresh(),
-                b.garpRefreshRepeat != null ? b.garpRefreshRepeat : gg.masterRefreshRepeat(),
-                lowerDelay != null ? lowerDelay : (b.garpDelay != null ? gd : gg.lowerPrioDelay()),
-                lowerRepeat != null ? lowerRepeat : (b.garpRepeat != null ? gr : gg.lowerPrioRepeat()));
+        GarpSettings globalGarp = g.garp();
+        Duration garpDelay = b.garpDelay != null ? b.garpDelay : globalGarp.masterDelay();
+        int garpRepeat = b.garpRepeat != null ? b.garpRepeat : globalGarp.masterRepeat();
+        GarpSettings garp = new GarpSettings(garpDelay, garpRepeat,
+                b.garpRefresh != null ? b.garpRefresh : globalGarp.masterRefresh(),
+                b.garpRefreshRepeat != null ? b.garpRefreshRepeat : globalGarp.masterRefreshRepeat(),
+                lowerDelay != null ? lowerDelay : (b.garpDelay != null ? garpDelay : globalGarp.lowerPrioDelay()),
+                lowerRepeat != null ? lowerRepeat : (b.garpRepeat != null ? garpRepeat : globalGarp.lowerPrioRepeat()));
 
         if (b.mcastDst != null && !peers.isEmpty()) {
-            p.warn(b.mcastDstAt, "mcast_dst_ip", n + "multicast destination specified with unicast - ignoring");
+            parser.warn(b.mcastDstAt, "mcast_dst_ip", prefix + "multicast destination specified with unicast - ignoring");
             b.mcastDst = null;
         }
         InetAddress group = b.mcastDst != null ? b.mcastDst
                 : family == AddressFamily.IPV6 ? g.multicastGroup6() : g.multicastGroup4();
         if (AddressFamily.of(group) != family) {
-            p.warn(b.at, Addresses.format(group), n + "mcast_dst_ip family does not match the instance - using the default group");
+            parser.warn(b.at, Addresses.format(group), prefix + "mcast_dst_ip family does not match the instance - using the default group");
             group = family == AddressFamily.IPV6 ? g.multicastGroup6() : g.multicastGroup4();
         }
 
-        List<TrackRef> trackScripts = resolve(b.trackers.scripts, n, "track script",
+        List<TrackRef> trackScripts = resolve(b.trackers.scripts, prefix, "track script",
                 scripts.stream().map(VrrpScript::name).toList());
-        List<TrackRef> trackFiles = resolve(b.trackers.files, n, "track file",
+        List<TrackRef> trackFiles = resolve(b.trackers.files, prefix, "track file",
                 files.stream().map(TrackFile::name).toList());
-        List<TrackRef> trackProcs = resolve(b.trackers.processes, n, "track process",
+        List<TrackRef> trackProcs = resolve(b.trackers.processes, prefix, "track process",
                 processes.stream().map(TrackProcess::name).toList());
-        List<TrackRef> trackBfds = resolve(b.trackers.bfds, n, "track bfd",
+        List<TrackRef> trackBfds = resolve(b.trackers.bfds, prefix, "track bfd",
                 bfds.stream().map(BfdInstance::name).toList());
         List<TrackedInterface> trackIfs = new ArrayList<>();
         for (TrackedInterface t : b.trackers.interfaces) {
             if (t.name().equals(b.iface)) {
                 // the instance already goes to FAULT when its own interface goes down (keepalived drops it, any weight)
-                p.warn(b.at, t.name(), n + "Ignoring track_interface " + t.name() + " since own interface");
+                parser.warn(b.at, t.name(), prefix + "Ignoring track_interface " + t.name() + " since own interface");
             } else {
                 trackIfs.add(t);
             }
@@ -988,18 +634,18 @@ final class VrrpParser {
         if (b.priority == 255) {
             // RFC 5798 6.1: the owner's priority is 255 and cannot change, so weighted trackers mean nothing;
             // keepalived drops them (weight 0 trackers still put the instance in FAULT)
-            trackScripts = dropWeighted(trackScripts, n, "script", r -> scripts.stream()
+            trackScripts = dropWeighted(trackScripts, prefix, "script", r -> scripts.stream()
                     .filter(x -> x.name().equals(r.name())).findFirst().map(VrrpScript::weight).orElse(0), b.at);
-            trackFiles = dropWeighted(trackFiles, n, "file", r -> files.stream()
+            trackFiles = dropWeighted(trackFiles, prefix, "file", r -> files.stream()
                     .filter(x -> x.name().equals(r.name())).findFirst().map(TrackFile::weight).orElse(0), b.at);
-            trackProcs = dropWeighted(trackProcs, n, "process", r -> processes.stream()
+            trackProcs = dropWeighted(trackProcs, prefix, "process", r -> processes.stream()
                     .filter(x -> x.name().equals(r.name())).findFirst().map(TrackProcess::weight).orElse(0), b.at);
-            trackBfds = dropWeighted(trackBfds, n, "bfd", r -> bfds.stream()
+            trackBfds = dropWeighted(trackBfds, prefix, "bfd", r -> bfds.stream()
                     .filter(x -> x.name().equals(r.name())).findFirst().map(BfdInstance::weight).orElse(0), b.at);
             List<TrackedInterface> kept = new ArrayList<>();
             for (TrackedInterface t : trackIfs) {
                 if (t.weight() != 0) {
-                    p.warn(b.at, t.name(), n + "ignoring tracked interface " + t.name() + " with weights due to address_owner");
+                    parser.warn(b.at, t.name(), prefix + "ignoring tracked interface " + t.name() + " with weights due to address_owner");
                 } else {
                     kept.add(t);
                 }
@@ -1017,13 +663,13 @@ final class VrrpParser {
                 downTimerAdverts, b.smtpAlert, b.raw);
     }
 
-    private List<TrackRef> unweighted(List<TrackRef> refs, String n, String what, String action,
+    private List<TrackRef> unweighted(List<TrackRef> refs, String prefix, String what, String action,
                                       java.util.function.ToIntFunction<TrackRef> ownWeight, Statement at) {
         List<TrackRef> out = new ArrayList<>();
         for (TrackRef r : refs) {
             int w = r.weight() != null ? r.weight() : ownWeight.applyAsInt(r);
             if (w != 0) {
-                p.warn(at, r.name(), n + "Cannot have weighted track " + what + " '" + r.name()
+                parser.warn(at, r.name(), prefix + "Cannot have weighted track " + what + " '" + r.name()
                         + "' with member having priority 255 - " + action);
                 r = new TrackRef(r.name(), 0, false);
             }
@@ -1032,13 +678,13 @@ final class VrrpParser {
         return out;
     }
 
-    private List<TrackRef> dropWeighted(List<TrackRef> refs, String n, String what,
+    private List<TrackRef> dropWeighted(List<TrackRef> refs, String prefix, String what,
                                         java.util.function.ToIntFunction<TrackRef> ownWeight, Statement at) {
         List<TrackRef> out = new ArrayList<>();
         for (TrackRef r : refs) {
             int w = r.weight() != null ? r.weight() : ownWeight.applyAsInt(r);
             if (w != 0) {
-                p.warn(at, r.name(), n + "ignoring tracked " + what + " " + r.name() + " with weights due to address_owner");
+                parser.warn(at, r.name(), prefix + "ignoring tracked " + what + " " + r.name() + " with weights due to address_owner");
             } else {
                 out.add(r);
             }
@@ -1049,20 +695,20 @@ final class VrrpParser {
     /** Names of the trackers of a kind in the order their blocks were read (including ones later removed). */
     private List<String> readOrder(String what) {
         return switch (what) {
-            case "track script" -> p.root.scripts.stream().map(x -> x.name).toList();
-            case "track file" -> p.root.trackFiles.stream().map(x -> x.name).toList();
-            case "track process" -> p.root.trackProcesses.stream().map(x -> x.name).toList();
-            default -> p.root.bfds.stream().map(x -> x.name).toList();
+            case "track script" -> parser.topLevel.scripts.stream().map(x -> x.name).toList();
+            case "track file" -> parser.topLevel.trackFiles.stream().map(x -> x.name).toList();
+            case "track process" -> parser.topLevel.trackProcesses.stream().map(x -> x.name).toList();
+            default -> parser.topLevel.bfds.stream().map(x -> x.name).toList();
         };
     }
 
-    private List<TrackRef> resolve(List<Ref> refs, String n, String what, List<String> defined) {
+    private List<TrackRef> resolve(List<TrackerReference> refs, String prefix, String what, List<String> defined) {
         List<TrackRef> out = new ArrayList<>();
         List<String> order = readOrder(what);
-        for (Ref r : refs) {
+        for (TrackerReference r : refs) {
             int idx = order.indexOf(r.ref().name());
             if (!defined.contains(r.ref().name()) || idx < 0 || idx >= r.definedBefore()) {
-                p.warn(r.at(), r.ref().name(), n + what + " " + r.ref().name() + " not found, ignoring...");
+                parser.warn(r.at(), r.ref().name(), prefix + what + " " + r.ref().name() + " not found, ignoring...");
             } else {
                 out.add(r.ref());
             }
@@ -1070,21 +716,21 @@ final class VrrpParser {
         return out;
     }
 
-    List<VrrpSyncGroup> completeGroups(List<ConfigParser.SyncGroupB> groups, List<VrrpInstance> instances,
+    List<VrrpSyncGroup> completeGroups(List<SyncGroupBuilder> groups, List<VrrpInstance> instances,
                                        List<VrrpScript> scripts, List<TrackFile> files, List<TrackProcess> processes,
                                        List<BfdInstance> bfds) {
         List<VrrpSyncGroup> out = new ArrayList<>();
         Map<String, String> memberOf = new HashMap<>();
         Set<String> instanceNames = new HashSet<>();
         instances.forEach(i -> instanceNames.add(i.name()));
-        for (ConfigParser.SyncGroupB g : groups) {
+        for (SyncGroupBuilder g : groups) {
             List<String> members = new ArrayList<>();
             for (Statement line : g.groupLines) {
                 for (String name : line.words()) {
                     if (!instanceNames.contains(name)) {
-                        p.warn(line, name, "Virtual router " + name + " specified in sync group " + g.name + " doesn't exist - ignoring");
+                        parser.warn(line, name, "Virtual router " + name + " specified in sync group " + g.name + " doesn't exist - ignoring");
                     } else if (memberOf.containsKey(name)) {
-                        p.warn(line, name, "Virtual router " + name + " cannot exist in more than one sync group; ignoring "
+                        parser.warn(line, name, "Virtual router " + name + " cannot exist in more than one sync group; ignoring "
                                 + g.name);
                     } else if (!members.contains(name)) {
                         memberOf.put(name, g.name);
@@ -1093,33 +739,37 @@ final class VrrpParser {
                 }
             }
             if (members.isEmpty()) {
-                p.warn(g.at, g.name, "Sync group " + g.name + " has no virtual router(s) - removing");
+                parser.warn(g.at, g.name, "Sync group " + g.name + " has no virtual router(s) - removing");
                 continue;
             }
             if (members.size() == 1) {
-                p.warn(g.at, g.name, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
+                parser.warn(g.at, g.name, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
             }
-            String n = "(" + g.name + ") ";
+            String prefix = "(" + g.name + ") ";
             List<TrackedInterface> ifs = g.trackers.interfaces;
-            List<TrackRef> ts = resolve(g.trackers.scripts, n, "track script", scripts.stream().map(VrrpScript::name).toList());
-            List<TrackRef> tf = resolve(g.trackers.files, n, "track file", files.stream().map(TrackFile::name).toList());
-            List<TrackRef> tp = resolve(g.trackers.processes, n, "track process", processes.stream().map(TrackProcess::name).toList());
-            List<TrackRef> tb = resolve(g.trackers.bfds, n, "track bfd", bfds.stream().map(BfdInstance::name).toList());
+            List<TrackRef> scriptRefs = resolve(g.trackers.scripts, prefix, "track script",
+                    scripts.stream().map(VrrpScript::name).toList());
+            List<TrackRef> fileRefs = resolve(g.trackers.files, prefix, "track file",
+                    files.stream().map(TrackFile::name).toList());
+            List<TrackRef> processRefs = resolve(g.trackers.processes, prefix, "track process",
+                    processes.stream().map(TrackProcess::name).toList());
+            List<TrackRef> bfdRefs = resolve(g.trackers.bfds, prefix, "track bfd",
+                    bfds.stream().map(BfdInstance::name).toList());
             boolean ownerMember = instances.stream().anyMatch(i -> members.contains(i.name()) && i.isAddressOwner());
             if (ownerMember) {
                 // a member owning its addresses has priority 255 for good (RFC 5798 6.1): group weights cannot apply
-                ts = unweighted(ts, n, "script", "clearing weight", r -> scripts.stream().filter(x -> x.name().equals(r.name()))
-                        .findFirst().map(VrrpScript::weight).orElse(0), g.at);
-                tf = unweighted(tf, n, "file", "setting weight 0", r -> files.stream().filter(x -> x.name().equals(r.name()))
-                        .findFirst().map(TrackFile::weight).orElse(0), g.at);
-                tp = unweighted(tp, n, "process", "clearing weight", r -> processes.stream().filter(x -> x.name().equals(r.name()))
-                        .findFirst().map(TrackProcess::weight).orElse(0), g.at);
-                tb = unweighted(tb, n, "bfd", "clearing weight", r -> bfds.stream().filter(x -> x.name().equals(r.name()))
-                        .findFirst().map(BfdInstance::weight).orElse(0), g.at);
+                scriptRefs = unweighted(scriptRefs, prefix, "script", "clearing weight", r -> scripts.stream()
+                        .filter(x -> x.name().equals(r.name())).findFirst().map(VrrpScript::weight).orElse(0), g.at);
+                fileRefs = unweighted(fileRefs, prefix, "file", "setting weight 0", r -> files.stream()
+                        .filter(x -> x.name().equals(r.name())).findFirst().map(TrackFile::weight).orElse(0), g.at);
+                processRefs = unweighted(processRefs, prefix, "process", "clearing weight", r -> processes.stream()
+                        .filter(x -> x.name().equals(r.name())).findFirst().map(TrackProcess::weight).orElse(0), g.at);
+                bfdRefs = unweighted(bfdRefs, prefix, "bfd", "clearing weight", r -> bfds.stream()
+                        .filter(x -> x.name().equals(r.name())).findFirst().map(BfdInstance::weight).orElse(0), g.at);
                 List<TrackedInterface> cleared = new ArrayList<>();
                 for (TrackedInterface t : ifs) {
                     if (t.weight() != 0) {
-                        p.warn(g.at, t.name(), n + "Cannot have weighted track interface '" + t.name()
+                        parser.warn(g.at, t.name(), prefix + "Cannot have weighted track interface '" + t.name()
                                 + "' with member having priority 255 - clearing weight");
                         t = new TrackedInterface(t.name(), 0, false);
                     }
@@ -1127,8 +777,8 @@ final class VrrpParser {
                 }
                 ifs = cleared;
             }
-            out.add(new VrrpSyncGroup(g.name, members, ifs, ts, tf, tp, tb, g.notify.build(), g.smtpAlert,
-                    g.trackingWeight));
+            out.add(new VrrpSyncGroup(g.name, members, ifs, scriptRefs, fileRefs, processRefs, bfdRefs, g.notify.build(),
+                    g.smtpAlert, g.trackingWeight));
         }
         return out;
     }

@@ -14,9 +14,7 @@ import halo.config.VirtualServerGroup;
 import halo.net.AddressText;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -911,41 +909,13 @@ public final class VirtualServerTable {
             List<ServiceKey> keys = new ArrayList<>();
             switch (e) {
                 case VirtualServerGroup.Range r -> {
-                    for (InetAddress a : range(r.first(), r.last())) {
+                    for (InetAddress a : r.addresses()) {
                         keys.add(new ServiceKey.Inet(a, r.port(), config.protocol()));
                     }
                 }
                 case VirtualServerGroup.Fwmark f -> keys.add(new ServiceKey.Fwmark(f.mark(), ipv6));
             }
             return keys;
-        }
-
-        /** A group range varies the last byte (IPv4) or the last 16-bit group (IPv6), as keepalived expands it. */
-        private static List<InetAddress> range(InetAddress first, InetAddress last) {
-            byte[] a = first.getAddress();
-            int width = a.length == 4 ? 1 : 2;
-            int start = a.length == 4 ? a[3] & 0xff : ((a[14] & 0xff) << 8) | (a[15] & 0xff);
-            int end = start;
-            if (last != null) {
-                byte[] b = last.getAddress();
-                end = b.length == 4 ? b[3] & 0xff : ((b[14] & 0xff) << 8) | (b[15] & 0xff);
-            }
-            List<InetAddress> out = new ArrayList<>();
-            for (int v = start; v <= end; v++) {
-                byte[] c = Arrays.copyOf(a, a.length);
-                if (width == 1) {
-                    c[3] = (byte) v;
-                } else {
-                    c[14] = (byte) (v >> 8);
-                    c[15] = (byte) v;
-                }
-                try {
-                    out.add(InetAddress.getByAddress(c));
-                } catch (UnknownHostException impossible) {
-                    throw new IllegalStateException(impossible);
-                }
-            }
-            return out;
         }
     }
 

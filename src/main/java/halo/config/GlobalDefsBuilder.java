@@ -1,0 +1,263 @@
+package halo.config;
+
+import static halo.config.ConfigParser.opt;
+
+import halo.config.source.Statement;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** global_defs: its keywords and what they set, completed into {@link GlobalDefs}. */
+final class GlobalDefsBuilder implements ParseContext, HasRawSettings {
+static final Set<String> GLOBAL_RAW = Set.of(
+        "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures", "startup_script",
+        "startup_script_timeout", "shutdown_script", "shutdown_script_timeout", "default_interface",
+        "lvs_timeouts", "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "lvs_sync_daemon", "vrrp_check_unicast_src",
+        "vrrp_iptables", "vrrp_ipsets", "vrrp_nftables", "nftables_priority", "nftables_ifindex",
+        "nftables_counters", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vrrp_priority", "checker_priority",
+        "bfd_priority", "vrrp_no_swap", "checker_no_swap", "bfd_no_swap", "vrrp_rt_priority", "checker_rt_priority",
+        "bfd_rt_priority", "vrrp_rlimit_rtime", "vrrp_rlimit_rttime", "checker_rlimit_rtime",
+        "checker_rlimit_rttime", "bfd_rlimit_rtime", "bfd_rlimit_rttime", "vrrp_cpu_affinity",
+        "checker_cpu_affinity", "bfd_cpu_affinity", "snmp_socket", "enable_snmp_vrrp", "enable_snmp_keepalived",
+        "enable_snmp_rfc", "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_checker", "enable_traps",
+        "enable_dbus", "dbus_service_name", "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
+        "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force", "lvs_netlink_cmd_rcv_bufs",
+        "lvs_netlink_cmd_rcv_bufs_force", "lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force",
+        "process_monitor_rcv_bufs", "process_monitor_rcv_bufs_force", "rs_init_notifies", "no_checker_emails",
+        "vrrp_min_garp", "vrrp_rx_bufs", "vrrp_garp_extra_if", "vrrp_dont_track_primary", "random_seed",
+        "reload_check_config", "reload_time_file", "reload_repeat", "reload_file", "data_use_instance",
+        "umask", "tmp_config_directory", "config_save_dir", "disable_local_igmp", "local_name", "router_id_from_hostname",
+        "state_dump_file", "stats_dump_file", "json_dump_file", "process_names",
+        "process_name", "vrrp_process_name", "checker_process_name", "bfd_process_name", "vrrp_startup_delay_",
+        "vrrp_log_unknown_vrids", "vrrp_owner_ignore_adverts", "fifo_write_vrrp_states_on_reload",
+        "include_check", "use_symlink_paths", "vrrp_notify_priority_changes",
+        "lvs_id");
+
+    private final ConfigParser parser;
+    final Map<String, KeywordHandler> keywords = new HashMap<>();
+    String routerId;
+    final List<String> emails = new ArrayList<>();
+    String emailFrom;
+    String smtpServer;
+    int smtpPort = 25;
+    String smtpHelo;
+    Duration smtpTimeout = Duration.ofSeconds(30);
+    String scriptUser;
+    String scriptGroup;
+    boolean scriptSecurity;
+    GlobalDefs.Fifo notifyFifo;
+    GlobalDefs.Fifo vrrpFifo;
+    GlobalDefs.Fifo lvsFifo;
+    int version = 2;
+    InetAddress mcast4 = Addresses.parse("224.0.0.18");
+    InetAddress mcast6 = Addresses.parse("ff02::12");
+    Duration garpDelay = Duration.ofSeconds(5);
+    int garpRepeat = 5;
+    Duration garpRefresh = Duration.ZERO;
+    int garpRefreshRepeat = 1;
+    Duration garpLowerDelay;
+    Integer garpLowerRepeat;
+    Duration garpInterval = Duration.ZERO;
+    Duration gnaInterval = Duration.ZERO;
+    boolean higherPrioSendAdvert;
+    boolean lowerPrioNoAdvert;
+    boolean strict;
+    boolean skipCheckAdvAddr;
+    Duration startupDelay = Duration.ZERO;
+    boolean dynamicInterfaces;
+    int maxAutoPriority = -1;
+    final List<RawSetting> raw = new ArrayList<>();
+
+    GlobalDefsBuilder(ConfigParser parser) {
+        this.parser = parser;
+        KeywordTable.line(keywords, "router_id", (GlobalDefsBuilder b, Statement s) -> routerId = parser.arg(s, 1));
+        KeywordTable.valueBlock(keywords, "notification_email", (GlobalDefsBuilder b, Statement s) -> {
+            for (Statement line : s.block()) {
+                emails.addAll(line.words());
+            }
+        });
+        KeywordTable.line(keywords, "notification_email_from", (GlobalDefsBuilder b, Statement s) -> emailFrom = parser.arg(s, 1));
+        KeywordTable.line(keywords, "smtp_server", (GlobalDefsBuilder b, Statement s) -> {
+            smtpServer = parser.arg(s, 1);
+            if (opt(s, 2) != null) {
+                Long p = parser.number(s, opt(s, 2), 1, 65535);
+                if (p != null) {
+                    smtpPort = (int) (long) p;
+                }
+            }
+        });
+        KeywordTable.line(keywords, "smtp_helo_name", (GlobalDefsBuilder b, Statement s) -> smtpHelo = parser.arg(s, 1));
+        KeywordTable.line(keywords, "smtp_connect_timeout", (GlobalDefsBuilder b, Statement s) -> {
+            Duration d = parser.wholeSeconds(s, 0, 4294, "smtp_connect_timeout '%s' must be in [0, 4294] - ignoring");
+            if (d != null) {
+                smtpTimeout = d;
+            }
+        });
+        KeywordTable.line(keywords, "script_user", (GlobalDefsBuilder b, Statement s) -> {
+            scriptUser = parser.arg(s, 1);
+            scriptGroup = opt(s, 2);
+        });
+        KeywordTable.line(keywords, "enable_script_security", (GlobalDefsBuilder b, Statement s) -> scriptSecurity = true);
+        KeywordTable.line(keywords, "notify_fifo", (GlobalDefsBuilder b, Statement s) -> notifyFifo = fifo(s));
+        KeywordTable.line(keywords, "vrrp_notify_fifo", (GlobalDefsBuilder b, Statement s) -> vrrpFifo = fifo(s));
+        KeywordTable.line(keywords, "lvs_notify_fifo", (GlobalDefsBuilder b, Statement s) -> lvsFifo = fifo(s));
+        KeywordTable.line(keywords, "notify_fifo_script", (GlobalDefsBuilder b, Statement s) -> notifyFifo = fifoScript(s, notifyFifo));
+        KeywordTable.line(keywords, "vrrp_notify_fifo_script", (GlobalDefsBuilder b, Statement s) -> vrrpFifo = fifoScript(s, vrrpFifo));
+        KeywordTable.line(keywords, "lvs_notify_fifo_script", (GlobalDefsBuilder b, Statement s) -> lvsFifo = fifoScript(s, lvsFifo));
+        KeywordTable.line(keywords, "vrrp_version", (GlobalDefsBuilder b, Statement s) -> {
+            Integer v = parser.integer(s, 1, 2, 3);
+            if (v != null) {
+                version = v;
+            } else if (opt(s, 1) != null) {
+                parser.warn(s, opt(s, 1), "VRRP Error: Version must be either 2 or 3");
+            }
+        });
+        KeywordTable.line(keywords, "vrrp_mcast_group4", (GlobalDefsBuilder b, Statement s) -> {
+            InetAddress a = parser.address(s, 1, "vrrp_mcast_group4 address");
+            if (a != null && (a instanceof Inet6Address || !a.isMulticastAddress())) {
+                parser.warn(s, opt(s, 1), "vrrp_mcast_group4 [" + opt(s, 1) + "] is not multicast. Skipping");
+            } else if (a != null) {
+                mcast4 = a;
+            }
+        });
+        KeywordTable.line(keywords, "vrrp_mcast_group6", (GlobalDefsBuilder b, Statement s) -> {
+            InetAddress a = parser.address(s, 1, "vrrp_mcast_group6 address");
+            if (a != null && (!(a instanceof Inet6Address) || !a.isMulticastAddress())) {
+                parser.warn(s, opt(s, 1), "vrrp_mcast_group6 [" + opt(s, 1) + "] is not multicast. Skipping");
+            } else if (a != null) {
+                mcast6 = a;
+            }
+        });
+        KeywordTable.line(keywords, "vrrp_garp_master_delay", (GlobalDefsBuilder b, Statement s) -> {
+            Duration d = parser.wholeSeconds(s, 0, 255, "vrrp_garp_master_delay '%s' invalid - ignoring");
+            if (d != null) {
+                garpDelay = d;
+            }
+        });
+        KeywordTable.line(keywords, "vrrp_garp_master_repeat", (GlobalDefsBuilder b, Statement s) -> {
+            if ("0".equals(opt(s, 1))) {
+                parser.warn(s, "0", "vrrp_garp_master_repeat must be greater than 0, setting to 1");
+                garpRepeat = 1;
+                return;
+            }
+            Integer v = parser.integer(s, 1, 1, 255);
+            if (v != null) {
+                garpRepeat = v;
+            }
+        });
+        KeywordTable.line(keywords, "vrrp_garp_master_refresh", (GlobalDefsBuilder b, Statement s) -> {
+            Duration d = parser.wholeSeconds(s, 0, Integer.MAX_VALUE, "Invalid vrrp_garp_master_refresh '%s' - ignoring");
+            if (d != null) {
+                garpRefresh = d;
+            }
+        });
+        KeywordTable.line(keywords, "vrrp_garp_master_refresh_repeat", (GlobalDefsBuilder b, Statement s) -> {
+            Integer v = parser.integer(s, 1, 1, 255);
+            if (v != null) {
+                garpRefreshRepeat = v;
+            }
+        });
+        KeywordTable.line(keywords, "vrrp_garp_lower_prio_delay", (GlobalDefsBuilder b, Statement s) -> {
+            Duration d = parser.wholeSeconds(s, 0, 255, "vrrp_garp_lower_prio_delay '%s' invalid - ignoring");
+            if (d != null) {
+                garpLowerDelay = d;
+            }
+        });
+        KeywordTable.line(keywords, "vrrp_garp_lower_prio_repeat", (GlobalDefsBuilder b, Statement s) -> garpLowerRepeat = parser.integer(s, 1, 0, 255));
+        KeywordTable.line(keywords, "vrrp_garp_interval", (GlobalDefsBuilder b, Statement s) -> {
+            Duration d = parser.positiveTimer(s, "0.000001", 0.000001);
+            if (d != null) {
+                garpInterval = d;
+            }
+        });
+        KeywordTable.line(keywords, "vrrp_gna_interval", (GlobalDefsBuilder b, Statement s) -> {
+            Duration d = parser.positiveTimer(s, "0.000001", 0.000001);
+            if (d != null) {
+                gnaInterval = d;
+            }
+        });
+        KeywordTable.line(keywords, "vrrp_higher_prio_send_advert", (GlobalDefsBuilder b, Statement s) -> higherPrioSendAdvert = parser.bool(s, 1));
+        KeywordTable.line(keywords, "vrrp_lower_prio_no_advert", (GlobalDefsBuilder b, Statement s) -> lowerPrioNoAdvert = parser.bool(s, 1));
+        KeywordTable.line(keywords, "vrrp_strict", (GlobalDefsBuilder b, Statement s) -> strict = true);
+        KeywordTable.line(keywords, "vrrp_skip_check_adv_addr", (GlobalDefsBuilder b, Statement s) -> skipCheckAdvAddr = parser.bool(s, 1));
+        KeywordTable.line(keywords, "vrrp_startup_delay", (GlobalDefsBuilder b, Statement s) -> {
+            Duration d = parser.positiveTimer(s, "0.001", 0.001);
+            if (d != null) {
+                startupDelay = d;
+            }
+        });
+        KeywordTable.line(keywords, "dynamic_interfaces", (GlobalDefsBuilder b, Statement s) -> dynamicInterfaces = true);
+        KeywordTable.line(keywords, "max_auto_priority", (GlobalDefsBuilder b, Statement s) -> {
+            String v = opt(s, 1);
+            if (v == null) {
+                maxAutoPriority = 99; // keepalived: no value means the maximum realtime priority
+            } else {
+                Long n = parser.number(s, v, -1, 99);
+                if (n != null) {
+                    maxAutoPriority = (int) (long) n;
+                }
+            }
+        });
+        for (String k : GLOBAL_RAW) {
+            keywords.put(k, new KeywordHandler.Line((c, s) -> raw.add(new RawSetting(s.keyword(), s.args()))));
+        }
+    }
+
+    GlobalDefs.Fifo fifo(Statement s) {
+        String path = parser.arg(s, 1);
+        if (path == null) {
+            return null;
+        }
+        return new GlobalDefs.Fifo(path, null);
+    }
+
+    final Map<String, ScriptCommand> fifoScripts = new HashMap<>();
+    final Map<String, Statement> fifoScriptAt = new HashMap<>();
+
+    GlobalDefs.Fifo fifoScript(Statement s, GlobalDefs.Fifo fifo) {
+        ScriptCommand cmd = parser.script(s, 1);
+        if (cmd != null) {
+            fifoScripts.put(s.keyword(), cmd);
+            fifoScriptAt.put(s.keyword(), s);
+        }
+        return fifo;
+    }
+
+    GlobalDefs.Fifo withScript(GlobalDefs.Fifo fifo, String keyword) {
+        ScriptCommand cmd = fifoScripts.get(keyword);
+        if (cmd == null) {
+            return fifo;
+        }
+        if (fifo == null) {
+            parser.warn(fifoScriptAt.get(keyword), keyword, keyword + " without " + keyword.replace("_script", "") + " - ignoring");
+            return null;
+        }
+        return new GlobalDefs.Fifo(fifo.path(), cmd);
+    }
+
+    @Override
+    public Map<String, KeywordHandler> keywords() {
+        return keywords;
+    }
+
+    @Override
+    public List<RawSetting> raw() {
+        return raw;
+    }
+
+    GlobalDefs build() {
+        GarpSettings garp = new GarpSettings(garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat,
+                garpLowerDelay == null ? garpDelay : garpLowerDelay,
+                garpLowerRepeat == null ? garpRepeat : garpLowerRepeat);
+        return new GlobalDefs(routerId, emails, emailFrom, smtpServer, smtpPort, smtpHelo, smtpTimeout, scriptUser,
+                scriptGroup, scriptSecurity, withScript(notifyFifo, "notify_fifo_script"),
+                withScript(vrrpFifo, "vrrp_notify_fifo_script"), withScript(lvsFifo, "lvs_notify_fifo_script"), version, mcast4, mcast6, garp,
+                garpInterval, gnaInterval, higherPrioSendAdvert, lowerPrioNoAdvert, strict, skipCheckAdvAddr,
+                startupDelay, dynamicInterfaces, maxAutoPriority, raw);
+    }
+}

@@ -4,7 +4,7 @@ import halo.net.AddressText;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
-/** Address literals as keepalived reads them (inet_pton: no host names, no DNS) and writes them (RFC 5952 for IPv6, through {@link AddressText}). */
+/** Address literals as keepalived reads them (inet_pton: no host names, no DNS) and writes them (through {@link AddressText}). */
 public final class Addresses {
     private Addresses() {}
 
@@ -71,10 +71,5 @@ public final class Addresses {
         int n = Integer.parseInt(len);
         int max = a instanceof Inet6Address ? 128 : 32;
         return n > max ? null : new IpPrefix(a, n);
-    }
-
-    /** The address as keepalived prints it; see {@link AddressText}. */
-    public static String format(InetAddress a) {
-        return AddressText.format(a);
     }
 }

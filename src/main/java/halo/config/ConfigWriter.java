@@ -1,5 +1,6 @@
 package halo.config;
 
+import halo.net.AddressText;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -92,7 +93,7 @@ public final class ConfigWriter {
     }
 
     static String ip(InetAddress a) {
-        return a == null ? null : Addresses.format(a);
+        return a == null ? null : AddressText.format(a);
     }
 
     static String bool(boolean b) {

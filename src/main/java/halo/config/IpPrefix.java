@@ -1,5 +1,6 @@
 package halo.config;
 
+import halo.net.AddressText;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
@@ -23,6 +24,6 @@ public record IpPrefix(InetAddress address, int prefixLength) {
 
     @Override
     public String toString() {
-        return Addresses.format(address) + "/" + prefixLength;
+        return AddressText.format(address) + "/" + prefixLength;
     }
 }

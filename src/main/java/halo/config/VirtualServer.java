@@ -1,5 +1,6 @@
 package halo.config;
 
+import halo.net.AddressText;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +44,7 @@ public record VirtualServer(VirtualServerAddress address, Protocol protocol, Str
     public String displayName() {
         return switch (address) {
             case VirtualServerAddress.Socket s ->
-                    "[" + Addresses.format(s.address()) + "]:" + protocol.name().toLowerCase() + ":" + s.port();
+                    "[" + AddressText.format(s.address()) + "]:" + protocol.name().toLowerCase() + ":" + s.port();
             case VirtualServerAddress.Fwmark f -> "FWM " + f.mark();
             case VirtualServerAddress.Group g -> "[" + g.name() + "]:" + protocol.name().toLowerCase();
         };

@@ -1,5 +1,6 @@
 package halo.config;
 
+import halo.net.AddressText;
 import halo.config.source.Diagnostic;
 import halo.config.source.Statement;
 import java.net.InetAddress;
@@ -197,8 +198,8 @@ final class VirtualServerCompletion implements Runnable {
                 }
                 for (VirtualServerGroup.Entry e : group.entries()) {
                     if (e instanceof VirtualServerGroup.Range r && r.port() != port) {
-                        warn(rs.at, String.valueOf(port), "virtual server " + name + ":[" + Addresses.format(r.first())
-                                + "-" + Addresses.format(r.last()) + "," + r.port() + "] and " + who + " ports don't match");
+                        warn(rs.at, String.valueOf(port), "virtual server " + name + ":[" + AddressText.format(r.first())
+                                + "-" + AddressText.format(r.last()) + "," + r.port() + "] and " + who + " ports don't match");
                     }
                 }
             }
@@ -397,13 +398,13 @@ final class VirtualServerCompletion implements Runnable {
     static String display(VirtualServerBuilder vs, Protocol protocol) {
         String proto = protocol == null ? "none" : protocol.name().toLowerCase();
         return switch (vs.address) {
-            case VirtualServerAddress.Socket s -> "[" + Addresses.format(s.address()) + "]:" + proto + ":" + s.port();
+            case VirtualServerAddress.Socket s -> "[" + AddressText.format(s.address()) + "]:" + proto + ":" + s.port();
             case VirtualServerAddress.Fwmark f -> "FWM " + f.mark();
             case VirtualServerAddress.Group g -> "[" + g.name() + "]:0";
         };
     }
 
     static String rsName(RealServerBuilder rs, Protocol protocol) {
-        return "[" + Addresses.format(rs.address) + "]:" + (protocol == null ? "none" : protocol.name().toLowerCase()) + ":" + rs.port;
+        return "[" + AddressText.format(rs.address) + "]:" + (protocol == null ? "none" : protocol.name().toLowerCase()) + ":" + rs.port;
     }
 }

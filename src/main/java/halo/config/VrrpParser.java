@@ -1,5 +1,6 @@
 package halo.config;
 
+import halo.net.AddressText;
 import halo.config.source.Statement;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -208,7 +209,7 @@ final class VrrpParser {
             }
         }
         if (brd != null && AddressFamily.of(brd) != address.family()) {
-            parser.warn(line, Addresses.format(brd), "broadcast address family differs from address - ignoring");
+            parser.warn(line, AddressText.format(brd), "broadcast address family differs from address - ignoring");
             brd = null;
         }
         return new VirtualAddress(address, brd, dev, scope, label, peer, home, nodad, noprefixroute, autojoin, noTrack);
@@ -610,7 +611,7 @@ final class VrrpParser {
         InetAddress group = b.mcastDst != null ? b.mcastDst
                 : family == AddressFamily.IPV6 ? g.multicastGroup6() : g.multicastGroup4();
         if (AddressFamily.of(group) != family) {
-            parser.warn(b.at, Addresses.format(group), prefix + "mcast_dst_ip family does not match the instance - using the default group");
+            parser.warn(b.at, AddressText.format(group), prefix + "mcast_dst_ip family does not match the instance - using the default group");
             group = family == AddressFamily.IPV6 ? g.multicastGroup6() : g.multicastGroup4();
         }
 

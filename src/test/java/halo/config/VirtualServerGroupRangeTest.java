@@ -5,6 +5,7 @@ import static halo.config.Loading.loadText;
 import static halo.config.Loading.warnings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import halo.net.AddressText;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +22,7 @@ class VirtualServerGroupRangeTest {
     Path dir;
 
     private static List<String> texts(List<InetAddress> addresses) {
-        return addresses.stream().map(Addresses::format).toList();
+        return addresses.stream().map(AddressText::format).toList();
     }
 
     @Test

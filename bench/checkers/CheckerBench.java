@@ -1,5 +1,5 @@
 import halo.check.CheckTiming;
-import halo.check.Checker;
+import halo.check.RunningChecker;
 import halo.check.CheckerEngine;
 import halo.check.CheckerListener;
 import halo.check.CheckerSpec;
@@ -115,7 +115,7 @@ public class CheckerBench {
         long[] unexpected = new long[1];
         CheckerListener listener = new CheckerListener() {
             @Override
-            public void stateChanged(Checker checker, boolean up, String reason) {
+            public void stateChanged(RunningChecker checker, boolean up, String reason) {
                 if (!up) {
                     downAt.put((Integer) checker.key(), System.nanoTime());
                 }
@@ -138,13 +138,13 @@ public class CheckerBench {
             int downBefore = downAt.size();
             long[] split0 = cpuSplit();
             long ticks0 = cpuTicks(), t0 = System.nanoTime();
-            List<Checker> all = engine.checkers().stream()
+            List<RunningChecker> all = engine.checkers().stream()
                     .sorted(java.util.Comparator.comparingInt(c -> (Integer) c.key())).toList();
-            long probes0 = all.stream().mapToLong(Checker::probes).sum();
+            long probes0 = all.stream().mapToLong(RunningChecker::probes).sum();
             Thread.sleep(measureSeconds * 1000L);
             long ticks1 = cpuTicks(), t1 = System.nanoTime();
             long[] split1 = cpuSplit();
-            long probes1 = all.stream().mapToLong(Checker::probes).sum();
+            long probes1 = all.stream().mapToLong(RunningChecker::probes).sum();
             double hz = 100.0; // USER_HZ
             double cpu = (ticks1 - ticks0) / hz / ((t1 - t0) / 1e9) * 100;
             double rate = (probes1 - probes0) / ((t1 - t0) / 1e9);

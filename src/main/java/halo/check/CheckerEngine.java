@@ -31,7 +31,7 @@ public final class CheckerEngine implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService events;
     private final ThreadFactory probeThreads = Thread.ofVirtual().name("halo-check-probe-", 0).factory();
-    private final Set<Checker> checkers = ConcurrentHashMap.newKeySet();
+    private final Set<RunningChecker> checkers = ConcurrentHashMap.newKeySet();
     private final FileWatcher files = new FileWatcher(this::readFile);
     private volatile boolean closed;
 
@@ -55,7 +55,7 @@ public final class CheckerEngine implements AutoCloseable {
     }
 
     /** Starts a checker: first probe after the bootstrap delay plus a random part of warmup. */
-    public Checker add(CheckerSpec spec) {
+    public RunningChecker add(CheckerSpec spec) {
         return add(spec, null);
     }
 
@@ -63,9 +63,9 @@ public final class CheckerEngine implements AutoCloseable {
      * Reload: starts a checker that replaces {@code previous} (the same checker in the old configuration), keeping
      * its up/down state and whether it has run, as keepalived's migrate_checkers does; the previous one is removed.
      */
-    public Checker add(CheckerSpec spec, Checker previous) {
+    public RunningChecker add(CheckerSpec spec, RunningChecker previous) {
         if (closed) throw new IllegalStateException("engine closed");
-        Checker c = new Checker(spec);
+        RunningChecker c = new RunningChecker(spec);
         if (previous != null) {
             boolean up, run;
             synchronized (previous) {
@@ -94,7 +94,7 @@ public final class CheckerEngine implements AutoCloseable {
     }
 
     /** Stops a checker; a probe in flight is interrupted and its result dropped. */
-    public void remove(Checker c) {
+    public void remove(RunningChecker c) {
         if (c.spec().file() != null) files.unwatch(c);
         synchronized (c) {
             c.removed = true;
@@ -108,22 +108,22 @@ public final class CheckerEngine implements AutoCloseable {
      * ha_suspend: a disabled checker keeps its state and is simply not probed (keepalived reschedules it every
      * delay_loop without checking); enabling it resumes probing at the next tick.
      */
-    public void setEnabled(Checker c, boolean enabled) {
+    public void setEnabled(RunningChecker c, boolean enabled) {
         synchronized (c) {
             c.enabled = enabled;
         }
     }
 
-    public List<Checker> checkers() {
+    public List<RunningChecker> checkers() {
         return List.copyOf(checkers);
     }
 
-    private void schedule(Checker c, Duration delay) {
+    private void schedule(RunningChecker c, Duration delay) {
         if (c.removed || closed) return;
         c.timer = timer.schedule(() -> launch(c), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     }
 
-    private void launch(Checker c) {
+    private void launch(RunningChecker c) {
         synchronized (c) {
             if (c.removed || closed) return;
             if (!c.enabled) {
@@ -142,7 +142,7 @@ public final class CheckerEngine implements AutoCloseable {
         }
     }
 
-    private void runProbe(Checker c) {
+    private void runProbe(RunningChecker c) {
         ProbeResult result;
         try {
             result = c.probe();
@@ -154,7 +154,7 @@ public final class CheckerEngine implements AutoCloseable {
         complete(c, result);
     }
 
-    private void complete(Checker c, ProbeResult result) {
+    private void complete(RunningChecker c, ProbeResult result) {
         CheckerLogic.Step step;
         boolean wasUp;
         Long weightDelta = null;
@@ -183,7 +183,7 @@ public final class CheckerEngine implements AutoCloseable {
         deliver(c, step, wasUp, result, weightDelta);
     }
 
-    private void deliver(Checker c, CheckerLogic.Step step, boolean wasUp, ProbeResult result, Long weightDelta) {
+    private void deliver(RunningChecker c, CheckerLogic.Step step, boolean wasUp, ProbeResult result, Long weightDelta) {
         if (step.change() == CheckerLogic.Change.NONE && weightDelta == null) return;
         String reason = reason(c, step.change(), result);
         boolean changed = step.change() != CheckerLogic.Change.NONE
@@ -204,7 +204,7 @@ public final class CheckerEngine implements AutoCloseable {
     }
 
     /** FILE_CHECK: (re)reads the tracked file and reports the verdict and weight it gives. */
-    private void readFile(Checker c) {
+    private void readFile(RunningChecker c) {
         Long value = FileCheckerLogic.readValue(c.spec().file().path());
         if (value == null) {
             LOG.log(Level.INFO, "Invalid number read from {0} - ignoring", c.spec().file().path());
@@ -230,7 +230,7 @@ public final class CheckerEngine implements AutoCloseable {
     }
 
     /** keepalived's log wording for a transition. */
-    private static String reason(Checker c, CheckerLogic.Change change, ProbeResult result) {
+    private static String reason(RunningChecker c, CheckerLogic.Change change, ProbeResult result) {
         if (change != CheckerLogic.Change.DOWN || c.spec().file() != null) return result.detail();
         int retry = c.spec().timing().retry();
         String name = switch (c.type()) {
@@ -246,7 +246,7 @@ public final class CheckerEngine implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Checker c : checkers) remove(c);
+        for (RunningChecker c : checkers) remove(c);
         files.close();
         timer.shutdownNow();
         events.shutdown();

@@ -11,11 +11,11 @@ public interface CheckerListener {
      * spent. The first verdict is reported even when it repeats the initial state (up, or down with alpha); later
      * ones are changes. {@code reason} is keepalived's log line for it.
      */
-    void stateChanged(Checker checker, boolean up, String reason);
+    void stateChanged(RunningChecker checker, boolean up, String reason);
 
     /**
      * MISC_CHECK misc_dynamic / FILE_CHECK: the amount this checker adds to the real server's configured weight
      * (misc_dynamic exit status N: N - 2 - configured weight; exit 0: 0; FILE_CHECK: value x weight).
      */
-    default void weightChanged(Checker checker, long delta) {}
+    default void weightChanged(RunningChecker checker, long delta) {}
 }

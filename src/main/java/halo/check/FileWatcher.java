@@ -23,17 +23,17 @@ import java.util.function.Consumer;
 final class FileWatcher implements AutoCloseable {
     private static final Logger LOG = System.getLogger("halo.check");
 
-    private final Consumer<Checker> onChange;
-    private final Map<Path, List<Checker>> byFile = new ConcurrentHashMap<>();
+    private final Consumer<RunningChecker> onChange;
+    private final Map<Path, List<RunningChecker>> byFile = new ConcurrentHashMap<>();
     private final Map<Path, WatchKey> dirs = new ConcurrentHashMap<>();
     private WatchService service;
     private Thread thread;
 
-    FileWatcher(Consumer<Checker> onChange) {
+    FileWatcher(Consumer<RunningChecker> onChange) {
         this.onChange = onChange;
     }
 
-    synchronized void watch(Checker c) {
+    synchronized void watch(RunningChecker c) {
         Path file = c.spec().file().path().toAbsolutePath().normalize();
         try {
             if (service == null) {
@@ -52,7 +52,7 @@ final class FileWatcher implements AutoCloseable {
         byFile.computeIfAbsent(file, k -> new CopyOnWriteArrayList<>()).add(c);
     }
 
-    void unwatch(Checker c) {
+    void unwatch(RunningChecker c) {
         byFile.values().forEach(l -> l.remove(c));
     }
 
@@ -71,7 +71,7 @@ final class FileWatcher implements AutoCloseable {
                     continue;
                 }
                 Path file = dir.resolve((Path) ev.context());
-                List<Checker> l = byFile.get(file);
+                List<RunningChecker> l = byFile.get(file);
                 if (l != null) l.forEach(onChange);
             }
             key.reset();

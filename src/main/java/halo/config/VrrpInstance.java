@@ -48,7 +48,7 @@ import java.util.List;
  */
 public record VrrpInstance(
         String name,
-        VrrpState state,
+        InitialState state,
         String interfaceName,
         int virtualRouterId,
         int priority,

@@ -17,7 +17,7 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
     final Map<String, KeywordHandler> keywords;
     final String name;
     final Statement at;
-    VrrpState state = VrrpState.BACKUP;
+    InitialState state = InitialState.BACKUP;
     Statement stateAt;
     String iface;
     Statement ifaceAt;
@@ -96,17 +96,17 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
             }
             stateAt = s;
             switch (v) {
-                case "MASTER" -> state = VrrpState.MASTER;
+                case "MASTER" -> state = InitialState.MASTER;
                 case "BACKUP" -> {
-                    if (state == VrrpState.MASTER) {
+                    if (state == InitialState.MASTER) {
                         parser.warn(s, v, "(" + name + ") state previously set as MASTER - ignoring BACKUP");
                     } else {
-                        state = VrrpState.BACKUP;
+                        state = InitialState.BACKUP;
                     }
                 }
                 default -> {
                     parser.warn(s, v, "(" + name + ") unknown state '" + v + "', defaulting to BACKUP");
-                    state = VrrpState.BACKUP;
+                    state = InitialState.BACKUP;
                 }
             }
         });

@@ -514,7 +514,7 @@ final class VrrpParser {
         }
 
         boolean strict = b.strictMode != null ? b.strictMode : g.strict();
-        VrrpState state = b.state;
+        InitialState state = b.state;
         boolean nopreempt = b.nopreempt;
         Duration preemptDelay = b.preemptDelay;
         Authentication auth = null;
@@ -528,9 +528,9 @@ final class VrrpParser {
             }
         }
         if (strict) {
-            if (state == VrrpState.MASTER && b.priority != 255) {
+            if (state == InitialState.MASTER && b.priority != 255) {
                 parser.warn(b.stateAt, "MASTER", prefix + "State MASTER must match being address owner");
-                state = VrrpState.BACKUP;
+                state = InitialState.BACKUP;
             }
             if (auth != null) {
                 parser.warn(b.authAt, "authentication", prefix + "Strict mode does not support authentication. Ignoring.");
@@ -568,11 +568,11 @@ final class VrrpParser {
             parser.warn(b.authAt, "AH", prefix + "Cannot use AH authentication with IPv6 - ignoring authentication");
             auth = null;
         }
-        if (state == VrrpState.MASTER && nopreempt) {
+        if (state == InitialState.MASTER && nopreempt) {
             parser.warn(b.nopreemptAt, "nopreempt", prefix + "Warning - nopreempt will not work with initial state MASTER - clearing");
             nopreempt = false;
         }
-        if (state == VrrpState.MASTER && !preemptDelay.isZero()) {
+        if (state == InitialState.MASTER && !preemptDelay.isZero()) {
             parser.warn(b.preemptDelayAt, "preempt_delay", prefix + "Warning - preempt delay will not work with initial state MASTER - clearing");
             preemptDelay = Duration.ZERO;
         }

@@ -1,6 +1,6 @@
 package halo.daemon;
 
-import halo.check.Checker;
+import halo.check.RunningChecker;
 import halo.check.CheckerEngine;
 import halo.check.CheckerListener;
 import halo.check.ConfigCheckers;
@@ -53,7 +53,7 @@ public final class CheckerSide implements AutoCloseable {
     private final ScriptRunner scripts;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("halo-checkers").factory());
-    private final Map<CheckerId, Checker> checkers = new HashMap<>();
+    private final Map<CheckerId, RunningChecker> checkers = new HashMap<>();
     private final Set<String> disabledScripts = new HashSet<>();
     private final Set<InetAddress> localAddresses = new HashSet<>();
     /** Where the table's FIFO lines go (notify_fifo and lvs_notify_fifo, held by the daemon). */
@@ -112,7 +112,7 @@ public final class CheckerSide implements AutoCloseable {
                 if (!table.checkerEnabled(id)) suspended.add(id);
             }
             for (var spec : built.specs()) {
-                Checker c = engine.add(spec);
+                RunningChecker c = engine.add(spec);
                 checkers.put((CheckerId) spec.key(), c);
                 if (suspended.contains((CheckerId) spec.key())) engine.setEnabled(c, false);
             }
@@ -150,13 +150,13 @@ public final class CheckerSide implements AutoCloseable {
             CheckerMatch match = new CheckerMatch(old, newConfig, oldNames, virtualServerNames(newConfig));
             built.warnings().forEach(log::info);
             built.skipped().forEach(s -> log.info("Checker " + s.key() + " not started: " + s.reason()));
-            Map<CheckerId, Checker> before = new HashMap<>(checkers);
+            Map<CheckerId, RunningChecker> before = new HashMap<>(checkers);
             checkers.clear();
             for (var spec : built.specs()) {
                 CheckerId id = (CheckerId) spec.key();
                 CheckerId was = match.previous(id);
-                Checker previous = was == null ? null : before.remove(was);
-                Checker c = engine.add(spec, previous);
+                RunningChecker previous = was == null ? null : before.remove(was);
+                RunningChecker c = engine.add(spec, previous);
                 checkers.put(id, c);
                 if (!table.checkerEnabled(id)) engine.setEnabled(c, false);
             }
@@ -226,7 +226,7 @@ public final class CheckerSide implements AutoCloseable {
 
     private final class Listener implements CheckerListener {
         @Override
-        public void stateChanged(Checker checker, boolean up, String reason) {
+        public void stateChanged(RunningChecker checker, boolean up, String reason) {
             CheckerId id = (CheckerId) checker.key();
             thread.execute(() -> {
                 // a checker replaced by a reload reports under its old id: drop it
@@ -235,7 +235,7 @@ public final class CheckerSide implements AutoCloseable {
         }
 
         @Override
-        public void weightChanged(Checker checker, long delta) {
+        public void weightChanged(RunningChecker checker, long delta) {
             CheckerId id = (CheckerId) checker.key();
             thread.execute(() -> {
                 if (!stopped && checkers.get(id) == checker) perform(table.checkerWeight(id, delta));
@@ -253,7 +253,7 @@ public final class CheckerSide implements AutoCloseable {
                 }
                 case Action.RunScript r -> runScript(r.script(), r.atShutdown());
                 case Action.CheckerActivity c -> {
-                    Checker checker = checkers.get(c.checker());
+                    RunningChecker checker = checkers.get(c.checker());
                     if (checker != null) engine.setEnabled(checker, c.enabled());
                 }
                 case Action.TableChange t -> {

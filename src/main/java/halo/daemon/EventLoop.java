@@ -6,7 +6,7 @@ import halo.os.NetlinkMonitor;
 import halo.os.Poller;
 import halo.os.VrrpSocket;
 import halo.vrrp.VrrpHost;
-import halo.vrrp.VrrpInstance;
+import halo.vrrp.InstanceMachine;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
@@ -96,7 +96,7 @@ final class EventLoop {
                 reload.run();
             }
             long deadline = state.host.nextDeadline();
-            long timeout = deadline == VrrpInstance.NEVER ? -1 : Math.max(0, deadline - System.nanoTime());
+            long timeout = deadline == InstanceMachine.NEVER ? -1 : Math.max(0, deadline - System.nanoTime());
             pollAndDrain(wakeEarly(timeout), poller, monitor, sockets, state, hostEvents);
         }
     }

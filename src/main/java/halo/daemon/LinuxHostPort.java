@@ -8,7 +8,7 @@ import halo.vrrp.HostPort;
 import halo.vrrp.HostSetup;
 import halo.vrrp.SyncGroup;
 import halo.vrrp.TransitionReason;
-import halo.vrrp.VrrpInstance;
+import halo.vrrp.InstanceMachine;
 import halo.vrrp.VrrpState;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -83,7 +83,7 @@ final class LinuxHostPort implements HostPort {
     }
 
     @Override
-    public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) {
+    public void virtualAddresses(InstanceMachine instance, HostSetup.Instance setup, boolean set) {
         if (!set && stopping) {
             vips.leaveUntilStop(setup);
         } else {
@@ -103,7 +103,7 @@ final class LinuxHostPort implements HostPort {
     }
 
     @Override
-    public void gratuitousArps(VrrpInstance instance, HostSetup.Instance setup, int repeat) {
+    public void gratuitousArps(InstanceMachine instance, HostSetup.Instance setup, int repeat) {
         if (setup.config() == null) {
             return;
         }
@@ -153,7 +153,7 @@ final class LinuxHostPort implements HostPort {
     }
 
     @Override
-    public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+    public void stateChanged(InstanceMachine instance, VrrpState from, VrrpState to, TransitionReason reason) {
         state.lastTransitions.put(instance.name(), System.currentTimeMillis());
     }
 

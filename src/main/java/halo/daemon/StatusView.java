@@ -2,7 +2,7 @@ package halo.daemon;
 
 import halo.vrrp.SyncGroup;
 import halo.vrrp.VrrpHost;
-import halo.vrrp.VrrpInstance;
+import halo.vrrp.InstanceMachine;
 import java.util.Map;
 
 /** What {@code halo status} shows: every instance's state, priorities, master and counters (JSON, or a table). */
@@ -14,7 +14,7 @@ final class StatusView {
         StringBuilder j = new StringBuilder("{\"instances\":[");
         boolean first = true;
         for (VrrpHost.Slot s : host.slots()) {
-            VrrpInstance m = s.machine;
+            InstanceMachine m = s.machine;
             if (!first) {
                 j.append(',');
             }
@@ -92,7 +92,7 @@ final class StatusView {
         StringBuilder t = new StringBuilder(String.format("%-16s %-8s %-10s %4s %5s %5s %-18s%n",
                 "INSTANCE", "STATE", "INTERFACE", "VRID", "PRIO", "EFF", "MASTER"));
         for (VrrpHost.Slot s : host.slots()) {
-            VrrpInstance m = s.machine;
+            InstanceMachine m = s.machine;
             t.append(String.format("%-16s %-8s %-10s %4d %5d %5d %-18s%n", m.name(), m.state(), s.interfaceName(),
                     m.spec().virtualRouterId(), m.basePriority(), m.effectivePriority(),
                     m.masterAddress() == null ? "-" : m.masterAddress()));

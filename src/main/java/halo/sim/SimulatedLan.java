@@ -3,7 +3,7 @@ package halo.sim;
 import halo.config.KeepalivedConfig;
 import halo.vrrp.HostSetup;
 import halo.vrrp.VrrpHost;
-import halo.vrrp.VrrpInstance;
+import halo.vrrp.InstanceMachine;
 import halo.vrrp.wire.RxStatistics;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -294,7 +294,7 @@ public final class SimulatedLan {
     }
 
     /** The running state machine of an instance, or null while the node is down. */
-    public VrrpInstance machine(String node, String instance) {
+    public InstanceMachine machine(String node, String instance) {
         VrrpNode v = software.get(node);
         return v == null ? null : v.machine(instance);
     }

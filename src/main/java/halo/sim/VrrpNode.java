@@ -5,7 +5,7 @@ import halo.vrrp.HostSetup;
 import halo.vrrp.SyncGroup;
 import halo.vrrp.TransitionReason;
 import halo.vrrp.VrrpHost;
-import halo.vrrp.VrrpInstance;
+import halo.vrrp.InstanceMachine;
 import halo.vrrp.VrrpState;
 import halo.vrrp.wire.Ipv4Header;
 import halo.vrrp.wire.VrrpMessage;
@@ -64,7 +64,7 @@ final class VrrpNode implements NodeSoftware, HostPort {
     /** Points the node's one timer at the host's next deadline. */
     private void rearm() {
         long d = host.nextDeadline();
-        if (d == VrrpInstance.NEVER) {
+        if (d == InstanceMachine.NEVER) {
             if (hostTimer.isArmed()) hostTimer.cancel();
         } else if (!hostTimer.isArmed() || hostTimer.deadline() != d) {
             hostTimer.setAt(d);
@@ -154,13 +154,13 @@ final class VrrpNode implements NodeSoftware, HostPort {
     }
 
     @Override
-    public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) {
+    public void virtualAddresses(InstanceMachine instance, HostSetup.Instance setup, boolean set) {
         if (set) addressesHeld.add(instance.name());
         else addressesHeld.remove(instance.name());
     }
 
     @Override
-    public void gratuitousArps(VrrpInstance instance, HostSetup.Instance setup, int repeat) {
+    public void gratuitousArps(InstanceMachine instance, HostSetup.Instance setup, int repeat) {
     }
 
     /** A vrrp_script run: it "exits" 1 while a fail-script event holds, else 0, right away. */
@@ -189,7 +189,7 @@ final class VrrpNode implements NodeSoftware, HostPort {
     }
 
     @Override
-    public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+    public void stateChanged(InstanceMachine instance, VrrpState from, VrrpState to, TransitionReason reason) {
         // The machine's detail names the cause (the advert's sender and priority, the tracker, the group member).
         String detail = instance.lastReasonDetail();
         String why = detail == null ? reason.text()
@@ -210,7 +210,7 @@ final class VrrpNode implements NodeSoftware, HostPort {
         return out;
     }
 
-    VrrpInstance machine(String instance) {
+    InstanceMachine machine(String instance) {
         VrrpHost.Slot s = host.slot(instance);
         return s == null ? null : s.machine;
     }

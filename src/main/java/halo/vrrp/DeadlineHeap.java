@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * An indexed binary min-heap of a fixed set of entries {@code 0..size-1}, each with a deadline (nanoseconds; an idle
- * entry holds {@link VrrpInstance#NEVER} and sinks to the bottom) and a sequence number that orders equal deadlines
+ * entry holds {@link InstanceMachine#NEVER} and sinks to the bottom) and a sequence number that orders equal deadlines
  * (the caller's: keepalived runs timers with equal deadlines in the order they were set). Every entry is always in
  * the heap, so changing a deadline is one sift, never an allocation. Keys sit in {@code long[]}s beside the heap, so
  * sifting compares longs in a few cache lines instead of calling into the entries.
@@ -21,7 +21,7 @@ final class DeadlineHeap {
         keys = new long[size];
         seqs = new long[size];
         position = new int[size];
-        Arrays.fill(keys, VrrpInstance.NEVER);
+        Arrays.fill(keys, InstanceMachine.NEVER);
         for (int i = 0; i < size; i++) {
             heap[i] = i;
             position[i] = i;
@@ -37,9 +37,9 @@ final class DeadlineHeap {
         return heap[0];
     }
 
-    /** The earliest deadline; {@link VrrpInstance#NEVER} when empty. */
+    /** The earliest deadline; {@link InstanceMachine#NEVER} when empty. */
     long topDeadline() {
-        return heap.length == 0 ? VrrpInstance.NEVER : keys[0];
+        return heap.length == 0 ? InstanceMachine.NEVER : keys[0];
     }
 
     /** The sequence number of the earliest entry. */

@@ -44,10 +44,10 @@ public interface HostPort {
     }
 
     /** Adds ({@code set}) or removes the instance's virtual addresses (and its virtual routes and rules). */
-    void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set);
+    void virtualAddresses(InstanceMachine instance, HostSetup.Instance setup, boolean set);
 
     /** Sends a batch of gratuitous ARPs / unsolicited NAs for the instance's addresses. */
-    void gratuitousArps(VrrpInstance instance, HostSetup.Instance setup, int repeat);
+    void gratuitousArps(InstanceMachine instance, HostSetup.Instance setup, int repeat);
 
     /** Starts one run of a vrrp_script; the port reports its end through {@link VrrpHost#onScriptExit}. */
     void runTrackScript(HostSetup.Script script);
@@ -62,7 +62,7 @@ public interface HostPort {
     void log(String line);
 
     /** An instance changed state (for timelines and status). */
-    default void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+    default void stateChanged(InstanceMachine instance, VrrpState from, VrrpState to, TransitionReason reason) {
     }
 
     /** A sync group changed state. */

@@ -75,7 +75,7 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
     }
 
     /** A vrrp_sync_group: member instance names, sync_group_tracking_weight and its notify scripts. */
-    public record Group(String name, List<String> members, boolean trackingWeight, NotifyScripts notifyScripts) {
+    public record Group(String name, List<String> members, boolean trackingWeight, NotifyCommands notifyScripts) {
         public Group {
             members = List.copyOf(members);
         }
@@ -108,7 +108,7 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
 
     public HostSetup withGroup(String name, boolean trackingWeight, String... members) {
         List<Group> list = new ArrayList<>(syncGroups);
-        list.add(new Group(name, List.of(members), trackingWeight, NotifyScripts.NONE));
+        list.add(new Group(name, List.of(members), trackingWeight, NotifyCommands.NONE));
         return new HostSetup(instances, list, scripts);
     }
 
@@ -193,7 +193,7 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
                     .interfaceName(c.interfaceName() == null ? "" : c.interfaceName())
                     .priority(c.priority())
                     .advertInterval(c.advertInterval())
-                    .state(c.state() == halo.config.VrrpState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
+                    .state(c.state() == halo.config.InitialState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
                     .nopreempt(!c.preempt())
                     .preemptDelay(c.preemptDelay())
                     .accept(c.accept())
@@ -240,11 +240,11 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
         return new HostSetup(instances, groups, scripts);
     }
 
-    private static NotifyScripts notifyScripts(halo.config.NotifyScripts n) {
+    private static NotifyCommands notifyScripts(halo.config.NotifyScripts n) {
         if (n == null || n.isEmpty()) {
-            return NotifyScripts.NONE;
+            return NotifyCommands.NONE;
         }
-        return new NotifyScripts(line(n.master()), line(n.backup()), line(n.fault()), line(n.stop()), line(n.anyState()),
+        return new NotifyCommands(line(n.master()), line(n.backup()), line(n.fault()), line(n.stop()), line(n.anyState()),
                 line(n.masterRxLowerPri()));
     }
 

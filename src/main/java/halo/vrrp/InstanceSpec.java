@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param accept                  accept mode (non-owner master answers traffic to the VIPs)
  * @param virtualIpAddresses      virtual_ipaddress list (put in adverts, added when master)
  * @param sourceAddress           our primary address (unicast_src_ip or the interface's), for the tie-break; may be
- *                                {@code null} until known ({@link VrrpInstance#setSourceAddress})
+ *                                {@code null} until known ({@link InstanceMachine#setSourceAddress})
  * @param garpMasterDelay         second GARP batch this long after becoming master (zero: none)
  * @param garpMasterRepeat        GARPs per VIP per batch on becoming master
  * @param garpMasterRefresh       while master, a refresh batch at the first advert after this interval (zero: off)
@@ -69,7 +69,7 @@ public record InstanceSpec(
         boolean skipCheckAdvAddr,
         boolean dontTrackPrimary,
         List<TrackerSpec> trackers,
-        NotifyScripts notifyScripts,
+        NotifyCommands notifyScripts,
         boolean notifyPriorityChanges,
         boolean logDetail) {
 
@@ -109,7 +109,7 @@ public record InstanceSpec(
         Objects.requireNonNull(garpMasterRefresh);
         Objects.requireNonNull(garpLowerPrioDelay);
         Objects.requireNonNull(startupDelay);
-        notifyScripts = notifyScripts == null ? NotifyScripts.NONE : notifyScripts;
+        notifyScripts = notifyScripts == null ? NotifyCommands.NONE : notifyScripts;
         interfaceName = interfaceName == null ? "" : interfaceName;
     }
 
@@ -187,7 +187,7 @@ public record InstanceSpec(
         private boolean skipCheckAdvAddr;
         private boolean dontTrackPrimary;
         private List<TrackerSpec> trackers = new ArrayList<>();
-        private NotifyScripts notifyScripts = NotifyScripts.NONE;
+        private NotifyCommands notifyScripts = NotifyCommands.NONE;
         private boolean notifyPriorityChanges;
         private boolean logDetail;
 
@@ -223,7 +223,7 @@ public record InstanceSpec(
         public Builder dontTrackPrimary(boolean v) { this.dontTrackPrimary = v; return this; }
         public Builder trackers(List<TrackerSpec> v) { this.trackers = new ArrayList<>(v); return this; }
         public Builder tracker(TrackerSpec v) { this.trackers.add(v); return this; }
-        public Builder notifyScripts(NotifyScripts v) { this.notifyScripts = v; return this; }
+        public Builder notifyScripts(NotifyCommands v) { this.notifyScripts = v; return this; }
         public Builder notifyPriorityChanges(boolean v) { this.notifyPriorityChanges = v; return this; }
         public Builder logDetail(boolean v) { this.logDetail = v; return this; }
 

@@ -7,7 +7,7 @@ package halo.vrrp;
  * SCRIPT_INIT_STATE_INIT, counter = rise - 1); {@code init_fail} starts down (counter 0).
  *
  * <p>One tracker per vrrp_script, shared by every instance tracking it: the daemon feeds it each run's outcome and,
- * when it returns a change, calls {@link VrrpInstance#onTrackerStatus} on the tracking instances.
+ * when it returns a change, calls {@link InstanceMachine#onTrackerStatus} on the tracking instances.
  */
 public final class ScriptTracker {
 

@@ -9,9 +9,9 @@ import java.util.List;
  */
 public final class SyncGroup {
     private final String name;
-    private final List<VrrpInstance> members;
+    private final List<InstanceMachine> members;
     private final boolean trackingWeight;
-    private final NotifyScripts notifyScripts;
+    private final NotifyCommands notifyScripts;
     private final VrrpActions actions;
     private VrrpState state;
     private boolean started;
@@ -24,15 +24,15 @@ public final class SyncGroup {
      *                                  FAULT of the whole group)
      * @param notifyScripts             the group's notify scripts (priority argument 0)
      */
-    public SyncGroup(String name, List<VrrpInstance> members, boolean syncGroupTrackingWeight, NotifyScripts notifyScripts,
+    public SyncGroup(String name, List<InstanceMachine> members, boolean syncGroupTrackingWeight, NotifyCommands notifyScripts,
                      VrrpActions actions) {
         this.name = name;
         this.members = List.copyOf(members);
         this.trackingWeight = syncGroupTrackingWeight;
-        this.notifyScripts = notifyScripts == null ? NotifyScripts.NONE : notifyScripts;
+        this.notifyScripts = notifyScripts == null ? NotifyCommands.NONE : notifyScripts;
         this.actions = actions;
         VrrpState initial = VrrpState.MASTER;
-        for (VrrpInstance m : this.members) {
+        for (InstanceMachine m : this.members) {
             if (m.sync != null) {
                 throw new IllegalArgumentException("Virtual router " + m.name() + " cannot exist in more than one sync group");
             }
@@ -47,12 +47,12 @@ public final class SyncGroup {
 
     public String name() { return name; }
     public VrrpState state() { return state; }
-    public List<VrrpInstance> members() { return members; }
+    public List<InstanceMachine> members() { return members; }
     boolean trackingWeight() { return trackingWeight; }
 
     int membersFaulted() {
         int n = 0;
-        for (VrrpInstance m : members) {
+        for (InstanceMachine m : members) {
             if (m.numFaults > 0) {
                 n++;
             }
@@ -62,7 +62,7 @@ public final class SyncGroup {
 
     int membersInInit() {
         int n = 0;
-        for (VrrpInstance m : members) {
+        for (InstanceMachine m : members) {
             if (m.numInit > 0) {
                 n++;
             }
@@ -76,7 +76,7 @@ public final class SyncGroup {
             return;
         }
         started = true;
-        for (VrrpInstance m : members) {
+        for (InstanceMachine m : members) {
             m.initTracking(now);
             judgeTracking(m);
         }
@@ -85,13 +85,13 @@ public final class SyncGroup {
 
     /** start's second half, for members whose tracking is already initialised. */
     private void startTracked(long now) {
-        for (VrrpInstance m : members) {
+        for (InstanceMachine m : members) {
             judgeTracking(m);
         }
         startStates(now);
     }
 
-    private void judgeTracking(VrrpInstance m) {
+    private void judgeTracking(InstanceMachine m) {
         if (m.numFaults > 0 && state != VrrpState.FAULT) {
             actions.log("VRRP_Group(" + name + "): Syncing " + m.name() + " to FAULT state");
             setState(VrrpState.FAULT);
@@ -105,7 +105,7 @@ public final class SyncGroup {
         if (state == VrrpState.FAULT || state == VrrpState.BACKUP) {
             sendGroupNotifies();
         }
-        for (VrrpInstance m : members) {
+        for (InstanceMachine m : members) {
             m.initState(now);
         }
     }
@@ -120,13 +120,13 @@ public final class SyncGroup {
      * @param previousOf the instance each member replaces (absent: a new member)
      * @param was        the state of the group of the same name before the reload, or {@code null}
      */
-    public void resume(long now, java.util.Map<VrrpInstance, VrrpInstance> previousOf, VrrpState was) {
+    public void resume(long now, java.util.Map<InstanceMachine, InstanceMachine> previousOf, VrrpState was) {
         if (started) {
             return;
         }
         boolean keep = was == VrrpState.MASTER || was == VrrpState.BACKUP;
-        for (VrrpInstance m : members) {
-            VrrpInstance previous = previousOf.get(m);
+        for (InstanceMachine m : members) {
+            InstanceMachine previous = previousOf.get(m);
             if (previous != null) {
                 m.carryOver(previous);
             }
@@ -137,7 +137,7 @@ public final class SyncGroup {
             return;
         }
         started = true;
-        for (VrrpInstance m : members) {
+        for (InstanceMachine m : members) {
             m.initTracking(now);
         }
         if (!members.stream().allMatch(m -> m.canKeepState(now))) {
@@ -145,17 +145,17 @@ public final class SyncGroup {
             return;
         }
         state = was; // kept: no group notification
-        for (VrrpInstance m : members) {
+        for (InstanceMachine m : members) {
             m.keepState(now, was);
         }
     }
 
     /** vrrp_sync_can_goto_master: "Only sync to master if everyone wants to, i.e. prefer backup state to avoid thrashing". */
-    boolean canGoToMaster(VrrpInstance vrrp, long now) {
+    boolean canGoToMaster(InstanceMachine vrrp, long now) {
         if (state == VrrpState.MASTER) {
             return true;
         }
-        for (VrrpInstance m : members) {
+        for (InstanceMachine m : members) {
             if (m != vrrp && m.wantState != VrrpState.MASTER) {
                 vrrp.holdForGroup(now);
                 return false;
@@ -164,12 +164,12 @@ public final class SyncGroup {
         return true;
     }
 
-    void syncMaster(VrrpInstance vrrp, long now) {
+    void syncMaster(InstanceMachine vrrp, long now) {
         if (state == VrrpState.MASTER || !canGoToMaster(vrrp, now)) {
             return;
         }
         actions.log("VRRP_Group(" + name + ") Syncing instances to MASTER state");
-        for (VrrpInstance m : members) {
+        for (InstanceMachine m : members) {
             if (m != vrrp && m.state() != VrrpState.MASTER) {
                 m.wantState = VrrpState.MASTER;
                 m.groupTrigger(vrrp);
@@ -180,12 +180,12 @@ public final class SyncGroup {
         sendGroupNotifies();
     }
 
-    void syncBackup(VrrpInstance vrrp, long now) {
+    void syncBackup(InstanceMachine vrrp, long now) {
         if (state == VrrpState.BACKUP) {
             return;
         }
         actions.log("VRRP_Group(" + name + ") Syncing instances to BACKUP state");
-        for (VrrpInstance m : members) {
+        for (InstanceMachine m : members) {
             if (m == vrrp || m.state() == VrrpState.BACKUP || m.state() == VrrpState.STOP) {
                 continue;
             }
@@ -201,12 +201,12 @@ public final class SyncGroup {
         sendGroupNotifies();
     }
 
-    void syncFault(VrrpInstance vrrp, long now) {
+    void syncFault(InstanceMachine vrrp, long now) {
         if (state == VrrpState.FAULT) {
             return;
         }
         actions.log("VRRP_Group(" + name + ") Syncing instances to FAULT state");
-        for (VrrpInstance m : members) {
+        for (InstanceMachine m : members) {
             if (m == vrrp || m.state() == VrrpState.FAULT || m.state() == VrrpState.STOP) {
                 continue;
             }
@@ -224,15 +224,15 @@ public final class SyncGroup {
     }
 
     /** A member master saw a lower priority advert: the other members with garp_lower_prio_repeat send GARPs too. */
-    void lowerPriorityGarps(VrrpInstance vrrp, long now) {
-        for (VrrpInstance m : members) {
+    void lowerPriorityGarps(InstanceMachine vrrp, long now) {
+        for (InstanceMachine m : members) {
             if (m != vrrp && m.spec().garpLowerPrioRepeat() > 0) {
                 m.sendLinkUpdate(m.spec().garpLowerPrioRepeat());
             }
         }
     }
 
-    /** The group's STOP notifications; call after its members' {@link VrrpInstance#shutdown}. */
+    /** The group's STOP notifications; call after its members' {@link InstanceMachine#shutdown}. */
     public void shutdown(long now) {
         if (state == VrrpState.STOP) {
             return;

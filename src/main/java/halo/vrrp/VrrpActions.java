@@ -15,19 +15,19 @@ public interface VrrpActions {
      * carrying {@code priority}: the effective priority, or 0 when leaving (RFC 5798 6.4.3, "send an ADVERTISEMENT
      * with Priority = 0").
      */
-    void sendAdvert(VrrpInstance instance, int priority);
+    void sendAdvert(InstanceMachine instance, int priority);
 
     /**
      * Add the instance's virtual addresses (and excluded addresses, virtual routes and rules); when
-     * {@link VrrpInstance#acceptMode()} is false, also block traffic to them (keepalived's iptables/nftables rule).
+     * {@link InstanceMachine#acceptMode()} is false, also block traffic to them (keepalived's iptables/nftables rule).
      */
-    void addVirtualAddresses(VrrpInstance instance);
+    void addVirtualAddresses(InstanceMachine instance);
 
     /** Remove what {@link #addVirtualAddresses} added. */
-    void removeVirtualAddresses(VrrpInstance instance);
+    void removeVirtualAddresses(InstanceMachine instance);
 
     /** Send {@code repeat} gratuitous ARPs (IPv4) / unsolicited neighbour adverts with R and O flags (IPv6) per VIP. */
-    void sendGratuitousArps(VrrpInstance instance, int repeat);
+    void sendGratuitousArps(InstanceMachine instance, int repeat);
 
     /**
      * Run a notify script: {@code command} as configured (split into argv as keepalived does) followed by
@@ -42,7 +42,7 @@ public interface VrrpActions {
     void log(String line);
 
     /** Every transition, with its reason (for JSON state, the simulator's timeline, metrics). */
-    default void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+    default void stateChanged(InstanceMachine instance, VrrpState from, VrrpState to, TransitionReason reason) {
     }
 
     /** A sync group changed state. */

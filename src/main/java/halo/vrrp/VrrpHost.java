@@ -47,7 +47,7 @@ public final class VrrpHost implements VrrpActions {
      */
     public final class Slot implements VrrpActions {
         public final HostSetup.Instance setup;
-        public final VrrpInstance machine;
+        public final InstanceMachine machine;
         final WireInstance wire = new WireInstance();
         final boolean ipv6;
         final byte[] group;
@@ -77,7 +77,7 @@ public final class VrrpHost implements VrrpActions {
                     : (ipv6 ? WireInstance.IPV6_GROUP : WireInstance.IPV4_GROUP).clone();
             this.peers = setup.unicastPeers().stream().map(InetAddress::getAddress).toArray(byte[][]::new);
             // last: until the machine exists (its constructor may call back), the slot sends nothing
-            this.machine = new VrrpInstance(spec.toBuilder().sourceAddress(IpAddress.of(source)).build(), this);
+            this.machine = new InstanceMachine(spec.toBuilder().sourceAddress(IpAddress.of(source)).build(), this);
         }
 
         public boolean ipv6() {
@@ -109,28 +109,28 @@ public final class VrrpHost implements VrrpActions {
         // --- VrrpActions: what this slot's machine asks of the host ---
 
         @Override
-        public void sendAdvert(VrrpInstance instance, int priority) {
+        public void sendAdvert(InstanceMachine instance, int priority) {
             if (machine != null) {
                 advertise(this, priority);
             }
         }
 
         @Override
-        public void addVirtualAddresses(VrrpInstance instance) {
+        public void addVirtualAddresses(InstanceMachine instance) {
             if (machine != null) {
                 port.virtualAddresses(instance, setup, true);
             }
         }
 
         @Override
-        public void removeVirtualAddresses(VrrpInstance instance) {
+        public void removeVirtualAddresses(InstanceMachine instance) {
             if (machine != null) {
                 port.virtualAddresses(instance, setup, false);
             }
         }
 
         @Override
-        public void sendGratuitousArps(VrrpInstance instance, int repeat) {
+        public void sendGratuitousArps(InstanceMachine instance, int repeat) {
             if (machine != null) {
                 counters.gratuitousArpBatches++;
                 port.gratuitousArps(instance, setup, repeat);
@@ -153,7 +153,7 @@ public final class VrrpHost implements VrrpActions {
         }
 
         @Override
-        public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+        public void stateChanged(InstanceMachine instance, VrrpState from, VrrpState to, TransitionReason reason) {
             VrrpHost.this.stateChanged(instance, from, to, reason);
         }
 
@@ -192,7 +192,7 @@ public final class VrrpHost implements VrrpActions {
     private long setCount;
     private final Counters counters;
     private final List<Slot> slots = new ArrayList<>();
-    private final Map<VrrpInstance, Slot> slotOf = new IdentityHashMap<>();
+    private final Map<InstanceMachine, Slot> slotOf = new IdentityHashMap<>();
     private final List<SyncGroup> groups = new ArrayList<>();
     private final List<TrackScript> scripts = new ArrayList<>();
     private final Map<String, TrackScript> scriptByName = new HashMap<>();
@@ -269,7 +269,7 @@ public final class VrrpHost implements VrrpActions {
     /**
      * A reload (SIGHUP): starts this host in place of {@code previous}, which is retired. Instances of {@code previous}
      * that this setup no longer has stop first (a MASTER sends priority 0 and drops its addresses; notify_stop runs);
-     * instances matched by {@link #reloadKey} resume the state they had ({@link VrrpInstance#resume}, and
+     * instances matched by {@link #reloadKey} resume the state they had ({@link InstanceMachine#resume}, and
      * {@link SyncGroup#resume} for a sync group's members); new ones start in BACKUP. A vrrp_script whose definition did
      * not change keeps its rise/fall state and schedule.
      */
@@ -292,7 +292,7 @@ public final class VrrpHost implements VrrpActions {
         previous.stopped = true;
         build();
         // sync groups first: a group keeps its state only as a whole
-        Map<VrrpInstance, VrrpInstance> previousOf = new java.util.IdentityHashMap<>();
+        Map<InstanceMachine, InstanceMachine> previousOf = new java.util.IdentityHashMap<>();
         for (Slot s : slots) {
             Slot old = before.get(reloadKey(s.setup));
             if (old != null) {
@@ -341,7 +341,7 @@ public final class VrrpHost implements VrrpActions {
             byVrid.computeIfAbsent(ifname, k -> new Slot[2][256])[s.ipv6 ? 1 : 0][i.spec().virtualRouterId()] = s;
         }
         for (HostSetup.Group g : setup.syncGroups()) {
-            List<VrrpInstance> members = new ArrayList<>();
+            List<InstanceMachine> members = new ArrayList<>();
             List<Slot> mates = new ArrayList<>();
             for (String name : g.members()) {
                 for (Slot s : slots) {
@@ -443,12 +443,12 @@ public final class VrrpHost implements VrrpActions {
     }
 
     /**
-     * When {@link #onTimer} must next be called; {@link VrrpInstance#NEVER} when nothing is scheduled. Costs
+     * When {@link #onTimer} must next be called; {@link InstanceMachine#NEVER} when nothing is scheduled. Costs
      * O(log n) per entry whose deadline moved later since it was filed, not a scan of every instance.
      */
     public long nextDeadline() {
         if (timers == null || timers.size() == 0) {
-            return VrrpInstance.NEVER;
+            return InstanceMachine.NEVER;
         }
         while (true) {
             int e = timers.top();
@@ -669,7 +669,7 @@ public final class VrrpHost implements VrrpActions {
     // --- VrrpActions: for what is not one instance's (sync groups, script trackers); each slot is its own machine's ---
 
     @Override
-    public void sendAdvert(VrrpInstance instance, int priority) {
+    public void sendAdvert(InstanceMachine instance, int priority) {
         Slot s = slotOf.get(instance);
         if (s != null) {
             s.sendAdvert(instance, priority);
@@ -705,7 +705,7 @@ public final class VrrpHost implements VrrpActions {
     private int ipIdentification;
 
     @Override
-    public void addVirtualAddresses(VrrpInstance instance) {
+    public void addVirtualAddresses(InstanceMachine instance) {
         Slot s = slotOf.get(instance);
         if (s != null) {
             s.addVirtualAddresses(instance);
@@ -713,7 +713,7 @@ public final class VrrpHost implements VrrpActions {
     }
 
     @Override
-    public void removeVirtualAddresses(VrrpInstance instance) {
+    public void removeVirtualAddresses(InstanceMachine instance) {
         Slot s = slotOf.get(instance);
         if (s != null) {
             s.removeVirtualAddresses(instance);
@@ -721,7 +721,7 @@ public final class VrrpHost implements VrrpActions {
     }
 
     @Override
-    public void sendGratuitousArps(VrrpInstance instance, int repeat) {
+    public void sendGratuitousArps(InstanceMachine instance, int repeat) {
         Slot s = slotOf.get(instance);
         if (s != null) {
             s.sendGratuitousArps(instance, repeat);
@@ -744,7 +744,7 @@ public final class VrrpHost implements VrrpActions {
     }
 
     @Override
-    public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+    public void stateChanged(InstanceMachine instance, VrrpState from, VrrpState to, TransitionReason reason) {
         port.stateChanged(instance, from, to, reason);
     }
 

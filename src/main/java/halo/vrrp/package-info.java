@@ -5,7 +5,7 @@
  *
  * <p>Driving one instance:
  * <pre>{@code
- * VrrpInstance vi = new VrrpInstance(spec, actions);   // spec: InstanceSpec (keepalived keyword names)
+ * InstanceMachine vi = new InstanceMachine(spec, actions);   // spec: InstanceSpec (keepalived keyword names)
  * vi.start(now);                                        // BACKUP (or MASTER at once for the owner)
  * loop:
  *   vi.onAdvert(now, priority, intervalOnWire, source);  // each advert of its VRID that the receive validator
@@ -20,7 +20,7 @@
  * that track it. One {@link halo.vrrp.IpAddress} per peer, made once, keeps receiving free of allocation.
  *
  * <p>Every state change goes through one method that records a {@link halo.vrrp.TransitionReason} (plus
- * {@link halo.vrrp.VrrpInstance#lastReasonDetail()}), logs keepalived's line and calls
+ * {@link halo.vrrp.InstanceMachine#lastReasonDetail()}), logs keepalived's line and calls
  * {@link halo.vrrp.VrrpActions#stateChanged}.
  *
  * <p>The steady state (adverts sent and received, timers) allocates nothing; log lines and notifications are built

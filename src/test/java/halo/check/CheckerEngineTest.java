@@ -90,7 +90,7 @@ class CheckerEngineTest {
         Listener l = new Listener(InetAddress.getLoopbackAddress());
         closeables.add(l);
         CheckTiming t = timing(300, 200, 2, 100, true);
-        Checker c = engine.add(CheckerSpec.tcp("rs1", t, ConnectOptions.to(l.address(), t.connectTimeout())));
+        RunningChecker c = engine.add(CheckerSpec.tcp("rs1", t, ConnectOptions.to(l.address(), t.connectTimeout())));
         assertThat(c.isUp()).isFalse(); // alpha
         assertThat(listener.awaitState(c, true, 3000)).isNotNull();
         assertThat(c.isUp()).isTrue();
@@ -120,7 +120,7 @@ class CheckerEngineTest {
         ConnectOptions co = ConnectOptions.to(web.address(), t.connectTimeout());
         HttpProbe http = new HttpProbe(co, false, HttpProtocol.HTTP_1_0, Optional.empty(), false,
                 List.of(HttpUrl.of("/health")));
-        Checker c = engine.add(CheckerSpec.http("rs", t, http, false, false, co));
+        RunningChecker c = engine.add(CheckerSpec.http("rs", t, http, false, false, co));
         waitProbes(c, 2);
         assertThat(c.isUp()).isTrue();
         // Started up, stayed up: one first verdict (UP), nothing else.
@@ -153,7 +153,7 @@ class CheckerEngineTest {
         ConnectOptions fco = ConnectOptions.to(fast.address(), quick.connectTimeout());
         engine.add(CheckerSpec.http("hung", slow, new HttpProbe(hco, false, HttpProtocol.HTTP_1_0, Optional.empty(),
                 false, List.of(HttpUrl.of("/"))), false, false, hco));
-        Checker f = engine.add(CheckerSpec.http("fast", quick, new HttpProbe(fco, false, HttpProtocol.HTTP_1_0,
+        RunningChecker f = engine.add(CheckerSpec.http("fast", quick, new HttpProbe(fco, false, HttpProtocol.HTTP_1_0,
                 Optional.empty(), false, List.of(HttpUrl.of("/"))), false, false, fco));
         Thread.sleep(1500);
         // ~1.5 s / (50 ms + probe time): well over 10 probes while the other one hangs for 3 s.
@@ -166,17 +166,17 @@ class CheckerEngineTest {
         Listener l = new Listener(InetAddress.getLoopbackAddress());
         closeables.add(l);
         CheckTiming t = timing(200, 1000, 0, 100, true);
-        List<Checker> all = new ArrayList<>();
+        List<RunningChecker> all = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             all.add(engine.add(CheckerSpec.tcp("rs" + i, t, ConnectOptions.to(l.address(), t.connectTimeout()))));
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline && all.stream().anyMatch(c -> !c.isUp())) Thread.sleep(50);
-        assertThat(all).allMatch(Checker::isUp);
+        assertThat(all).allMatch(RunningChecker::isUp);
         l.stop();
         deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline && all.stream().anyMatch(Checker::isUp)) Thread.sleep(50);
-        assertThat(all).noneMatch(Checker::isUp);
+        while (System.nanoTime() < deadline && all.stream().anyMatch(RunningChecker::isUp)) Thread.sleep(50);
+        assertThat(all).noneMatch(RunningChecker::isUp);
     }
 
     @Test
@@ -185,7 +185,7 @@ class CheckerEngineTest {
         closeables.add(web);
         CheckTiming t = timing(50, 500, 0, 50, false);
         ConnectOptions co = ConnectOptions.to(web.address(), t.connectTimeout());
-        Checker c = engine.add(CheckerSpec.http("rs", t, new HttpProbe(co, false, HttpProtocol.HTTP_1_0,
+        RunningChecker c = engine.add(CheckerSpec.http("rs", t, new HttpProbe(co, false, HttpProtocol.HTTP_1_0,
                 Optional.empty(), false, List.of(HttpUrl.of("/"))), false, false, co));
         waitProbes(c, 2);
         engine.remove(c);
@@ -201,7 +201,7 @@ class CheckerEngineTest {
         closeables.add(web);
         CheckTiming t = timing(50, 500, 0, 50, false);
         ConnectOptions co = ConnectOptions.to(web.address(), t.connectTimeout());
-        Checker c = engine.add(CheckerSpec.http("rs", t, new HttpProbe(co, false, HttpProtocol.HTTP_1_0,
+        RunningChecker c = engine.add(CheckerSpec.http("rs", t, new HttpProbe(co, false, HttpProtocol.HTTP_1_0,
                 Optional.empty(), false, List.of(HttpUrl.of("/"))), false, false, co));
         waitProbes(c, 2);
         engine.setEnabled(c, false);
@@ -215,7 +215,7 @@ class CheckerEngineTest {
         assertThat(listener.awaitState(c, false, 3000)).isNotNull();
     }
 
-    static void waitProbes(Checker c, long n) throws InterruptedException {
+    static void waitProbes(RunningChecker c, long n) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (c.probes() < n && System.nanoTime() < deadline) Thread.sleep(10);
         assertThat(c.probes()).isGreaterThanOrEqualTo(n);

@@ -104,10 +104,10 @@ class ConfigCheckersTest {
 
             RecordingListener listener = new RecordingListener();
             try (CheckerEngine engine = new CheckerEngine(listener, new SplittableRandom(9), Duration.ZERO)) {
-                List<Checker> running = built.specs().stream()
+                List<RunningChecker> running = built.specs().stream()
                         .filter(s -> s.type() != CheckerType.PING_CHECK || PingProbeTest.canPing())
                         .map(engine::add).toList();
-                for (Checker ch : running) {
+                for (RunningChecker ch : running) {
                     assertThat(listener.awaitState(ch, true, 5000)).as(ch.toString()).isNotNull();
                 }
             }

@@ -60,7 +60,7 @@ class FileCheckTest {
         Files.writeString(f, "0\n");
         RecordingListener listener = new RecordingListener();
         try (CheckerEngine engine = new CheckerEngine(listener, new SplittableRandom(5), Duration.ZERO)) {
-            Checker c = engine.add(CheckerSpec.file("rs1", new CheckerSpec.TrackedFile(f, 0, false)));
+            RunningChecker c = engine.add(CheckerSpec.file("rs1", new CheckerSpec.TrackedFile(f, 0, false)));
             assertThat(listener.awaitState(c, true, 2000)).isNotNull();
             Files.writeString(f, "1\n");
             assertThat(listener.awaitState(c, false, 5000)).isNotNull();
@@ -69,7 +69,7 @@ class FileCheckTest {
 
             Path w = dir.resolve("rs2.weight");
             Files.writeString(w, "4");
-            Checker weighted = engine.add(CheckerSpec.file("rs2", new CheckerSpec.TrackedFile(w, 2, false)));
+            RunningChecker weighted = engine.add(CheckerSpec.file("rs2", new CheckerSpec.TrackedFile(w, 2, false)));
             assertThat(listener.await(0, e -> e.checker() == weighted && e.kind().equals("weight") && e.weight() == 8,
                     2000)).isNotNull();
             Files.writeString(w, "10");

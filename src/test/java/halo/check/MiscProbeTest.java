@@ -104,7 +104,7 @@ class MiscProbeTest {
         try (CheckerEngine engine = new CheckerEngine(listener, new SplittableRandom(3), Duration.ZERO)) {
             CheckTiming t = new CheckTiming(Duration.ofMillis(100), Duration.ofSeconds(1), 0, Duration.ofMillis(100),
                     Duration.ZERO, false);
-            Checker c = engine.add(CheckerSpec.misc("rs", t, new MiscProbe(s.toString(), Duration.ofSeconds(2), true),
+            RunningChecker c = engine.add(CheckerSpec.misc("rs", t, new MiscProbe(s.toString(), Duration.ofSeconds(2), true),
                     3));
             assertThat(listener.await(0, e -> e.kind().equals("weight") && e.weight() == 7, 5000)).isNotNull();
             Files.writeString(value, "0");

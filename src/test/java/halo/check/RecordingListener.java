@@ -7,12 +7,12 @@ import java.util.function.Predicate;
 
 /** Collects checker events with their arrival time. */
 final class RecordingListener implements CheckerListener {
-    record Event(Checker checker, String kind, boolean up, long weight, String reason, long nanos) {}
+    record Event(RunningChecker checker, String kind, boolean up, long weight, String reason, long nanos) {}
 
     final List<Event> events = new CopyOnWriteArrayList<>();
 
     @Override
-    public void stateChanged(Checker checker, boolean up, String reason) {
+    public void stateChanged(RunningChecker checker, boolean up, String reason) {
         events.add(new Event(checker, "state", up, 0, reason, System.nanoTime()));
         synchronized (this) {
             notifyAll();
@@ -20,7 +20,7 @@ final class RecordingListener implements CheckerListener {
     }
 
     @Override
-    public void weightChanged(Checker checker, long delta) {
+    public void weightChanged(RunningChecker checker, long delta) {
         events.add(new Event(checker, "weight", false, delta, "", System.nanoTime()));
         synchronized (this) {
             notifyAll();
@@ -42,7 +42,7 @@ final class RecordingListener implements CheckerListener {
         }
     }
 
-    Event awaitState(Checker c, boolean up, long timeoutMillis) throws InterruptedException {
+    Event awaitState(RunningChecker c, boolean up, long timeoutMillis) throws InterruptedException {
         return await(0, e -> e.checker() == c && e.kind().equals("state") && e.up() == up && !seen(e), timeoutMillis);
     }
 

@@ -274,12 +274,12 @@ final class ModelGenerator {
         int priority = chance(20) ? 255 : between(1, 254);
         boolean owner = priority == 255;
         boolean strict = chance(20);
-        VrrpState state = chance(50) ? VrrpState.MASTER : VrrpState.BACKUP;
-        if (strict && state == VrrpState.MASTER && !owner) {
-            state = VrrpState.BACKUP;
+        InitialState state = chance(50) ? InitialState.MASTER : InitialState.BACKUP;
+        if (strict && state == InitialState.MASTER && !owner) {
+            state = InitialState.BACKUP;
         }
-        boolean preempt = state == VrrpState.MASTER || owner || chance(50);
-        Duration delay = preempt && state == VrrpState.BACKUP && !strict && chance(40) ? seconds(1000) : Duration.ZERO;
+        boolean preempt = state == InitialState.MASTER || owner || chance(50);
+        Duration delay = preempt && state == InitialState.BACKUP && !strict && chance(40) ? seconds(1000) : Duration.ZERO;
         Duration advert = version == 2 ? Duration.ofSeconds(between(1, 255)) : Duration.ofMillis(10L * between(1, 4095));
         Authentication auth = null;
         if (version == 2 && !strict && chance(40)) {

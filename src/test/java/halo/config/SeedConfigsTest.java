@@ -28,7 +28,7 @@ class SeedConfigsTest {
         KeepalivedConfig c = r.config();
         assertThat(c.global().routerId()).isEqualTo("LVS_Master");
         VrrpInstance vi = c.vrrpInstance("VI_1").orElseThrow();
-        assertThat(vi.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(vi.state()).isEqualTo(InitialState.MASTER);
         assertThat(vi.interfaceName()).isEqualTo("ens33");
         assertThat(vi.virtualRouterId()).isEqualTo(66);
         assertThat(vi.priority()).isEqualTo(100);
@@ -67,7 +67,7 @@ class SeedConfigsTest {
                 "31: Unknown keyword 'nb_get_retry'",
                 "40: Unknown keyword 'nb_get_retry'");
         VrrpInstance vi = r.config().vrrpInstances().getFirst();
-        assertThat(vi.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(vi.state()).isEqualTo(InitialState.BACKUP);
         assertThat(vi.priority()).isLessThan(100);
         assertThat(vi.virtualRouterId()).isEqualTo(66);
         assertThat(r.config().virtualServers()).hasSize(1);
@@ -85,8 +85,8 @@ class SeedConfigsTest {
             assertThat(vi.virtualRouterId()).isEqualTo(50);
             assertThat(vi.virtualAddresses()).extracting(VirtualAddress::address).containsExactly(prefix("10.0.0.3/32"));
         }
-        assertThat(loadSeed("seed002-a.conf").config().vrrpInstances().getFirst().state()).isEqualTo(VrrpState.MASTER);
-        assertThat(loadSeed("seed002-b.conf").config().vrrpInstances().getFirst().state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(loadSeed("seed002-a.conf").config().vrrpInstances().getFirst().state()).isEqualTo(InitialState.MASTER);
+        assertThat(loadSeed("seed002-b.conf").config().vrrpInstances().getFirst().state()).isEqualTo(InitialState.BACKUP);
     }
 
     @Test
@@ -151,8 +151,8 @@ class SeedConfigsTest {
         assertThat(r.config().vrrpInstances()).extracting(VrrpInstance::name, VrrpInstance::virtualRouterId,
                         VrrpInstance::state, VrrpInstance::priority)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("VI_1", 6, VrrpState.MASTER, 100),
-                        org.assertj.core.groups.Tuple.tuple("VI_2", 8, VrrpState.BACKUP, 98));
+                        org.assertj.core.groups.Tuple.tuple("VI_1", 6, InitialState.MASTER, 100),
+                        org.assertj.core.groups.Tuple.tuple("VI_2", 8, InitialState.BACKUP, 98));
     }
 
     @Test

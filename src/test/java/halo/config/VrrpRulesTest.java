@@ -35,7 +35,7 @@ class VrrpRulesTest {
         assertThat(r.diagnostics()).isEmpty();
         assertThat(r.exitStatus()).isZero();
         VrrpInstance i = only(r);
-        assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(i.state()).isEqualTo(InitialState.BACKUP);
         assertThat(i.priority()).isEqualTo(100);
         assertThat(i.advertInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(i.version()).isEqualTo(2);
@@ -60,7 +60,7 @@ class VrrpRulesTest {
         VrrpInstance i = only(r);
         assertThat(i.preempt()).isTrue();
         assertThat(i.preemptDelay()).isZero();
-        assertThat(i.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(i.state()).isEqualTo(InitialState.MASTER);
     }
 
     @Test
@@ -228,7 +228,7 @@ class VrrpRulesTest {
                 "8: (VI_1) preempt_delay is incompatible with strict mode - resetting");
         VrrpInstance i = only(r);
         assertThat(i.strictMode()).isTrue();
-        assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(i.state()).isEqualTo(InitialState.BACKUP);
         assertThat(i.authentication()).isNull();
         assertThat(i.preemptDelay()).isZero();
         assertThat(i.accept()).isFalse(); // RFC 5798 Accept_Mode default for a non-owner
@@ -240,7 +240,7 @@ class VrrpRulesTest {
         LoadResult r = loadText(dir, text);
         assertThat(r.diagnostics()).isEmpty();
         VrrpInstance i = only(r);
-        assertThat(i.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(i.state()).isEqualTo(InitialState.MASTER);
         assertThat(i.accept()).isFalse(); // strict mode's default
         assertThat(i.acceptsTraffic()).isTrue(); // but the owner's addresses are its own
     }
@@ -429,7 +429,7 @@ class VrrpRulesTest {
     void unknownStateDefaultsToBackup() {
         LoadResult r = loadText(dir, instance("    state MSTER\n"));
         assertThat(warnings(r)).containsExactly("4: (VI_1) unknown state 'MSTER', defaulting to BACKUP");
-        assertThat(only(r).state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(only(r).state()).isEqualTo(InitialState.BACKUP);
     }
 
     @Test

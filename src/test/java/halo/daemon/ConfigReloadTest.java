@@ -8,7 +8,7 @@ import halo.config.LoadOptions;
 import halo.vrrp.HostPort;
 import halo.vrrp.HostSetup;
 import halo.vrrp.VrrpHost;
-import halo.vrrp.VrrpInstance;
+import halo.vrrp.InstanceMachine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +49,12 @@ class ConfigReloadTest {
         }
 
         @Override
-        public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) {
+        public void virtualAddresses(InstanceMachine instance, HostSetup.Instance setup, boolean set) {
             vips.change(setup, set);
         }
 
         @Override
-        public void gratuitousArps(VrrpInstance instance, HostSetup.Instance setup, int repeat) {
+        public void gratuitousArps(InstanceMachine instance, HostSetup.Instance setup, int repeat) {
         }
 
         @Override

@@ -19,15 +19,15 @@ final class Clock {
     }
 
     /** Fires every deadline up to and including {@code until}, then sets the clock to {@code until}. */
-    void runUntil(long until, VrrpInstance... instances) {
+    void runUntil(long until, InstanceMachine... instances) {
         runUntil(until, List.of(instances));
     }
 
-    void runUntil(long until, List<VrrpInstance> instances) {
+    void runUntil(long until, List<InstanceMachine> instances) {
         for (int guard = 0; guard < 1_000_000; guard++) {
-            VrrpInstance next = null;
+            InstanceMachine next = null;
             long at = Long.MAX_VALUE;
-            for (VrrpInstance i : instances) {
+            for (InstanceMachine i : instances) {
                 if (i.nextDeadline() < at) {
                     at = i.nextDeadline();
                     next = i;

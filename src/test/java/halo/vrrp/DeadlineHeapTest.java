@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class DeadlineHeapTest {
 
-    private static final long NEVER = VrrpInstance.NEVER;
+    private static final long NEVER = InstanceMachine.NEVER;
 
     @Test
     void theTopIsAlwaysTheEarliestDeadlineAndEqualDeadlinesGoInSequenceOrder() {

@@ -33,7 +33,7 @@ class ElectionPropertiesTest {
     }
 
     private static void withNopreemptStillExactlyOneMaster(List<Router> routers, boolean v3) {
-        List<VrrpInstance> instances = run(routers, v3);
+        List<InstanceMachine> instances = run(routers, v3);
         assertThat(instances.stream().filter(i -> i.state() == VrrpState.MASTER)).hasSize(1);
         // the first router started is the master unless another started within its Master_Down_Interval
         int first = 0;
@@ -58,18 +58,18 @@ class ElectionPropertiesTest {
         if (routers.stream().filter(r -> r.priority() == 255).count() > 1) {
             return; // two address owners is a configuration error (each lowers itself to 254)
         }
-        List<VrrpInstance> instances = run(routers, v3);
+        List<InstanceMachine> instances = run(routers, v3);
         int maxPriority = routers.stream().mapToInt(Router::priority).max().orElseThrow();
-        List<VrrpInstance> masters = instances.stream().filter(i -> i.state() == VrrpState.MASTER).toList();
+        List<InstanceMachine> masters = instances.stream().filter(i -> i.state() == VrrpState.MASTER).toList();
         assertThat(masters).hasSize(1);
         assertThat(masters.get(0).effectivePriority()).isEqualTo(maxPriority);
         assertThat(instances).allMatch(i -> i.state() == VrrpState.MASTER || i.state() == VrrpState.BACKUP);
     }
 
-    private static List<VrrpInstance> run(List<Router> routers, boolean v3) {
+    private static List<InstanceMachine> run(List<Router> routers, boolean v3) {
         long t0 = 1_000_000_000L;
         Lan lan = new Lan(t0, ms(1));
-        List<VrrpInstance> instances = new ArrayList<>();
+        List<InstanceMachine> instances = new ArrayList<>();
         for (int i = 0; i < routers.size(); i++) {
             Router r = routers.get(i);
             Lan.Node node = lan.node("node" + i, "192.0.2." + (i + 1));

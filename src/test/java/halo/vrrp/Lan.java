@@ -9,7 +9,7 @@ import java.util.List;
  * t + delay, in send order. Partitioned nodes hear nothing and are heard by nobody.
  */
 final class Lan {
-    record Delivery(long at, VrrpInstance from, int priority) {}
+    record Delivery(long at, InstanceMachine from, int priority) {}
 
     final long delay;
     long now;
@@ -25,7 +25,7 @@ final class Lan {
     final class Node extends RecorderBase {
         final String name;
         final IpAddress address;
-        final List<VrrpInstance> instances = new ArrayList<>();
+        final List<InstanceMachine> instances = new ArrayList<>();
         boolean partitioned;
 
         Node(String name, String address) {
@@ -33,14 +33,14 @@ final class Lan {
             this.address = IpAddress.parse(address);
         }
 
-        VrrpInstance add(InstanceSpec.Builder spec) {
-            VrrpInstance i = new VrrpInstance(spec.sourceAddress(address).build(), this);
+        InstanceMachine add(InstanceSpec.Builder spec) {
+            InstanceMachine i = new InstanceMachine(spec.sourceAddress(address).build(), this);
             instances.add(i);
             return i;
         }
 
         @Override
-        public void sendAdvert(VrrpInstance instance, int priority) {
+        public void sendAdvert(InstanceMachine instance, int priority) {
             super.sendAdvert(instance, priority);
             if (!partitioned) {
                 queue.add(new Delivery(now + delay, instance, priority));
@@ -48,7 +48,7 @@ final class Lan {
         }
 
         @Override
-        public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+        public void stateChanged(InstanceMachine instance, VrrpState from, VrrpState to, TransitionReason reason) {
             timeline.add((now - start) / 1_000 + "us " + name + " " + instance.name() + " " + from + "->" + to + " "
                     + reason);
         }
@@ -66,9 +66,9 @@ final class Lan {
     void runUntil(long until) {
         for (int guard = 0; guard < 10_000_000; guard++) {
             long at = Long.MAX_VALUE;
-            VrrpInstance timer = null;
+            InstanceMachine timer = null;
             for (Node n : nodes) {
-                for (VrrpInstance i : n.instances) {
+                for (InstanceMachine i : n.instances) {
                     if (i.nextDeadline() < at) {
                         at = i.nextDeadline();
                         timer = i;
@@ -98,7 +98,7 @@ final class Lan {
             if (n.partitioned) {
                 continue;
             }
-            for (VrrpInstance i : n.instances) {
+            for (InstanceMachine i : n.instances) {
                 if (i != d.from() && i.spec().virtualRouterId() == from.virtualRouterId() && !n.instances.contains(d.from())
                         && passesReceiveChecks(i.spec(), from, d.priority())) {
                     i.onAdvert(now, d.priority(), from.advertIntervalOnWire(), d.from().sourceAddress());

@@ -20,23 +20,23 @@ public final class MachineBench {
     /** One pair's sink: an advert goes straight to the other instance of the pair. */
     static final class Sink implements VrrpActions {
         final World world;
-        VrrpInstance a;
-        VrrpInstance b;
+        InstanceMachine a;
+        InstanceMachine b;
 
         Sink(World world) {
             this.world = world;
         }
 
         @Override
-        public void sendAdvert(VrrpInstance instance, int priority) {
+        public void sendAdvert(InstanceMachine instance, int priority) {
             world.adverts++;
-            VrrpInstance peer = instance == a ? b : a;
+            InstanceMachine peer = instance == a ? b : a;
             peer.onAdvert(world.now, priority, instance.advertIntervalOnWire(), instance.sourceAddress());
         }
 
-        @Override public void addVirtualAddresses(VrrpInstance instance) {}
-        @Override public void removeVirtualAddresses(VrrpInstance instance) {}
-        @Override public void sendGratuitousArps(VrrpInstance instance, int repeat) {}
+        @Override public void addVirtualAddresses(InstanceMachine instance) {}
+        @Override public void removeVirtualAddresses(InstanceMachine instance) {}
+        @Override public void sendGratuitousArps(InstanceMachine instance, int repeat) {}
         @Override public void runScript(String command, List<String> extraArgs, boolean stop) {}
         @Override public void writeFifo(String line) {}
         @Override public void log(String line) {}
@@ -108,14 +108,14 @@ public final class MachineBench {
         }
         World sink = new World();
         int n = vrids * 2;
-        VrrpInstance[] all = new VrrpInstance[n];
+        InstanceMachine[] all = new InstanceMachine[n];
         for (int v = 0; v < vrids; v++) {
             // VRIDs repeat every 255: think of one pair of interfaces per 255 instances
             Sink pair = new Sink(sink);
             InstanceSpec.Builder b = InstanceSpec.builder("VI_" + (v + 1), v % 255 + 1).version(3)
                     .advertInterval(Duration.ofMillis(intervalMs)).virtualIpAddress("198.51.100." + (v % 250 + 1));
-            VrrpInstance master = new VrrpInstance(b.priority(200).sourceAddress("192.0.2.1").build(), pair);
-            VrrpInstance backup = new VrrpInstance(b.priority(100).sourceAddress("192.0.2.2").build(), pair);
+            InstanceMachine master = new InstanceMachine(b.priority(200).sourceAddress("192.0.2.1").build(), pair);
+            InstanceMachine backup = new InstanceMachine(b.priority(100).sourceAddress("192.0.2.2").build(), pair);
             pair.a = master;
             pair.b = backup;
             all[v] = master;
@@ -147,10 +147,10 @@ public final class MachineBench {
                 adverts0 = sink.adverts;
             }
             heap.pop();
-            VrrpInstance inst = all[idx];
+            InstanceMachine inst = all[idx];
             long due = inst.nextDeadline();
             if (due > at) { // stale: the deadline moved (an advert reset the down timer)
-                if (due != VrrpInstance.NEVER) {
+                if (due != InstanceMachine.NEVER) {
                     heap.push(due, idx);
                 }
                 continue;
@@ -158,7 +158,7 @@ public final class MachineBench {
             now = at;
             sink.now = now;
             inst.onTimer(now);
-            if (inst.nextDeadline() != VrrpInstance.NEVER) {
+            if (inst.nextDeadline() != InstanceMachine.NEVER) {
                 heap.push(inst.nextDeadline(), idx);
             }
         }
@@ -166,7 +166,7 @@ public final class MachineBench {
         long alloc = mx.getCurrentThreadAllocatedBytes() - alloc0;
         long adverts = sink.adverts - adverts0;
         int masters = 0;
-        for (VrrpInstance i : all) {
+        for (InstanceMachine i : all) {
             if (i.state() == VrrpState.MASTER) {
                 masters++;
             }

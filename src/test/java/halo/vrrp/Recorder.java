@@ -13,23 +13,23 @@ final class Recorder implements VrrpActions {
     final List<String> transitions = new ArrayList<>();
 
     @Override
-    public void sendAdvert(VrrpInstance instance, int priority) {
+    public void sendAdvert(InstanceMachine instance, int priority) {
         adverts.add(priority);
         events.add(instance.name() + " advert " + priority);
     }
 
     @Override
-    public void addVirtualAddresses(VrrpInstance instance) {
+    public void addVirtualAddresses(InstanceMachine instance) {
         events.add(instance.name() + " add VIPs");
     }
 
     @Override
-    public void removeVirtualAddresses(VrrpInstance instance) {
+    public void removeVirtualAddresses(InstanceMachine instance) {
         events.add(instance.name() + " remove VIPs");
     }
 
     @Override
-    public void sendGratuitousArps(VrrpInstance instance, int repeat) {
+    public void sendGratuitousArps(InstanceMachine instance, int repeat) {
         events.add(instance.name() + " garp " + repeat);
     }
 
@@ -53,7 +53,7 @@ final class Recorder implements VrrpActions {
     }
 
     @Override
-    public void stateChanged(VrrpInstance instance, VrrpState from, VrrpState to, TransitionReason reason) {
+    public void stateChanged(InstanceMachine instance, VrrpState from, VrrpState to, TransitionReason reason) {
         transitions.add(instance.name() + " " + from + "->" + to + " " + reason);
     }
 

@@ -20,8 +20,8 @@ class ScenarioTest {
 
     @Test
     void higherPriorityWinsTheFirstElection() {
-        VrrpInstance a = node1.add(vi1(150).state(VrrpState.MASTER));
-        VrrpInstance b = node2.add(vi1(100));
+        InstanceMachine a = node1.add(vi1(150).state(VrrpState.MASTER));
+        InstanceMachine b = node2.add(vi1(100));
         a.start(lan.now);
         b.start(lan.now);
         lan.runUntil(T0 + ms(20_000));
@@ -37,8 +37,8 @@ class ScenarioTest {
 
     @Test
     void crashedMasterIsReplacedOneMasterDownIntervalAfterItsLastAdvert() {
-        VrrpInstance a = node1.add(vi1(150));
-        VrrpInstance b = node2.add(vi1(100));
+        InstanceMachine a = node1.add(vi1(150));
+        InstanceMachine b = node2.add(vi1(100));
         a.start(lan.now);
         b.start(lan.now);
         lan.runUntil(T0 + ms(10_000));
@@ -52,8 +52,8 @@ class ScenarioTest {
 
     @Test
     void gracefulStopHandsOverAfterSkewTime() {
-        VrrpInstance a = node1.add(vi1(150));
-        VrrpInstance b = node2.add(vi1(100));
+        InstanceMachine a = node1.add(vi1(150));
+        InstanceMachine b = node2.add(vi1(100));
         a.start(lan.now);
         b.start(lan.now);
         lan.runUntil(T0 + ms(10_000));
@@ -67,8 +67,8 @@ class ScenarioTest {
 
     @Test
     void restartedHigherPriorityNodePreemptsBack() {
-        VrrpInstance a = node1.add(vi1(150));
-        VrrpInstance b = node2.add(vi1(100));
+        InstanceMachine a = node1.add(vi1(150));
+        InstanceMachine b = node2.add(vi1(100));
         a.start(lan.now);
         b.start(lan.now);
         lan.runUntil(T0 + ms(5_000));
@@ -77,7 +77,7 @@ class ScenarioTest {
         lan.runUntil(T0 + ms(15_000));
         assertThat(b.state()).isEqualTo(VrrpState.MASTER);
         node1.partitioned = false;
-        VrrpInstance a2 = node1.add(vi1(150));
+        InstanceMachine a2 = node1.add(vi1(150));
         long restart = lan.now;
         a2.start(restart);
         lan.runUntil(restart + ms(10_000));
@@ -91,8 +91,8 @@ class ScenarioTest {
 
     @Test
     void nopreemptKeepsTheIncumbent() {
-        VrrpInstance a = node1.add(vi1(150).nopreempt(true));
-        VrrpInstance b = node2.add(vi1(100).nopreempt(true));
+        InstanceMachine a = node1.add(vi1(150).nopreempt(true));
+        InstanceMachine b = node2.add(vi1(100).nopreempt(true));
         a.start(lan.now);
         b.start(lan.now);
         lan.runUntil(T0 + ms(5_000));
@@ -100,7 +100,7 @@ class ScenarioTest {
         node1.partitioned = true;
         lan.runUntil(T0 + ms(15_000));
         node1.partitioned = false;
-        VrrpInstance a2 = node1.add(vi1(150).nopreempt(true));
+        InstanceMachine a2 = node1.add(vi1(150).nopreempt(true));
         a2.start(lan.now);
         lan.runUntil(lan.now + ms(60_000));
         assertThat(a2.state()).isEqualTo(VrrpState.BACKUP);
@@ -109,8 +109,8 @@ class ScenarioTest {
 
     @Test
     void equalPrioritiesStartingTogetherResolveByAddress() {
-        VrrpInstance a = node1.add(vi1(100));
-        VrrpInstance b = node2.add(vi1(100));
+        InstanceMachine a = node1.add(vi1(100));
+        InstanceMachine b = node2.add(vi1(100));
         a.start(lan.now);
         b.start(lan.now);
         lan.runUntil(T0 + ms(10_000));
@@ -126,11 +126,11 @@ class ScenarioTest {
 
     @Test
     void dualMasterLayoutOneMasterPerNode() {
-        VrrpInstance a1 = node1.add(vi1(150));
-        VrrpInstance a2 = node1.add(InstanceSpec.builder("VI_2", 52).priority(100).virtualIpAddress("192.0.2.101"));
-        VrrpInstance b1 = node2.add(vi1(100));
-        VrrpInstance b2 = node2.add(InstanceSpec.builder("VI_2", 52).priority(150).virtualIpAddress("192.0.2.101"));
-        for (VrrpInstance i : new VrrpInstance[] {a1, a2, b1, b2}) {
+        InstanceMachine a1 = node1.add(vi1(150));
+        InstanceMachine a2 = node1.add(InstanceSpec.builder("VI_2", 52).priority(100).virtualIpAddress("192.0.2.101"));
+        InstanceMachine b1 = node2.add(vi1(100));
+        InstanceMachine b2 = node2.add(InstanceSpec.builder("VI_2", 52).priority(150).virtualIpAddress("192.0.2.101"));
+        for (InstanceMachine i : new InstanceMachine[] {a1, a2, b1, b2}) {
             i.start(lan.now);
         }
         lan.runUntil(T0 + ms(20_000));
@@ -142,8 +142,8 @@ class ScenarioTest {
 
     @Test
     void v3TenMillisecondTakeover() {
-        VrrpInstance a = node1.add(vi1(150).version(3).advertInterval(Duration.ofMillis(10)));
-        VrrpInstance b = node2.add(vi1(100).version(3).advertInterval(Duration.ofMillis(10)));
+        InstanceMachine a = node1.add(vi1(150).version(3).advertInterval(Duration.ofMillis(10)));
+        InstanceMachine b = node2.add(vi1(100).version(3).advertInterval(Duration.ofMillis(10)));
         a.start(lan.now);
         b.start(lan.now);
         lan.runUntil(T0 + ms(1_000));
@@ -160,8 +160,8 @@ class ScenarioTest {
 
     @Test
     void v3BackupWithAnotherIntervalFollowsTheMaster() {
-        VrrpInstance a = node1.add(vi1(150).version(3).advertInterval(Duration.ofMillis(100)));
-        VrrpInstance b = node2.add(vi1(100).version(3).advertInterval(Duration.ofMillis(10)));
+        InstanceMachine a = node1.add(vi1(150).version(3).advertInterval(Duration.ofMillis(100)));
+        InstanceMachine b = node2.add(vi1(100).version(3).advertInterval(Duration.ofMillis(10)));
         a.start(lan.now);
         b.start(lan.now);
         lan.runUntil(T0 + ms(5_000));

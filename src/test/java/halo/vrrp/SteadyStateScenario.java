@@ -12,23 +12,23 @@ final class SteadyStateScenario {
 
     /** A sink that only counts and delivers: the daemon's real sink encodes into a reused buffer. */
     static final class Counting implements VrrpActions {
-        VrrpInstance[] peers = new VrrpInstance[0];
+        InstanceMachine[] peers = new InstanceMachine[0];
         long now;
         long adverts;
 
         @Override
-        public void sendAdvert(VrrpInstance instance, int priority) {
+        public void sendAdvert(InstanceMachine instance, int priority) {
             adverts++;
-            for (VrrpInstance p : peers) {
+            for (InstanceMachine p : peers) {
                 if (p != instance) {
                     p.onAdvert(now, priority, instance.advertIntervalOnWire(), instance.sourceAddress());
                 }
             }
         }
 
-        @Override public void addVirtualAddresses(VrrpInstance instance) {}
-        @Override public void removeVirtualAddresses(VrrpInstance instance) {}
-        @Override public void sendGratuitousArps(VrrpInstance instance, int repeat) {}
+        @Override public void addVirtualAddresses(InstanceMachine instance) {}
+        @Override public void removeVirtualAddresses(InstanceMachine instance) {}
+        @Override public void sendGratuitousArps(InstanceMachine instance, int repeat) {}
         @Override public void runScript(String command, List<String> extraArgs, boolean stop) {}
         @Override public void writeFifo(String line) {}
         @Override public void log(String line) {}
@@ -42,19 +42,19 @@ final class SteadyStateScenario {
     static final int WARMUP_EVENTS = 2_000;
 
     final Counting sink = new Counting();
-    final VrrpInstance master;
-    final VrrpInstance backup1;
-    final VrrpInstance backup2;
+    final InstanceMachine master;
+    final InstanceMachine backup1;
+    final InstanceMachine backup2;
     /** Adverts sent from the first steady-state event to the end. */
     long steadyAdverts;
 
     SteadyStateScenario() {
         InstanceSpec.Builder b = InstanceSpec.builder("VI_1", 51).version(3).advertInterval(Duration.ofMillis(10))
                 .virtualIpAddress("192.0.2.100").garpMasterRefresh(Duration.ofSeconds(1)).garpMasterRefreshRepeat(1);
-        master = new VrrpInstance(b.priority(200).sourceAddress("192.0.2.1").build(), sink);
-        backup1 = new VrrpInstance(b.priority(100).sourceAddress("192.0.2.2").build(), sink);
-        backup2 = new VrrpInstance(b.priority(90).sourceAddress("192.0.2.3").build(), sink);
-        sink.peers = new VrrpInstance[] {master, backup1, backup2};
+        master = new InstanceMachine(b.priority(200).sourceAddress("192.0.2.1").build(), sink);
+        backup1 = new InstanceMachine(b.priority(100).sourceAddress("192.0.2.2").build(), sink);
+        backup2 = new InstanceMachine(b.priority(90).sourceAddress("192.0.2.3").build(), sink);
+        sink.peers = new InstanceMachine[] {master, backup1, backup2};
     }
 
     /** Runs the 120 virtual seconds, calling {@code mark} when steady state starts. */

@@ -22,15 +22,15 @@ class SyncGroupTest {
         return b;
     }
 
-    VrrpInstance a;
-    VrrpInstance b;
+    InstanceMachine a;
+    InstanceMachine b;
     SyncGroup group;
 
     void group(InstanceSpec.Builder sa, InstanceSpec.Builder sb, boolean trackingWeight) {
-        a = new VrrpInstance(sa.build(), rec);
-        b = new VrrpInstance(sb.build(), rec);
+        a = new InstanceMachine(sa.build(), rec);
+        b = new InstanceMachine(sb.build(), rec);
         group = new SyncGroup("VG_1", List.of(a, b), trackingWeight,
-                new NotifyScripts("/bin/g-master.sh", null, null, null, "/bin/g-notify.sh", null), rec);
+                new NotifyCommands("/bin/g-master.sh", null, null, null, "/bin/g-notify.sh", null), rec);
     }
 
     @Test

@@ -12,8 +12,8 @@ class TrackerTest {
     final Recorder rec = new Recorder();
     final Clock clock = new Clock(T0);
 
-    VrrpInstance start(InstanceSpec.Builder b) {
-        VrrpInstance vrrp = new VrrpInstance(b.build(), rec);
+    InstanceMachine start(InstanceSpec.Builder b) {
+        InstanceMachine vrrp = new InstanceMachine(b.build(), rec);
         vrrp.start(clock.now);
         return vrrp;
     }
@@ -27,8 +27,8 @@ class TrackerTest {
         return b;
     }
 
-    VrrpInstance master(InstanceSpec.Builder b) {
-        VrrpInstance vrrp = start(b);
+    InstanceMachine master(InstanceSpec.Builder b) {
+        InstanceMachine vrrp = start(b);
         clock.runUntil(vrrp.nextDeadline(), vrrp);
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
         rec.clear();
@@ -37,7 +37,7 @@ class TrackerTest {
 
     @Test
     void negativeWeightIsSubtractedWhileDownAndTheMasterAdvertisesAtOnce() {
-        VrrpInstance vrrp = master(spec(100, TrackerSpec.script("chk_nginx", -5)));
+        InstanceMachine vrrp = master(spec(100, TrackerSpec.script("chk_nginx", -5)));
         vrrp.onTrackerStatus(clock.now + ms(100), TrackerKind.SCRIPT, "chk_nginx", true);
         assertThat(vrrp.effectivePriority()).isEqualTo(100);
         assertThat(rec.events).isEmpty();
@@ -56,7 +56,7 @@ class TrackerTest {
 
     @Test
     void positiveWeightIsAddedWhileUpButNotBeforeTheFirstResult() {
-        VrrpInstance vrrp = start(spec(100, TrackerSpec.script("chk", 10)));
+        InstanceMachine vrrp = start(spec(100, TrackerSpec.script("chk", 10)));
         assertThat(vrrp.effectivePriority()).isEqualTo(100);
         vrrp.onTrackerStatus(T0 + ms(1), TrackerKind.SCRIPT, "chk", true);
         assertThat(vrrp.effectivePriority()).isEqualTo(110);
@@ -66,12 +66,12 @@ class TrackerTest {
 
     @Test
     void reverseFlipsTheSense() {
-        VrrpInstance plus = start(spec(100, TrackerSpec.script("chk", 10).reversed()));
+        InstanceMachine plus = start(spec(100, TrackerSpec.script("chk", 10).reversed()));
         plus.onTrackerStatus(T0, TrackerKind.SCRIPT, "chk", true);
         assertThat(plus.effectivePriority()).isEqualTo(90);
         plus.onTrackerStatus(T0, TrackerKind.SCRIPT, "chk", false);
         assertThat(plus.effectivePriority()).isEqualTo(100);
-        VrrpInstance minus = start(spec(100, TrackerSpec.script("chk", -10).reversed()));
+        InstanceMachine minus = start(spec(100, TrackerSpec.script("chk", -10).reversed()));
         minus.onTrackerStatus(T0, TrackerKind.SCRIPT, "chk", false);
         assertThat(minus.effectivePriority()).isEqualTo(110);
         minus.onTrackerStatus(T0, TrackerKind.SCRIPT, "chk", true);
@@ -80,18 +80,18 @@ class TrackerTest {
 
     @Test
     void effectivePriorityIsClampedTo1Through254() {
-        VrrpInstance high = start(spec(250, TrackerSpec.script("a", 10), TrackerSpec.script("b", 10)));
+        InstanceMachine high = start(spec(250, TrackerSpec.script("a", 10), TrackerSpec.script("b", 10)));
         high.onTrackerStatus(T0, TrackerKind.SCRIPT, "a", true);
         high.onTrackerStatus(T0, TrackerKind.SCRIPT, "b", true);
         assertThat(high.effectivePriority()).isEqualTo(254);
-        VrrpInstance low = start(spec(5, TrackerSpec.script("a", -10)));
+        InstanceMachine low = start(spec(5, TrackerSpec.script("a", -10)));
         low.onTrackerStatus(T0, TrackerKind.SCRIPT, "a", false);
         assertThat(low.effectivePriority()).isEqualTo(1);
     }
 
     @Test
     void theOwnersPriorityNeverChanges() {
-        VrrpInstance vrrp = start(spec(255, TrackerSpec.script("a", -50)));
+        InstanceMachine vrrp = start(spec(255, TrackerSpec.script("a", -50)));
         rec.clear();
         vrrp.onTrackerStatus(T0 + ms(5), TrackerKind.SCRIPT, "a", false);
         assertThat(vrrp.effectivePriority()).isEqualTo(255);
@@ -100,7 +100,7 @@ class TrackerTest {
 
     @Test
     void aBackupsDownTimerFollowsItsNewSkew() {
-        VrrpInstance vrrp = start(spec(100, TrackerSpec.script("a", -50)));
+        InstanceMachine vrrp = start(spec(100, TrackerSpec.script("a", -50)));
         vrrp.onAdvert(T0 + ms(100), 150, 1, IpAddress.parse("192.0.2.1"));
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(100) + us(3_609_375));
         vrrp.onTrackerStatus(T0 + ms(200), TrackerKind.SCRIPT, "a", false);
@@ -110,8 +110,8 @@ class TrackerTest {
 
     @Test
     void weightZeroFailurePutsTheMasterInFaultAndRecoveryWaitsInBackup() {
-        VrrpInstance vrrp = master(spec(100, TrackerSpec.script("chk", 0).withInitial(TrackerSpec.Status.UP))
-                .notifyScripts(new NotifyScripts(null, null, "/bin/fault.sh", null, null, null)));
+        InstanceMachine vrrp = master(spec(100, TrackerSpec.script("chk", 0).withInitial(TrackerSpec.Status.UP))
+                .notifyScripts(new NotifyCommands(null, null, "/bin/fault.sh", null, null, null)));
         long t = clock.now + ms(300);
         vrrp.onTrackerStatus(t, TrackerKind.SCRIPT, "chk", false);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
@@ -123,7 +123,7 @@ class TrackerTest {
                 "VI_1 remove VIPs",
                 "script /bin/fault.sh",
                 "fifo INSTANCE \"VI_1\" FAULT 100");
-        assertThat(vrrp.nextDeadline()).isEqualTo(VrrpInstance.NEVER);
+        assertThat(vrrp.nextDeadline()).isEqualTo(InstanceMachine.NEVER);
         // adverts are ignored in FAULT
         vrrp.onAdvert(t + ms(10), 50, 1, IpAddress.parse("192.0.2.1"));
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
@@ -136,7 +136,7 @@ class TrackerTest {
 
     @Test
     void aWeightZeroScriptThatHasNotRunHoldsTheInstanceInFault() {
-        VrrpInstance vrrp = start(spec(100, TrackerSpec.script("chk", 0)));
+        InstanceMachine vrrp = start(spec(100, TrackerSpec.script("chk", 0)));
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         assertThat(rec.events).containsExactly("log (VI_1) Entering FAULT STATE (init)");
         rec.clear();
@@ -148,7 +148,7 @@ class TrackerTest {
 
     @Test
     void aWeightZeroScriptThatFailsFirstSendsTheFaultNotification() {
-        VrrpInstance vrrp = start(spec(100, TrackerSpec.script("chk", 0)));
+        InstanceMachine vrrp = start(spec(100, TrackerSpec.script("chk", 0)));
         rec.clear();
         vrrp.onTrackerStatus(T0 + ms(700), TrackerKind.SCRIPT, "chk", false);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
@@ -157,7 +157,7 @@ class TrackerTest {
 
     @Test
     void theOwnerRecoveringFromFaultWaitsInBackupAsKeepalivedDoes() {
-        VrrpInstance vrrp = start(spec(255, TrackerSpec.iface("eth1", 0)));
+        InstanceMachine vrrp = start(spec(255, TrackerSpec.iface("eth1", 0)));
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
         vrrp.onTrackerStatus(T0 + ms(10), TrackerKind.INTERFACE, "eth1", false);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
@@ -171,7 +171,7 @@ class TrackerTest {
 
     @Test
     void initFailStartsInFault() {
-        VrrpInstance vrrp = start(spec(100, TrackerSpec.script("chk", 0).withInitial(TrackerSpec.Status.DOWN)));
+        InstanceMachine vrrp = start(spec(100, TrackerSpec.script("chk", 0).withInitial(TrackerSpec.Status.DOWN)));
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         assertThat(rec.logs).containsExactly("(VI_1): entering FAULT state due to script chk");
         assertThat(rec.transitions).containsExactly("VI_1 INIT->FAULT TRACKER_FAULT");
@@ -180,31 +180,31 @@ class TrackerTest {
 
     @Test
     void interfaceDownIsAFaultUnlessDontTrackPrimary() {
-        VrrpInstance vrrp = master(spec(100));
+        InstanceMachine vrrp = master(spec(100));
         vrrp.onInterfaceChange(clock.now + ms(1), false);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
         vrrp.onInterfaceChange(clock.now + ms(2), true);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
 
-        VrrpInstance ignoring = master(spec(100).dontTrackPrimary(true));
+        InstanceMachine ignoring = master(spec(100).dontTrackPrimary(true));
         ignoring.onInterfaceChange(clock.now + ms(1), false);
         assertThat(ignoring.state()).isEqualTo(VrrpState.MASTER);
     }
 
     @Test
     void trackedInterfaceWithWeight() {
-        VrrpInstance vrrp = start(spec(100, TrackerSpec.iface("eth1", -20)));
+        InstanceMachine vrrp = start(spec(100, TrackerSpec.iface("eth1", -20)));
         assertThat(vrrp.effectivePriority()).isEqualTo(100);
         vrrp.onTrackerStatus(T0 + ms(1), TrackerKind.INTERFACE, "eth1", false);
         assertThat(vrrp.effectivePriority()).isEqualTo(80);
-        VrrpInstance down = start(spec(100, TrackerSpec.iface("eth2", 0).withInitial(TrackerSpec.Status.DOWN)));
+        InstanceMachine down = start(spec(100, TrackerSpec.iface("eth2", 0).withInitial(TrackerSpec.Status.DOWN)));
         assertThat(down.state()).isEqualTo(VrrpState.FAULT);
         assertThat(rec.logs).contains("(VI_1): entering FAULT state (interface eth2 down)");
     }
 
     @Test
     void trackFileValueTimesWeight() {
-        VrrpInstance vrrp = start(spec(100, TrackerSpec.file("prio", 2)));
+        InstanceMachine vrrp = start(spec(100, TrackerSpec.file("prio", 2)));
         vrrp.onTrackFileValue(T0 + ms(1), "prio", 10);
         assertThat(vrrp.effectivePriority()).isEqualTo(120);
         vrrp.onTrackFileValue(T0 + ms(2), "prio", -30);
@@ -219,7 +219,7 @@ class TrackerTest {
 
     @Test
     void trackFileWithWeightZeroFaultsOnANonZeroValue() {
-        VrrpInstance vrrp = start(spec(100, TrackerSpec.file("flag", 0)));
+        InstanceMachine vrrp = start(spec(100, TrackerSpec.file("flag", 0)));
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         vrrp.onTrackFileValue(T0 + ms(1), "flag", 1);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
@@ -229,7 +229,7 @@ class TrackerTest {
 
     @Test
     void aScriptAndAnInterfaceOfTheSameNameWeighSeparately() {
-        VrrpInstance vrrp = start(spec(100, TrackerSpec.script("eth1", -10), TrackerSpec.iface("eth1", -20)));
+        InstanceMachine vrrp = start(spec(100, TrackerSpec.script("eth1", -10), TrackerSpec.iface("eth1", -20)));
         vrrp.onTrackerStatus(T0 + ms(1), TrackerKind.SCRIPT, "eth1", true);
         assertThat(vrrp.effectivePriority()).isEqualTo(100);
         vrrp.onTrackerStatus(T0 + ms(2), TrackerKind.INTERFACE, "eth1", false);
@@ -244,7 +244,7 @@ class TrackerTest {
 
     @Test
     void aScriptAndAnInterfaceOfTheSameNameFaultAndRecoverSeparately() {
-        VrrpInstance vrrp = start(spec(100, TrackerSpec.script("eth1", 0).withInitial(TrackerSpec.Status.UP),
+        InstanceMachine vrrp = start(spec(100, TrackerSpec.script("eth1", 0).withInitial(TrackerSpec.Status.UP),
                 TrackerSpec.iface("eth1", 0)));
         vrrp.onTrackerStatus(T0 + ms(1), TrackerKind.INTERFACE, "eth1", false);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
@@ -261,7 +261,7 @@ class TrackerTest {
 
     @Test
     void twoFaultsNeedTwoRecoveries() {
-        VrrpInstance vrrp = start(spec(100, TrackerSpec.iface("eth1", 0), TrackerSpec.process("nginx", 0)));
+        InstanceMachine vrrp = start(spec(100, TrackerSpec.iface("eth1", 0), TrackerSpec.process("nginx", 0)));
         vrrp.onTrackerStatus(T0 + ms(1), TrackerKind.INTERFACE, "eth1", false);
         vrrp.onTrackerStatus(T0 + ms(2), TrackerKind.PROCESS, "nginx", false);
         vrrp.onTrackerStatus(T0 + ms(3), TrackerKind.INTERFACE, "eth1", true);
@@ -276,9 +276,9 @@ class TrackerTest {
         Lan lan = new Lan(T0, ms(1));
         Lan.Node a = lan.node("node1", "192.0.2.1");
         Lan.Node b = lan.node("node2", "192.0.2.2");
-        VrrpInstance va = a.add(InstanceSpec.builder("VI_1", 51).priority(100).state(VrrpState.MASTER)
+        InstanceMachine va = a.add(InstanceSpec.builder("VI_1", 51).priority(100).state(VrrpState.MASTER)
                 .virtualIpAddress("192.0.2.100").tracker(TrackerSpec.script("chk_nginx", -5)));
-        VrrpInstance vb = b.add(InstanceSpec.builder("VI_1", 51).priority(98).virtualIpAddress("192.0.2.100"));
+        InstanceMachine vb = b.add(InstanceSpec.builder("VI_1", 51).priority(98).virtualIpAddress("192.0.2.100"));
         va.start(lan.now);
         vb.start(lan.now + ms(500));
         lan.runUntil(T0 + ms(10_000));

@@ -49,11 +49,11 @@ class VrrpHostTest {
         final List<String> vipCalls = new ArrayList<>();
 
         @Override
-        public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) {
+        public void virtualAddresses(InstanceMachine instance, HostSetup.Instance setup, boolean set) {
             vipsSet = set;
             vipCalls.add(instance.name() + (set ? " set" : " remove"));
         }
-        @Override public void gratuitousArps(VrrpInstance instance, HostSetup.Instance setup, int repeat) { garpBatches++; }
+        @Override public void gratuitousArps(InstanceMachine instance, HostSetup.Instance setup, int repeat) { garpBatches++; }
 
         @Override
         public void runTrackScript(HostSetup.Script script) {
@@ -176,8 +176,8 @@ class VrrpHostTest {
     @Test
     void aV2AdvertWithAnotherIntervalNeverReachesTheStateMachine() {
         MemoryPort[] p = pair(node(150, Duration.ofSeconds(1), "192.0.2.100"), node(100, Duration.ofSeconds(2), "192.0.2.100"));
-        VrrpInstance a = p[0].host.slot("VI_1").machine;
-        VrrpInstance b = p[1].host.slot("VI_1").machine;
+        InstanceMachine a = p[0].host.slot("VI_1").machine;
+        InstanceMachine b = p[1].host.slot("VI_1").machine;
         // a: 3 x 1 s + (256-150)/256 s = 3414.06 ms; b hears a's adverts but drops them, so it takes over too at
         // 3 x 2 s + (256-100)/256 s = 6609.38 ms (RFC 3768 7.1: "MUST discard the packet")
         runUntil(6_600 * MS, p);
@@ -194,8 +194,8 @@ class VrrpHostTest {
     @Test
     void anAdvertWithAnotherAddressListIsDroppedInBackupAndInMaster() {
         MemoryPort[] p = pair(node(150, Duration.ofSeconds(1), "192.0.2.100"), node(100, Duration.ofSeconds(1), "192.0.2.101"));
-        VrrpInstance a = p[0].host.slot("VI_1").machine;
-        VrrpInstance b = p[1].host.slot("VI_1").machine;
+        InstanceMachine a = p[0].host.slot("VI_1").machine;
+        InstanceMachine b = p[1].host.slot("VI_1").machine;
         runUntil(3_600 * MS, p);
         assertThat(a.state()).isEqualTo(VrrpState.MASTER);
         assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
@@ -214,7 +214,7 @@ class VrrpHostTest {
     @Test
     void theOwnersAdvertWithAnotherAddressListIsLoggedAndCountedButObeyed() {
         MemoryPort[] p = pair(node(255, Duration.ofSeconds(1), "192.0.2.100"), node(100, Duration.ofSeconds(1), "192.0.2.101"));
-        VrrpInstance b = p[1].host.slot("VI_1").machine;
+        InstanceMachine b = p[1].host.slot("VI_1").machine;
         runUntil(10_000 * MS, p);
         assertThat(p[0].host.slot("VI_1").machine.state()).isEqualTo(VrrpState.MASTER);
         assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
@@ -233,7 +233,7 @@ class VrrpHostTest {
                 .tracker(TrackerSpec.script("eth1", -10)).tracker(TrackerSpec.iface("eth1", -20)).build();
         a.host = new VrrpHost(HostSetup.of(spec).withScript("eth1", Duration.ofSeconds(1), 1, 1), a);
         a.host.start(0);
-        VrrpInstance vi = a.host.slot("VI_1").machine;
+        InstanceMachine vi = a.host.slot("VI_1").machine;
         runUntil(500 * MS, a);
         assertThat(vi.effectivePriority()).isEqualTo(100);
 

@@ -54,8 +54,8 @@ class VrrpHostTimersTest {
             }
         }
 
-        @Override public void virtualAddresses(VrrpInstance instance, HostSetup.Instance setup, boolean set) { }
-        @Override public void gratuitousArps(VrrpInstance instance, HostSetup.Instance setup, int repeat) { }
+        @Override public void virtualAddresses(InstanceMachine instance, HostSetup.Instance setup, boolean set) { }
+        @Override public void gratuitousArps(InstanceMachine instance, HostSetup.Instance setup, int repeat) { }
         @Override public void runTrackScript(HostSetup.Script script) { }
         @Override public void runNotifyScript(String command, List<String> extraArgs, boolean stop) { }
         @Override public void writeFifo(String line) { }
@@ -64,7 +64,7 @@ class VrrpHostTimersTest {
 
     /** The index agrees with the machines: the next wake-up is the earliest deadline of all. */
     private static void assertIndexed(VrrpHost host) {
-        long earliest = VrrpInstance.NEVER;
+        long earliest = InstanceMachine.NEVER;
         for (VrrpHost.Slot s : host.slots()) {
             earliest = Math.min(earliest, s.machine.nextDeadline());
         }
@@ -76,7 +76,7 @@ class VrrpHostTimersTest {
             while (!pending.isEmpty()) {
                 pending.removeFirst().run();
             }
-            long next = VrrpInstance.NEVER;
+            long next = InstanceMachine.NEVER;
             for (Port p : ports) {
                 next = Math.min(next, p.host.nextDeadline());
             }

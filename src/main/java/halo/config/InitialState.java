@@ -1,4 +1,4 @@
 package halo.config;
 
 /** The state an instance asks for at start (keepalived's {@code state}); it always starts in BACKUP regardless. */
-public enum VrrpState { MASTER, BACKUP }
+public enum InitialState { MASTER, BACKUP }

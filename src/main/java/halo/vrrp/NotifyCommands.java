@@ -5,9 +5,9 @@ package halo.vrrp;
  * may be {@code null}. The state scripts run with their own arguments only; {@code notifyScript} (keyword notify) gets four more:
  * {@code INSTANCE|GROUP name MASTER|BACKUP|FAULT|STOP priority} (priority 0 for a group).
  */
-public record NotifyScripts(String notifyMaster, String notifyBackup, String notifyFault, String notifyStop,
+public record NotifyCommands(String notifyMaster, String notifyBackup, String notifyFault, String notifyStop,
                             String notifyScript, String notifyMasterRxLowerPri) {
-    public static final NotifyScripts NONE = new NotifyScripts(null, null, null, null, null, null);
+    public static final NotifyCommands NONE = new NotifyCommands(null, null, null, null, null, null);
 
     String forState(VrrpState state) {
         return switch (state) {

@@ -8,7 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** One instance on a virtual clock: RFC timers and keepalived's behaviour, with exact times and outputs. */
-class VrrpInstanceTest {
+class InstanceMachineTest {
     static final long T0 = 1_000_000_000_000L;
     static final IpAddress PEER_LOW = IpAddress.parse("192.0.2.1");
     static final IpAddress ME = IpAddress.parse("192.0.2.2");
@@ -25,25 +25,25 @@ class VrrpInstanceTest {
         return v2().version(3).advertInterval(Duration.ofMillis(10));
     }
 
-    VrrpInstance start(InstanceSpec spec) {
-        VrrpInstance vrrp = new VrrpInstance(spec, rec);
+    InstanceMachine start(InstanceSpec spec) {
+        InstanceMachine vrrp = new InstanceMachine(spec, rec);
         vrrp.start(clock.now);
         return vrrp;
     }
 
     @Test
     void v2TimersMatchTheRfcFormulasInKeepalivedsMicroseconds() {
-        VrrpInstance vrrp = new VrrpInstance(v2().build(), rec);
+        InstanceMachine vrrp = new InstanceMachine(v2().build(), rec);
         // Skew_Time = (256 - 100) / 256 s = 0.609375 s; Master_Down_Interval = 3 x 1 s + Skew_Time
         assertThat(vrrp.skewTimeMicros()).isEqualTo(609_375);
         assertThat(vrrp.masterDownIntervalMicros()).isEqualTo(3_609_375);
-        VrrpInstance p200 = new VrrpInstance(v2().priority(200).build(), rec);
+        InstanceMachine p200 = new InstanceMachine(v2().priority(200).build(), rec);
         assertThat(p200.skewTimeMicros()).isEqualTo(218_750);
     }
 
     @Test
     void v3TimersAreInCentisecondsOfTheMasterAdvertInterval() {
-        VrrpInstance vrrp = new VrrpInstance(v3().build(), rec);
+        InstanceMachine vrrp = new InstanceMachine(v3().build(), rec);
         // (256 - 100) x 1 cs / 256 = 0.609 cs; keepalived: 156 x 1 x 625 / 16 = 6093 us
         assertThat(vrrp.skewTimeMicros()).isEqualTo(6_093);
         assertThat(vrrp.masterDownIntervalMicros()).isEqualTo(36_093);
@@ -51,7 +51,7 @@ class VrrpInstanceTest {
 
     @Test
     void startsInBackupAndBecomesMasterAfterMasterDownInterval() {
-        VrrpInstance vrrp = start(v2().build());
+        InstanceMachine vrrp = start(v2().build());
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(rec.logs).containsExactly("(VI_1) Entering BACKUP STATE (init)");
         assertThat(rec.fifo).containsExactly("INSTANCE \"VI_1\" BACKUP 100");
@@ -78,7 +78,7 @@ class VrrpInstanceTest {
 
     @Test
     void masterAdvertisesEveryIntervalAndRepeatsGarpsAfterGarpMasterDelay() {
-        VrrpInstance vrrp = start(v2().build());
+        InstanceMachine vrrp = start(v2().build());
         long m = T0 + us(3_609_375);
         clock.runUntil(m, vrrp);
         rec.clear();
@@ -94,7 +94,7 @@ class VrrpInstanceTest {
 
     @Test
     void garpMasterRefreshSendsABatchAtTheFirstAdvertAfterTheRefreshInterval() {
-        VrrpInstance vrrp = start(v2().garpMasterDelay(Duration.ZERO).garpMasterRefresh(Duration.ofMillis(2_500))
+        InstanceMachine vrrp = start(v2().garpMasterDelay(Duration.ZERO).garpMasterRefresh(Duration.ofMillis(2_500))
                 .garpMasterRefreshRepeat(2).build());
         long m = T0 + us(3_609_375);
         clock.runUntil(m, vrrp);
@@ -108,14 +108,14 @@ class VrrpInstanceTest {
 
     @Test
     void stateMasterIsOnlyAPreferenceForANonOwner() {
-        VrrpInstance vrrp = start(v2().state(VrrpState.MASTER).build());
+        InstanceMachine vrrp = start(v2().state(VrrpState.MASTER).build());
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(3_609_375));
     }
 
     @Test
     void theOwnerBecomesMasterAtOnce() {
-        VrrpInstance vrrp = start(v2().priority(255).build());
+        InstanceMachine vrrp = start(v2().priority(255).build());
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
         assertThat(vrrp.lastReason()).isEqualTo(TransitionReason.PRIORITY_OWNER);
         assertThat(rec.events).containsExactly(
@@ -126,7 +126,7 @@ class VrrpInstanceTest {
 
     @Test
     void backupHearingAHigherPriorityMasterStaysBackupAndRestartsItsDownTimer() {
-        VrrpInstance vrrp = start(v2().build());
+        InstanceMachine vrrp = start(v2().build());
         for (int s = 1; s <= 10; s++) {
             clock.runUntil(T0 + ms(1_000L * s), vrrp);
             vrrp.onAdvert(clock.now, 150, 1, PEER_LOW);
@@ -146,7 +146,7 @@ class VrrpInstanceTest {
 
     @Test
     void priorityZeroMakesTheBackupWaitOnlySkewTime() {
-        VrrpInstance vrrp = start(v2().logDetail(true).build());
+        InstanceMachine vrrp = start(v2().logDetail(true).build());
         vrrp.onAdvert(T0 + ms(500), 150, 1, PEER_LOW);
         vrrp.onAdvert(T0 + ms(1_000), 0, 1, PEER_LOW);
         assertThat(rec.logs).contains("(VI_1) Backup received priority 0 advertisement");
@@ -160,7 +160,7 @@ class VrrpInstanceTest {
 
     @Test
     void backupDiscardsALowerPriorityMasterAndPreemptsIt() {
-        VrrpInstance vrrp = start(v2().build());
+        InstanceMachine vrrp = start(v2().build());
         rec.clear();
         vrrp.onAdvert(T0 + ms(1_000), 90, 1, PEER_LOW);
         assertThat(rec.logs).containsExactly("(VI_1) received lower priority (90) advert from 192.0.2.1 - discarding");
@@ -174,7 +174,7 @@ class VrrpInstanceTest {
 
     @Test
     void nopreemptAcceptsALowerPriorityMaster() {
-        VrrpInstance vrrp = start(v2().nopreempt(true).priority(150).build());
+        InstanceMachine vrrp = start(v2().nopreempt(true).priority(150).build());
         for (int s = 1; s <= 20; s++) {
             clock.runUntil(T0 + ms(1_000L * s), vrrp);
             vrrp.onAdvert(clock.now, 100, 1, PEER_LOW);
@@ -185,7 +185,7 @@ class VrrpInstanceTest {
 
     @Test
     void preemptDelayAcceptsLowerPriorityAdvertsForTheDelayThenPreempts() {
-        VrrpInstance vrrp = start(v2().priority(150).preemptDelay(Duration.ofSeconds(10)).logDetail(true).build());
+        InstanceMachine vrrp = start(v2().priority(150).preemptDelay(Duration.ofSeconds(10)).logDetail(true).build());
         long lastAccepted = 0;
         for (int s = 1; s <= 30; s++) {
             clock.runUntil(T0 + ms(1_000L * s), vrrp);
@@ -209,7 +209,7 @@ class VrrpInstanceTest {
 
     @Test
     void v3BackupAdoptsTheMastersAdvertInterval() {
-        VrrpInstance vrrp = start(v3().build());
+        InstanceMachine vrrp = start(v3().build());
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(36_093));
         vrrp.onAdvert(T0 + ms(5), 150, 100, PEER_LOW); // master advertises 1 s (100 cs)
         assertThat(vrrp.masterAdvertIntervalMicros()).isEqualTo(1_000_000);
@@ -219,7 +219,7 @@ class VrrpInstanceTest {
 
     @Test
     void v3MasterAdvertisesItsOwnIntervalAfterTakingOver() {
-        VrrpInstance vrrp = start(v3().build());
+        InstanceMachine vrrp = start(v3().build());
         vrrp.onAdvert(T0 + ms(5), 150, 100, PEER_LOW);
         clock.runUntil(T0 + ms(5) + us(3_609_375), vrrp);
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
@@ -227,8 +227,8 @@ class VrrpInstanceTest {
         assertThat(vrrp.nextDeadline()).isEqualTo(clock.now + ms(10));
     }
 
-    VrrpInstance master(InstanceSpec spec) {
-        VrrpInstance vrrp = start(spec);
+    InstanceMachine master(InstanceSpec spec) {
+        InstanceMachine vrrp = start(spec);
         clock.runUntil(vrrp.nextDeadline(), vrrp);
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
         rec.clear();
@@ -237,7 +237,7 @@ class VrrpInstanceTest {
 
     @Test
     void masterHearingAHigherPriorityBecomesBackup() {
-        VrrpInstance vrrp = master(v2().build());
+        InstanceMachine vrrp = master(v2().build());
         long t = clock.now + ms(300);
         vrrp.onAdvert(t, 150, 1, PEER_LOW);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
@@ -255,7 +255,7 @@ class VrrpInstanceTest {
 
     @Test
     void higherPrioSendAdvertSendsOneAdvertBeforeGivingUp() {
-        VrrpInstance vrrp = master(v2().higherPrioSendAdvert(true).build());
+        InstanceMachine vrrp = master(v2().higherPrioSendAdvert(true).build());
         vrrp.onAdvert(clock.now + ms(300), 150, 1, PEER_LOW);
         assertThat(rec.events.get(0)).isEqualTo("VI_1 advert 100");
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
@@ -263,7 +263,7 @@ class VrrpInstanceTest {
 
     @Test
     void equalPriorityTieBreakHigherAddressWins() {
-        VrrpInstance vrrp = master(v2().build());
+        InstanceMachine vrrp = master(v2().build());
         vrrp.onAdvert(clock.now + ms(300), 100, 1, PEER_LOW);
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
         assertThat(rec.events).containsExactly(
@@ -281,7 +281,7 @@ class VrrpInstanceTest {
 
     @Test
     void masterHearingALowerPriorityAnswersAtOnceAndResetsItsAdvertTimer() {
-        VrrpInstance vrrp = master(v2().garpLowerPrioRepeat(3).garpLowerPrioDelay(Duration.ofSeconds(2)).build());
+        InstanceMachine vrrp = master(v2().garpLowerPrioRepeat(3).garpLowerPrioDelay(Duration.ofSeconds(2)).build());
         long t = clock.now + ms(300);
         vrrp.onAdvert(t, 90, 1, PEER_LOW);
         assertThat(rec.adverts).containsExactly(100);
@@ -294,7 +294,7 @@ class VrrpInstanceTest {
 
     @Test
     void lowerPrioNoAdvertStaysQuiet() {
-        VrrpInstance vrrp = master(v2().lowerPrioNoAdvert(true).garpLowerPrioRepeat(0).build());
+        InstanceMachine vrrp = master(v2().lowerPrioNoAdvert(true).garpLowerPrioRepeat(0).build());
         long due = vrrp.nextDeadline();
         vrrp.onAdvert(clock.now + ms(300), 90, 1, PEER_LOW);
         assertThat(rec.adverts).isEmpty();
@@ -304,7 +304,7 @@ class VrrpInstanceTest {
 
     @Test
     void masterAnswersPriorityZeroAtOnce() {
-        VrrpInstance vrrp = master(v2().build());
+        InstanceMachine vrrp = master(v2().build());
         long t = clock.now + ms(300);
         vrrp.onAdvert(t, 0, 1, PEER_LOW);
         assertThat(rec.adverts).containsExactly(100);
@@ -314,7 +314,7 @@ class VrrpInstanceTest {
 
     @Test
     void twoOwnersReduceTheLocalPriority() {
-        VrrpInstance vrrp = start(v2().priority(255).build());
+        InstanceMachine vrrp = start(v2().priority(255).build());
         rec.clear();
         vrrp.onAdvert(T0 + ms(10), 255, 1, PEER_HIGH);
         assertThat(rec.logs.get(0)).isEqualTo("(VI_1) CONFIGURATION ERROR: local instance and a remote instance are both"
@@ -325,7 +325,7 @@ class VrrpInstanceTest {
 
     @Test
     void shutdownOfAMasterSendsPriorityZeroAndRunsNotifyStop() {
-        VrrpInstance vrrp = master(v2().notifyScripts(new NotifyScripts(null, null, null, "/bin/stop.sh", "/bin/notify.sh",
+        InstanceMachine vrrp = master(v2().notifyScripts(new NotifyCommands(null, null, null, "/bin/stop.sh", "/bin/notify.sh",
                 null)).build());
         vrrp.shutdown(clock.now + ms(10));
         assertThat(vrrp.state()).isEqualTo(VrrpState.STOP);
@@ -335,13 +335,13 @@ class VrrpInstanceTest {
                 "script /bin/stop.sh [stop]",
                 "script /bin/notify.sh INSTANCE VI_1 STOP 100 [stop]",
                 "fifo INSTANCE \"VI_1\" STOP 100");
-        assertThat(vrrp.nextDeadline()).isEqualTo(VrrpInstance.NEVER);
+        assertThat(vrrp.nextDeadline()).isEqualTo(InstanceMachine.NEVER);
         assertThat(vrrp.priorityZeroPktsSent()).isEqualTo(1);
     }
 
     @Test
     void shutdownOfABackupSendsNoAdvert() {
-        VrrpInstance vrrp = start(v2().build());
+        InstanceMachine vrrp = start(v2().build());
         rec.clear();
         vrrp.shutdown(T0 + ms(10));
         assertThat(rec.events).containsExactly("fifo INSTANCE \"VI_1\" STOP 100");
@@ -349,7 +349,7 @@ class VrrpInstanceTest {
 
     @Test
     void notifyScriptsGetKeepalivedsArguments() {
-        VrrpInstance vrrp = start(v2().notifyScripts(new NotifyScripts("/bin/master.sh arg", "/bin/backup.sh", null, null,
+        InstanceMachine vrrp = start(v2().notifyScripts(new NotifyCommands("/bin/master.sh arg", "/bin/backup.sh", null, null,
                 "/bin/notify.sh", null)).build());
         assertThat(rec.scripts).containsExactly("/bin/backup.sh", "/bin/notify.sh INSTANCE VI_1 BACKUP 100");
         rec.clear();
@@ -359,7 +359,7 @@ class VrrpInstanceTest {
 
     @Test
     void startupDelayPostponesTheBackupsDownTimer() {
-        VrrpInstance vrrp = start(v2().startupDelay(Duration.ofSeconds(10)).build());
+        InstanceMachine vrrp = start(v2().startupDelay(Duration.ofSeconds(10)).build());
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + ms(10_000) + us(3_609_375));
         // an advert during the delay still counts from the end of the delay
         vrrp.onAdvert(T0 + ms(2_000), 150, 1, PEER_LOW);
@@ -371,15 +371,15 @@ class VrrpInstanceTest {
 
     @Test
     void downTimerAdvertsChangesTheMultiplier() {
-        VrrpInstance vrrp = start(v2().downTimerAdverts(5).build());
+        InstanceMachine vrrp = start(v2().downTimerAdverts(5).build());
         assertThat(vrrp.nextDeadline()).isEqualTo(T0 + us(5_609_375));
     }
 
     @Test
     void aReloadedMasterStaysMasterAndAdvertisesAtOnce() {
-        VrrpInstance previous = master(v2().priority(150).build());
+        InstanceMachine previous = master(v2().priority(150).build());
         long now = clock.now;
-        VrrpInstance vrrp = new VrrpInstance(v2().priority(150).build(), rec);
+        InstanceMachine vrrp = new InstanceMachine(v2().priority(150).build(), rec);
         vrrp.resume(now, previous);
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
         assertThat(vrrp.virtualAddressesSet()).isTrue();
@@ -396,10 +396,10 @@ class VrrpInstanceTest {
 
     @Test
     void aReloadedBackupStaysBackupQuietly() {
-        VrrpInstance previous = start(v2().build());
+        InstanceMachine previous = start(v2().build());
         rec.clear();
         long now = clock.now;
-        VrrpInstance vrrp = new VrrpInstance(v2().build(), rec);
+        InstanceMachine vrrp = new InstanceMachine(v2().build(), rec);
         vrrp.resume(now, previous);
         assertThat(vrrp.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(rec.events).isEmpty();
@@ -408,8 +408,8 @@ class VrrpInstanceTest {
 
     @Test
     void aReloadedMasterWhoseTrackerIsDownDropsItsAddresses() {
-        VrrpInstance previous = master(v2().build());
-        VrrpInstance vrrp = new VrrpInstance(v2().tracker(TrackerSpec.iface("eth1", 0).withInitial(TrackerSpec.Status.DOWN))
+        InstanceMachine previous = master(v2().build());
+        InstanceMachine vrrp = new InstanceMachine(v2().tracker(TrackerSpec.iface("eth1", 0).withInitial(TrackerSpec.Status.DOWN))
                 .build(), rec);
         vrrp.resume(clock.now, previous);
         assertThat(vrrp.state()).isEqualTo(VrrpState.FAULT);
@@ -419,17 +419,17 @@ class VrrpInstanceTest {
 
     @Test
     void acceptModeIsAlwaysOnForTheOwner() {
-        assertThat(new VrrpInstance(v2().accept(false).build(), rec).acceptMode()).isFalse();
-        assertThat(new VrrpInstance(v2().accept(true).build(), rec).acceptMode()).isTrue();
+        assertThat(new InstanceMachine(v2().accept(false).build(), rec).acceptMode()).isFalse();
+        assertThat(new InstanceMachine(v2().accept(true).build(), rec).acceptMode()).isTrue();
         // RFC 5798 6.1 Accept_Mode: "whether a virtual router in Master state will accept packets addressed to the
         // address owner's IPvX address as its own if it is not the IPvX address owner": the owner always does
-        assertThat(new VrrpInstance(v2().accept(false).priority(255).build(), rec).acceptMode()).isTrue();
+        assertThat(new InstanceMachine(v2().accept(false).priority(255).build(), rec).acceptMode()).isTrue();
     }
 
     @Test
     void notifyMasterRxLowerPriRunsWithoutArguments() {
-        VrrpInstance vrrp = master(v2().lowerPrioNoAdvert(true).garpLowerPrioRepeat(0)
-                .notifyScripts(new NotifyScripts(null, null, null, null, null, "/bin/rx-lower.sh")).build());
+        InstanceMachine vrrp = master(v2().lowerPrioNoAdvert(true).garpLowerPrioRepeat(0)
+                .notifyScripts(new NotifyCommands(null, null, null, null, null, "/bin/rx-lower.sh")).build());
         vrrp.onAdvert(clock.now + ms(5), 50, 1, PEER_LOW);
         assertThat(rec.scripts).containsExactly("/bin/rx-lower.sh");
         assertThat(rec.fifo).containsExactly("INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 100");
@@ -437,7 +437,7 @@ class VrrpInstanceTest {
 
     @Test
     void ipv6MasterSendsUnsolicitedNeighbourAdverts() {
-        VrrpInstance vrrp = start(InstanceSpec.builder("VI_6", 61).ipv6(true).advertInterval(Duration.ofMillis(100))
+        InstanceMachine vrrp = start(InstanceSpec.builder("VI_6", 61).ipv6(true).advertInterval(Duration.ofMillis(100))
                 .interfaceName("eth0").sourceAddress("fe80::2").virtualIpAddress("2001:db8::100").logDetail(true).build());
         clock.runUntil(vrrp.nextDeadline(), vrrp);
         assertThat(vrrp.state()).isEqualTo(VrrpState.MASTER);
@@ -449,10 +449,10 @@ class VrrpInstanceTest {
 
     @Test
     void faultAndInitStatesIgnoreAdverts() {
-        VrrpInstance vrrp = new VrrpInstance(v2().build(), rec);
+        InstanceMachine vrrp = new InstanceMachine(v2().build(), rec);
         vrrp.onAdvert(T0, 150, 1, PEER_LOW);
         assertThat(vrrp.advertisementsReceived()).isZero();
         assertThat(vrrp.state()).isEqualTo(VrrpState.INIT);
-        assertThat(vrrp.nextDeadline()).isEqualTo(VrrpInstance.NEVER);
+        assertThat(vrrp.nextDeadline()).isEqualTo(InstanceMachine.NEVER);
     }
 }

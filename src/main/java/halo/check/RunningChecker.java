@@ -3,7 +3,7 @@ package halo.check;
 import java.util.concurrent.ScheduledFuture;
 
 /** A running checker: its spec and current state. Handed to {@link CheckerListener}. */
-public final class Checker {
+public final class RunningChecker {
     private final CheckerSpec spec;
     final CheckerLogic logic;
     ScheduledFuture<?> timer;
@@ -14,7 +14,7 @@ public final class Checker {
     long lastWeightDelta;
     long probes;
 
-    Checker(CheckerSpec spec) {
+    RunningChecker(CheckerSpec spec) {
         this.spec = spec;
         if (spec.http() != null) {
             this.logic = new HttpCheckerLogic(spec.http().urls().size(), spec.timing(), spec.fastRecovery());

@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe: drive each instance (and its sync group) from one thread.
  */
-public final class VrrpInstance {
+public final class InstanceMachine {
 
     /** A deadline that never comes. */
     public static final long NEVER = Long.MAX_VALUE;
@@ -40,7 +40,7 @@ public final class VrrpInstance {
     private int pendingTracker = -1;
     private IpAddress pendingSource;
     private int pendingPriority;
-    private VrrpInstance pendingGroupTrigger;
+    private InstanceMachine pendingGroupTrigger;
     private long lastTransitionNanos;
     private boolean started;
     private boolean faultedAtInit;
@@ -90,7 +90,7 @@ public final class VrrpInstance {
     private long addressListErrors;
     private long advertiseIntervalErrors;
 
-    public VrrpInstance(InstanceSpec spec, VrrpActions actions) {
+    public InstanceMachine(InstanceSpec spec, VrrpActions actions) {
         this.spec = spec;
         this.actions = actions;
         this.name = spec.name();
@@ -250,7 +250,7 @@ public final class VrrpInstance {
      * ({@link #carryOver}). A FAULT, or an instance whose trackers are now down or unknown, starts as at startup. A sync
      * group member is resumed by its group ({@link SyncGroup#resume}); it gets here only when the group starts afresh.
      */
-    public void resume(long now, VrrpInstance previous) {
+    public void resume(long now, InstanceMachine previous) {
         if (started) {
             return;
         }
@@ -275,7 +275,7 @@ public final class VrrpInstance {
      * files and scans the processes again at a reload, so they come fresh with this instance's configuration (a
      * track_file now naming another file has that file's value).
      */
-    void carryOver(VrrpInstance previous) {
+    void carryOver(InstanceMachine previous) {
         for (int i = 0; i < trackers.length; i++) {
             if (trackers[i].kind() == TrackerKind.FILE || trackers[i].kind() == TrackerKind.PROCESS) {
                 continue;
@@ -663,7 +663,7 @@ public final class VrrpInstance {
     }
 
     /** The sync group is about to move this member because of {@code trigger}. */
-    void groupTrigger(VrrpInstance trigger) {
+    void groupTrigger(InstanceMachine trigger) {
         pendingGroupTrigger = trigger;
     }
 
@@ -1089,6 +1089,6 @@ public final class VrrpInstance {
 
     @Override
     public String toString() {
-        return "VrrpInstance[" + name + " vrid " + spec.virtualRouterId() + " " + state + " prio " + effectivePriority + "]";
+        return "InstanceMachine[" + name + " vrid " + spec.virtualRouterId() + " " + state + " prio " + effectivePriority + "]";
     }
 }

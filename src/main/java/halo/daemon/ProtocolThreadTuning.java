@@ -9,6 +9,7 @@ import halo.os.Link;
 import halo.os.NativeException;
 import halo.os.ResidentMemory;
 import halo.vrrp.HostSetup;
+import halo.vrrp.IpAddress;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -63,10 +64,15 @@ final class ProtocolThreadTuning {
 
     /**
      * Runs once what a backup first runs when it takes over, as far as it can without sending: the gratuitous ARP and
-     * neighbour advert frames are built (their code loaded and linked now, not on the way to the first GARP).
+     * neighbour advert frames are built and the VIPs formatted for the log (their code loaded and linked now, not on the
+     * way to the first GARP).
      */
     static void prepareTakeover(HostSetup setup, LinuxHostNetwork network) {
         for (HostSetup.Instance i : setup.instances()) {
+            // the takeover's "Sending/queueing gratuitous ARPs ... for VIP" line formats each VIP (halo.net.AddressText)
+            for (IpAddress vip : i.spec().virtualIpAddresses()) {
+                vip.toString();
+            }
             if (i.config() == null) {
                 continue;
             }

@@ -28,7 +28,7 @@ public final class VrrpInstance {
     private final VrrpActions actions;
     private final String name;
     private final String prefix; // "(VI_1) "
-    private IpAddress sourceAddress;
+    private final IpAddress sourceAddress;
     SyncGroup sync;
 
     // state (keepalived's vrrp->state and vrrp->wantstate)
@@ -146,8 +146,6 @@ public final class VrrpInstance {
     public int masterPriority() { return masterPriority; }
     /** Master_Adver_Interval in microseconds (v3: learnt from the master while backup). */
     public long masterAdvertIntervalMicros() { return masterAdverIntUs; }
-    /** The current down timer (Master_Down_Interval, or Skew_Time after a priority-0 advert), microseconds. */
-    public long masterDownTimerMicros() { return msDownTimerUs; }
     public boolean virtualAddressesSet() { return vipSet; }
     /** Our advert interval as it goes on the wire: seconds (v2) or centiseconds (v3). */
     public int advertIntervalOnWire() { return advertIntervalOnWire; }
@@ -174,11 +172,6 @@ public final class VrrpInstance {
 
     /** The receive validator dropped an advert of this VRID for its advertisement interval. */
     public void countAdvertIntervalError() { advertiseIntervalErrors++; }
-
-    /** Our primary address for the tie-break (unicast_src_ip, or the interface's primary address once known). */
-    public void setSourceAddress(IpAddress address) {
-        this.sourceAddress = address;
-    }
 
     /** When {@link #onTimer} must next be called; {@link #NEVER} when nothing is scheduled. */
     public long nextDeadline() {

@@ -300,13 +300,7 @@ public final class VrrpInstance {
             transition(now, VrrpState.MASTER, TransitionReason.RELOAD, null);
             sendAdvert(effectivePriority);
             sands = now + adverIntUs * US;
-            if (spec.logDetail()) {
-                log(prefix + "setting VIPs.");
-            }
-            actions.addVirtualAddresses(this);
-            vipSet = true;
-            sendLinkUpdate(spec.garpMasterRepeat());
-            garpRefreshAt = spec.garpMasterRefresh().isZero() ? NEVER : now + spec.garpMasterRefresh().toNanos();
+            setVirtualAddresses(now);
         } else {
             transition(now, VrrpState.BACKUP, TransitionReason.RELOAD, null);
             msDownTimerUs = masterDownIntervalUs();
@@ -677,6 +671,13 @@ public final class VrrpInstance {
     /** keepalived's vrrp_state_become_master. */
     private void becomeMasterActions(long now) {
         becomeMaster++;
+        setVirtualAddresses(now);
+        sendInstanceNotifies();
+        garpDelayAt = spec.garpMasterDelay().isZero() ? NEVER : now + spec.garpMasterDelay().toNanos();
+    }
+
+    /** Adds the VIPs, announces them and starts the GARP refresh timer. */
+    private void setVirtualAddresses(long now) {
         if (spec.logDetail()) {
             log(prefix + "setting VIPs.");
         }
@@ -687,8 +688,6 @@ public final class VrrpInstance {
         // set"
         sendLinkUpdate(spec.garpMasterRepeat());
         garpRefreshAt = spec.garpMasterRefresh().isZero() ? NEVER : now + spec.garpMasterRefresh().toNanos();
-        sendInstanceNotifies();
-        garpDelayAt = spec.garpMasterDelay().isZero() ? NEVER : now + spec.garpMasterDelay().toNanos();
     }
 
     /** keepalived's vrrp_state_master_tx: the periodic advert, with the GARP refresh when due. */

@@ -69,12 +69,4 @@ public record CheckTiming(Duration delayLoop, Duration connectTimeout, int retry
     public static CheckTiming defaults(CheckerType type) {
         return resolve(type, Level.UNSET, Level.UNSET, Level.UNSET);
     }
-
-    public CheckTiming withDelayLoop(Duration d) {
-        return new CheckTiming(d, connectTimeout, retry, delayBeforeRetry, warmup, alpha);
-    }
-
-    public CheckTiming withWarmup(Duration d) {
-        return new CheckTiming(delayLoop, connectTimeout, retry, delayBeforeRetry, d, alpha);
-    }
 }

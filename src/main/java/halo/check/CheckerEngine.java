@@ -73,11 +73,7 @@ public final class CheckerEngine implements AutoCloseable {
                 run = previous.logic.hasRun();
             }
             remove(previous);
-            switch (c.logic) {
-                case StandardCheckerLogic l -> l.restore(up, run);
-                case HttpCheckerLogic l -> l.restore(up, run);
-                case FileCheckerLogic l -> { } // re-read from the file
-            }
+            c.logic.restore(up, run);
         }
         checkers.add(c);
         if (spec.file() != null) {

@@ -7,13 +7,16 @@ import java.util.random.RandomGenerator;
  * keepalived's per-checker retry/up/down rules, without I/O: the engine feeds it probe results and it says
  * when to probe next and whether the checker changed state. Pure, so the rules are tested on plain values.
  */
-public sealed interface CheckerLogic permits StandardCheckerLogic, HttpCheckerLogic, FileCheckerLogic {
+public sealed interface CheckerLogic permits RetryingCheckerLogic, FileCheckerLogic {
 
     /** Current state as the LVS table should see it. */
     boolean isUp();
 
     /** Whether a probe has completed at least once (keepalived's has_run). */
     boolean hasRun();
+
+    /** Reload: carries over the state of the checker this one replaces (keepalived migrate_checkers). */
+    void restore(boolean wasUp, boolean wasRun);
 
     /**
      * keepalived (check_api.c register_checkers_thread): the first check runs after BOOTSTRAP_DELAY plus a random

@@ -43,6 +43,11 @@ public final class FileCheckerLogic implements CheckerLogic {
         return delta;
     }
 
+    /** Reload: nothing to carry over, the verdict is read from the file again. */
+    @Override
+    public void restore(boolean wasUp, boolean wasRun) {
+    }
+
     @Override
     public Step onResult(boolean success) {
         throw new UnsupportedOperationException("FILE_CHECK is driven by file values");

@@ -14,28 +14,18 @@ import java.time.Duration;
  *   <li>At startup one failure is enough (retry_it = retry); alpha starts DOWN.</li>
  * </ul>
  */
-public final class HttpCheckerLogic implements CheckerLogic {
+public final class HttpCheckerLogic extends RetryingCheckerLogic {
 
     private final int urlCount;
-    private final int retry;
-    private final Duration delayLoop;
-    private final Duration delayBeforeRetry;
     private final boolean fastRecovery;
-    private boolean up;
-    private boolean hasRun;
-    private int retryIt;
     private int url;          // index of the URL to fetch next
     private int failedUrl = -1;
 
     public HttpCheckerLogic(int urlCount, CheckTiming timing, boolean fastRecovery) {
+        super(timing);
         if (urlCount < 1) throw new IllegalArgumentException("HTTP/SSL_GET checker has no urls specified");
         this.urlCount = urlCount;
-        this.retry = timing.retry();
-        this.delayLoop = timing.delayLoop();
-        this.delayBeforeRetry = timing.delayBeforeRetry();
         this.fastRecovery = fastRecovery;
-        this.up = !timing.alpha();
-        this.retryIt = timing.retry();
     }
 
     /** Index (0-based) of the URL the next probe must fetch. */
@@ -46,23 +36,6 @@ public final class HttpCheckerLogic implements CheckerLogic {
     /** Index of the URL that brought the checker down, or -1. */
     public int failedUrl() {
         return failedUrl;
-    }
-
-    /** Reload: keep the state of the checker this one replaces (keepalived migrate_checkers). */
-    void restore(boolean wasUp, boolean wasRun) {
-        up = wasUp;
-        hasRun = wasRun;
-        retryIt = wasRun ? 0 : retry;
-    }
-
-    @Override
-    public boolean isUp() {
-        return up;
-    }
-
-    @Override
-    public boolean hasRun() {
-        return hasRun;
     }
 
     @Override

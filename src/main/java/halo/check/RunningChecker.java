@@ -42,11 +42,6 @@ public final class RunningChecker {
         return logic.isUp();
     }
 
-    /** False while suspended (ha_suspend). */
-    public synchronized boolean isEnabled() {
-        return enabled;
-    }
-
     /** Number of probes completed so far. */
     public synchronized long probes() {
         return probes;

@@ -17,40 +17,13 @@ import java.time.Duration;
  *       delay_loop.</li>
  * </ul>
  */
-public final class StandardCheckerLogic implements CheckerLogic {
+public final class StandardCheckerLogic extends RetryingCheckerLogic {
 
     private final CheckerType type;
-    private final int retry;
-    private final Duration delayLoop;
-    private final Duration delayBeforeRetry;
-    private boolean up;
-    private boolean hasRun;
-    private int retryIt;
 
     public StandardCheckerLogic(CheckerType type, CheckTiming timing) {
+        super(timing);
         this.type = type;
-        this.retry = timing.retry();
-        this.delayLoop = timing.delayLoop();
-        this.delayBeforeRetry = timing.delayBeforeRetry();
-        this.up = !timing.alpha();
-        this.retryIt = timing.retry(); // one failure is enough initially
-    }
-
-    /** Reload: keep the state of the checker this one replaces (keepalived migrate_checkers). */
-    void restore(boolean wasUp, boolean wasRun) {
-        up = wasUp;
-        hasRun = wasRun;
-        retryIt = wasRun ? 0 : retry;
-    }
-
-    @Override
-    public boolean isUp() {
-        return up;
-    }
-
-    @Override
-    public boolean hasRun() {
-        return hasRun;
     }
 
     /** Retries already spent in the current failure sequence (keepalived's retry_it). */

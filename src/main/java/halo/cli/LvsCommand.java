@@ -12,7 +12,6 @@ import halo.lvs.SnapshotText;
 import halo.lvs.VirtualServerTable;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
@@ -148,7 +147,7 @@ public final class LvsCommand implements Callable<Integer> {
         if (configFile == null) {
             return daemonClient.apply(controlSocket);
         }
-        return () -> preview(configFile, configId == null ? shortHostName() : configId, err);
+        return () -> preview(configFile, configId == null ? DumpConfCommand.shortHostName() : configId, err);
     }
 
     /** The table as the daemon would install it at startup from this file; diagnostics go to stderr. */
@@ -164,18 +163,5 @@ public final class LvsCommand implements Callable<Integer> {
         VirtualServerTable table = VirtualServerTable.fromConfig(result.config());
         table.start();
         return table.snapshot();
-    }
-
-    /** keepalived's default config id: the host name up to the first dot (read from the kernel: no DNS). */
-    private static String shortHostName() {
-        String name;
-        try {
-            name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-        } catch (IOException e) {
-            name = "";
-        }
-        if (name.isEmpty()) name = "localhost";
-        int dot = name.indexOf('.');
-        return dot > 0 ? name.substring(0, dot) : name;
     }
 }

@@ -89,11 +89,6 @@ public final class IpvsTable {
     }
 
     /** Data planes report counters here; unknown services or destinations are ignored (they were just removed). */
-    public void recordServiceCounters(ServiceKey service, Stats stats, Stats rates) {
-        IpvsService s = services.get(service);
-        if (s != null) services.put(service, s.withCounters(stats, rates));
-    }
-
     public void recordDestinationCounters(ServiceKey service, DestinationKey destination, Connections connections,
                                           Stats stats, Stats rates) {
         IpvsService s = services.get(service);

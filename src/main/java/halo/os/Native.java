@@ -176,6 +176,30 @@ final class Native {
         }
     }
 
+    /** sendto(2): the number of bytes sent, or minus errno. {@code address} may be NULL (a connected socket). */
+    static long sendto(int fd, MemorySegment buffer, long length, MemorySegment address) {
+        MemorySegment cs = capture();
+        long n;
+        try {
+            n = (long) SENDTO.invokeExact(cs, fd, buffer, length, 0, address, (int) address.byteSize());
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        return n < 0 ? -errno(cs) : n;
+    }
+
+    /** recv(2): the number of bytes received, or minus errno. */
+    static long recv(int fd, MemorySegment buffer, long length, int flags) {
+        MemorySegment cs = capture();
+        long n;
+        try {
+            n = (long) RECV.invokeExact(cs, fd, buffer, length, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        return n < 0 ? -errno(cs) : n;
+    }
+
     static void close(int fd) {
         try {
             int ignored = (int) CLOSE.invokeExact(capture(), fd);

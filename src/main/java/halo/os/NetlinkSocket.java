@@ -5,32 +5,28 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** A NETLINK_ROUTE socket: sends whole messages to the kernel, receives whole datagrams. */
-final class NetlinkSocket implements AutoCloseable {
+final class NetlinkSocket extends NativeSocket {
     static final int NETLINK_ROUTE = 0;
     static final int SOL_NETLINK = 270;
     static final int NETLINK_CAP_ACK = 10;
     static final int NETLINK_EXT_ACK = 11;
     private static final int BUFFER = 64 * 1024;
 
-    final int fd;
     final boolean cappedAcks;
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment buffer;
     private final MemorySegment kernel;
     private final boolean nonBlocking;
-    private volatile boolean closed;
 
     NetlinkSocket(int groups, boolean nonBlocking, String purpose) throws NativeException {
         HostOs.ensureAvailable();
+        super(Native.socket(Native.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC | (nonBlocking ? Native.SOCK_NONBLOCK : 0),
+                NETLINK_ROUTE, "for rtnetlink (" + purpose + ")", null));
         this.nonBlocking = nonBlocking;
-        fd = Native.socket(Native.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC | (nonBlocking ? Native.SOCK_NONBLOCK : 0),
-                NETLINK_ROUTE, "for rtnetlink (" + purpose + ")", null);
         buffer = arena.allocate(BUFFER, 8);
         kernel = arena.allocate(Layouts.SOCKADDR_NL);
         kernel.set(JAVA_SHORT, 0, (short) Native.AF_NETLINK);
@@ -68,33 +64,21 @@ final class NetlinkSocket implements AutoCloseable {
             throw new IllegalArgumentException("netlink message too long");
         }
         MemorySegment.copy(message, 0, buffer, JAVA_BYTE, 0, message.length);
-        MemorySegment cs = Native.capture();
-        long n;
-        try {
-            n = (long) Native.SENDTO.invokeExact(cs, fd, buffer, (long) message.length, 0, kernel,
-                    (int) Layouts.SOCKADDR_NL.byteSize());
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long n = Native.sendto(fd, buffer, message.length, kernel);
         if (n < 0) {
-            throw NativeException.of("sendto", Native.errno(cs), "rtnetlink " + what);
+            throw NativeException.of("sendto", (int) -n, "rtnetlink " + what);
         }
     }
 
     /** The next datagram, or null when nothing is pending (non-blocking socket). */
     ByteBuffer receive(String what) throws NativeException {
-        MemorySegment cs = Native.capture();
         long n;
         while (true) {
-            try {
-                n = (long) Native.RECV.invokeExact(cs, fd, buffer, (long) BUFFER, 0);
-            } catch (Throwable t) {
-                throw Native.unexpected(t);
-            }
+            n = Native.recv(fd, buffer, BUFFER, 0);
             if (n >= 0) {
                 break;
             }
-            int errno = Native.errno(cs);
+            int errno = (int) -n;
             if (errno == Errno.EINTR.number()) {
                 continue;
             }
@@ -109,15 +93,5 @@ final class NetlinkSocket implements AutoCloseable {
         byte[] copy = new byte[(int) n];
         MemorySegment.copy(buffer, JAVA_BYTE, 0, copy, 0, (int) n);
         return ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder());
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        Native.close(fd);
-        arena.close();
     }
 }

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -13,15 +12,12 @@ import java.net.Inet6Address;
  * An AF_PACKET socket that sends whole Ethernet frames: gratuitous ARPs and unsolicited Neighbour
  * Advertisements for VIPs. It receives nothing (protocol 0). Needs CAP_NET_RAW. Thread-safe.
  */
-public final class PacketSocket implements AutoCloseable {
-    private final int fd;
-    private final Arena arena = Arena.ofShared();
+public final class PacketSocket extends NativeSocket {
     private final MemorySegment frame;
     private final MemorySegment address;
-    private volatile boolean closed;
 
     private PacketSocket(int fd) {
-        this.fd = fd;
+        super(fd);
         frame = arena.allocate(1514, 8);
         address = arena.allocate(Layouts.SOCKADDR_LL);
     }
@@ -68,26 +64,9 @@ public final class PacketSocket implements AutoCloseable {
         address.set(JAVA_INT, 4, ifindex);
         address.set(JAVA_BYTE, 11, (byte) 6);
         MemorySegment.copy(destinationMac, 0, address, JAVA_BYTE, 12, 6);
-        MemorySegment cs = Native.capture();
-        long n;
-        try {
-            n = (long) Native.SENDTO.invokeExact(cs, fd, frame, (long) bytes.length, 0, address,
-                    (int) Layouts.SOCKADDR_LL.byteSize());
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long n = Native.sendto(fd, frame, bytes.length, address);
         if (n < 0) {
-            throw NativeException.of("sendto", Native.errno(cs), what + " on ifindex " + ifindex);
+            throw NativeException.of("sendto", (int) -n, what + " on ifindex " + ifindex);
         }
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        Native.close(fd);
-        arena.close();
     }
 }

@@ -90,15 +90,9 @@ public final class ProbeSocket implements AutoCloseable {
     public void send(byte[] packet) throws NativeException {
         MemorySegment buffer = arena.allocate(Math.max(1, packet.length));
         MemorySegment.copy(packet, 0, buffer, ValueLayout.JAVA_BYTE, 0, packet.length);
-        MemorySegment cs = Native.capture();
-        long n;
-        try {
-            n = (long) Native.SENDTO.invokeExact(cs, fd, buffer, (long) packet.length, 0, MemorySegment.NULL, 0);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long n = Native.sendto(fd, buffer, packet.length, MemorySegment.NULL);
         if (n < 0) {
-            throw NativeException.of("send", Native.errno(cs), null);
+            throw NativeException.of("send", (int) -n, null);
         }
     }
 
@@ -109,15 +103,9 @@ public final class ProbeSocket implements AutoCloseable {
     public byte[] receive(int max) throws NativeException {
         int length = Math.max(1, max);
         MemorySegment buffer = arena.allocate(length);
-        MemorySegment cs = Native.capture();
-        long n;
-        try {
-            n = (long) Native.RECV.invokeExact(cs, fd, buffer, (long) length, Native.MSG_DONTWAIT);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        long n = Native.recv(fd, buffer, length, Native.MSG_DONTWAIT);
         if (n < 0) {
-            int errno = Native.errno(cs);
+            int errno = (int) -n;
             if (errno == Errno.EAGAIN.number()) {
                 return null;
             }

@@ -21,7 +21,7 @@ import java.nio.ByteBuffer;
  * pending. Native buffers belong to the socket and are freed by {@link #close()}. One thread may send while
  * another receives; two threads must not send (or receive) at once.
  */
-public final class VrrpSocket implements Pollable, AutoCloseable {
+public final class VrrpSocket extends NativeSocket implements Pollable {
     public static final int IPPROTO_VRRP = 112;
     /** RFC 5798 5.1.1.2: the IPv4 multicast address assigned by the IANA for VRRP. */
     public static final InetAddress MULTICAST_IPV4 = literal(new byte[] {(byte) 224, 0, 0, 18});
@@ -62,11 +62,9 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
     private static final int NAME_BUFFER = 28;
 
     private final boolean ipv6;
-    private final int fd;
     private final String interfaceName;
     private final int interfaceIndex;
     private final String description;
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment receiveBuffer;
     private final MemorySegment sendBuffer;
     private final MemorySegment control;
@@ -74,13 +72,12 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
     private final MemorySegment iov;
     private final MemorySegment msghdr;
     private final MemorySegment destination;
-    private volatile boolean closed;
     private byte[] lastArray;
     private MemorySegment lastArrayView;
 
     private VrrpSocket(boolean ipv6, int fd, String interfaceName, int interfaceIndex) {
+        super(fd);
         this.ipv6 = ipv6;
-        this.fd = fd;
         this.interfaceName = interfaceName;
         this.interfaceIndex = interfaceIndex;
         this.description = (ipv6 ? "IPv6" : "IPv4") + " VRRP socket" + (interfaceName == null ? "" : " on " + interfaceName);
@@ -461,16 +458,6 @@ public final class VrrpSocket implements Pollable, AutoCloseable {
 
     public int interfaceIndex() {
         return interfaceIndex;
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        Native.close(fd);
-        arena.close();
     }
 
     @Override

@@ -30,12 +30,4 @@ public record LinkModel(double loss, long delayNanos, long jitterNanos, double d
     public LinkModel withDelay(long delay, long jitter) {
         return new LinkModel(loss, delay, jitter, duplicate, reorder, reorderNanos);
     }
-
-    public LinkModel withDuplicate(double p) {
-        return new LinkModel(loss, delayNanos, jitterNanos, p, reorder, reorderNanos);
-    }
-
-    public LinkModel withReorder(double p, long nanos) {
-        return new LinkModel(loss, delayNanos, jitterNanos, duplicate, p, nanos);
-    }
 }

@@ -53,10 +53,6 @@ public final class SimInterface {
         return toInet(ipv4);
     }
 
-    public InetAddress ipv6Address() {
-        return toInet(ipv6);
-    }
-
     public boolean isUp() {
         return up;
     }

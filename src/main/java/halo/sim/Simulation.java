@@ -149,11 +149,6 @@ public final class Simulation {
         for (SimNode n : nodes.values()) n.partitionGroup = 0;
     }
 
-    public boolean isWhole() {
-        for (SimNode n : nodes.values()) if (n.partitionGroup != 0) return false;
-        return true;
-    }
-
     public boolean connected(SimNode a, SimNode b) {
         return a.partitionGroup == b.partitionGroup;
     }

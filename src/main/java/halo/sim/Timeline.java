@@ -56,11 +56,6 @@ public final class Timeline {
         return Collections.unmodifiableList(transitions);
     }
 
-    /** Transitions of instances (sync groups' own lines left out). */
-    public List<Transition> instanceTransitions() {
-        return transitions.stream().filter(t -> routerOf.containsKey(key(t.node(), t.instance()))).toList();
-    }
-
     public String state(String node, String instance) {
         return current.getOrDefault(key(node, instance), "INIT");
     }

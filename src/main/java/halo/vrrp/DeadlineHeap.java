@@ -59,7 +59,7 @@ final class DeadlineHeap {
     void set(int entry, long deadline, long seq) {
         int at = position[entry];
         if (before(deadline, seq, keys[at], seqs[at])) {
-            siftUp(at, entry, deadline, seq);
+            siftUp(at, 0, entry, deadline, seq);
         } else {
             siftDown(at, entry, deadline, seq);
         }
@@ -70,8 +70,9 @@ final class DeadlineHeap {
         return t1 < t2 | (t1 == t2 & s1 < s2);
     }
 
-    private void siftUp(int at, int entry, long key, long seq) {
-        while (at > 0) {
+    /** Moves an entry up from {@code at}, no higher than {@code top}, and files it there. */
+    private void siftUp(int at, int top, int entry, long key, long seq) {
+        while (at > top) {
             int parent = (at - 1) >>> 1;
             if (!before(key, seq, keys[parent], seqs[parent])) {
                 break;
@@ -106,15 +107,7 @@ final class DeadlineHeap {
             place(at, heap[child], keys[child], seqs[child]);
             at = child;
         }
-        while (at > start) {
-            int parent = (at - 1) >>> 1;
-            if (!before(key, seq, keys[parent], seqs[parent])) {
-                break;
-            }
-            place(at, heap[parent], keys[parent], seqs[parent]);
-            at = parent;
-        }
-        place(at, entry, key, seq);
+        siftUp(at, start, entry, key, seq);
     }
 
     private void place(int at, int entry, long key, long seq) {

@@ -28,7 +28,7 @@ public final class InstanceMachine {
     private final VrrpActions actions;
     private final String name;
     private final String prefix; // "(VI_1) "
-    private IpAddress sourceAddress;
+    private final IpAddress sourceAddress;
     SyncGroup sync;
 
     // state (keepalived's vrrp->state and vrrp->wantstate)
@@ -146,8 +146,6 @@ public final class InstanceMachine {
     public int masterPriority() { return masterPriority; }
     /** Master_Adver_Interval in microseconds (v3: learnt from the master while backup). */
     public long masterAdvertIntervalMicros() { return masterAdverIntUs; }
-    /** The current down timer (Master_Down_Interval, or Skew_Time after a priority-0 advert), microseconds. */
-    public long masterDownTimerMicros() { return msDownTimerUs; }
     public boolean virtualAddressesSet() { return vipSet; }
     /** Our advert interval as it goes on the wire: seconds (v2) or centiseconds (v3). */
     public int advertIntervalOnWire() { return advertIntervalOnWire; }
@@ -174,11 +172,6 @@ public final class InstanceMachine {
 
     /** The receive validator dropped an advert of this VRID for its advertisement interval. */
     public void countAdvertIntervalError() { advertiseIntervalErrors++; }
-
-    /** Our primary address for the tie-break (unicast_src_ip, or the interface's primary address once known). */
-    public void setSourceAddress(IpAddress address) {
-        this.sourceAddress = address;
-    }
 
     /** When {@link #onTimer} must next be called; {@link #NEVER} when nothing is scheduled. */
     public long nextDeadline() {
@@ -307,13 +300,7 @@ public final class InstanceMachine {
             transition(now, VrrpState.MASTER, TransitionReason.RELOAD, null);
             sendAdvert(effectivePriority);
             sands = now + adverIntUs * US;
-            if (spec.logDetail()) {
-                log(prefix + "setting VIPs.");
-            }
-            actions.addVirtualAddresses(this);
-            vipSet = true;
-            sendLinkUpdate(spec.garpMasterRepeat());
-            garpRefreshAt = spec.garpMasterRefresh().isZero() ? NEVER : now + spec.garpMasterRefresh().toNanos();
+            setVirtualAddresses(now);
         } else {
             transition(now, VrrpState.BACKUP, TransitionReason.RELOAD, null);
             msDownTimerUs = masterDownIntervalUs();
@@ -684,6 +671,13 @@ public final class InstanceMachine {
     /** keepalived's vrrp_state_become_master. */
     private void becomeMasterActions(long now) {
         becomeMaster++;
+        setVirtualAddresses(now);
+        sendInstanceNotifies();
+        garpDelayAt = spec.garpMasterDelay().isZero() ? NEVER : now + spec.garpMasterDelay().toNanos();
+    }
+
+    /** Adds the VIPs, announces them and starts the GARP refresh timer. */
+    private void setVirtualAddresses(long now) {
         if (spec.logDetail()) {
             log(prefix + "setting VIPs.");
         }
@@ -694,8 +688,6 @@ public final class InstanceMachine {
         // set"
         sendLinkUpdate(spec.garpMasterRepeat());
         garpRefreshAt = spec.garpMasterRefresh().isZero() ? NEVER : now + spec.garpMasterRefresh().toNanos();
-        sendInstanceNotifies();
-        garpDelayAt = spec.garpMasterDelay().isZero() ? NEVER : now + spec.garpMasterDelay().toNanos();
     }
 
     /** keepalived's vrrp_state_master_tx: the periodic advert, with the GARP refresh when due. */

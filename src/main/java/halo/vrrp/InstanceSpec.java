@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param accept                  accept mode (non-owner master answers traffic to the VIPs)
  * @param virtualIpAddresses      virtual_ipaddress list (put in adverts, added when master)
  * @param sourceAddress           our primary address (unicast_src_ip or the interface's), for the tie-break; may be
- *                                {@code null} until known ({@link InstanceMachine#setSourceAddress})
+ *                                {@code null} when not known (then an equal-priority advert never wins the tie-break)
  * @param garpMasterDelay         second GARP batch this long after becoming master (zero: none)
  * @param garpMasterRepeat        GARPs per VIP per batch on becoming master
  * @param garpMasterRefresh       while master, a refresh batch at the first advert after this interval (zero: off)

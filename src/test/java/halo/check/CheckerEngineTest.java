@@ -2,6 +2,7 @@ package halo.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import halo.testing.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -147,17 +148,20 @@ class CheckerEngineTest {
         closeables.add(hung);
         closeables.add(fast);
         hung.mode(TestWebServer.Mode.HANG);
-        CheckTiming slow = timing(100, 3000, 0, 100, false);
+        // The hung probe gives up after 30 s: far longer than ten quick probes take even on a loaded machine.
+        CheckTiming slow = timing(100, 30_000, 0, 100, false);
         CheckTiming quick = timing(50, 500, 0, 50, false);
         ConnectOptions hco = ConnectOptions.to(hung.address(), slow.connectTimeout());
         ConnectOptions fco = ConnectOptions.to(fast.address(), quick.connectTimeout());
-        engine.add(CheckerSpec.http("hung", slow, new HttpProbe(hco, false, HttpProtocol.HTTP_1_0, Optional.empty(),
-                false, List.of(HttpUrl.of("/"))), false, false, hco));
+        RunningChecker h = engine.add(CheckerSpec.http("hung", slow, new HttpProbe(hco, false, HttpProtocol.HTTP_1_0,
+                Optional.empty(), false, List.of(HttpUrl.of("/"))), false, false, hco));
         RunningChecker f = engine.add(CheckerSpec.http("fast", quick, new HttpProbe(fco, false, HttpProtocol.HTTP_1_0,
                 Optional.empty(), false, List.of(HttpUrl.of("/"))), false, false, fco));
-        Thread.sleep(1500);
-        // ~1.5 s / (50 ms + probe time): well over 10 probes while the other one hangs for 3 s.
-        assertThat(f.probes()).isGreaterThan(10);
+        assertThat(Await.until(Duration.ofSeconds(10), () -> hung.requests.size() == 1)).isTrue();
+        long before = f.probes();
+        assertThat(Await.until(Duration.ofSeconds(10), () -> f.probes() >= before + 10)).isTrue();
+        // Ten probes of the other checker completed while the hung probe was still waiting for its answer.
+        assertThat(h.probes()).isZero();
         assertThat(f.isUp()).isTrue();
     }
 
@@ -170,13 +174,23 @@ class CheckerEngineTest {
         for (int i = 0; i < 500; i++) {
             all.add(engine.add(CheckerSpec.tcp("rs" + i, t, ConnectOptions.to(l.address(), t.connectTimeout()))));
         }
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline && all.stream().anyMatch(c -> !c.isUp())) Thread.sleep(50);
+        Await.until(Duration.ofSeconds(10), () -> all.stream().allMatch(RunningChecker::isUp));
         assertThat(all).allMatch(RunningChecker::isUp);
         l.stop();
-        deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline && all.stream().anyMatch(RunningChecker::isUp)) Thread.sleep(50);
+        Await.until(Duration.ofSeconds(10), () -> all.stream().noneMatch(RunningChecker::isUp));
         assertThat(all).noneMatch(RunningChecker::isUp);
+    }
+
+    /**
+     * A second checker on its own server, probed at the same pace on the same timer: its probes are the clock that
+     * shows time has passed in which a still-scheduled checker would have been probed too.
+     */
+    RunningChecker sentinel(CheckTiming t) throws IOException {
+        TestWebServer web = new TestWebServer(InetAddress.getLoopbackAddress());
+        closeables.add(web);
+        ConnectOptions co = ConnectOptions.to(web.address(), t.connectTimeout());
+        return engine.add(CheckerSpec.http("sentinel", t, new HttpProbe(co, false, HttpProtocol.HTTP_1_0,
+                Optional.empty(), false, List.of(HttpUrl.of("/"))), false, false, co));
     }
 
     @Test
@@ -187,12 +201,14 @@ class CheckerEngineTest {
         ConnectOptions co = ConnectOptions.to(web.address(), t.connectTimeout());
         RunningChecker c = engine.add(CheckerSpec.http("rs", t, new HttpProbe(co, false, HttpProtocol.HTTP_1_0,
                 Optional.empty(), false, List.of(HttpUrl.of("/"))), false, false, co));
+        RunningChecker sentinel = sentinel(t);
         waitProbes(c, 2);
         engine.remove(c);
-        Thread.sleep(100);
         int n = web.requests.size();
-        Thread.sleep(300);
-        assertThat(web.requests.size()).isEqualTo(n);
+        long seen = sentinel.probes();
+        waitProbes(sentinel, seen + 6);
+        // A probe already on its way when it was removed may still arrive; none is started after.
+        assertThat(web.requests.size()).isBetween(n, n + 1);
     }
 
     @Test
@@ -203,12 +219,18 @@ class CheckerEngineTest {
         ConnectOptions co = ConnectOptions.to(web.address(), t.connectTimeout());
         RunningChecker c = engine.add(CheckerSpec.http("rs", t, new HttpProbe(co, false, HttpProtocol.HTTP_1_0,
                 Optional.empty(), false, List.of(HttpUrl.of("/"))), false, false, co));
+        RunningChecker sentinel = sentinel(t);
         waitProbes(c, 2);
         engine.setEnabled(c, false);
-        Thread.sleep(150);
+        // A probe started before it was disabled completes (and counts); no probe starts after.
+        assertThat(Await.until(Duration.ofSeconds(5), () -> {
+            synchronized (c) {
+                return c.running == null;
+            }
+        })).isTrue();
         long n = c.probes();
         web.respond(TestWebServer.response(500, "Error", "x"));
-        Thread.sleep(300);
+        waitProbes(sentinel, sentinel.probes() + 6);
         assertThat(c.probes()).isEqualTo(n);
         assertThat(c.isUp()).isTrue();
         engine.setEnabled(c, true);

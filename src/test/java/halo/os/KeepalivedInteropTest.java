@@ -3,11 +3,13 @@ package halo.os;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import halo.testing.Await;
 import halo.testing.Root;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -121,16 +123,12 @@ class KeepalivedInteropTest {
         return Files.readString(dir.resolve("log"), StandardCharsets.UTF_8);
     }
 
+    private boolean logShows(String regex) throws Exception {
+        return java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.MULTILINE).matcher(log()).find();
+    }
+
     private boolean logShowsWithin(String regex, int seconds) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.MULTILINE);
-        while (System.nanoTime() < deadline) {
-            if (p.matcher(log()).find()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
+        return Await.until(Duration.ofSeconds(seconds), () -> logShows(regex));
     }
 
     @Test
@@ -171,11 +169,12 @@ class KeepalivedInteropTest {
         adv6[5] = 10; // 10 cs; checksum left 0 for the kernel (IPV6_CHECKSUM)
         System.arraycopy(InetAddress.getByName("fe80::100").getAddress(), 0, adv6, 8, 16);
         System.arraycopy(InetAddress.getByName("2001:db8::100").getAddress(), 0, adv6, 24, 16);
-        for (int i = 0; i < 5; i++) {
+        // Like a master, keep advertising until keepalived says it backed off on both (bounded by the wait).
+        Await.until(Duration.ofSeconds(5), () -> {
             v4.send(adv4, 0, adv4.length, VrrpSocket.MULTICAST_IPV4);
             v6.send(adv6, 0, adv6.length, VrrpSocket.MULTICAST_IPV6);
-            Thread.sleep(50);
-        }
+            return logShows("\\(VI_4\\) Entering BACKUP STATE$") && logShows("\\(VI_6\\) Entering BACKUP STATE$");
+        });
         assertThat(logShowsWithin("\\(VI_4\\) Entering BACKUP STATE$", 5))
                 .as("keepalived took our v2 advert; log:%n%s", log()).isTrue();
         assertThat(logShowsWithin("\\(VI_6\\) Entering BACKUP STATE$", 5))

@@ -87,10 +87,6 @@ public final class IpsecAhHeader {
         return diff == 0;
     }
 
-    public void copyIcv(byte[] destination, int destinationOffset) {
-        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset + ICV_OFFSET, destination, destinationOffset, ICV_LENGTH);
-    }
-
     /** Writes next header 112, payload length 4, reserved 0, the SPI and sequence number, and a zero ICV. */
     public IpsecAhHeader write(int spi, long sequenceNumber) {
         u8(0, VrrpMessage.IP_PROTOCOL);

@@ -128,11 +128,6 @@ public final class Ipv4Header {
         MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset + 16, destination, destinationOffset, 4);
     }
 
-    /** True when the destination is in 224.0.0.0/4 (IN_MULTICAST). */
-    public boolean isMulticastDestination() {
-        return (u8(16) & 0xf0) == 0xe0;
-    }
-
     /** True when the header checksum over {@link #headerLength()} bytes is right. */
     public boolean headerChecksumValid() {
         return InternetChecksum.fold(InternetChecksum.add(0, segment, offset, headerLength())) == 0xffff;

@@ -16,11 +16,6 @@ public final class RxStatistics {
         values[counter.ordinal()]++;
     }
 
-    /** Copies every counter into {@code destination} (indexed by ordinal), for a snapshot without allocation. */
-    public void copyTo(long[] destination) {
-        System.arraycopy(values, 0, destination, 0, values.length);
-    }
-
     public void reset() {
         java.util.Arrays.fill(values, 0);
     }

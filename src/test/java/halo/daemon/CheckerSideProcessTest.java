@@ -1,9 +1,12 @@
 package halo.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.sun.net.httpserver.HttpServer;
 import halo.cli.LvsCommand;
+import halo.testing.Await;
+import halo.testing.Root;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -263,7 +266,12 @@ class CheckerSideProcessTest {
         node.reload();
         awaitListing(HEADER + vs + row("127.0.0.43", port, 1), Duration.ofSeconds(5));
         node.awaitLog("Reloading", LONG);
-        NodeProcess.sleep(2500); // two delay_loops: the kept checker of .41 keeps failing, with nothing to remove
+        // the kept checker of .41 keeps failing, with nothing to remove: seen over two of its probes after the reload,
+        // done once a third one starts (their SYNs on lo, for which tcpdump needs root)
+        assumeThat(Root.isRoot()).as("tcpdump, to see the kept checker's probes, needs root").isTrue();
+        try (SynCapture probes41 = SynCapture.start(dir, "127.0.0.41", port)) {
+            probes41.await(3, LONG);
+        }
         assertThat(lvs()).isEqualTo(HEADER + vs + row("127.0.0.43", port, 1));
         assertThat(node.count("Adding service \\[127.0.0.41\\]")).isZero();
         assertThat(node.count("Removing service \\[127.0.0.41\\]")).isEqualTo(removals);
@@ -296,8 +304,7 @@ class CheckerSideProcessTest {
         node.awaitLog("TCP connection to \\[127.0.0.51\\]:tcp:" + port + " success", LONG);
         assertThat(node.stop(LONG)).isZero();
         assertThat(node.log()).doesNotContain("Shutting down service").contains("Stopped Halo");
-        NodeProcess.sleep(500);
-        assertThat(notifyOut).doesNotExist();
+        assertThat(notifyOut).doesNotExist(); // nor later: below, the file holds the second run's one line only
 
         // without -I the same stop runs omega's notify_down
         node = NodeProcess.halo("lvs5", List.of(), conf, dir, List.of("-C"));
@@ -341,6 +348,37 @@ class CheckerSideProcessTest {
     }
 
     // --- helpers ---
+
+    /** tcpdump on lo counting the SYNs to one address and port: each TCP_CHECK probe of that real server sends one. */
+    private record SynCapture(Process tcpdump, Path out) implements AutoCloseable {
+
+        static SynCapture start(Path dir, String address, int port) throws Exception {
+            Path out = dir.resolve("syn-" + address + ".out");
+            Path err = dir.resolve("syn-" + address + ".err");
+            Process p = new ProcessBuilder("tcpdump", "-l", "-n", "-i", "lo",
+                    "tcp[tcpflags] & tcp-syn != 0 and dst host " + address + " and dst port " + port)
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            SynCapture c = new SynCapture(p, out);
+            if (!Await.until(LONG, () -> Files.readString(err).contains("listening on"))) {
+                c.close();
+                throw new AssertionError("tcpdump not listening: " + Files.readString(err));
+            }
+            return c;
+        }
+
+        void await(int syns, Duration timeout) throws Exception {
+            assertThat(Await.until(timeout, () -> Files.readAllLines(out).size() >= syns))
+                    .as("%d SYNs within %s: %s", syns, timeout, Files.readString(out)).isTrue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            tcpdump.destroy();
+            if (!tcpdump.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                tcpdump.destroyForcibly().waitFor();
+            }
+        }
+    }
 
     /** A destination row as ipvsadm prints it: {@code "  -> %-28s %-7s %-6d %-10u %-10u\n"}. */
     /**

@@ -321,6 +321,8 @@ class CheckerSideProcessTest {
         Path notifyOut = dir.resolve("notify.out");
         Path notify = script("notify.sh", "#!/bin/sh\necho \"$*\" >> " + notifyOut + "\n");
         Files.setPosixFilePermissions(notify, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path quorumOut = dir.resolve("quorum.out");
+        Path quorumDown = script("quorum.sh", "#!/bin/sh\necho \"$*\" >> " + quorumOut + "\n");
         Path conf = write("secure.conf", """
                 global_defs {
                     enable_script_security
@@ -330,6 +332,7 @@ class CheckerSideProcessTest {
                     lb_algo rr
                     lb_kind DR
                     protocol TCP
+                    quorum_down "%3$s quorum_down"
                     real_server 127.0.0.61 %1$d {
                         notify_down "%2$s down"
                         TCP_CHECK {
@@ -337,50 +340,17 @@ class CheckerSideProcessTest {
                         }
                     }
                 }
-                """.formatted(port, notify));
+                """.formatted(port, notify, quorumDown));
         node = NodeProcess.halo("lvs6", List.of(), conf, dir, List.of("-C"));
         node.awaitLog("Unsafe permissions found for script '" + notify + "' - disabling.", LONG);
-        // nothing listens on 127.0.0.61: the server goes down, and the disabled notify_down does not run
+        // nothing listens on 127.0.0.61: the server goes down, and the disabled notify_down does not run; the safe
+        // quorum_down of the same removal, started after it, has run
         node.awaitLog("Removing service \\[127.0.0.61\\]:tcp:" + port, LONG);
-        NodeProcess.sleep(500);
+        awaitContent(() -> read(quorumOut), "quorum_down\n");
         assertThat(notifyOut).doesNotExist();
         assertThat(node.log()).doesNotContain("SECURITY VIOLATION");
     }
 
-    // --- helpers ---
-
-    /** tcpdump on lo counting the SYNs to one address and port: each TCP_CHECK probe of that real server sends one. */
-    private record SynCapture(Process tcpdump, Path out) implements AutoCloseable {
-
-        static SynCapture start(Path dir, String address, int port) throws Exception {
-            Path out = dir.resolve("syn-" + address + ".out");
-            Path err = dir.resolve("syn-" + address + ".err");
-            Process p = new ProcessBuilder("tcpdump", "-l", "-n", "-i", "lo",
-                    "tcp[tcpflags] & tcp-syn != 0 and dst host " + address + " and dst port " + port)
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            SynCapture c = new SynCapture(p, out);
-            if (!Await.until(LONG, () -> Files.readString(err).contains("listening on"))) {
-                c.close();
-                throw new AssertionError("tcpdump not listening: " + Files.readString(err));
-            }
-            return c;
-        }
-
-        void await(int syns, Duration timeout) throws Exception {
-            assertThat(Await.until(timeout, () -> Files.readAllLines(out).size() >= syns))
-                    .as("%d SYNs within %s: %s", syns, timeout, Files.readString(out)).isTrue();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            tcpdump.destroy();
-            if (!tcpdump.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-                tcpdump.destroyForcibly().waitFor();
-            }
-        }
-    }
-
-    /** A destination row as ipvsadm prints it: {@code "  -> %-28s %-7s %-6d %-10u %-10u\n"}. */
     /**
      * notify_fifo_script and lvs_notify_fifo_script with the checker side: each script starts once with its FIFO's
      * path, reads the checker's lines (both FIFOs get them), and is stopped with the daemon, which removes the FIFOs it
@@ -535,6 +505,40 @@ class CheckerSideProcessTest {
                 "Terminate...").doesNotContain("Startup complete");
     }
 
+    // --- helpers ---
+
+    /** tcpdump on lo counting the SYNs to one address and port: each TCP_CHECK probe of that real server sends one. */
+    private record SynCapture(Process tcpdump, Path out) implements AutoCloseable {
+
+        static SynCapture start(Path dir, String address, int port) throws Exception {
+            Path out = dir.resolve("syn-" + address + ".out");
+            Path err = dir.resolve("syn-" + address + ".err");
+            Process p = new ProcessBuilder("tcpdump", "-l", "-n", "-i", "lo",
+                    "tcp[tcpflags] & tcp-syn != 0 and dst host " + address + " and dst port " + port)
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            SynCapture c = new SynCapture(p, out);
+            if (!Await.until(LONG, () -> Files.readString(err).contains("listening on"))) {
+                c.close();
+                throw new AssertionError("tcpdump not listening: " + Files.readString(err));
+            }
+            return c;
+        }
+
+        void await(int syns, Duration timeout) throws Exception {
+            assertThat(Await.until(timeout, () -> Files.readAllLines(out).size() >= syns))
+                    .as("%d SYNs within %s: %s", syns, timeout, Files.readString(out)).isTrue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            tcpdump.destroy();
+            if (!tcpdump.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                tcpdump.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** A destination row as ipvsadm prints it: {@code "  -> %-28s %-7s %-6d %-10u %-10u\n"}. */
     private static String row(String address, int port, int weight) {
         return String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", address + ":" + port, "Route", weight, 0, 0);
     }

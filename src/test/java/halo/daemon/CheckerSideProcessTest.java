@@ -443,6 +443,8 @@ class CheckerSideProcessTest {
         Files.writeString(unsafe, "#!/bin/sh\necho ran >> " + out.resolve("ran") + "\nexec cat \"$1\" > /dev/null\n");
         Files.setPosixFilePermissions(unsafe, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path lvsFifo = out.resolve("lvs");
+        Path notifyOut = dir.resolve("notify.out");
+        Path notify = script("notify.sh", "#!/bin/sh\necho \"$*\" >> " + notifyOut + "\n");
         Path conf = write("unsafe.conf", """
                 global_defs {
                     enable_script_security
@@ -457,13 +459,21 @@ class CheckerSideProcessTest {
                             connect_timeout 1
                         }
                     }
+                    real_server 127.0.0.62 %1$d {
+                        notify_down "%4$s down"
+                        TCP_CHECK {
+                            connect_timeout 1
+                        }
+                    }
                 }
-                """.formatted(port, lvsFifo, unsafe));
+                """.formatted(port, lvsFifo, unsafe, notify));
         node = NodeProcess.halo("lvsunsafe", List.of(), conf, dir, List.of("-C"));
         node.awaitLog("Startup complete", LONG);
         assertThat(node.log()).contains("Unsafe permissions found for script '" + unsafe + "' - disabling.");
         assertThat(lvsFifo).exists();
-        NodeProcess.sleep(500);
+        // the FIFO script would have started with the FIFO, before the checkers: a safe script started after it, the
+        // notify_down of 127.0.0.62 (nothing listens there), has run
+        awaitContent(() -> read(notifyOut), "down\n");
         assertThat(out.resolve("ran")).doesNotExist();
         assertThat(node.stop(LONG)).isZero();
     }

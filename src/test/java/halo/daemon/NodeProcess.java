@@ -162,8 +162,14 @@ final class NodeProcess implements AutoCloseable {
             now = counter(name);
         }
         if (now < from + more) {
+            String status;
+            try {
+                status = status();
+            } catch (IOException e) {
+                status = e.toString(); // the daemon is gone: its log says why
+            }
             throw new AssertionError(this.name + ": " + name + " went from " + from + " to " + now + ", not "
-                    + (from + more) + ", within " + timeout + "; status:\n" + status() + "\nlog:\n" + log());
+                    + (from + more) + ", within " + timeout + "; status:\n" + status + "\nlog:\n" + log());
         }
         return now;
     }

@@ -1,9 +1,12 @@
 package halo.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.sun.net.httpserver.HttpServer;
 import halo.cli.LvsCommand;
+import halo.testing.Await;
+import halo.testing.Root;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -263,7 +266,12 @@ class CheckerSideProcessTest {
         node.reload();
         awaitListing(HEADER + vs + row("127.0.0.43", port, 1), Duration.ofSeconds(5));
         node.awaitLog("Reloading", LONG);
-        NodeProcess.sleep(2500); // two delay_loops: the kept checker of .41 keeps failing, with nothing to remove
+        // the kept checker of .41 keeps failing, with nothing to remove: seen over two of its probes after the reload,
+        // done once a third one starts (their SYNs on lo, for which tcpdump needs root)
+        assumeThat(Root.isRoot()).as("tcpdump, to see the kept checker's probes, needs root").isTrue();
+        try (SynCapture probes41 = SynCapture.start(dir, "127.0.0.41", port)) {
+            probes41.await(3, LONG);
+        }
         assertThat(lvs()).isEqualTo(HEADER + vs + row("127.0.0.43", port, 1));
         assertThat(node.count("Adding service \\[127.0.0.41\\]")).isZero();
         assertThat(node.count("Removing service \\[127.0.0.41\\]")).isEqualTo(removals);
@@ -296,8 +304,7 @@ class CheckerSideProcessTest {
         node.awaitLog("TCP connection to \\[127.0.0.51\\]:tcp:" + port + " success", LONG);
         assertThat(node.stop(LONG)).isZero();
         assertThat(node.log()).doesNotContain("Shutting down service").contains("Stopped Halo");
-        NodeProcess.sleep(500);
-        assertThat(notifyOut).doesNotExist();
+        assertThat(notifyOut).doesNotExist(); // nor later: below, the file holds the second run's one line only
 
         // without -I the same stop runs omega's notify_down
         node = NodeProcess.halo("lvs5", List.of(), conf, dir, List.of("-C"));
@@ -314,6 +321,8 @@ class CheckerSideProcessTest {
         Path notifyOut = dir.resolve("notify.out");
         Path notify = script("notify.sh", "#!/bin/sh\necho \"$*\" >> " + notifyOut + "\n");
         Files.setPosixFilePermissions(notify, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path quorumOut = dir.resolve("quorum.out");
+        Path quorumDown = script("quorum.sh", "#!/bin/sh\necho \"$*\" >> " + quorumOut + "\n");
         Path conf = write("secure.conf", """
                 global_defs {
                     enable_script_security
@@ -323,6 +332,7 @@ class CheckerSideProcessTest {
                     lb_algo rr
                     lb_kind DR
                     protocol TCP
+                    quorum_down "%3$s quorum_down"
                     real_server 127.0.0.61 %1$d {
                         notify_down "%2$s down"
                         TCP_CHECK {
@@ -330,19 +340,17 @@ class CheckerSideProcessTest {
                         }
                     }
                 }
-                """.formatted(port, notify));
+                """.formatted(port, notify, quorumDown));
         node = NodeProcess.halo("lvs6", List.of(), conf, dir, List.of("-C"));
         node.awaitLog("Unsafe permissions found for script '" + notify + "' - disabling.", LONG);
-        // nothing listens on 127.0.0.61: the server goes down, and the disabled notify_down does not run
+        // nothing listens on 127.0.0.61: the server goes down, and the disabled notify_down does not run; the safe
+        // quorum_down of the same removal, started after it, has run
         node.awaitLog("Removing service \\[127.0.0.61\\]:tcp:" + port, LONG);
-        NodeProcess.sleep(500);
+        awaitContent(() -> read(quorumOut), "quorum_down\n");
         assertThat(notifyOut).doesNotExist();
         assertThat(node.log()).doesNotContain("SECURITY VIOLATION");
     }
 
-    // --- helpers ---
-
-    /** A destination row as ipvsadm prints it: {@code "  -> %-28s %-7s %-6d %-10u %-10u\n"}. */
     /**
      * notify_fifo_script and lvs_notify_fifo_script with the checker side: each script starts once with its FIFO's
      * path, reads the checker's lines (both FIFOs get them), and is stopped with the daemon, which removes the FIFOs it
@@ -435,6 +443,8 @@ class CheckerSideProcessTest {
         Files.writeString(unsafe, "#!/bin/sh\necho ran >> " + out.resolve("ran") + "\nexec cat \"$1\" > /dev/null\n");
         Files.setPosixFilePermissions(unsafe, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path lvsFifo = out.resolve("lvs");
+        Path notifyOut = dir.resolve("notify.out");
+        Path notify = script("notify.sh", "#!/bin/sh\necho \"$*\" >> " + notifyOut + "\n");
         Path conf = write("unsafe.conf", """
                 global_defs {
                     enable_script_security
@@ -449,13 +459,21 @@ class CheckerSideProcessTest {
                             connect_timeout 1
                         }
                     }
+                    real_server 127.0.0.62 %1$d {
+                        notify_down "%4$s down"
+                        TCP_CHECK {
+                            connect_timeout 1
+                        }
+                    }
                 }
-                """.formatted(port, lvsFifo, unsafe));
+                """.formatted(port, lvsFifo, unsafe, notify));
         node = NodeProcess.halo("lvsunsafe", List.of(), conf, dir, List.of("-C"));
         node.awaitLog("Startup complete", LONG);
         assertThat(node.log()).contains("Unsafe permissions found for script '" + unsafe + "' - disabling.");
         assertThat(lvsFifo).exists();
-        NodeProcess.sleep(500);
+        // the FIFO script would have started with the FIFO, before the checkers: a safe script started after it, the
+        // notify_down of 127.0.0.62 (nothing listens there), has run
+        awaitContent(() -> read(notifyOut), "down\n");
         assertThat(out.resolve("ran")).doesNotExist();
         assertThat(node.stop(LONG)).isZero();
     }
@@ -497,6 +515,40 @@ class CheckerSideProcessTest {
                 "Terminate...").doesNotContain("Startup complete");
     }
 
+    // --- helpers ---
+
+    /** tcpdump on lo counting the SYNs to one address and port: each TCP_CHECK probe of that real server sends one. */
+    private record SynCapture(Process tcpdump, Path out) implements AutoCloseable {
+
+        static SynCapture start(Path dir, String address, int port) throws Exception {
+            Path out = dir.resolve("syn-" + address + ".out");
+            Path err = dir.resolve("syn-" + address + ".err");
+            Process p = new ProcessBuilder("tcpdump", "-l", "-n", "-i", "lo",
+                    "tcp[tcpflags] & tcp-syn != 0 and dst host " + address + " and dst port " + port)
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            SynCapture c = new SynCapture(p, out);
+            if (!Await.until(LONG, () -> Files.readString(err).contains("listening on"))) {
+                c.close();
+                throw new AssertionError("tcpdump not listening: " + Files.readString(err));
+            }
+            return c;
+        }
+
+        void await(int syns, Duration timeout) throws Exception {
+            assertThat(Await.until(timeout, () -> Files.readAllLines(out).size() >= syns))
+                    .as("%d SYNs within %s: %s", syns, timeout, Files.readString(out)).isTrue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            tcpdump.destroy();
+            if (!tcpdump.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                tcpdump.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** A destination row as ipvsadm prints it: {@code "  -> %-28s %-7s %-6d %-10u %-10u\n"}. */
     private static String row(String address, int port, int weight) {
         return String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", address + ":" + port, "Route", weight, 0, 0);
     }

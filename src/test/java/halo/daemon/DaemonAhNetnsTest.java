@@ -79,7 +79,8 @@ class DaemonAhNetnsTest {
         NodeProcess h2 = NodeProcess.halo("halo2", lan.exec("dir2"), conf("dir2", 90), dir);
         nodes.add(h2);
         h2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
-        NodeProcess.sleep(4500); // more than Master_Down_Interval (3.65 s)
+        // 5 adverts of 1 s authenticated and accepted: more than Master_Down_Interval (3.65 s)
+        h2.awaitMore("adverts_received", 5, LONG);
         assertThat(h2.count("Entering MASTER STATE")).as(h2.log()).isZero();
         assertThat(h2.status()).contains("\"master_address\":\"192.0.2.11\"");
 
@@ -91,7 +92,8 @@ class DaemonAhNetnsTest {
         NodeProcess k1again = NodeProcess.keepalived("ka1b", lan.exec("dir1"), conf("dir1", 80), dir);
         nodes.add(k1again);
         k1again.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
-        NodeProcess.sleep(4500);
+        // 5 more adverts of 1 s from Halo: more than keepalived's Master_Down_Interval (3.65 s)
+        h2.awaitMore("adverts_sent", 5, LONG);
         assertThat(k1again.count("Entering MASTER STATE")).as(k1again.log()).isZero();
         assertThat(k1again.log()).doesNotContainIgnoringCase("invalid").doesNotContainIgnoringCase("ipsec-ah")
                 .doesNotContain("bad checksum");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import halo.demo.SeedTopology;
+import halo.testing.Await;
 import halo.testing.Root;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -162,7 +163,7 @@ class DaemonNetnsTest {
                 List.of(), List.of("-Xlog:class+load=info:stdout"));
         nodes.add(d2);
         d2.awaitLog("Entering BACKUP STATE", LONG);
-        NodeProcess.sleep(700);
+        d2.awaitMore("adverts_received", 2, LONG); // the receive path has run before the takeover
         d1.kill9();
         d2.awaitLog("Sending gratuitous ARP on eth0", LONG);
         String log = d2.log();
@@ -182,13 +183,17 @@ class DaemonNetnsTest {
         d1.awaitLog("Entering MASTER STATE", LONG);
         NodeProcess d2 = halo("dir2", conf("dir2", 90, V3_FAST));
         d2.awaitLog("Entering BACKUP STATE", LONG);
-        NodeProcess.sleep(700);
+        d2.awaitMore("adverts_received", 2, LONG);
         int d1Backups = d1.mark("Entering BACKUP STATE"); // it started in BACKUP, as keepalived does
         for (int round = 0; round < 3; round++) {
+            long received = d2.counter("adverts_received");
+            long sent = d1.counter("adverts_sent");
             d2.signal("STOP");
-            NodeProcess.sleep(1500); // Master_Down_Interval is ~1.1 s
+            // 5 more adverts from the master: at least 4 x 300 ms held up, more than Master_Down_Interval (~1.1 s)
+            long sentWhileStopped = d1.awaitCounter("adverts_sent", sent, 5, LONG) - sent;
             d2.signal("CONT");
-            NodeProcess.sleep(500);
+            // the backup has read what waited in its socket and 2 adverts more: a takeover would have come by now
+            d2.awaitCounter("adverts_received", received, sentWhileStopped + 2, LONG);
         }
         assertThat(d2.count("Entering MASTER STATE")).as(d2.log()).isZero();
         assertThat(d1.count("Entering BACKUP STATE")).isEqualTo(d1Backups);
@@ -219,8 +224,8 @@ class DaemonNetnsTest {
         d2.awaitLog("Entering MASTER STATE", LONG);
         NodeProcess d1 = halo("dir1", conf("dir1", 100, V3_FAST + "    nopreempt\n"));
         d1.awaitLog("Entering BACKUP STATE", LONG);
-        // several Master_Down_Intervals later the higher priority still waits
-        NodeProcess.sleep(3500);
+        // several Master_Down_Intervals later (12 adverts of 300 ms, Master_Down_Interval ~1.1 s) it still waits
+        d1.awaitMore("adverts_received", 12, LONG);
         assertThat(d1.count("Entering MASTER STATE")).isZero();
         assertThat(holdsVip("dir2", "192.0.2.100")).isTrue();
         assertThat(d1.status()).contains("\"state\":\"BACKUP\"");
@@ -294,7 +299,8 @@ class DaemonNetnsTest {
         k1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
         NodeProcess h2 = halo("dir2", conf("dir2", 90, V2_PASS));
         h2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
-        NodeProcess.sleep(2500);
+        // 5 adverts of 1 s: more than Master_Down_Interval (3.65 s) with keepalived's adverts accepted
+        h2.awaitMore("adverts_received", 5, LONG);
         assertThat(h2.count("Entering MASTER STATE")).isZero();
         h2.awaitStatus(LONG, "\"master_address\":\"192.0.2.11\"");
         // keepalived stops: Halo takes over from its priority-0 advert
@@ -306,25 +312,31 @@ class DaemonNetnsTest {
         NodeProcess k1again = keepalived("dir1", conf("dir1", 100, V2_PASS));
         k1again.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
         h2.awaitLog("\\(VI_1\\) Entering BACKUP STATE$", LONG);
-        assertThat(holdsVip("dir1", "192.0.2.100")).isTrue();
+        assertThat(Await.until(LONG, () -> holdsVip("dir1", "192.0.2.100")))
+                .as("keepalived sets its VIPs after its log line").isTrue();
         assertThat(k1again.log()).doesNotContain("bad checksum").doesNotContain("authentication");
     }
 
     @Test
     void haloMastersKeepalivedAtTenMillisecondAdverts() throws Exception {
         String v3fast = "    version 3\n    advert_int 0.01\n";
-        // Halo is master first, then keepalived joins: it must hear the 10 ms adverts from its first moment on
+        String vip = "192.0.2.100/24 dev eth0 label eth0:vip";
+        // Master_Down_Interval is ~36 ms: a daemon not scheduled for that long on a busy host misses it. Halo takes
+        // SCHED_RR for itself under 100 ms; keepalived needs vrrp_rt_priority, as its users at such intervals set it.
         NodeProcess h1 = halo("dir1", conf("dir1", 100, v3fast));
         h1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
-        NodeProcess k2 = keepalived("dir2", conf("dir2", 90, v3fast));
+        assertThat(h1.log()).contains("Set realtime priority 1 (SCHED_RR) for the VRRP thread");
+        // Halo is master first, then keepalived joins: it must hear the 10 ms adverts from its first moment on
+        NodeProcess k2 = keepalived("dir2", conf("dir2", 90, v3fast, "    vrrp_rt_priority 1", "", vip));
         k2.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
-        NodeProcess.sleep(1500);
         // 150 adverts later keepalived still sees a healthy master: no timeout, no takeover
-        assertThat(k2.count("Entering MASTER STATE")).isZero();
+        h1.awaitMore("adverts_sent", 150, LONG);
+        assertThat(k2.count("Entering MASTER STATE")).as(k2.log()).isZero();
         int before4 = k2.mark("\\(VI_1\\) Entering MASTER STATE");
         h1.kill9();
         k2.awaitLog("\\(VI_1\\) Entering MASTER STATE", before4, LONG);
-        assertThat(holdsVip("dir2", "192.0.2.100")).isTrue();
+        assertThat(Await.until(LONG, () -> holdsVip("dir2", "192.0.2.100")))
+                .as("keepalived sets its VIPs after its log line").isTrue();
     }
 
     @Test
@@ -336,7 +348,8 @@ class DaemonNetnsTest {
         h2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
         NodeProcess k1 = keepalived("dir1", conf("dir1", 90, k1uni));
         k1.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
-        NodeProcess.sleep(4500);
+        // 5 more adverts of 1 s from Halo: more than keepalived's Master_Down_Interval (3.65 s)
+        h2.awaitMore("adverts_sent", 5, LONG);
         assertThat(k1.count("Entering MASTER STATE")).isZero();
         int before5 = k1.mark("\\(VI_1\\) Entering MASTER STATE");
         h2.stop(LONG);

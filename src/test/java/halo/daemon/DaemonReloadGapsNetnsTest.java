@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import halo.demo.SeedTopology;
+import halo.testing.Await;
 import halo.testing.Root;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,7 +113,11 @@ class DaemonReloadGapsNetnsTest {
             n.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
             n.awaitLog("\\(VI_2\\) Entering MASTER STATE", LONG);
         }
-        NodeProcess.sleep(1500); // the masters' first adverts and notifications are done
+        // the masters' first adverts and gratuitous ARPs are done: what follows in the logs comes from the reload
+        halo.awaitMore("adverts_sent", 4, LONG);
+        for (String vip : List.of("192\\.0\\.2\\.61", "192\\.0\\.2\\.62")) {
+            ka.awaitLog("gratuitous ARPs? on eth0 for " + vip, LONG);
+        }
         int haloBefore = halo.log().split("\n").length;
         int kaBefore = ka.log().split("\n").length;
 
@@ -189,9 +194,15 @@ class DaemonReloadGapsNetnsTest {
         // the new path is watched, the old one no longer
         Files.writeString(b, "3\n");
         assertThat(awaitPriority(d1, "VI_1", 160)).isEqualTo(160);
+        // a's change is not read; b's next one, a number out of range (logged, ignored), shows that the watcher got
+        // past it, and the status comes from the protocol thread after what the watcher handed it
+        String invalidB = "Invalid number read from " + Pattern.quote(b.toString()) + " - ignoring";
+        int invalid = d1.mark(invalidB);
         Files.writeString(a, "1\n");
-        NodeProcess.sleep(1000);
+        Files.writeString(b, "99999999999\n");
+        d1.awaitLog(invalidB, invalid, LONG);
         assertThat(effectivePriority(d1.status(), "VI_1")).isEqualTo(160);
+        Files.writeString(b, "3\n");
 
         // a vrrp_track_process added by a reload counts at once: no such process, weight 0, so FAULT
         Files.writeString(conf, global("dir1")
@@ -246,8 +257,11 @@ class DaemonReloadGapsNetnsTest {
         ka.hup();
         halo.awaitLog("Reload complete", LONG);
         ka.awaitLog("Reloading", LONG); // keepalived 2.2.7 logs nothing at the end of a reload
-        NodeProcess.sleep(1500);
         // the socket is closed: the host leaves the group, and the removed master's address is gone
+        Await.until(LONG, () -> !multicastGroups("dir2").contains("ff02::12")
+                && !multicastGroups("dir1").contains("ff02::12")
+                && !lan.ipOn("dir1", "-br", "-6", "addr", "show", "dev", "eth0").contains("2001:db8::56")
+                && !lan.ipOn("dir2", "-br", "-6", "addr", "show", "dev", "eth0").contains("2001:db8::66"));
         assertThat(multicastGroups("dir2")).doesNotContain("ff02::12");
         assertThat(multicastGroups("dir1")).doesNotContain("ff02::12");
         assertThat(lan.ipOn("dir1", "-br", "-6", "addr", "show", "dev", "eth0")).doesNotContain("2001:db8::56");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import halo.demo.SeedTopology;
+import halo.testing.Await;
 import halo.testing.Root;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -117,13 +118,18 @@ class DaemonWireNetnsTest {
         tcpdump.addAll(List.of("tcpdump", "-i", "eth0", "-U", "-w", pcap.toString(), "ip proto 112 or ip6 proto 112 or arp or icmp6"));
         Process capture = new ProcessBuilder(tcpdump).redirectErrorStream(true).redirectOutput(dir.resolve("tcpdump.log").toFile()).start();
         tools.add(capture);
-        NodeProcess.sleep(1000); // tcpdump listening
+        Path tcpdumpLog = dir.resolve("tcpdump.log");
+        assertThat(Await.until(LONG, () -> Files.readString(tcpdumpLog).contains("listening on")))
+                .as("tcpdump listening").isTrue();
         NodeProcess d1 = NodeProcess.halo("dir1", lan.exec("dir1"), conf, dir);
         nodes.add(d1);
         for (String name : List.of("V2_PASS", "V3_IPV4", "V3_IPV6")) {
             d1.awaitLog("\\(" + name + "\\) Entering MASTER STATE", LONG);
         }
-        NodeProcess.sleep(2500); // adverts, and the GARP / NA batches
+        // the GARP / NA batches, then 30 adverts more (1 s at 3 x 100 ms)
+        d1.awaitLog("Sending gratuitous ARP on eth0", LONG);
+        d1.awaitLog("Sending unsolicited Neighbour Advert on eth0", LONG);
+        d1.awaitMore("adverts_sent", 30, LONG);
         assertThat(d1.stop(LONG)).isZero(); // priority-0 adverts too
         // tcpdump may lag on a busy host: wait (bounded) until the three priority-0 adverts are in the file
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -133,6 +134,49 @@ final class NodeProcess implements AutoCloseable {
             sleep(50);
         }
         throw new AssertionError(name + ": status never contained " + java.util.Arrays.toString(parts) + "; last:\n" + last);
+    }
+
+    /**
+     * A counter of {@code halo status} ({@code adverts_received}, {@code adverts_sent}, ...) summed over the instances:
+     * what a test waits on to know that time passed for the daemon, in its own events rather than in wall-clock time.
+     */
+    long counter(String name) throws IOException {
+        Matcher m = Pattern.compile("\"counters\":\\{[^}]*\"" + Pattern.quote(name) + "\":(\\d+)").matcher(status());
+        long sum = 0;
+        while (m.find()) {
+            sum += Long.parseLong(m.group(1));
+        }
+        return sum;
+    }
+
+    /**
+     * Waits until counter {@code name} has grown by {@code more} from {@code from} (a value {@link #counter} gave), and
+     * returns its value; fails with the status and log when it does not. A backup that received N more adverts ran
+     * through N advert intervals with a live master; a master that sent N more, N intervals passed on its clock.
+     */
+    long awaitCounter(String name, long from, long more, Duration timeout) throws IOException {
+        long end = System.nanoTime() + timeout.toNanos();
+        long now = counter(name);
+        while (now < from + more && System.nanoTime() < end && process.isAlive()) {
+            sleep(20);
+            now = counter(name);
+        }
+        if (now < from + more) {
+            String status;
+            try {
+                status = status();
+            } catch (IOException e) {
+                status = e.toString(); // the daemon is gone: its log says why
+            }
+            throw new AssertionError(this.name + ": " + name + " went from " + from + " to " + now + ", not "
+                    + (from + more) + ", within " + timeout + "; status:\n" + status + "\nlog:\n" + log());
+        }
+        return now;
+    }
+
+    /** As above, from the counter's value now. */
+    long awaitMore(String name, long more, Duration timeout) throws IOException {
+        return awaitCounter(name, counter(name), more, timeout);
     }
 
     String status() throws IOException {

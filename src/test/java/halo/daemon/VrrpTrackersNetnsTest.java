@@ -128,11 +128,16 @@ class VrrpTrackersNetnsTest {
 
         // rewriting the same number (the shell truncates, then writes) changes nothing
         long backups = d1.count("Entering BACKUP STATE");
+        String invalidLine = "Invalid number read from " + file + " - ignoring";
         for (int i = 0; i < 5; i++) {
             Files.writeString(file, "1\n");
-            NodeProcess.sleep(100);
+            NodeProcess.sleep(100); // spacing, not synchronisation: five rewrites the watcher sees apart
         }
-        NodeProcess.sleep(500);
+        // then a number out of range, logged and ignored: the watcher got past the rewrites, and the status (from the
+        // protocol thread) comes after what it handed on
+        int invalid = d1.mark(invalidLine);
+        Files.writeString(file, "99999999999\n");
+        d1.awaitLog(invalidLine, invalid, LONG);
         assertThat(d1.count("Entering BACKUP STATE")).isEqualTo(backups);
         assertThat(d1.status()).contains("\"state\":\"MASTER\"").contains("\"effective_priority\":110,");
 
@@ -141,8 +146,9 @@ class VrrpTrackersNetnsTest {
         awaitStatus(d2, "MASTER", 105);
 
         // an invalid number is ignored, not read as 0
+        invalid = d1.mark(invalidLine);
         Files.writeString(file, "99999999999\n");
-        d1.awaitLog("Invalid number read from " + file + " - ignoring", LONG);
+        d1.awaitLog(invalidLine, invalid, LONG);
         assertThat(d1.status()).contains("\"effective_priority\":80,");
     }
 
@@ -176,7 +182,15 @@ class VrrpTrackersNetnsTest {
         Files.copy(Path.of("/bin/sleep"), exe, StandardCopyOption.REPLACE_EXISTING);
         exe.toFile().setExecutable(true);
         String name = exe.getFileName().toString();
+        // a second tracker, in no instance, with the same fork delay: its quorum shows when the daemon saw a process
+        Path markerExe = dir.resolve("halomrk" + (System.nanoTime() % 100000));
+        Files.copy(Path.of("/bin/sleep"), markerExe, StandardCopyOption.REPLACE_EXISTING);
+        markerExe.toFile().setExecutable(true);
         NodeProcess d1 = halo("dir1", conf("dir1", 100, """
+                vrrp_track_process marker {
+                    process %s
+                    delay 1
+                }
                 vrrp_track_process proc {
                     process %s
                     quorum 2
@@ -190,13 +204,17 @@ class VrrpTrackersNetnsTest {
                         proc
                     }
                 }
-                """.formatted(name), ""));
+                """.formatted(markerExe.getFileName(), name), ""));
         // no process at startup: quorum not achieved, FAULT from the start
         d1.awaitLog("\\(VI_1\\) entering FAULT state \\(tracked process proc quorum not achieved\\)|VI_1.*FAULT", LONG);
         awaitStatus(d1, "FAULT", 100);
 
         processes.add(new ProcessBuilder(exe.toString(), "300").start());
-        NodeProcess.sleep(1500);
+        // the marker process, started after: its quorum, gained one fork delay after a scan that saw it, comes no
+        // earlier than one that one process of proc would have wrongly gained
+        processes.add(new ProcessBuilder(markerExe.toString(), "300").start());
+        d1.awaitLog("Quorum gained for tracked process marker", LONG);
+        assertThat(d1.count("Quorum gained for tracked process proc")).isZero();
         assertThat(d1.status()).contains("\"state\":\"FAULT\""); // one process is below quorum 2
         long started = System.nanoTime();
         processes.add(new ProcessBuilder(exe.toString(), "300").start());
@@ -235,7 +253,8 @@ class VrrpTrackersNetnsTest {
         d2.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
         NodeProcess d1 = halo("dir1", conf("dir1", 100, lvs, ""));
         d1.awaitLog("\\(VI_1\\) Entering BACKUP STATE", LONG);
-        NodeProcess.sleep(3000); // three delay_loops: a running checker would have failed by now
+        // 31 adverts of 100 ms from the master, 3 s: three delay_loops, a running checker would have failed by now
+        d1.awaitMore("adverts_received", 31, LONG);
         assertThat(d1.log()).doesNotContain("TCP_CHECK on service").doesNotContain("Removing service");
         assertThat(ControlServer.ask(d1.controlSocket, "lvs")).contains("192.0.2.12");
 

@@ -8,6 +8,7 @@ import halo.config.KeepalivedConfig;
 import halo.config.LoadOptions;
 import halo.config.ScriptCommand;
 import halo.os.ProcessUser;
+import halo.testing.Root;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,8 +78,9 @@ class ScriptPolicyTest {
      * primary group is nogroup, the script must run with the group daemon.
      */
     @Test
+    @Tag("root")
     void aVrrpNotifyScriptRunsWithTheConfiguredGroup() throws Exception {
-        assumeThat(ProcessUser.isRoot()).as("needs root to run a script as nobody").isTrue();
+        assumeThat(Root.isRoot()).as("needs root to run a script as nobody").isTrue();
         Integer daemonGid = ProcessUser.groupId("daemon");
         int[] nobody = ProcessUser.userIds("nobody");
         assumeThat(daemonGid).isNotNull();

@@ -17,7 +17,7 @@ import java.lang.foreign.ValueLayout;
  * "The SPI value is filled with the ip header source address" (vrrp_build_ipsecah); Payload Len is the AH length in
  * 32-bit words minus 2 (24 / 4 - 2 = 4, RFC 2402 2.2).
  */
-public final class IpsecAhHeader {
+public final class IpsecAhHeader extends Flyweight {
     /** IP protocol number of AH (RFC 2402 section 2). */
     public static final int IP_PROTOCOL = 51;
     public static final int LENGTH = 24;
@@ -28,36 +28,9 @@ public final class IpsecAhHeader {
     /** HMAC_MD5_TRUNC: "MD5 digest truncate value: 96-bit" (RFC 2403 section 2). */
     public static final int ICV_LENGTH = 12;
 
-    private MemorySegment segment = MemorySegment.NULL;
-    private long offset;
-
     public IpsecAhHeader wrap(MemorySegment segment, long offset) {
-        this.segment = segment;
-        this.offset = offset;
+        point(segment, offset, LENGTH);
         return this;
-    }
-
-    public long offset() {
-        return offset;
-    }
-
-    private int u8(int at) {
-        return segment.get(ValueLayout.JAVA_BYTE, offset + at) & 0xff;
-    }
-
-    private void u8(int at, int value) {
-        segment.set(ValueLayout.JAVA_BYTE, offset + at, (byte) value);
-    }
-
-    private int u32(int at) {
-        return (u8(at) << 24) | (u8(at + 1) << 16) | (u8(at + 2) << 8) | u8(at + 3);
-    }
-
-    private void u32(int at, int value) {
-        u8(at, value >>> 24);
-        u8(at + 1, value >>> 16);
-        u8(at + 2, value >>> 8);
-        u8(at + 3, value);
     }
 
     public int nextHeader() {

@@ -9,7 +9,7 @@ import java.lang.foreign.ValueLayout;
  * an identification counter that skips 0, no fragment bits, TTL 255, protocol 112 (or 51 with AH), source = the
  * instance's address, destination = 224.0.0.18 or the unicast peer.
  */
-public final class Ipv4Header {
+public final class Ipv4Header extends Flyweight {
     /** Length of a header without options. */
     public static final int MIN_LENGTH = 20;
     /** "set tos to internet network control" (keepalived vrrp_build_ip4). */
@@ -17,54 +17,9 @@ public final class Ipv4Header {
     /** RFC 3768 5.2.3 / RFC 5798 5.1.1.3: "The TTL MUST be set to 255." */
     public static final int VRRP_TTL = 255;
 
-    private MemorySegment segment = MemorySegment.NULL;
-    private long offset;
-    private int length;
-
     public Ipv4Header wrap(MemorySegment segment, long offset, int length) {
-        this.segment = segment;
-        this.offset = offset;
-        this.length = length;
+        point(segment, offset, length);
         return this;
-    }
-
-    public MemorySegment segment() {
-        return segment;
-    }
-
-    public long offset() {
-        return offset;
-    }
-
-    /** Bytes available from {@link #offset()}. */
-    public int length() {
-        return length;
-    }
-
-    private int u8(int at) {
-        return segment.get(ValueLayout.JAVA_BYTE, offset + at) & 0xff;
-    }
-
-    private void u8(int at, int value) {
-        segment.set(ValueLayout.JAVA_BYTE, offset + at, (byte) value);
-    }
-
-    private int u16(int at) {
-        return (u8(at) << 8) | u8(at + 1);
-    }
-
-    private void u16(int at, int value) {
-        u8(at, value >>> 8);
-        u8(at + 1, value);
-    }
-
-    private int u32(int at) {
-        return (u16(at) << 16) | u16(at + 2);
-    }
-
-    private void u32(int at, int value) {
-        u16(at, value >>> 16);
-        u16(at + 2, value);
     }
 
     /** True when the bytes can hold a header: at least 20 bytes, version 4, and IHL within the bytes. */

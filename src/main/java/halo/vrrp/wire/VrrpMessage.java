@@ -20,7 +20,7 @@ import java.lang.foreign.ValueLayout;
  * authentication data over IPv4 only ("Our implementation of IPv6 with VRRP version 2 doesn't include the 8 byte
  * auth field", vrrp.c).
  */
-public final class VrrpMessage {
+public final class VrrpMessage extends Flyweight {
     /** IP protocol number of VRRP (RFC 3768 section 5.2.4, RFC 5798 section 5.1.1.4). */
     public static final int IP_PROTOCOL = 112;
     /** Fixed part: version/type, VRID, priority, count, auth type/adver int (v2) or max adver int (v3), checksum. */
@@ -42,51 +42,15 @@ public final class VrrpMessage {
     /** RFC 5798 5.2.7: "The Maximum Advertisement Interval is a 12-bit field": at most 4095 centiseconds (40.95 s). */
     public static final int MAX_ADVERT_INTERVAL_CENTIS = 0x0fff;
 
-    private MemorySegment segment = MemorySegment.NULL;
-    private long offset;
-    private int length;
-
     /** Points this flyweight at {@code length} bytes of {@code segment} from {@code offset}. Returns this. */
     public VrrpMessage wrap(MemorySegment segment, long offset, int length) {
-        this.segment = segment;
-        this.offset = offset;
-        this.length = length;
+        point(segment, offset, length);
         return this;
-    }
-
-    public MemorySegment segment() {
-        return segment;
-    }
-
-    public long offset() {
-        return offset;
-    }
-
-    /** Bytes available from {@link #offset()} (what was received, or the room to write in). */
-    public int length() {
-        return length;
     }
 
     /** True when at least the 8-byte fixed part is there, so the header getters are safe. */
     public boolean hasHeader() {
         return length >= HEADER_LENGTH;
-    }
-
-    private int u8(int at) {
-        return segment.get(ValueLayout.JAVA_BYTE, offset + at) & 0xff;
-    }
-
-    private void u8(int at, int value) {
-        segment.set(ValueLayout.JAVA_BYTE, offset + at, (byte) value);
-    }
-
-    private int u16(int at) {
-        return (u8(at) << 8) | u8(at + 1);
-    }
-
-    private void u16(int at, int value) {
-        u8(at, value >>> 8);
-        u8(at + 1, value);
     }
 
     /** The VRRP version, the high 4 bits of the first byte (2 or 3 for real adverts). */

@@ -1,0 +1,104 @@
+package halo.lvs.sched;
+
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * One real server as an IPVS scheduler sees it (the kernel's struct ip_vs_dest): its address and port, its weight,
+ * its connection counts and its connection thresholds. Mutable, owned by one data plane thread: the data plane
+ * updates the counts as connections open, go inactive and expire; a scheduler only reads them (and the overload flag,
+ * which {@link #updateOverload()} sets as the kernel's ip_vs_dest_totalconns checks do).
+ *
+ * <p>A weight of 0 is quiesced: no new connections (the kernel's "weight > 0" test in every scheduler), while the
+ * existing ones finish.
+ */
+public final class Destination {
+    private final InetAddress address;
+    private final int port;
+    private int weight;
+    private int activeConnections;
+    private int inactiveConnections;
+    private int persistentConnections;
+    private int upperThreshold;
+    private int lowerThreshold;
+    private boolean overloaded;
+
+    public Destination(InetAddress address, int port, int weight) {
+        this.address = Objects.requireNonNull(address, "address");
+        this.port = port;
+        this.weight = weight;
+    }
+
+    public InetAddress address() {
+        return address;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int weight() {
+        return weight;
+    }
+
+    public void weight(int weight) {
+        this.weight = weight;
+    }
+
+    /** Connections in ESTABLISHED (TCP) state: the kernel's activeconns. */
+    public int activeConnections() {
+        return activeConnections;
+    }
+
+    public void activeConnections(int n) {
+        this.activeConnections = n;
+    }
+
+    /** Connections in any other state (and UDP): the kernel's inactconns. */
+    public int inactiveConnections() {
+        return inactiveConnections;
+    }
+
+    public void inactiveConnections(int n) {
+        this.inactiveConnections = n;
+    }
+
+    /** Persistence templates pointing here: the kernel's persistconns. */
+    public int persistentConnections() {
+        return persistentConnections;
+    }
+
+    public void persistentConnections(int n) {
+        this.persistentConnections = n;
+    }
+
+    /** u-threshold: 0 = none. */
+    public int upperThreshold() {
+        return upperThreshold;
+    }
+
+    /** l-threshold: 0 = none (then the overload flag clears at three quarters of the upper threshold). */
+    public int lowerThreshold() {
+        return lowerThreshold;
+    }
+
+    public void thresholds(int upper, int lower) {
+        this.upperThreshold = upper;
+        this.lowerThreshold = lower;
+    }
+
+    /** IP_VS_DEST_F_OVERLOAD: set when the connections reach the upper threshold; no scheduler picks it then. */
+    public boolean overloaded() {
+        return overloaded;
+    }
+
+    public void overloaded(boolean overloaded) {
+        this.overloaded = overloaded;
+    }
+
+    @Override
+    public String toString() {
+        return address.getHostAddress() + ":" + port + " w" + weight + " a" + activeConnections + " i"
+                + inactiveConnections + (overloaded ? " overloaded" : "");
+    }
+}

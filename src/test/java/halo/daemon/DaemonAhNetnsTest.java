@@ -22,28 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  * keepalived in one group: each accepts the other's authenticated adverts, as master and as backup.
  */
 @Tag("root")
-class DaemonAhNetnsTest {
+class DaemonAhNetnsTest extends DirectorsLab {
 
     private static final Duration LONG = Duration.ofSeconds(20);
 
-    @TempDir
-    Path dir;
-
-    private SeedTopology lan;
-    private final List<NodeProcess> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void topology() throws IOException {
-        assumeThat(Root.isRoot()).as("needs root for network namespaces").isTrue();
-        lan = SeedTopology.directors("ah");
-    }
-
-    @AfterEach
-    void cleanUp() {
-        nodes.forEach(NodeProcess::close);
-        if (lan != null) {
-            lan.close();
-        }
+    DaemonAhNetnsTest() {
+        super("ah");
     }
 
     private Path conf(String node, int priority) throws IOException {

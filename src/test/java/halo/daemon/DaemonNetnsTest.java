@@ -23,28 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * operator sees in the logs, in {@code ip addr} and in {@code halo status}.
  */
 @Tag("root")
-class DaemonNetnsTest {
+class DaemonNetnsTest extends DirectorsLab {
 
     private static final Duration LONG = Duration.ofSeconds(20);
 
-    @TempDir
-    Path dir;
-
-    private SeedTopology lan;
-    private final List<NodeProcess> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void topology() throws IOException {
-        assumeThat(Root.isRoot()).as("needs root for network namespaces").isTrue();
-        lan = SeedTopology.directors("vrrp");
-    }
-
-    @AfterEach
-    void cleanUp() {
-        nodes.forEach(NodeProcess::close);
-        if (lan != null) {
-            lan.close();
-        }
+    DaemonNetnsTest() {
+        super("vrrp");
     }
 
     /** A director's keepalived.conf: one instance on eth0 with the VIP 192.0.2.100 (or 2001:db8::100). */

@@ -28,28 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * instance's socket is closed (the host leaves its multicast group).
  */
 @Tag("root")
-class DaemonReloadGapsNetnsTest {
+class DaemonReloadGapsNetnsTest extends DirectorsLab {
 
     private static final Duration LONG = Duration.ofSeconds(20);
 
-    @TempDir
-    Path dir;
-
-    private SeedTopology lan;
-    private final List<NodeProcess> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void topology() throws IOException {
-        assumeThat(Root.isRoot()).as("needs root for network namespaces").isTrue();
-        lan = SeedTopology.directors("rlgap");
-    }
-
-    @AfterEach
-    void cleanUp() {
-        nodes.forEach(NodeProcess::close);
-        if (lan != null) {
-            lan.close();
-        }
+    DaemonReloadGapsNetnsTest() {
+        super("rlgap");
     }
 
     private static String global(String id) {

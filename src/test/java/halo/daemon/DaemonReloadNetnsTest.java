@@ -21,28 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** SIGHUP with keepalived's reload semantics, seen from the addresses on the interface and from the peer. */
 @Tag("root")
-class DaemonReloadNetnsTest {
+class DaemonReloadNetnsTest extends DirectorsLab {
 
     private static final Duration LONG = Duration.ofSeconds(20);
 
-    @TempDir
-    Path dir;
-
-    private SeedTopology lan;
-    private final List<NodeProcess> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void topology() throws IOException {
-        assumeThat(Root.isRoot()).as("needs root for network namespaces").isTrue();
-        lan = SeedTopology.directors("reload");
-    }
-
-    @AfterEach
-    void cleanUp() {
-        nodes.forEach(NodeProcess::close);
-        if (lan != null) {
-            lan.close();
-        }
+    DaemonReloadNetnsTest() {
+        super("reload");
     }
 
     private static String instance(String name, int vrid, int priority, String... vips) {

@@ -20,28 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** virtual_routes / virtual_rules follow mastership; static_ipaddress / static_routes / static_rules follow the daemon. */
 @Tag("root")
-class DaemonRoutesNetnsTest {
+class DaemonRoutesNetnsTest extends DirectorsLab {
 
     private static final Duration LONG = Duration.ofSeconds(20);
 
-    @TempDir
-    Path dir;
-
-    private SeedTopology lan;
-    private final List<NodeProcess> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void topology() throws IOException {
-        assumeThat(Root.isRoot()).as("needs root for network namespaces").isTrue();
-        lan = SeedTopology.directors("routes");
-    }
-
-    @AfterEach
-    void cleanUp() {
-        nodes.forEach(NodeProcess::close);
-        if (lan != null) {
-            lan.close();
-        }
+    DaemonRoutesNetnsTest() {
+        super("routes");
     }
 
     private Path conf(String node, int priority, String extra) throws IOException {

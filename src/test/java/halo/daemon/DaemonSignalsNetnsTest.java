@@ -23,29 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
  * killed by one leaves without its priority-0 advert, and its VIP ends up on both directors.
  */
 @Tag("root")
-class DaemonSignalsNetnsTest {
+class DaemonSignalsNetnsTest extends DirectorsLab {
 
     private static final Duration LONG = Duration.ofSeconds(20);
     private static final Pattern ADVERTS_RECEIVED = Pattern.compile("\"adverts_received\":(\\d+)");
 
-    @TempDir
-    Path dir;
-
-    private SeedTopology lan;
-    private final List<NodeProcess> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void topology() throws IOException {
-        assumeThat(SeedTopology.isRoot()).as("needs root for network namespaces").isTrue();
-        lan = SeedTopology.directors("signals");
-    }
-
-    @AfterEach
-    void cleanUp() {
-        nodes.forEach(NodeProcess::close);
-        if (lan != null) {
-            lan.close();
-        }
+    DaemonSignalsNetnsTest() {
+        super("signals");
     }
 
     private NodeProcess halo(String role, int priority) throws IOException {

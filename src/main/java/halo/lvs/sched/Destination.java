@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * One real server as an IPVS scheduler sees it (the kernel's struct ip_vs_dest): its address and port, its weight,
  * its connection counts and its connection thresholds. Mutable, owned by one data plane thread: the data plane
- * updates the counts as connections open, go inactive and expire; a scheduler only reads them (and the overload flag,
- * which {@link #updateOverload()} sets as the kernel's ip_vs_dest_totalconns checks do).
+ * updates the counts as connections open, go inactive and expire, and sets the overload flag from the thresholds as
+ * the kernel does (set when a new connection brings the total to the upper threshold, cleared when one ends below the
+ * lower one, or below three quarters of the upper one when there is no lower); a scheduler only reads them.
  *
  * <p>A weight of 0 is quiesced: no new connections (the kernel's "weight > 0" test in every scheduler), while the
  * existing ones finish.

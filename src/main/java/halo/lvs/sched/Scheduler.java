@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * An IPVS scheduling method (the kernel's struct ip_vs_scheduler): picks the real server for a new connection from
  * the service's destinations, with the kernel's selection rule exactly, so that Halo's data planes and a kernel's IPVS
- * spread connections the same way. Not thread-safe: one data plane thread calls it. Pure: no I/O, no clock.
+ * spread connections the same way. Not thread-safe: one data plane thread calls it. Pure: no I/O; lblc and lblcr
+ * take their clock as a parameter.
  */
 public interface Scheduler {
 
@@ -15,7 +16,8 @@ public interface Scheduler {
     /**
      * The service's destinations changed (added, removed, a weight): the kernel's init_service / add_dest / del_dest /
      * upd_dest, which rebuild what a scheduler keeps (wrr's gcd and maximum weight, sh/dh/mh tables).
-     * DESTINATIONS is the service's list in the kernel's order (the order they were added).
+     * DESTINATIONS is the service's list in the kernel's order: newest first (ip_vs_ctl.c adds each destination at
+     * the head of the service's list), which decides where rr and wrr go next and how sh, dh and mh fill their tables.
      */
     void update(List<Destination> destinations);
 

@@ -1,18 +1,25 @@
 package halo.lvs.sched;
 
+import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /** The schedulers by their kernel name (keepalived's lb_algo, ipvsadm's -s). */
 public final class Schedulers {
+    /** Every name {@link #byName} knows. */
+    public static final List<String> NAMES =
+            List.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos");
+
     private Schedulers() {}
 
     /**
-     * A new scheduler named NAME (one per service: rr and wrr keep a cursor). FLAGS are the service's scheduler flags
-     * (sh-port, sh-fallback, mh-port, mh-fallback), used by the hashing schedulers only; RANDOM feeds twos.
+     * A new scheduler named NAME (one per service: several keep a cursor or a table). FLAGS are the service's
+     * {@link halo.lvs.SchedulerFlags} (sh and mh read SCHED1 as fallback and SCHED2 as port); RANDOM feeds twos;
+     * NANO_CLOCK is lblc's and lblcr's clock for their entries' ages.
      *
      * @throws IllegalArgumentException for a name no scheduler has
      */
-    public static Scheduler byName(String name, int flags, RandomGenerator random) {
+    public static Scheduler byName(String name, int flags, RandomGenerator random, LongSupplier nanoClock) {
         return switch (name) {
             case "rr" -> new RoundRobin();
             case "wrr" -> new WeightedRoundRobin();
@@ -23,6 +30,11 @@ public final class Schedulers {
             case "fo" -> new WeightedFailover();
             case "ovf" -> new WeightedOverflow();
             case "twos" -> new TwoChoices(random);
+            case "sh" -> new SourceHashing(flags);
+            case "dh" -> new DestinationHashing();
+            case "mh" -> new MaglevHashing(flags);
+            case "lblc" -> new LocalityBasedLeastConnection(nanoClock);
+            case "lblcr" -> new LocalityBasedLeastConnectionWithReplication(nanoClock);
             default -> throw new IllegalArgumentException("unknown scheduler: " + name);
         };
     }

@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * One real server as an IPVS scheduler sees it (the kernel's struct ip_vs_dest): its address and port, its weight,
  * its connection counts and its connection thresholds. Mutable, owned by one data plane thread: the data plane
- * updates the counts as connections open, go inactive and expire, and sets the overload flag from the thresholds as
- * the kernel does (set when a new connection brings the total to the upper threshold, cleared when one ends below the
- * lower one, or below three quarters of the upper one when there is no lower); a scheduler only reads them.
+ * updates the counts as connections open, go inactive and expire, and calls {@link #afterConnectionAdded()} and
+ * {@link #afterConnectionRemoved()}, which set and clear the overload flag from the thresholds as the kernel does; a
+ * scheduler only reads them.
  *
  * <p>A weight of 0 is quiesced: no new connections (the kernel's "weight > 0" test in every scheduler), while the
  * existing ones finish.
@@ -83,7 +83,14 @@ public final class Destination {
         return lowerThreshold;
     }
 
+    /**
+     * Sets the thresholds (ipvsadm -x/-y, keepalived's uthreshold/lthreshold). As __ip_vs_update_dest does, removing
+     * the upper threshold or raising it clears the overload at once.
+     */
     public void thresholds(int upper, int lower) {
+        if (upper == 0 || upper > upperThreshold) {
+            overloaded = false;
+        }
         this.upperThreshold = upper;
         this.lowerThreshold = lower;
     }
@@ -95,6 +102,39 @@ public final class Destination {
 
     public void overloaded(boolean overloaded) {
         this.overloaded = overloaded;
+    }
+
+    /** The kernel's ip_vs_dest_totalconns: active + inactive. */
+    public int totalConnections() {
+        return activeConnections + inactiveConnections;
+    }
+
+    /**
+     * A connection was bound here and counted (the kernel's ip_vs_bind_dest): the destination is overloaded once its
+     * connections reach the upper threshold.
+     */
+    public void afterConnectionAdded() {
+        if (upperThreshold != 0 && totalConnections() >= upperThreshold) {
+            overloaded = true;
+        }
+    }
+
+    /**
+     * A connection left and is no longer counted (the kernel's ip_vs_unbind_dest): the overload clears below the
+     * lower threshold, or, without one, below three quarters of the upper one; with neither, at once.
+     */
+    public void afterConnectionRemoved() {
+        if (lowerThreshold != 0) {
+            if (totalConnections() < lowerThreshold) {
+                overloaded = false;
+            }
+        } else if (upperThreshold != 0) {
+            if ((long) totalConnections() * 4 < (long) upperThreshold * 3) {
+                overloaded = false;
+            }
+        } else {
+            overloaded = false;
+        }
     }
 
     @Override

@@ -3,14 +3,18 @@ package halo.lvs.sched;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * What lblc and lblcr share, as ip_vs_lblc.c and ip_vs_lblcr.c each write it: the 1024-bucket table keyed by the
  * connection's destination address (hash_32 of the folded address, 10 bits), its garbage collection timings, the
  * weighted least-connection pick over the service and the "overloaded while another server is under half load" rule.
  * Times are nanoseconds from the injected clock, compared as the kernel compares jiffies (wrapping difference).
+ * E is the scheduler's table entry (a server for lblc, a server set for lblcr).
  */
-final class Locality {
+abstract sealed class Locality<E extends Locality.Entry> implements Scheduler
+        permits LocalityBasedLeastConnection, LocalityBasedLeastConnectionWithReplication {
     static final int TAB_BITS = 10;
     static final int TAB_SIZE = 1 << TAB_BITS;
     static final int TAB_MASK = TAB_SIZE - 1;
@@ -25,7 +29,30 @@ final class Locality {
     /** COUNT_FOR_FULL_EXPIRATION: every 30th periodic check is a full one. */
     static final int COUNT_FOR_FULL_EXPIRATION = 30;
 
-    private Locality() {}
+    final LongSupplier nanoClock;
+    final long expirationNanos;
+    final Table<E> table = new Table<>();
+
+    /** NANO_CLOCK: a monotonic clock in nanoseconds (the kernel's jiffies); EXPIRATION_NANOS: the *_expiration sysctl. */
+    Locality(LongSupplier nanoClock, long expirationNanos) {
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.expirationNanos = expirationNanos;
+    }
+
+    /** The kernel's lblc and lblcr have no add/del/upd_dest hooks: entries for a removed server are skipped as unavailable. */
+    @Override
+    public final void update(List<Destination> destinations) {
+    }
+
+    /** The kernel's periodic ip_vs_lblc(r)_check_expire; the data plane calls it every CHECK_EXPIRE_INTERVAL_NANOS. */
+    public final void checkExpire() {
+        table.checkExpire(nanoClock.getAsLong(), expirationNanos);
+    }
+
+    /** The number of destination addresses remembered. */
+    public final int entries() {
+        return table.entries;
+    }
 
     /** ip_vs_lblc_hashkey / ip_vs_lblcr_hashkey. */
     static int hashKey(byte[] address) {

@@ -1,7 +1,6 @@
 package halo.lvs.sched;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,13 +11,9 @@ import java.util.function.LongSupplier;
  * remembered. Entries are collected as the kernel's periodic timer does: the data plane calls {@link #checkExpire()}
  * every {@link #CHECK_EXPIRE_INTERVAL_NANOS}.
  */
-public final class LocalityBasedLeastConnection implements Scheduler {
+public final class LocalityBasedLeastConnection extends Locality<LocalityBasedLeastConnection.Entry> {
     public static final long CHECK_EXPIRE_INTERVAL_NANOS = Locality.CHECK_EXPIRE_INTERVAL_NANOS;
     public static final long DEFAULT_EXPIRATION_NANOS = Locality.DEFAULT_EXPIRATION_NANOS;
-
-    private final LongSupplier nanoClock;
-    private final long expirationNanos;
-    private final Locality.Table<Entry> table = new Locality.Table<>();
 
     /** NANO_CLOCK: a monotonic clock in nanoseconds (the kernel's jiffies); the lblc_expiration sysctl's default. */
     public LocalityBasedLeastConnection(LongSupplier nanoClock) {
@@ -27,18 +22,12 @@ public final class LocalityBasedLeastConnection implements Scheduler {
 
     /** EXPIRATION_NANOS: the lblc_expiration sysctl, how long an unused entry lives past a full check. */
     public LocalityBasedLeastConnection(LongSupplier nanoClock, long expirationNanos) {
-        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-        this.expirationNanos = expirationNanos;
+        super(nanoClock, expirationNanos);
     }
 
     @Override
     public String name() {
         return "lblc";
-    }
-
-    @Override
-    public void update(List<Destination> destinations) {
-        // the kernel's lblc has no add/del/upd_dest hooks: entries for a removed server are skipped as unavailable
     }
 
     @Override
@@ -66,23 +55,13 @@ public final class LocalityBasedLeastConnection implements Scheduler {
         return dest;
     }
 
-    /** The kernel's periodic ip_vs_lblc_check_expire; call it every {@link #CHECK_EXPIRE_INTERVAL_NANOS}. */
-    public void checkExpire() {
-        table.checkExpire(nanoClock.getAsLong(), expirationNanos);
-    }
-
-    /** The number of destination addresses remembered. */
-    public int entries() {
-        return table.entries;
-    }
-
     /** The server remembered for a destination address, or null. */
     public Destination remembered(byte[] destinationAddress) {
         Entry en = table.get(destinationAddress);
         return en == null ? null : en.dest;
     }
 
-    private static final class Entry extends Locality.Entry {
+    static final class Entry extends Locality.Entry {
         final Destination dest;
 
         Entry(byte[] address, long lastUse, Destination dest) {

@@ -2,7 +2,6 @@ package halo.lvs.sched;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,13 +12,9 @@ import java.util.function.LongSupplier;
  * 24 h) loses its most loaded server. Entries are collected as the kernel's periodic timer does: the data plane calls
  * {@link #checkExpire()} every {@link #CHECK_EXPIRE_INTERVAL_NANOS}.
  */
-public final class LocalityBasedLeastConnectionWithReplication implements Scheduler {
+public final class LocalityBasedLeastConnectionWithReplication extends Locality<LocalityBasedLeastConnectionWithReplication.Entry> {
     public static final long CHECK_EXPIRE_INTERVAL_NANOS = Locality.CHECK_EXPIRE_INTERVAL_NANOS;
     public static final long DEFAULT_EXPIRATION_NANOS = Locality.DEFAULT_EXPIRATION_NANOS;
-
-    private final LongSupplier nanoClock;
-    private final long expirationNanos;
-    private final Locality.Table<Entry> table = new Locality.Table<>();
 
     public LocalityBasedLeastConnectionWithReplication(LongSupplier nanoClock) {
         this(nanoClock, DEFAULT_EXPIRATION_NANOS);
@@ -27,18 +22,12 @@ public final class LocalityBasedLeastConnectionWithReplication implements Schedu
 
     /** EXPIRATION_NANOS: the lblcr_expiration sysctl. */
     public LocalityBasedLeastConnectionWithReplication(LongSupplier nanoClock, long expirationNanos) {
-        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-        this.expirationNanos = expirationNanos;
+        super(nanoClock, expirationNanos);
     }
 
     @Override
     public String name() {
         return "lblcr";
-    }
-
-    @Override
-    public void update(List<Destination> destinations) {
-        // the kernel's lblcr has no add/del/upd_dest hooks: set members removed from the service are skipped
     }
 
     @Override
@@ -134,23 +123,13 @@ public final class LocalityBasedLeastConnectionWithReplication implements Schedu
         return most;
     }
 
-    /** The kernel's periodic ip_vs_lblcr_check_expire; call it every {@link #CHECK_EXPIRE_INTERVAL_NANOS}. */
-    public void checkExpire() {
-        table.checkExpire(nanoClock.getAsLong(), expirationNanos);
-    }
-
-    /** The number of destination addresses remembered. */
-    public int entries() {
-        return table.entries;
-    }
-
     /** The server set for a destination address, newest first, or an empty list. A copy. */
     public List<Destination> serverSet(byte[] destinationAddress) {
         Entry en = table.get(destinationAddress);
         return en == null ? List.of() : List.copyOf(en.set);
     }
 
-    private static final class Entry extends Locality.Entry {
+    static final class Entry extends Locality.Entry {
         final List<Destination> set = new ArrayList<>(2);
         long lastModified;
 

@@ -30,6 +30,7 @@ public final class ProcessSignals {
         void handle(int number, String name);
     }
 
+    private static final Field INNER;
     private static final Field NUMBER;
     private static final Field NAME;
     private static final Throwable REAL_TIME_UNAVAILABILITY_CAUSE;
@@ -37,11 +38,12 @@ public final class ProcessSignals {
     private static final int RT_MAX;
 
     static {
+        Field inner = null;
         Field number = null;
         Field name = null;
         Throwable cause = null;
         try {
-            Field inner = sun.misc.Signal.class.getDeclaredField("iSignal");
+            inner = sun.misc.Signal.class.getDeclaredField("iSignal");
             inner.setAccessible(true); // jdk.unsupported opens sun.misc
             Class<?> internal = inner.getType();
             number = internal.getDeclaredField("number");
@@ -49,11 +51,13 @@ public final class ProcessSignals {
             number.setAccessible(true); // needs --add-opens java.base/jdk.internal.misc=ALL-UNNAMED
             name.setAccessible(true);
         } catch (ReflectiveOperationException | RuntimeException e) {
+            inner = null;
             number = null;
             name = null;
             cause = new UnsupportedOperationException("the JVM's signal class is not open to Halo: run java with "
                     + "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED (bin/halo does)", e);
         }
+        INNER = inner;
         NUMBER = number;
         NAME = name;
         REAL_TIME_UNAVAILABILITY_CAUSE = cause;
@@ -102,9 +106,7 @@ public final class ProcessSignals {
             try {
                 // any named signal will do as the carrier: it is renumbered before the JVM hears of it
                 sun.misc.Signal signal = new sun.misc.Signal("USR2");
-                Field inner = sun.misc.Signal.class.getDeclaredField("iSignal");
-                inner.setAccessible(true);
-                Object internal = inner.get(signal);
+                Object internal = INNER.get(signal);
                 NUMBER.setInt(internal, number);
                 NAME.set(internal, name.startsWith("SIG") ? name.substring(3) : name);
                 sun.misc.Signal.handle(signal, s -> handler.handle(number, name));

@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * Times are nanoseconds from the injected clock, compared as the kernel compares jiffies (wrapping difference).
  * E is the scheduler's table entry (a server for lblc, a server set for lblcr).
  */
-abstract sealed class Locality<E extends Locality.Entry> implements Scheduler
+public abstract sealed class Locality<E extends Locality.Entry> implements Scheduler
         permits LocalityBasedLeastConnection, LocalityBasedLeastConnectionWithReplication {
     static final int TAB_BITS = 10;
     static final int TAB_SIZE = 1 << TAB_BITS;
@@ -21,11 +21,11 @@ abstract sealed class Locality<E extends Locality.Entry> implements Scheduler
     /** tbl->max_size: more entries than this and the periodic check collects entries idle for ENTRY_TIMEOUT. */
     static final int MAX_SIZE = TAB_SIZE * 16;
     /** CHECK_EXPIRE_INTERVAL: how often the kernel's periodic timer runs (60 s). */
-    static final long CHECK_EXPIRE_INTERVAL_NANOS = 60_000_000_000L;
+    public static final long CHECK_EXPIRE_INTERVAL_NANOS = 60_000_000_000L;
     /** ENTRY_TIMEOUT: 6 minutes. */
     static final long ENTRY_TIMEOUT_NANOS = 6 * 60_000_000_000L;
     /** DEFAULT_EXPIRATION, the lblc_expiration / lblcr_expiration sysctls' default: 24 hours. */
-    static final long DEFAULT_EXPIRATION_NANOS = 24 * 60 * 60_000_000_000L;
+    public static final long DEFAULT_EXPIRATION_NANOS = 24 * 60 * 60_000_000_000L;
     /** COUNT_FOR_FULL_EXPIRATION: every 30th periodic check is a full one. */
     static final int COUNT_FOR_FULL_EXPIRATION = 30;
 

@@ -12,9 +12,6 @@ import java.util.function.LongSupplier;
  * every {@link #CHECK_EXPIRE_INTERVAL_NANOS}.
  */
 public final class LocalityBasedLeastConnection extends Locality<LocalityBasedLeastConnection.Entry> {
-    public static final long CHECK_EXPIRE_INTERVAL_NANOS = Locality.CHECK_EXPIRE_INTERVAL_NANOS;
-    public static final long DEFAULT_EXPIRATION_NANOS = Locality.DEFAULT_EXPIRATION_NANOS;
-
     /** NANO_CLOCK: a monotonic clock in nanoseconds (the kernel's jiffies); the lblc_expiration sysctl's default. */
     public LocalityBasedLeastConnection(LongSupplier nanoClock) {
         this(nanoClock, DEFAULT_EXPIRATION_NANOS);

@@ -13,9 +13,6 @@ import java.util.function.LongSupplier;
  * {@link #checkExpire()} every {@link #CHECK_EXPIRE_INTERVAL_NANOS}.
  */
 public final class LocalityBasedLeastConnectionWithReplication extends Locality<LocalityBasedLeastConnectionWithReplication.Entry> {
-    public static final long CHECK_EXPIRE_INTERVAL_NANOS = Locality.CHECK_EXPIRE_INTERVAL_NANOS;
-    public static final long DEFAULT_EXPIRATION_NANOS = Locality.DEFAULT_EXPIRATION_NANOS;
-
     public LocalityBasedLeastConnectionWithReplication(LongSupplier nanoClock) {
         this(nanoClock, DEFAULT_EXPIRATION_NANOS);
     }

@@ -1,5 +1,6 @@
 package halo.config;
 
+import halo.lvs.ForwardingMethod;
 import halo.config.source.Statement;
 import java.net.InetAddress;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package halo.config;
 
+import halo.lvs.ForwardingMethod;
 import halo.net.AddressText;
 import java.math.BigDecimal;
 import java.net.InetAddress;

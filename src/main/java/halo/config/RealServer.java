@@ -1,5 +1,6 @@
 package halo.config;
 
+import halo.lvs.ForwardingMethod;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,7 @@
 package halo.config;
 
+import halo.lvs.ForwardingMethod;
+import halo.lvs.Protocol;
 import halo.net.AddressText;
 import java.net.InetAddress;
 import java.time.Duration;

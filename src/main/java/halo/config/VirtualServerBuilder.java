@@ -1,5 +1,7 @@
 package halo.config;
 
+import halo.lvs.ForwardingMethod;
+import halo.lvs.Protocol;
 import static halo.config.ConfigParser.opt;
 
 import halo.config.source.Diagnostic;

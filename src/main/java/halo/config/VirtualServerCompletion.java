@@ -1,5 +1,7 @@
 package halo.config;
 
+import halo.lvs.ForwardingMethod;
+import halo.lvs.Protocol;
 import halo.net.AddressText;
 import halo.config.source.Diagnostic;
 import halo.config.source.Statement;

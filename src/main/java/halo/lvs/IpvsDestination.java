@@ -1,6 +1,6 @@
 package halo.lvs;
 
-import halo.config.ForwardingMethod;
+import halo.lvs.ForwardingMethod;
 import halo.config.Tunnel;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package halo.lvs;
 
-import halo.config.Protocol;
+import halo.lvs.Protocol;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package halo.lvs;
 
-import halo.config.ForwardingMethod;
-import halo.config.Protocol;
+import halo.lvs.ForwardingMethod;
+import halo.lvs.Protocol;
 import halo.config.Tunnel;
 import halo.config.Addresses;
 import halo.net.AddressText;

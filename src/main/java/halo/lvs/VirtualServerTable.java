@@ -2,7 +2,7 @@ package halo.lvs;
 
 import halo.config.AddressFamily;
 import halo.config.Checker;
-import halo.config.ForwardingMethod;
+import halo.lvs.ForwardingMethod;
 import halo.config.KeepalivedConfig;
 import halo.config.RawSetting;
 import halo.config.RealServer;

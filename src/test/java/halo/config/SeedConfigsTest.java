@@ -1,5 +1,7 @@
 package halo.config;
 
+import halo.lvs.ForwardingMethod;
+import halo.lvs.Protocol;
 import static halo.config.Loading.ip;
 import static halo.config.Loading.loadSeed;
 import static halo.config.Loading.prefix;

@@ -3,8 +3,8 @@ package halo.lvs;
 import static halo.lvs.TestConfigs.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import halo.config.ForwardingMethod;
-import halo.config.Protocol;
+import halo.lvs.ForwardingMethod;
+import halo.lvs.Protocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

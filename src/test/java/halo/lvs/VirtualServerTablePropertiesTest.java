@@ -4,7 +4,7 @@ import static halo.lvs.TestConfigs.rs;
 import static halo.lvs.TestConfigs.vs;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import halo.config.ForwardingMethod;
+import halo.lvs.ForwardingMethod;
 import java.util.ArrayList;
 import java.util.HashMap;
 import halo.testing.Gen;

@@ -6,7 +6,7 @@ import static halo.lvs.VirtualServerTableTest.HEADER;
 import static halo.lvs.VirtualServerTableTest.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import halo.config.ForwardingMethod;
+import halo.lvs.ForwardingMethod;
 import halo.config.VirtualServerGroup;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static halo.lvs.TestConfigs.rs;
 import static halo.lvs.TestConfigs.vs;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import halo.config.ForwardingMethod;
+import halo.lvs.ForwardingMethod;
 import halo.config.VirtualServer;
 import halo.config.VirtualServerGroup;
 import java.util.ArrayList;
@@ -380,7 +380,7 @@ class VirtualServerTableTest {
 
     @Test
     void persistenceGranularityAndSchedulerFlagsReachTheService() {
-        VirtualServerTable t = table(vs("192.0.2.10", 0).protocol(halo.config.Protocol.UDP)
+        VirtualServerTable t = table(vs("192.0.2.10", 0).protocol(halo.lvs.Protocol.UDP)
                 .scheduler("sh", "sh-port").persistence(600).granularity("255.255.255.0").ops()
                 .add(rs("192.0.2.21", 0).tcp()).build());
         t.start();

@@ -1,4 +1,4 @@
-package halo.config;
+package halo.lvs;
 
 /** virtual_server protocol. */
 public enum Protocol { TCP, UDP, SCTP }

@@ -70,14 +70,14 @@ public final class IpvsadmView {
             String svc = ruleName(service.key());
             out.append("-A ").append(svc).append(" -s ").append(service.scheduler());
             if (service.persistent()) {
-                out.append(" -p ").append(Integer.toUnsignedString(service.persistenceTimeout()));
+                out.append(" -p ").append(Integer.toUnsignedString(service.persistence().timeoutSeconds()));
                 String mask = maskText(service);
                 if (mask != null) out.append(" -M ").append(mask);
             }
             if (!service.peName().isEmpty()) out.append(" --pe ").append(service.peName());
-            if ((service.flags() & SchedulerFlags.ONE_PACKET) != 0) out.append(" -o");
-            if ((service.flags() & SchedulerFlags.SCHED_MASK) != 0) {
-                out.append(" -b ").append(SchedulerFlags.describe(service.scheduler(), service.flags()));
+            if (service.has(ServiceFlag.ONE_PACKET)) out.append(" -o");
+            if (hasSchedulerFlags(service)) {
+                out.append(" -b ").append(ServiceFlag.describe(service.scheduler(), service.flags()));
             }
             out.append('\n');
             for (IpvsDestination d : orderedDestinations(service, set)) {
@@ -130,17 +130,17 @@ public final class IpvsadmView {
             largeNumbers(out, service.rates(), options);
         } else {
             out.append(svc).append(' ').append(service.scheduler());
-            if ((service.flags() & SchedulerFlags.SCHED_MASK) != 0) {
-                out.append(" (").append(SchedulerFlags.describe(service.scheduler(), service.flags())).append(')');
+            if (hasSchedulerFlags(service)) {
+                out.append(" (").append(ServiceFlag.describe(service.scheduler(), service.flags())).append(')');
             }
             if (service.persistent()) {
-                out.append(" persistent ").append(Integer.toUnsignedString(service.persistenceTimeout()));
+                out.append(" persistent ").append(Integer.toUnsignedString(service.persistence().timeoutSeconds()));
                 String mask = maskText(service);
                 if (mask != null) out.append(" mask ").append(mask);
                 // ipvsadm 1.31 prints the persistence engine only for persistent services in this layout
                 if (!service.peName().isEmpty()) out.append(" pe ").append(service.peName());
             }
-            if ((service.flags() & SchedulerFlags.ONE_PACKET) != 0) out.append(" ops");
+            if (service.has(ServiceFlag.ONE_PACKET)) out.append(" ops");
         }
         out.append('\n');
         for (IpvsDestination d : orderedDestinations(service, options)) {
@@ -255,15 +255,20 @@ public final class IpvsadmView {
         return (address instanceof Inet6Address ? "[" + a + "]" : a) + ":" + port;
     }
 
+    /** ipvsadm shows the parentheses (and -b) for the bits, even when the scheduler names none of them. */
+    private static boolean hasSchedulerFlags(IpvsService service) {
+        return service.has(ServiceFlag.SCHED1) || service.has(ServiceFlag.SCHED2) || service.has(ServiceFlag.SCHED3);
+    }
+
     /** The persistence mask, or {@code null} when it is the host mask ipvsadm leaves out. */
     private static String maskText(IpvsService service) {
+        int m = service.persistence().netmask();
         if (service.key().ipv6()) {
-            return service.netmask() == 128 ? null : Integer.toString(service.netmask());
+            return m == Persistence.HOST_PREFIX_V6 ? null : Integer.toString(m);
         }
-        if (service.netmask() == 0xffffffff) {
+        if (m == Persistence.HOST_MASK_V4) {
             return null;
         }
-        int m = service.netmask();
         return (m >>> 24) + "." + ((m >>> 16) & 0xff) + "." + ((m >>> 8) & 0xff) + "." + (m & 0xff);
     }
 

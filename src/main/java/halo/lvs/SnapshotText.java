@@ -1,7 +1,5 @@
 package halo.lvs;
 
-import halo.lvs.ForwardingMethod;
-import halo.lvs.Protocol;
 import halo.config.Tunnel;
 import halo.config.Addresses;
 import halo.net.AddressText;
@@ -16,7 +14,7 @@ import java.util.Map;
  * {@code lvs} command with {@link #encode}, {@code halo lvs} decodes it and renders whichever ipvsadm view was asked.
  * <pre>
  * halo-ipvs 1 size=4096
- * service tcp 192.0.2.10 80 sched=wrr flags=0 timeout=50 netmask=4294967295 pe=- stats=0,0,0,0,0 rates=0,0,0,0,0
+ * service tcp 192.0.2.10 80 sched=wrr flags=0 timeout=50 netmask=4294967295 pe=- group=- stats=0,0,0,0,0 rates=0,0,0,0,0
  * dest 192.0.2.21 80 fwd=DR tun=- weight=3 thresholds=0,0 conns=0,0,0 stats=0,0,0,0,0 rates=0,0,0,0,0
  * service fwmark 3 ipv4 sched=rr ...
  * </pre>
@@ -40,11 +38,12 @@ public final class SnapshotText {
                 case ServiceKey.Fwmark f -> out.append("fwmark ").append(Integer.toUnsignedString(f.mark()))
                         .append(f.ipv6() ? " ipv6" : " ipv4");
             }
-            out.append(" sched=").append(s.scheduler())
-                    .append(" flags=").append(Integer.toUnsignedString(s.flags()))
-                    .append(" timeout=").append(Integer.toUnsignedString(s.persistenceTimeout()))
-                    .append(" netmask=").append(Integer.toUnsignedString(s.netmask()))
+            out.append(" sched=").append(s.scheduler().kernelName())
+                    .append(" flags=").append(ServiceFlag.bits(s.flags()))
+                    .append(" timeout=").append(Integer.toUnsignedString(s.persistence().timeoutSeconds()))
+                    .append(" netmask=").append(Integer.toUnsignedString(s.persistence().netmask()))
                     .append(" pe=").append(s.peName().isEmpty() ? "-" : s.peName())
+                    .append(" group=").append(s.group().isEmpty() ? "-" : s.group())
                     .append(" stats=").append(stats(s.stats()))
                     .append(" rates=").append(stats(s.rates())).append('\n');
             for (IpvsDestination d : s.destinations()) {
@@ -98,9 +97,14 @@ public final class SnapshotText {
                     }
                     Map<String, String> kv = keyValues(w, next);
                     String pe = kv.getOrDefault("pe", "-");
-                    current = new IpvsService(key, kv.get("sched"), Integer.parseUnsignedInt(kv.get("flags")),
-                            Integer.parseUnsignedInt(kv.get("timeout")), Integer.parseUnsignedInt(kv.get("netmask")),
-                            pe.equals("-") ? "" : pe, stats(kv.get("stats")), stats(kv.get("rates")), List.of());
+                    String group = kv.getOrDefault("group", "-");
+                    SchedulingMethod scheduler = SchedulingMethod.byKernelName(kv.get("sched"))
+                            .orElseThrow(() -> new IllegalArgumentException("unknown scheduler " + kv.get("sched")));
+                    current = new IpvsService(key, scheduler, ServiceFlag.fromBits(Integer.parseUnsignedInt(kv.get("flags"))),
+                            new Persistence(Integer.parseUnsignedInt(kv.get("timeout")),
+                                    Integer.parseUnsignedInt(kv.get("netmask"))),
+                            pe.equals("-") ? "" : pe, group.equals("-") ? "" : group, stats(kv.get("stats")),
+                            stats(kv.get("rates")), List.of());
                 } else if (w[0].equals("dest") && current != null) {
                     Map<String, String> kv = keyValues(w, 3);
                     String[] th = kv.get("thresholds").split(",");

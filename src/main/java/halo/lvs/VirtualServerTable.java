@@ -15,10 +15,12 @@ import halo.net.AddressText;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What the load balancer should hold, and keepalived's rules for changing it as checkers report (keepalived's
@@ -476,9 +478,7 @@ public final class VirtualServerTable {
         IpvsService x = a.serviceDefinitions().isEmpty() ? null : a.serviceDefinitions().getFirst();
         IpvsService y = b.serviceDefinitions().isEmpty() ? null : b.serviceDefinitions().getFirst();
         if (x == null || y == null) return x == y;
-        return x.scheduler().equals(y.scheduler()) && x.flags() == y.flags()
-                && x.persistenceTimeout() == y.persistenceTimeout() && x.netmask() == y.netmask()
-                && x.peName().equals(y.peName());
+        return x.sameSettings(y);
     }
 
     /** clear_diff_rs: gone real servers are removed; kept ones carry their state over to the new configuration. */
@@ -854,18 +854,22 @@ public final class VirtualServerTable {
 
         List<IpvsService> serviceDefinitions() {
             List<IpvsService> list = new ArrayList<>();
-            int flags = SchedulerFlags.fromNames(config.schedulerFlags());
+            Set<ServiceFlag> flags = EnumSet.noneOf(ServiceFlag.class);
+            flags.addAll(ServiceFlag.fromKeepalivedNames(config.schedulerFlags()));
             for (RawSetting s : config.otherSettings()) {
-                if (s.keyword().equals("ops")) flags |= SchedulerFlags.ONE_PACKET;
+                if (s.keyword().equals("ops")) flags.add(ServiceFlag.ONE_PACKET);
             }
+            SchedulingMethod scheduler = config.scheduler() == null ? SchedulingMethod.DEFAULT
+                    : SchedulingMethod.byKernelName(config.scheduler()).orElseThrow(
+                            () -> new IllegalArgumentException("unknown scheduler " + config.scheduler()));
             int timeout = config.persistenceTimeout() == null ? 0 : (int) config.persistenceTimeout().toSeconds();
+            String groupName = group == null ? "" : group.name();
             for (ServiceKey key : serviceKeys) {
-                int netmask = IpvsService.hostNetmask(key);
+                Persistence persistence = Persistence.of(timeout, key.ipv6());
                 if (timeout > 0 && config.persistenceGranularity() != null) {
-                    netmask = netmask(config.persistenceGranularity(), key.ipv6());
+                    persistence = new Persistence(timeout, netmask(config.persistenceGranularity(), key.ipv6()));
                 }
-                list.add(new IpvsService(key, config.scheduler() == null ? "wlc" : config.scheduler(), flags,
-                        timeout, netmask, "", null, null, List.of()));
+                list.add(new IpvsService(key, scheduler, flags, persistence, "", groupName, null, null, List.of()));
             }
             return list;
         }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,15 +31,12 @@ class IpvsadmViewTest {
 
     /** Services and destinations given out of order, to show the views sort as ipvsadm does. */
     static IpvsSnapshot mixed() {
-        IpvsService fwm = new IpvsService(new ServiceKey.Fwmark(1, false), "rr", SchedulerFlags.ONE_PACKET, 0,
-                0xffffffff, "", null, null,
+        IpvsService fwm = new IpvsService(new ServiceKey.Fwmark(1, false), SchedulingMethod.RR, Set.of(ServiceFlag.ONE_PACKET), new Persistence(0, 0xffffffff), "", "", null, null,
                 List.of(IpvsDestination.of(new DestinationKey(ip("10.0.0.12"), 0), ForwardingMethod.DR, 0)));
-        IpvsService v6 = new IpvsService(new ServiceKey.Inet(ip("2001:db8::10"), 443, Protocol.TCP), "rr", 0, 300, 64,
-                "", null, null,
+        IpvsService v6 = new IpvsService(new ServiceKey.Inet(ip("2001:db8::10"), 443, Protocol.TCP), SchedulingMethod.RR, Set.of(), new Persistence(300, 64), "", "", null, null,
                 List.of(IpvsDestination.of(new DestinationKey(ip("2001:db8::21"), 443), ForwardingMethod.TUN, 2)));
-        IpvsService dns = new IpvsService(new ServiceKey.Inet(ip("10.0.0.100"), 53, Protocol.UDP), "sh",
-                SchedulerFlags.SCHED1 | SchedulerFlags.SCHED2, 0, 0xffffffff, "", null, null, List.of());
-        IpvsService web = new IpvsService(WEB, "wlc", 0, 360, 0xffffff00, "", null, null, List.of(
+        IpvsService dns = new IpvsService(new ServiceKey.Inet(ip("10.0.0.100"), 53, Protocol.UDP), SchedulingMethod.SH, Set.of(ServiceFlag.SCHED1, ServiceFlag.SCHED2), new Persistence(0, 0xffffffff), "", "", null, null, List.of());
+        IpvsService web = new IpvsService(WEB, SchedulingMethod.WLC, Set.of(), new Persistence(360, 0xffffff00), "", "", null, null, List.of(
                 new IpvsDestination(new DestinationKey(ip("10.0.0.11"), 80), ForwardingMethod.DR, null, 1, 100, 75,
                         new Connections(12, 40, 9), new Stats(5, 10, 20, 3000, 4000),
                         new Stats(7, 70, 65, 1_500_000_000L, 98_000)),
@@ -82,7 +80,7 @@ class IpvsadmViewTest {
 
     @Test
     void tunnelInfo() {
-        IpvsService svc = new IpvsService(WEB, "wlc", 0, 0, 0xffffffff, "", null, null, List.of(
+        IpvsService svc = new IpvsService(WEB, SchedulingMethod.WLC, Set.of(), new Persistence(0, 0xffffffff), "", "", null, null, List.of(
                 new IpvsDestination(new DestinationKey(ip("10.0.0.31"), 80), ForwardingMethod.TUN,
                         new halo.config.Tunnel(halo.config.Tunnel.Type.GUE, 6080, "csum"), 1, 0, 0, null, null, null),
                 IpvsDestination.of(new DestinationKey(ip("10.0.0.30"), 80), ForwardingMethod.TUN, 1),
@@ -113,10 +111,8 @@ class IpvsadmViewTest {
     @Test
     void addressesMoreThanHalfTheSpaceApartSortBackwardsAsInLibipvs() {
         // ipvs_cmp_services computes (int)(ntohl(a) - ntohl(b)): 10.0.0.1 - 192.168.1.1 wraps to a positive number
-        IpvsService ten = new IpvsService(new ServiceKey.Inet(ip("10.0.0.1"), 80, Protocol.TCP), "rr", 0, 0,
-                0xffffffff, "", null, null, List.of());
-        IpvsService lan = new IpvsService(new ServiceKey.Inet(ip("192.168.1.1"), 80, Protocol.TCP), "rr", 0, 0,
-                0xffffffff, "", null, null, List.of());
+        IpvsService ten = new IpvsService(new ServiceKey.Inet(ip("10.0.0.1"), 80, Protocol.TCP), SchedulingMethod.RR, Set.of(), new Persistence(0, 0xffffffff), "", "", null, null, List.of());
+        IpvsService lan = new IpvsService(new ServiceKey.Inet(ip("192.168.1.1"), 80, Protocol.TCP), SchedulingMethod.RR, Set.of(), new Persistence(0, 0xffffffff), "", "", null, null, List.of());
         String listing = IpvsadmView.list(new IpvsSnapshot(List.of(ten, lan)));
         assertThat(listing).endsWith("TCP  192.168.1.1:80 rr\nTCP  10.0.0.1:80 rr\n");
         assertThat(IpvsadmView.list(new IpvsSnapshot(List.of(ten, lan)), IpvsadmView.Option.NO_SORT))
@@ -135,14 +131,15 @@ class IpvsadmViewTest {
 
     @Test
     void schedulerFlagNamesDependOnTheScheduler() {
-        assertThat(SchedulerFlags.describe("mh", SchedulerFlags.SCHED1 | SchedulerFlags.SCHED2))
+        assertThat(ServiceFlag.describe(SchedulingMethod.MH, Set.of(ServiceFlag.SCHED2, ServiceFlag.SCHED1)))
                 .isEqualTo("mh-fallback,mh-port");
-        assertThat(SchedulerFlags.describe("wrr", SchedulerFlags.SCHED1 | SchedulerFlags.SCHED3))
+        assertThat(ServiceFlag.describe(SchedulingMethod.WRR, Set.of(ServiceFlag.SCHED3, ServiceFlag.SCHED1)))
                 .isEqualTo("flag-1,flag-3");
-        assertThat(SchedulerFlags.describe("sh", SchedulerFlags.SCHED3)).isEmpty();
-        assertThat(SchedulerFlags.fromNames(List.of("sh-port"))).isEqualTo(SchedulerFlags.SCHED2);
+        assertThat(ServiceFlag.describe(SchedulingMethod.SH, Set.of(ServiceFlag.SCHED3))).isEmpty();
+        assertThat(ServiceFlag.fromKeepalivedNames(List.of("sh-port"))).containsExactly(ServiceFlag.SCHED2);
+        assertThat(ServiceFlag.bits(ServiceFlag.fromKeepalivedNames(List.of("ops", "mh-fallback")))).isEqualTo(0x4 | 0x8);
         // the parentheses follow the bits, not the names: sh with only flag-3 lists as "sh ()"
-        IpvsService odd = new IpvsService(WEB, "sh", SchedulerFlags.SCHED3, 0, 0xffffffff, "mh", null, null,
+        IpvsService odd = new IpvsService(WEB, SchedulingMethod.SH, Set.of(ServiceFlag.SCHED3), new Persistence(0, 0xffffffff), "mh", "", null, null,
                 List.of());
         assertThat(IpvsadmView.list(new IpvsSnapshot(List.of(odd)))).endsWith("TCP  10.0.0.100:80 sh ()\n");
         assertThat(IpvsadmView.save(new IpvsSnapshot(List.of(odd))))

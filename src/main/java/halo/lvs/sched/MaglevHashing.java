@@ -1,6 +1,6 @@
 package halo.lvs.sched;
 
-import halo.lvs.SchedulerFlags;
+import halo.lvs.ServiceFlag;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -37,10 +37,10 @@ public final class MaglevHashing implements Scheduler {
     private final int[] indexes = new int[TAB_SIZE];
     private final Map<Destination, Integer> lastWeights = new IdentityHashMap<>();
 
-    /** FLAGS: {@link SchedulerFlags#SCHED1} is mh-fallback, {@link SchedulerFlags#SCHED2} mh-port; others ignored. */
+    /** FLAGS: {@link ServiceFlag#SCHED1} is mh-fallback, {@link ServiceFlag#SCHED2} mh-port; others ignored. */
     public MaglevHashing(int flags) {
-        this.fallback = (flags & SchedulerFlags.SCHED1) != 0;
-        this.port = (flags & SchedulerFlags.SCHED2) != 0;
+        this.fallback = (flags & ServiceFlag.SCHED1.bit()) != 0;
+        this.port = (flags & ServiceFlag.SCHED2.bit()) != 0;
         Arrays.fill(indexes, -1);
     }
 

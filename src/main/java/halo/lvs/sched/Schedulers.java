@@ -1,6 +1,10 @@
 package halo.lvs.sched;
 
+import halo.lvs.SchedulingMethod;
+import halo.lvs.ServiceFlag;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -8,13 +12,13 @@ import java.util.random.RandomGenerator;
 public final class Schedulers {
     /** Every name {@link #byName} knows. */
     public static final List<String> NAMES =
-            List.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos");
+            Arrays.stream(SchedulingMethod.values()).map(SchedulingMethod::kernelName).toList();
 
     private Schedulers() {}
 
     /**
      * A new scheduler named NAME (one per service: several keep a cursor or a table). FLAGS are the service's
-     * {@link halo.lvs.SchedulerFlags} (sh and mh read SCHED1 as fallback and SCHED2 as port); RANDOM feeds twos;
+     * kernel flags word ({@link halo.lvs.ServiceFlag#bits}: sh and mh read SCHED1 as fallback and SCHED2 as port); RANDOM feeds twos;
      * NANO_CLOCK is lblc's and lblcr's clock for their entries' ages.
      *
      * @throws IllegalArgumentException for a name no scheduler has
@@ -37,5 +41,11 @@ public final class Schedulers {
             case "lblcr" -> new LocalityBasedLeastConnectionWithReplication(nanoClock);
             default -> throw new IllegalArgumentException("unknown scheduler: " + name);
         };
+    }
+
+    /** A new scheduler for a service's METHOD and FLAGS (see {@link #byName}). */
+    public static Scheduler forService(SchedulingMethod method, Set<ServiceFlag> flags, RandomGenerator random,
+                                       LongSupplier nanoClock) {
+        return byName(method.kernelName(), ServiceFlag.bits(flags), random, nanoClock);
     }
 }

@@ -1,6 +1,6 @@
 package halo.lvs.sched;
 
-import halo.lvs.SchedulerFlags;
+import halo.lvs.ServiceFlag;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,10 +21,10 @@ public final class SourceHashing implements Scheduler {
     private final Destination[] buckets = new Destination[TAB_SIZE];
     private final int[] indexes = new int[TAB_SIZE];
 
-    /** FLAGS: {@link SchedulerFlags#SCHED1} is sh-fallback, {@link SchedulerFlags#SCHED2} sh-port; others ignored. */
+    /** FLAGS: {@link ServiceFlag#SCHED1} is sh-fallback, {@link ServiceFlag#SCHED2} sh-port; others ignored. */
     public SourceHashing(int flags) {
-        this.fallback = (flags & SchedulerFlags.SCHED1) != 0;
-        this.port = (flags & SchedulerFlags.SCHED2) != 0;
+        this.fallback = (flags & ServiceFlag.SCHED1.bit()) != 0;
+        this.port = (flags & ServiceFlag.SCHED2.bit()) != 0;
         Arrays.fill(indexes, -1);
     }
 

@@ -6,7 +6,7 @@ import static halo.lvs.sched.SourceHashingTest.flow;
 import static halo.lvs.sched.SourceHashingTest.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import halo.lvs.SchedulerFlags;
+import halo.lvs.ServiceFlag;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -128,7 +128,7 @@ class MaglevHashingTest {
 
     @Test
     void mhPortAddsTheSourcePort() {
-        MaglevHashing mh = new MaglevHashing(SchedulerFlags.SCHED2);
+        MaglevHashing mh = new MaglevHashing(ServiceFlag.SCHED2.bit());
         List<Destination> abc = List.of(a, b, c);
         mh.update(abc);
         int entry = MaglevHashing.entryFor(ip("192.0.2.1"), 40000);
@@ -144,7 +144,7 @@ class MaglevHashingTest {
         Destination two = dest("198.51.100.2", 1);
         List<Destination> both = List.of(one, two);
         MaglevHashing plain = new MaglevHashing(0);
-        MaglevHashing fallback = new MaglevHashing(SchedulerFlags.SCHED1);
+        MaglevHashing fallback = new MaglevHashing(ServiceFlag.SCHED1.bit());
         plain.update(both);
         fallback.update(both);
         int[] before = plain.lookupTable();

@@ -5,7 +5,7 @@ import static halo.lvs.sched.SourceHashingTest.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import halo.lvs.SchedulerFlags;
+import halo.lvs.ServiceFlag;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
@@ -42,7 +42,7 @@ class SchedulersTest {
         Destination b = dest("198.51.100.2", 1);
         List<Destination> ab = List.of(a, b);
         Scheduler plain = byName("sh", 0);
-        Scheduler fallback = byName("sh", SchedulerFlags.SCHED1);
+        Scheduler fallback = byName("sh", ServiceFlag.SCHED1.bit());
         plain.update(ab);
         fallback.update(ab);
         // 192.0.2.1 hashes to bucket 50, which is a's (a and b alternate): only sh-fallback walks on to b

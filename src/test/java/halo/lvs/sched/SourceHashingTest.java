@@ -2,7 +2,7 @@ package halo.lvs.sched;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import halo.lvs.SchedulerFlags;
+import halo.lvs.ServiceFlag;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -75,7 +75,7 @@ class SourceHashingTest {
 
     @Test
     void shPortAddsTheSourcePortBeforeHashing() {
-        SourceHashing sh = new SourceHashing(SchedulerFlags.SCHED2);
+        SourceHashing sh = new SourceHashing(ServiceFlag.SCHED2.bit());
         sh.update(abc);
         // hash_32(40000 + 0xC0000201, 8) = 214 = 6*35 + 4; hash_32(40001 + 0xC0000201, 8) = 56 = 6*9 + 2
         assertThat(sh.schedule(abc, flow("192.0.2.1", 40000))).isSameAs(c);
@@ -97,7 +97,7 @@ class SourceHashingTest {
 
     @Test
     void fallbackWalksOnFromAQuiescedServerAsTheKernelDoes() {
-        SourceHashing sh = new SourceHashing(SchedulerFlags.SCHED1);
+        SourceHashing sh = new SourceHashing(ServiceFlag.SCHED1.bit());
         b.weight(0);
         sh.update(abc);
         // bucket 171 is B (quiesced); the kernel then tries hashkey(offset = 171 + k) = (171 + k + 171) & 255:
@@ -107,7 +107,7 @@ class SourceHashingTest {
 
     @Test
     void fallbackSkipsOverloadedServers() {
-        SourceHashing sh = new SourceHashing(SchedulerFlags.SCHED1);
+        SourceHashing sh = new SourceHashing(ServiceFlag.SCHED1.bit());
         sh.update(abc);
         b.overloaded(true);
         c.overloaded(true);
@@ -120,7 +120,7 @@ class SourceHashingTest {
 
     @Test
     void fallbackFindsNothingWhenAllAreUnavailable() {
-        SourceHashing sh = new SourceHashing(SchedulerFlags.SCHED1);
+        SourceHashing sh = new SourceHashing(ServiceFlag.SCHED1.bit());
         sh.update(abc);
         a.overloaded(true);
         b.overloaded(true);
@@ -130,7 +130,7 @@ class SourceHashingTest {
 
     @Test
     void noDestinationsGiveAnEmptyTable() {
-        SourceHashing sh = new SourceHashing(SchedulerFlags.SCHED1);
+        SourceHashing sh = new SourceHashing(ServiceFlag.SCHED1.bit());
         sh.update(List.of());
         assertThat(sh.lookupTable()).containsOnly(-1);
         assertThat(sh.schedule(List.of(), flow("192.0.2.1", 1234))).isNull();

@@ -184,6 +184,7 @@ public final class ConfigWriter {
         if (!g.startupDelay().isZero()) line("vrrp_startup_delay", secs(g.startupDelay()));
         if (g.dynamicInterfaces()) line("dynamic_interfaces");
         if (g.maxAutoPriority() != -1) line("max_auto_priority", g.maxAutoPriority());
+        if (g.lvsDataplane() != null) line("lvs_dataplane", g.lvsDataplane().configName());
         raw(g.otherSettings());
         close();
     }

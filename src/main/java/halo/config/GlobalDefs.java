@@ -1,5 +1,6 @@
 package halo.config;
 
+import halo.lvs.DataPlaneKind;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.List;
  * @param strict               vrrp_strict
  * @param startupDelay         vrrp_startup_delay (0)
  * @param maxAutoPriority      max_auto_priority, -1 when not written (0 = no realtime priority)
+ * @param lvsDataplane         Halo's lvs_dataplane: the data plane for the virtual servers, {@code null} for auto
  */
 public record GlobalDefs(
         String routerId,
@@ -50,6 +52,7 @@ public record GlobalDefs(
         Duration startupDelay,
         boolean dynamicInterfaces,
         int maxAutoPriority,
+        DataPlaneKind lvsDataplane,
         List<RawSetting> otherSettings) {
 
     public GlobalDefs {

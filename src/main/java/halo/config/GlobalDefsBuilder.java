@@ -3,6 +3,7 @@ package halo.config;
 import static halo.config.ConfigParser.opt;
 
 import halo.config.source.Statement;
+import halo.lvs.DataPlaneKind;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -71,6 +72,7 @@ static final Set<String> GLOBAL_RAW = Set.of(
     Duration startupDelay = Duration.ZERO;
     boolean dynamicInterfaces;
     int maxAutoPriority = -1;
+    DataPlaneKind lvsDataplane;
     final List<RawSetting> raw = new ArrayList<>();
 
     GlobalDefsBuilder(ConfigParser parser) {
@@ -203,6 +205,22 @@ static final Set<String> GLOBAL_RAW = Set.of(
                 }
             }
         });
+        // Halo's own keyword (keepalived would call it unknown): which data plane carries the virtual servers
+        KeywordTable.line(keywords, "lvs_dataplane", (GlobalDefsBuilder b, Statement s) -> {
+            String v = parser.arg(s, 1);
+            if (v == null) return;
+            if (v.equals("auto")) {
+                lvsDataplane = null;
+            } else {
+                DataPlaneKind kind = DataPlaneKind.byConfigName(v).orElse(null);
+                if (kind == null) {
+                    parser.warn(s, v, "Invalid lvs_dataplane '" + v + "' - ignoring (expected auto, proxy, nftables"
+                            + " or ipvs)");
+                } else {
+                    lvsDataplane = kind;
+                }
+            }
+        });
         for (String k : GLOBAL_RAW) {
             keywords.put(k, new KeywordHandler.Line((c, s) -> raw.add(new RawSetting(s.keyword(), s.args()))));
         }
@@ -258,6 +276,6 @@ static final Set<String> GLOBAL_RAW = Set.of(
                 scriptGroup, scriptSecurity, withScript(notifyFifo, "notify_fifo_script"),
                 withScript(vrrpFifo, "vrrp_notify_fifo_script"), withScript(lvsFifo, "lvs_notify_fifo_script"), version, mcast4, mcast6, garp,
                 garpInterval, gnaInterval, higherPrioSendAdvert, lowerPrioNoAdvert, strict, skipCheckAdvAddr,
-                startupDelay, dynamicInterfaces, maxAutoPriority, raw);
+                startupDelay, dynamicInterfaces, maxAutoPriority, lvsDataplane, raw);
     }
 }

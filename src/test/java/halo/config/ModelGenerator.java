@@ -197,6 +197,7 @@ final class ModelGenerator {
                 chance(70) ? 2 : 3, Addresses.parse("224.0.0." + between(1, 254)),
                 Addresses.parse("ff02::" + Integer.toHexString(between(1, 0xfff))), garp, seconds(2), seconds(2),
                 chance(50), chance(50), chance(20), chance(50), seconds(60), chance(20), chance(50) ? -1 : between(0, 99),
+                chance(70) ? null : halo.lvs.DataPlaneKind.values()[r.nextInt(3)],
                 raw(List.of("lvs_flush", "vrrp_priority", "checker_priority", "enable_snmp_vrrp", "vrrp_no_swap")));
     }
 

@@ -1,0 +1,88 @@
+package halo.lvs;
+
+import halo.config.KeepalivedConfig;
+import halo.config.RawSetting;
+import halo.config.RealServer;
+import halo.config.VirtualServer;
+import halo.config.VirtualServerAddress;
+import halo.config.VirtualServerGroup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Which virtual servers of a configuration a data plane cannot carry, each with a message that names the planes
+ * that can: a configuration never runs meaning less than it says. Pure.
+ */
+public final class DataPlaneSupport {
+    private DataPlaneSupport() {}
+
+    /** One line per thing PLANE cannot do in CONFIG, in file order; empty when it carries everything. */
+    public static List<String> refusals(KeepalivedConfig config, DataPlaneKind plane) {
+        List<String> out = new ArrayList<>();
+        if (!plane.available()) {
+            if (!config.virtualServers().isEmpty()) {
+                out.add("lvs_dataplane " + plane + ": the " + plane + " data plane is not available in this version"
+                        + " of Halo (available: " + names(DataPlaneKind::available) + ")");
+            }
+            return out;
+        }
+        for (VirtualServer vs : config.virtualServers()) {
+            String name = "virtual_server " + vs.displayName();
+            if (isFwmark(vs, config) && !plane.supportsFwmarkServices()) {
+                out.add(refusal(name, "fwmark services", plane, DataPlaneKind::supportsFwmarkServices));
+            }
+            if (vs.protocol() != null && !plane.supports(vs.protocol())) {
+                Protocol p = vs.protocol();
+                out.add(refusal(name, "protocol " + p, plane, k -> k.supports(p)));
+            }
+            SchedulingMethod scheduler = vs.scheduler() == null ? SchedulingMethod.DEFAULT
+                    : SchedulingMethod.byKernelName(vs.scheduler()).orElse(SchedulingMethod.DEFAULT);
+            if (!plane.supports(scheduler)) {
+                out.add(refusal(name, "lb_algo " + scheduler, plane, k -> k.supports(scheduler)));
+            }
+            if (vs.otherSettings().stream().map(RawSetting::keyword).anyMatch("ops"::equals)
+                    && !plane.supportsOnePacket()) {
+                out.add(refusal(name, "ops (one-packet scheduling)", plane, DataPlaneKind::supportsOnePacket));
+            }
+            List<RealServer> servers = new ArrayList<>(vs.realServers());
+            if (vs.sorryServer() != null) servers.add(vs.sorryServer());
+            List<ForwardingMethod> methods = new ArrayList<>();
+            if (!plane.supports(vs.forwarding())) methods.add(vs.forwarding());
+            for (RealServer rs : servers) {
+                if (rs.forwarding() != null && !plane.supports(rs.forwarding()) && !methods.contains(rs.forwarding())) {
+                    methods.add(rs.forwarding());
+                }
+            }
+            for (ForwardingMethod m : methods) {
+                out.add(refusal(name, "lb_kind " + m, plane, k -> k.supports(m)));
+            }
+        }
+        return out;
+    }
+
+    private static boolean isFwmark(VirtualServer vs, KeepalivedConfig config) {
+        return switch (vs.address()) {
+            case VirtualServerAddress.Fwmark f -> true;
+            case VirtualServerAddress.Socket s -> false;
+            case VirtualServerAddress.Group g -> config.virtualServerGroups().stream()
+                    .filter(x -> x.name().equals(g.name()))
+                    .anyMatch(x -> x.entries().stream().anyMatch(e -> e instanceof VirtualServerGroup.Fwmark));
+        };
+    }
+
+    private static String refusal(String virtualServer, String what, DataPlaneKind plane,
+                                  Predicate<DataPlaneKind> supports) {
+        return virtualServer + ": " + what + " is not supported by the " + plane + " data plane (supported by: "
+                + names(supports) + ")";
+    }
+
+    /** The planes that pass TEST, with the unavailable ones marked. */
+    private static String names(Predicate<DataPlaneKind> test) {
+        List<String> names = new ArrayList<>();
+        for (DataPlaneKind k : DataPlaneKind.values()) {
+            if (test.test(k)) names.add(k.available() ? k.configName() : k.configName() + " (not yet in Halo)");
+        }
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+}

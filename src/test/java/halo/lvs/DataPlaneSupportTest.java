@@ -1,0 +1,131 @@
+package halo.lvs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import halo.config.ConfigLoader;
+import halo.config.KeepalivedConfig;
+import halo.config.LoadOptions;
+import halo.config.LoadResult;
+import halo.config.source.Diagnostic;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataPlaneSupportTest {
+    @TempDir
+    Path dir;
+
+    private LoadResult load(String text) throws IOException {
+        Path file = dir.resolve("keepalived.conf");
+        Files.writeString(file, text);
+        return ConfigLoader.load(file, new LoadOptions("test", false));
+    }
+
+    private KeepalivedConfig config(String text) throws IOException {
+        LoadResult r = load(text);
+        assertThat(r.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.FATAL).isEmpty();
+        return r.config();
+    }
+
+    @Test
+    void theProxyCarriesNatTcpAndUdpWithEveryScheduler() throws IOException {
+        KeepalivedConfig c = config("""
+                virtual_server 192.0.2.10 80 {
+                    lb_algo lblcr
+                    lb_kind NAT
+                    persistence_timeout
+                    protocol TCP
+                    real_server 198.51.100.1 80 {
+                    }
+                }
+                virtual_server 192.0.2.10 53 {
+                    lb_algo mh
+                    mh-port
+                    protocol UDP
+                    real_server 198.51.100.1 53 {
+                    }
+                }
+                """);
+        assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.PROXY)).isEmpty();
+    }
+
+    @Test
+    void directRoutingIsRefusedByTheProxyNamingThePlanesThatCarryIt() throws IOException {
+        KeepalivedConfig c = config("""
+                virtual_server 192.0.2.10 80 {
+                    lb_algo wrr
+                    lb_kind DR
+                    protocol TCP
+                    real_server 198.51.100.1 80 {
+                    }
+                }
+                """);
+        assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.PROXY)).containsExactly(
+                "virtual_server [192.0.2.10]:tcp:80: lb_kind DR is not supported by the proxy data plane"
+                        + " (supported by: nftables (not yet in Halo), ipvs (not yet in Halo))");
+    }
+
+    @Test
+    void fwmarkSctpOpsAndAnUnsupportedSchedulerAreEachNamed() throws IOException {
+        KeepalivedConfig c = config("""
+                virtual_server fwmark 7 {
+                    lb_algo rr
+                    real_server 198.51.100.1 0 {
+                    }
+                }
+                virtual_server 192.0.2.10 9999 {
+                    protocol SCTP
+                    real_server 198.51.100.1 9999 {
+                    }
+                }
+                virtual_server 192.0.2.10 53 {
+                    protocol UDP
+                    ops
+                    real_server 198.51.100.1 53 {
+                    }
+                }
+                """);
+        assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.PROXY)).containsExactly(
+                "virtual_server FWM 7: fwmark services is not supported by the proxy data plane (supported by:"
+                        + " nftables (not yet in Halo), ipvs (not yet in Halo))",
+                "virtual_server [192.0.2.10]:sctp:9999: protocol SCTP is not supported by the proxy data plane"
+                        + " (supported by: nftables (not yet in Halo), ipvs (not yet in Halo))",
+                "virtual_server [192.0.2.10]:udp:53: ops (one-packet scheduling) is not supported by the proxy data"
+                        + " plane (supported by: ipvs (not yet in Halo))");
+        // the default scheduler (wlc) cannot run in nftables, but that plane is not in this version at all
+        assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.NFTABLES)).containsExactly(
+                "lvs_dataplane nftables: the nftables data plane is not available in this version of Halo"
+                        + " (available: proxy)");
+    }
+
+    @Test
+    void aRealServerOfItsOwnForwardingMethodIsChecked() throws IOException {
+        KeepalivedConfig c = config("""
+                virtual_server 192.0.2.10 80 {
+                    lb_kind NAT
+                    protocol TCP
+                    real_server 198.51.100.1 80 {
+                        lvs_method TUN
+                    }
+                }
+                """);
+        assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.PROXY)).singleElement().asString()
+                .startsWith("virtual_server [192.0.2.10]:tcp:80: lb_kind TUN is not supported by the proxy");
+    }
+
+    @Test
+    void lvsDataplaneNamesThePlaneAndAutoLeavesTheChoiceToHalo() throws IOException {
+        assertThat(config("global_defs {\n    lvs_dataplane proxy\n}\n").global().lvsDataplane())
+                .isEqualTo(DataPlaneKind.PROXY);
+        assertThat(config("global_defs {\n    lvs_dataplane nftables\n}\n").global().lvsDataplane())
+                .isEqualTo(DataPlaneKind.NFTABLES);
+        assertThat(config("global_defs {\n    lvs_dataplane auto\n}\n").global().lvsDataplane()).isNull();
+        assertThat(DataPlaneKind.choose(null)).isEqualTo(DataPlaneKind.PROXY);
+        LoadResult bad = load("global_defs {\n    lvs_dataplane dpdk\n}\n");
+        assertThat(bad.diagnostics()).extracting(Diagnostic::message)
+                .anyMatch(m -> m.contains("Invalid lvs_dataplane 'dpdk'"));
+        assertThat(bad.config().global().lvsDataplane()).isNull();
+    }
+}

@@ -441,6 +441,11 @@ public final class ConfigWriter {
         if (v.omega()) line("omega");
         if (v.haSuspend()) line("ha_suspend");
         if (v.virtualhost() != null) line("virtualhost", v.virtualhost());
+        if (v.proxy().header() != ProxySettings.ProxyHeader.NONE) {
+            line("proxy_protocol", v.proxy().header().name().toLowerCase());
+        }
+        if (v.proxy().transparent()) line("proxy_transparent");
+        if (v.proxy().maxConnections() > 0) line("proxy_max_connections", v.proxy().maxConnections());
         raw(v.otherSettings());
         v.realServers().forEach(r -> realServer(r, v));
         close();

@@ -27,6 +27,7 @@ import java.util.List;
  * @param retry                  retry written here, or -1
  * @param delayBeforeRetry       delay_before_retry written here, or {@code null}
  * @param warmup                 warmup written here, or {@code null}
+ * @param proxy                  Halo's proxy_* keywords for the userspace data plane
  */
 public record VirtualServer(VirtualServerAddress address, Protocol protocol, String scheduler,
                            List<String> schedulerFlags, ForwardingMethod forwarding, Tunnel tunnel,
@@ -35,8 +36,9 @@ public record VirtualServer(VirtualServerAddress address, Protocol protocol, Str
                            boolean inhibitOnFailure, RealServer sorryServer, boolean sorryServerInhibit,
                            int quorum, int hysteresis, ScriptCommand quorumUp, ScriptCommand quorumDown,
                            boolean alpha, boolean omega, boolean haSuspend, String virtualhost,
-                           List<RealServer> realServers, List<RawSetting> otherSettings) {
+                           List<RealServer> realServers, List<RawSetting> otherSettings, ProxySettings proxy) {
     public VirtualServer {
+        proxy = proxy == null ? ProxySettings.DEFAULT : proxy;
         schedulerFlags = List.copyOf(schedulerFlags);
         realServers = List.copyOf(realServers);
         otherSettings = List.copyOf(otherSettings);

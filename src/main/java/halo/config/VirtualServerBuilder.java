@@ -38,6 +38,9 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
     boolean haSuspend;
     final List<RealServerBuilder> realServers = new ArrayList<>();
     final List<RawSetting> raw = new ArrayList<>();
+    ProxySettings.ProxyHeader proxyHeader = ProxySettings.ProxyHeader.NONE;
+    boolean proxyTransparent;
+    int proxyMaxConnections;
 
     // keepalived's validation of it (see VirtualServerCompletion): done early by the walker or at the end
     boolean completed;
@@ -134,6 +137,23 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
             });
         }
         KeywordTable.<VirtualServerBuilder>line(table, "ops", (b, s) -> b.raw.add(new RawSetting("ops", List.of())));
+        // Halo's keywords for the userspace proxy (ProxySettings); keepalived would call them unknown
+        KeywordTable.<VirtualServerBuilder>line(table, "proxy_protocol", (b, s) -> {
+            String v = parser.arg(s, 1);
+            if (v == null) return;
+            switch (v) {
+                case "v1", "1" -> b.proxyHeader = ProxySettings.ProxyHeader.V1;
+                case "v2", "2" -> b.proxyHeader = ProxySettings.ProxyHeader.V2;
+                default -> parser.warn(s, v, "Invalid proxy_protocol '" + v + "' - ignoring (expected v1 or v2)");
+            }
+        });
+        KeywordTable.<VirtualServerBuilder>line(table, "proxy_transparent", (b, s) -> b.proxyTransparent = true);
+        KeywordTable.<VirtualServerBuilder>line(table, "proxy_max_connections", (b, s) -> {
+            String v = parser.arg(s, 1);
+            if (v == null) return;
+            Long n = parser.number(s, v, 0, Integer.MAX_VALUE);
+            if (n != null) b.proxyMaxConnections = (int) (long) n;
+        });
         KeywordTable.<VirtualServerBuilder>line(table, "persistence_timeout", (b, s) -> {
             String v = opt(s, 1);
             if (v == null) {

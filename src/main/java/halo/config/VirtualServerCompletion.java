@@ -183,7 +183,8 @@ final class VirtualServerCompletion implements Runnable {
                 vs.granularity, delayLoop, vs.inherited.connectTimeout, vs.inherited.retry == null ? -1 : vs.inherited.retry,
                 vs.inherited.delayBeforeRetry, vs.inherited.warmup, vs.inherited.inhibit != null && vs.inherited.inhibit, sorry,
                 vs.sorryInhibit, quorum, hysteresis, vs.quorumUp, vs.quorumDown, vs.alpha, vs.omega, haSuspend,
-                vs.inherited.virtualhost, reals, raw);
+                vs.inherited.virtualhost, reals, raw, new ProxySettings(vs.proxyHeader, vs.proxyTransparent,
+                        vs.proxyMaxConnections));
     }
 
     private int fixPort(VirtualServerBuilder vs, RealServerBuilder rs, ForwardingMethod m, boolean fwmark, VirtualServerGroup group, int vsPort,

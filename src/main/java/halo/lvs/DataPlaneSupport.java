@@ -45,6 +45,10 @@ public final class DataPlaneSupport {
                     && !plane.supportsOnePacket()) {
                 out.add(refusal(name, "ops (one-packet scheduling)", plane, DataPlaneKind::supportsOnePacket));
             }
+            if (plane != DataPlaneKind.PROXY && !vs.proxy().isDefault()) {
+                out.add(name + ": proxy_protocol, proxy_transparent and proxy_max_connections are settings of the"
+                        + " proxy data plane, not of the " + plane + " data plane");
+            }
             List<RealServer> servers = new ArrayList<>(vs.realServers());
             if (vs.sorryServer() != null) servers.add(vs.sorryServer());
             List<ForwardingMethod> methods = new ArrayList<>();

@@ -415,7 +415,9 @@ final class ModelGenerator {
                 chance(30) ? connectTimeout() : null, vsRetry, vsDbr, vsWarmup, chance(20), sorry, sorryInhibit, quorum,
                 between(0, quorum - 1), maybeScript(), maybeScript(), vsAlpha, chance(30), !fwmark && chance(20),
                 vsVirtualhost,
-                reals, chance(20) && (fwmark || protocol == Protocol.UDP) ? List.of(new RawSetting("ops", List.of())) : List.of());
+                reals, chance(20) && (fwmark || protocol == Protocol.UDP) ? List.of(new RawSetting("ops", List.of())) : List.of(),
+                chance(70) ? ProxySettings.DEFAULT : new ProxySettings(
+                        ProxySettings.ProxyHeader.values()[r.nextInt(3)], chance(50), chance(50) ? 0 : between(1, 100000)));
     }
 
     record VsDefaults(Duration delayLoop, int retry, Duration delayBeforeRetry, Duration warmup, boolean alpha) {}

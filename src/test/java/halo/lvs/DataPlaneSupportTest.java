@@ -116,6 +116,28 @@ class DataPlaneSupportTest {
     }
 
     @Test
+    void proxyKeywordsAreHalosOwnAndParsed() throws IOException {
+        KeepalivedConfig c = config("""
+                virtual_server 192.0.2.10 80 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    proxy_protocol v2
+                    proxy_transparent
+                    proxy_max_connections 5000
+                    real_server 198.51.100.1 80 {
+                    }
+                }
+                """);
+        assertThat(c.virtualServers().getFirst().proxy()).isEqualTo(new halo.config.ProxySettings(
+                halo.config.ProxySettings.ProxyHeader.V2, true, 5000));
+        assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.PROXY)).isEmpty();
+        LoadResult bad = load("virtual_server 192.0.2.10 80 {\n    proxy_protocol v3\n}\n");
+        assertThat(bad.diagnostics()).extracting(Diagnostic::message)
+                .anyMatch(m -> m.contains("Invalid proxy_protocol 'v3'"));
+    }
+
+    @Test
     void lvsDataplaneNamesThePlaneAndAutoLeavesTheChoiceToHalo() throws IOException {
         assertThat(config("global_defs {\n    lvs_dataplane proxy\n}\n").global().lvsDataplane())
                 .isEqualTo(DataPlaneKind.PROXY);

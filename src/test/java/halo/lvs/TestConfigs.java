@@ -98,7 +98,7 @@ final class TestConfigs {
         VirtualServer build() {
             return new VirtualServer(address, protocol, scheduler, flags, forwarding, null, persistence, granularity,
                     Duration.ofSeconds(60), null, -1, null, null, inhibit, sorry, sorryInhibit, quorum, hysteresis,
-                    quorumUp, quorumDown, alpha, omega, haSuspend, null, realServers, other);
+                    quorumUp, quorumDown, alpha, omega, haSuspend, null, realServers, other, null);
         }
     }
 

@@ -1,5 +1,6 @@
 package halo.lvs.conn;
 
+import halo.lvs.Connections;
 import halo.lvs.sched.Destination;
 
 /**
@@ -28,6 +29,12 @@ public final class RealServer {
 
     public Counters counters() {
         return counters;
+    }
+
+    /** ActiveConn, InActConn and PersistConn as ipvsadm lists them. */
+    public Connections connections() {
+        return new Connections(destination.activeConnections(), destination.inactiveConnections(),
+                destination.persistentConnections());
     }
 
     public boolean available() {

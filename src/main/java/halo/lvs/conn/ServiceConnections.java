@@ -583,8 +583,8 @@ public final class ServiceConnections {
             end(c, false);
         }
         counters.estimate(now);
-        for (RealServer r : realServers) {
-            r.counters.estimate(now);
+        for (int i = 0, n = realServers.size(); i < n; i++) {
+            realServers.get(i).counters.estimate(now);
         }
         for (int i = trash.size() - 1; i >= 0; i--) {
             RealServer r = trash.get(i);

@@ -306,4 +306,22 @@ class ServiceConnectionsTest {
     private static String counts(Destination d) {
         return d.activeConnections() + "/" + d.inactiveConnections();
     }
+
+    @Test
+    void aOnePacketUdpServiceSchedulesEveryDatagram() {
+        ServiceConnections s = new ServiceConnections(new halo.lvs.ServiceKey.Inet(Net.VIP, 53, Protocol.UDP), "rr",
+                halo.lvs.SchedulerFlags.ONE_PACKET, 0, HOST, settings, new java.util.Random(1), 0);
+        s.addDestination(A, 53, 1, 0, 0, 0);
+        s.addDestination(B, 53, 1, 0, 0, 0);
+        halo.lvs.sched.Flow f = new halo.lvs.sched.Flow().set(Net.ip("203.0.113.1").getAddress(), 5353,
+                Net.VIP.getAddress(), 53);
+        Connection first = s.open(f, Protocol.UDP, 0);
+        assertThat(s.received(first, Segment.ACK, 1, 40, 0)).as("its one packet is counted").isEqualTo(Verdict.FORWARD);
+        Connection second = s.open(f, Protocol.UDP, 0);
+        assertThat(name(first) + name(second)).isEqualTo("BA");
+        assertThat(first.ended() && second.ended()).as("not kept in the table").isTrue();
+        assertThat(s.size()).isZero();
+        assertThat(s.realServer(B, 53).connections()).isEqualTo(halo.lvs.Connections.NONE);
+        assertThat(s.counters().current()).isEqualTo(new halo.lvs.Stats(2, 1, 0, 40, 0));
+    }
 }

@@ -5,6 +5,7 @@ import halo.lvs.SchedulerFlags;
 import halo.lvs.ServiceKey;
 import halo.lvs.sched.Destination;
 import halo.lvs.sched.Flow;
+import halo.lvs.sched.Locality;
 import halo.lvs.sched.Scheduler;
 import halo.lvs.sched.Schedulers;
 import java.net.InetAddress;
@@ -84,6 +85,7 @@ public final class ServiceConnections {
 
     private Consumer<Connection> listener = c -> {};
     private long now;
+    private long nextLocalityCheck;
 
     /**
      * A service with no real servers yet.
@@ -124,6 +126,7 @@ public final class ServiceConnections {
         }
         edit(scheduler, flags, persistenceTimeout, netmask);
         counters.start(now);
+        nextLocalityCheck = now + Locality.CHECK_EXPIRE_INTERVAL_NANOS;
     }
 
     /** The service's counters and rates. */
@@ -135,7 +138,11 @@ public final class ServiceConnections {
         return key;
     }
 
-    /** Receives every connection (not template) as it leaves the table; the data plane closes it if still open. */
+    /**
+     * Receives every connection (not template) as it leaves the table, from within {@link #expire},
+     * {@link #open}, {@link #received} or {@link #removeDestination}; the data plane closes it if still open, and
+     * does not call back into this service from there.
+     */
     public void listener(Consumer<Connection> onEnded) {
         this.listener = Objects.requireNonNull(onEnded, "onEnded");
     }
@@ -560,7 +567,8 @@ public final class ServiceConnections {
     /**
      * Ends what timed out by NOW, in deadline order (ip_vs_conn_expire): a template still controlling connections is
      * looked at again 60 s later (and keeps that 60 s timeout); the rest leave the table, connections reported to the
-     * listener. Also runs the rate estimators and forgets removed servers unused for 2 minutes.
+     * listener. Also runs the rate estimators (call at least every 2 s), lblc's and lblcr's periodic clean-up, and
+     * forgets removed servers unused for 2 minutes.
      */
     public void expire(long now) {
         this.now = now;
@@ -581,6 +589,10 @@ public final class ServiceConnections {
                 continue;
             }
             end(c, false);
+        }
+        if (scheduler instanceof Locality<?> locality && now - nextLocalityCheck >= 0) {
+            locality.checkExpire(); // lblc's and lblcr's periodic timer
+            nextLocalityCheck = now + Locality.CHECK_EXPIRE_INTERVAL_NANOS;
         }
         counters.estimate(now);
         for (int i = 0, n = realServers.size(); i < n; i++) {

@@ -40,8 +40,6 @@ public final class Connection {
     Connection control;
     int controlled;
 
-    long inPackets, inBytes, outPackets, outBytes;
-
     // the service's entry list (creation order), its timer heap and its lookup table
     Connection previous, next;
     int heapIndex = -1;
@@ -147,23 +145,6 @@ public final class Connection {
     /** When this entry expires, on the service's clock, unless traffic renews it. */
     public long deadline() {
         return deadline;
-    }
-
-    /** Packets and bytes from the client and towards it, as the data plane reported them. */
-    public long inPackets() {
-        return inPackets;
-    }
-
-    public long inBytes() {
-        return inBytes;
-    }
-
-    public long outPackets() {
-        return outPackets;
-    }
-
-    public long outBytes() {
-        return outBytes;
     }
 
     /** Writes the client's address (4 or 16 bytes) into OUT. */

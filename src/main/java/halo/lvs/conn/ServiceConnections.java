@@ -470,8 +470,8 @@ public final class ServiceConnections {
 
     /**
      * Client traffic on the connection (the kernel's input direction): a segment of that kind for TCP (data is an
-     * ACK), any datagram for UDP (SEGMENT is then ignored). PACKETS and BYTES are added to the connection's, its real
-     * server's and the service's counters when it is forwarded.
+     * ACK), any datagram for UDP (SEGMENT is then ignored). PACKETS and BYTES are added to its real server's and the
+     * service's counters when it is forwarded.
      */
     public Verdict received(Connection c, Segment segment, long packets, long bytes, long now) {
         this.now = now;
@@ -515,14 +515,11 @@ public final class ServiceConnections {
     }
 
     private void count(Connection c, boolean in, long packets, long bytes) {
+        // Only the real server's and the service's totals: IPVS keeps no byte counts per connection.
         if (in) {
-            c.inPackets += packets;
-            c.inBytes += bytes;
             c.real.counters.in(packets, bytes);
             counters.in(packets, bytes);
         } else {
-            c.outPackets += packets;
-            c.outBytes += bytes;
             c.real.counters.out(packets, bytes);
             counters.out(packets, bytes);
         }

@@ -109,4 +109,17 @@ class ConnectionListingTest {
         assertThat(ConnectionListing.ntop(ip("::c000:201").getAddress())).as("glibc: IPv4-compatible, dotted")
                 .isEqualTo("::192.0.2.1");
     }
+
+    @Test
+    void anIpv6FirewallMarkTemplateShowsTheMarkAsTheFirst32BitsOfAnAddress() {
+        ServiceConnections s = new ServiceConnections(new ServiceKey.Fwmark(1, true), "rr", 0, 300, 128,
+                new Settings(), new Random(1), 0);
+        s.addDestination(ip("2001:db8:2::11"), 0, 1, 0, 0, 0);
+        Flow f = new Flow().set(ip("2001:db8:1::7").getAddress(), 50000, ip("2001:db8::100").getAddress(), 443);
+        s.open(f, Protocol.TCP, 0);
+        assertThat(ConnectionListing.render(s.entries(), 0, null, false)).isEqualTo(HEADER
+                // vaddr.ip = htonl(1): bytes 00 00 00 01 then zeros, "0:1::"
+                + "IP  05:00  NONE        [2001:db8:1::7]:0  [0:1::]:0          [2001:db8:2::11]:0\n"
+                + "TCP 01:00  SYN_RECV    [2001:db8:1::7]:50000 [2001:db8::100]:443 [2001:db8:2::11]:443\n");
+    }
 }

@@ -324,4 +324,28 @@ class ServiceConnectionsTest {
         assertThat(s.realServer(B, 53).connections()).isEqualTo(halo.lvs.Connections.NONE);
         assertThat(s.counters().current()).isEqualTo(new halo.lvs.Stats(2, 1, 0, 40, 0));
     }
+
+    @Test
+    void aTemplateToAServerAddedBackBeforeItsNextUseStillHolds() {
+        ServiceConnections s = service("rr", 300, HOST, 1, 1);
+        Connection first = s.open(flow("203.0.113.1", 1000), Protocol.TCP, 0);
+        s.removeDestination(B, 80, SECOND);
+        s.addDestination(B, 80, 1, 0, 0, 2 * SECOND);
+        Connection again = s.open(flow("203.0.113.1", 1001), Protocol.TCP, 3 * SECOND);
+        assertThat(again.controllingTemplate()).as("the same template, still valid").isSameAs(first.controllingTemplate());
+        assertThat(name(again)).isEqualTo("B");
+        assertThat(dest(s, B).persistentConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void editingTheServiceChangesSchedulingForNewClientsOnly() {
+        ServiceConnections s = service("rr", 300, HOST, 1, 1);
+        Connection held = s.open(flow("203.0.113.1", 1000), Protocol.TCP, 0);
+        assertThat(name(held)).isEqualTo("B");
+        s.edit("wlc", 0, 0, HOST); // -E -s wlc, no persistence
+        Connection next = s.open(flow("203.0.113.1", 1001), Protocol.TCP, SECOND);
+        assertThat(next.controllingTemplate()).as("no template without persistence").isNull();
+        assertThat(name(next)).as("wlc: B has 256, A 0").isEqualTo("A");
+        assertThat(held.controllingTemplate().ended()).as("the old template stays until it expires").isFalse();
+    }
 }

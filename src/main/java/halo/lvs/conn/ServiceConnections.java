@@ -1,7 +1,8 @@
 package halo.lvs.conn;
 
 import halo.lvs.Protocol;
-import halo.lvs.SchedulerFlags;
+import halo.lvs.IpvsService;
+import halo.lvs.ServiceFlag;
 import halo.lvs.ServiceKey;
 import halo.lvs.sched.Destination;
 import halo.lvs.sched.Flow;
@@ -91,7 +92,7 @@ public final class ServiceConnections {
      * A service with no real servers yet.
      *
      * @param scheduler          the kernel's scheduler name ({@link Schedulers#NAMES})
-     * @param flags              {@link SchedulerFlags} bits (one-packet and the scheduler's)
+     * @param flags              {@link ServiceFlag#bits} bits (one-packet and the scheduler's)
      * @param persistenceTimeout seconds, 0 for no persistence
      * @param netmask            persistence granularity: an IPv4 netmask as a 32-bit number (0xffffffff = /32), or an
      *                           IPv6 prefix length (1..128)
@@ -127,6 +128,18 @@ public final class ServiceConnections {
         edit(scheduler, flags, persistenceTimeout, netmask);
         counters.start(now);
         nextLocalityCheck = now + Locality.CHECK_EXPIRE_INTERVAL_NANOS;
+    }
+
+    /** A table for SERVICE's settings (its destinations are added one by one). */
+    public static ServiceConnections of(IpvsService service, Settings settings, RandomGenerator random, long now) {
+        return new ServiceConnections(service.key(), service.scheduler().kernelName(), ServiceFlag.bits(service.flags()),
+                service.persistence().timeoutSeconds(), service.persistence().netmask(), settings, random, now);
+    }
+
+    /** {@code ipvsadm -E} with SERVICE's settings. */
+    public void edit(IpvsService service) {
+        edit(service.scheduler().kernelName(), ServiceFlag.bits(service.flags()), service.persistence().timeoutSeconds(),
+                service.persistence().netmask());
     }
 
     /** The service's counters and rates. */
@@ -358,7 +371,7 @@ public final class ServiceConnections {
 
     /** ip_vs_schedule and ip_vs_sched_persist: a new entry, or null. */
     private Connection schedule(Flow flow, int proto, long cHigh, long cLow, long vHigh, long vLow, int dport) {
-        boolean onePacket = (flags & SchedulerFlags.ONE_PACKET) != 0 && proto == Connection.IPPROTO_UDP;
+        boolean onePacket = (flags & ServiceFlag.ONE_PACKET.bit()) != 0 && proto == Connection.IPPROTO_UDP;
         if (persistenceTimeoutSeconds > 0) {
             return schedulePersistent(flow, proto, cHigh, cLow, vHigh, vLow, dport, onePacket);
         }

@@ -310,7 +310,7 @@ class ServiceConnectionsTest {
     @Test
     void aOnePacketUdpServiceSchedulesEveryDatagram() {
         ServiceConnections s = new ServiceConnections(new halo.lvs.ServiceKey.Inet(Net.VIP, 53, Protocol.UDP), "rr",
-                halo.lvs.SchedulerFlags.ONE_PACKET, 0, HOST, settings, new java.util.Random(1), 0);
+                halo.lvs.ServiceFlag.ONE_PACKET.bit(), 0, HOST, settings, new java.util.Random(1), 0);
         s.addDestination(A, 53, 1, 0, 0, 0);
         s.addDestination(B, 53, 1, 0, 0, 0);
         halo.lvs.sched.Flow f = new halo.lvs.sched.Flow().set(Net.ip("203.0.113.1").getAddress(), 5353,

@@ -31,6 +31,14 @@ import java.util.logging.Logger;
  */
 public final class ProxyEngine implements AutoCloseable {
     static final Logger LOG = Logger.getLogger("halo.lvs");
+
+    static {
+        // Netty names channels after the host's MAC address, and warns when it finds none (a namespace with only
+        // veths, a container); Halo never shows channel ids, so a fixed one spares the search and the warning.
+        if (System.getProperty("io.netty.machineId") == null) {
+            System.setProperty("io.netty.machineId", "48:61:6c:6f:00:00:00:01");
+        }
+    }
     private static final long WAIT_SECONDS = 30;
 
     private final Transport transport;

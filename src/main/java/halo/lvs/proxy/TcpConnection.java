@@ -85,11 +85,21 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     void connect() {
         Transport transport = service.engine.transport();
         InetSocketAddress destination = destination();
-        SocketChannel ch = transport.socketChannel(destination);
+        SocketChannel ch;
+        try {
+            ch = transport.socketChannel(destination);
+        } catch (RuntimeException e) {
+            // no socket to be had (EMFILE, ENFILE): this client is refused, the others keep going
+            connectFailed(e.getCause() != null ? e.getCause() : e);
+            return;
+        }
         server = ch;
         ch.config().setAutoRead(false);
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ch.config().setTcpNoDelay(true);
+        if (transport == Transport.EPOLL && Boolean.getBoolean("halo.proxy.levelTriggered")) {
+            ch.config().setOption(io.netty.channel.epoll.EpollChannelOption.EPOLL_MODE, io.netty.channel.epoll.EpollMode.LEVEL_TRIGGERED);
+        }
         ch.config().setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, spec.connectTimeout().toMillis()));
         InetSocketAddress local = null;
         if (spec.transparent() && transport.transparent() != null) {

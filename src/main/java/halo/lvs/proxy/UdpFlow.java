@@ -53,7 +53,12 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     void open() {
         Transport transport = service.engine.transport();
         InetSocketAddress destination = destination();
-        channel = transport.datagramChannel(destination);
+        try {
+            channel = transport.datagramChannel(destination);
+        } catch (RuntimeException e) {
+            failed(e.getCause() != null ? e.getCause() : e);
+            return;
+        }
         InetSocketAddress local;
         if (spec.transparent() && transport.transparent() != null) {
             channel.config().setOption(transport.transparent(), true);

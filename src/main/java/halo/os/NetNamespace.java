@@ -44,6 +44,23 @@ public final class NetNamespace implements AutoCloseable {
         return ns;
     }
 
+    /**
+     * Threads that move into namespace NAME as they start, before running their task: for a thread pool (the
+     * proxy's event loops) whose sockets must live in that namespace. A thread that cannot enter it ends at once
+     * with an IllegalStateException.
+     */
+    public static java.util.concurrent.ThreadFactory threadsIn(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return task -> Thread.ofPlatform().name("netns-" + name + "-" + n.getAndIncrement()).daemon(true).unstarted(() -> {
+            try {
+                setns("/var/run/netns/" + name);
+            } catch (NativeException e) {
+                throw new IllegalStateException(e);
+            }
+            task.run();
+        });
+    }
+
     private static void setns(String path) throws NativeException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Native.capture();

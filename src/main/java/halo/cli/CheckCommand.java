@@ -7,6 +7,9 @@ import halo.config.VrrpInstance;
 import halo.config.LoadOptions;
 import halo.config.LoadResult;
 import halo.config.source.Diagnostic;
+import halo.daemon.Daemon;
+import halo.lvs.DataPlaneKind;
+import halo.lvs.DataPlaneSupport;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -40,6 +43,11 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--strict", description = "unknown keywords are errors")
     boolean strict;
+
+    @Option(names = "--lvs-dataplane", paramLabel = "NAME",
+            description = "check the virtual servers against this data plane (auto, proxy, nftables, ipvs) rather"
+                    + " than the file's lvs_dataplane")
+    String lvsDataplane;
 
     /** Whether a network interface exists on this host (keepalived -t reports the ones that do not). */
     Predicate<String> interfaceExists = name -> Files.isDirectory(Path.of("/sys/class/net", name));
@@ -126,6 +134,7 @@ public final class CheckCommand implements Callable<Integer> {
         List<Diagnostic> diagnostics = new ArrayList<>(result.diagnostics());
         if (result.config() != null) {
             diagnostics.addAll(missingInterfaces(result.config()));
+            diagnostics.addAll(dataPlaneRefusals(result.config()));
         }
         for (Diagnostic d : diagnostics) {
             err.println(d);
@@ -140,6 +149,31 @@ public final class CheckCommand implements Callable<Integer> {
         }
         err.flush();
         return status;
+    }
+
+    /**
+     * Virtual servers the data plane cannot carry: the daemon would refuse to start with them. Errors when the plane
+     * was chosen ({@code --lvs-dataplane}, the file's lvs_dataplane); with auto, notes that leave the verdict as
+     * keepalived's (keepalived -t checks the configuration, not what the kernel can do).
+     */
+    List<Diagnostic> dataPlaneRefusals(KeepalivedConfig config) {
+        List<Diagnostic> out = new ArrayList<>();
+        if (config.virtualServers().isEmpty()) return out;
+        DataPlaneKind plane;
+        try {
+            plane = Daemon.dataPlane(lvsDataplane, config);
+        } catch (IllegalArgumentException e) {
+            out.add(new Diagnostic(Diagnostic.Severity.FATAL, null, lvsDataplane,
+                    "--lvs-dataplane " + lvsDataplane + ": expected auto, proxy, nftables or ipvs"));
+            return out;
+        }
+        boolean chosen = lvsDataplane != null && !lvsDataplane.equals("auto")
+                || lvsDataplane == null && config.global().lvsDataplane() != null;
+        for (String refusal : DataPlaneSupport.refusals(config, plane)) {
+            out.add(new Diagnostic(chosen ? Diagnostic.Severity.FATAL : Diagnostic.Severity.INFO, null, null,
+                    chosen ? refusal : refusal + " - halo run would refuse to start (auto chose " + plane + ")"));
+        }
+        return out;
     }
 
     /** keepalived -t: "WARNING - interface X for vrrp_instance Y doesn't exist" (not with dynamic_interfaces). */

@@ -3,6 +3,7 @@ package halo.cli;
 import halo.daemon.Daemon;
 import halo.daemon.DaemonLog;
 import halo.daemon.Syslog;
+import halo.lvs.DataPlaneKind;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,17 +61,27 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-d", "--dump-conf"}, description = "Dump the configuration to the log at startup.")
     boolean dumpConf;
 
+    @Option(names = "--lvs-dataplane", paramLabel = "NAME",
+            description = "The data plane for the virtual servers: auto, proxy, nftables or ipvs (wins over"
+                    + " global_defs' lvs_dataplane; auto: IPVS where Halo has that plane, else the userspace proxy).")
+    String lvsDataplane;
+
     @Option(names = {"--control-socket"}, paramLabel = "PATH", description = "The daemon's control socket (default: ${DEFAULT-VALUE}).")
     Path controlSocket = Path.of("/run/halo/halo.sock");
 
     @Override
     public Integer call() {
+        if (lvsDataplane != null && !lvsDataplane.equals("auto")
+                && DataPlaneKind.byConfigName(lvsDataplane).isEmpty()) {
+            System.err.println("halo run: --lvs-dataplane " + lvsDataplane + ": expected auto, proxy, nftables or ipvs");
+            return 2;
+        }
         boolean toConsole = logConsole || noSyslog || !java.nio.file.Files.exists(Path.of("/dev/log"));
         Syslog syslog = toConsole ? null : Syslog.open(logFacility == null ? -1 : logFacility);
         DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail);
         String id = configId != null ? configId : DumpConfCommand.shortHostName();
         Daemon daemon = new Daemon(new Daemon.Options(file, id, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp,
-                vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile, dontReleaseIpvs, dumpConf), log);
+                vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile, dontReleaseIpvs, dumpConf, lvsDataplane), log);
         return daemon.run();
     }
 }

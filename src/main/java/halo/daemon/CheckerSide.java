@@ -10,6 +10,8 @@ import halo.config.ScriptCommand;
 import halo.config.VirtualServer;
 import halo.lvs.Action;
 import halo.lvs.CheckerId;
+import halo.lvs.DataPlane;
+import halo.lvs.DataPlaneKind;
 import halo.lvs.SnapshotText;
 import halo.lvs.VirtualServerTable;
 import java.io.IOException;
@@ -41,12 +43,15 @@ import java.util.logging.LogRecord;
  * notify_up/notify_down and quorum_up/quorum_down scripts, LVS FIFO lines, checkers suspended for ha_suspend).
  * <p>
  * The table is single-threaded: every call to it runs on this side's own thread ("halo-checkers"); checker events,
- * address changes and control requests are handed to that thread. No data plane yet: the table's changes stay in
- * its {@link halo.lvs.IpvsTable}, which {@code halo lvs -L -n} shows through the control command {@code lvs}.
+ * address changes and control requests are handed to that thread. The table's changes go to the {@link DataPlane}
+ * through a {@link DataPlaneSync} (one batch per event); {@code halo lvs -L -n} shows the table with the plane's
+ * counters through the control command {@code lvs}.
  */
 public final class CheckerSide implements AutoCloseable {
 
     private static final Duration ADDRESS_POLL = Duration.ofSeconds(1);
+    /** How often a data plane left behind by a failure is resynced. */
+    private static final Duration RESYNC_RETRY = Duration.ofSeconds(1);
 
     private KeepalivedConfig config;
     private final DaemonLog log;
@@ -61,26 +66,26 @@ public final class CheckerSide implements AutoCloseable {
     private final List<CompletableFuture<ScriptRunner.Result>> stopScripts = Collections.synchronizedList(new ArrayList<>());
     private final java.util.logging.Logger checkLogger = java.util.logging.Logger.getLogger("halo.check");
     private VirtualServerTable table;
+    private final DataPlaneKind planeKind;
+    private DataPlaneSync sync;
     private CheckerEngine engine;
     private boolean stopped;
 
     private final boolean releaseAtStop;
 
-    public CheckerSide(KeepalivedConfig config, DaemonLog log, ScriptRunner scripts) {
-        this(config, log, scripts, true, line -> { });
-    }
-
     /**
+     * @param plane         the data plane the table's changes go to; this side opens it at start, closes it at stop
      * @param releaseAtStop false for keepalived's {@code -I} (--dont-release-ipvs): the table is left as it is
      * @param fifoLines     where the FIFO lines go (the daemon's {@link NotifyFifos#lvsLine})
      */
-    public CheckerSide(KeepalivedConfig config, DaemonLog log, ScriptRunner scripts, boolean releaseAtStop,
-                       java.util.function.Consumer<String> fifoLines) {
+    public CheckerSide(KeepalivedConfig config, DaemonLog log, ScriptRunner scripts, DataPlaneKind plane,
+                       boolean releaseAtStop, java.util.function.Consumer<String> fifoLines) {
         this.config = config;
         this.log = log;
         this.scripts = scripts;
         this.releaseAtStop = releaseAtStop;
         this.fifoLines = fifoLines;
+        this.planeKind = plane;
     }
 
     /**
@@ -93,6 +98,7 @@ public final class CheckerSide implements AutoCloseable {
         call(() -> {
             checkScripts();
             table = VirtualServerTable.fromConfig(config);
+            sync = new DataPlaneSync(DataPlanes.open(planeKind, key -> table.proxySettings(key)), table::snapshot, log);
             for (InetAddress a : hostAddresses()) {
                 localAddresses.add(a);
                 table.addressAdded(a); // before start(): keepalived's initial netlink dump, nothing to carry out
@@ -119,6 +125,10 @@ public final class CheckerSide implements AutoCloseable {
             perform(actions);
             return null;
         });
+        thread.scheduleWithFixedDelay(() -> {
+            if (!stopped) sync.retry();
+        }, RESYNC_RETRY.toMillis(), RESYNC_RETRY.toMillis(),
+                TimeUnit.MILLISECONDS);
         if (followAddresses && config.virtualServers().stream().anyMatch(VirtualServer::haSuspend)) {
             thread.scheduleWithFixedDelay(this::pollAddresses, ADDRESS_POLL.toMillis(), ADDRESS_POLL.toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -162,6 +172,8 @@ public final class CheckerSide implements AutoCloseable {
             }
             before.values().forEach(engine::remove);
             perform(actions);
+            // what the plane holds is what the new configuration says, whatever ran before it (ipvsadm's changes)
+            sync.resync(" after reload");
             return null;
         });
     }
@@ -175,10 +187,18 @@ public final class CheckerSide implements AutoCloseable {
         return names;
     }
 
-    /** {@code lvs} on the control socket: the table as {@link SnapshotText}, read on this side's thread. */
+    /** {@code lvs} on the control socket: the table with the plane's counters, as {@link SnapshotText}. */
     public String snapshotText() {
-        return call(() -> SnapshotText.encode(table.snapshot()));
+        return call(() -> SnapshotText.encode(sync.plane().counters().mergeInto(table.snapshot())));
     }
+
+    /** For {@code halo status}: the data plane that runs, the last generation sent to it, whether it holds it all. */
+    public DataPlaneStatus dataPlaneStatus() {
+        return call(() -> new DataPlaneStatus(sync.plane().kind(), sync.generation(), sync.plane().generation(),
+                sync.inSync()));
+    }
+
+    public record DataPlaneStatus(DataPlaneKind kind, long generation, long appliedGeneration, boolean inSync) {}
 
     /** A local address appeared (a VIP set by the VRRP side, or netlink): ha_suspend checkers on it resume. */
     public void addressAdded(InetAddress address) {
@@ -207,6 +227,7 @@ public final class CheckerSide implements AutoCloseable {
                 stopped = true;
                 if (engine != null) engine.close();
                 if (table != null && releaseAtStop) perform(table.shutdown());
+                if (sync != null) sync.plane().close();
                 return null;
             });
         } catch (RuntimeException e) {
@@ -244,6 +265,7 @@ public final class CheckerSide implements AutoCloseable {
     }
 
     private void perform(List<Action> actions) {
+        List<Action.TableChange> changes = new ArrayList<>();
         for (Action a : actions) {
             switch (a) {
                 case Action.Log l -> log.info(l.message());
@@ -256,11 +278,10 @@ public final class CheckerSide implements AutoCloseable {
                     RunningChecker checker = checkers.get(c.checker());
                     if (checker != null) engine.setEnabled(checker, c.enabled());
                 }
-                case Action.TableChange t -> {
-                    // no data plane yet: the table's IpvsTable holds the change, and halo lvs shows it
-                }
+                case Action.TableChange t -> changes.add(t);
             }
         }
+        sync.apply(changes);
     }
 
     private void runScript(ScriptCommand command, boolean atShutdown) {

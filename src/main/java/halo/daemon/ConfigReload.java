@@ -5,12 +5,15 @@ import halo.config.KeepalivedConfig;
 import halo.config.LoadOptions;
 import halo.config.LoadResult;
 import halo.config.source.Diagnostic;
+import halo.lvs.DataPlaneKind;
+import halo.lvs.DataPlaneSupport;
 import halo.os.NativeException;
 import halo.vrrp.HostPort;
 import halo.vrrp.HostSetup;
 import halo.vrrp.VrrpHost;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -148,6 +151,19 @@ final class ConfigReload {
         if (state.host != null && missingInterface(next, vrrp.network(), log) != null) {
             log.info("Reload failed - keeping the running configuration");
             return false;
+        }
+        if (state.checkerSide != null) {
+            List<String> refused = DataPlaneSupport.refusals(next, state.dataPlane);
+            if (!refused.isEmpty()) {
+                refused.forEach(log::info);
+                log.info("Reload failed - keeping the running configuration");
+                return false;
+            }
+            DataPlaneKind wanted = Daemon.dataPlane(state.dataPlaneFromCommandLine, next);
+            if (wanted != state.dataPlane) {
+                log.info("lvs_dataplane " + wanted + ": the " + state.dataPlane
+                        + " data plane keeps running until Halo restarts");
+            }
         }
         KeepalivedConfig previous = state.config;
         state.config = next;

@@ -34,11 +34,21 @@ final class ControlRequests implements Function<String, String> {
                 return "error: " + e.getMessage() + "\n";
             }
         }
+        // asked here, not on the protocol thread: the checker side answers on its own thread
+        CheckerSide.DataPlaneStatus lvs = null;
+        if ((command.equals("status") || command.equals("status json")) && state.checkerSide != null) {
+            try {
+                lvs = state.checkerSide.dataPlaneStatus();
+            } catch (RuntimeException e) {
+                // the VRRP status still answers
+            }
+        }
+        CheckerSide.DataPlaneStatus lvsStatus = lvs;
         loop.execute(() -> {
             try {
                 reply.complete(switch (command) {
-                    case "status", "status json" -> state.host == null ? StatusView.emptyJson() + "\n"
-                            : StatusView.json(state.host, state.lastTransitions) + "\n";
+                    case "status", "status json" -> StatusView.withLvs(state.host == null ? StatusView.emptyJson()
+                            : StatusView.json(state.host, state.lastTransitions), lvsStatus) + "\n";
                     case "status text" -> state.host == null ? "" : StatusView.text(state.host);
                     default -> "unknown command '" + command + "'\n";
                 });

@@ -1,6 +1,9 @@
 package halo.daemon;
 
 import halo.config.ConfigWriter;
+import halo.config.KeepalivedConfig;
+import halo.lvs.DataPlaneKind;
+import halo.lvs.DataPlaneSupport;
 import halo.config.LoadResult;
 import halo.config.source.Diagnostic;
 import halo.os.HostOs;
@@ -12,6 +15,7 @@ import halo.vrrp.HostSetup;
 import halo.vrrp.VrrpHost;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -25,13 +29,24 @@ public final class Daemon {
     /** What {@code halo run} was asked to do. */
     public record Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
                           boolean logDetail, boolean dontReleaseVrrp, boolean runVrrp, boolean runCheckers,
-                          Path checkersPidFile, boolean dontReleaseIpvs, boolean dumpConf) {
+                          Path checkersPidFile, boolean dontReleaseIpvs, boolean dumpConf, String lvsDataplane) {
         /** Both sides, as keepalived without -P or -C. */
         public Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
                        boolean logDetail, boolean dontReleaseVrrp) {
             this(configFile, configId, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp, true, true, null,
-                    false, false);
+                    false, false, null);
         }
+    }
+
+    /**
+     * The data plane that carries CONFIG's virtual servers: {@code --lvs-dataplane} (COMMAND_LINE: auto or a plane's
+     * name, null when not given) wins over the file's lvs_dataplane; auto chooses as {@link DataPlaneKind#choose}.
+     */
+    public static DataPlaneKind dataPlane(String commandLine, KeepalivedConfig config) {
+        if (commandLine == null) return DataPlaneKind.choose(config.global().lvsDataplane());
+        if (commandLine.equals("auto")) return DataPlaneKind.choose(null);
+        return DataPlaneKind.byConfigName(commandLine).orElseThrow(
+                () -> new IllegalArgumentException("unknown data plane " + commandLine));
     }
 
     /** keepalived's exit statuses: 0 fine; 1 could not start; 3 configuration cannot run. */
@@ -81,6 +96,16 @@ public final class Daemon {
         // the VRRP process unless -C: the checker side alone needs no raw socket.
         boolean checkers = options.runCheckers() && (!options.runVrrp() || !state.config.virtualServers().isEmpty());
         boolean vrrp = options.runVrrp() && (!state.config.vrrpInstances().isEmpty() || !checkers);
+        if (checkers) {
+            state.dataPlane = dataPlane(options.lvsDataplane(), state.config);
+            state.dataPlaneFromCommandLine = options.lvsDataplane();
+            List<String> refused = DataPlaneSupport.refusals(state.config, state.dataPlane);
+            if (!refused.isEmpty()) {
+                refused.forEach(log::info);
+                log.info("Stopped - configuration cannot run");
+                return EXIT_CONFIG;
+            }
+        }
         reload = new ConfigReload(options.configFile(), options.configId(), options.logDetail(), vrrp, checkers, state,
                 loop, scripts, log);
         if (!vrrp) {
@@ -126,7 +151,9 @@ public final class Daemon {
     }
 
     private void startCheckerSide(boolean followAddresses) throws IOException {
-        state.checkerSide = new CheckerSide(state.config, log, scripts, !options.dontReleaseIpvs(),
+        log.info("LVS data plane: " + state.dataPlane + (options.lvsDataplane() == null
+                && state.config.global().lvsDataplane() == null ? " (auto)" : ""));
+        state.checkerSide = new CheckerSide(state.config, log, scripts, state.dataPlane, !options.dontReleaseIpvs(),
                 line -> state.fifos.lvsLine(line));
         try {
             state.checkerSide.start(followAddresses);

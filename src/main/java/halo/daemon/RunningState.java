@@ -1,6 +1,7 @@
 package halo.daemon;
 
 import halo.config.KeepalivedConfig;
+import halo.lvs.DataPlaneKind;
 import halo.vrrp.VrrpHost;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,6 +19,10 @@ final class RunningState {
     volatile NotifyFifos fifos = NotifyFifos.none(null);
     /** Null when the checker side does not run. */
     CheckerSide checkerSide;
+    /** The data plane the checker side runs (chosen at start; a reload keeps it), null without a checker side. */
+    DataPlaneKind dataPlane;
+    /** {@code --lvs-dataplane} as given, null when not given (it wins over the file's lvs_dataplane). */
+    String dataPlaneFromCommandLine;
     /** When each instance last changed state (epoch ms), for status. */
     final Map<String, Long> lastTransitions = new HashMap<>();
 }

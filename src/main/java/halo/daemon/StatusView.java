@@ -83,6 +83,21 @@ final class StatusView {
         return j.toString();
     }
 
+    /**
+     * JSON with the load balancer's part added when the checker side runs: which data plane carries the table, the
+     * last generation of changes sent to it and applied by it, and whether it holds the whole table.
+     */
+    static String withLvs(String json, CheckerSide.DataPlaneStatus lvs) {
+        if (lvs == null) return json;
+        StringBuilder j = new StringBuilder(json.substring(0, json.length() - 1));
+        j.append(",\"lvs\":{");
+        field(j, "dataplane", lvs.kind().configName()).append(',');
+        j.append("\"generation\":").append(lvs.generation()).append(',');
+        j.append("\"applied_generation\":").append(lvs.appliedGeneration()).append(',');
+        j.append("\"in_sync\":").append(lvs.inSync());
+        return j.append("}}").toString();
+    }
+
     /** The status of a daemon without a VRRP side ({@code -C}): no instances, no groups. */
     static String emptyJson() {
         return "{\"instances\":[],\"sync_groups\":[]}";

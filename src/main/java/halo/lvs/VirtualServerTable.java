@@ -4,6 +4,7 @@ import halo.config.AddressFamily;
 import halo.config.Checker;
 import halo.lvs.ForwardingMethod;
 import halo.config.KeepalivedConfig;
+import halo.config.ProxySettings;
 import halo.config.RawSetting;
 import halo.config.RealServer;
 import halo.config.ScriptCommand;
@@ -328,6 +329,17 @@ public final class VirtualServerTable {
     // ------------------------------------------------------------------------------------------------ queries
 
     /** What the data plane holds now: services with the destinations in the pool, and their counters. */
+    /**
+     * Halo's proxy_* settings of the virtual server that made SERVICE (defaults for a service the configuration does
+     * not have, one ipvsadm added).
+     */
+    public ProxySettings proxySettings(ServiceKey service) {
+        for (Vs vs : virtualServers) {
+            if (vs.serviceKeys.contains(service)) return vs.config.proxy();
+        }
+        return ProxySettings.DEFAULT;
+    }
+
     public IpvsSnapshot snapshot() {
         return ipvs.snapshot();
     }

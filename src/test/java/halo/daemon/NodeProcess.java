@@ -72,10 +72,14 @@ final class NodeProcess implements AutoCloseable {
     }
 
     static String classPath() {
-        // target/classes plus the jars the classes need (picocli), as this JVM found them
+        // target/classes plus the jars the classes need (picocli, Netty), as this JVM found them
         String classes = Path.of("target", "classes").toAbsolutePath().toString();
-        String picocli = new File(picocli.CommandLine.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getPath();
-        return classes + File.pathSeparator + picocli;
+        List<String> parts = new ArrayList<>(List.of(classes));
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            String name = Path.of(entry).getFileName().toString();
+            if (name.startsWith("picocli") || name.startsWith("netty")) parts.add(entry);
+        }
+        return String.join(File.pathSeparator, parts);
     }
 
     String log() {

@@ -620,6 +620,15 @@ public final class ServiceConnections {
         }
     }
 
+    /**
+     * The data plane closed C: its entry leaves the table now, as when it expires (a proxy keeps nothing of a closed
+     * connection, where IPVS keeps it in TIME_WAIT for late segments). Nothing happens to an entry already gone.
+     */
+    public void close(Connection c, long now) {
+        this.now = now;
+        if (!c.ended) end(c, false);
+    }
+
     /** {@code ipvsadm -Z} for this service: its counters and its real servers'. */
     public void zero() {
         counters.zero();

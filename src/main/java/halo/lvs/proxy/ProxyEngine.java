@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -177,6 +179,16 @@ public final class ProxyEngine implements AutoCloseable {
     public int connections(ProxyService.Key key) {
         RunningService s = service(key);
         return onLoop(s.loop, s::connections);
+    }
+
+    /** Runs WORK on KEY's event loop (where its balancer runs) and returns what it returns. */
+    public <T> T call(ProxyService.Key key, Callable<T> work) {
+        return onLoop(service(key).loop, work);
+    }
+
+    /** Runs WORK every PERIOD on KEY's event loop, until the returned future is cancelled. */
+    public ScheduledFuture<?> every(ProxyService.Key key, Duration period, Runnable work) {
+        return service(key).loop.scheduleAtFixedRate(work, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     public boolean has(ProxyService.Key key) {

@@ -180,6 +180,33 @@ public final class CheckerSide implements AutoCloseable {
         return call(() -> SnapshotText.encode(table.snapshot()));
     }
 
+    /**
+     * {@code ipvsadm ...} on the control socket ({@link halo.lvs.IpvsadmText}): the command runs against the table on
+     * this side's thread, as the kernel would answer it, and its changes are carried out; the answer is what ipvsadm
+     * would print. Changes last until the next reload. Counters, timeouts and connections (-Z, --set, -L --timeout,
+     * -L -c) belong to the data plane: answered as not available until it is wired here.
+     */
+    public String ipvsadm(String request) {
+        halo.lvs.IpvsadmCommand command;
+        try {
+            command = halo.lvs.IpvsadmText.decode(request);
+        } catch (IllegalArgumentException e) {
+            return "error: " + e.getMessage() + "\n";
+        }
+        halo.lvs.IpvsadmRunner.Outcome outcome = call(() -> {
+            if (stopped) throw new IllegalStateException("the checker side has stopped");
+            halo.lvs.IpvsadmRunner.Outcome o = halo.lvs.IpvsadmRunner.run(command, table.ipvs());
+            perform(List.copyOf(o.changes()));
+            return o;
+        });
+        if (outcome.dataPlane() != null) {
+            return halo.lvs.IpvsadmText.encodeAnswer(new halo.lvs.IpvsadmText.Answer("",
+                    "Protocol not available\n", 255));
+        }
+        return halo.lvs.IpvsadmText.encodeAnswer(new halo.lvs.IpvsadmText.Answer(outcome.out(), outcome.err(),
+                outcome.exitCode()));
+    }
+
     /** A local address appeared (a VIP set by the VRRP side, or netlink): ha_suspend checkers on it resume. */
     public void addressAdded(InetAddress address) {
         thread.execute(() -> {

@@ -137,6 +137,13 @@ public final class IpvsadmParser {
             Option.TUN_REMCSUM};
     private static final String[] TUNNEL_NAMES = {"ipip", "gue", "gre"};
 
+    static {
+        // one rule per option for each command, as ipvsadm's table has
+        for (String row : COMMANDS_V_OPTIONS) {
+            if (row.length() != Option.values().length) throw new IllegalStateException("bad option table row " + row);
+        }
+    }
+
     private IpvsadmParser() {}
 
     /** ipvsadm's early end: fail() prints the message and a newline, and exits. */

@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code halo run -C} (the checker side alone) on the seeds' LVS configurations, against real listeners on loopback
@@ -556,10 +555,8 @@ class CheckerSideProcessTest {
     private String lvs() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new LvsCommand());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int exit = cmd.execute("--control-socket", node.controlSocket.toString(), "-L", "-n");
+        int exit = LvsCommand.run(List.of("--control-socket", node.controlSocket.toString(), "-L", "-n"),
+                InputStream.nullInputStream(), new PrintWriter(out), new PrintWriter(err));
         assertThat(exit).as("halo lvs: %s", err).isZero();
         return out.toString();
     }

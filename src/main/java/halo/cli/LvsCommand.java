@@ -138,8 +138,9 @@ public final class LvsCommand implements Callable<Integer> {
         }
 
         /**
-         * ipvsadm -R (restore_table): each line of standard input is a command line, "ipvsadm" words and what
-         * follows a '#' left out; a line's refused change does not stop the rest, a parse failure does.
+         * ipvsadm -R (restore_table): each line of standard input is a command line, its "ipvsadm" words left out
+         * (config_stream_read: a '#' is a word like any other, so a comment line fails as ipvsadm's does); a line's
+         * refused change does not stop the rest, a parse failure does.
          */
         private int restore(InputStream in) {
             String text;
@@ -151,8 +152,6 @@ public final class LvsCommand implements Callable<Integer> {
             }
             int result = 0;
             for (String line : text.split("\n")) {
-                int hash = line.indexOf('#');
-                if (hash >= 0) line = line.substring(0, hash);
                 List<String> words = new ArrayList<>();
                 for (String w : line.split("[ \t\r]+")) {
                     if (!w.isEmpty() && !w.equals("ipvsadm")) words.add(w);

@@ -217,10 +217,10 @@ class LvsCommandTest {
                 request -> daemonAnswer(request, table))) {
             String s = socket.toString();
             Run r = runWithInput("""
-                    # a comment line
+
                     ipvsadm -A -u 192.0.2.53:53 -s rr
                     -A -u 192.0.2.53:53 -s rr
-                    -a -u 192.0.2.53:53 -r 198.51.100.53 -w 2   # DNS
+                    -a -u 192.0.2.53:53 -r 198.51.100.53 -w 2
                     -a -u 192.0.2.53:53 -r 198.51.100.54 -w abc
                     -a -u 192.0.2.53:53 -r 198.51.100.55
                     """, "--control-socket", s, "-R");

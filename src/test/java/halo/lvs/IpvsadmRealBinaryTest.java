@@ -84,15 +84,55 @@ class IpvsadmRealBinaryTest {
         }
     }
 
+    /** ipvsadm -R's standard inputs that stop before any line reaches the kernel. */
+    static Stream<String> restoreInputs() {
+        return Stream.of(
+                "-A -t 1.2.3.4:80 -x 3\n",
+                "# a comment\n\n   \n-L --stat\n-A -t 1.2.3.4:0\n",
+                "-L --stat\n-L --numeric=x\n-R\n",
+                "ipvsadm -A -t 1.2.3.4:80 -p abc   # persistent\n",
+                "-Q\n-A -t 1.2.3.4:80\n",
+                "-h\n-A -t 1.2.3.4:80\n",
+                "-A -t 1.2.3.4:80 -s rr extra\n");
+    }
+
+    @ParameterizedTest(name = "ipvsadm -R < {0}")
+    @MethodSource("restoreInputs")
+    void restoresAsIpvsadm(String input) throws Exception {
+        Path stdin = Files.writeString(dir.resolve("restore.txt"), input);
+        Result real = exec(realCommand(List.of("-R")), shim, stdin);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        halo.cli.LvsCommand.DaemonClient saved = halo.cli.LvsCommand.daemonClient;
+        try {
+            halo.cli.LvsCommand.daemonClient = (socket, request) -> {
+                throw new AssertionError("no line of this input reaches the kernel: " + request);
+            };
+            int code = halo.cli.LvsCommand.run(List.of("-R"), new java.io.ByteArrayInputStream(
+                    input.getBytes(StandardCharsets.UTF_8)), new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+            assertThat(new Result(out.toString(), err.toString(), code)).isEqualTo(real);
+        } finally {
+            halo.cli.LvsCommand.daemonClient = saved;
+        }
+    }
+
     static Result real(List<String> args) throws Exception {
+        return exec(realCommand(args), shim);
+    }
+
+    static List<String> realCommand(List<String> args) {
         List<String> command = new ArrayList<>(List.of("bash", "-c", "exec -a 'halo lvs' " + IPVSADM + " \"$@\"",
                 "bash"));
         command.addAll(args);
-        return exec(command, shim);
+        return command;
     }
 
     static Result exec(List<String> command, Path preload) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        return exec(command, preload, Path.of("/dev/null"));
+    }
+
+    static Result exec(List<String> command, Path preload, Path stdin) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(stdin.toFile());
         pb.environment().put("LC_ALL", "C");
         if (preload != null) pb.environment().put("LD_PRELOAD", preload.toString());
         Path out = Files.createTempFile(dir, "out", ".txt");

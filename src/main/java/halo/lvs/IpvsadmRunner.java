@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Runs a parsed ipvsadm command against the table as the kernel answers ipvsadm (net/netfilter/ipvs/ip_vs_ctl.c:
@@ -82,6 +83,14 @@ public final class IpvsadmRunner {
     }
 
     public static Outcome run(IpvsadmCommand command, IpvsTable table) {
+        return run(command, table, table::snapshot);
+    }
+
+    /**
+     * As {@link #run(IpvsadmCommand, IpvsTable)}, with -L and -S printing LISTED: the table's snapshot with the data
+     * plane's counters merged in (the table's own snapshot has only what was recorded into it).
+     */
+    public static Outcome run(IpvsadmCommand command, IpvsTable table, Supplier<IpvsSnapshot> listed) {
         return switch (command.kind()) {
             case ADD_SERVICE -> addService(command, table);
             case EDIT_SERVICE -> editService(command, table);
@@ -107,19 +116,21 @@ public final class IpvsadmRunner {
                     ? Outcome.refused(NO_SUCH_SERVICE)
                     : Outcome.forDataPlane(new DataPlaneRequest.Zero(command.service()));
             case SET -> Outcome.forDataPlane(new DataPlaneRequest.SetTimeouts(command.timeouts()));
-            case LIST -> list(command, table);
-            case SAVE -> Outcome.ok(IpvsadmView.save(table.snapshot(), command.format()));
+            case LIST -> list(command, listed);
+            case SAVE -> Outcome.ok(IpvsadmView.save(listed.get(), command.format()));
             case START_DAEMON, STOP_DAEMON, RESTORE -> throw new IllegalArgumentException(
                     "not a table command: " + command.kind().ipvsadmName());
         };
     }
 
-    private static Outcome list(IpvsadmCommand command, IpvsTable table) {
+    private static Outcome list(IpvsadmCommand command, Supplier<IpvsSnapshot> listed) {
         if (command.has(Option.CONNECTION)) {
             return Outcome.forDataPlane(new DataPlaneRequest.ListConnections(command.has(Option.NUMERIC),
                     command.format()));
         }
-        IpvsSnapshot snapshot = table.snapshot();
+        if (command.has(Option.TIMEOUT)) return Outcome.forDataPlane(new DataPlaneRequest.ListTimeouts());
+        if (command.has(Option.DAEMON)) return Outcome.ok(""); // no connection sync daemon runs
+        IpvsSnapshot snapshot = listed.get();
         if (command.has(Option.SERVICE)) {
             // list_service: the title and the one service, no version line; an absent service exits 1
             for (IpvsService s : snapshot.services()) {
@@ -130,8 +141,6 @@ public final class IpvsadmRunner {
             }
             return new Outcome("", NO_SUCH_SERVICE + "\n", 1, List.of(), null);
         }
-        if (command.has(Option.TIMEOUT)) return Outcome.forDataPlane(new DataPlaneRequest.ListTimeouts());
-        if (command.has(Option.DAEMON)) return Outcome.ok(""); // no connection sync daemon runs
         return Outcome.ok(IpvsadmView.list(snapshot, command.format()));
     }
 

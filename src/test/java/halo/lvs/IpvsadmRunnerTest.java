@@ -130,6 +130,16 @@ class IpvsadmRunnerTest {
     }
 
     @Test
+    void listingsPrintTheSnapshotWithTheDataPlanesCounters() {
+        IpvsTable t = new IpvsTable();
+        run(t, "-A -t 192.0.2.10:80");
+        IpvsService s = t.snapshot().services().getFirst().withCounters(new Stats(7, 70, 60, 7000, 600000), null);
+        IpvsSnapshot merged = new IpvsSnapshot(List.of(s));
+        IpvsadmRunner.Outcome o = IpvsadmRunner.run(IpvsadmParserTest.parsed("-L -n --stats --exact"), t, () -> merged);
+        assertThat(o.out()).endsWith("TCP  192.0.2.10:80                       7       70       60     7000   600000\n");
+    }
+
+    @Test
     void aReloadDropsRuntimeChanges() {
         TestConfigs.Vs web = vs("192.0.2.10", 80).kind(ForwardingMethod.DR)
                 .add(rs("192.0.2.21", 80).tcp())

@@ -32,10 +32,11 @@ import picocli.CommandLine.Unmatched;
  * work on the table a daemon would build from that configuration instead of asking a daemon.
  */
 @Command(name = "lvs",
-        description = {"The load balancer's table through ipvsadm's command line (halo lvs -h lists it):",
-                "  -L -n, -S, -A/-E/-D, -a/-e/-d, -C, -R, -Z, --set, -L --timeout, -L -c ...",
-                "Halo's options: --control-socket PATH (the daemon's, default /run/halo/halo.sock),",
-                "  --use-file FILE [--config-id ID]: the table a daemon would build from FILE at startup."})
+        description = {"ipvsadm 1.31's command line against the daemon's table (halo lvs -h lists it).",
+                "Halo's own options:",
+                "  --control-socket PATH   the daemon's (default /run/halo/halo.sock)",
+                "  --use-file FILE         the table a daemon would build from FILE",
+                "  --config-id ID          with --use-file: the id for @ID lines"})
 public final class LvsCommand implements Callable<Integer> {
 
     /** Where the daemon listens unless told otherwise (the daemon's control socket). */

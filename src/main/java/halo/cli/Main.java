@@ -59,6 +59,11 @@ public final class Main implements Runnable {
             new VersionCommand().run();
             return 0;
         }
+        if (!translated.isEmpty() && translated.getFirst().equals("lvs")) {
+            // ipvsadm's command line, parsed as ipvsadm parses it (popt's rules, not picocli's)
+            return LvsCommand.run(translated.subList(1, translated.size()), System.in,
+                    new java.io.PrintWriter(System.out), new java.io.PrintWriter(System.err));
+        }
         if (!translated.isEmpty() && translated.getFirst().equals("check")) {
             CheckCommand check = CheckCommand.plain(translated.subList(1, translated.size()));
             if (check != null) {

@@ -200,6 +200,52 @@ public final class CheckerSide implements AutoCloseable {
 
     public record DataPlaneStatus(DataPlaneKind kind, long generation, long appliedGeneration, boolean inSync) {}
 
+    /**
+     * {@code ipvsadm ...} on the control socket ({@link halo.lvs.IpvsadmText}): the command runs against the table on
+     * this side's thread, as the kernel would answer it, and its changes are carried out; the answer is what ipvsadm
+     * would print. Changes last until the next reload. Counters, timeouts and connections (-Z, --set, -L --timeout,
+     * -L -c) are the data plane's.
+     */
+    public String ipvsadm(String request) {
+        halo.lvs.IpvsadmCommand command;
+        try {
+            command = halo.lvs.IpvsadmText.decode(request);
+        } catch (IllegalArgumentException e) {
+            return "error: " + e.getMessage() + "\n";
+        }
+        halo.lvs.IpvsadmText.Answer answer = call(() -> {
+            if (stopped) throw new IllegalStateException("the checker side has stopped");
+            DataPlane plane = sync.plane();
+            String refused = halo.lvs.DataPlaneSupport.refusal(command, plane.kind());
+            if (refused != null) {
+                return new halo.lvs.IpvsadmText.Answer("", refused + "\n", 255);
+            }
+            halo.lvs.IpvsadmRunner.Outcome o = halo.lvs.IpvsadmRunner.run(command, table.ipvs(),
+                    () -> plane.counters().mergeInto(table.snapshot()));
+            perform(List.copyOf(o.changes()));
+            if (o.dataPlane() == null) {
+                return new halo.lvs.IpvsadmText.Answer(o.out(), o.err(), o.exitCode());
+            }
+            // counters, timeouts and connections are the data plane's
+            return switch (o.dataPlane()) {
+                case halo.lvs.IpvsadmRunner.DataPlaneRequest.Zero z -> {
+                    plane.zeroCounters(z.service());
+                    yield new halo.lvs.IpvsadmText.Answer(o.out(), o.err(), o.exitCode());
+                }
+                case halo.lvs.IpvsadmRunner.DataPlaneRequest.SetTimeouts t -> {
+                    plane.timeouts(t.timeouts());
+                    yield new halo.lvs.IpvsadmText.Answer(o.out(), o.err(), o.exitCode());
+                }
+                case halo.lvs.IpvsadmRunner.DataPlaneRequest.ListTimeouts l -> new halo.lvs.IpvsadmText.Answer(
+                        halo.lvs.IpvsadmRunner.timeoutsText(plane.timeouts()), "", 0);
+                case halo.lvs.IpvsadmRunner.DataPlaneRequest.ListConnections c -> new halo.lvs.IpvsadmText.Answer(
+                        plane.connectionListing(c.numeric(),
+                                c.format().contains(halo.lvs.IpvsadmView.Option.PERSISTENT_CONN)), "", 0);
+            };
+        });
+        return halo.lvs.IpvsadmText.encodeAnswer(answer);
+    }
+
     /** A local address appeared (a VIP set by the VRRP side, or netlink): ha_suspend checkers on it resume. */
     public void addressAdded(InetAddress address) {
         thread.execute(() -> {

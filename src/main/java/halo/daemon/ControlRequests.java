@@ -34,6 +34,11 @@ final class ControlRequests implements Function<String, String> {
                 return "error: " + e.getMessage() + "\n";
             }
         }
+        if (command.startsWith(halo.lvs.IpvsadmText.CONTROL_COMMAND + " ")) {
+            // halo lvs: an ipvsadm command, run by the checker side against its table
+            CheckerSide checkerSide = state.checkerSide;
+            return checkerSide == null ? "error: the checker side is not running\n" : checkerSide.ipvsadm(command);
+        }
         // asked here, not on the protocol thread: the checker side answers on its own thread
         CheckerSide.DataPlaneStatus lvs = null;
         if ((command.equals("status") || command.equals("status json")) && state.checkerSide != null) {

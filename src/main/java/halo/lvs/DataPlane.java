@@ -47,6 +47,12 @@ public interface DataPlane extends AutoCloseable {
     /** {@code ipvsadm --set}: a value of 0 leaves that timeout as it is. */
     void timeouts(IpvsTimeouts timeouts);
 
+    /**
+     * {@code ipvsadm -L -c}: the connections and persistence templates in ipvsadm 1.31's layout; NUMERIC is
+     * {@code -n}, PERSISTENT_CONN {@code --persistent-conn}.
+     */
+    String connectionListing(boolean numeric, boolean persistentConn);
+
     /** Stops forwarding and releases what the plane holds (listeners, rules). */
     @Override
     void close();

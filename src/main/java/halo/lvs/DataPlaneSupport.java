@@ -65,6 +65,51 @@ public final class DataPlaneSupport {
         return out;
     }
 
+    /**
+     * Why PLANE cannot carry what an ipvsadm command adds or edits (a DR destination on the proxy, a fwmark service),
+     * or null when it can: {@code halo lvs} refuses such a command, as a kernel refuses what it has no support for,
+     * rather than leave the table holding what no data plane applies.
+     */
+    public static String refusal(IpvsadmCommand command, DataPlaneKind plane) {
+        switch (command.kind()) {
+            case ADD_SERVER, EDIT_SERVER -> {
+                ForwardingMethod m = command.forwarding();
+                if (m != null && !plane.supports(m)) {
+                    return refusal("-r " + ipvsadmName(command.destination()), m + " forwarding", plane,
+                            k -> k.supports(m));
+                }
+            }
+            case ADD_SERVICE, EDIT_SERVICE -> {
+                ServiceKey key = command.service();
+                String name = key instanceof ServiceKey.Fwmark f ? "-f " + Integer.toUnsignedString(f.mark())
+                        : key instanceof ServiceKey.Inet i ? ipvsadmName(new DestinationKey(i.address(), i.port()))
+                        : "";
+                if (key instanceof ServiceKey.Fwmark && !plane.supportsFwmarkServices()) {
+                    return refusal(name, "fwmark services", plane, DataPlaneKind::supportsFwmarkServices);
+                }
+                if (key instanceof ServiceKey.Inet i && !plane.supports(i.protocol())) {
+                    return refusal(name, "protocol " + i.protocol(), plane, k -> k.supports(i.protocol()));
+                }
+                if (command.flags().contains(ServiceFlag.ONE_PACKET) && !plane.supportsOnePacket()) {
+                    return refusal(name, "ops (one-packet scheduling)", plane, DataPlaneKind::supportsOnePacket);
+                }
+                SchedulingMethod scheduler = command.scheduler() == null ? null
+                        : SchedulingMethod.byKernelName(command.scheduler()).orElse(null);
+                if (scheduler != null && !plane.supports(scheduler)) {
+                    return refusal(name, "scheduler " + scheduler, plane, k -> k.supports(scheduler));
+                }
+            }
+            default -> { }
+        }
+        return null;
+    }
+
+    private static String ipvsadmName(DestinationKey d) {
+        if (d == null) return "";
+        String a = halo.net.AddressText.format(d.address());
+        return (d.ipv6() ? "[" + a + "]" : a) + ":" + d.port();
+    }
+
     private static boolean isFwmark(VirtualServer vs, KeepalivedConfig config) {
         return switch (vs.address()) {
             case VirtualServerAddress.Fwmark f -> true;

@@ -77,6 +77,51 @@ public final class IpvsTable {
         };
     }
 
+    /**
+     * Makes this table hold what TARGET holds (services, their settings, destinations and their settings; counters
+     * are kept) and returns the changes that did it, in the order a data plane applies them: services gone first,
+     * then each target service added or edited with its destinations. A reload uses it to drop runtime changes.
+     */
+    public List<Action.TableChange> restore(IpvsSnapshot target) {
+        List<Action.TableChange> changes = new ArrayList<>();
+        Map<ServiceKey, IpvsService> wanted = new LinkedHashMap<>();
+        for (IpvsService s : target.services()) wanted.put(s.key(), s);
+        for (ServiceKey key : List.copyOf(services.keySet())) {
+            if (!wanted.containsKey(key)) apply(new Action.RemoveService(key)).ifPresent(changes::add);
+        }
+        for (IpvsService w : wanted.values()) {
+            IpvsService have = services.get(w.key());
+            if (have == null) {
+                apply(new Action.AddService(w)).ifPresent(changes::add);
+                for (IpvsDestination d : w.destinations()) {
+                    apply(new Action.AddDestination(w.key(), d)).ifPresent(changes::add);
+                }
+                continue;
+            }
+            if (!have.sameSettings(w)) apply(new Action.EditService(w)).ifPresent(changes::add);
+            for (IpvsDestination d : have.destinations()) {
+                if (find(w, d.key()) < 0) {
+                    apply(new Action.RemoveDestination(w.key(), d.key())).ifPresent(changes::add);
+                }
+            }
+            for (IpvsDestination d : w.destinations()) {
+                int i = find(services.get(w.key()), d.key());
+                if (i < 0) {
+                    apply(new Action.AddDestination(w.key(), d)).ifPresent(changes::add);
+                } else if (!sameSettings(services.get(w.key()).destinations().get(i), d)) {
+                    apply(new Action.EditDestination(w.key(), d)).ifPresent(changes::add);
+                }
+            }
+        }
+        return changes;
+    }
+
+    private static boolean sameSettings(IpvsDestination a, IpvsDestination b) {
+        return a.forwarding() == b.forwarding() && java.util.Objects.equals(a.tunnel(), b.tunnel())
+                && a.weight() == b.weight() && a.upperThreshold() == b.upperThreshold()
+                && a.lowerThreshold() == b.lowerThreshold();
+    }
+
     public boolean contains(ServiceKey service) {
         return services.containsKey(service);
     }

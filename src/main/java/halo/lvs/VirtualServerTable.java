@@ -50,6 +50,11 @@ public final class VirtualServerTable {
     private List<Vs> virtualServers;
     private final Options options;
     private final IpvsTable ipvs = new IpvsTable();
+    /**
+     * What the table would hold with no runtime changes (ipvsadm through the control socket): the configuration's
+     * own changes only. A reload makes {@link #ipvs} equal to it again, as keepalived's reload restores its table.
+     */
+    private final IpvsTable configured = new IpvsTable();
     private List<Action> out = new ArrayList<>();
     private boolean started;
     private boolean stopped;
@@ -170,6 +175,8 @@ public final class VirtualServerTable {
         for (Vs vs : virtualServers) {
             if (!vs.ignored) initServiceVs(vs);
         }
+        // runtime changes (halo lvs -A/-D/...) are dropped: the table is what the configuration says
+        out.addAll(ipvs.restore(configured.snapshot()));
         registerCheckers();
         return finish();
     }
@@ -718,6 +725,7 @@ public final class VirtualServerTable {
     }
 
     private void change(Action.TableChange change) {
+        configured.apply(change);
         ipvs.apply(change).ifPresent(out::add);
     }
 

@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code halo run -C} (the checker side alone) on the seeds' LVS configurations, against real listeners on loopback
@@ -82,7 +81,7 @@ class CheckerSideProcessTest {
                 virtual_server 127.0.0.10 %1$d {
                     delay_loop 1
                     lb_algo wrr
-                    lb_kind DR
+                    lb_kind NAT
                     persistence_timeout 50
                     protocol TCP
 
@@ -116,8 +115,10 @@ class CheckerSideProcessTest {
         String both = HEADER + vs + row("127.0.0.21", port, 3) + row("127.0.0.22", port, 3);
         String one = HEADER + vs + row("127.0.0.22", port, 3);
         assertThat(lvs()).isEqualTo(both);
-        // no VRRP side with -C: status lists no instances
-        assertThat(node.status()).isEqualTo("{\"instances\":[],\"sync_groups\":[]}\n");
+        // no VRRP side with -C: status lists no instances, and the data plane that carries the table (its first
+        // batch, the configuration's services and real servers, applied)
+        assertThat(node.status()).isEqualTo("{\"instances\":[],\"sync_groups\":[],\"lvs\":{\"dataplane\":\"proxy\","
+                + "\"generation\":1,\"applied_generation\":1,\"in_sync\":true}}\n");
         // the first checks pass: no change, nothing notified (keepalived without rs_init_notifies)
         node.awaitLog("TCP connection to \\[127.0.0.21\\]:tcp:" + port + " success", LONG);
 
@@ -165,7 +166,7 @@ class CheckerSideProcessTest {
                 virtual_server 127.0.0.30 %1$d {
                     delay_loop 1
                     lb_algo rr
-                    lb_kind DR
+                    lb_kind NAT
                     protocol TCP
                     omega
                     sorry_server 127.0.0.33 %1$d
@@ -246,7 +247,7 @@ class CheckerSideProcessTest {
                 virtual_server 127.0.0.40 %1$d {
                     delay_loop 1
                     lb_algo rr
-                    lb_kind DR
+                    lb_kind NAT
                     protocol TCP
                 %2$s
                 }
@@ -289,7 +290,7 @@ class CheckerSideProcessTest {
                 virtual_server 127.0.0.50 %1$d {
                     delay_loop 1
                     lb_algo rr
-                    lb_kind DR
+                    lb_kind NAT
                     protocol TCP
                     omega
                     real_server 127.0.0.51 %1$d {
@@ -330,7 +331,7 @@ class CheckerSideProcessTest {
                 virtual_server 127.0.0.60 %1$d {
                     delay_loop 1
                     lb_algo rr
-                    lb_kind DR
+                    lb_kind NAT
                     protocol TCP
                     quorum_down "%3$s quorum_down"
                     real_server 127.0.0.61 %1$d {
@@ -385,7 +386,7 @@ class CheckerSideProcessTest {
                 virtual_server 127.0.0.50 %1$d {
                     delay_loop 1
                     lb_algo rr
-                    lb_kind DR
+                    lb_kind NAT
                     protocol TCP
                     real_server 127.0.0.51 %1$d {
                         TCP_CHECK {
@@ -492,7 +493,7 @@ class CheckerSideProcessTest {
                 }
                 virtual_server 127.0.0.10 %2$d {
                     lb_algo rr
-                    lb_kind DR
+                    lb_kind NAT
                     protocol TCP
                     real_server 127.0.0.21 %2$d {
                         SSL_GET {
@@ -550,16 +551,14 @@ class CheckerSideProcessTest {
 
     /** A destination row as ipvsadm prints it: {@code "  -> %-28s %-7s %-6d %-10u %-10u\n"}. */
     private static String row(String address, int port, int weight) {
-        return String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", address + ":" + port, "Route", weight, 0, 0);
+        return String.format("  -> %-28s %-7s %-6d %-10d %-10d%n", address + ":" + port, "Masq", weight, 0, 0);
     }
 
     private String lvs() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new LvsCommand());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int exit = cmd.execute("--control-socket", node.controlSocket.toString(), "-L", "-n");
+        int exit = LvsCommand.run(List.of("--control-socket", node.controlSocket.toString(), "-L", "-n"),
+                InputStream.nullInputStream(), new PrintWriter(out), new PrintWriter(err));
         assertThat(exit).as("halo lvs: %s", err).isZero();
         return out.toString();
     }

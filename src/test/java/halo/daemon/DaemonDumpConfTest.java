@@ -37,7 +37,7 @@ class DaemonDumpConfTest {
                 }
                 virtual_server 127.0.0.10 18080 {
                     lb_algo wrr
-                    lb_kind DR
+                    lb_kind NAT
                     protocol TCP
                     real_server 127.0.0.21 18080 {
                         weight 3

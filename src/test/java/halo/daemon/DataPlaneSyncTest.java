@@ -76,6 +76,11 @@ class DataPlaneSyncTest {
         public void timeouts(IpvsTimeouts timeouts) {}
 
         @Override
+        public String connectionListing(boolean numeric, boolean persistentConn) {
+            return "";
+        }
+
+        @Override
         public void close() {}
     }
 

@@ -238,7 +238,7 @@ class VrrpTrackersNetnsTest {
                 virtual_server 192.0.2.100 8080 {
                     delay_loop 1
                     lb_algo rr
-                    lb_kind DR
+                    lb_kind NAT
                     protocol TCP
                     ha_suspend
                     real_server 192.0.2.12 8080 {

@@ -299,6 +299,7 @@ public final class ProxyDataPlane implements DataPlane {
     /**
      * {@code ipvsadm -L -c}: every service's connections and templates in ipvsadm 1.31's layout (NUMERIC: -n).
      */
+    @Override
     public String connectionListing(boolean numeric, boolean persistentConn) {
         List<Connection> all = new ArrayList<>();
         for (Running r : services.values()) {

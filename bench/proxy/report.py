@@ -32,15 +32,18 @@ def main():
                 measurements.append(json.loads(line))
     with open(machine_path) as f:
         machine = json.load(f)
+    with open("/proc/loadavg") as f:
+        machine["load_after"] = " ".join(f.read().split()[:3])
     medians = {}
     for key, label, unit, better, row in FIGURES:
         for proxy in PROXIES:
             values = [m[key] for m in measurements if m["proxy"] == proxy and m["row"] == row and m.get(key) is not None]
             medians.setdefault(proxy, {})[row + "." + key] = {
-                "median": statistics.median(values) if values else None, "runs": len(values), "unit": unit}
+                "median": statistics.median(values) if values else None, "runs": len(values), "unit": unit,
+                "min": min(values) if values else None, "max": max(values) if values else None}
 
     print()
-    for name in ("nproc", "kernel", "cpu", "load_before", "haproxy", "nginx", "wrk", "java", "settings"):
+    for name in ("nproc", "kernel", "cpu", "load_before", "load_after", "haproxy", "nginx", "wrk", "java", "settings"):
         print("%-12s %s" % (name + ":", machine.get(name, "")))
     print()
     print("%-42s %10s %12s %12s %10s  %s" % ("row (median of runs)", "no proxy", "HAProxy", "Halo", "Halo/HAP", "better"))

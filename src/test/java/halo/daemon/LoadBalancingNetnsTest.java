@@ -66,24 +66,55 @@ class LoadBalancingNetnsTest {
     void requestsSpreadByWeightAndAStoppedServerLeavesUntilItAnswersAgain() throws Exception {
         assertThat(counts(requests(80, 40))).isEqualTo(Map.of("rs1", 30, "rs2", 10));
 
-        int removed = director.mark("Removing service \\[192.0.2.21\\]:tcp:80 from VS \\[192.0.2.100\\]:tcp:80");
+        int removed = director.mark("Removing service \\[192.0.2.21\\]:tcp:80 from VS \\[192.0.2.100\\]:tcp:80$");
         stop(realServers.remove("rs1"));
-        director.awaitLog("Removing service \\[192.0.2.21\\]:tcp:80 from VS \\[192.0.2.100\\]:tcp:80", removed,
+        director.awaitLog("Removing service \\[192.0.2.21\\]:tcp:80 from VS \\[192.0.2.100\\]:tcp:80$", removed,
                 CHECKER_TIME);
         assertThat(counts(requests(80, 8))).isEqualTo(Map.of("rs2", 8));
 
-        int added = director.mark("Adding service \\[192.0.2.21\\]:tcp:80 to VS \\[192.0.2.100\\]:tcp:80");
+        int added = director.mark("Adding service \\[192.0.2.21\\]:tcp:80 to VS \\[192.0.2.100\\]:tcp:80$");
         startRealServer("rs1");
-        director.awaitLog("Adding service \\[192.0.2.21\\]:tcp:80 to VS \\[192.0.2.100\\]:tcp:80", added, CHECKER_TIME);
-        assertThat(counts(requests(80, 8))).isEqualTo(Map.of("rs1", 6, "rs2", 2));
+        director.awaitLog("Adding service \\[192.0.2.21\\]:tcp:80 to VS \\[192.0.2.100\\]:tcp:80$", added, CHECKER_TIME);
+        assertThat(counts(requests(80, 8))).as("table: %s%nlog: %s", lvs("-L", "-n"), director.log())
+                .isEqualTo(Map.of("rs1", 6, "rs2", 2));
     }
 
-    /** persistence_timeout 50: every connection of one client goes to the server its first went to. */
+    /**
+     * persistence_timeout 50: every connection of one client goes to the server its first went to; {@code halo lvs}
+     * shows the template that holds it ({@code -L -n -c}) and the 20 connections counted ({@code --stats}).
+     */
     @Test
     void persistenceHoldsAClientOnOneServer() throws Exception {
         Map<String, Integer> counts = counts(requests(8080, 20));
         assertThat(counts).hasSize(1);
         assertThat(counts.values()).containsExactly(20);
+        String server = counts.keySet().iterator().next().equals("rs1") ? "192.0.2.21:80" : "192.0.2.22:80";
+        // the template: client and port 0, the virtual service, the real server; ASSURED once a connection was up
+        assertThat(lvs("-L", "-n", "-c")).startsWith("IPVS connection entries\n"
+                        + "pro expire state       source             virtual            destination\n")
+                .containsPattern("(?m)^TCP 00:[45][0-9]  ASSURED     192\\.0\\.2\\.50:0 +192\\.0\\.2\\.100:8080 +"
+                        + server.replace(".", "\\.") + "$");
+        // the counters are the estimator's 2-second samples: wait for the one after the requests
+        String statsLine = "(?m)^TCP  192\\.0\\.2\\.100:8080 +20 ";
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String stats = lvs("-L", "-n", "--stats");
+        while (!java.util.regex.Pattern.compile(statsLine).matcher(stats).find() && System.nanoTime() < end) {
+            sleep(200);
+            stats = lvs("-L", "-n", "--stats");
+        }
+        assertThat(stats).containsPattern(statsLine)
+                .containsPattern("(?m)^  -> " + server.replace(".", "\\.") + " +20 ");
+    }
+
+    private String lvs(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        List<String> all = new ArrayList<>(List.of("--control-socket", director.controlSocket.toString()));
+        all.addAll(List.of(args));
+        int exit = halo.cli.LvsCommand.run(all, java.io.InputStream.nullInputStream(), new java.io.PrintWriter(out),
+                new java.io.PrintWriter(err));
+        assertThat(exit).as("halo lvs %s: %s", all, err).isZero();
+        return out.toString();
     }
 
     /** One keep-alive connection, 40 requests 100 ms apart, while the checker removes and re-adds the other server. */
@@ -94,7 +125,7 @@ class LoadBalancingNetnsTest {
         String held = counts(requests(8080, 1)).keySet().iterator().next();
         String other = held.equals("rs1") ? "rs2" : "rs1";
         String otherAddress = other.equals("rs1") ? "192.0.2.21" : "192.0.2.22";
-        String removedLine = "Removing service \\[" + otherAddress + "\\]:tcp:80 from VS \\[192.0.2.100\\]:tcp:8080";
+        String removedLine = "Removing service \\[" + otherAddress + "\\]:tcp:80 from VS \\[192.0.2.100\\]:tcp:8080$";
         int removed = director.mark(removedLine);
         stop(realServers.remove(other));
         director.awaitLog(removedLine, removed, CHECKER_TIME);

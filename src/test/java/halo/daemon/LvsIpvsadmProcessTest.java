@@ -56,6 +56,9 @@ class LvsIpvsadmProcessTest {
     void ipvsadmCommandsChangeTheRunningTableUntilTheNextReload() throws Exception {
         Path conf = dir.resolve("keepalived.conf");
         Files.writeString(conf, """
+                global_defs {
+                    lvs_timeouts tcp 7200 udp 60
+                }
                 virtual_server 192.0.2.40 80 {
                     lb_algo rr
                     lb_kind NAT
@@ -67,6 +70,10 @@ class LvsIpvsadmProcessTest {
         node = NodeProcess.halo("lvs-ipvsadm", List.of(), conf, dir, List.of("-C"));
         node.awaitLog("Startup complete", LONG);
         assertThat(lvs("-L", "-n")).isEqualTo(new Run(0, CONFIGURED, ""));
+        // lvs_timeouts set the data plane's timeouts at start; --set changes the ones it names
+        assertThat(lvs("-L", "--timeout")).isEqualTo(new Run(0, "Timeout (tcp tcpfin udp): 7200 120 60\n", ""));
+        assertThat(lvs("--set", "0", "30", "0")).isEqualTo(new Run(0, "", ""));
+        assertThat(lvs("-L", "--timeout")).isEqualTo(new Run(0, "Timeout (tcp tcpfin udp): 7200 30 60\n", ""));
 
         assertThat(lvs("-A", "-u", "192.0.2.53:53", "-s", "wrr")).isEqualTo(new Run(0, "", ""));
         assertThat(lvs("-a", "-u", "192.0.2.53:53", "-r", "198.51.100.53", "-m", "-w", "2"))

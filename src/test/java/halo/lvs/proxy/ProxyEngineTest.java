@@ -212,6 +212,37 @@ class ProxyEngineTest {
     }
 
     @Test
+    void anUpdateAppliesToNewConnectionsAndARemovedServiceLetsItsConnectionsFinish() throws Exception {
+        // the real server answers each connection's first line: a PROXY header when one is sent
+        TestServer a = server("127.0.0.2", s -> {
+            String first = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            s.getOutputStream().write((first + "\n").getBytes(StandardCharsets.US_ASCII));
+            s.getInputStream().read();
+        });
+        RecordingBalancer balancer = new RecordingBalancer(List.of(a.address()));
+        ProxyService service = tcpService();
+        engine.add(service, balancer);
+        Socket before = connect(service);
+        before.getOutputStream().write("plain\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(new BufferedReader(new InputStreamReader(before.getInputStream())).readLine()).isEqualTo("plain");
+
+        engine.update(service.withProxyProtocol(ProxyProtocol.V1));
+        Socket after = connect(service);
+
+        assertThat(new BufferedReader(new InputStreamReader(after.getInputStream())).readLine())
+                .isEqualTo("PROXY TCP4 127.0.0.1 127.0.0.1 " + after.getLocalPort() + " " + service.address().getPort());
+
+        engine.remove(service.key());
+        assertThat(refusal(service)).isEqualTo("reset");   // nothing listens any more
+        before.getOutputStream().write("x".getBytes());
+        before.shutdownOutput();
+        assertThat(before.getInputStream().read()).as("the established connection still ends cleanly").isEqualTo(-1);
+        after.close();
+        assertThat(Await.until(WAIT, () -> balancer.count("closed") == 2)).as(balancer.events().toString()).isTrue();
+    }
+
+    @Test
     void bulkDataArrivesWholeBothWays() throws Exception {
         // an echo server: the proxy must hold back the fast side (back-pressure) without losing a byte
         TestServer a = server("127.0.0.2", s -> s.getInputStream().transferTo(s.getOutputStream()));

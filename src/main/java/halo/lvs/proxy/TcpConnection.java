@@ -53,6 +53,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private long outBytes;
     private long lastActivityNanos;
     private ScheduledFuture<?> idleCheck;
+    /** What the client sent before the real server answered (Netty reads on a FIN even when not asked to). */
+    private java.util.ArrayDeque<ByteBuf> early;
 
     TcpConnection(TcpService service, Channel client, Picked picked, ProxyService spec) {
         this.service = service;
@@ -97,9 +99,6 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         ch.config().setAutoRead(false);
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ch.config().setTcpNoDelay(true);
-        if (transport == Transport.EPOLL && Boolean.getBoolean("halo.proxy.levelTriggered")) {
-            ch.config().setOption(io.netty.channel.epoll.EpollChannelOption.EPOLL_MODE, io.netty.channel.epoll.EpollMode.LEVEL_TRIGGERED);
-        }
         ch.config().setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, spec.connectTimeout().toMillis()));
         InetSocketAddress local = null;
         if (spec.transparent() && transport.transparent() != null) {
@@ -130,16 +129,43 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             server.close();
             return;
         }
+        if (!client.isOpen()) {
+            // the client reset while the real server was answering
+            server.close();
+            client.close();
+            finish("the client left while connecting");
+            return;
+        }
         transition(State.ESTABLISHED, "the real server accepted");
         if (spec.proxyProtocol() != ProxyProtocol.NONE) {
             server.writeAndFlush(ProxyHeader.encode(server.alloc(), spec.proxyProtocol(), clientAddress(),
                     (InetSocketAddress) client.localAddress()), server.voidPromise());
         }
         service.balancer.established(picked);
+        if (early != null) {
+            for (ByteBuf b; (b = early.poll()) != null; ) {
+                server.write(b, server.voidPromise());
+            }
+            early = null;
+            server.flush();
+        }
+        if (clientFin) {
+            transition(State.HALF_CLOSED, "the client sent FIN while connecting");
+            service.balancer.halfClosed(picked);
+            passFin(server);
+        }
         lastActivityNanos = System.nanoTime();
         scheduleIdleCheck();
-        client.config().setAutoRead(true);
-        server.config().setAutoRead(true);
+        try {
+            if (!clientFin) {
+                // (a client whose input has ended is out of epoll already: Netty cannot resume reading it)
+                client.config().setAutoRead(true);
+            }
+            server.config().setAutoRead(true);
+        } catch (RuntimeException e) {
+            // a socket that went away under us (epoll_ctl ENOENT on a client reset): end this connection only
+            reset("cannot start relaying: " + e.getMessage());
+        }
     }
 
     private void connectFailed(Throwable cause) {
@@ -163,6 +189,15 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
         Channel from = ctx.channel();
+        if (state == State.CONNECTING) {
+            inPackets++;
+            inBytes += buf.readableBytes();
+            if (early == null) {
+                early = new java.util.ArrayDeque<>(2);
+            }
+            early.add(buf);
+            return;
+        }
         Channel to;
         if (from == client) {
             inPackets++;
@@ -181,6 +216,9 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (state == State.CONNECTING) {
+            return;
+        }
         Channel to = ctx.channel() == client ? server : client;
         to.flush();
         lastActivityNanos = System.nanoTime();
@@ -192,7 +230,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         Channel ch = ctx.channel();
         if (ch.isWritable() && state != State.CLOSED) {
             Channel other = ch == client ? server : client;
-            if (other.isActive()) {
+            boolean otherInputEnded = other == client ? clientFin : serverFin;
+            if (other.isActive() && !otherInputEnded) {
                 other.config().setAutoRead(true);
             }
         }
@@ -212,6 +251,9 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         } else {
             serverFin = true;
         }
+        if (state == State.CONNECTING) {
+            return; // passed on by connected(), after what the client sent before it
+        }
         if (state == State.ESTABLISHED) {
             transition(State.HALF_CLOSED, (from == client ? "the client" : "the real server") + " sent FIN");
             service.balancer.halfClosed(picked);
@@ -222,12 +264,17 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             from.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
-            to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-                if (to.isActive()) {
-                    ((DuplexChannel) to).shutdownOutput();
-                }
-            });
+            passFin(to);
         }
+    }
+
+    /** Sends a FIN on TO once what is queued for it is written. */
+    private static void passFin(Channel to) {
+        to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+            if (to.isActive()) {
+                ((DuplexChannel) to).shutdownOutput();
+            }
+        });
     }
 
     @Override
@@ -250,8 +297,9 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // A reset or a broken pipe from either side ends the connection; only the unexpected is worth a line.
-        if (!(cause instanceof IOException)) {
+        // A reset or a broken pipe from either side ends the connection (Netty wraps some of those, such as epoll_ctl
+        // failing on a socket the peer has just reset); only the unexpected is worth a line.
+        if (!(cause instanceof IOException) && !(cause.getCause() instanceof IOException)) {
             service.engine.log().log(Level.WARNING, "error " + service.name(), "proxy " + service.name()
                     + ": connection from " + Endpoints.text(clientAddress()) + " failed: " + cause);
         }
@@ -334,6 +382,10 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         }
         reportTraffic();
         transition(State.CLOSED, reason);
+        if (early != null) {
+            early.forEach(ByteBuf::release);
+            early = null;
+        }
         if (idleCheck != null) {
             idleCheck.cancel(false);
             idleCheck = null;

@@ -40,9 +40,6 @@ final class TcpService extends RunningService {
         if (transport.freeBind() != null) {
             b.option(transport.freeBind(), true);
         }
-        if (transport == Transport.EPOLL && Boolean.getBoolean("halo.proxy.levelTriggered")) {
-            b.childOption(io.netty.channel.epoll.EpollChannelOption.EPOLL_MODE, io.netty.channel.epoll.EpollMode.LEVEL_TRIGGERED);
-        }
         ChannelFuture f = b.bind(spec.address());
         listener = f.channel();
         return f;

@@ -68,6 +68,17 @@ class ProxyEngineTest {
         return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
     }
 
+    /** What a client the proxy refuses sees: the reset may come before connect() has returned. */
+    private String refusal(ProxyService service) throws IOException {
+        Socket s;
+        try {
+            s = connect(service);
+        } catch (SocketException e) {
+            return "reset";
+        }
+        return endSeen(s);
+    }
+
     /** What a client sees when the proxy drops it: a reset, or the end of the stream. */
     private static String endSeen(Socket s) {
         try {
@@ -111,9 +122,7 @@ class ProxyEngineTest {
         ProxyService service = tcpService();
         engine.add(service, balancer);
 
-        Socket s = connect(service);
-
-        assertThat(endSeen(s)).isEqualTo("reset");
+        assertThat(refusal(service)).isEqualTo("reset");
         assertThat(balancer.events()).containsExactly("refused TCP");
     }
 
@@ -124,9 +133,7 @@ class ProxyEngineTest {
         ProxyService service = tcpService();
         engine.add(service, balancer);
 
-        Socket s = connect(service);
-
-        assertThat(endSeen(s)).isEqualTo("reset");
+        assertThat(refusal(service)).isEqualTo("reset");
         assertThat(Await.until(WAIT, () -> balancer.count("closed") == 1)).isTrue();
         assertThat(balancer.count("established")).isZero();
     }
@@ -177,9 +184,7 @@ class ProxyEngineTest {
 
         Socket first = connect(service);
         assertThat(exchange(first, "one")).isEqualTo("A one");
-        Socket second = connect(service);
-
-        assertThat(endSeen(second)).isEqualTo("reset");
+        assertThat(refusal(service)).isEqualTo("reset");
         assertThat(exchange(first, "two")).isEqualTo("A two");
         first.close();
         assertThat(Await.until(WAIT, () -> engine.connections(service.key()) == 0)).isTrue();
@@ -204,6 +209,37 @@ class ProxyEngineTest {
 
         assertThat(endSeen(toA)).isIn("reset", "closed");
         assertThat(exchange(toB, "y")).isEqualTo("B y");
+    }
+
+    @Test
+    void anUpdateAppliesToNewConnectionsAndARemovedServiceLetsItsConnectionsFinish() throws Exception {
+        // the real server answers each connection's first line: a PROXY header when one is sent
+        TestServer a = server("127.0.0.2", s -> {
+            String first = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            s.getOutputStream().write((first + "\n").getBytes(StandardCharsets.US_ASCII));
+            s.getInputStream().read();
+        });
+        RecordingBalancer balancer = new RecordingBalancer(List.of(a.address()));
+        ProxyService service = tcpService();
+        engine.add(service, balancer);
+        Socket before = connect(service);
+        before.getOutputStream().write("plain\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(new BufferedReader(new InputStreamReader(before.getInputStream())).readLine()).isEqualTo("plain");
+
+        engine.update(service.withProxyProtocol(ProxyProtocol.V1));
+        Socket after = connect(service);
+
+        assertThat(new BufferedReader(new InputStreamReader(after.getInputStream())).readLine())
+                .isEqualTo("PROXY TCP4 127.0.0.1 127.0.0.1 " + after.getLocalPort() + " " + service.address().getPort());
+
+        engine.remove(service.key());
+        assertThat(refusal(service)).isEqualTo("reset");   // nothing listens any more
+        before.getOutputStream().write("x".getBytes());
+        before.shutdownOutput();
+        assertThat(before.getInputStream().read()).as("the established connection still ends cleanly").isEqualTo(-1);
+        after.close();
+        assertThat(Await.until(WAIT, () -> balancer.count("closed") == 2)).as(balancer.events().toString()).isTrue();
     }
 
     @Test

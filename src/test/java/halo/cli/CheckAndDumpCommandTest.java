@@ -51,6 +51,38 @@ class CheckAndDumpCommandTest {
             }
             """;
 
+    static final String DIRECT_ROUTING = """
+            virtual_server 192.0.2.10 80 {
+                lb_algo wrr
+                lb_kind DR
+                protocol TCP
+                real_server 192.0.2.21 80 {
+                    weight 1
+                }
+            }
+            """;
+
+    /**
+     * A DR virtual server and the userspace proxy: with auto, keepalived's verdict (valid) and a note that halo run
+     * would refuse it; with the plane chosen, on the command line or in the file, an error (cannot run).
+     */
+    @Test
+    void aVirtualServerTheDataPlaneCannotCarry() throws Exception {
+        Path auto = file(DIRECT_ROUTING);
+        Run r = check("-f", auto.toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.err()).contains("virtual_server [192.0.2.10]:tcp:80: lb_kind DR is not supported by the proxy"
+                + " data plane (supported by: nftables (not yet in Halo), ipvs (not yet in Halo)) - halo run would"
+                + " refuse to start (auto chose proxy)").contains("is valid");
+        Run chosen = check("-f", auto.toString(), "--lvs-dataplane", "proxy");
+        assertThat(chosen.status()).isEqualTo(3);
+        assertThat(chosen.err()).contains("lb_kind DR is not supported by the proxy data plane").contains("cannot be run");
+        Run inFile = check("-f", file("global_defs {\n    lvs_dataplane proxy\n}\n" + DIRECT_ROUTING).toString());
+        assertThat(inFile.status()).isEqualTo(3);
+        assertThat(check("-f", auto.toString(), "--lvs-dataplane", "dpdk").err())
+                .contains("--lvs-dataplane dpdk: expected auto, proxy, nftables or ipvs");
+    }
+
     @Test
     void validConfigurationExitsZero() throws Exception {
         Run r = check("-f", file(VALID).toString());

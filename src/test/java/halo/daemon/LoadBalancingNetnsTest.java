@@ -94,16 +94,18 @@ class LoadBalancingNetnsTest {
                         + "pro expire state       source             virtual            destination\n")
                 .containsPattern("(?m)^TCP 00:[45][0-9]  ASSURED     192\\.0\\.2\\.50:0 +192\\.0\\.2\\.100:8080 +"
                         + server.replace(".", "\\.") + "$");
-        // the counters are the estimator's 2-second samples: wait for the one after the requests
-        String statsLine = "(?m)^TCP  192\\.0\\.2\\.100:8080 +20 ";
+        // the counters are the estimator's 2-second samples, the service's and each server's on its own phase (as in
+        // the kernel): wait for the ones after the requests
+        java.util.regex.Pattern service = java.util.regex.Pattern.compile("(?m)^TCP  192\\.0\\.2\\.100:8080 +20 ");
+        java.util.regex.Pattern real = java.util.regex.Pattern.compile("(?m)^  -> " + server.replace(".", "\\.")
+                + " +20 ");
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         String stats = lvs("-L", "-n", "--stats");
-        while (!java.util.regex.Pattern.compile(statsLine).matcher(stats).find() && System.nanoTime() < end) {
+        while (!(service.matcher(stats).find() && real.matcher(stats).find()) && System.nanoTime() < end) {
             sleep(200);
             stats = lvs("-L", "-n", "--stats");
         }
-        assertThat(stats).containsPattern(statsLine)
-                .containsPattern("(?m)^  -> " + server.replace(".", "\\.") + " +20 ");
+        assertThat(stats).containsPattern(service).containsPattern(real);
     }
 
     private String lvs(String... args) {

@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import halo.demo.SeedTopology;
 import halo.testing.Root;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,15 +103,6 @@ class LoadBalancingFailoverNetnsTest {
     }
 
     private static List<String> output(Process p, Duration timeout) throws IOException {
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("client did not finish within " + timeout);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        return LoadBalancingNetnsTest.output(p, timeout);
     }
 }

@@ -263,7 +263,8 @@ class LoadBalancingNetnsTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
-    private static List<String> output(Process p, Duration timeout) throws IOException {
+    /** The lines a client printed, once it ended within TIMEOUT (else it is killed and the test fails). */
+    static List<String> output(Process p, Duration timeout) throws IOException {
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -27,7 +26,7 @@ import java.util.logging.Level;
  * handler serves both channels (it tells them apart by identity), to keep an idle connection small.
  */
 @ChannelHandler.Sharable
-final class TcpConnection extends ChannelInboundHandlerAdapter {
+final class TcpConnection extends TrafficCountingHandler {
     enum State {
         /** Connecting to the real server; the client is not read. */
         CONNECTING,
@@ -47,10 +46,6 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private State state = State.CONNECTING;
     private boolean clientFin;
     private boolean serverFin;
-    private long inPackets;
-    private long outPackets;
-    private long inBytes;
-    private long outBytes;
     private long lastActivityNanos;
     private ScheduledFuture<?> idleCheck;
     /** What the client sent before the real server answered (Netty reads on a FIN even when not asked to). */
@@ -190,8 +185,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         ByteBuf buf = (ByteBuf) msg;
         Channel from = ctx.channel();
         if (state == State.CONNECTING) {
-            inPackets++;
-            inBytes += buf.readableBytes();
+            countIn(buf.readableBytes());
             if (early == null) {
                 early = new java.util.ArrayDeque<>(2);
             }
@@ -200,12 +194,10 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         }
         Channel to;
         if (from == client) {
-            inPackets++;
-            inBytes += buf.readableBytes();
+            countIn(buf.readableBytes());
             to = server;
         } else {
-            outPackets++;
-            outBytes += buf.readableBytes();
+            countOut(buf.readableBytes());
             to = client;
         }
         to.write(buf, to.voidPromise());
@@ -367,13 +359,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void reportTraffic() {
-        if (inPackets != 0 || outPackets != 0) {
-            service.balancer.traffic(picked, inPackets, outPackets, inBytes, outBytes);
-            inPackets = 0;
-            outPackets = 0;
-            inBytes = 0;
-            outBytes = 0;
-        }
+        reportTraffic(service.balancer, picked);
     }
 
     private void finish(String reason) {

@@ -3,7 +3,6 @@ package halo.lvs.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -14,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
 /** One UDP flow: a client address:port and its socket connected to the real server picked for it. */
-final class UdpFlow extends ChannelInboundHandlerAdapter {
+final class UdpFlow extends TrafficCountingHandler {
     enum State { OPENING, OPEN, CLOSED }
 
     /** Datagrams that arrive while the flow's socket is being set up, at most this many (then dropped). */
@@ -28,10 +27,6 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     private State state = State.OPENING;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     boolean pendingFlush;
-    private long inPackets;
-    private long outPackets;
-    private long inBytes;
-    private long outBytes;
     private long lastActivityNanos = System.nanoTime();
     private ScheduledFuture<?> idleCheck;
 
@@ -102,8 +97,7 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
 
     /** A datagram from the client (takes CONTENT's reference). */
     void fromClient(ByteBuf content) {
-        inPackets++;
-        inBytes += content.readableBytes();
+        countIn(content.readableBytes());
         lastActivityNanos = System.nanoTime();
         switch (state) {
             case OPEN -> channel.write(content, channel.voidPromise());
@@ -129,8 +123,7 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf content = msg instanceof DatagramPacket p ? p.content() : (ByteBuf) msg;
-        outPackets++;
-        outBytes += content.readableBytes();
+        countOut(content.readableBytes());
         lastActivityNanos = System.nanoTime();
         service.vip().write(new DatagramPacket(content, client), service.vip().voidPromise());
     }
@@ -173,13 +166,7 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     }
 
     private void reportTraffic() {
-        if (inPackets != 0 || outPackets != 0) {
-            service.balancer.traffic(picked, inPackets, outPackets, inBytes, outBytes);
-            inPackets = 0;
-            outPackets = 0;
-            inBytes = 0;
-            outBytes = 0;
-        }
+        reportTraffic(service.balancer, picked);
     }
 
     void close(String reason) {

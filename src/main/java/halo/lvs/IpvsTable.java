@@ -133,18 +133,6 @@ public final class IpvsTable {
         return i < 0 ? Optional.empty() : Optional.of(s.destinations().get(i));
     }
 
-    /** Data planes report counters here; unknown services or destinations are ignored (they were just removed). */
-    public void recordDestinationCounters(ServiceKey service, DestinationKey destination, Connections connections,
-                                          Stats stats, Stats rates) {
-        IpvsService s = services.get(service);
-        if (s == null) return;
-        int i = find(s, destination);
-        if (i < 0) return;
-        List<IpvsDestination> ds = new ArrayList<>(s.destinations());
-        ds.set(i, ds.get(i).withCounters(connections, stats, rates));
-        services.put(service, s.withDestinations(ds));
-    }
-
     public IpvsSnapshot snapshot() {
         return new IpvsSnapshot(List.copyOf(services.values()), connectionTableSize);
     }

@@ -33,14 +33,6 @@ public record Persistence(int timeoutSeconds, int netmask) {
         return timeoutSeconds > 0;
     }
 
-    /** The IPv6 prefix length, or the IPv4 netmask's length when the mask is contiguous (else -1). */
-    public int prefixLength(boolean ipv6) {
-        if (ipv6) return netmask;
-        int inverted = ~netmask;
-        if ((inverted & (inverted + 1)) != 0) return -1;
-        return Integer.bitCount(netmask);
-    }
-
     /**
      * Writes ADDRESS masked by the granularity into OUT (same length: 4 or 16 bytes), as the kernel masks a client
      * address for a template (ip_vs_sched_persist: snet = caddr & netmask, ipv6_addr_prefix for IPv6).

@@ -15,9 +15,11 @@
  * <li>Every call returns actions in keepalived's order: {@code Log} lines for the log, {@code TableChange}s for the
  *     data plane, {@code RunScript} for notify_up/notify_down/quorum_up/quorum_down, {@code Fifo} lines for
  *     notify_fifo and lvs_notify_fifo, {@code CheckerActivity} to start or suspend checkers.</li>
- * <li>Data planes report counters into {@link halo.lvs.VirtualServerTable#ipvs()}; the control socket answers
- *     {@code lvs} with {@link halo.lvs.SnapshotText#encode} of {@link halo.lvs.VirtualServerTable#snapshot()}, which
- *     {@code halo lvs} renders with {@link halo.lvs.IpvsadmView}.</li>
+ * <li>The {@code TableChange}s of each event go to the {@link halo.lvs.DataPlane} as one batch (the daemon's
+ *     DataPlaneSync); the plane's {@link halo.lvs.PlaneCounters} are merged into
+ *     {@link halo.lvs.VirtualServerTable#snapshot()} for listings; {@code halo lvs} sends ipvsadm's commands
+ *     ({@link halo.lvs.IpvsadmText}), which {@link halo.lvs.IpvsadmRunner} answers against the table and the views
+ *     ({@link halo.lvs.IpvsadmView}) render.</li>
  * </ol>
  */
 package halo.lvs;

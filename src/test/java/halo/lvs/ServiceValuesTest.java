@@ -21,8 +21,6 @@ class ServiceValuesTest {
         byte[] out6 = new byte[16];
         new Persistence(300, 52).mask(v6, out6);
         assertThat(halo.net.AddressText.format(out6)).isEqualTo("2001:db8:1234:5000::");
-        assertThat(new Persistence(300, 0xffffff00).prefixLength(false)).isEqualTo(24);
-        assertThat(new Persistence(300, 0xff00ff00).prefixLength(false)).isEqualTo(-1);
         assertThat(Persistence.none(false).persistent()).isFalse();
     }
 

@@ -408,11 +408,14 @@ class VirtualServerTableTest {
         t.start();
         ServiceKey web = t.snapshot().services().getFirst().key();
         DestinationKey d = t.snapshot().services().getFirst().destinations().getFirst().key();
-        t.ipvs().recordDestinationCounters(web, d, new Connections(3, 7, 0), new Stats(10, 100, 90, 6000, 50000),
-                Stats.ZERO);
-        assertThat(IpvsadmView.list(t.snapshot())).contains(
+        Stats totals = new Stats(10, 100, 90, 6000, 50000);
+        PlaneCounters counters = new PlaneCounters(java.util.Map.of(web, new PlaneCounters.ServiceCounters(totals,
+                Stats.ZERO, java.util.Map.of(d, new PlaneCounters.DestinationCounters(new Connections(3, 7, 0), totals,
+                        Stats.ZERO)))));
+        IpvsSnapshot merged = counters.mergeInto(t.snapshot());
+        assertThat(IpvsadmView.list(merged)).contains(
                 "  -> 192.0.2.21:80                Masq    1      3          7         \n");
-        assertThat(IpvsadmView.list(t.snapshot(), IpvsadmView.Option.STATS)).contains(
+        assertThat(IpvsadmView.list(merged, IpvsadmView.Option.STATS)).contains(
                 "  -> 192.0.2.21:80" + " ".repeat(15) + "       10      100       90     6000    50000\n");
     }
     @Test
@@ -435,6 +438,8 @@ class VirtualServerTableTest {
                 FWM  5 rr
                   -> 198.51.100.1:0               Route   1      0          0         \n\
                   -> 198.51.100.2:0               Route   1      0          0         \n""");
+        // each member service keeps its group's identity, for a data plane that installs a group as one set
+        assertThat(t.snapshot().services()).extracting(IpvsService::group).containsOnly("WEB");
         assertThat(lines(t.checkerResult(A, false))).containsExactly(
                 "log Removing service [198.51.100.1]:tcp:80 from VS [WEB]:0",
                 "-d 198.51.100.1:80",

@@ -1,10 +1,8 @@
 package halo.lvs.sched;
 
 import halo.lvs.SchedulingMethod;
-import halo.lvs.ServiceFlag;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -41,11 +39,5 @@ public final class Schedulers {
             case "lblcr" -> new LocalityBasedLeastConnectionWithReplication(nanoClock);
             default -> throw new IllegalArgumentException("unknown scheduler: " + name);
         };
-    }
-
-    /** A new scheduler for a service's METHOD and FLAGS (see {@link #byName}). */
-    public static Scheduler forService(SchedulingMethod method, Set<ServiceFlag> flags, RandomGenerator random,
-                                       LongSupplier nanoClock) {
-        return byName(method.kernelName(), ServiceFlag.bits(flags), random, nanoClock);
     }
 }

@@ -50,7 +50,10 @@ class CheckerEngineTest {
                 socket = new ServerSocket();
                 socket.setReuseAddress(true);
                 try {
-                    socket.bind(new InetSocketAddress(address, port), 100);
+                    // a backlog above the 500 checkers of manyCheckersRunConcurrently: the kernel completes their
+                    // connects whatever the accepting thread's pace on a loaded machine (a full backlog drops SYNs, and
+                    // the retransmission comes after the 1 s connect timeout)
+                    socket.bind(new InetSocketAddress(address, port), 1024);
                     break;
                 } catch (java.net.BindException e) {
                     socket.close();

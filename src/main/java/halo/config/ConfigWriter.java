@@ -1,6 +1,7 @@
 package halo.config;
 
 import halo.lvs.ForwardingMethod;
+import halo.lvs.IpvsTimeouts;
 import halo.net.AddressText;
 import java.math.BigDecimal;
 import java.net.InetAddress;
@@ -185,6 +186,10 @@ public final class ConfigWriter {
         if (g.dynamicInterfaces()) line("dynamic_interfaces");
         if (g.maxAutoPriority() != -1) line("max_auto_priority", g.maxAutoPriority());
         if (g.lvsDataplane() != null) line("lvs_dataplane", g.lvsDataplane().configName());
+        if (g.lvsTimeouts() != null) {
+            IpvsTimeouts t = g.lvsTimeouts();
+            line("lvs_timeouts", "tcp", t.tcp(), "tcpfin", t.tcpFin(), "udp", t.udp());
+        }
         raw(g.otherSettings());
         close();
     }

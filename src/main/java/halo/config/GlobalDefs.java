@@ -1,6 +1,7 @@
 package halo.config;
 
 import halo.lvs.DataPlaneKind;
+import halo.lvs.IpvsTimeouts;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.List;
  * @param startupDelay         vrrp_startup_delay (0)
  * @param maxAutoPriority      max_auto_priority, -1 when not written (0 = no realtime priority)
  * @param lvsDataplane         Halo's lvs_dataplane: the data plane for the virtual servers, {@code null} for auto
+ * @param lvsTimeouts          lvs_timeouts (tcp, tcpfin, udp; 0 = not given, left as the data plane has it), or
+ *                             {@code null} when not written
  */
 public record GlobalDefs(
         String routerId,
@@ -53,6 +56,7 @@ public record GlobalDefs(
         boolean dynamicInterfaces,
         int maxAutoPriority,
         DataPlaneKind lvsDataplane,
+        IpvsTimeouts lvsTimeouts,
         List<RawSetting> otherSettings) {
 
     public GlobalDefs {

@@ -4,6 +4,7 @@ import static halo.config.ConfigParser.opt;
 
 import halo.config.source.Statement;
 import halo.lvs.DataPlaneKind;
+import halo.lvs.IpvsTimeouts;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -18,7 +19,7 @@ final class GlobalDefsBuilder implements ParseContext, HasRawSettings {
 static final Set<String> GLOBAL_RAW = Set.of(
         "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures", "startup_script",
         "startup_script_timeout", "shutdown_script", "shutdown_script_timeout", "default_interface",
-        "lvs_timeouts", "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "lvs_sync_daemon", "vrrp_check_unicast_src",
+        "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "lvs_sync_daemon", "vrrp_check_unicast_src",
         "vrrp_iptables", "vrrp_ipsets", "vrrp_nftables", "nftables_priority", "nftables_ifindex",
         "nftables_counters", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vrrp_priority", "checker_priority",
         "bfd_priority", "vrrp_no_swap", "checker_no_swap", "bfd_no_swap", "vrrp_rt_priority", "checker_rt_priority",
@@ -73,6 +74,7 @@ static final Set<String> GLOBAL_RAW = Set.of(
     boolean dynamicInterfaces;
     int maxAutoPriority = -1;
     DataPlaneKind lvsDataplane;
+    IpvsTimeouts lvsTimeouts;
     final List<RawSetting> raw = new ArrayList<>();
 
     GlobalDefsBuilder(ConfigParser parser) {
@@ -205,6 +207,27 @@ static final Set<String> GLOBAL_RAW = Set.of(
                 }
             }
         });
+        // keepalived sets IPVS's timeouts from it at start and reload, as ipvsadm --set
+        KeywordTable.line(keywords, "lvs_timeouts", (GlobalDefsBuilder b, Statement s) -> {
+            int tcp = 0;
+            int tcpFin = 0;
+            int udp = 0;
+            for (int i = 1; i < s.words().size(); i += 2) {
+                String name = s.words().get(i);
+                Integer value = i + 1 < s.words().size() ? parser.integer(s, i + 1, 0, Integer.MAX_VALUE) : null;
+                if (value == null) {
+                    parser.warn(s, name, "lvs_timeouts " + name + " needs a value in seconds - ignoring");
+                    continue;
+                }
+                switch (name) {
+                    case "tcp" -> tcp = value;
+                    case "tcpfin" -> tcpFin = value;
+                    case "udp" -> udp = value;
+                    default -> parser.warn(s, name, "Unknown option " + name + " specified for lvs_timeouts");
+                }
+            }
+            lvsTimeouts = new IpvsTimeouts(tcp, tcpFin, udp);
+        });
         // Halo's own keyword (keepalived would call it unknown): which data plane carries the virtual servers
         KeywordTable.line(keywords, "lvs_dataplane", (GlobalDefsBuilder b, Statement s) -> {
             String v = parser.arg(s, 1);
@@ -276,6 +299,6 @@ static final Set<String> GLOBAL_RAW = Set.of(
                 scriptGroup, scriptSecurity, withScript(notifyFifo, "notify_fifo_script"),
                 withScript(vrrpFifo, "vrrp_notify_fifo_script"), withScript(lvsFifo, "lvs_notify_fifo_script"), version, mcast4, mcast6, garp,
                 garpInterval, gnaInterval, higherPrioSendAdvert, lowerPrioNoAdvert, strict, skipCheckAdvAddr,
-                startupDelay, dynamicInterfaces, maxAutoPriority, lvsDataplane, raw);
+                startupDelay, dynamicInterfaces, maxAutoPriority, lvsDataplane, lvsTimeouts, raw);
     }
 }

@@ -342,38 +342,9 @@ public final class CheckerSide implements AutoCloseable {
         });
     }
 
-    /**
-     * global_defs' {@code lvs_timeouts [tcp N] [tcpfin N] [udp N]}: keepalived sets IPVS's timeouts at start (and at
-     * reload) as {@code ipvsadm --set} does; unnamed ones stay as they are.
-     */
+    /** global_defs' lvs_timeouts: keepalived sets IPVS's timeouts at start and at reload, as ipvsadm --set. */
     private void applyLvsTimeouts() {
-        for (halo.config.RawSetting s : config.global().otherSettings()) {
-            if (!s.keyword().equals("lvs_timeouts")) continue;
-            int tcp = 0;
-            int tcpFin = 0;
-            int udp = 0;
-            List<String> a = s.args();
-            for (int i = 0; i + 1 < a.size(); i += 2) {
-                int value;
-                try {
-                    value = Integer.parseInt(a.get(i + 1));
-                } catch (NumberFormatException e) {
-                    log.info("lvs_timeouts: invalid value '" + a.get(i + 1) + "' for " + a.get(i) + " - ignoring");
-                    continue;
-                }
-                switch (a.get(i)) {
-                    case "tcp" -> tcp = value;
-                    case "tcpfin" -> tcpFin = value;
-                    case "udp" -> udp = value;
-                    default -> log.info("lvs_timeouts: unknown timeout '" + a.get(i) + "' - ignoring");
-                }
-            }
-            if (tcp < 0 || tcpFin < 0 || udp < 0) {
-                log.info("lvs_timeouts: negative timeout - ignoring");
-                continue;
-            }
-            sync.plane().timeouts(new halo.lvs.IpvsTimeouts(tcp, tcpFin, udp));
-        }
+        if (config.global().lvsTimeouts() != null) sync.plane().timeouts(config.global().lvsTimeouts());
     }
 
     /** keepalived's checks of notify_up/down and quorum_up/down: not found or (with script security) unsafe disables. */

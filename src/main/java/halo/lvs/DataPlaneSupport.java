@@ -105,9 +105,7 @@ public final class DataPlaneSupport {
     }
 
     private static String ipvsadmName(DestinationKey d) {
-        if (d == null) return "";
-        String a = halo.net.AddressText.format(d.address());
-        return (d.ipv6() ? "[" + a + "]" : a) + ":" + d.port();
+        return d == null ? "" : IpvsadmView.addressPort(d.address(), d.port());
     }
 
     private static boolean isFwmark(VirtualServer vs, KeepalivedConfig config) {

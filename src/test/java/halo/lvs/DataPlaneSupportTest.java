@@ -145,6 +145,10 @@ class DataPlaneSupportTest {
                 .isEqualTo(DataPlaneKind.NFTABLES);
         assertThat(config("global_defs {\n    lvs_dataplane auto\n}\n").global().lvsDataplane()).isNull();
         assertThat(DataPlaneKind.choose(null)).isEqualTo(DataPlaneKind.PROXY);
+        assertThat(config("global_defs {\n    lvs_timeouts tcp 7200 udp 60\n}\n").global().lvsTimeouts())
+                .isEqualTo(new IpvsTimeouts(7200, 0, 60));
+        assertThat(load("global_defs {\n    lvs_timeouts tcp 7200 syn 5\n}\n").diagnostics())
+                .extracting(Diagnostic::message).anyMatch(m -> m.contains("Unknown option syn specified for lvs_timeouts"));
         LoadResult bad = load("global_defs {\n    lvs_dataplane dpdk\n}\n");
         assertThat(bad.diagnostics()).extracting(Diagnostic::message)
                 .anyMatch(m -> m.contains("Invalid lvs_dataplane 'dpdk'"));

@@ -196,10 +196,7 @@ public final class ProxyDataPlane implements DataPlane {
     }
 
     private void addDestination(Running r, IpvsDestination d) {
-        if (d.forwarding() != ForwardingMethod.NAT) {
-            throw new IllegalArgumentException(d.forwarding() + " forwarding is not supported by the proxy data plane"
-                    + " (it forwards as NAT does)");
-        }
+        requireNat(d);
         engine.call(r.spec.key(), () -> r.balancer.table().addDestination(d.key().address(), d.key().port(),
                 d.weight(), d.upperThreshold(), d.lowerThreshold(), nanoClock.getAsLong()));
         List<IpvsDestination> ds = new ArrayList<>(r.definition.destinations());
@@ -213,10 +210,7 @@ public final class ProxyDataPlane implements DataPlane {
             addDestination(r, d);
             return;
         }
-        if (d.forwarding() != ForwardingMethod.NAT) {
-            throw new IllegalArgumentException(d.forwarding() + " forwarding is not supported by the proxy data plane"
-                    + " (it forwards as NAT does)");
-        }
+        requireNat(d);
         engine.call(r.spec.key(), () -> {
             r.balancer.table().editDestination(d.key().address(), d.key().port(), d.weight(), d.upperThreshold(),
                     d.lowerThreshold());
@@ -225,6 +219,13 @@ public final class ProxyDataPlane implements DataPlane {
         List<IpvsDestination> ds = new ArrayList<>(r.definition.destinations());
         ds.replaceAll(x -> x.key().equals(d.key()) ? d : x);
         r.definition = r.definition.withDestinations(ds);
+    }
+
+    private static void requireNat(IpvsDestination d) {
+        if (d.forwarding() != ForwardingMethod.NAT) {
+            throw new IllegalArgumentException(d.forwarding() + " forwarding is not supported by the proxy data plane"
+                    + " (it forwards as NAT does)");
+        }
     }
 
     private void removeDestination(Running r, DestinationKey key) {
@@ -305,33 +306,45 @@ public final class ProxyDataPlane implements DataPlane {
         for (Running r : services.values()) {
             all.addAll(engine.call(r.spec.key(), () -> r.balancer.table().entries()));
         }
-        return ConnectionListing.render(all, nanoClock.getAsLong(), numeric ? null : SYSTEM_NAMES, persistentConn);
+        return ConnectionListing.render(all, nanoClock.getAsLong(), numeric ? null : new SystemNames(), persistentConn);
     }
 
-    /** Names as ipvsadm without -n finds them: the resolver's host name, /etc/services' port name. */
-    private static final ConnectionListing.Names SYSTEM_NAMES = new ConnectionListing.Names() {
+    /**
+     * Names as ipvsadm without -n finds them: the resolver's host name, /etc/services' port name (the file read once
+     * per listing, not per row).
+     */
+    private static final class SystemNames implements ConnectionListing.Names {
+        private Map<String, String> services;
+
         @Override
         public String host(byte[] ipv4) {
             try {
                 java.net.InetAddress a = java.net.InetAddress.getByAddress(ipv4);
                 String name = a.getCanonicalHostName();
                 return name.equals(a.getHostAddress()) ? null : name;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return null;
             }
         }
 
         @Override
         public String service(int port, String protocol) {
-            try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/etc/services"))) {
-                String wanted = port + "/" + protocol;
-                return lines.map(l -> l.split("\\s+")).filter(w -> w.length >= 2 && w[1].equals(wanted))
-                        .map(w -> w[0]).findFirst().orElse(null);
-            } catch (java.io.IOException | java.io.UncheckedIOException e) {
-                return null;
-            }
+            if (services == null) services = readServices();
+            return services.get(port + "/" + protocol);
         }
-    };
+
+        /** "80/tcp" -> "http", the first name a port has. */
+        private static Map<String, String> readServices() {
+            Map<String, String> names = new HashMap<>();
+            try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/etc/services"))) {
+                lines.map(l -> l.split("\\s+")).filter(w -> w.length >= 2 && !w[0].startsWith("#"))
+                        .forEach(w -> names.putIfAbsent(w[1], w[0]));
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // no names: the numbers stay
+            }
+            return names;
+        }
+    }
 
     /** Work on the tables' thread (the engine's one loop), or here when no service runs yet. */
     private <T> T onTables(java.util.concurrent.Callable<T> work) {

@@ -9,7 +9,6 @@ import halo.lvs.conn.RealServer;
 import halo.lvs.conn.Segment;
 import halo.lvs.conn.ServiceConnections;
 import halo.lvs.sched.Flow;
-import halo.net.AddressText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -124,7 +123,6 @@ final class ServiceBalancer implements Balancer {
     }
 
     private static String name(InetAddress address, int port) {
-        String a = AddressText.format(address);
-        return (a.indexOf(':') >= 0 ? "[" + a + "]" : a) + ":" + port;
+        return Endpoints.text(new InetSocketAddress(address, port));
     }
 }

@@ -9,10 +9,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +46,9 @@ public final class FailoverLab implements AutoCloseable {
     private final List<NetNamespace> namespaces = new ArrayList<>();
     private final Process[] directors = new Process[3];
     private final NetNamespace client;
-    private final Probe probe;
+    private final ClientProbe probe;
     private final AdvertWatch adverts;
+    private volatile long lastCrashLagMicros;
 
     public FailoverLab(Daemon daemon, String advertInt, int version, PrintStream out) throws IOException {
         this.daemon = daemon;
@@ -72,7 +69,7 @@ public final class FailoverLab implements AutoCloseable {
             }
             client = NetNamespace.enter(lan.host("client").namespace());
             namespaces.add(client);
-            probe = new Probe();
+            probe = new ClientProbe(client, VIP, out);
             adverts = new AdvertWatch(client.call(() -> VrrpSocket.open(false, "eth0", null)));
         } catch (Exception e) {
             close();
@@ -93,6 +90,7 @@ public final class FailoverLab implements AutoCloseable {
         private final Thread thread;
         private final java.util.Map<String, Long> counts = new java.util.HashMap<>();
         private final java.util.Map<String, Long> priorityZero = new java.util.HashMap<>();
+        private final java.util.Map<String, Long> lastSeenNanos = new java.util.HashMap<>();
 
         AdvertWatch(VrrpSocket socket) throws IOException {
             this.socket = socket;
@@ -114,6 +112,7 @@ public final class FailoverLab implements AutoCloseable {
                     while ((length = socket.receive(buffer, 0, buffer.length, received)) >= 0) {
                         String from = received.source().getHostAddress();
                         synchronized (counts) {
+                            lastSeenNanos.put(from, System.nanoTime());
                             counts.merge(from, 1L, Long::sum);
                             if (length > PRIORITY_OFFSET && buffer[PRIORITY_OFFSET] == 0) {
                                 priorityZero.merge(from, 1L, Long::sum);
@@ -134,8 +133,8 @@ public final class FailoverLab implements AutoCloseable {
             }
         }
 
-        /** Waits for the next advert from ADDRESS; throws when none comes within TIMEOUT. */
-        void awaitNextFrom(String address, Duration timeout) throws IOException {
+        /** Waits for the next advert from ADDRESS and returns when it was received; throws when none comes within TIMEOUT. */
+        long awaitNextFrom(String address, Duration timeout) throws IOException {
             long end = System.nanoTime() + timeout.toNanos();
             synchronized (counts) {
                 long seen = counts.getOrDefault(address, 0L);
@@ -151,6 +150,7 @@ public final class FailoverLab implements AutoCloseable {
                         throw new IOException("interrupted", e);
                     }
                 }
+                return lastSeenNanos.get(address);
             }
         }
 
@@ -273,8 +273,10 @@ public final class FailoverLab implements AutoCloseable {
         if (event == Event.CRASH) {
             // right after one of its adverts, so that both daemons are measured at the same phase: the client then
             // waits the whole Master_Down_Interval (less the few ms the crash takes) plus the backup's takeover
-            adverts.awaitNextFrom(lan.host("dir" + n).ipv4(), READY);
+            long advertSeen = adverts.awaitNextFrom(lan.host("dir" + n).ipv4(), READY);
             lan.link("dir" + n, false);
+            // on a busy machine the cable goes some ms after the advert: the backup's timer started at the advert
+            lastCrashLagMicros = (System.nanoTime() - advertSeen) / 1000;
             tree.forEach(ProcessHandle::destroyForcibly);
         } else {
             p.destroy();
@@ -314,6 +316,14 @@ public final class FailoverLab implements AutoCloseable {
         return new Outcome(Event.RESTORE, from, probe.lastAnswer, probe.longestGapMicros(), probe.probes - before, probe.failures - failuresBefore);
     }
 
+    /**
+     * How long after director's last advert (as the client's LAN saw it) the last crash pulled its cable: the backup's
+     * Master_Down timer started at that advert, so the client's silence can be this much shorter than the timer.
+     */
+    public long lastCrashLagMicros() {
+        return lastCrashLagMicros;
+    }
+
     /** The live view: the probe prints who answers whenever it changes. */
     public void printChanges(boolean on) {
         probe.print = on;
@@ -333,178 +343,6 @@ public final class FailoverLab implements AutoCloseable {
         return Files.exists(p) ? Files.readString(p) : "";
     }
 
-    /**
-     * Fetches http://VIP/ from the client every millisecond and keeps the longest silence between two answers. A new
-     * fetch starts every millisecond whatever the earlier ones are doing (up to {@link #IN_FLIGHT} at once, each given
-     * {@link #PROBE_TIMEOUT_NANOS}): a fetch whose SYN went to a dead director's MAC waits, but the next one, sent
-     * after the new master's gratuitous ARP, answers; so the silence is measured to about a millisecond, not to a
-     * fetch's timeout.
-     */
-    private final class Probe {
-        private static final int IN_FLIGHT = 256;
-        private static final long PERIOD_NANOS = 1_000_000L;
-        private static final long PROBE_TIMEOUT_NANOS = 200_000_000L;
-        private static final long SILENCE_NANOS = 20_000_000L;
-
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final Thread thread;
-        volatile String lastAnswer = "";
-        volatile long lastSuccessNanos;
-        volatile boolean print;
-        long probes;
-        long failures;
-        private long longestGapNanos;
-        private final long startNanos = System.nanoTime();
-        private boolean silenceReported;
-
-        /** One fetch in flight. */
-        private final class Fetch {
-            final SocketChannel channel;
-            final long started;
-            final ByteBuffer in = ByteBuffer.allocate(512);
-            ByteBuffer request;
-
-            Fetch(SocketChannel channel, long started) {
-                this.channel = channel;
-                this.started = started;
-            }
-        }
-
-        Probe() {
-            thread = Thread.ofPlatform().daemon().name("probe").start(this::run);
-        }
-
-        synchronized void resetGap() {
-            longestGapNanos = 0;
-        }
-
-        synchronized long longestGapMicros() {
-            return longestGapNanos / 1000;
-        }
-
-        void run() {
-            byte[] request = ("GET / HTTP/1.0\r\nHost: " + VIP + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            InetSocketAddress target = new InetSocketAddress(VIP, 80);
-            java.util.ArrayDeque<Fetch> inFlight = new java.util.ArrayDeque<>();
-            try (Selector selector = Selector.open()) {
-                long next = System.nanoTime();
-                while (running.get()) {
-                    long now = System.nanoTime();
-                    if (now >= next) {
-                        next += PERIOD_NANOS;
-                        if (next < now) next = now + PERIOD_NANOS; // fell behind: no burst to catch up
-                        if (inFlight.size() < IN_FLIGHT) start(selector, target, request, now, inFlight);
-                    }
-                    selector.select(Math.max(1, (next - System.nanoTime()) / 1_000_000L));
-                    for (SelectionKey key : selector.selectedKeys()) {
-                        Fetch f = (Fetch) key.attachment();
-                        String answer = step(key, f);
-                        if (answer != null) finish(f, answer.isEmpty() ? null : answer, inFlight);
-                    }
-                    selector.selectedKeys().clear();
-                    long expired = System.nanoTime() - PROBE_TIMEOUT_NANOS;
-                    while (!inFlight.isEmpty() && inFlight.peekFirst().started < expired) {
-                        Fetch f = inFlight.peekFirst();
-                        finish(f, null, inFlight);
-                    }
-                    reportSilence(System.nanoTime());
-                }
-            } catch (IOException e) {
-                out.println("probe: " + e.getMessage());
-            } finally {
-                inFlight.forEach(f -> close(f.channel));
-            }
-        }
-
-        private void start(Selector selector, InetSocketAddress target, byte[] request, long now,
-                java.util.ArrayDeque<Fetch> inFlight) {
-            SocketChannel ch = null;
-            try {
-                ch = client.call(SocketChannel::open);
-                ch.configureBlocking(false);
-                Fetch f = new Fetch(ch, now);
-                f.request = ByteBuffer.wrap(request);
-                inFlight.addLast(f);
-                if (ch.connect(target)) {
-                    ch.register(selector, SelectionKey.OP_WRITE, f);
-                } else {
-                    ch.register(selector, SelectionKey.OP_CONNECT, f);
-                }
-            } catch (Exception e) {
-                close(ch);
-                synchronized (this) {
-                    probes++;
-                    failures++;
-                }
-            }
-        }
-
-        /** Moves one fetch on; returns its answer when it is over ("" for a failure), null while it goes on. */
-        private String step(SelectionKey key, Fetch f) {
-            try {
-                if (key.isConnectable()) {
-                    f.channel.finishConnect();
-                    key.interestOps(SelectionKey.OP_WRITE);
-                    return null;
-                }
-                if (key.isWritable()) {
-                    f.channel.write(f.request);
-                    if (!f.request.hasRemaining()) key.interestOps(SelectionKey.OP_READ);
-                    return null;
-                }
-                if (key.isReadable()) {
-                    int r = f.channel.read(f.in);
-                    if (r >= 0 && f.in.hasRemaining()) return null;
-                    String text = new String(f.in.array(), 0, f.in.position(), StandardCharsets.US_ASCII);
-                    int body = text.indexOf("\r\n\r\n");
-                    return text.startsWith("HTTP/1.") && body > 0 ? text.substring(body + 4).strip() : "";
-                }
-            } catch (IOException e) {
-                return "";
-            }
-            return null;
-        }
-
-        private void finish(Fetch f, String answer, java.util.ArrayDeque<Fetch> inFlight) {
-            inFlight.remove(f);
-            close(f.channel);
-            long t1 = System.nanoTime();
-            synchronized (this) {
-                probes++;
-                if (answer == null) {
-                    failures++;
-                    return;
-                }
-                // fetches start every millisecond: the time between two answers is the silence the client saw
-                if (lastSuccessNanos > 0) longestGapNanos = Math.max(longestGapNanos, t1 - lastSuccessNanos);
-                if (print && !answer.equals(lastAnswer)) {
-                    out.printf("%9.3f s  client: answered by %s%n", (t1 - startNanos) / 1e9, answer);
-                }
-                lastAnswer = answer;
-                lastSuccessNanos = t1;
-                silenceReported = false;
-            }
-        }
-
-        /** The live view says so once when nobody has answered for a while. */
-        private synchronized void reportSilence(long now) {
-            if (print && !silenceReported && lastSuccessNanos > 0 && now - lastSuccessNanos > SILENCE_NANOS) {
-                out.printf("%9.3f s  client: no answer from %s%n", (lastSuccessNanos + SILENCE_NANOS - startNanos) / 1e9, VIP);
-                silenceReported = true;
-                lastAnswer = "";
-            }
-        }
-
-        private static void close(SocketChannel ch) {
-            if (ch == null) return;
-            try {
-                ch.close();
-            } catch (IOException e) {
-                // nothing left to do
-            }
-        }
-    }
-
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
@@ -516,7 +354,7 @@ public final class FailoverLab implements AutoCloseable {
     @Override
     public void close() {
         if (probe != null) {
-            probe.running.set(false);
+            probe.close();
         }
         if (adverts != null) {
             adverts.close();

@@ -18,8 +18,8 @@ import java.util.Set;
 
 /**
  * conntrackd.conf for {@code lvs_sync_daemon} on the kernel NAT path: conntrackd in FTFW mode (reliable,
- * acknowledged) over UDP on the sync interface, to the instance's unicast peer when it has exactly one, else to the
- * multicast group; only the load-balanced connections (a filter on addresses); its log, lock and control socket under
+ * acknowledged) over UDP on the sync interface, to the instance's unicast peer when it has exactly one and VRRP runs
+ * on the sync interface, else to the multicast group; only the load-balanced connections (a filter on addresses); its log, lock and control socket under
  * Halo's run directory. Pure text, no I/O.
  * <p>
  * The address filter lists the VIPs and the real servers: conntrackd tests a connection's original source and its
@@ -48,7 +48,7 @@ public record ConntrackdConfig(LvsSyncDaemon sync, InetAddress localAddress, Ine
 
     /**
      * The settings for SYNC from CONFIG: LOCAL is the sync interface's own address; the peer is the named instance's
-     * only unicast_peer (null: multicast); the filter's addresses are every instance's VIPs and every real server.
+     * only unicast_peer when the instance runs on the sync interface (null: multicast); the filter's addresses are every instance's VIPs and every real server.
      */
     public static ConntrackdConfig of(LvsSyncDaemon sync, KeepalivedConfig config, InetAddress local, Path runDir) {
         VrrpInstance instance = config.vrrpInstances().stream()
@@ -56,7 +56,9 @@ public record ConntrackdConfig(LvsSyncDaemon sync, InetAddress localAddress, Ine
                 .orElseThrow(() -> new IllegalArgumentException(
                         "lvs_sync_daemon names VRRP instance " + sync.vrrpInstance() + ", which is not configured"));
         List<UnicastPeer> peers = instance.unicastPeers();
-        InetAddress peer = peers.size() == 1 ? peers.getFirst().address() : null;
+        // the VRRP peer is the sync peer only when VRRP runs on the sync interface; on a dedicated sync link it is not
+        InetAddress peer = peers.size() == 1 && instance.interfaceName().equals(sync.interfaceName())
+                ? peers.getFirst().address() : null;
         Set<InetAddress> addresses = new LinkedHashSet<>();
         for (VrrpInstance i : config.vrrpInstances()) {
             for (VirtualAddress v : i.virtualAddresses()) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -154,8 +155,13 @@ final class ConntrackdSupervisor implements AutoCloseable {
         } catch (IOException e) {
             log.info("conntrackd: cannot remove a dead conntrackd's files: " + e.getMessage());
         }
-        Script script = new Script(String.join(" ", List.of(executable, "-C", config.configFile().toString())),
-                List.of(executable, "-C", config.configFile().toString()), null, null);
+        List<String> argv = new ArrayList<>();
+        if (ScriptRunner.resolveExecutable("setpriv") != null) {
+            // conntrackd ends with Halo even when Halo is killed: an orphan would go on syncing as the old role
+            argv.addAll(List.of("setpriv", "--pdeathsig", "KILL", "--"));
+        }
+        argv.addAll(List.of(executable, "-C", config.configFile().toString()));
+        Script script = new Script(String.join(" ", argv), argv, null, null);
         StringBuilder error = new StringBuilder();
         Process p = scripts.startLongRunning(script, List.of(), error::append);
         starts++;

@@ -81,12 +81,12 @@ class ConntrackdConfigTest {
 
     @Test
     void unicastPeerGivesFtfwOverUdpToIt() throws Exception {
-        KeepalivedConfig config = load("lvs_sync_daemon eth2 VI_1 port 3780",
+        KeepalivedConfig config = load("lvs_sync_daemon eth0 VI_1 port 3780",
                 "unicast_src_ip 192.0.2.11\n unicast_peer {\n 192.0.2.12\n }");
         ConntrackdConfig c = ConntrackdConfig.of(LvsSyncDaemon.of(config.global()).orElseThrow(), config,
                 InetAddress.getByName("203.0.113.1"), Path.of("/run/halo/halo.sock.conntrackd"));
         assertThat(c.text()).isEqualTo("""
-                # Written by Halo for lvs_sync_daemon eth2 VI_1; rewritten at every start.
+                # Written by Halo for lvs_sync_daemon eth0 VI_1; rewritten at every start.
                 Sync {
                     Mode FTFW {
                         DisableExternalCache Off
@@ -97,7 +97,7 @@ class ConntrackdConfigTest {
                         IPv4_address 203.0.113.1
                         IPv4_Destination_Address 192.0.2.12
                         Port 3780
-                        Interface eth2
+                        Interface eth0
                         SndSocketBuffer 1249280
                         RcvSocketBuffer 1249280
                         Checksum on
@@ -133,8 +133,10 @@ class ConntrackdConfigTest {
     }
 
     @Test
-    void withoutASingleUnicastPeerItIsMulticastOnTheGroup() throws Exception {
-        KeepalivedConfig config = load("lvs_sync_daemon eth2 VI_1 group 239.1.2.3", "");
+    void withoutASingleUnicastPeerOnTheSyncInterfaceItIsMulticastOnTheGroup() throws Exception {
+        // VRRP's unicast peer is on eth0; the sync link is eth2, where that address is not
+        KeepalivedConfig config = load("lvs_sync_daemon eth2 VI_1 group 239.1.2.3",
+                "unicast_src_ip 192.0.2.11\n unicast_peer {\n 192.0.2.12\n }");
         ConntrackdConfig c = ConntrackdConfig.of(LvsSyncDaemon.of(config.global()).orElseThrow(), config,
                 InetAddress.getByName("203.0.113.1"), Path.of("/run/x"));
         assertThat(c.text()).contains("""

@@ -194,6 +194,13 @@ class ConntrackSyncNetnsTest {
         assertThat(o.failure()).as("the connection across the failover").isNull();
         assertThat(o.echoesAfter()).isGreaterThan(50);
         assertThat(o.longestGapMillis()).as("the stall").isLessThan(10_000);
+
+        // Halo stopping stops its conntrackd: nothing of the test is left running in the new master's namespace
+        NodeProcess d2 = nodes.get(1);
+        assertThat(d2.stop(LONG)).isZero();
+        assertThat(Await.until(LONG, () -> run("ip", "netns", "pids", ns("dir2")).isBlank()))
+                .as("processes left in dir2: " + run("ip", "netns", "pids", ns("dir2"))).isTrue();
+        assertThat(d2.log()).contains("conntrackd: RUNNING -> CLOSED (Halo stops)");
     }
 
     @Test

@@ -200,6 +200,7 @@ public final class NftablesDataPlane implements DataPlane {
             nextIds.put(s.key(), destId);
         }
         NftLayout wanted;
+        ruleset.forget();
         try {
             for (NftRuleset.PlacedService p : next.values()) requireSupported(p);
             wanted = build(next);

@@ -126,6 +126,51 @@ class NftablesDataPlaneNetnsTest {
         assertThat(parts.length > 1 ? parts[1] : "").doesNotContain("halo_lvs");
     }
 
+    /**
+     * The issue's scale: 1,000 NAT services of 10 real servers each resynced, then one real server's weight changed
+     * and one removed, each one transaction. Prints the times (no assertion on them: the machine is shared); asserts
+     * that the change reached the kernel.
+     */
+    @Test
+    void aThousandServicesOfTenRealServersAndOneCheckerChangeAmongThem() throws Exception {
+        List<IpvsService> services = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            ServiceKey key = new ServiceKey.Inet(Samples.ip("198.51.100." + (i % 250 + 1)), 1000 + i / 250,
+                    halo.lvs.Protocol.TCP);
+            List<IpvsDestination> ds = new ArrayList<>();
+            for (int d = 0; d < 10; d++) {
+                ds.add(IpvsDestination.of(new DestinationKey(Samples.ip("203.0.113." + (d + 1)), 8000 + i),
+                        ForwardingMethod.NAT, 1 + d % 3));
+            }
+            services.add(IpvsService.of(key, SchedulingMethod.WRR, Set.of(), null).withDestinations(ds));
+        }
+        String listed = inside.call(() -> {
+            NftablesDataPlane plane = NftablesDataPlane.open(System::nanoTime);
+            try (Nftables nft = Nftables.open()) {
+                long start = System.nanoTime();
+                plane.resync(1, new IpvsSnapshot(services));
+                long resync = System.nanoTime() - start;
+                IpvsService s = services.get(500);
+                IpvsDestination d = s.destinations().get(3);
+                start = System.nanoTime();
+                plane.apply(2, List.of(new Action.EditDestination(s.key(), d.withWeight(7))));
+                long edit = System.nanoTime() - start;
+                long editCommit = plane.lastCommitNanos();
+                start = System.nanoTime();
+                plane.apply(3, List.of(new Action.RemoveDestination(s.key(), s.destinations().get(4).key())));
+                long remove = System.nanoTime() - start;
+                System.out.printf("nftables plane, 1000 services x 10 real servers: resync %d ms; a weight change"
+                                + " %d µs (transaction %d µs); a removal %d µs (transaction %d µs)%n", resync / 1_000_000,
+                        edit / 1000, editCommit / 1000, remove / 1000, plane.lastCommitNanos() / 1000);
+                String chain = nft.run("list chain inet halo_lvs s501\n");
+                plane.close();
+                return chain;
+            }
+        });
+        // weights 1,2,3,1,2,3,1,2,3,1 (19) with the fourth at 7 (25) and the fifth (2) gone: a cycle of 23
+        assertThat(listed).contains("numgen inc mod 23 vmap @s501_sched");
+    }
+
     private static void run(String... cmd) throws IOException {
         String out = exec(cmd);
         if (out.startsWith("!")) throw new IOException(String.join(" ", cmd) + ": " + out.substring(1));

@@ -490,14 +490,32 @@ public final class NftablesDataPlane implements DataPlane {
     }
 
     private static String describe(Action.TableChange change) {
+        String service = name(change.service());
         return switch (change) {
-            case Action.AddService a -> "adding service";
-            case Action.EditService e -> "editing service";
-            case Action.RemoveService r -> "removing service";
-            case Action.AddDestination a -> "adding a destination";
-            case Action.EditDestination e -> "editing a destination";
-            case Action.RemoveDestination r -> "removing a destination";
+            case Action.AddService a -> "adding service " + service;
+            case Action.EditService e -> "editing service " + service;
+            case Action.RemoveService r -> "removing service " + service;
+            case Action.AddDestination a -> "adding " + name(a.destination().key()) + " to " + service;
+            case Action.EditDestination e -> "editing " + name(e.destination().key()) + " of " + service;
+            case Action.RemoveDestination r -> "removing " + name(r.destination()) + " from " + service;
         };
+    }
+
+    /** ipvsadm's words: TCP 192.0.2.100:80, FWM 7. */
+    private static String name(ServiceKey key) {
+        return switch (key) {
+            case ServiceKey.Inet i -> i.protocol() + " " + address(i.address(), i.port());
+            case ServiceKey.Fwmark f -> "FWM " + Integer.toUnsignedString(f.mark());
+        };
+    }
+
+    private static String name(DestinationKey key) {
+        return address(key.address(), key.port());
+    }
+
+    private static String address(InetAddress a, int port) {
+        String host = a.getHostAddress();
+        return (a instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + port;
     }
 
     private static String message(Exception e) {

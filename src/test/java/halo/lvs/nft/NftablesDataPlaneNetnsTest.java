@@ -126,6 +126,20 @@ class NftablesDataPlaneNetnsTest {
         assertThat(parts.length > 1 ? parts[1] : "").doesNotContain("halo_lvs");
     }
 
+    @Test
+    void openingRemovesTheTablesACrashedRunLeftAndNoOtherTable() throws Exception {
+        String listed = inside.call(() -> {
+            try (Nftables nft = Nftables.open()) {
+                nft.run("add table inet halo_lvs\nadd table netdev halo_lvs\nadd table inet someone_else\n");
+                NftablesDataPlane plane = NftablesDataPlane.open(System::nanoTime);
+                String after = nft.run("list tables");
+                plane.close();
+                return after;
+            }
+        });
+        assertThat(listed).doesNotContain("halo_lvs").contains("table inet someone_else");
+    }
+
     /**
      * The issue's scale: 1,000 NAT services of 10 real servers each resynced, then one real server's weight changed
      * and one removed, each one transaction. Prints the times (no assertion on them: the machine is shared); asserts

@@ -83,7 +83,7 @@ class NftablesDataPlaneNetnsTest {
     }
 
     @Test
-    void aCheckerChangeKeepsThePersistenceEntriesAndCountersAndCloseRemovesTheTables() throws Exception {
+    void aCheckerChangeAndAReloadKeepThePersistenceEntriesAndCloseRemovesTheTables() throws Exception {
         ServiceKey key = Samples.tcp("192.0.2.100", 80);
         IpvsService service = IpvsService.of(key, SchedulingMethod.WRR, Set.of(), Persistence.of(300, false))
                 .withDestinations(List.of(Samples.destination(key, 0, ForwardingMethod.NAT, 3),
@@ -108,6 +108,11 @@ class NftablesDataPlaneNetnsTest {
                 micros.add(plane.lastCommitNanos() / 1000);
                 System.out.println("nftables plane: checker change committed in " + micros + " µs");
                 assertThat(plane.generation()).isEqualTo(4);
+                // a reload resyncs the same table: nothing to write, the persistence entries stay
+                plane.resync(5, new IpvsSnapshot(List.of(service.withDestinations(List.of(
+                        Samples.destination(key, 0, ForwardingMethod.NAT, 0),
+                        Samples.destination(key, 1, ForwardingMethod.NAT, 1))))));
+                assertThat(plane.generation()).isEqualTo(5);
                 String sets = nft.run("list table inet halo_lvs");
                 PlaneCounters counters = plane.counters();
                 assertThat(counters.services().get(key).destinations()).containsOnlyKeys(

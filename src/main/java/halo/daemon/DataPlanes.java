@@ -3,6 +3,7 @@ package halo.daemon;
 import halo.lvs.DataPlane;
 import halo.lvs.DataPlaneKind;
 import halo.lvs.ServiceKey;
+import halo.lvs.ipvs.IpvsDataPlane;
 import halo.config.ProxySettings;
 import halo.lvs.proxy.NftablesTransparentHost;
 import halo.lvs.proxy.ProxyDataPlane;
@@ -21,7 +22,8 @@ final class DataPlanes {
         return switch (kind) {
             case PROXY -> new ProxyDataPlane(ProxyEngine.start(PROXY_THREADS, NftablesTransparentHost.withDefaults()),
                     proxySettings, System::nanoTime);
-            case NFTABLES, IPVS -> throw new IllegalStateException("the " + kind
+            case IPVS -> IpvsDataPlane.open();
+            case NFTABLES -> throw new IllegalStateException("the " + kind
                     + " data plane is not available in this version of Halo");
         };
     }

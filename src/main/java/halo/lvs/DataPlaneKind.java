@@ -9,9 +9,10 @@ import java.util.Set;
  * The data planes Halo knows, by the name {@code lvs_dataplane} and {@code --lvs-dataplane} give them, with what each
  * supports, so that a virtual server a plane cannot carry is refused when the configuration is loaded.
  * <p>
- * The nftables and IPVS planes are not in this version ({@link #available()} is false); their capabilities are what
- * the kernel offers them (IPVS: everything keepalived configures; nftables: what the kernel path can honour exactly),
- * so a refusal can say which plane would carry a virtual server.
+ * The nftables plane is not in this version ({@link #available()} is false); the IPVS plane is available where the
+ * kernel has IPVS (its generic netlink family resolves, probed once: {@link halo.lvs.ipvs.IpvsKernel}). Their
+ * capabilities are what the kernel offers them (IPVS: everything keepalived configures; nftables: what the kernel
+ * path can honour exactly), so a refusal can say which plane would carry a virtual server.
  */
 public enum DataPlaneKind {
     /** Halo's userspace proxy: terminates client connections and opens its own to the real servers. */
@@ -20,10 +21,11 @@ public enum DataPlaneKind {
     NFTABLES(false, EnumSet.allOf(ForwardingMethod.class), EnumSet.allOf(Protocol.class),
             EnumSet.of(SchedulingMethod.RR, SchedulingMethod.WRR, SchedulingMethod.SH, SchedulingMethod.DH,
                     SchedulingMethod.MH), true, false),
-    IPVS(false, EnumSet.allOf(ForwardingMethod.class), EnumSet.allOf(Protocol.class),
+    IPVS(true, EnumSet.allOf(ForwardingMethod.class), EnumSet.allOf(Protocol.class),
             EnumSet.allOf(SchedulingMethod.class), true, true);
 
-    private final boolean available;
+    /** Whether this version of Halo has the plane (IPVS then needs the kernel's). */
+    private final boolean inThisVersion;
     private final Set<ForwardingMethod> forwarding;
     private final Set<Protocol> protocols;
     private final Set<SchedulingMethod> schedulers;
@@ -32,7 +34,7 @@ public enum DataPlaneKind {
 
     DataPlaneKind(boolean available, Set<ForwardingMethod> forwarding, Set<Protocol> protocols,
                   Set<SchedulingMethod> schedulers, boolean fwmarkServices, boolean onePacket) {
-        this.available = available;
+        this.inThisVersion = available;
         this.forwarding = forwarding;
         this.protocols = protocols;
         this.schedulers = schedulers;
@@ -53,9 +55,22 @@ public enum DataPlaneKind {
         return Optional.empty();
     }
 
-    /** Whether this version of Halo has the plane. */
+    /** Whether the plane can run here: this version of Halo has it and, for IPVS, the kernel has IPVS. */
     public boolean available() {
-        return available;
+        if (!inThisVersion) return false;
+        return this != IPVS || halo.lvs.ipvs.IpvsKernel.isAvailable();
+    }
+
+    /** Why the plane cannot run here, in a refusal's words, or null when it can. */
+    public String unavailabilityCause() {
+        if (!inThisVersion) return "the " + this + " data plane is not available in this version of Halo";
+        return this == IPVS ? halo.lvs.ipvs.IpvsKernel.unavailabilityCause() : null;
+    }
+
+    /** The short note beside an unavailable plane's name in a list of planes. */
+    public String unavailabilityNote() {
+        if (!inThisVersion) return "not yet in Halo";
+        return available() ? "" : "no IPVS in this kernel";
     }
 
     public boolean supports(ForwardingMethod method) {
@@ -81,12 +96,12 @@ public enum DataPlaneKind {
     }
 
     /**
-     * The plane that runs for a configured choice: REQUESTED, or for {@code auto} (null) the kernel's IPVS where this
-     * version has that plane, otherwise the proxy.
+     * The plane that runs for a configured choice: REQUESTED, or for {@code auto} (null) the kernel's IPVS where its
+     * generic netlink family resolves, otherwise the proxy.
      */
     public static DataPlaneKind choose(DataPlaneKind requested) {
         if (requested != null) return requested;
-        return IPVS.available ? IPVS : PROXY;
+        return IPVS.available() ? IPVS : PROXY;
     }
 
     @Override

@@ -22,8 +22,8 @@ public final class DataPlaneSupport {
         List<String> out = new ArrayList<>();
         if (!plane.available()) {
             if (!config.virtualServers().isEmpty()) {
-                out.add("lvs_dataplane " + plane + ": the " + plane + " data plane is not available in this version"
-                        + " of Halo (available: " + names(DataPlaneKind::available) + ")");
+                out.add("lvs_dataplane " + plane + ": " + plane.unavailabilityCause() + " (available: "
+                        + names(DataPlaneKind::available) + ")");
             }
             return out;
         }
@@ -128,7 +128,9 @@ public final class DataPlaneSupport {
     private static String names(Predicate<DataPlaneKind> test) {
         List<String> names = new ArrayList<>();
         for (DataPlaneKind k : DataPlaneKind.values()) {
-            if (test.test(k)) names.add(k.available() ? k.configName() : k.configName() + " (not yet in Halo)");
+            if (test.test(k)) {
+                names.add(k.available() ? k.configName() : k.configName() + " (" + k.unavailabilityNote() + ")");
+            }
         }
         return names.isEmpty() ? "none" : String.join(", ", names);
     }

@@ -64,7 +64,7 @@ class DataPlaneSupportTest {
                 """);
         assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.PROXY)).containsExactly(
                 "virtual_server [192.0.2.10]:tcp:80: lb_kind DR is not supported by the proxy data plane"
-                        + " (supported by: nftables (not yet in Halo), ipvs (not yet in Halo))");
+                        + " (supported by: nftables (not yet in Halo), ipvs (no IPVS in this kernel))");
     }
 
     @Test
@@ -89,11 +89,11 @@ class DataPlaneSupportTest {
                 """);
         assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.PROXY)).containsExactly(
                 "virtual_server FWM 7: fwmark services is not supported by the proxy data plane (supported by:"
-                        + " nftables (not yet in Halo), ipvs (not yet in Halo))",
+                        + " nftables (not yet in Halo), ipvs (no IPVS in this kernel))",
                 "virtual_server [192.0.2.10]:sctp:9999: protocol SCTP is not supported by the proxy data plane"
-                        + " (supported by: nftables (not yet in Halo), ipvs (not yet in Halo))",
+                        + " (supported by: nftables (not yet in Halo), ipvs (no IPVS in this kernel))",
                 "virtual_server [192.0.2.10]:udp:53: ops (one-packet scheduling) is not supported by the proxy data"
-                        + " plane (supported by: ipvs (not yet in Halo))");
+                        + " plane (supported by: ipvs (no IPVS in this kernel))");
         // the default scheduler (wlc) cannot run in nftables, but that plane is not in this version at all
         assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.NFTABLES)).containsExactly(
                 "lvs_dataplane nftables: the nftables data plane is not available in this version of Halo"

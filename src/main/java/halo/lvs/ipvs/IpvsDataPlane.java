@@ -171,17 +171,18 @@ public final class IpvsDataPlane implements DataPlane {
             throw new DataPlaneException("reading IPVS's services: " + e.getMessage(), e);
         }
         List<Action.TableChange> changes = kernel.restore(normalised(snapshot));
+        // destination requests carry their service's settings from the snapshot
+        installed = new IpvsTable();
+        for (IpvsService s : snapshot.services()) {
+            installed.apply(new Action.AddService(s));
+            for (IpvsDestination d : s.destinations()) installed.apply(new Action.AddDestination(s.key(), d));
+        }
         for (Action.TableChange change : changes) {
             try {
                 send(change);
             } catch (NativeException e) {
                 failures.add(describe(change) + ": " + reason(e));
             }
-        }
-        installed = new IpvsTable();
-        for (IpvsService s : snapshot.services()) {
-            installed.apply(new Action.AddService(s));
-            for (IpvsDestination d : s.destinations()) installed.apply(new Action.AddDestination(s.key(), d));
         }
         if (!failures.isEmpty()) throw new DataPlaneException(failures);
         this.generation = generation;

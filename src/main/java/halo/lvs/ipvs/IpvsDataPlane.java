@@ -54,7 +54,8 @@ public final class IpvsDataPlane implements DataPlane {
     private long generation;
     private IpvsTimeouts originalTimeouts;
     private SyncDaemonConfig syncDaemon;
-    private int syncState;
+    /** The sync daemon states Halo started (IP_VS_STATE_MASTER, _BACKUP), stopped at close. */
+    private final java.util.TreeSet<Integer> syncStates = new java.util.TreeSet<>();
 
     public IpvsDataPlane(IpvsTransport transport, Path procConnections) {
         this.transport = transport;
@@ -339,31 +340,50 @@ public final class IpvsDataPlane implements DataPlane {
      */
     public void syncDaemon(SyncDaemonConfig config, boolean master) throws DataPlaneException {
         int state = master ? STATE_MASTER : STATE_BACKUP;
-        int other = master ? STATE_BACKUP : STATE_MASTER;
+        stopSyncDaemon(config, master ? STATE_BACKUP : STATE_MASTER);
+        startSyncDaemon(config, state);
+    }
+
+    /** lvs_sync_daemon without a VRRP instance: both daemons at once, as keepalived's checker process starts them. */
+    public void syncDaemons(SyncDaemonConfig config) throws DataPlaneException {
+        startSyncDaemon(config, STATE_MASTER);
+        startSyncDaemon(config, STATE_BACKUP);
+    }
+
+    private void startSyncDaemon(SyncDaemonConfig config, int state) throws DataPlaneException {
         try {
-            try {
-                exchange(CMD_DEL_DAEMON, requests.stopDaemon(other, config.syncId()));
-            } catch (NativeException.NotFoundException notRunning) {
-                // ESRCH "No daemon is running"
-            }
-            try {
-                exchange(CMD_NEW_DAEMON, requests.startDaemon(state, config));
-            } catch (NativeException.AlreadyExistsException running) {
-                // EEXIST "Daemon has already run"
-            }
+            exchange(CMD_NEW_DAEMON, requests.startDaemon(state, config));
+        } catch (NativeException.AlreadyExistsException running) {
+            // EEXIST "Daemon has already run"
         } catch (NativeException e) {
-            throw new DataPlaneException("lvs_sync_daemon " + (master ? "master" : "backup") + " on "
-                    + config.interfaceName() + ": " + reason(e), e);
+            throw syncFailure(config, state, e);
         }
         syncDaemon = config;
-        syncState = state;
+        syncStates.add(state);
+    }
+
+    private void stopSyncDaemon(SyncDaemonConfig config, int state) throws DataPlaneException {
+        try {
+            exchange(CMD_DEL_DAEMON, requests.stopDaemon(state, config.syncId()));
+        } catch (NativeException.NotFoundException notRunning) {
+            // ESRCH "No daemon is running"
+        } catch (NativeException e) {
+            throw syncFailure(config, state, e);
+        }
+        syncStates.remove(state);
+    }
+
+    private static DataPlaneException syncFailure(SyncDaemonConfig config, int state, NativeException e) {
+        return new DataPlaneException("lvs_sync_daemon " + (state == STATE_MASTER ? "master" : "backup") + " on "
+                + config.interfaceName() + ": " + reason(e), e);
     }
 
     @Override
     public void close() {
         try {
-            if (syncDaemon != null) exchangeQuietly(CMD_DEL_DAEMON, requests.stopDaemon(syncState, syncDaemon.syncId()),
-                    new ArrayList<>());
+            for (int state : syncStates) {
+                exchangeQuietly(CMD_DEL_DAEMON, requests.stopDaemon(state, syncDaemon.syncId()), new ArrayList<>());
+            }
             if (originalTimeouts != null) {
                 exchangeQuietly(CMD_SET_CONFIG, requests.setTimeouts(originalTimeouts), new ArrayList<>());
             }

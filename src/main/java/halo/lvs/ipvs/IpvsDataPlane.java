@@ -39,7 +39,9 @@ import java.util.Set;
  * Like keepalived's ipvs_talk, a service or destination that is already there when added is edited instead, a
  * destination missing when edited is added, and one already gone when removed is not an error. A resync reads the
  * kernel's services and destinations (GET_SERVICE and GET_DEST dumps) and sends only the differences, so services
- * and destinations that stay keep their connections (keepalived flushes instead, at start, when lvs_flush is set).
+ * and destinations that stay keep their connections. The first batch is applied that way too: what a previous run
+ * (or an administrator) left in the kernel is removed at start, where keepalived flushes everything when lvs_flush
+ * is set and otherwise leaves it.
  * Closing leaves the services in the kernel (the daemon removes them first unless --dont-release-ipvs), stops the
  * sync daemon Halo started and puts back the timeouts it changed, as keepalived's ipvs_stop does.
  */
@@ -52,6 +54,8 @@ public final class IpvsDataPlane implements DataPlane {
     /** What the kernel holds as far as Halo's requests went: the services' settings for destination requests. */
     private IpvsTable installed = new IpvsTable();
     private long generation;
+    /** Whether the kernel's table has been read and made the table's once (the first batch or resync). */
+    private boolean reconciled;
     private IpvsTimeouts originalTimeouts;
     private SyncDaemonConfig syncDaemon;
     /** The sync daemon states Halo started (IP_VS_STATE_MASTER, _BACKUP), stopped at close. */
@@ -91,6 +95,14 @@ public final class IpvsDataPlane implements DataPlane {
 
     @Override
     public void apply(long generation, List<Action.TableChange> changes) throws DataPlaneException {
+        if (!reconciled) {
+            // the first batch (the table's start) is applied as a resync: what a previous run or an administrator
+            // left in the kernel goes, as keepalived's lvs_flush would flush it, and what stays keeps its connections
+            IpvsTable target = new IpvsTable();
+            for (Action.TableChange change : changes) target.apply(change);
+            resync(generation, target.snapshot());
+            return;
+        }
         for (Action.TableChange change : changes) {
             try {
                 send(change);
@@ -171,6 +183,7 @@ public final class IpvsDataPlane implements DataPlane {
         } catch (NativeException | IllegalArgumentException e) {
             throw new DataPlaneException("reading IPVS's services: " + e.getMessage(), e);
         }
+        reconciled = true;
         List<Action.TableChange> changes = kernel.restore(normalised(snapshot));
         // destination requests carry their service's settings from the snapshot
         installed = new IpvsTable();

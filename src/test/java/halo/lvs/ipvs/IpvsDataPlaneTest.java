@@ -47,13 +47,22 @@ class IpvsDataPlaneTest {
         return new IpvsDataPlane(kernel, dir.resolve("ip_vs_conn"));
     }
 
+    /** A plane past its first batch (which reconciles with the kernel's table, empty here). */
+    private IpvsDataPlane started() throws DataPlaneException {
+        IpvsDataPlane plane = plane();
+        plane.apply(0, List.of());
+        assertThat(kernel.commands()).containsExactly("IPVS_CMD_GET_SERVICE");
+        kernel.sent.clear();
+        return plane;
+    }
+
     private static IpvsDestination nat(DestinationKey key, int weight) {
         return IpvsDestination.of(key, ForwardingMethod.NAT, weight);
     }
 
     @Test
     void aBatchGoesOutInOrderOneRequestPerChange() throws Exception {
-        IpvsDataPlane plane = plane();
+        IpvsDataPlane plane = started();
         plane.apply(1, List.of(new Action.AddService(WEB_WRR), new Action.AddDestination(WEB, nat(RS1, 1)),
                 new Action.EditDestination(WEB, nat(RS1, 0)), new Action.RemoveDestination(WEB, RS1),
                 new Action.RemoveService(WEB)));
@@ -68,7 +77,7 @@ class IpvsDataPlaneTest {
     void whatIsAlreadyAsAskedIsNotAFailure() throws Exception {
         kernel.refuse(CMD_NEW_SERVICE, Errno.EEXIST.number()).refuse(CMD_SET_DEST, Errno.ENOENT.number())
                 .refuse(CMD_DEL_DEST, Errno.ENOENT.number());
-        IpvsDataPlane plane = plane();
+        IpvsDataPlane plane = started();
         plane.apply(1, List.of(new Action.AddService(WEB_WRR), new Action.EditDestination(WEB, nat(RS1, 2)),
                 new Action.RemoveDestination(WEB, RS2)));
         assertThat(kernel.commands()).containsExactly("IPVS_CMD_NEW_SERVICE", "IPVS_CMD_SET_SERVICE",
@@ -80,7 +89,7 @@ class IpvsDataPlaneTest {
     @Test
     void aRefusalStopsTheBatchInIpvsadmsWords() throws Exception {
         kernel.refuse(CMD_NEW_DEST, Errno.ESRCH.number());
-        IpvsDataPlane plane = plane();
+        IpvsDataPlane plane = started();
         plane.apply(1, List.of(new Action.AddService(WEB_WRR)));
         assertThatThrownBy(() -> plane.apply(2, List.of(new Action.AddDestination(WEB, nat(RS1, 1)),
                 new Action.AddDestination(WEB, nat(RS2, 1)))))
@@ -123,6 +132,24 @@ class IpvsDataPlaneTest {
         assertThat(kernel.sent.get(5)).isEqualTo(requests.setDestination(WEB_WRR, nat(RS1, 3)));
         assertThat(kernel.sent.get(6)).isEqualTo(requests.newDestination(WEB_WRR, nat(RS3, 1)));
         assertThat(plane.generation()).isEqualTo(4);
+    }
+
+    /** The first batch, the table's start, makes the kernel hold the table: what a crashed run left goes. */
+    @Test
+    void theFirstBatchReconcilesWithWhatThePreviousRunLeft() throws Exception {
+        kernel.answer(CMD_GET_SERVICE, KernelAnswers.service(WEB, "wrr", 0, 0, 0xffffffff, Stats.ZERO, Stats.ZERO))
+                .answer(CMD_GET_DEST, KernelAnswers.destination(RS1, CONN_F_MASQ, 1, Connections.NONE, Stats.ZERO,
+                        Stats.ZERO), KernelAnswers.destination(RS2, CONN_F_MASQ, 1, Connections.NONE, Stats.ZERO,
+                        Stats.ZERO));
+        IpvsDataPlane plane = plane();
+        plane.apply(1, List.of(new Action.AddService(WEB_WRR), new Action.AddDestination(WEB, nat(RS1, 1))));
+        assertThat(kernel.commands()).containsExactly("IPVS_CMD_GET_SERVICE", "IPVS_CMD_GET_DEST",
+                "IPVS_CMD_DEL_DEST");
+        assertThat(kernel.sent.get(2)).isEqualTo(requests.deleteDestination(WEB, RS2));
+        assertThat(plane.generation()).isEqualTo(1);
+        // then each batch is its own requests
+        plane.apply(2, List.of(new Action.EditDestination(WEB, nat(RS1, 5))));
+        assertThat(kernel.sent.get(3)).isEqualTo(requests.setDestination(WEB_WRR, nat(RS1, 5)));
     }
 
     @Test

@@ -2,6 +2,8 @@ package halo.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -42,6 +44,24 @@ class GenericNetlinkTest {
             boolean ipvs = genl.family("IPVS").isPresent();
             assertThat(ipvs).isEqualTo(Files.exists(Path.of("/proc/net/ip_vs")));
             assertThat(ipvs).as("this machine's kernel has no IPVS (CONFIG_IP_VS unset)").isFalse();
+        }
+    }
+
+    /** A dump (several datagrams, ended by NLMSG_DONE) and a refusal with the kernel's own words, from this kernel. */
+    @Test
+    void aDumpOfEveryFamilyAndARefusal() throws Exception {
+        try (GenericNetlink genl = GenericNetlink.open()) {
+            RtNetlinkCodec.Writer dump = new RtNetlinkCodec.Writer(GenericNetlink.GENL_ID_CTRL,
+                    RtNetlinkCodec.NLM_F_REQUEST | RtNetlinkCodec.NLM_F_ACK | RtNetlinkCodec.NLM_F_DUMP, 0);
+            dump.u8(GenericNetlink.CTRL_CMD_GETFAMILY).u8(1).u16(0);
+            var families = genl.exchange(dump.bytes(), "CTRL_CMD_GETFAMILY dump").stream()
+                    .map(GenericNetlink::family).toList();
+            assertThat(families).extracting(GenericNetlink.Family::name).contains("nlctrl").doesNotContain("IPVS");
+            // a name longer than GENL_NAMSIZ fails the controller's policy: EINVAL, typed, with the kernel's text
+            assertThatThrownBy(() -> genl.family("a-family-name-too-long"))
+                    .isInstanceOf(NativeException.class)
+                    .hasMessageContaining("CTRL_CMD_GETFAMILY a-family-name-too-long")
+                    .hasMessageContaining("EINVAL");
         }
     }
 }

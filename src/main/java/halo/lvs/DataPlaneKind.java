@@ -32,9 +32,9 @@ public enum DataPlaneKind {
     private final boolean fwmarkServices;
     private final boolean onePacket;
 
-    DataPlaneKind(boolean available, Set<ForwardingMethod> forwarding, Set<Protocol> protocols,
+    DataPlaneKind(boolean inThisVersion, Set<ForwardingMethod> forwarding, Set<Protocol> protocols,
                   Set<SchedulingMethod> schedulers, boolean fwmarkServices, boolean onePacket) {
-        this.inThisVersion = available;
+        this.inThisVersion = inThisVersion;
         this.forwarding = forwarding;
         this.protocols = protocols;
         this.schedulers = schedulers;

@@ -79,7 +79,12 @@ public final class GenericNetlink implements AutoCloseable {
             ByteBuffer datagram = socket.receive(what);
             for (RtNetlinkCodec.Message m : RtNetlinkCodec.split(datagram)) {
                 if (m.seq() != seq) continue;
-                if (m.type() == NLMSG_DONE) return out;
+                if (m.type() == NLMSG_DONE) {
+                    // the dump's own error, when it failed part way (netlink_dump_done's dump_done_errno)
+                    int errno = m.payload().limit() >= 4 ? -m.payload().getInt(0) : 0;
+                    if (errno > 0) throw NativeException.of(what, errno, "(dump)", Capabilities.CAP_NET_ADMIN);
+                    return out;
+                }
                 if (m.type() == NLMSG_ERROR) {
                     int errno = RtNetlinkCodec.errorOf(m);
                     if (errno == 0) return out;

@@ -63,7 +63,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--lvs-dataplane", paramLabel = "NAME",
             description = "The data plane for the virtual servers: auto, proxy, nftables or ipvs (wins over"
-                    + " global_defs' lvs_dataplane; auto: IPVS where Halo has that plane, else the userspace proxy).")
+                    + " global_defs' lvs_dataplane; auto: IPVS where the kernel has it, else the userspace proxy).")
     String lvsDataplane;
 
     @Option(names = {"--control-socket"}, paramLabel = "PATH", description = "The daemon's control socket (default: ${DEFAULT-VALUE}).")

@@ -244,14 +244,12 @@ static final Set<String> GLOBAL_RAW = Set.of(
                 }
             }
         });
-        // kept as written (dump-conf writes it back, LvsSyncDaemon.of reads it), once its words are valid
+        // kept as written (dump-conf writes it back, SyncDaemonConfig.of reads it with the instances), with
+        // keepalived's warnings now; an unknown instance is reported when the daemon reads it
         KeywordTable.line(keywords, "lvs_sync_daemon", (GlobalDefsBuilder b, Statement s) -> {
-            try {
-                LvsSyncDaemon.parse(s.args());
-                raw.add(new RawSetting(s.keyword(), s.args()));
-            } catch (IllegalArgumentException e) {
-                parser.warn(s, s.keyword(), e.getMessage() + " - ignoring");
-            }
+            SyncDaemonConfig.Parsed parsed = SyncDaemonConfig.parse(new RawSetting(s.keyword(), s.args()), name -> 0);
+            parsed.warnings().forEach(w -> parser.warn(s, s.keyword(), w));
+            if (parsed.config().isPresent()) raw.add(new RawSetting(s.keyword(), s.args()));
         });
         for (String k : GLOBAL_RAW) {
             keywords.put(k, new KeywordHandler.Line((c, s) -> raw.add(new RawSetting(s.keyword(), s.args()))));

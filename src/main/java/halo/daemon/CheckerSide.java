@@ -68,6 +68,8 @@ public final class CheckerSide implements AutoCloseable {
     private VirtualServerTable table;
     private final DataPlaneKind planeKind;
     private DataPlaneSync sync;
+    /** lvs_sync_daemon on the IPVS plane, or null. */
+    private halo.lvs.ipvs.SyncDaemonFollower syncDaemon;
     private CheckerEngine engine;
     private boolean stopped;
 
@@ -100,6 +102,8 @@ public final class CheckerSide implements AutoCloseable {
             table = VirtualServerTable.fromConfig(config);
             sync = new DataPlaneSync(DataPlanes.open(planeKind, key -> table.proxySettings(key)), table::snapshot, log);
             applyLvsTimeouts();
+            syncDaemon = halo.lvs.ipvs.SyncDaemonFollower.of(config, sync.plane(), log::info).orElse(null);
+            if (syncDaemon != null) syncDaemon.start();
             for (InetAddress a : hostAddresses()) {
                 localAddresses.add(a);
                 table.addressAdded(a); // before start(): keepalived's initial netlink dump, nothing to carry out
@@ -252,6 +256,13 @@ public final class CheckerSide implements AutoCloseable {
     public void addressAdded(InetAddress address) {
         thread.execute(() -> {
             if (!stopped && localAddresses.add(address)) perform(table.addressAdded(address));
+        });
+    }
+
+    /** VRRP instance INSTANCE set (MASTER true) or removed its virtual addresses: lvs_sync_daemon follows it. */
+    public void vrrpAddresses(String instance, boolean master) {
+        thread.execute(() -> {
+            if (!stopped && syncDaemon != null) syncDaemon.instanceState(instance, master);
         });
     }
 

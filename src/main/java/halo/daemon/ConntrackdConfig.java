@@ -1,7 +1,7 @@
 package halo.daemon;
 
 import halo.config.KeepalivedConfig;
-import halo.config.LvsSyncDaemon;
+import halo.config.SyncDaemonConfig;
 import halo.config.RealServer;
 import halo.config.UnicastPeer;
 import halo.config.VirtualAddress;
@@ -26,7 +26,7 @@ import java.util.Set;
  * reply source, and after dnat the VIP is in neither (client to VIP, real server back to client), so a NAT
  * connection is recognised by its real server; the VIPs catch connections to the directors themselves (DR, local).
  */
-public record ConntrackdConfig(LvsSyncDaemon sync, InetAddress localAddress, InetAddress peer,
+public record ConntrackdConfig(SyncDaemonConfig sync, InetAddress localAddress, InetAddress peer,
                                Set<InetAddress> addresses, Path runDir) {
 
     /** Where conntrackd's own files go. */
@@ -55,7 +55,7 @@ public record ConntrackdConfig(LvsSyncDaemon sync, InetAddress localAddress, Ine
      * The settings for SYNC from CONFIG: LOCAL is the sync interface's own address; the peer is the named instance's
      * only unicast_peer when the instance runs on the sync interface (null: multicast); the filter's addresses are every instance's VIPs and every real server.
      */
-    public static ConntrackdConfig of(LvsSyncDaemon sync, KeepalivedConfig config, InetAddress local, Path runDir) {
+    public static ConntrackdConfig of(SyncDaemonConfig sync, KeepalivedConfig config, InetAddress local, Path runDir) {
         VrrpInstance instance = config.vrrpInstances().stream()
                 .filter(i -> i.name().equals(sync.vrrpInstance())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(
@@ -99,11 +99,11 @@ public record ConntrackdConfig(LvsSyncDaemon sync, InetAddress localAddress, Ine
             out.append("    UDP {\n");
             out.append("        ").append(family).append("_address ").append(text(localAddress)).append('\n');
             out.append("        ").append(family).append("_Destination_Address ").append(text(peer)).append('\n');
-            out.append("        Port ").append(sync.port()).append('\n');
+            out.append("        Port ").append(sync.effectivePort()).append('\n');
         } else {
             out.append("    Multicast {\n");
-            out.append("        ").append(family).append("_address ").append(text(sync.group())).append('\n');
-            out.append("        Group ").append(sync.port()).append('\n');
+            out.append("        ").append(family).append("_address ").append(text(sync.effectiveGroup())).append('\n');
+            out.append("        Group ").append(sync.effectivePort()).append('\n');
             out.append("        ").append(family).append("_interface ").append(text(localAddress)).append('\n');
         }
         out.append("        Interface ").append(sync.interfaceName()).append('\n');

@@ -1,7 +1,7 @@
 package halo.daemon;
 
 import halo.config.KeepalivedConfig;
-import halo.config.LvsSyncDaemon;
+import halo.config.SyncDaemonConfig;
 import halo.lvs.DataPlaneKind;
 import halo.vrrp.VrrpState;
 import java.io.IOException;
@@ -93,18 +93,24 @@ final class ConntrackdSupervisor implements AutoCloseable {
      */
     static ConntrackdSupervisor startFor(KeepalivedConfig config, DataPlaneKind dataPlane, LinuxHostNetwork network,
                                          Path controlSocket, ScriptRunner scripts, DaemonLog log) {
-        Optional<LvsSyncDaemon> sync;
-        try {
-            sync = LvsSyncDaemon.of(config.global());
-        } catch (IllegalArgumentException e) {
-            log.info(e.getMessage() + " - connection sync not started");
+        Optional<SyncDaemonConfig.Parsed> read = SyncDaemonConfig.of(config);
+        if (read.isEmpty()) {
             return null;
         }
+        read.get().warnings().forEach(w -> log.info(w));
+        Optional<SyncDaemonConfig> sync = read.get().config();
         if (sync.isEmpty()) {
             return null;
         }
         if (dataPlane == DataPlaneKind.PROXY) {
             log.info("lvs_sync_daemon: the userspace proxy's connections cannot be synchronised - conntrackd not started");
+            return null;
+        }
+        if (dataPlane == DataPlaneKind.IPVS) {
+            return null; // the kernel's own sync daemon carries IPVS connections (IpvsDataPlane, SyncDaemonFollower)
+        }
+        if (sync.get().vrrpInstance() == null) {
+            log.info("lvs_sync_daemon: conntrackd follows a VRRP instance and none is named - conntrackd not started");
             return null;
         }
         try {
@@ -121,7 +127,7 @@ final class ConntrackdSupervisor implements AutoCloseable {
             ConntrackdSupervisor supervisor = new ConntrackdSupervisor(settings, "conntrackd", scripts, log);
             log.info("lvs_sync_daemon: conntrackd on " + sync.get().interfaceName() + " for " + sync.get().vrrpInstance()
                     + (settings.peer() != null ? ", unicast to " + settings.peer().getHostAddress()
-                    : ", multicast to " + sync.get().group().getHostAddress()) + ", files in " + runDir);
+                    : ", multicast to " + sync.get().effectiveGroup().getHostAddress()) + ", files in " + runDir);
             supervisor.start();
             return supervisor;
         } catch (IOException | IllegalArgumentException e) {

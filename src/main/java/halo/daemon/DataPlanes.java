@@ -3,6 +3,7 @@ package halo.daemon;
 import halo.lvs.DataPlane;
 import halo.lvs.DataPlaneKind;
 import halo.lvs.ServiceKey;
+import halo.lvs.ipvs.IpvsDataPlane;
 import halo.config.ProxySettings;
 import halo.lvs.proxy.NftablesTransparentHost;
 import halo.lvs.proxy.ProxyDataPlane;
@@ -28,8 +29,7 @@ final class DataPlanes {
                     throw new IllegalStateException("the nftables data plane cannot start: " + e.getMessage(), e);
                 }
             }
-            case IPVS -> throw new IllegalStateException("the " + kind
-                    + " data plane is not available in this version of Halo");
+            case IPVS -> IpvsDataPlane.open();
         };
     }
 }

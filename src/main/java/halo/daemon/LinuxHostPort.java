@@ -91,6 +91,7 @@ final class LinuxHostPort implements HostPort {
         }
         CheckerSide checkerSide = state.checkerSide;
         if (checkerSide != null && setup.config() != null) {
+            checkerSide.vrrpAddresses(setup.config().name(), set);
             // ha_suspend: the checker side follows the VIPs
             for (VirtualAddress v : setup.config().virtualAddresses()) {
                 if (set) {

@@ -9,10 +9,10 @@ import java.util.Set;
  * The data planes Halo knows, by the name {@code lvs_dataplane} and {@code --lvs-dataplane} give them, with what each
  * supports, so that a virtual server a plane cannot carry is refused when the configuration is loaded.
  * <p>
- * The IPVS plane is not in this version ({@link #available()} is false); the nftables plane is available where
- * libnftables loads and the kernel accepts Halo's tables (probed once). Their capabilities are what the kernel offers
- * them (IPVS: everything keepalived configures; nftables: what the kernel path can honour exactly), so a refusal can
- * say which plane would carry a virtual server.
+ * The nftables plane is available where libnftables loads and the kernel accepts Halo's tables; the IPVS plane where
+ * the kernel has IPVS (its generic netlink family resolves: {@link halo.lvs.ipvs.IpvsKernel}); each probed once. Their
+ * capabilities are what the kernel offers them (IPVS: everything keepalived configures; nftables: what the kernel
+ * path can honour exactly), so a refusal can say which plane would carry a virtual server.
  */
 public enum DataPlaneKind {
     /** Halo's userspace proxy: terminates client connections and opens its own to the real servers. */
@@ -22,19 +22,20 @@ public enum DataPlaneKind {
     NFTABLES(true, EnumSet.of(ForwardingMethod.NAT, ForwardingMethod.DR), EnumSet.allOf(Protocol.class),
             EnumSet.of(SchedulingMethod.RR, SchedulingMethod.WRR, SchedulingMethod.SH, SchedulingMethod.DH,
                     SchedulingMethod.MH), true, false),
-    IPVS(false, EnumSet.allOf(ForwardingMethod.class), EnumSet.allOf(Protocol.class),
+    IPVS(true, EnumSet.allOf(ForwardingMethod.class), EnumSet.allOf(Protocol.class),
             EnumSet.allOf(SchedulingMethod.class), true, true);
 
-    private final boolean available;
+    /** Whether this version of Halo has the plane (IPVS then needs the kernel's). */
+    private final boolean inThisVersion;
     private final Set<ForwardingMethod> forwarding;
     private final Set<Protocol> protocols;
     private final Set<SchedulingMethod> schedulers;
     private final boolean fwmarkServices;
     private final boolean onePacket;
 
-    DataPlaneKind(boolean available, Set<ForwardingMethod> forwarding, Set<Protocol> protocols,
+    DataPlaneKind(boolean inThisVersion, Set<ForwardingMethod> forwarding, Set<Protocol> protocols,
                   Set<SchedulingMethod> schedulers, boolean fwmarkServices, boolean onePacket) {
-        this.available = available;
+        this.inThisVersion = inThisVersion;
         this.forwarding = forwarding;
         this.protocols = protocols;
         this.schedulers = schedulers;
@@ -57,12 +58,36 @@ public enum DataPlaneKind {
 
     /** Whether this version of Halo has the plane (whether or not this host can run it). */
     public boolean inThisVersion() {
-        return available;
+        return inThisVersion;
     }
 
-    /** Whether this version of Halo has the plane, and (nftables) this host can run it. */
+    /** Whether the plane can run here: this version of Halo has it and the host has what it needs (probed once). */
     public boolean available() {
-        return available && (this != NFTABLES || NftablesProbe.AVAILABLE);
+        if (!inThisVersion) return false;
+        return switch (this) {
+            case PROXY -> true;
+            case NFTABLES -> NftablesProbe.AVAILABLE;
+            case IPVS -> halo.lvs.ipvs.IpvsKernel.isAvailable();
+        };
+    }
+
+    /** Why the plane cannot run here, in a refusal's words, or null when it can. */
+    public String unavailabilityCause() {
+        if (!inThisVersion) return "the " + this + " data plane is not available in this version of Halo";
+        if (available()) return null;
+        return switch (this) {
+            case PROXY -> null;
+            case NFTABLES -> "the nftables data plane is not available on this host (it needs libnftables.so.1, Debian"
+                    + " package libnftables1, a kernel with nftables and CAP_NET_ADMIN)";
+            case IPVS -> halo.lvs.ipvs.IpvsKernel.unavailabilityCause();
+        };
+    }
+
+    /** The short note beside an unavailable plane's name in a list of planes ("" when it is available). */
+    public String unavailabilityNote() {
+        if (!inThisVersion) return "not yet in Halo";
+        if (available()) return "";
+        return this == IPVS ? "no IPVS in this kernel" : "unavailable here";
     }
 
     /** Probed once, when first asked: libnftables and a kernel that takes an inet nat chain and a netdev table. */
@@ -93,12 +118,12 @@ public enum DataPlaneKind {
     }
 
     /**
-     * The plane that runs for a configured choice: REQUESTED, or for {@code auto} (null) the kernel's IPVS where this
-     * version has that plane, otherwise the proxy.
+     * The plane that runs for a configured choice: REQUESTED, or for {@code auto} (null) the kernel's IPVS where its
+     * generic netlink family resolves, otherwise the proxy.
      */
     public static DataPlaneKind choose(DataPlaneKind requested) {
         if (requested != null) return requested;
-        return IPVS.available ? IPVS : PROXY;
+        return IPVS.available() ? IPVS : PROXY;
     }
 
     @Override

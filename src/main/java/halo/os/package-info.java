@@ -13,6 +13,7 @@
  *   <li>{@link halo.os.RtNetlink}: links, VIPs ({@link halo.os.HostAddress}), {@link halo.os.Route}s and
  *       {@link halo.os.Rule}s; {@link halo.os.NetlinkMonitor} for link and address events
  *       ({@link halo.os.HostEvent}).</li>
+ *   <li>{@link halo.os.GenericNetlink}: generic netlink family resolution and request/dump exchanges (IPVS).</li>
  *   <li>{@link halo.os.PacketSocket}: gratuitous ARP and unsolicited NA.</li>
  *   <li>{@link halo.os.NetNamespace}: run code (open sockets) inside a named network namespace.</li>
  *   <li>{@link halo.os.ProbeSocket}: the checkers' ICMP echo and UDP (IP_RECVERR) sockets.</li>

@@ -7,7 +7,8 @@ import halo.config.ConfigLoader;
 import halo.config.KeepalivedConfig;
 import halo.config.LoadOptions;
 import halo.config.LoadResult;
-import halo.config.LvsSyncDaemon;
+import halo.config.RawSetting;
+import halo.config.SyncDaemonConfig;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,44 +56,36 @@ class ConntrackdConfigTest {
 
     @Test
     void lvsSyncDaemonKeepsIpvsDefaultsAndReadsItsOptions() throws Exception {
-        LvsSyncDaemon plain = LvsSyncDaemon.of(load("lvs_sync_daemon eth2 VI_1", "").global()).orElseThrow();
-        assertThat(plain).isEqualTo(new LvsSyncDaemon("eth2", "VI_1", 0, 0, 8848, 1,
-                InetAddress.getByName("224.0.0.81")));
-        LvsSyncDaemon full = LvsSyncDaemon.parse(List.of("eth2", "VI_1", "id", "7", "maxlen", "1400", "port", "3780",
-                "ttl", "2", "group", "239.1.2.3"));
-        assertThat(full).isEqualTo(new LvsSyncDaemon("eth2", "VI_1", 7, 1400, 3780, 2,
+        SyncDaemonConfig plain = sync(load("lvs_sync_daemon eth2 VI_1", ""));
+        assertThat(plain).isEqualTo(new SyncDaemonConfig("eth2", "VI_1", 51, 0, 0, 0, null));
+        assertThat(plain.effectivePort()).isEqualTo(8848);
+        assertThat(plain.effectiveGroup()).isEqualTo(InetAddress.getByName("224.0.0.81"));
+        SyncDaemonConfig full = sync(load("lvs_sync_daemon eth2 VI_1 id 7 maxlen 1400 port 3780 ttl 2 group 239.1.2.3", ""));
+        assertThat(full).isEqualTo(new SyncDaemonConfig("eth2", "VI_1", 7, 1400, 3780, 2,
                 InetAddress.getByName("239.1.2.3")));
-        assertThat(LvsSyncDaemon.of(load("", "").global())).isEmpty();
+        assertThat(SyncDaemonConfig.of(load("", ""))).isEmpty();
     }
 
     @Test
-    void malformedLinesAreRefusedInWords() {
-        assertThatThrownBy(() -> LvsSyncDaemon.parse(List.of("eth2"))).hasMessage(
-                "lvs_sync_daemon needs an interface and a VRRP instance");
-        assertThatThrownBy(() -> LvsSyncDaemon.parse(List.of("eth2", "VI_1", "port", "70000"))).hasMessage(
-                "lvs_sync_daemon port 70000 is not in 1..65535");
-        assertThatThrownBy(() -> LvsSyncDaemon.parse(List.of("eth2", "VI_1", "group", "192.0.2.1"))).hasMessage(
-                "lvs_sync_daemon group 192.0.2.1 is not a multicast address");
-        assertThatThrownBy(() -> LvsSyncDaemon.parse(List.of("eth2", "VI_1", "speed", "9"))).hasMessage(
-                "Unknown option speed for lvs_sync_daemon");
-        assertThatThrownBy(() -> LvsSyncDaemon.parse(List.of("eth2", "VI_1", "ttl"))).hasMessage(
-                "lvs_sync_daemon ttl needs a value");
-    }
-
-    @Test
-    void aMalformedLineIsAWarningAtLoadAndLeftOut() throws Exception {
+    void aMalformedOptionIsAWarningAtLoadAndTheKernelDefaultStays() throws Exception {
         Path f = dir.resolve("bad.conf");
         Files.writeString(f, "global_defs {\n    lvs_sync_daemon eth2 VI_1 port 70000\n}\n");
         LoadResult r = ConfigLoader.load(f, new LoadOptions("test", false));
-        assertThat(r.diagnostics().toString()).contains("lvs_sync_daemon port 70000 is not in 1..65535 - ignoring");
-        assertThat(LvsSyncDaemon.of(r.config().global())).isEmpty();
+        assertThat(r.diagnostics().toString()).contains("Invalid lvs_sync_daemon port (70000) - ignoring");
+        assertThat(r.config().global().otherSettings()).extracting(RawSetting::keyword).contains("lvs_sync_daemon");
+    }
+
+    private static SyncDaemonConfig sync(KeepalivedConfig config) {
+        SyncDaemonConfig.Parsed parsed = SyncDaemonConfig.of(config).orElseThrow();
+        assertThat(parsed.warnings()).isEmpty();
+        return parsed.config().orElseThrow();
     }
 
     @Test
     void unicastPeerGivesFtfwOverUdpToIt() throws Exception {
         KeepalivedConfig config = load("lvs_sync_daemon eth0 VI_1 port 3780",
                 "unicast_src_ip 192.0.2.11\n unicast_peer {\n 192.0.2.12\n }");
-        ConntrackdConfig c = ConntrackdConfig.of(LvsSyncDaemon.of(config.global()).orElseThrow(), config,
+        ConntrackdConfig c = ConntrackdConfig.of(sync(config), config,
                 InetAddress.getByName("203.0.113.1"), Path.of("/run/halo/halo.sock.conntrackd"));
         assertThat(c.text()).isEqualTo("""
                 # Written by Halo for lvs_sync_daemon eth0 VI_1; rewritten at every start.
@@ -146,7 +139,7 @@ class ConntrackdConfigTest {
         // VRRP's unicast peer is on eth0; the sync link is eth2, where that address is not
         KeepalivedConfig config = load("lvs_sync_daemon eth2 VI_1 group 239.1.2.3",
                 "unicast_src_ip 192.0.2.11\n unicast_peer {\n 192.0.2.12\n }");
-        ConntrackdConfig c = ConntrackdConfig.of(LvsSyncDaemon.of(config.global()).orElseThrow(), config,
+        ConntrackdConfig c = ConntrackdConfig.of(sync(config), config,
                 InetAddress.getByName("203.0.113.1"), Path.of("/run/x"));
         assertThat(c.text()).contains("""
                     Multicast {
@@ -158,10 +151,10 @@ class ConntrackdConfigTest {
     }
 
     @Test
-    void anInstanceThatIsNotConfiguredIsRefused() throws Exception {
+    void anInstanceThatIsNotConfiguredClearsTheSettingAsKeepalivedDoes() throws Exception {
         KeepalivedConfig config = load("lvs_sync_daemon eth2 VI_9", "");
-        assertThatThrownBy(() -> ConntrackdConfig.of(LvsSyncDaemon.of(config.global()).orElseThrow(), config,
-                InetAddress.getByName("203.0.113.1"), Path.of("/run/x")))
-                .hasMessage("lvs_sync_daemon names VRRP instance VI_9, which is not configured");
+        SyncDaemonConfig.Parsed parsed = SyncDaemonConfig.of(config).orElseThrow();
+        assertThat(parsed.warnings()).containsExactly("Unable to find vrrp instance VI_9 for lvs_syncd - clearing lvs_syncd config");
+        assertThat(parsed.config()).isEmpty();
     }
 }

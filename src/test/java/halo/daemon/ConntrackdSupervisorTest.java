@@ -2,7 +2,7 @@ package halo.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import halo.config.LvsSyncDaemon;
+import halo.config.SyncDaemonConfig;
 import halo.testing.Await;
 import halo.vrrp.VrrpState;
 import java.net.InetAddress;
@@ -51,7 +51,7 @@ class ConntrackdSupervisorTest {
                 printf "%%s\\n" "$3" >> %1$s
                 """.formatted(requests, dir));
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ConntrackdConfig config = new ConntrackdConfig(LvsSyncDaemon.parse(List.of("eth2", "VI_1")),
+        ConntrackdConfig config = new ConntrackdConfig(new SyncDaemonConfig("eth2", "VI_1", 51, 0, 0, 0, null),
                 InetAddress.getByName("203.0.113.1"), InetAddress.getByName("203.0.113.2"),
                 Set.of(InetAddress.getByName("192.0.2.100")), dir.resolve("run"));
         supervisor = new ConntrackdSupervisor(config, fake.toString(), new ScriptRunner(),
@@ -111,7 +111,7 @@ class ConntrackdSupervisorTest {
     @Test
     void aConntrackdThatCannotStartIsRetriedWithAGrowingBackoff() throws Exception {
         Path missing = dir.resolve("no-such-conntrackd");
-        ConntrackdConfig config = new ConntrackdConfig(LvsSyncDaemon.parse(List.of("eth2", "VI_1")),
+        ConntrackdConfig config = new ConntrackdConfig(new SyncDaemonConfig("eth2", "VI_1", 51, 0, 0, 0, null),
                 InetAddress.getByName("203.0.113.1"), null, Set.of(), dir.resolve("run2"));
         try (ConntrackdSupervisor s = new ConntrackdSupervisor(config, missing.toString(), new ScriptRunner(),
                 new DaemonLog(Clock.systemUTC(), null, logged::add, false))) {

@@ -82,7 +82,7 @@ class LvsIpvsadmProcessTest {
         // ipvsadm's default forwarding is -g (DR): the proxy data plane cannot carry it, and says so
         assertThat(lvs("-a", "-t", "192.0.2.40:80", "-r", "192.0.2.42", "-w", "5")).isEqualTo(new Run(255, "",
                 "-r 192.0.2.42:80: DR forwarding is not supported by the proxy data plane (supported by: nftables,"
-                        + " ipvs (not yet in Halo))\n"));
+                        + " ipvs (no IPVS in this kernel))\n"));
         assertThat(lvs("-a", "-t", "192.0.2.40:80", "-r", "192.0.2.42", "-m", "-w", "5")).isEqualTo(new Run(0, "", ""));
         assertThat(lvs("-L", "-n")).isEqualTo(new Run(0, HEADER + """
                 TCP  192.0.2.40:80 rr

@@ -64,7 +64,7 @@ class DataPlaneSupportTest {
                 """);
         assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.PROXY)).containsExactly(
                 "virtual_server [192.0.2.10]:tcp:80: lb_kind DR is not supported by the proxy data plane"
-                        + " (supported by: nftables, ipvs (not yet in Halo))");
+                        + " (supported by: nftables, ipvs (no IPVS in this kernel))");
     }
 
     @Test
@@ -89,19 +89,19 @@ class DataPlaneSupportTest {
                 """);
         assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.PROXY)).containsExactly(
                 "virtual_server FWM 7: fwmark services is not supported by the proxy data plane (supported by:"
-                        + " nftables, ipvs (not yet in Halo))",
+                        + " nftables, ipvs (no IPVS in this kernel))",
                 "virtual_server [192.0.2.10]:sctp:9999: protocol SCTP is not supported by the proxy data plane"
-                        + " (supported by: nftables, ipvs (not yet in Halo))",
+                        + " (supported by: nftables, ipvs (no IPVS in this kernel))",
                 "virtual_server [192.0.2.10]:udp:53: ops (one-packet scheduling) is not supported by the proxy data"
-                        + " plane (supported by: ipvs (not yet in Halo))");
+                        + " plane (supported by: ipvs (no IPVS in this kernel))");
         // nftables runs rr, wrr, sh, dh and mh only: the default (wlc) is refused, as is ops
         assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.NFTABLES)).containsExactly(
                 "virtual_server [192.0.2.10]:sctp:9999: lb_algo wlc is not supported by the nftables data plane"
-                        + " (supported by: proxy, ipvs (not yet in Halo))",
+                        + " (supported by: proxy, ipvs (no IPVS in this kernel))",
                 "virtual_server [192.0.2.10]:udp:53: lb_algo wlc is not supported by the nftables data plane"
-                        + " (supported by: proxy, ipvs (not yet in Halo))",
+                        + " (supported by: proxy, ipvs (no IPVS in this kernel))",
                 "virtual_server [192.0.2.10]:udp:53: ops (one-packet scheduling) is not supported by the nftables"
-                        + " data plane (supported by: ipvs (not yet in Halo))");
+                        + " data plane (supported by: ipvs (no IPVS in this kernel))");
     }
 
     @Test
@@ -140,9 +140,9 @@ class DataPlaneSupportTest {
         assertThat(DataPlaneKind.NFTABLES.available()).as("libnftables and nftables in the kernel here").isTrue();
         assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.NFTABLES)).containsExactly(
                 "virtual_server [192.0.2.10]:tcp:81: lb_algo lc is not supported by the nftables data plane"
-                        + " (supported by: proxy, ipvs (not yet in Halo))",
+                        + " (supported by: proxy, ipvs (no IPVS in this kernel))",
                 "virtual_server [192.0.2.10]:tcp:82: lb_algo lblcr is not supported by the nftables data plane"
-                        + " (supported by: proxy, ipvs (not yet in Halo))");
+                        + " (supported by: proxy, ipvs (no IPVS in this kernel))");
     }
 
     @Test
@@ -161,9 +161,9 @@ class DataPlaneSupportTest {
         // the nftables plane writes a TUN ruleset but makes no ipip tunnels yet: refused at load, not at apply
         assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.NFTABLES)).containsExactly(
                 "virtual_server [192.0.2.10]:tcp:80: lb_algo wlc is not supported by the nftables data plane"
-                        + " (supported by: proxy, ipvs (not yet in Halo))",
+                        + " (supported by: proxy, ipvs (no IPVS in this kernel))",
                 "virtual_server [192.0.2.10]:tcp:80: lb_kind TUN is not supported by the nftables data plane"
-                        + " (supported by: ipvs (not yet in Halo))");
+                        + " (supported by: ipvs (no IPVS in this kernel))");
     }
 
     @Test

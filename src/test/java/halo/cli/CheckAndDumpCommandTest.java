@@ -75,10 +75,10 @@ class CheckAndDumpCommandTest {
                 + " data plane (supported by: nftables (not yet in Halo), ipvs (not yet in Halo)) - halo run would"
                 + " refuse to start (auto chose proxy)").contains("is valid");
         Run chosen = check("-f", auto.toString(), "--lvs-dataplane", "proxy");
-        assertThat(chosen.status()).isEqualTo(3);
+        assertThat(chosen.status()).isEqualTo(4);
         assertThat(chosen.err()).contains("lb_kind DR is not supported by the proxy data plane").contains("cannot be run");
         Run inFile = check("-f", file("global_defs {\n    lvs_dataplane proxy\n}\n" + DIRECT_ROUTING).toString());
-        assertThat(inFile.status()).isEqualTo(3);
+        assertThat(inFile.status()).isEqualTo(4);
         assertThat(check("-f", auto.toString(), "--lvs-dataplane", "dpdk").err())
                 .contains("--lvs-dataplane dpdk: expected auto, proxy, nftables or ipvs");
     }
@@ -91,27 +91,35 @@ class CheckAndDumpCommandTest {
     }
 
     @Test
-    void correctionsExitFourWithFileLineAndMessage() throws Exception {
+    void correctionsExitFiveWithFileLineAndMessage() throws Exception {
         Path f = file(VALID.replace("virtual_router_id 51", "virtual_router_id 51\n    state MASTER\n    nopreempt"));
         Run r = check("-f", f.toString());
-        assertThat(r.status()).isEqualTo(4);
+        assertThat(r.status()).isEqualTo(5);
         assertThat(r.err()).contains(f + ":5: warning: (VI_1) Warning - nopreempt will not work with initial state MASTER - clearing");
     }
 
     @Test
     void unknownKeywordIsFatalWithStrict() throws Exception {
         Path f = file(VALID.replace("interface eth0", "interface eth0\n    prority 100"));
-        assertThat(check("-f", f.toString()).status()).isEqualTo(4);
+        assertThat(check("-f", f.toString()).status()).isEqualTo(5);
         Run strict = check("--strict", "-f", f.toString());
-        assertThat(strict.status()).isEqualTo(3);
+        assertThat(strict.status()).isEqualTo(4);
         assertThat(strict.err()).contains(f + ":3: fatal: Unknown keyword 'prority'").contains("cannot be run");
     }
 
     @Test
     void missingFileCannotRunAndNoStackTrace() {
         Run r = check("-f", dir.resolve("nope.conf").toString());
-        assertThat(r.status()).isEqualTo(3);
+        assertThat(r.status()).isEqualTo(4);
         assertThat(r.err()).contains("nope.conf").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void helpGivesTheBinarysExitCodesNotTheManPages() {
+        Run r = check("--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("keepalived 2.2.7 binary").contains("not the 3/4/5 of keepalived(8)")
+                .contains("0  valid").contains("4  cannot run").contains("5  runs after corrections");
     }
 
     @Test
@@ -147,7 +155,7 @@ class CheckAndDumpCommandTest {
         CheckCommand c = new CheckCommand();
         c.interfaceExists = name -> !name.equals("ens33");
         Run r = run(c, "-f", file(VALID.replace("eth0", "ens33")).toString());
-        assertThat(r.status()).isEqualTo(4);
+        assertThat(r.status()).isEqualTo(5);
         assertThat(r.err()).contains("warning: WARNING - interface ens33 for vrrp_instance VI_1 doesn't exist")
                 .contains("warning: Non-existent interface specified in configuration");
         CheckCommand dynamic = new CheckCommand();

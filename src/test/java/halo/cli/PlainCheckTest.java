@@ -75,8 +75,8 @@ class PlainCheckTest {
         // the runs above did say something: a valid file, a fatal, corrections
         assertThat(viaPlain(lines.get(0)).status()).isZero();
         assertThat(viaPlain(lines.get(5)).err()).contains("Unknown keyword 'no_such_keyword'");
-        assertThat(viaPlain(lines.get(6)).status()).isEqualTo(3);
-        assertThat(viaPlain(lines.get(10)).status()).isEqualTo(3);
+        assertThat(viaPlain(lines.get(6)).status()).isEqualTo(4);
+        assertThat(viaPlain(lines.get(10)).status()).isEqualTo(4);
     }
 
     @Test

@@ -26,7 +26,7 @@ class SeedConfigsTest {
         assertThat(warnings(r)).containsExactly(
                 "33: Unknown keyword 'nb_get_retry'",
                 "42: Unknown keyword 'nb_get_retry'");
-        assertThat(r.exitStatus()).isEqualTo(4);
+        assertThat(r.exitStatus()).isEqualTo(5);
         KeepalivedConfig c = r.config();
         assertThat(c.global().routerId()).isEqualTo("LVS_Master");
         VrrpInstance vi = c.vrrpInstance("VI_1").orElseThrow();
@@ -234,7 +234,7 @@ class SeedConfigsTest {
         KeepalivedConfig c = r.config();
         assertThat(c.vrrpScripts()).isEmpty();
         assertThat(c.vrrpInstances().getFirst().trackScripts()).isEmpty();
-        assertThat(r.exitStatus()).isEqualTo(4);
+        assertThat(r.exitStatus()).isEqualTo(5);
     }
 
     @Test

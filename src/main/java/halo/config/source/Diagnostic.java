@@ -13,10 +13,20 @@ public record Diagnostic(Severity severity, SourceLocation location, String toke
     public enum Severity {
         /** Worth knowing, changes nothing (a deprecated spelling that is still honoured). */
         INFO,
-        /** keepalived reports it and runs after correcting or ignoring it: --config-test exits 4. */
+        /** keepalived reports it and runs after correcting or ignoring it: the 2.2.7 binary's -t exits 5. */
         WARNING,
-        /** The configuration cannot run: --config-test exits 3. */
-        FATAL
+        /** The configuration cannot run: the 2.2.7 binary's -t exits 4. */
+        FATAL,
+        /**
+         * keepalived stops reading at once and exits 2 (a keyword missing its parameter: lib/parser.c's null_strvec
+         * calls exit(KEEPALIVED_EXIT_CONFIG)); the configuration cannot run.
+         */
+        STOP;
+
+        /** Whether the configuration cannot run with it. */
+        public boolean cannotRun() {
+            return this == FATAL || this == STOP;
+        }
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-i", "--config-id"}, paramLabel = "ID", description = "config id for @ID lines (default: short host name)")
     String configId;
 
-    @Option(names = "--strict", description = "unknown keywords are errors")
+    @Option(names = "--strict", description = "unknown keywords, and keywords Halo accepts but does not use, are errors")
     boolean strict;
 
     @Option(names = "--lvs-dataplane", paramLabel = "NAME",

@@ -29,6 +29,7 @@ final class BfdInstanceBuilder implements ParseContext {
         this.name = name;
         this.at = at;
         KeywordTable.line(keywords, "neighbor_ip", (BfdInstanceBuilder b, Statement s) -> neighbor = parser.address(s, 1, "BFD neighbor_ip"));
+        keywords.put("neighbour_ip", keywords.get("neighbor_ip"));
         KeywordTable.line(keywords, "source_ip", (BfdInstanceBuilder b, Statement s) -> source = parser.address(s, 1, "BFD source_ip"));
         KeywordTable.line(keywords, "min_rx", (BfdInstanceBuilder b, Statement s) -> minRx = millis(s, minRx));
         KeywordTable.line(keywords, "min_tx", (BfdInstanceBuilder b, Statement s) -> minTx = millis(s, minTx));

@@ -224,6 +224,13 @@ final class CheckerBuilder implements ParseContext {
         if (kind.equals("FILE_CHECK")) {
             table.remove("alpha");
         }
+        if (table.containsKey("log_all_failures")) {
+            KeywordTable.unused(table, "log_all_failures");
+        }
+        if (kind.equals("SMTP_CHECK")) {
+            // keepalived's older form: one host block per address to check; Halo checks the real server's address
+            KeywordTable.unusedBlocks(table, "host");
+        }
         return table;
     }
 }

@@ -45,6 +45,13 @@ final class ConfigParser {
                 "Unknown keyword '" + s.keyword() + "'"));
     }
 
+    /** A keyword keepalived knows that Halo reads but does not act on ({@link KeywordHandler.Unused}). */
+    void notUsed(Statement s) {
+        diagnostics.add(new Diagnostic(options.strict() ? Severity.FATAL : Severity.WARNING, s.location(), s.keyword(),
+                "'" + s.keyword() + "' is accepted but not used by Halo"
+                        + (options.strict() ? " (--strict refuses it)" : "")));
+    }
+
     String arg(Statement s, int i) {
         if (s.words().size() <= i) {
             warn(s, s.keyword(), "Missing parameter for keyword '" + s.keyword() + "'");
@@ -267,6 +274,10 @@ final class ConfigParser {
             Statement s = frame.it.next();
             ParseContext context = contexts.peek();
             KeywordHandler handler = tables.peek().get(s.keyword());
+            if (handler instanceof KeywordHandler.Unused unused) {
+                notUsed(s);
+                handler = unused.inner();
+            }
             // instanceof rather than a pattern switch: its bootstrap spins a class at run time, outside the AOT cache
             if (handler instanceof KeywordHandler.Line line) {
                 line.handler().accept(context, s);

@@ -310,6 +310,15 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
         KeywordTable.<VrrpInstanceBuilder>raw(table, "debug", "linkbeat_use_polling", "promote_secondaries", "track_src_ip",
                 "kernel_rx_buf_size", "old_unicast_checksum", "unicast_fault_no_peer", "unicast_ttl",
                 "check_unicast_src", "use_ipvlan", "lvs_sync_daemon_interface",
-                "notify_priority_changes", "ipv6_addr_gen_mode", "unicast_chksum_compat");
+                "notify_priority_changes", "use_vmac_addr", "vrf",
+                "garp_extra_if", "vmac_garp_intvl");
+        // read and checked (dump-conf writes them back) but Halo does not act on them yet: no VMAC interface, no
+        // excluded VIPs, no BFD, no mail, no notify on deletion; the verbatim ones above neither
+        KeywordTable.unused(table, "debug", "linkbeat_use_polling", "promote_secondaries", "track_src_ip",
+                "kernel_rx_buf_size", "old_unicast_checksum", "unicast_fault_no_peer", "unicast_ttl",
+                "check_unicast_src", "use_ipvlan", "lvs_sync_daemon_interface",
+                "notify_priority_changes", "use_vmac_addr", "vrf",
+                "garp_extra_if", "vmac_garp_intvl", "use_vmac", "vmac_xmit_base", "virtual_ipaddress_excluded",
+                "track_bfd", "smtp_alert", "notify_deleted");
     }
 }

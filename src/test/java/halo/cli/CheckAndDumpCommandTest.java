@@ -108,6 +108,37 @@ class CheckAndDumpCommandTest {
     }
 
     @Test
+    void aKeywordHaloDoesNotUseIsReportedAndNeverValid() throws Exception {
+        Path f = file("global_defs {\n    router_id lb01\n    vrrp_strict\n}\n" + VALID.replace("interface eth0",
+                "interface eth0\n    use_vmac"));
+        Run r = check("-f", f.toString());
+        assertThat(r.status()).isEqualTo(5);
+        assertThat(r.err()).contains(f + ":2: warning: 'router_id' is accepted but not used by Halo")
+                .contains(f + ":7: warning: 'use_vmac' is accepted but not used by Halo")
+                .doesNotContain("'vrrp_strict' is accepted").contains("keepalived would run after correcting them");
+        Run strict = check("--strict", "-f", f.toString());
+        assertThat(strict.status()).isEqualTo(4);
+        assertThat(strict.err()).contains(f + ":2: fatal: 'router_id' is accepted but not used by Halo (--strict refuses it)")
+                .contains("cannot be run");
+    }
+
+    @Test
+    void keywordsKeepalived227DoesNotKnowAreUnknownAsKeepalivedSays() throws Exception {
+        Path f = file("global_defs {\n    vrrp_nftables\n    state_dump_file /tmp/x\n}\n" + VALID);
+        Run r = check("-f", f.toString());
+        assertThat(r.status()).isEqualTo(5);
+        assertThat(r.err()).contains(f + ":2: warning: Unknown keyword 'vrrp_nftables'")
+                .contains(f + ":3: warning: Unknown keyword 'state_dump_file'");
+    }
+
+    @Test
+    void runStrictRefusesWhatHaloWouldNotUse() throws Exception {
+        Path f = file("global_defs {\n    router_id lb01\n}\n" + VALID);
+        Run r = run(new RunCommand(), "--strict", "-f", f.toString());
+        assertThat(r.status()).isEqualTo(4);
+    }
+
+    @Test
     void missingFileCannotRunAndNoStackTrace() {
         Run r = check("-f", dir.resolve("nope.conf").toString());
         assertThat(r.status()).isEqualTo(4);

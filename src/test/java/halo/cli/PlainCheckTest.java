@@ -43,13 +43,13 @@ class PlainCheckTest {
     @Test
     void plainCommandLinesSayWhatPicocliSays() throws Exception {
         Path valid = dir.resolve("valid.conf");
-        Files.writeString(valid, "global_defs {\n    router_id lb01\n}\n");
+        Files.writeString(valid, "global_defs {\n    vrrp_version 3\n}\n");
         Path bad = dir.resolve("bad.conf");
         Files.writeString(bad, """
                 global_defs {
-                    router_id lb01
+                    vrrp_version 3
                     no_such_keyword 1
-                @lb02 router_id lb02
+                @lb02 vrrp_version 2
                 }
                 virtual_server 203.0.113.1 80 {
                     lb_algo nope

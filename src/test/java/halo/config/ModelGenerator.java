@@ -151,8 +151,8 @@ final class ModelGenerator {
             boolean owner = instances.get(0).isAddressOwner() || instances.get(1).isAddressOwner();
             groups.add(new VrrpSyncGroup("G1", List.of(instances.get(0).name(), instances.get(1).name()),
                     trackedInterfaces(owner, null), refs(scripts.stream().map(VrrpScript::name).toList(), owner),
-                    refs(files.stream().map(TrackFile::name).toList(), owner), List.of(), List.of(), notifyScripts(),
-                    chance(50), chance(50)));
+                    refs(files.stream().map(TrackFile::name).toList(), owner), List.of(), List.of(),
+                    syncGroupNotifyScripts(), chance(50), chance(50)));
         }
         List<VirtualServerGroup> vsGroups = new ArrayList<>();
         if (chance(30)) {
@@ -264,6 +264,11 @@ final class ModelGenerator {
             }
         }
         return out;
+    }
+
+    /** A sync group's: keepalived 2.2.7 has neither notify_deleted nor notify_master_rx_lower_pri there. */
+    NotifyScripts syncGroupNotifyScripts() {
+        return new NotifyScripts(maybeScript(), maybeScript(), maybeScript(), maybeScript(), null, maybeScript(), null);
     }
 
     NotifyScripts notifyScripts() {

@@ -35,7 +35,8 @@ public record Diagnostic(Severity severity, SourceLocation location, String toke
         if (location != null) {
             s.append(location).append(": ");
         }
-        s.append(severity.name().toLowerCase()).append(": ").append(message);
+        // a stop is an error the user reads as any other that keeps the configuration from running
+        s.append(severity == Severity.STOP ? "fatal" : severity.name().toLowerCase()).append(": ").append(message);
         if (token != null && !message.contains(token)) {
             s.append(" (at '").append(token).append("')");
         }

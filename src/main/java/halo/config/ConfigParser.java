@@ -282,6 +282,19 @@ final class ConfigParser {
         return address(s, arg(s, i), what);
     }
 
+    /** An address keepalived reads with inet_stosockaddr: cut at '-' or '/' ({@link Addresses#parseCut}). */
+    InetAddress cutAddress(Statement s, int i, String what) {
+        String text = arg(s, i);
+        if (text == null) {
+            return null;
+        }
+        InetAddress a = Addresses.parseCut(text);
+        if (a == null) {
+            warn(s, text, "invalid " + what + " '" + text + "' - expected an IPv4 or IPv6 address");
+        }
+        return a;
+    }
+
     /** A script keyword: {@code keyword "cmd args" [user [group]]}. */
     ScriptCommand script(Statement s, int i) {
         String cmd = arg(s, i);

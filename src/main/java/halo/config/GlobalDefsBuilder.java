@@ -121,7 +121,7 @@ static final Set<String> GLOBAL_RAW = Set.of(
             }
         });
         KeywordTable.line(keywords, "vrrp_mcast_group4", (GlobalDefsBuilder b, Statement s) -> {
-            InetAddress a = parser.address(s, 1, "vrrp_mcast_group4 address");
+            InetAddress a = parser.cutAddress(s, 1, "vrrp_mcast_group4 address");
             if (a != null && (a instanceof Inet6Address || !a.isMulticastAddress())) {
                 parser.warn(s, opt(s, 1), "vrrp_mcast_group4 [" + opt(s, 1) + "] is not multicast. Skipping");
             } else if (a != null) {
@@ -129,7 +129,7 @@ static final Set<String> GLOBAL_RAW = Set.of(
             }
         });
         KeywordTable.line(keywords, "vrrp_mcast_group6", (GlobalDefsBuilder b, Statement s) -> {
-            InetAddress a = parser.address(s, 1, "vrrp_mcast_group6 address");
+            InetAddress a = parser.cutAddress(s, 1, "vrrp_mcast_group6 address");
             if (a != null && (!(a instanceof Inet6Address) || !a.isMulticastAddress())) {
                 parser.warn(s, opt(s, 1), "vrrp_mcast_group6 [" + opt(s, 1) + "] is not multicast. Skipping");
             } else if (a != null) {

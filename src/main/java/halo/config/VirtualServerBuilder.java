@@ -183,7 +183,7 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
         });
         check.inheritedKeywords(table, c -> ((VirtualServerBuilder) c).inherited, "virtual server");
         KeywordTable.<VirtualServerBuilder>line(table, "sorry_server", (b, s) -> {
-            InetAddress a = parser.address(s, 1, "sorry_server address");
+            InetAddress a = parser.cutAddress(s, 1, "sorry_server address");
             if (a == null) {
                 return;
             }
@@ -231,7 +231,11 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
         // virtual server's weight change nothing in Halo's tables
         KeywordTable.unused(table, "smtp_alert", "ip_family", "weight", "hashed", "persistence_engine", "snmp_name");
         KeywordTable.<VirtualServerBuilder>block(table, "real_server", (b, s) -> {
-            InetAddress a = s.words().size() > 1 ? Addresses.parse(s.words().get(1)) : null;
+            String text = parser.arg(s, 1); // alone: keepalived stops, missing a parameter
+            if (text == null) {
+                return null;
+            }
+            InetAddress a = Addresses.parseCut(text);
             if (a == null) {
                 parser.warn(s, opt(s, 1), "Invalid real server ip address/port " + opt(s, 1) + "/"
                         + (s.words().size() > 2 ? s.words().get(2) : "") + " - skipping");

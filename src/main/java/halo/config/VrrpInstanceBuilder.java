@@ -220,17 +220,17 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
             }
         });
         KeywordTable.<VrrpInstanceBuilder>line(table, "unicast_src_ip", (b, s) -> {
-            source = parser.address(s, 1, "unicast_src_ip address");
+            source = parser.cutAddress(s, 1, "unicast_src_ip address");
             sourceAt = s;
             unicastKeyword = true;
         });
         KeywordTable.<VrrpInstanceBuilder>line(table, "mcast_src_ip", (b, s) -> {
-            source = parser.address(s, 1, "mcast_src_ip address");
+            source = parser.cutAddress(s, 1, "mcast_src_ip address");
             sourceAt = s;
         });
         KeywordTable.<VrrpInstanceBuilder>line(table, "mcast_dst_ip", (b, s) -> {
             mcastDstAt = s;
-            InetAddress a = parser.address(s, 1, "mcast_dst_ip address");
+            InetAddress a = parser.cutAddress(s, 1, "mcast_dst_ip address");
             if (a != null && !a.isMulticastAddress()) {
                 parser.warn(s, opt(s, 1), "(" + name + ") mcast_dst_ip " + opt(s, 1) + " is not a multicast address - ignoring");
             } else if (a != null) {

@@ -340,7 +340,7 @@ final class VrrpParser {
 
     UnicastPeer unicastPeer(Statement line, String instance) {
         List<String> w = line.words();
-        InetAddress a = Addresses.parse(w.getFirst());
+        InetAddress a = Addresses.parseCut(w.getFirst());
         if (a == null) {
             parser.warn(line, w.getFirst(), "Configuration error: VRRP instance[" + instance + "] malformed unicast peer address["
                     + w.getFirst() + "]. Skipping...");

@@ -83,6 +83,9 @@ static final Set<String> GLOBAL_RAW = Set.of(
             for (Statement line : s.block()) {
                 emails.addAll(line.words());
             }
+            if (s.block().isEmpty()) {
+                parser.warn(s, s.keyword(), "Warning - empty notification_email block"); // keepalived's words
+            }
         });
         KeywordTable.line(keywords, "notification_email_from", (GlobalDefsBuilder b, Statement s) -> emailFrom = parser.arg(s, 1));
         KeywordTable.line(keywords, "smtp_server", (GlobalDefsBuilder b, Statement s) -> {
@@ -97,6 +100,10 @@ static final Set<String> GLOBAL_RAW = Set.of(
         KeywordTable.line(keywords, "smtp_helo_name", (GlobalDefsBuilder b, Statement s) -> smtpHelo = parser.arg(s, 1));
         KeywordTable.line(keywords, "smtp_connect_timeout", (GlobalDefsBuilder b, Statement s) -> {
             Duration d = parser.wholeSeconds(s, 0, 4294, "smtp_connect_timeout '%s' must be in [0, 4294] - ignoring");
+            if (d != null && d.isZero()) {
+                parser.warn(s, "0", "smtp_conect_timeout must be greater than 0, setting to 1"); // keepalived's words
+                d = Duration.ofSeconds(1);
+            }
             if (d != null) {
                 smtpTimeout = d;
             }

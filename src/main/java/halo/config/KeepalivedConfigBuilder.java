@@ -130,12 +130,20 @@ final class KeepalivedConfigBuilder implements ParseContext {
         KeywordTable.unused(keywords, "bfd_instance");
     }
 
+    private static final java.util.Set<String> READS_NAME_UNCHECKED = java.util.Set.of("vrrp_script",
+            "vrrp_track_process", "track_file", "vrrp_track_file");
+
     /**
      * A named block (vrrp_script NAME, bfd_instance NAME...): its new builder, added to {@code defined}; null (the
      * block is skipped) when the name is missing or, as keepalived says with {@code duplicate}, already defined.
      */
     private <B> B named(Statement s, String keyword, List<B> defined, Function<B, String> nameOf, String duplicate,
                         BiFunction<String, Statement, B> make) {
+        // keepalived 2.2.7 reads these names unchecked: alone, the keyword stops it (missing a parameter)
+        if (s.words().size() < 2 && READS_NAME_UNCHECKED.contains(keyword)) {
+            parser.missingParameter(s, 1);
+            return null;
+        }
         String name = parser.duplicateName(s, keyword);
         if (name == null) {
             return null;

@@ -568,6 +568,12 @@ final class VrrpParser {
             parser.warn(b.authAt, "AH", prefix + "Cannot use AH authentication with IPv6 - ignoring authentication");
             auth = null;
         }
+        // keepalived 2.2.7 (vrrp.c): a master needs an advert's AH sequence number before it can take over
+        if (auth != null && auth.type() == Authentication.Type.AH && state == InitialState.MASTER && b.priority != 255) {
+            parser.warn(b.stateAt != null ? b.stateAt : b.at, "MASTER",
+                    prefix + "Initial state master is incompatible with AH authentication - clearing");
+            state = InitialState.BACKUP;
+        }
         if (state == InitialState.MASTER && nopreempt) {
             parser.warn(b.nopreemptAt, "nopreempt", prefix + "Warning - nopreempt will not work with initial state MASTER - clearing");
             nopreempt = false;

@@ -191,7 +191,8 @@ final class ModelGenerator {
         String smtp = chance(50) ? "192.0.2." + between(1, 254) : null;
         return new GlobalDefs(chance(70) ? word() : null, emails, chance(50) ? word() + "@" + word() : null,
                 smtp, smtp == null ? 25 : between(1, 65535), chance(30) ? word() : null,
-                wholeSeconds(0, 100), chance(30) ? word() : null, null, chance(50),
+                // smtp_connect_timeout: keepalived corrects 0 to 1
+                wholeSeconds(1, 100), chance(30) ? word() : null, null, chance(50),
                 chance(30) ? new GlobalDefs.Fifo(path(), chance(50) ? script() : null) : null,
                 chance(20) ? new GlobalDefs.Fifo(path(), null) : null, chance(20) ? new GlobalDefs.Fifo(path(), script()) : null,
                 chance(70) ? 2 : 3, Addresses.parse("224.0.0." + between(1, 254)),
@@ -296,7 +297,9 @@ final class ModelGenerator {
             for (int i = 0, n = between(1, 8); i < n; i++) {
                 pw.append((char) between('a', 'z'));
             }
-            auth = new Authentication(f == AddressFamily.IPV4 && chance(30) ? Authentication.Type.AH : Authentication.Type.PASS,
+            // keepalived clears state MASTER with AH (but for the address owner)
+            boolean ah = f == AddressFamily.IPV4 && (state == InitialState.BACKUP || owner) && chance(30);
+            auth = new Authentication(ah ? Authentication.Type.AH : Authentication.Type.PASS,
                     pw.toString());
         }
         List<VirtualAddress> vips = new ArrayList<>();

@@ -26,10 +26,20 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code halo check}: keepalived's --config-test. Exit 0 valid, 3 cannot run, 4 runs after corrections. */
+/**
+ * {@code halo check}: keepalived's --config-test, with the keepalived 2.2.7 binary's exit codes (lib/scheduler.h,
+ * chk_exit_code), which scripts test: 0 valid, 4 cannot run, 5 runs after corrections, 2 keepalived stops reading (a
+ * keyword missing its parameter). keepalived(8) documents 3/4/5; the binary does not return them.
+ */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Check a keepalived.conf as keepalived --config-test does: diagnostics on stderr; "
-                + "exit 0 valid, 3 cannot run, 4 runs after corrections.")
+        description = {"Check a keepalived.conf as keepalived --config-test does: diagnostics on stderr.",
+                "Exit codes are the keepalived 2.2.7 binary's (lib/scheduler.h chk_exit_code), not the 3/4/5 of"
+                        + " keepalived(8), which the binary does not return:",
+                "  0  valid",
+                "  4  cannot run",
+                "  5  runs after corrections (warnings; keywords Halo accepts but does not use)",
+                "  2  a keyword is missing its parameter (keepalived stops reading there and exits 2)",
+                "  (keepalived's 6, scripts without enable_script_security, is not checked by Halo yet)"})
 public final class CheckCommand implements Callable<Integer> {
 
     @Spec
@@ -41,7 +51,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-i", "--config-id"}, paramLabel = "ID", description = "config id for @ID lines (default: short host name)")
     String configId;
 
-    @Option(names = "--strict", description = "unknown keywords are errors")
+    @Option(names = "--strict", description = "unknown keywords, and keywords Halo accepts but does not use, are errors")
     boolean strict;
 
     @Option(names = "--lvs-dataplane", paramLabel = "NAME",
@@ -142,7 +152,7 @@ public final class CheckCommand implements Callable<Integer> {
         int status = new LoadResult(result.config(), diagnostics).exitStatus();
         if (status == 0) {
             err.println("Configuration " + file + " is valid");
-        } else if (status == 4) {
+        } else if (status == LoadResult.RUNS_AFTER_CORRECTIONS) {
             err.println("Configuration " + file + " has errors; keepalived would run after correcting them");
         } else {
             err.println("Configuration " + file + " cannot be run");

@@ -99,10 +99,10 @@ public final class Main implements Runnable {
         return cli;
     }
 
-    /** Bad input is reported in words, never as a stack trace: exit 3 (cannot run). */
+    /** Bad input is reported in words, never as a stack trace: exit 4 (cannot run, as keepalived 2.2.7's -t). */
     static int failed(java.io.PrintWriter err, Exception e) {
         err.println("halo: " + e.getMessage());
-        return 3;
+        return halo.config.LoadResult.CANNOT_RUN;
     }
 
     /**

@@ -1,5 +1,8 @@
 package halo.cli;
 
+import halo.config.ConfigLoader;
+import halo.config.LoadOptions;
+import halo.config.LoadResult;
 import halo.daemon.Daemon;
 import halo.daemon.DaemonLog;
 import halo.daemon.Syslog;
@@ -66,6 +69,10 @@ public final class RunCommand implements Callable<Integer> {
                     + " global_defs' lvs_dataplane; auto: IPVS where the kernel has it, else the userspace proxy).")
     String lvsDataplane;
 
+    @Option(names = "--strict", description = "Refuse to start when the configuration has a keyword Halo accepts but"
+            + " does not use, or an unknown keyword (halo check --strict's verdict).")
+    boolean strict;
+
     @Option(names = {"--control-socket"}, paramLabel = "PATH", description = "The daemon's control socket (default: ${DEFAULT-VALUE}).")
     Path controlSocket = Path.of("/run/halo/halo.sock");
 
@@ -75,6 +82,16 @@ public final class RunCommand implements Callable<Integer> {
                 && DataPlaneKind.byConfigName(lvsDataplane).isEmpty()) {
             System.err.println("halo run: --lvs-dataplane " + lvsDataplane + ": expected auto, proxy, nftables or ipvs");
             return 2;
+        }
+        if (strict) {
+            // the same reading as halo check --strict: anything Halo would ignore stops the start
+            LoadResult checked = ConfigLoader.load(file, new LoadOptions(configId != null ? configId
+                    : DumpConfCommand.shortHostName(), true));
+            if (checked.hasFatal()) {
+                checked.diagnostics().stream().filter(d -> d.severity().cannotRun()).forEach(System.err::println);
+                System.err.println("halo run --strict: " + file + " has keywords Halo would not act on - not starting");
+                return LoadResult.CANNOT_RUN;
+            }
         }
         boolean toConsole = logConsole || noSyslog || !java.nio.file.Files.exists(Path.of("/dev/log"));
         Syslog syslog = toConsole ? null : Syslog.open(logFacility == null ? -1 : logFacility);

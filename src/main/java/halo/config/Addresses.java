@@ -8,6 +8,23 @@ import java.net.InetAddress;
 public final class Addresses {
     private Addresses() {}
 
+    /**
+     * An address where keepalived 2.2.7 reads one with inet_stosockaddr (virtual and real servers, sorry_server,
+     * connect_ip, bindto, VRRP source, destination and peers, multicast groups, BFD): the text up to a first
+     * {@code -}, or else a first {@code /}, is the address ("10.0.0.2-300" and "10.0.0.3/24/24" are 10.0.0.2 and
+     * 10.0.0.3); what follows is dropped without a word, as keepalived drops it.
+     */
+    public static InetAddress parseCut(String text) {
+        if (text == null) {
+            return null;
+        }
+        int cut = text.indexOf('-');
+        if (cut < 0) {
+            cut = text.indexOf('/');
+        }
+        return parse(cut < 0 ? text : text.substring(0, cut));
+    }
+
     /** Parses an IPv4 dotted quad or an IPv6 literal; {@code null} when the text is not one (never resolves names). */
     public static InetAddress parse(String text) {
         if (text == null || text.isEmpty()) {

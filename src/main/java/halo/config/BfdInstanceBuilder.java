@@ -28,8 +28,9 @@ final class BfdInstanceBuilder implements ParseContext {
         this.parser = parser;
         this.name = name;
         this.at = at;
-        KeywordTable.line(keywords, "neighbor_ip", (BfdInstanceBuilder b, Statement s) -> neighbor = parser.address(s, 1, "BFD neighbor_ip"));
-        KeywordTable.line(keywords, "source_ip", (BfdInstanceBuilder b, Statement s) -> source = parser.address(s, 1, "BFD source_ip"));
+        KeywordTable.line(keywords, "neighbor_ip", (BfdInstanceBuilder b, Statement s) -> neighbor = parser.cutAddress(s, 1, "BFD neighbor_ip"));
+        keywords.put("neighbour_ip", keywords.get("neighbor_ip"));
+        KeywordTable.line(keywords, "source_ip", (BfdInstanceBuilder b, Statement s) -> source = parser.cutAddress(s, 1, "BFD source_ip"));
         KeywordTable.line(keywords, "min_rx", (BfdInstanceBuilder b, Statement s) -> minRx = millis(s, minRx));
         KeywordTable.line(keywords, "min_tx", (BfdInstanceBuilder b, Statement s) -> minTx = millis(s, minTx));
         KeywordTable.line(keywords, "idle_tx", (BfdInstanceBuilder b, Statement s) -> idleTx = millis(s, idleTx));

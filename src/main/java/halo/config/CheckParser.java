@@ -121,7 +121,7 @@ final class CheckParser {
         } else if (w.size() >= 3 && w.get(1).equals("group")) {
             address = new VirtualServerAddress.Group(w.get(2));
         } else if (w.size() >= 2) {
-            InetAddress a = Addresses.parse(w.get(1));
+            InetAddress a = Addresses.parseCut(w.get(1));
             if (a == null) {
                 parser.warn(s, w.get(1), "Invalid virtual server IP address/port " + w.get(1) + "/"
                         + (w.size() > 2 ? w.get(2) : "") + " - skipping");

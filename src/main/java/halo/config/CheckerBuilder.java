@@ -98,16 +98,18 @@ final class CheckerBuilder implements ParseContext {
         ConfigParser parser = check.parser;
         Map<String, KeywordHandler> table = new HashMap<>();
 
-        KeywordTable.<CheckerBuilder>line(table, "connect_ip", (b, s) -> b.connectIp = parser.address(s, 1, "connect_ip address"));
+        KeywordTable.<CheckerBuilder>line(table, "connect_ip", (b, s) -> b.connectIp = parser.cutAddress(s, 1, "connect_ip address"));
         KeywordTable.<CheckerBuilder>line(table, "connect_port", (b, s) -> {
             Integer v = parser.integer(s, 1, 1, 65535);
             if (v == null) {
-                parser.warn(s, opt(s, 1), "Invalid checker connect_port '" + opt(s, 1) + "'");
+                if (opt(s, 1) != null) { // alone, keepalived stops (missing a parameter, said by integer)
+                    parser.warn(s, opt(s, 1), "Invalid checker connect_port '" + opt(s, 1) + "'");
+                }
             } else {
                 b.connectPort = v;
             }
         });
-        KeywordTable.<CheckerBuilder>line(table, "bindto", (b, s) -> b.bindTo = parser.address(s, 1, "bindto address"));
+        KeywordTable.<CheckerBuilder>line(table, "bindto", (b, s) -> b.bindTo = parser.cutAddress(s, 1, "bindto address"));
         KeywordTable.<CheckerBuilder>line(table, "bind_port", (b, s) -> {
             Integer v = parser.integer(s, 1, 0, 65535);
             if (v != null) {
@@ -223,6 +225,13 @@ final class CheckerBuilder implements ParseContext {
         }
         if (kind.equals("FILE_CHECK")) {
             table.remove("alpha");
+        }
+        if (table.containsKey("log_all_failures")) {
+            KeywordTable.unused(table, "log_all_failures");
+        }
+        if (kind.equals("SMTP_CHECK")) {
+            // keepalived's older form: one host block per address to check; Halo checks the real server's address
+            KeywordTable.unusedBlocks(table, "host");
         }
         return table;
     }

@@ -79,7 +79,7 @@ public final class ConfigLoader {
                     "internal error while interpreting the configuration: " + failure));
             config = null;
         }
-        boolean fatal = read.hasFatal() || diagnostics.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.FATAL);
+        boolean fatal = read.hasFatal() || diagnostics.stream().anyMatch(d -> d.severity().cannotRun());
         return new LoadResult(fatal ? null : config, diagnostics);
     }
 

@@ -45,12 +45,97 @@ final class ConfigParser {
                 "Unknown keyword '" + s.keyword() + "'"));
     }
 
+    /** A keyword keepalived knows that Halo reads but does not act on ({@link KeywordHandler.Unused}). */
+    void notUsed(Statement s) {
+        diagnostics.add(new Diagnostic(options.strict() ? Severity.FATAL : Severity.WARNING, s.location(), s.keyword(),
+                "'" + s.keyword() + "' is accepted but not used by Halo"
+                        + (options.strict() ? " (--strict refuses it)" : "")));
+    }
+
     String arg(Statement s, int i) {
         if (s.words().size() <= i) {
-            warn(s, s.keyword(), "Missing parameter for keyword '" + s.keyword() + "'");
+            String lenient = i == 1 && current != null
+                    ? CHECKED_FIRST.get(current.getClass().getSimpleName() + "/" + s.keyword()) : null;
+            if (lenient == null) {
+                missingParameter(s, i);
+            } else if (!lenient.isEmpty()) {
+                warn(s, s.keyword(), lenient);
+            }
             return null;
         }
         return s.words().get(i);
+    }
+
+    /** The block whose keyword is being handled (for {@link #arg}'s keepalived messages). */
+    private ParseContext current;
+
+    /**
+     * Keywords whose keepalived 2.2.7 handler checks that its parameter is there before reading it (builder class /
+     * keyword -> keepalived's message, empty where keepalived reports it later): they do not stop keepalived.
+     * Measured with keepalived -t on each keyword alone in its block; every other keyword missing its first
+     * parameter stops keepalived (exit 2).
+     */
+    private static final Map<String, String> CHECKED_FIRST = Map.ofEntries(
+            Map.entry("GlobalDefsBuilder/router_id", "routerid name missing - ignoring"),
+            Map.entry("GlobalDefsBuilder/notification_email_from", "emailfrom missing - ignoring"),
+            Map.entry("GlobalDefsBuilder/notify_fifo", "No notify_fifo name specified"),
+            Map.entry("GlobalDefsBuilder/notify_fifo_script", "No notify_fifo_script specified"),
+            Map.entry("GlobalDefsBuilder/vrrp_notify_fifo", "No vrrp_notify_fifo name specified"),
+            Map.entry("GlobalDefsBuilder/vrrp_notify_fifo_script", "No vrrp_notify_fifo_script specified"),
+            Map.entry("GlobalDefsBuilder/lvs_notify_fifo", "No lvs_notify_fifo name specified"),
+            Map.entry("GlobalDefsBuilder/lvs_notify_fifo_script", "No lvs_notify_fifo_script specified"),
+            Map.entry("GlobalDefsBuilder/script_user", "No script username specified"),
+            Map.entry("GlobalDefsBuilder/smtp_helo_name", ""),
+            Map.entry("VrrpInstanceBuilder/notify_deleted", ""),
+            Map.entry("VrrpScriptBuilder/script", ""),
+            Map.entry("TrackProcessBuilder/param_match", ""),
+            Map.entry("TrackProcessBuilder/weight", "No weight specified for track process - ignoring"),
+            Map.entry("SslSettingsBuilder/password", "SSL password missing"),
+            Map.entry("SslSettingsBuilder/ca", "SSL cafile missing"),
+            Map.entry("SslSettingsBuilder/certificate", "SSL certfile missing"),
+            Map.entry("SslSettingsBuilder/key", "SSL keyfile missing"),
+            Map.entry("VirtualServerBuilder/virtualhost", "virtual server virtualhost missing"),
+            Map.entry("RealServerBuilder/virtualhost", "real server virtualhost missing"),
+            Map.entry("CheckerBuilder/misc_path", ""),
+            Map.entry("CheckerBuilder/user", "No user specified for misc checker script"),
+            Map.entry("CheckerBuilder/helo_name", "SMTP_CHECK helo name missing"),
+            Map.entry("CheckerBuilder/payload", "UDP_CHECK payload requires a payload"),
+            Map.entry("CheckerBuilder/weight", "track file weight missing"),
+            Map.entry("CheckerBuilder/name", "BFD_CHECK - No or too many names specified - skipping checker"),
+            Map.entry("TrackFileBuilder/file", "track file file name missing"),
+            Map.entry("TrackFileBuilder/weight", "No weight specified for track file - ignoring"));
+
+    /**
+     * Keywords Halo keeps verbatim (or does not use) whose keepalived 2.2.7 handler reads a first parameter without
+     * checking: alone, they stop keepalived (exit 2). Measured as {@link #CHECKED_FIRST}.
+     */
+    private static final java.util.Set<String> READS_FIRST = java.util.Set.of(
+            "KeepalivedConfigBuilder/child_wait_time", "GlobalDefsBuilder/process_name",
+            "GlobalDefsBuilder/vrrp_process_name", "GlobalDefsBuilder/checker_process_name",
+            "GlobalDefsBuilder/lvs_process_name", "GlobalDefsBuilder/bfd_process_name",
+            "GlobalDefsBuilder/vrrp_down_timer_adverts", "GlobalDefsBuilder/nftables_priority",
+            "GlobalDefsBuilder/nftables_ipvs_priority", "GlobalDefsBuilder/nftables_ipvs_start_fwmark",
+            "GlobalDefsBuilder/vrrp_rlimit_rttime", "GlobalDefsBuilder/vrrp_rlimit_rtime",
+            "GlobalDefsBuilder/checker_rlimit_rttime", "GlobalDefsBuilder/checker_rlimit_rtime",
+            "GlobalDefsBuilder/bfd_rlimit_rttime", "GlobalDefsBuilder/bfd_rlimit_rtime",
+            "GlobalDefsBuilder/vmac_prefix", "GlobalDefsBuilder/vmac_addr_prefix", "GlobalDefsBuilder/umask",
+            "GlobalDefsBuilder/random_seed", "GlobalDefsBuilder/config_save_dir", "VrrpInstanceBuilder/vrf",
+            "VrrpInstanceBuilder/unicast_ttl", "VrrpInstanceBuilder/debug",
+            "VrrpInstanceBuilder/lvs_sync_daemon_interface", "VirtualServerBuilder/ip_family",
+            "VirtualServerBuilder/persistence_engine", "VirtualServerBuilder/weight");
+
+    /**
+     * keepalived 2.2.7's lib/parser.c null_strvec: a handler asked for a word the line does not have; keepalived says
+     * so and exits at once (exit 2, even with -t), so the configuration cannot run.
+     */
+    void missingParameter(Statement s, int i) {
+        List<String> w = s.words();
+        String message = i > 0 && i - 1 < w.size()
+                ? "*** Configuration line starting `" + w.getFirst() + "` is missing a parameter after keyword `"
+                        + w.get(i - 1) + "` at word position " + (i + 1)
+                : "*** Configuration line starting `" + w.getFirst() + "` is missing a parameter at word position "
+                        + (i + 1);
+        diagnostics.add(new Diagnostic(Severity.STOP, s.location(), s.keyword(), message));
     }
 
     static String opt(Statement s, int i) {
@@ -197,6 +282,19 @@ final class ConfigParser {
         return address(s, arg(s, i), what);
     }
 
+    /** An address keepalived reads with inet_stosockaddr: cut at '-' or '/' ({@link Addresses#parseCut}). */
+    InetAddress cutAddress(Statement s, int i, String what) {
+        String text = arg(s, i);
+        if (text == null) {
+            return null;
+        }
+        InetAddress a = Addresses.parseCut(text);
+        if (a == null) {
+            warn(s, text, "invalid " + what + " '" + text + "' - expected an IPv4 or IPv6 address");
+        }
+        return a;
+    }
+
     /** A script keyword: {@code keyword "cmd args" [user [group]]}. */
     ScriptCommand script(Statement s, int i) {
         String cmd = arg(s, i);
@@ -266,9 +364,18 @@ final class ConfigParser {
             }
             Statement s = frame.it.next();
             ParseContext context = contexts.peek();
+            current = context;
             KeywordHandler handler = tables.peek().get(s.keyword());
+            if (handler instanceof KeywordHandler.Unused unused) {
+                notUsed(s);
+                handler = unused.inner();
+            }
             // instanceof rather than a pattern switch: its bootstrap spins a class at run time, outside the AOT cache
             if (handler instanceof KeywordHandler.Line line) {
+                if (s.words().size() == 1 && READS_FIRST.contains(context.getClass().getSimpleName() + "/" + s.keyword())) {
+                    missingParameter(s, 1);
+                    continue;
+                }
                 line.handler().accept(context, s);
                 if (s.hasBlock()) {
                     ignoreBrace(s, frames);

@@ -127,7 +127,7 @@ public final class ConfigWriter {
         valueBlock("static_routes", c.staticRoutes(), this::route);
         valueBlock("static_rules", c.staticRules(), this::rule);
         for (StaticTrackGroup g : c.staticTrackGroups()) {
-            open("static_track_group", g.name());
+            open("track_group", g.name());
             open("group");
             g.instances().forEach(this::line);
             close();
@@ -159,7 +159,10 @@ public final class ConfigWriter {
         if (g.notificationEmailFrom() != null) line("notification_email_from", g.notificationEmailFrom());
         if (g.smtpServer() != null) line("smtp_server", g.smtpServer(), g.smtpPort());
         if (g.smtpHeloName() != null) line("smtp_helo_name", g.smtpHeloName());
-        line("smtp_connect_timeout", secs(g.smtpConnectTimeout()));
+        // only when set: Halo sends no mail, and says so for each smtp keyword it reads
+        if (!g.smtpConnectTimeout().equals(java.time.Duration.ofSeconds(30))) {
+            line("smtp_connect_timeout", secs(g.smtpConnectTimeout()));
+        }
         if (g.scriptUser() != null) line("script_user", g.scriptUser(), g.scriptGroup());
         if (g.enableScriptSecurity()) line("enable_script_security");
         fifo("notify_fifo", g.notifyFifo());
@@ -378,7 +381,7 @@ public final class ConfigWriter {
         line("higher_prio_send_advert", bool(i.higherPrioSendAdvert()));
         line("lower_prio_no_advert", bool(i.lowerPrioNoAdvert()));
         line("down_timer_adverts", i.downTimerAdverts());
-        line("smtp_alert", bool(i.smtpAlert()));
+        if (i.smtpAlert()) line("smtp_alert", bool(true)); // only when set: Halo sends no mail and says so
         raw(i.otherSettings());
         close();
     }
@@ -390,7 +393,7 @@ public final class ConfigWriter {
         close();
         trackers(g.trackInterfaces(), g.trackScripts(), g.trackFiles(), g.trackProcesses(), g.trackBfds());
         notify(g.notifyScripts());
-        line("smtp_alert", bool(g.smtpAlert()));
+        if (g.smtpAlert()) line("smtp_alert", bool(true));
         if (g.trackingWeight()) line("sync_group_tracking_weight");
         close();
     }

@@ -18,27 +18,26 @@ import java.util.Set;
 final class GlobalDefsBuilder implements ParseContext, HasRawSettings {
 static final Set<String> GLOBAL_RAW = Set.of(
         "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures", "startup_script",
-        "startup_script_timeout", "shutdown_script", "shutdown_script_timeout", "default_interface",
-        "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "vrrp_check_unicast_src",
-        "vrrp_iptables", "vrrp_ipsets", "vrrp_nftables", "nftables_priority", "nftables_ifindex",
-        "nftables_counters", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vrrp_priority", "checker_priority",
-        "bfd_priority", "vrrp_no_swap", "checker_no_swap", "bfd_no_swap", "vrrp_rt_priority", "checker_rt_priority",
-        "bfd_rt_priority", "vrrp_rlimit_rtime", "vrrp_rlimit_rttime", "checker_rlimit_rtime",
-        "checker_rlimit_rttime", "bfd_rlimit_rtime", "bfd_rlimit_rttime", "vrrp_cpu_affinity",
-        "checker_cpu_affinity", "bfd_cpu_affinity", "snmp_socket", "enable_snmp_vrrp", "enable_snmp_keepalived",
-        "enable_snmp_rfc", "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_checker", "enable_traps",
-        "enable_dbus", "dbus_service_name", "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
-        "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force", "lvs_netlink_cmd_rcv_bufs",
-        "lvs_netlink_cmd_rcv_bufs_force", "lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force",
-        "process_monitor_rcv_bufs", "process_monitor_rcv_bufs_force", "rs_init_notifies", "no_checker_emails",
-        "vrrp_min_garp", "vrrp_rx_bufs", "vrrp_garp_extra_if", "vrrp_dont_track_primary", "random_seed",
-        "reload_check_config", "reload_time_file", "reload_repeat", "reload_file", "data_use_instance",
-        "umask", "tmp_config_directory", "config_save_dir", "disable_local_igmp", "local_name", "router_id_from_hostname",
-        "state_dump_file", "stats_dump_file", "json_dump_file", "process_names",
-        "process_name", "vrrp_process_name", "checker_process_name", "bfd_process_name", "vrrp_startup_delay_",
-        "vrrp_log_unknown_vrids", "vrrp_owner_ignore_adverts", "fifo_write_vrrp_states_on_reload",
-        "include_check", "use_symlink_paths", "vrrp_notify_priority_changes",
-        "lvs_id");
+        "startup_script_timeout", "shutdown_script", "shutdown_script_timeout", "default_interface", "lvs_flush",
+        "lvs_flush_on_stop", "lvs_flush_onstop", "vrrp_check_unicast_src", "vrrp_iptables",
+        "nftables_priority", "nftables_ifindex", "nftables_counters", "vrrp_rx_bufs_policy",
+        "vrrp_rx_bufs_multiplier", "vrrp_priority", "checker_priority", "bfd_priority", "vrrp_no_swap",
+        "checker_no_swap", "bfd_no_swap", "vrrp_rt_priority", "checker_rt_priority", "bfd_rt_priority",
+        "vrrp_rlimit_rtime", "vrrp_rlimit_rttime", "checker_rlimit_rtime", "checker_rlimit_rttime",
+        "bfd_rlimit_rtime", "bfd_rlimit_rttime", "vrrp_cpu_affinity", "checker_cpu_affinity", "bfd_cpu_affinity",
+        "snmp_socket", "enable_snmp_vrrp", "enable_snmp_keepalived", "enable_snmp_rfc", "enable_snmp_rfcv2",
+        "enable_snmp_rfcv3", "enable_snmp_checker", "enable_traps", "enable_dbus", "dbus_service_name",
+        "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs",
+        "vrrp_netlink_monitor_rcv_bufs_force", "lvs_netlink_cmd_rcv_bufs", "lvs_netlink_cmd_rcv_bufs_force",
+        "lvs_netlink_monitor_rcv_bufs", "lvs_netlink_monitor_rcv_bufs_force", "process_monitor_rcv_bufs",
+        "process_monitor_rcv_bufs_force", "rs_init_notifies", "no_checker_emails", "vrrp_min_garp",
+        "vrrp_garp_extra_if", "random_seed", "reload_check_config", "reload_time_file", "reload_repeat",
+        "reload_file", "data_use_instance", "umask", "tmp_config_directory", "config_save_dir", "disable_local_igmp",
+        "process_names", "process_name", "vrrp_process_name", "checker_process_name", "bfd_process_name",
+        "fifo_write_vrrp_states_on_reload", "include_check", "vrrp_notify_priority_changes", "lvs_process_name",
+        "min_auto_priority_delay", "no_email_faults", "vrrp_down_timer_adverts", "vrrp_vmac_garp_intvl", "nftables",
+        "nftables_ipvs", "nftables_ipvs_priority", "nftables_ipvs_start_fwmark", "log_unknown_vrids", "vmac_prefix",
+        "vmac_addr_prefix");
 
     private final ConfigParser parser;
     final Map<String, KeywordHandler> keywords = new HashMap<>();
@@ -84,6 +83,9 @@ static final Set<String> GLOBAL_RAW = Set.of(
             for (Statement line : s.block()) {
                 emails.addAll(line.words());
             }
+            if (s.block().isEmpty()) {
+                parser.warn(s, s.keyword(), "Warning - empty notification_email block"); // keepalived's words
+            }
         });
         KeywordTable.line(keywords, "notification_email_from", (GlobalDefsBuilder b, Statement s) -> emailFrom = parser.arg(s, 1));
         KeywordTable.line(keywords, "smtp_server", (GlobalDefsBuilder b, Statement s) -> {
@@ -98,6 +100,10 @@ static final Set<String> GLOBAL_RAW = Set.of(
         KeywordTable.line(keywords, "smtp_helo_name", (GlobalDefsBuilder b, Statement s) -> smtpHelo = parser.arg(s, 1));
         KeywordTable.line(keywords, "smtp_connect_timeout", (GlobalDefsBuilder b, Statement s) -> {
             Duration d = parser.wholeSeconds(s, 0, 4294, "smtp_connect_timeout '%s' must be in [0, 4294] - ignoring");
+            if (d != null && d.isZero()) {
+                parser.warn(s, "0", "smtp_conect_timeout must be greater than 0, setting to 1"); // keepalived's words
+                d = Duration.ofSeconds(1);
+            }
             if (d != null) {
                 smtpTimeout = d;
             }
@@ -122,7 +128,7 @@ static final Set<String> GLOBAL_RAW = Set.of(
             }
         });
         KeywordTable.line(keywords, "vrrp_mcast_group4", (GlobalDefsBuilder b, Statement s) -> {
-            InetAddress a = parser.address(s, 1, "vrrp_mcast_group4 address");
+            InetAddress a = parser.cutAddress(s, 1, "vrrp_mcast_group4 address");
             if (a != null && (a instanceof Inet6Address || !a.isMulticastAddress())) {
                 parser.warn(s, opt(s, 1), "vrrp_mcast_group4 [" + opt(s, 1) + "] is not multicast. Skipping");
             } else if (a != null) {
@@ -130,7 +136,7 @@ static final Set<String> GLOBAL_RAW = Set.of(
             }
         });
         KeywordTable.line(keywords, "vrrp_mcast_group6", (GlobalDefsBuilder b, Statement s) -> {
-            InetAddress a = parser.address(s, 1, "vrrp_mcast_group6 address");
+            InetAddress a = parser.cutAddress(s, 1, "vrrp_mcast_group6 address");
             if (a != null && (!(a instanceof Inet6Address) || !a.isMulticastAddress())) {
                 parser.warn(s, opt(s, 1), "vrrp_mcast_group6 [" + opt(s, 1) + "] is not multicast. Skipping");
             } else if (a != null) {
@@ -254,7 +260,20 @@ static final Set<String> GLOBAL_RAW = Set.of(
         for (String k : GLOBAL_RAW) {
             keywords.put(k, new KeywordHandler.Line((c, s) -> raw.add(new RawSetting(s.keyword(), s.args()))));
         }
+        // kept verbatim and read elsewhere: vrrp_rt_priority (ProtocolThreadTuning), rs_init_notifies
+        // (VirtualServerTable), include_check (read by the configuration reader itself); the rest Halo does not use
+        for (String k : GLOBAL_RAW) {
+            if (!ACTED_ON_RAW.contains(k)) {
+                KeywordTable.unused(keywords, k);
+            }
+        }
+        // read and checked, but Halo sends no mail and has no router id to report, no GARP/NA pacing of its own yet
+        KeywordTable.unused(keywords, "router_id", "notification_email", "notification_email_from", "smtp_server",
+                "smtp_helo_name", "smtp_connect_timeout", "vrrp_garp_interval", "vrrp_gna_interval");
     }
+
+    /** Keywords of {@link #GLOBAL_RAW} that Halo reads from the raw settings and acts on. */
+    static final Set<String> ACTED_ON_RAW = Set.of("vrrp_rt_priority", "rs_init_notifies", "include_check");
 
     GlobalDefs.Fifo fifo(Statement s) {
         String path = parser.arg(s, 1);

@@ -59,8 +59,8 @@ final class KeepalivedConfigBuilder implements ParseContext {
                 }
             }
         });
-        KeywordTable.<KeepalivedConfigBuilder>block(keywords, "static_track_group", (r, s) -> {
-            String name = parser.duplicateName(s, "static_track_group");
+        KeywordTable.<KeepalivedConfigBuilder>block(keywords, "track_group", (r, s) -> {
+            String name = parser.duplicateName(s, "track_group");
             return name == null ? null : new StaticTrackGroupBuilder(parser, name);
         });
         KeywordTable.<KeepalivedConfigBuilder>block(keywords, "vrrp_script", (r, s) -> named(s, s.keyword(),
@@ -117,16 +117,21 @@ final class KeepalivedConfigBuilder implements ParseContext {
             }
             return b;
         });
-        // top-level keywords keepalived knows (namespaces, linkbeat, garp groups) kept as-is in global_defs
-        // blocks Halo accepts but does not use yet (GARP aggregation groups, link-beat polling)
-        for (String k : List.of("garp_group", "linkbeat_interfaces")) {
-            keywords.put(k, new KeywordHandler.ValueBlock((c, s) -> parser.info(s, k, k + " is accepted but not used by Halo")));
-        }
+        // top-level keywords keepalived knows (namespaces, linkbeat, pid files) kept as-is in global_defs, and blocks
+        // (GARP aggregation groups, link-beat polling, static track groups, up/down delays): Halo does not use them
+        KeywordTable.unusedBlocks(keywords, "garp_group", "linkbeat_interfaces", "track_group",
+                "interface_up_down_delays");
         for (String k : List.of("net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance",
-                "use_pid_dir", "child_wait_time")) {
+                "use_pid_dir", "child_wait_time", "linkbeat_use_polling")) {
             keywords.put(k, new KeywordHandler.Line((c, s) -> global.raw.add(new RawSetting(s.keyword(), s.args()))));
+            KeywordTable.unused(keywords, k);
         }
+        // BFD is not implemented: the whole block is read as keepalived reads it, and reported
+        KeywordTable.unused(keywords, "bfd_instance");
     }
+
+    private static final java.util.Set<String> READS_NAME_UNCHECKED = java.util.Set.of("vrrp_script",
+            "vrrp_track_process", "track_file", "vrrp_track_file");
 
     /**
      * A named block (vrrp_script NAME, bfd_instance NAME...): its new builder, added to {@code defined}; null (the
@@ -134,6 +139,11 @@ final class KeepalivedConfigBuilder implements ParseContext {
      */
     private <B> B named(Statement s, String keyword, List<B> defined, Function<B, String> nameOf, String duplicate,
                         BiFunction<String, Statement, B> make) {
+        // keepalived 2.2.7 reads these names unchecked: alone, the keyword stops it (missing a parameter)
+        if (s.words().size() < 2 && READS_NAME_UNCHECKED.contains(keyword)) {
+            parser.missingParameter(s, 1);
+            return null;
+        }
         String name = parser.duplicateName(s, keyword);
         if (name == null) {
             return null;

@@ -15,4 +15,11 @@ sealed interface KeywordHandler {
 
     /** A keyword followed by a block of values (addresses, names), not keywords. */
     record ValueBlock(BiConsumer<ParseContext, Statement> handler) implements KeywordHandler {}
+
+    /**
+     * A keyword keepalived knows that Halo reads ({@code inner}: checked, kept for dump-conf) but does not act on:
+     * each use is reported, "accepted but not used by Halo", so that halo check does not call the configuration
+     * valid while part of it does nothing; with --strict it is an error.
+     */
+    record Unused(KeywordHandler inner) implements KeywordHandler {}
 }

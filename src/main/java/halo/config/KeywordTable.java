@@ -30,6 +30,30 @@ final class KeywordTable {
         table.put(keyword, new KeywordHandler.ValueBlock((BiConsumer) handler));
     }
 
+    /**
+     * Marks keywords of the table as known but not acted on by Halo ({@link KeywordHandler.Unused}); a keyword not in
+     * the table yet is added as one Halo only checks for its place (a line, or a block of any content).
+     */
+    static void unused(Map<String, KeywordHandler> table, String... keywords) {
+        for (String k : keywords) {
+            KeywordHandler h = table.get(k);
+            if (h == null) {
+                h = new KeywordHandler.Line((c, s) -> {});
+            }
+            if (!(h instanceof KeywordHandler.Unused)) {
+                table.put(k, new KeywordHandler.Unused(h));
+            }
+        }
+    }
+
+    /** Marks blocks keepalived knows that Halo does not act on; their content is skipped (a block of values). */
+    static void unusedBlocks(Map<String, KeywordHandler> table, String... keywords) {
+        for (String k : keywords) {
+            KeywordHandler h = table.get(k);
+            table.put(k, new KeywordHandler.Unused(h != null ? h : new KeywordHandler.ValueBlock((c, s) -> {})));
+        }
+    }
+
     /** Keywords keepalived accepts in a block that Halo keeps verbatim (tuning, SNMP, D-Bus, namespaces...). */
     static <B extends ParseContext & HasRawSettings> void raw(Map<String, KeywordHandler> table, String... keywords) {
         for (String k : keywords) {

@@ -53,7 +53,6 @@ final class RealServerBuilder implements ParseContext {
             }
         });
         KeywordTable.<RealServerBuilder>line(table, "lvs_method", (b, s) -> check.method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
-        KeywordTable.<RealServerBuilder>line(table, "lb_kind", (b, s) -> check.method(s, m -> b.forwarding = m, tn -> b.tunnel = tn));
         check.inheritedKeywords(table, c -> ((RealServerBuilder) c).inherited, "real server");
         KeywordTable.<RealServerBuilder>line(table, "notify_up", (b, s) -> b.notifyUp = parser.script(s, 1));
         KeywordTable.<RealServerBuilder>line(table, "notify_down", (b, s) -> b.notifyDown = parser.script(s, 1));
@@ -71,13 +70,15 @@ final class RealServerBuilder implements ParseContext {
         });
         KeywordTable.<RealServerBuilder>line(table, "smtp_alert", (b, s) -> {});
         for (String kind : List.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK", "MISC_CHECK",
-                "UDP_CHECK", "PING_CHECK", "ICMP_CHECK", "FILE_CHECK", "BFD_CHECK")) {
+                "UDP_CHECK", "PING_CHECK", "FILE_CHECK", "BFD_CHECK")) {
             KeywordTable.<RealServerBuilder>block(table, kind, (b, s) -> {
-                CheckerBuilder c = new CheckerBuilder(check, kind.equals("ICMP_CHECK") ? "PING_CHECK" : kind, s, b);
+                CheckerBuilder c = new CheckerBuilder(check, kind, s, b);
                 b.checkers.add(c);
                 return c;
             });
         }
+        // accepted, not acted on: no mail, no SNMP, no BFD; a real server's alpha is its checkers' in Halo
+        KeywordTable.unused(table, "smtp_alert", "alpha", "snmp_name", "BFD_CHECK");
         return table;
     }
 }

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A static_track_group block: its group of instance names, added to the model when the block ends. */
+/** A track_group block: its group of instance names, added to the model when the block ends. */
 final class StaticTrackGroupBuilder implements ParseContext {
     private final ConfigParser parser;
     final Map<String, KeywordHandler> keywords = new HashMap<>();

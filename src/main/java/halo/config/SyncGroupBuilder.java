@@ -34,6 +34,10 @@ final class SyncGroupBuilder implements ParseContext {
         parser.topLevel.vrrp.trackerKeywords(keywords, sb -> ((SyncGroupBuilder) sb).trackers);
         parser.topLevel.vrrp.notifyKeywords(keywords, sb -> ((SyncGroupBuilder) sb).notify, "vrrp group " + name);
         KeywordTable.line(keywords, "smtp_alert", (SyncGroupBuilder b, Statement s) -> smtpAlert = parser.bool(s, 1));
+        // keepalived 2.2.7's sync groups have neither (an instance's notify keywords otherwise)
+        keywords.remove("notify_deleted");
+        keywords.remove("notify_master_rx_lower_pri");
+        KeywordTable.unused(keywords, "smtp_alert", "track_bfd", "notify_priority_changes");
         KeywordTable.line(keywords, "global_tracking", (SyncGroupBuilder b, Statement s) -> {
             parser.warn(s, "global_tracking", "(" + name + ") global_tracking is deprecated. Use track_interface/script/file on the sync group");
             trackingWeight = true;

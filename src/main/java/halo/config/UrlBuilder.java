@@ -54,6 +54,10 @@ final class UrlBuilder implements ParseContext {
             if (v == null) {
                 return;
             }
+            if (b.digest != null) {
+                parser.warn(s, v, "Digest '" + v + "' is a duplicate"); // keepalived 2.2.7 keeps the first
+                return;
+            }
             if (v.length() != 32 || !v.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
                 parser.warn(s, v, "digest '" + v + "' is not 32 hex characters (an MD5, as genhash prints) - ignoring");
                 return;

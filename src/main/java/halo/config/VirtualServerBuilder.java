@@ -182,9 +182,8 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
             }
         });
         check.inheritedKeywords(table, c -> ((VirtualServerBuilder) c).inherited, "virtual server");
-        KeywordTable.<VirtualServerBuilder>line(table, "nb_get_retry", (b, s) -> parser.unknown(s)); // keepalived 2.2.7: unknown here
         KeywordTable.<VirtualServerBuilder>line(table, "sorry_server", (b, s) -> {
-            InetAddress a = parser.address(s, 1, "sorry_server address");
+            InetAddress a = parser.cutAddress(s, 1, "sorry_server address");
             if (a == null) {
                 return;
             }
@@ -226,9 +225,17 @@ final class VirtualServerBuilder implements ParseContext, HasRawSettings {
         KeywordTable.<VirtualServerBuilder>line(table, "alpha", (b, s) -> b.alpha = parser.bool(s, 1));
         KeywordTable.<VirtualServerBuilder>line(table, "omega", (b, s) -> b.omega = parser.bool(s, 1));
         KeywordTable.<VirtualServerBuilder>line(table, "ha_suspend", (b, s) -> b.haSuspend = parser.bool(s, 1));
-        KeywordTable.<VirtualServerBuilder>raw(table, "smtp_alert", "ip_family", "weight", "one_packet", "lvs_timeouts");
+        KeywordTable.<VirtualServerBuilder>raw(table, "smtp_alert", "ip_family", "weight", "hashed",
+                "persistence_engine", "snmp_name");
+        // kept for dump-conf, not acted on: no mail, no SNMP, no IPVS persistence engine (sip), and hashed and a
+        // virtual server's weight change nothing in Halo's tables
+        KeywordTable.unused(table, "smtp_alert", "ip_family", "weight", "hashed", "persistence_engine", "snmp_name");
         KeywordTable.<VirtualServerBuilder>block(table, "real_server", (b, s) -> {
-            InetAddress a = s.words().size() > 1 ? Addresses.parse(s.words().get(1)) : null;
+            String text = parser.arg(s, 1); // alone: keepalived stops, missing a parameter
+            if (text == null) {
+                return null;
+            }
+            InetAddress a = Addresses.parseCut(text);
             if (a == null) {
                 parser.warn(s, opt(s, 1), "Invalid real server ip address/port " + opt(s, 1) + "/"
                         + (s.words().size() > 2 ? s.words().get(2) : "") + " - skipping");

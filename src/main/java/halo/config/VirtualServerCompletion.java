@@ -321,7 +321,11 @@ final class VirtualServerCompletion implements Runnable {
             case "UDP_CHECK" -> new Checker.Udp(common, c.payload, c.requireReply, c.minReply, c.maxReply);
             case "PING_CHECK" -> new Checker.Ping(common);
             case "FILE_CHECK" -> {
-                if (c.target == null || !fileNames.contains(c.target)) {
+                if (c.target == null) {
+                    warn(c.at, "FILE_CHECK", "FILE_CHECK has no track_file specified - ignoring"); // keepalived's words
+                    yield null;
+                }
+                if (!fileNames.contains(c.target)) {
                     warn(c.at, c.target, "FILE_CHECK for real server " + rsName(rs, null) + ": track file "
                             + c.target + " not found - removing checker");
                     yield null;
@@ -329,7 +333,11 @@ final class VirtualServerCompletion implements Runnable {
                 yield new Checker.File(common, c.target, c.weight, c.reverse);
             }
             case "BFD_CHECK" -> {
-                if (c.target == null || !bfdNames.contains(c.target)) {
+                if (c.target == null) {
+                    warn(c.at, "BFD_CHECK", "(" + rsName(rs, null) + ") No name has been specified for BFD_CHECKER - skipping");
+                    yield null;
+                }
+                if (!bfdNames.contains(c.target)) {
                     warn(c.at, c.target, "BFD_CHECK for real server " + rsName(rs, null) + ": bfd_instance "
                             + c.target + " not found - removing checker");
                     yield null;

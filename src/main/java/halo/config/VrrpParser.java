@@ -340,7 +340,7 @@ final class VrrpParser {
 
     UnicastPeer unicastPeer(Statement line, String instance) {
         List<String> w = line.words();
-        InetAddress a = Addresses.parse(w.getFirst());
+        InetAddress a = Addresses.parseCut(w.getFirst());
         if (a == null) {
             parser.warn(line, w.getFirst(), "Configuration error: VRRP instance[" + instance + "] malformed unicast peer address["
                     + w.getFirst() + "]. Skipping...");
@@ -567,6 +567,12 @@ final class VrrpParser {
         if (auth != null && auth.type() == Authentication.Type.AH && family == AddressFamily.IPV6) {
             parser.warn(b.authAt, "AH", prefix + "Cannot use AH authentication with IPv6 - ignoring authentication");
             auth = null;
+        }
+        // keepalived 2.2.7 (vrrp.c): a master needs an advert's AH sequence number before it can take over
+        if (auth != null && auth.type() == Authentication.Type.AH && state == InitialState.MASTER && b.priority != 255) {
+            parser.warn(b.stateAt != null ? b.stateAt : b.at, "MASTER",
+                    prefix + "Initial state master is incompatible with AH authentication - clearing");
+            state = InitialState.BACKUP;
         }
         if (state == InitialState.MASTER && nopreempt) {
             parser.warn(b.nopreemptAt, "nopreempt", prefix + "Warning - nopreempt will not work with initial state MASTER - clearing");

@@ -75,10 +75,10 @@ class CheckAndDumpCommandTest {
                 + " data plane (supported by: nftables, ipvs (no IPVS in this kernel)) - halo run would"
                 + " refuse to start (auto chose proxy)").contains("is valid");
         Run chosen = check("-f", auto.toString(), "--lvs-dataplane", "proxy");
-        assertThat(chosen.status()).isEqualTo(3);
+        assertThat(chosen.status()).isEqualTo(4);
         assertThat(chosen.err()).contains("lb_kind DR is not supported by the proxy data plane").contains("cannot be run");
         Run inFile = check("-f", file("global_defs {\n    lvs_dataplane proxy\n}\n" + DIRECT_ROUTING).toString());
-        assertThat(inFile.status()).isEqualTo(3);
+        assertThat(inFile.status()).isEqualTo(4);
         assertThat(check("-f", auto.toString(), "--lvs-dataplane", "dpdk").err())
                 .contains("--lvs-dataplane dpdk: expected auto, proxy, nftables or ipvs");
     }
@@ -91,27 +91,66 @@ class CheckAndDumpCommandTest {
     }
 
     @Test
-    void correctionsExitFourWithFileLineAndMessage() throws Exception {
+    void correctionsExitFiveWithFileLineAndMessage() throws Exception {
         Path f = file(VALID.replace("virtual_router_id 51", "virtual_router_id 51\n    state MASTER\n    nopreempt"));
         Run r = check("-f", f.toString());
-        assertThat(r.status()).isEqualTo(4);
+        assertThat(r.status()).isEqualTo(5);
         assertThat(r.err()).contains(f + ":5: warning: (VI_1) Warning - nopreempt will not work with initial state MASTER - clearing");
     }
 
     @Test
     void unknownKeywordIsFatalWithStrict() throws Exception {
         Path f = file(VALID.replace("interface eth0", "interface eth0\n    prority 100"));
-        assertThat(check("-f", f.toString()).status()).isEqualTo(4);
+        assertThat(check("-f", f.toString()).status()).isEqualTo(5);
         Run strict = check("--strict", "-f", f.toString());
-        assertThat(strict.status()).isEqualTo(3);
+        assertThat(strict.status()).isEqualTo(4);
         assertThat(strict.err()).contains(f + ":3: fatal: Unknown keyword 'prority'").contains("cannot be run");
+    }
+
+    @Test
+    void aKeywordHaloDoesNotUseIsReportedAndNeverValid() throws Exception {
+        Path f = file("global_defs {\n    router_id lb01\n    vrrp_strict\n}\n" + VALID.replace("interface eth0",
+                "interface eth0\n    use_vmac"));
+        Run r = check("-f", f.toString());
+        assertThat(r.status()).isEqualTo(5);
+        assertThat(r.err()).contains(f + ":2: warning: 'router_id' is accepted but not used by Halo")
+                .contains(f + ":7: warning: 'use_vmac' is accepted but not used by Halo")
+                .doesNotContain("'vrrp_strict' is accepted").contains("keepalived would run after correcting them");
+        Run strict = check("--strict", "-f", f.toString());
+        assertThat(strict.status()).isEqualTo(4);
+        assertThat(strict.err()).contains(f + ":2: fatal: 'router_id' is accepted but not used by Halo (--strict refuses it)")
+                .contains("cannot be run");
+    }
+
+    @Test
+    void keywordsKeepalived227DoesNotKnowAreUnknownAsKeepalivedSays() throws Exception {
+        Path f = file("global_defs {\n    vrrp_nftables\n    state_dump_file /tmp/x\n}\n" + VALID);
+        Run r = check("-f", f.toString());
+        assertThat(r.status()).isEqualTo(5);
+        assertThat(r.err()).contains(f + ":2: warning: Unknown keyword 'vrrp_nftables'")
+                .contains(f + ":3: warning: Unknown keyword 'state_dump_file'");
+    }
+
+    @Test
+    void runStrictRefusesWhatHaloWouldNotUse() throws Exception {
+        Path f = file("global_defs {\n    router_id lb01\n}\n" + VALID);
+        Run r = run(new RunCommand(), "--strict", "-f", f.toString());
+        assertThat(r.status()).isEqualTo(4);
     }
 
     @Test
     void missingFileCannotRunAndNoStackTrace() {
         Run r = check("-f", dir.resolve("nope.conf").toString());
-        assertThat(r.status()).isEqualTo(3);
+        assertThat(r.status()).isEqualTo(4);
         assertThat(r.err()).contains("nope.conf").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void helpGivesTheBinarysExitCodesNotTheManPages() {
+        Run r = check("--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("keepalived 2.2.7 binary").contains("not the 3/4/5 of keepalived(8)")
+                .contains("0  valid").contains("4  cannot run").contains("5  runs after corrections");
     }
 
     @Test
@@ -147,7 +186,7 @@ class CheckAndDumpCommandTest {
         CheckCommand c = new CheckCommand();
         c.interfaceExists = name -> !name.equals("ens33");
         Run r = run(c, "-f", file(VALID.replace("eth0", "ens33")).toString());
-        assertThat(r.status()).isEqualTo(4);
+        assertThat(r.status()).isEqualTo(5);
         assertThat(r.err()).contains("warning: WARNING - interface ens33 for vrrp_instance VI_1 doesn't exist")
                 .contains("warning: Non-existent interface specified in configuration");
         CheckCommand dynamic = new CheckCommand();

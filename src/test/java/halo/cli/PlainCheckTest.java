@@ -43,13 +43,13 @@ class PlainCheckTest {
     @Test
     void plainCommandLinesSayWhatPicocliSays() throws Exception {
         Path valid = dir.resolve("valid.conf");
-        Files.writeString(valid, "global_defs {\n    router_id lb01\n}\n");
+        Files.writeString(valid, "global_defs {\n    vrrp_version 3\n}\n");
         Path bad = dir.resolve("bad.conf");
         Files.writeString(bad, """
                 global_defs {
-                    router_id lb01
+                    vrrp_version 3
                     no_such_keyword 1
-                @lb02 router_id lb02
+                @lb02 vrrp_version 2
                 }
                 virtual_server 203.0.113.1 80 {
                     lb_algo nope
@@ -75,8 +75,8 @@ class PlainCheckTest {
         // the runs above did say something: a valid file, a fatal, corrections
         assertThat(viaPlain(lines.get(0)).status()).isZero();
         assertThat(viaPlain(lines.get(5)).err()).contains("Unknown keyword 'no_such_keyword'");
-        assertThat(viaPlain(lines.get(6)).status()).isEqualTo(3);
-        assertThat(viaPlain(lines.get(10)).status()).isEqualTo(3);
+        assertThat(viaPlain(lines.get(6)).status()).isEqualTo(4);
+        assertThat(viaPlain(lines.get(10)).status()).isEqualTo(4);
     }
 
     @Test

@@ -51,7 +51,7 @@ class CheckRulesTest {
         LoadResult r = loadText(dir, "virtual_server 192.0.2.10 80 {\n    protocol TCP\n    lb_algo rr\n    lb_kind DR\n}\n");
         assertThat(warnings(r)).containsExactly("1: Virtual server [192.0.2.10]:tcp:80 has no real servers - ignoring");
         assertThat(r.config().virtualServers()).isEmpty();
-        assertThat(r.exitStatus()).isEqualTo(4);
+        assertThat(r.exitStatus()).isEqualTo(5);
     }
 
     @Test

@@ -151,8 +151,8 @@ final class ModelGenerator {
             boolean owner = instances.get(0).isAddressOwner() || instances.get(1).isAddressOwner();
             groups.add(new VrrpSyncGroup("G1", List.of(instances.get(0).name(), instances.get(1).name()),
                     trackedInterfaces(owner, null), refs(scripts.stream().map(VrrpScript::name).toList(), owner),
-                    refs(files.stream().map(TrackFile::name).toList(), owner), List.of(), List.of(), notifyScripts(),
-                    chance(50), chance(50)));
+                    refs(files.stream().map(TrackFile::name).toList(), owner), List.of(), List.of(),
+                    syncGroupNotifyScripts(), chance(50), chance(50)));
         }
         List<VirtualServerGroup> vsGroups = new ArrayList<>();
         if (chance(30)) {
@@ -191,7 +191,8 @@ final class ModelGenerator {
         String smtp = chance(50) ? "192.0.2." + between(1, 254) : null;
         return new GlobalDefs(chance(70) ? word() : null, emails, chance(50) ? word() + "@" + word() : null,
                 smtp, smtp == null ? 25 : between(1, 65535), chance(30) ? word() : null,
-                wholeSeconds(0, 100), chance(30) ? word() : null, null, chance(50),
+                // smtp_connect_timeout: keepalived corrects 0 to 1
+                wholeSeconds(1, 100), chance(30) ? word() : null, null, chance(50),
                 chance(30) ? new GlobalDefs.Fifo(path(), chance(50) ? script() : null) : null,
                 chance(20) ? new GlobalDefs.Fifo(path(), null) : null, chance(20) ? new GlobalDefs.Fifo(path(), script()) : null,
                 chance(70) ? 2 : 3, Addresses.parse("224.0.0." + between(1, 254)),
@@ -266,6 +267,11 @@ final class ModelGenerator {
         return out;
     }
 
+    /** A sync group's: keepalived 2.2.7 has neither notify_deleted nor notify_master_rx_lower_pri there. */
+    NotifyScripts syncGroupNotifyScripts() {
+        return new NotifyScripts(maybeScript(), maybeScript(), maybeScript(), maybeScript(), null, maybeScript(), null);
+    }
+
     NotifyScripts notifyScripts() {
         return new NotifyScripts(maybeScript(), maybeScript(), maybeScript(), maybeScript(), maybeScript(), maybeScript(),
                 maybeScript());
@@ -291,7 +297,9 @@ final class ModelGenerator {
             for (int i = 0, n = between(1, 8); i < n; i++) {
                 pw.append((char) between('a', 'z'));
             }
-            auth = new Authentication(f == AddressFamily.IPV4 && chance(30) ? Authentication.Type.AH : Authentication.Type.PASS,
+            // keepalived clears state MASTER with AH (but for the address owner)
+            boolean ah = f == AddressFamily.IPV4 && (state == InitialState.BACKUP || owner) && chance(30);
+            auth = new Authentication(ah ? Authentication.Type.AH : Authentication.Type.PASS,
                     pw.toString());
         }
         List<VirtualAddress> vips = new ArrayList<>();
@@ -329,7 +337,8 @@ final class ModelGenerator {
                 refs(bfds.stream().map(BfdInstance::name).toList(), owner), notifyScripts(), garp, accept, vmac,
                 vmac && chance(50) ? "vrrp." + (index + 1) : null, vmac && chance(30), strict, chance(20), chance(30),
                 chance(30), chance(30), strict ? 3 : between(1, 100), chance(30),
-                raw(List.of("debug", "linkbeat_use_polling", "promote_secondaries", "track_src_ip")));
+                // not debug: alone (as raw() may write it) it stops keepalived 2.2.7, which reads its level unchecked
+                raw(List.of("linkbeat_use_polling", "promote_secondaries", "track_src_ip")));
     }
 
     static final List<String> SCHEDULERS = List.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq",

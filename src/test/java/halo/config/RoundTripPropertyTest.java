@@ -32,8 +32,11 @@ class RoundTripPropertyTest {
         Path file = Files.createTempFile("halo-roundtrip", ".conf");
         try {
             Files.writeString(file, text, StandardCharsets.UTF_8);
-            LoadResult loaded = ConfigLoader.load(file, new LoadOptions("test", true));
-            assertThat(loaded.diagnostics()).as("diagnostics for\n%s", text).isEmpty();
+            // not --strict: it refuses the keywords Halo accepts but does not use, which dump-conf writes back; any
+            // other diagnostic (an unknown keyword among them) still fails
+            LoadResult loaded = ConfigLoader.load(file, new LoadOptions("test", false));
+            assertThat(loaded.diagnostics().stream().filter(d -> !d.message().endsWith(Loading.NOT_USED)).toList())
+                    .as("diagnostics for\n%s", text).isEmpty();
             assertThat(firstDifference("config", model, loaded.config())).as("model after reload").isNull();
             assertThat(ConfigWriter.write(loaded.config())).isEqualTo(text);
         } finally {

@@ -75,7 +75,7 @@ public final class ConfigReader {
 
         /** True when a diagnostic says the configuration cannot run. */
         public boolean hasFatal() {
-            return diagnostics.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.FATAL);
+            return diagnostics.stream().anyMatch(d -> d.severity().cannotRun());
         }
     }
 

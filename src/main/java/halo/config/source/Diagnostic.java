@@ -13,10 +13,20 @@ public record Diagnostic(Severity severity, SourceLocation location, String toke
     public enum Severity {
         /** Worth knowing, changes nothing (a deprecated spelling that is still honoured). */
         INFO,
-        /** keepalived reports it and runs after correcting or ignoring it: --config-test exits 4. */
+        /** keepalived reports it and runs after correcting or ignoring it: the 2.2.7 binary's -t exits 5. */
         WARNING,
-        /** The configuration cannot run: --config-test exits 3. */
-        FATAL
+        /** The configuration cannot run: the 2.2.7 binary's -t exits 4. */
+        FATAL,
+        /**
+         * keepalived stops reading at once and exits 2 (a keyword missing its parameter: lib/parser.c's null_strvec
+         * calls exit(KEEPALIVED_EXIT_CONFIG)); the configuration cannot run.
+         */
+        STOP;
+
+        /** Whether the configuration cannot run with it. */
+        public boolean cannotRun() {
+            return this == FATAL || this == STOP;
+        }
     }
 
     @Override
@@ -25,7 +35,8 @@ public record Diagnostic(Severity severity, SourceLocation location, String toke
         if (location != null) {
             s.append(location).append(": ");
         }
-        s.append(severity.name().toLowerCase()).append(": ").append(message);
+        // a stop is an error the user reads as any other that keeps the configuration from running
+        s.append(severity == Severity.STOP ? "fatal" : severity.name().toLowerCase()).append(": ").append(message);
         if (token != null && !message.contains(token)) {
             s.append(" (at '").append(token).append("')");
         }

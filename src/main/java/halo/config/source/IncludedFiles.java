@@ -47,6 +47,8 @@ final class IncludedFiles {
         boolean hasNul;
         int pos;
         int lineNo;
+        /** pos is inside a physical line that was longer than keepalived's buffer: the rest is read as a new line. */
+        boolean midLine;
         String pwd;
         SourceLocation location;
         int locationLine = -1;

@@ -34,6 +34,26 @@ final class LineReader {
      */
     static final int MAX_LINE = 4_096;
 
+    /** keepalived's MAXBUF (lib/parser.h): read_line's fgets takes at most 1023 bytes of a line at once. */
+    static final int READ_BUFFER = 1024;
+
+    /** The end of the longest piece of content[start, end) that is at most maxBytes bytes in UTF-8. */
+    static int byteLimit(String content, int start, int end, boolean ascii, int maxBytes) {
+        if (ascii || end - start <= maxBytes / 3) {
+            return ascii ? Math.min(end, start + maxBytes) : end;
+        }
+        int bytes = 0;
+        for (int i = start; i < end; i++) {
+            char c = content.charAt(i);
+            int n = c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 4 : Character.isLowSurrogate(c) ? 0 : 3;
+            if (bytes + n > maxBytes) {
+                return i;
+            }
+            bytes += n;
+        }
+        return end;
+    }
+
     private final Diagnostics diagnostics;
     private final String configId;
     private final IncludedFiles files;
@@ -156,16 +176,22 @@ final class LineReader {
             int nl = content.indexOf('\n', start);
             int end = nl < 0 ? content.length() : nl;
             f.pos = nl < 0 ? content.length() : nl + 1;
-            f.lineNo++;
+            if (!f.midLine) f.lineNo++;
+            f.midLine = false;
+            // keepalived reads with fgets into a 1024-byte buffer: 1023 bytes at a time, the rest of a longer line
+            // being read as the next line (with the same line number); so does Halo, and says so
+            int cut = byteLimit(content, start, end, f.ascii != null, READ_BUFFER - 1);
+            if (cut < end) {
+                diagnostics.info(files.location(), null, "line longer than " + (READ_BUFFER - 1) + " bytes:"
+                        + " keepalived reads the rest of it as a new line, and so does Halo");
+                end = cut;
+                f.pos = cut;
+                f.midLine = true;
+            }
             while (end > start && (content.charAt(end - 1) == '\r' || content.charAt(end - 1) == '\n')) end--;
             if (f.hasNul) {
                 int nul = content.indexOf('\0', start);
                 if (nul >= 0 && nul < end) end = nul; // C strings end there
-            }
-            if (end - start > MAX_LINE) {
-                diagnostics.warning(files.location(), null, "line longer than " + MAX_LINE
-                        + " characters (keepalived reads at most 1023) - the rest of the line is ignored");
-                end = start + MAX_LINE;
             }
             if (fastPath && !parameters.defining() && end > start) {
                 String fast = f.ascii != null ? scanner.fastLine(f.ascii, content, start, end)

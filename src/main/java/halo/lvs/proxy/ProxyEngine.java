@@ -1,6 +1,5 @@
 package halo.lvs.proxy;
 
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
@@ -48,6 +47,8 @@ public final class ProxyEngine implements AutoCloseable {
     private final TransparentHost transparentHost;
     private final RateLimitedLog log;
     private final Map<ProxyService.Key, RunningService> services = new ConcurrentHashMap<>();
+    /** Each event loop's TCP epoll (the EPOLL transport), made when the loop gets its first TCP service. */
+    private final Map<EventLoop, NativeTcpLoop> tcpLoops = new ConcurrentHashMap<>();
     private volatile ProxyTimeouts timeouts = ProxyTimeouts.IPVS_DEFAULTS;
     private boolean transparentInstalled; // guarded by this
     private volatile boolean closed;
@@ -117,11 +118,14 @@ public final class ProxyEngine implements AutoCloseable {
         }
         EventLoop loop = group.next();
         RunningService s = switch (spec.protocol()) {
-            case TCP -> new TcpService(this, loop, spec, balancer);
+            // TCP on the epoll transport: Halo's own epoll path (fewer system calls per connection, see
+            // bench/proxy-quick/README.md); the other transports keep Netty's channels
+            case TCP -> transport == Transport.EPOLL ? new NativeTcpService(this, loop, spec, balancer, tcpLoop(loop))
+                    : new TcpService(this, loop, spec, balancer);
             case UDP -> new UdpService(this, loop, spec, balancer);
             case SCTP -> throw new IllegalArgumentException("SCTP");
         };
-        ChannelFuture bound = onLoop(loop, s::bind);
+        io.netty.util.concurrent.Future<?> bound = onLoop(loop, s::bind);
         try {
             if (!bound.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
                 throw new IOException("proxy " + spec.key() + ": bind did not finish in " + WAIT_SECONDS + " s");
@@ -131,7 +135,10 @@ public final class ProxyEngine implements AutoCloseable {
             throw new IOException("interrupted", e);
         }
         if (!bound.isSuccess()) {
-            bound.channel().close();
+            onLoop(loop, () -> {
+                s.closeListener();
+                return null;
+            });
             throw new IOException("proxy " + spec.key() + ": cannot listen: " + bound.cause().getMessage(),
                     bound.cause());
         }
@@ -215,6 +222,17 @@ public final class ProxyEngine implements AutoCloseable {
                 LOG.log(Level.WARNING, "proxy " + s.name() + ": closing failed", e);
             }
         }
+        for (Map.Entry<EventLoop, NativeTcpLoop> e : tcpLoops.entrySet()) {
+            try {
+                onLoop(e.getKey(), () -> {
+                    e.getValue().close();
+                    return null;
+                });
+            } catch (RuntimeException ex) {
+                LOG.log(Level.WARNING, "proxy: closing a TCP loop failed", ex);
+            }
+        }
+        tcpLoops.clear();
         synchronized (this) {
             if (transparentInstalled) {
                 try {
@@ -229,6 +247,28 @@ public final class ProxyEngine implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+
+    /** LOOP's TCP epoll, made and registered with LOOP on first use. */
+    private NativeTcpLoop tcpLoop(EventLoop loop) throws IOException {
+        NativeTcpLoop tcp = tcpLoops.get(loop);
+        if (tcp == null) {
+            try {
+                tcp = onLoop(loop, () -> NativeTcpLoop.open((io.netty.channel.IoEventLoop) loop));
+            } catch (IllegalStateException e) {
+                throw new IOException("proxy: cannot start the TCP loop: " + e.getMessage(), e);
+            }
+            NativeTcpLoop raced = tcpLoops.putIfAbsent(loop, tcp);
+            if (raced != null) {
+                NativeTcpLoop extra = tcp;
+                onLoop(loop, () -> {
+                    extra.close();
+                    return null;
+                });
+                tcp = raced;
+            }
+        }
+        return tcp;
     }
 
     RateLimitedLog log() {

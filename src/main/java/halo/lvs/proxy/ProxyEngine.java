@@ -22,7 +22,8 @@ import java.util.logging.Logger;
 /**
  * The userspace proxy: TCP and UDP virtual services forwarded to the real servers their {@link Balancer} picks.
  *
- * <p>Threads: a fixed set of event loops (Netty, native epoll by default). Each service is pinned to one loop, and
+ * <p>Threads: a fixed set of event loops (Netty, native epoll by default; with it, TCP services run on an epoll
+ * instance of Halo's own nested in each loop, {@link NativeTcpLoop}). Each service is pinned to one loop, and
  * so are its connections; its balancer is therefore only ever called from that loop's thread. Services spread over
  * the loops. Every public method may be called from any thread (not from a loop thread when it waits: add, remove,
  * close); it runs its work on the service's loop.

@@ -56,6 +56,10 @@ final class NativeTcpLoop implements EpollIoHandle {
     private final FileDescriptor descriptor;
     private final ArrayDeque<MemorySegment> pool = new ArrayDeque<>();
     private Owner[] owners = new Owner[1024];
+    /** Per descriptor, the token of its registration, also in its epoll events' data: an event that was already
+     *  collected for a closed descriptor whose number a new socket got since is told apart and dropped. */
+    private int[] tokens = new int[1024];
+    private int nextToken;
     private IoRegistration registration;
     private boolean closed;
 
@@ -105,9 +109,12 @@ final class NativeTcpLoop implements EpollIoHandle {
     /** Adds FD with the events of MASK, handled by OWNER; false (errno in capture) when epoll refuses it. */
     boolean add(int fd, int mask, Owner owner) {
         if (fd >= owners.length) {
-            owners = Arrays.copyOf(owners, Math.max(fd + 1, owners.length * 2));
+            int size = Math.max(fd + 1, owners.length * 2);
+            owners = Arrays.copyOf(owners, size);
+            tokens = Arrays.copyOf(tokens, size);
         }
         owners[fd] = owner;
+        tokens[fd] = ++nextToken;
         if (control(NativeTcp.EPOLL_CTL_ADD, fd, mask) < 0) {
             owners[fd] = null;
             return false;
@@ -129,7 +136,7 @@ final class NativeTcpLoop implements EpollIoHandle {
 
     private int control(int op, int fd, int mask) {
         event.set(INT_UNALIGNED, 0, mask);
-        event.set(LONG_UNALIGNED, EVENT_DATA_OFFSET, fd);
+        event.set(LONG_UNALIGNED, EVENT_DATA_OFFSET, ((long) tokens[fd] << 32) | fd);
         try {
             return (int) EPOLL_CTL.invokeExact(capture, epollFd, op, fd, event);
         } catch (Throwable t) {
@@ -220,9 +227,10 @@ final class NativeTcpLoop implements EpollIoHandle {
         for (int i = 0; i < n; i++) {
             long base = (long) i * EVENT_SIZE;
             int mask = events.get(INT_UNALIGNED, base);
-            int fd = (int) events.get(LONG_UNALIGNED, base + EVENT_DATA_OFFSET);
+            long data = events.get(LONG_UNALIGNED, base + EVENT_DATA_OFFSET);
+            int fd = (int) data;
             Owner owner = fd < owners.length ? owners[fd] : null;
-            if (owner != null) {
+            if (owner != null && tokens[fd] == (int) (data >>> 32)) {
                 try {
                     owner.ready(fd, mask);
                 } catch (RuntimeException e) {

@@ -149,13 +149,18 @@ public final class ProxyEngine implements AutoCloseable {
                 + (spec.transparent() ? ", transparent" : "") + ")");
     }
 
-    /** Changes a service's settings (same key) for the connections that come next. */
+    /** Changes a service's settings (same key) for the connections that come next; waits until the loop has them. */
     public void update(ProxyService spec) throws IOException {
         RunningService s = service(spec.key());
         if (spec.transparent()) {
             ensureTransparent();
         }
-        s.loop.execute(() -> s.spec = spec);
+        // applied before this returns: a connection that comes after it gets the new settings (the loop may handle
+        // an accept before a queued task)
+        onLoop(s.loop, () -> {
+            s.spec = spec;
+            return null;
+        });
     }
 
     /**

@@ -1,6 +1,5 @@
 package halo.lvs.proxy;
 
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
@@ -23,7 +22,8 @@ import java.util.logging.Logger;
 /**
  * The userspace proxy: TCP and UDP virtual services forwarded to the real servers their {@link Balancer} picks.
  *
- * <p>Threads: a fixed set of event loops (Netty, native epoll by default). Each service is pinned to one loop, and
+ * <p>Threads: a fixed set of event loops (Netty, native epoll by default; with it, TCP services run on an epoll
+ * instance of Halo's own nested in each loop, {@link NativeTcpLoop}). Each service is pinned to one loop, and
  * so are its connections; its balancer is therefore only ever called from that loop's thread. Services spread over
  * the loops. Every public method may be called from any thread (not from a loop thread when it waits: add, remove,
  * close); it runs its work on the service's loop.
@@ -48,6 +48,8 @@ public final class ProxyEngine implements AutoCloseable {
     private final TransparentHost transparentHost;
     private final RateLimitedLog log;
     private final Map<ProxyService.Key, RunningService> services = new ConcurrentHashMap<>();
+    /** Each event loop's TCP epoll (the EPOLL transport), made when the loop gets its first TCP service. */
+    private final Map<EventLoop, NativeTcpLoop> tcpLoops = new ConcurrentHashMap<>();
     private volatile ProxyTimeouts timeouts = ProxyTimeouts.IPVS_DEFAULTS;
     private boolean transparentInstalled; // guarded by this
     private volatile boolean closed;
@@ -117,11 +119,14 @@ public final class ProxyEngine implements AutoCloseable {
         }
         EventLoop loop = group.next();
         RunningService s = switch (spec.protocol()) {
-            case TCP -> new TcpService(this, loop, spec, balancer);
+            // TCP on the epoll transport: Halo's own epoll path (fewer system calls per connection, see
+            // bench/proxy-quick/README.md); the other transports keep Netty's channels
+            case TCP -> transport == Transport.EPOLL ? new NativeTcpService(this, loop, spec, balancer, tcpLoop(loop))
+                    : new TcpService(this, loop, spec, balancer);
             case UDP -> new UdpService(this, loop, spec, balancer);
             case SCTP -> throw new IllegalArgumentException("SCTP");
         };
-        ChannelFuture bound = onLoop(loop, s::bind);
+        io.netty.util.concurrent.Future<?> bound = onLoop(loop, s::bind);
         try {
             if (!bound.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
                 throw new IOException("proxy " + spec.key() + ": bind did not finish in " + WAIT_SECONDS + " s");
@@ -131,7 +136,10 @@ public final class ProxyEngine implements AutoCloseable {
             throw new IOException("interrupted", e);
         }
         if (!bound.isSuccess()) {
-            bound.channel().close();
+            onLoop(loop, () -> {
+                s.closeListener();
+                return null;
+            });
             throw new IOException("proxy " + spec.key() + ": cannot listen: " + bound.cause().getMessage(),
                     bound.cause());
         }
@@ -141,13 +149,18 @@ public final class ProxyEngine implements AutoCloseable {
                 + (spec.transparent() ? ", transparent" : "") + ")");
     }
 
-    /** Changes a service's settings (same key) for the connections that come next. */
+    /** Changes a service's settings (same key) for the connections that come next; waits until the loop has them. */
     public void update(ProxyService spec) throws IOException {
         RunningService s = service(spec.key());
         if (spec.transparent()) {
             ensureTransparent();
         }
-        s.loop.execute(() -> s.spec = spec);
+        // applied before this returns: a connection that comes after it gets the new settings (the loop may handle
+        // an accept before a queued task)
+        onLoop(s.loop, () -> {
+            s.spec = spec;
+            return null;
+        });
     }
 
     /**
@@ -215,6 +228,17 @@ public final class ProxyEngine implements AutoCloseable {
                 LOG.log(Level.WARNING, "proxy " + s.name() + ": closing failed", e);
             }
         }
+        for (Map.Entry<EventLoop, NativeTcpLoop> e : tcpLoops.entrySet()) {
+            try {
+                onLoop(e.getKey(), () -> {
+                    e.getValue().close();
+                    return null;
+                });
+            } catch (RuntimeException ex) {
+                LOG.log(Level.WARNING, "proxy: closing a TCP loop failed", ex);
+            }
+        }
+        tcpLoops.clear();
         synchronized (this) {
             if (transparentInstalled) {
                 try {
@@ -229,6 +253,28 @@ public final class ProxyEngine implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+
+    /** LOOP's TCP epoll, made and registered with LOOP on first use. */
+    private NativeTcpLoop tcpLoop(EventLoop loop) throws IOException {
+        NativeTcpLoop tcp = tcpLoops.get(loop);
+        if (tcp == null) {
+            try {
+                tcp = onLoop(loop, () -> NativeTcpLoop.open((io.netty.channel.IoEventLoop) loop));
+            } catch (IllegalStateException e) {
+                throw new IOException("proxy: cannot start the TCP loop: " + e.getMessage(), e);
+            }
+            NativeTcpLoop raced = tcpLoops.putIfAbsent(loop, tcp);
+            if (raced != null) {
+                NativeTcpLoop extra = tcp;
+                onLoop(loop, () -> {
+                    extra.close();
+                    return null;
+                });
+                tcp = raced;
+            }
+        }
+        return tcp;
     }
 
     RateLimitedLog log() {

@@ -25,6 +25,8 @@ final class RateLimitedLog {
         this.logger = logger;
         this.intervalNanos = intervalNanos;
         this.nanoClock = nanoClock;
+        // loaded now rather than at the first line: out of descriptors (EMFILE) no class file can be opened
+        new Window();
     }
 
     /** Writes MESSAGE unless a line of the same KIND was written within the interval. */

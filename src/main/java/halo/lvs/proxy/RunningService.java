@@ -1,11 +1,10 @@
 package halo.lvs.proxy;
 
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 
 /** One virtual service as it runs: its listener and its connections, all on one event loop (its thread). */
-abstract sealed class RunningService permits TcpService, UdpService {
+abstract sealed class RunningService permits TcpService, NativeTcpService, UdpService {
     final ProxyEngine engine;
     final EventLoop loop;
     final Balancer balancer;
@@ -20,7 +19,7 @@ abstract sealed class RunningService permits TcpService, UdpService {
     }
 
     /** Opens the listener; on the loop. */
-    abstract ChannelFuture bind();
+    abstract io.netty.util.concurrent.Future<?> bind();
 
     /** Closes the listener; established connections finish. On the loop. */
     abstract void closeListener();

@@ -26,9 +26,10 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
 /**
- * The proxy's socket layer, one of Netty's transports. EPOLL is the default (measured, see the README's "The
- * proxy's I/O"); IO_URING and NIO remain for comparison. Only the native ones can free-bind a listener and connect
- * transparently.
+ * The proxy's socket layer. EPOLL is the default (measured, see bench/proxy-quick/README.md): TCP on an epoll loop of
+ * Halo's own over FFM ({@link NativeTcpLoop}, nested in Netty's epoll event loop), UDP on Netty's epoll channels.
+ * IO_URING and NIO are Netty's transports for both, kept for comparison. Only the native ones can free-bind a
+ * listener and connect transparently.
  */
 public enum Transport {
     EPOLL, IO_URING, NIO;

@@ -39,6 +39,10 @@ final class UdpService extends RunningService {
             vip.config().setOption(transport.freeBind(), true);
         }
         vip.pipeline().addLast(new FromClients());
+        // Netty's buffer pool is set up now (on this loop) rather than by the first datagram: TCP no longer goes
+        // through Netty's channels, so a UDP service may be the first user of it, and its set-up took a first
+        // datagram past half a second on a busy machine
+        vip.alloc().directBuffer(2048).release();
         ChannelPromise bound = vip.newPromise();
         loop.register(vip).addListener(registered -> {
             if (!registered.isSuccess()) {

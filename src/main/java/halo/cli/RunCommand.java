@@ -66,6 +66,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " global_defs' lvs_dataplane; auto: IPVS where Halo has that plane, else the userspace proxy).")
     String lvsDataplane;
 
+    @Option(names = "--metrics-listen", paramLabel = "ADDRESS:PORT",
+            description = "Serve Prometheus metrics at http://ADDRESS:PORT/metrics and the status JSON at"
+                    + " /status.json (wins over global_defs' metrics_listen; IPv6 as [ADDRESS]:PORT).")
+    String metricsListen;
+
     @Option(names = {"--control-socket"}, paramLabel = "PATH", description = "The daemon's control socket (default: ${DEFAULT-VALUE}).")
     Path controlSocket = Path.of("/run/halo/halo.sock");
 
@@ -76,12 +81,20 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("halo run: --lvs-dataplane " + lvsDataplane + ": expected auto, proxy, nftables or ipvs");
             return 2;
         }
+        if (metricsListen != null) {
+            try {
+                halo.observe.ListenAddress.parse(metricsListen);
+            } catch (IllegalArgumentException e) {
+                System.err.println("halo run: --metrics-listen " + e.getMessage());
+                return 2;
+            }
+        }
         boolean toConsole = logConsole || noSyslog || !java.nio.file.Files.exists(Path.of("/dev/log"));
         Syslog syslog = toConsole ? null : Syslog.open(logFacility == null ? -1 : logFacility);
         DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail);
         String id = configId != null ? configId : DumpConfCommand.shortHostName();
         Daemon daemon = new Daemon(new Daemon.Options(file, id, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp,
-                vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile, dontReleaseIpvs, dumpConf, lvsDataplane), log);
+                vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile, dontReleaseIpvs, dumpConf, lvsDataplane, metricsListen), log);
         return daemon.run();
     }
 }

@@ -155,6 +155,7 @@ final class LinuxHostPort implements HostPort {
     @Override
     public void stateChanged(InstanceMachine instance, VrrpState from, VrrpState to, TransitionReason reason) {
         state.lastTransitions.put(instance.name(), System.currentTimeMillis());
+        state.transitionCounts.merge(new RunningState.TransitionKey(instance.name(), reason, to), 1L, Long::sum);
     }
 
     @Override

@@ -71,11 +71,25 @@ public final class RunCommand implements Callable<Integer> {
                     + " /status.json (wins over global_defs' metrics_listen; IPv6 as [ADDRESS]:PORT).")
     String metricsListen;
 
+    @Option(names = "--signum", paramLabel = "SIGFUNC",
+            description = "Print the signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR or JSON and exit"
+                    + " (keepalived's --signum).")
+    String signum;
+
     @Option(names = {"--control-socket"}, paramLabel = "PATH", description = "The daemon's control socket (default: ${DEFAULT-VALUE}).")
     Path controlSocket = Path.of("/run/halo/halo.sock");
 
     @Override
     public Integer call() {
+        if (signum != null) {
+            int number = Daemon.signum(signum);
+            if (number < 0) {
+                System.err.println("Unknown sigfunc " + signum);
+                return 1;
+            }
+            System.out.println(number);
+            return 0;
+        }
         if (lvsDataplane != null && !lvsDataplane.equals("auto")
                 && DataPlaneKind.byConfigName(lvsDataplane).isEmpty()) {
             System.err.println("halo run: --lvs-dataplane " + lvsDataplane + ": expected auto, proxy, nftables or ipvs");

@@ -168,7 +168,54 @@ public final class Daemon {
     }
 
     private void installSignals() {
-        DaemonSignals.install(log, loop::requestStop, loop::requestReload);
+        DaemonSignals.install(log, loop::requestStop, loop::requestReload, new DaemonSignals.Dumps() {
+            @Override
+            public void data() {
+                dump("data", KeepalivedDumps.DATA,
+                        () -> KeepalivedDumps.data(state.host, state.config, state.lastTransitions));
+            }
+
+            @Override
+            public void stats() {
+                dump("stats", KeepalivedDumps.STATS, () -> KeepalivedDumps.stats(state.host));
+            }
+
+            @Override
+            public void json() {
+                dump("as json", KeepalivedDumps.JSON,
+                        () -> KeepalivedDumps.json(state.host, state.config, state.lastTransitions));
+            }
+        });
+    }
+
+    /** {@code keepalived --signum=NAME}: the signal number, -1 for a name keepalived does not know. */
+    public static int signum(String name) {
+        return DaemonSignals.signum(name);
+    }
+
+    /**
+     * A dump signal (on the JVM's signal thread): the text is made on the protocol thread, from what it holds, and
+     * written here, with keepalived's log line.
+     */
+    private void dump(String what, String file, java.util.function.Supplier<String> render) {
+        if (state.host == null) {
+            log.info("No VRRP instances: " + file + " is not written (Halo has no checker-side dump)");
+            return;
+        }
+        log.info("Printing VRRP " + what + " for process(" + ProcessHandle.current().pid() + ") on signal");
+        java.util.concurrent.CompletableFuture<String> text = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                text.complete(render.get());
+            } catch (RuntimeException e) {
+                text.completeExceptionally(e);
+            }
+        });
+        try {
+            KeepalivedDumps.write(file, text.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (Exception e) {
+            log.info("Cannot write " + KeepalivedDumps.directory().resolve(file) + ": " + e.getMessage());
+        }
     }
 
     /**

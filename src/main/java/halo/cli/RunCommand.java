@@ -71,6 +71,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " /status.json (wins over global_defs' metrics_listen; IPv6 as [ADDRESS]:PORT).")
     String metricsListen;
 
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "text: keepalived's lines (default); json: one JSON object a line (time, level, instance,"
+                    + " event, fields) for log collectors.")
+    String logFormat = "text";
+
     @Option(names = "--signum", paramLabel = "SIGFUNC",
             description = "Print the signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR or JSON and exit"
                     + " (keepalived's --signum).")
@@ -103,9 +108,14 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            System.err.println("halo run: --log-format " + logFormat + ": expected text or json");
+            return 2;
+        }
         boolean toConsole = logConsole || noSyslog || !java.nio.file.Files.exists(Path.of("/dev/log"));
         Syslog syslog = toConsole ? null : Syslog.open(logFacility == null ? -1 : logFacility);
-        DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail);
+        DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail,
+                logFormat.equals("json"));
         String id = configId != null ? configId : DumpConfCommand.shortHostName();
         Daemon daemon = new Daemon(new Daemon.Options(file, id, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp,
                 vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile, dontReleaseIpvs, dumpConf, lvsDataplane, metricsListen), log);

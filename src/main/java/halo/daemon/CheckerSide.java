@@ -65,6 +65,8 @@ public final class CheckerSide implements AutoCloseable {
     private final java.util.function.Consumer<String> fifoLines;
     private final List<CompletableFuture<ScriptRunner.Result>> stopScripts = Collections.synchronizedList(new ArrayList<>());
     private final java.util.logging.Logger checkLogger = java.util.logging.Logger.getLogger("halo.check");
+    /** The data planes' lines (the proxy's "listening", "removed"), into the daemon's log as the checkers' are. */
+    private final java.util.logging.Logger planeLogger = java.util.logging.Logger.getLogger("halo.lvs");
     private VirtualServerTable table;
     private final DataPlaneKind planeKind;
     private DataPlaneSync sync;
@@ -328,6 +330,7 @@ public final class CheckerSide implements AutoCloseable {
         stop();
         thread.shutdownNow();
         checkLogger.setUseParentHandlers(true);
+        planeLogger.setUseParentHandlers(true);
     }
 
     // --- on the checker-side thread ---
@@ -442,10 +445,15 @@ public final class CheckerSide implements AutoCloseable {
 
     /** halo.check logs keepalived's checker lines ("TCP_CHECK on service ... failed.") to the daemon's log. */
     private void bridgeCheckerLog() {
-        checkLogger.setUseParentHandlers(false);
         checkLogger.setLevel(java.util.logging.Level.ALL);
-        for (Handler h : checkLogger.getHandlers()) checkLogger.removeHandler(h);
-        checkLogger.addHandler(new Handler() {
+        bridge(checkLogger);
+        bridge(planeLogger);
+    }
+
+    private void bridge(java.util.logging.Logger logger) {
+        logger.setUseParentHandlers(false);
+        for (Handler h : logger.getHandlers()) logger.removeHandler(h);
+        logger.addHandler(new Handler() {
             private final java.util.logging.Formatter formatter = new java.util.logging.SimpleFormatter();
 
             @Override

@@ -144,6 +144,34 @@ class LvsMetricsProcessTest {
         assertThat(node.stop(LONG)).isZero();
     }
 
+    @Test
+    void withLogFormatJsonEveryLineIsOneJsonObjectWithKeepalivedsWords() throws Exception {
+        int port = freePort();
+        listen("127.0.0.21", port);
+        Path conf = dir.resolve("lvs.conf");
+        Files.writeString(conf, """
+                virtual_server 127.0.0.10 %1$d {
+                    delay_loop 1
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    real_server 127.0.0.21 %1$d {
+                        TCP_CHECK {
+                            connect_timeout 1
+                        }
+                    }
+                }
+                """.formatted(port));
+        node = NodeProcess.halo("lvs1", List.of(), conf, dir, List.of("-C", "--log-format", "json"));
+        node.awaitLog("^\\{\"time\":\"[-0-9T:.]+Z\",\"level\":\"info\",\"instance\":null,"
+                + "\"event\":\"Startup complete\",\"fields\":\\{}}$", LONG);
+        assertThat(node.stop(LONG)).isZero();
+        Pattern object = Pattern.compile("^\\{\"time\":\"[^\"]+\",\"level\":\"(info|debug)\",\"instance\":"
+                + "(null|\"[^\"]+\"),\"event\":\"([^\"\\\\]|\\\\.)*\",\"fields\":\\{.*}}$");
+        assertThat(node.log().lines().toList()).isNotEmpty().allMatch(l -> object.matcher(l).matches())
+                .anyMatch(l -> l.contains("\"event\":\"Stopped Halo "));
+    }
+
     private static String get(URI uri) throws IOException, InterruptedException {
         try (HttpClient client = HttpClient.newHttpClient()) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),

@@ -126,13 +126,13 @@ public final class CheckerEngine implements AutoCloseable {
                 schedule(c, c.spec().timing().delayLoop());
                 return;
             }
+            c.startedAt = System.nanoTime();
             if (c.spec().probe() instanceof AsyncProbe async) {
                 // Event-loop probe: no thread; the result is handled where the loop completes it.
                 async.start().whenComplete((r, e) -> complete(c,
                         r != null ? r : ProbeResult.failure("check error: " + e)));
                 return;
             }
-            c.startedAt = System.nanoTime();
             c.running = probeThreads.newThread(() -> runProbe(c));
             c.running.start();
         }
@@ -158,6 +158,9 @@ public final class CheckerEngine implements AutoCloseable {
             c.running = null;
             if (c.removed || closed) return;
             c.probes++;
+            if (result.success()) c.successes++;
+            c.lastDurationNanos = System.nanoTime() - c.startedAt;
+            c.durationNanosSum += c.lastDurationNanos;
             wasUp = c.logic.isUp();
             step = c.logic.onResult(result.success());
             if (result.success() && c.spec().type() == CheckerType.MISC_CHECK) {
@@ -219,6 +222,7 @@ public final class CheckerEngine implements AutoCloseable {
                 delta = logic.weightDelta();
             }
             c.probes++;
+            if (logic.isUp()) c.successes++;
         }
         String what = change == CheckerLogic.Change.DOWN ? "now FAULT state" : "leaving FAULT state";
         deliver(c, new CheckerLogic.Step(Duration.ZERO, change), wasUp,

@@ -13,6 +13,9 @@ public final class RunningChecker {
     long startedAt;
     long lastWeightDelta;
     long probes;
+    long successes;
+    long durationNanosSum;
+    long lastDurationNanos = -1;
 
     RunningChecker(CheckerSpec spec) {
         this.spec = spec;
@@ -45,6 +48,16 @@ public final class RunningChecker {
     /** Number of probes completed so far. */
     public synchronized long probes() {
         return probes;
+    }
+
+    /**
+     * What the probes found so far, for metrics: successes and failures (probes - successes), the time they took in
+     * total and the last one's (-1 before the first).
+     */
+    public record Results(long probes, long successes, long durationNanosSum, long lastDurationNanos) {}
+
+    public synchronized Results results() {
+        return new Results(probes, successes, durationNanosSum, lastDurationNanos);
     }
 
     ProbeResult probe() throws InterruptedException {

@@ -73,11 +73,35 @@ public final class RunCommand implements Callable<Integer> {
             + " does not use, or an unknown keyword (halo check --strict's verdict).")
     boolean strict;
 
+    @Option(names = "--metrics-listen", paramLabel = "ADDRESS:PORT",
+            description = "Serve Prometheus metrics at http://ADDRESS:PORT/metrics and the status JSON at"
+                    + " /status.json (wins over global_defs' metrics_listen; IPv6 as [ADDRESS]:PORT).")
+    String metricsListen;
+
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "text: keepalived's lines (default); json: one JSON object a line (time, level, instance,"
+                    + " event, fields) for log collectors.")
+    String logFormat = "text";
+
+    @Option(names = "--signum", paramLabel = "SIGFUNC",
+            description = "Print the signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR or JSON and exit"
+                    + " (keepalived's --signum).")
+    String signum;
+
     @Option(names = {"--control-socket"}, paramLabel = "PATH", description = "The daemon's control socket (default: ${DEFAULT-VALUE}).")
     Path controlSocket = Path.of("/run/halo/halo.sock");
 
     @Override
     public Integer call() {
+        if (signum != null) {
+            int number = Daemon.signum(signum);
+            if (number < 0) {
+                System.err.println("Unknown sigfunc " + signum);
+                return 1;
+            }
+            System.out.println(number);
+            return 0;
+        }
         if (lvsDataplane != null && !lvsDataplane.equals("auto")
                 && DataPlaneKind.byConfigName(lvsDataplane).isEmpty()) {
             System.err.println("halo run: --lvs-dataplane " + lvsDataplane + ": expected auto, proxy, nftables or ipvs");
@@ -93,12 +117,26 @@ public final class RunCommand implements Callable<Integer> {
                 return LoadResult.CANNOT_RUN;
             }
         }
+
+        if (metricsListen != null) {
+            try {
+                halo.observe.ListenAddress.parse(metricsListen);
+            } catch (IllegalArgumentException e) {
+                System.err.println("halo run: --metrics-listen " + e.getMessage());
+                return 2;
+            }
+        }
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            System.err.println("halo run: --log-format " + logFormat + ": expected text or json");
+            return 2;
+        }
         boolean toConsole = logConsole || noSyslog || !java.nio.file.Files.exists(Path.of("/dev/log"));
         Syslog syslog = toConsole ? null : Syslog.open(logFacility == null ? -1 : logFacility);
-        DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail);
+        DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail,
+                logFormat.equals("json"));
         String id = configId != null ? configId : DumpConfCommand.shortHostName();
         Daemon daemon = new Daemon(new Daemon.Options(file, id, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp,
-                vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile, dontReleaseIpvs, dumpConf, lvsDataplane), log);
+                vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile, dontReleaseIpvs, dumpConf, lvsDataplane, metricsListen), log);
         return daemon.run();
     }
 }

@@ -189,6 +189,7 @@ public final class ConfigWriter {
         if (g.dynamicInterfaces()) line("dynamic_interfaces");
         if (g.maxAutoPriority() != -1) line("max_auto_priority", g.maxAutoPriority());
         if (g.lvsDataplane() != null) line("lvs_dataplane", g.lvsDataplane().configName());
+        if (g.metricsListen() != null) line("metrics_listen", g.metricsListen());
         if (g.lvsTimeouts() != null) {
             IpvsTimeouts t = g.lvsTimeouts();
             line("lvs_timeouts", "tcp", t.tcp(), "tcpfin", t.tcpFin(), "udp", t.udp());

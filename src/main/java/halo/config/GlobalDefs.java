@@ -27,6 +27,8 @@ import java.util.List;
  * @param lvsDataplane         Halo's lvs_dataplane: the data plane for the virtual servers, {@code null} for auto
  * @param lvsTimeouts          lvs_timeouts (tcp, tcpfin, udp; 0 = not given, left as the data plane has it), or
  *                             {@code null} when not written
+ * @param metricsListen        Halo's metrics_listen: {@code ADDRESS:PORT} of the HTTP listener for /metrics and
+ *                             /status.json, {@code null} when not written (no listener)
  */
 public record GlobalDefs(
         String routerId,
@@ -57,6 +59,7 @@ public record GlobalDefs(
         int maxAutoPriority,
         DataPlaneKind lvsDataplane,
         IpvsTimeouts lvsTimeouts,
+        String metricsListen,
         List<RawSetting> otherSettings) {
 
     public GlobalDefs {

@@ -74,6 +74,7 @@ static final Set<String> GLOBAL_RAW = Set.of(
     int maxAutoPriority = -1;
     DataPlaneKind lvsDataplane;
     IpvsTimeouts lvsTimeouts;
+    String metricsListen;
     final List<RawSetting> raw = new ArrayList<>();
 
     GlobalDefsBuilder(ConfigParser parser) {
@@ -257,6 +258,17 @@ static final Set<String> GLOBAL_RAW = Set.of(
             parsed.warnings().forEach(w -> parser.warn(s, s.keyword(), w));
             if (parsed.config().isPresent()) raw.add(new RawSetting(s.keyword(), s.args()));
         });
+        // Halo's own keyword: where the HTTP listener for /metrics and /status.json binds (none when not written)
+        KeywordTable.line(keywords, "metrics_listen", (GlobalDefsBuilder b, Statement s) -> {
+            String v = parser.arg(s, 1);
+            if (v == null) return;
+            try {
+                halo.observe.ListenAddress.parse(v);
+                metricsListen = v;
+            } catch (IllegalArgumentException e) {
+                parser.warn(s, v, "Invalid metrics_listen '" + v + "' - ignoring (" + e.getMessage() + ")");
+            }
+        });
         for (String k : GLOBAL_RAW) {
             keywords.put(k, new KeywordHandler.Line((c, s) -> raw.add(new RawSetting(s.keyword(), s.args()))));
         }
@@ -325,6 +337,6 @@ static final Set<String> GLOBAL_RAW = Set.of(
                 scriptGroup, scriptSecurity, withScript(notifyFifo, "notify_fifo_script"),
                 withScript(vrrpFifo, "vrrp_notify_fifo_script"), withScript(lvsFifo, "lvs_notify_fifo_script"), version, mcast4, mcast6, garp,
                 garpInterval, gnaInterval, higherPrioSendAdvert, lowerPrioNoAdvert, strict, skipCheckAdvAddr,
-                startupDelay, dynamicInterfaces, maxAutoPriority, lvsDataplane, lvsTimeouts, raw);
+                startupDelay, dynamicInterfaces, maxAutoPriority, lvsDataplane, lvsTimeouts, metricsListen, raw);
     }
 }

@@ -65,6 +65,8 @@ public final class CheckerSide implements AutoCloseable {
     private final java.util.function.Consumer<String> fifoLines;
     private final List<CompletableFuture<ScriptRunner.Result>> stopScripts = Collections.synchronizedList(new ArrayList<>());
     private final java.util.logging.Logger checkLogger = java.util.logging.Logger.getLogger("halo.check");
+    /** The data planes' lines (the proxy's "listening", "removed"), into the daemon's log as the checkers' are. */
+    private final java.util.logging.Logger planeLogger = java.util.logging.Logger.getLogger("halo.lvs");
     private VirtualServerTable table;
     private final DataPlaneKind planeKind;
     private DataPlaneSync sync;
@@ -206,6 +208,45 @@ public final class CheckerSide implements AutoCloseable {
 
     public record DataPlaneStatus(DataPlaneKind kind, long generation, long appliedGeneration, boolean inSync) {}
 
+    /** For metrics and dumps: the table with the plane's counters, each real server's state, each checker's results. */
+    public record Observed(DataPlaneStatus plane, halo.lvs.IpvsSnapshot table, List<RealServerState> realServers,
+                           List<CheckerState> checkers) {}
+
+    /** A configured real server: keepalived's names for it and its virtual server, and whether it is alive. */
+    public record RealServerState(String virtualServer, String realServer, boolean alive) {}
+
+    /** A checker of a real server (INDEX among that server's checkers), its verdict and its probes so far. */
+    public record CheckerState(String virtualServer, String realServer, String type, int index, boolean up,
+                               boolean enabled, RunningChecker.Results results) {}
+
+    public Observed observed() {
+        return call(() -> {
+            List<RealServerState> servers = new ArrayList<>();
+            for (int v = 0; v < config.virtualServers().size(); v++) {
+                for (int r = 0; r < config.virtualServers().get(v).realServers().size(); r++) {
+                    halo.lvs.RealServerId id = new halo.lvs.RealServerId(v, r);
+                    try {
+                        servers.add(new RealServerState(table.virtualServerName(v), table.realServerName(id),
+                                table.alive(id)));
+                    } catch (IllegalArgumentException e) {
+                        // a virtual server the table ignores (no real servers)
+                    }
+                }
+            }
+            List<CheckerState> checks = new ArrayList<>();
+            for (CheckerId id : table.checkers()) {
+                RunningChecker c = checkers.get(id);
+                if (c == null) continue;
+                checks.add(new CheckerState(table.virtualServerName(id.virtualServer()),
+                        table.realServerName(id.realServerId()), c.type().name(), id.checker(), c.isUp(),
+                        table.checkerEnabled(id), c.results()));
+            }
+            DataPlaneStatus plane = new DataPlaneStatus(sync.plane().kind(), sync.generation(),
+                    sync.plane().generation(), sync.inSync());
+            return new Observed(plane, sync.plane().counters().mergeInto(table.snapshot()), servers, checks);
+        });
+    }
+
     /**
      * {@code ipvsadm ...} on the control socket ({@link halo.lvs.IpvsadmText}): the command runs against the table on
      * this side's thread, as the kernel would answer it, and its changes are carried out; the answer is what ipvsadm
@@ -300,6 +341,7 @@ public final class CheckerSide implements AutoCloseable {
         stop();
         thread.shutdownNow();
         checkLogger.setUseParentHandlers(true);
+        planeLogger.setUseParentHandlers(true);
     }
 
     // --- on the checker-side thread ---
@@ -414,10 +456,15 @@ public final class CheckerSide implements AutoCloseable {
 
     /** halo.check logs keepalived's checker lines ("TCP_CHECK on service ... failed.") to the daemon's log. */
     private void bridgeCheckerLog() {
-        checkLogger.setUseParentHandlers(false);
         checkLogger.setLevel(java.util.logging.Level.ALL);
-        for (Handler h : checkLogger.getHandlers()) checkLogger.removeHandler(h);
-        checkLogger.addHandler(new Handler() {
+        bridge(checkLogger);
+        bridge(planeLogger);
+    }
+
+    private void bridge(java.util.logging.Logger logger) {
+        logger.setUseParentHandlers(false);
+        for (Handler h : logger.getHandlers()) logger.removeHandler(h);
+        logger.addHandler(new Handler() {
             private final java.util.logging.Formatter formatter = new java.util.logging.SimpleFormatter();
 
             @Override

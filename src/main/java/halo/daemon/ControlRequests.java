@@ -1,5 +1,7 @@
 package halo.daemon;
 
+import halo.observe.MetricsText;
+import halo.observe.ProcessMetrics;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -39,6 +41,9 @@ final class ControlRequests implements Function<String, String> {
             CheckerSide checkerSide = state.checkerSide;
             return checkerSide == null ? "error: the checker side is not running\n" : checkerSide.ipvsadm(command);
         }
+        if (command.equals("metrics")) {
+            return metrics();
+        }
         // asked here, not on the protocol thread: the checker side answers on its own thread
         CheckerSide.DataPlaneStatus lvs = null;
         if ((command.equals("status") || command.equals("status json")) && state.checkerSide != null) {
@@ -66,5 +71,37 @@ final class ControlRequests implements Function<String, String> {
         } catch (Exception e) {
             return "error: the daemon did not answer: " + e + "\n";
         }
+    }
+
+    /**
+     * Prometheus's text: the VRRP part written on the protocol thread, the checker side's from its own, the process's
+     * here.
+     */
+    private String metrics() {
+        MetricsText m = new MetricsText();
+        CompletableFuture<Void> vrrp = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                if (state.host != null) MetricsView.vrrp(m, state.host, state);
+                vrrp.complete(null);
+            } catch (RuntimeException e) {
+                vrrp.completeExceptionally(e);
+            }
+        });
+        try {
+            vrrp.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "error: the daemon did not answer: " + e + "\n";
+        }
+        CheckerSide checkerSide = state.checkerSide;
+        if (checkerSide != null) {
+            try {
+                MetricsView.lvs(m, checkerSide.observed());
+            } catch (IllegalStateException e) {
+                return "error: " + e.getMessage() + "\n";
+            }
+        }
+        ProcessMetrics.write(m);
+        return m.text();
     }
 }

@@ -6,6 +6,8 @@ import halo.lvs.DataPlaneKind;
 import halo.lvs.DataPlaneSupport;
 import halo.config.LoadResult;
 import halo.config.source.Diagnostic;
+import halo.observe.ListenAddress;
+import halo.observe.MetricsServer;
 import halo.os.HostOs;
 import halo.os.NativeException;
 import halo.os.NetlinkMonitor;
@@ -14,6 +16,7 @@ import halo.os.Poller;
 import halo.vrrp.HostSetup;
 import halo.vrrp.VrrpHost;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -29,12 +32,13 @@ public final class Daemon {
     /** What {@code halo run} was asked to do. */
     public record Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
                           boolean logDetail, boolean dontReleaseVrrp, boolean runVrrp, boolean runCheckers,
-                          Path checkersPidFile, boolean dontReleaseIpvs, boolean dumpConf, String lvsDataplane) {
+                          Path checkersPidFile, boolean dontReleaseIpvs, boolean dumpConf, String lvsDataplane,
+                          String metricsListen) {
         /** Both sides, as keepalived without -P or -C. */
         public Options(Path configFile, String configId, Path controlSocket, Path pidFile, Path vrrpPidFile,
                        boolean logDetail, boolean dontReleaseVrrp) {
             this(configFile, configId, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp, true, true, null,
-                    false, false, null);
+                    false, false, null, null);
         }
     }
 
@@ -63,6 +67,7 @@ public final class Daemon {
     private ConfigReload reload;
 
     private ControlServer control;
+    private MetricsServer metrics;
     private LinuxHostNetwork network;
     private NetlinkMonitor monitor;
     private PacketSocket packets;
@@ -163,7 +168,54 @@ public final class Daemon {
     }
 
     private void installSignals() {
-        DaemonSignals.install(log, loop::requestStop, loop::requestReload);
+        DaemonSignals.install(log, loop::requestStop, loop::requestReload, new DaemonSignals.Dumps() {
+            @Override
+            public void data() {
+                dump("data", KeepalivedDumps.DATA,
+                        () -> KeepalivedDumps.data(state.host, state.config, state.lastTransitions));
+            }
+
+            @Override
+            public void stats() {
+                dump("stats", KeepalivedDumps.STATS, () -> KeepalivedDumps.stats(state.host));
+            }
+
+            @Override
+            public void json() {
+                dump("as json", KeepalivedDumps.JSON,
+                        () -> KeepalivedDumps.json(state.host, state.config, state.lastTransitions));
+            }
+        });
+    }
+
+    /** {@code keepalived --signum=NAME}: the signal number, -1 for a name keepalived does not know. */
+    public static int signum(String name) {
+        return DaemonSignals.signum(name);
+    }
+
+    /**
+     * A dump signal (on the JVM's signal thread): the text is made on the protocol thread, from what it holds, and
+     * written here, with keepalived's log line.
+     */
+    private void dump(String what, String file, java.util.function.Supplier<String> render) {
+        if (state.host == null) {
+            log.info("No VRRP instances: " + file + " is not written (Halo has no checker-side dump)");
+            return;
+        }
+        log.info("Printing VRRP " + what + " for process(" + ProcessHandle.current().pid() + ") on signal");
+        java.util.concurrent.CompletableFuture<String> text = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                text.complete(render.get());
+            } catch (RuntimeException e) {
+                text.completeExceptionally(e);
+            }
+        });
+        try {
+            KeepalivedDumps.write(file, text.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (Exception e) {
+            log.info("Cannot write " + KeepalivedDumps.directory().resolve(file) + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -173,13 +225,45 @@ public final class Daemon {
     private int runCheckersOnly() throws IOException {
         startCheckerSide(true);
         installSignals();
-        control = ControlServer.start(options.controlSocket(), new ControlRequests(state, loop));
+        startControl();
         log.info("Startup complete");
         loop.runIdle(reload::start);
         log.info("Stopping");
         state.checkerSide.stop();
         log.info("Stopped Halo " + halo.Version.VERSION);
         return EXIT_OK;
+    }
+
+    /**
+     * The control socket, and the metrics listener when --metrics-listen or metrics_listen asks for one (the command
+     * line wins; a reload keeps the listener it started with).
+     */
+    private void startControl() throws IOException {
+        ControlRequests requests = new ControlRequests(state, loop);
+        control = ControlServer.start(options.controlSocket(), requests);
+        String listen = options.metricsListen() != null ? options.metricsListen() : state.config.global().metricsListen();
+        if (listen == null) return;
+        InetSocketAddress address;
+        try {
+            address = ListenAddress.parse(listen);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("metrics listener: " + e.getMessage(), e);
+        }
+        try {
+            metrics = MetricsServer.start(address, new MetricsServer.Pages(
+                    () -> answered(requests.apply("metrics")), () -> answered(requests.apply("status json"))));
+        } catch (IOException e) {
+            throw new IOException("cannot listen for metrics on " + listen + ": " + e.getMessage(), e);
+        }
+        InetSocketAddress bound = metrics.address();
+        String host = halo.net.AddressText.format(bound.getAddress());
+        log.info("Serving metrics on http://" + (bound.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]"
+                : host) + ":" + bound.getPort() + "/metrics");
+    }
+
+    /** A control answer, or null when it is an error (the HTTP listener answers 503). */
+    private static String answered(String answer) {
+        return answer.startsWith("error:") ? null : answer;
     }
 
     private int runVrrp() throws NativeException, IOException {
@@ -207,7 +291,7 @@ public final class Daemon {
         LinuxHostPort port = new LinuxHostPort(network, sockets, packets, vips, vrrpScripts, state, loop, log);
         reload.vrrp(new ConfigReload.VrrpParts(network, sockets, vips, vrrpScripts, port));
         installSignals();
-        control = ControlServer.start(options.controlSocket(), new ControlRequests(state, loop));
+        startControl();
 
         // keepalived removes residual VIPs at startup, so a crashed master does not keep them.
         for (HostSetup.Instance i : setup.instances()) {
@@ -240,6 +324,9 @@ public final class Daemon {
 
     private void closeAll() {
         try {
+            if (metrics != null) {
+                metrics.close();
+            }
             if (control != null) {
                 control.close();
             }

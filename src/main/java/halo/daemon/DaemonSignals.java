@@ -5,24 +5,49 @@ import halo.os.ProcessSignals;
 
 /**
  * Every signal keepalived handles, caught so that none ends the daemon unasked: TERM and INT stop it, HUP reloads,
- * and the dump signals (USR1 data, USR2 stats, SIGRTMAX-1 stats and clear, SIGRTMIN+2 JSON, SIGRTMAX thread dump)
- * get a log line until Halo has dumps. The numbers are keepalived's ({@code keepalived --signum=NAME}).
+ * USR1 writes keepalived.data, USR2 keepalived.stats, SIGRTMIN+2 keepalived.json, SIGRTMAX-1 keepalived.stats
+ * (keepalived also clears the counters then; Halo does not), and SIGRTMAX (keepalived's thread dump, when built with
+ * it) gets a log line. The numbers are keepalived's ({@code keepalived --signum=NAME}, {@link #signum}).
  */
 final class DaemonSignals {
 
     private DaemonSignals() {}
 
-    static void install(DaemonLog log, Runnable stop, Runnable reload) {
+    /** What the dump signals write: each call writes its file (or logs why it could not). */
+    interface Dumps {
+        void data();
+
+        void stats();
+
+        void json();
+    }
+
+    static void install(DaemonLog log, Runnable stop, Runnable reload, Dumps dumps) {
         ProcessSignals.catchNamed("TERM", (n, name) -> stop.run());
         ProcessSignals.catchNamed("INT", (n, name) -> stop.run());
         ProcessSignals.catchNamed("HUP", (n, name) -> reload.run());
-        ProcessSignals.Handler dump = (n, name) -> log.info("Received " + name + " (" + dumpName(n) + "): "
-                + "dumps are not available in Halo yet");
-        catchNamed(log, "USR1", dump);
-        catchNamed(log, "USR2", dump);
-        catchRealTime(log, ProcessSignals.realTimeMin(2), "SIGRTMIN+2", dump);
-        catchRealTime(log, ProcessSignals.realTimeMax(1), "SIGRTMAX-1", dump);
-        catchRealTime(log, ProcessSignals.realTimeMax(0), "SIGRTMAX", dump);
+        catchNamed(log, "USR1", (n, name) -> dumps.data());
+        catchNamed(log, "USR2", (n, name) -> dumps.stats());
+        catchRealTime(log, ProcessSignals.realTimeMin(2), "SIGRTMIN+2", (n, name) -> dumps.json());
+        catchRealTime(log, ProcessSignals.realTimeMax(1), "SIGRTMAX-1", (n, name) -> dumps.stats());
+        catchRealTime(log, ProcessSignals.realTimeMax(0), "SIGRTMAX", (n, name) -> log.info("Received " + name
+                + " (" + dumpName(n) + "): Halo has no thread dump (jcmd PID Thread.print shows its threads)"));
+    }
+
+    /**
+     * {@code keepalived --signum=NAME}: the signal keepalived's function NAME is sent with (STOP, RELOAD, DATA, STATS,
+     * STATS_CLEAR, JSON), or -1 for a name keepalived does not know.
+     */
+    static int signum(String name) {
+        return switch (name) {
+            case "STOP" -> 15;
+            case "RELOAD" -> 1;
+            case "DATA" -> 10;
+            case "STATS" -> 12;
+            case "STATS_CLEAR" -> ProcessSignals.realTimeMax(1);
+            case "JSON" -> ProcessSignals.realTimeMin(2);
+            default -> -1;
+        };
     }
 
     /**

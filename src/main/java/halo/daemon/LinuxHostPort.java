@@ -159,6 +159,7 @@ final class LinuxHostPort implements HostPort {
         if (state.connectionSync != null) {
             state.connectionSync.instanceState(instance.name(), to);
         }
+        state.transitionCounts.merge(new RunningState.TransitionKey(instance.name(), reason, to), 1L, Long::sum);
     }
 
     @Override

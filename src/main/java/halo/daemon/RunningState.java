@@ -27,4 +27,9 @@ final class RunningState {
     ConntrackdSupervisor connectionSync;
     /** When each instance last changed state (epoch ms), for status. */
     final Map<String, Long> lastTransitions = new HashMap<>();
+    /** How often each instance changed state, by reason and new state, since start (for metrics). */
+    final Map<TransitionKey, Long> transitionCounts = new java.util.TreeMap<>(java.util.Comparator
+            .comparing(TransitionKey::instance).thenComparing(TransitionKey::reason).thenComparing(TransitionKey::to));
+
+    record TransitionKey(String instance, halo.vrrp.TransitionReason reason, halo.vrrp.VrrpState to) {}
 }

@@ -120,7 +120,7 @@ final class StatusView {
         return value == null ? j.append("null") : quote(j, value);
     }
 
-    private static StringBuilder quote(StringBuilder j, String s) {
+    static StringBuilder quote(StringBuilder j, String s) {
         j.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

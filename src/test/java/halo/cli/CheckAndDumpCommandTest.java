@@ -84,6 +84,17 @@ class CheckAndDumpCommandTest {
     }
 
     @Test
+    void metricsListenIsHalosOwnGlobalDefsKeyword() throws Exception {
+        Run ok = check("-f", file("global_defs {\n    metrics_listen [::1]:9650\n}\n" + VALID).toString());
+        assertThat(ok.status()).as(ok.err()).isZero();
+        assertThat(ok.err()).contains("is valid").doesNotContain("metrics_listen");
+        Run bad = check("-f", file("global_defs {\n    metrics_listen localhost:9650\n}\n" + VALID).toString());
+        assertThat(bad.status()).isEqualTo(4);
+        assertThat(bad.err()).contains("Invalid metrics_listen 'localhost:9650' - ignoring ('localhost' is not a"
+                + " numeric IP address)");
+    }
+
+    @Test
     void validConfigurationExitsZero() throws Exception {
         Run r = check("-f", file(VALID).toString());
         assertThat(r.status()).isZero();

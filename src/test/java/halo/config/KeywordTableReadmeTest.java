@@ -26,7 +26,7 @@ class KeywordTableReadmeTest {
     static final String END = "<!-- end of keyword table -->";
 
     /** Halo's own keywords (keepalived 2.2.7 would call them unknown): the proxy data plane's settings. */
-    static final List<String> HALO_EXTENSIONS = List.of("global_defs/lvs_dataplane", "virtual_server/proxy_protocol",
+    static final List<String> HALO_EXTENSIONS = List.of("global_defs/lvs_dataplane", "global_defs/metrics_listen", "virtual_server/proxy_protocol",
             "virtual_server/proxy_transparent", "virtual_server/proxy_max_connections");
 
     @Test

@@ -200,6 +200,7 @@ final class ModelGenerator {
                 chance(50), chance(50), chance(20), chance(50), seconds(60), chance(20), chance(50) ? -1 : between(0, 99),
                 chance(70) ? null : halo.lvs.DataPlaneKind.values()[r.nextInt(3)],
                 chance(70) ? null : new halo.lvs.IpvsTimeouts(between(0, 7200), between(0, 600), between(0, 600)),
+                chance(80) ? null : "192.0.2." + between(1, 254) + ":" + between(1, 65535),
                 raw(List.of("lvs_flush", "vrrp_priority", "checker_priority", "enable_snmp_vrrp", "vrrp_no_swap")));
     }
 

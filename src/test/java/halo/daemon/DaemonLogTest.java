@@ -33,6 +33,28 @@ class DaemonLogTest {
     }
 
     @Test
+    void jsonLinesCarryTimeLevelInstanceEventAndFieldsWithKeepalivedsWords() {
+        Clock clock = Clock.fixed(Instant.parse("2026-11-03T16:27:21.123456Z"), ZoneId.of("Europe/Paris"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<String> syslog = new ArrayList<>();
+        DaemonLog log = new DaemonLog(clock, new PrintStream(out, true, StandardCharsets.UTF_8), syslog::add, true, true);
+
+        log.info("(VI_1) Entering MASTER STATE");
+        log.detail("Opening \"file\" C:\\x");
+        log.info("(VI_1) Received advert from 192.0.2.2 with lower priority 90, ours 100, forcing new election");
+
+        String first = "{\"time\":\"2026-11-03T16:27:21.123Z\",\"level\":\"info\",\"instance\":\"VI_1\","
+                + "\"event\":\"Entering MASTER STATE\",\"fields\":{\"state\":\"MASTER\"}}";
+        String second = "{\"time\":\"2026-11-03T16:27:21.123Z\",\"level\":\"debug\",\"instance\":null,"
+                + "\"event\":\"Opening \\\"file\\\" C:\\\\x\",\"fields\":{}}";
+        String third = "{\"time\":\"2026-11-03T16:27:21.123Z\",\"level\":\"info\",\"instance\":\"VI_1\","
+                + "\"event\":\"Received advert from 192.0.2.2 with lower priority 90, ours 100, forcing new election\","
+                + "\"fields\":{}}";
+        assertThat(out.toString(StandardCharsets.UTF_8).split(System.lineSeparator())).containsExactly(first, second, third);
+        assertThat(syslog).containsExactly(first, second, third);
+    }
+
+    @Test
     void theStampIsAsctimesInTheClocksZoneForAnyInstant() {
         DateTimeFormatter asctime = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH);
         SplittableRandom random = new SplittableRandom(42);

@@ -50,7 +50,10 @@ class DaemonSignalsNetnsTest extends DirectorsLab {
                     }
                 }
                 """.formatted(role, priority));
-        NodeProcess n = NodeProcess.halo(role, lan.exec(role), conf, dir);
+        // keepalived's dump files go to $TMPDIR: this test's own directory, not the machine's /tmp
+        List<String> exec = new ArrayList<>(lan.exec(role));
+        exec.addAll(List.of("env", "TMPDIR=" + dir));
+        NodeProcess n = NodeProcess.halo(role, exec, conf, dir);
         nodes.add(n);
         return n;
     }
@@ -89,14 +92,14 @@ class DaemonSignalsNetnsTest extends DirectorsLab {
 
         // keepalived --signum=DATA, STATS, JSON, STATS_CLEAR (and SIGRTMAX, its thread dump when built with it)
         String[][] dumps = {
-            {"USR1", "SIGUSR1 \\(data dump\\)"},
-            {"USR2", "SIGUSR2 \\(stats dump\\)"},
-            {"RTMIN+2", "SIGRTMIN\\+2 \\(JSON dump\\)"},
-            {"RTMAX-1", "SIGRTMAX-1 \\(stats dump and clear\\)"},
-            {"RTMAX", "SIGRTMAX \\(thread dump\\)"},
+            {"USR1", "Printing VRRP data for process"},
+            {"USR2", "Printing VRRP stats for process"},
+            {"RTMIN+2", "Printing VRRP as json for process"},
+            {"RTMAX-1", "Printing VRRP stats for process"},
+            {"RTMAX", "Received SIGRTMAX \\(thread dump\\): Halo has no thread dump"},
         };
         for (String[] dump : dumps) {
-            String line = "Received " + dump[1] + ": dumps are not available in Halo yet";
+            String line = dump[1];
             int seen = master.mark(line);
             long adverts = advertsReceived(backup);
             master.signal(dump[0]);

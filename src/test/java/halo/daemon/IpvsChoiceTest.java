@@ -56,7 +56,7 @@ class IpvsChoiceTest {
             DaemonLog log = new DaemonLog(Clock.systemUTC(), null, logged::add, false);
             Daemon daemon = new Daemon(new Daemon.Options(conf, "test", dir.resolve("halo.sock"),
                     dir.resolve("halo.pid"), dir.resolve("vrrp.pid"), false, false, false, true,
-                    dir.resolve("checkers.pid"), false, false, inFile ? null : "ipvs"), log);
+                    dir.resolve("checkers.pid"), false, false, inFile ? null : "ipvs", null), log);
             assertThat(daemon.run()).isEqualTo(Daemon.EXIT_CONFIG);
             assertThat(logged).anyMatch(l -> l.endsWith("lvs_dataplane ipvs: the kernel has no IPVS (generic netlink"
                     + " family IPVS not found) (available: proxy, nftables)"));

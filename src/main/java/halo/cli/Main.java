@@ -24,7 +24,7 @@ public final class Main implements Runnable {
      * lines, {@code check -f FILE} and {@code version}, do without it, see {@link #run}.)
      */
     static final List<String> SUBCOMMANDS = List.of("check", "dump-conf", "run", "status", "simulate", "lvs",
-            "genhash", "demo", "version", "help");
+            "realserver", "genhash", "demo", "version", "help");
 
     private static Object subcommand(String name) {
         return switch (name) {
@@ -34,6 +34,7 @@ public final class Main implements Runnable {
             case "status" -> StatusCommand.class;
             case "simulate" -> SimulateCommand.class;
             case "lvs" -> LvsCommand.class;
+            case "realserver" -> RealServerCommand.class;
             case "genhash" -> GenhashCommand.class;
             case "demo" -> DemoCommand.class;
             case "version" -> VersionCommand.class;

@@ -190,6 +190,8 @@ public final class Daemon {
             log.info("Non-existent interface specified in configuration");
             return EXIT_CONFIG;
         }
+        state.connectionSync = ConntrackdSupervisor.startFor(state.config, state.dataPlane, network,
+                options.controlSocket(), scripts, log);
         VrrpScripts vrrpScripts = new VrrpScripts(scripts, log);
         Set<String> disabled = vrrpScripts.check(state.config);
         state.trackers = new VrrpTrackers(state.config, log);
@@ -246,6 +248,9 @@ public final class Daemon {
             }
             if (state.trackers != null) {
                 state.trackers.close();
+            }
+            if (state.connectionSync != null) {
+                state.connectionSync.close();
             }
         } catch (IOException e) {
             // closing anyway

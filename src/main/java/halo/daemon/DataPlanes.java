@@ -21,7 +21,14 @@ final class DataPlanes {
         return switch (kind) {
             case PROXY -> new ProxyDataPlane(ProxyEngine.start(PROXY_THREADS, NftablesTransparentHost.withDefaults()),
                     proxySettings, System::nanoTime);
-            case NFTABLES, IPVS -> throw new IllegalStateException("the " + kind
+            case NFTABLES -> {
+                try {
+                    yield halo.lvs.nft.NftablesDataPlane.open(System::nanoTime);
+                } catch (halo.lvs.DataPlaneException e) {
+                    throw new IllegalStateException("the nftables data plane cannot start: " + e.getMessage(), e);
+                }
+            }
+            case IPVS -> throw new IllegalStateException("the " + kind
                     + " data plane is not available in this version of Halo");
         };
     }

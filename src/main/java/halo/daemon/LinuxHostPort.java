@@ -155,6 +155,9 @@ final class LinuxHostPort implements HostPort {
     @Override
     public void stateChanged(InstanceMachine instance, VrrpState from, VrrpState to, TransitionReason reason) {
         state.lastTransitions.put(instance.name(), System.currentTimeMillis());
+        if (state.connectionSync != null) {
+            state.connectionSync.instanceState(instance.name(), to);
+        }
     }
 
     @Override

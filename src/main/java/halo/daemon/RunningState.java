@@ -23,6 +23,8 @@ final class RunningState {
     DataPlaneKind dataPlane;
     /** {@code --lvs-dataplane} as given, null when not given (it wins over the file's lvs_dataplane). */
     String dataPlaneFromCommandLine;
+    /** conntrackd for lvs_sync_daemon, null without one (started at start; a reload keeps it). */
+    ConntrackdSupervisor connectionSync;
     /** When each instance last changed state (epoch ms), for status. */
     final Map<String, Long> lastTransitions = new HashMap<>();
 }

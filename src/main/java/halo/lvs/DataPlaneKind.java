@@ -9,15 +9,16 @@ import java.util.Set;
  * The data planes Halo knows, by the name {@code lvs_dataplane} and {@code --lvs-dataplane} give them, with what each
  * supports, so that a virtual server a plane cannot carry is refused when the configuration is loaded.
  * <p>
- * The nftables and IPVS planes are not in this version ({@link #available()} is false); their capabilities are what
- * the kernel offers them (IPVS: everything keepalived configures; nftables: what the kernel path can honour exactly),
- * so a refusal can say which plane would carry a virtual server.
+ * The IPVS plane is not in this version ({@link #available()} is false); the nftables plane is available where
+ * libnftables loads and the kernel accepts Halo's tables (probed once). Their capabilities are what the kernel offers
+ * them (IPVS: everything keepalived configures; nftables: what the kernel path can honour exactly), so a refusal can
+ * say which plane would carry a virtual server.
  */
 public enum DataPlaneKind {
     /** Halo's userspace proxy: terminates client connections and opens its own to the real servers. */
     PROXY(true, EnumSet.of(ForwardingMethod.NAT), EnumSet.of(Protocol.TCP, Protocol.UDP),
             EnumSet.allOf(SchedulingMethod.class), false, false),
-    NFTABLES(false, EnumSet.allOf(ForwardingMethod.class), EnumSet.allOf(Protocol.class),
+    NFTABLES(true, EnumSet.allOf(ForwardingMethod.class), EnumSet.allOf(Protocol.class),
             EnumSet.of(SchedulingMethod.RR, SchedulingMethod.WRR, SchedulingMethod.SH, SchedulingMethod.DH,
                     SchedulingMethod.MH), true, false),
     IPVS(false, EnumSet.allOf(ForwardingMethod.class), EnumSet.allOf(Protocol.class),
@@ -53,9 +54,19 @@ public enum DataPlaneKind {
         return Optional.empty();
     }
 
-    /** Whether this version of Halo has the plane. */
-    public boolean available() {
+    /** Whether this version of Halo has the plane (whether or not this host can run it). */
+    public boolean inThisVersion() {
         return available;
+    }
+
+    /** Whether this version of Halo has the plane, and (nftables) this host can run it. */
+    public boolean available() {
+        return available && (this != NFTABLES || NftablesProbe.AVAILABLE);
+    }
+
+    /** Probed once, when first asked: libnftables and a kernel that takes an inet nat chain and a netdev table. */
+    private static final class NftablesProbe {
+        static final boolean AVAILABLE = halo.lvs.nft.NftablesDataPlane.probe();
     }
 
     public boolean supports(ForwardingMethod method) {

@@ -22,8 +22,11 @@ public final class DataPlaneSupport {
         List<String> out = new ArrayList<>();
         if (!plane.available()) {
             if (!config.virtualServers().isEmpty()) {
-                out.add("lvs_dataplane " + plane + ": the " + plane + " data plane is not available in this version"
-                        + " of Halo (available: " + names(DataPlaneKind::available) + ")");
+                out.add("lvs_dataplane " + plane + ": the " + plane + " data plane is not available "
+                        + (plane.inThisVersion() ? "on this host" + (plane == DataPlaneKind.NFTABLES
+                        ? " (it needs libnftables.so.1, Debian package libnftables1, a kernel with nftables and"
+                        + " CAP_NET_ADMIN)" : "") : "in this version of Halo")
+                        + " (available: " + names(DataPlaneKind::available) + ")");
             }
             return out;
         }
@@ -128,7 +131,10 @@ public final class DataPlaneSupport {
     private static String names(Predicate<DataPlaneKind> test) {
         List<String> names = new ArrayList<>();
         for (DataPlaneKind k : DataPlaneKind.values()) {
-            if (test.test(k)) names.add(k.available() ? k.configName() : k.configName() + " (not yet in Halo)");
+            if (test.test(k)) {
+                names.add(k.available() ? k.configName()
+                        : k.configName() + (k.inThisVersion() ? " (unavailable here)" : " (not yet in Halo)"));
+            }
         }
         return names.isEmpty() ? "none" : String.join(", ", names);
     }

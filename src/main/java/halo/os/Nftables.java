@@ -28,6 +28,9 @@ public final class Nftables implements AutoCloseable {
     private static final MethodHandle GET_OUTPUT;
     private static final MethodHandle GET_ERROR;
     private static final MethodHandle RUN_CMD;
+    private static final MethodHandle OUTPUT_SET_FLAGS;
+    /** NFT_CTX_OUTPUT_JSON (libnftables' enum nft_ctx_output_flags). */
+    private static final int OUTPUT_JSON = 1 << 4;
 
     static {
         Throwable cause = null;
@@ -38,6 +41,7 @@ public final class Nftables implements AutoCloseable {
         MethodHandle getOutput = null;
         MethodHandle getError = null;
         MethodHandle run = null;
+        MethodHandle outputSetFlags = null;
         try {
             SymbolLookup lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
             Linker linker = Linker.nativeLinker();
@@ -58,6 +62,9 @@ public final class Nftables implements AutoCloseable {
             // int nft_run_cmd_from_buffer(struct nft_ctx *nft, const char *buf)
             run = linker.downcallHandle(lib.findOrThrow("nft_run_cmd_from_buffer"),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            // void nft_ctx_output_set_flags(struct nft_ctx *ctx, unsigned int flags)
+            outputSetFlags = linker.downcallHandle(lib.findOrThrow("nft_ctx_output_set_flags"),
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             cause = e;
         }
@@ -69,6 +76,7 @@ public final class Nftables implements AutoCloseable {
         GET_OUTPUT = getOutput;
         GET_ERROR = getError;
         RUN_CMD = run;
+        OUTPUT_SET_FLAGS = outputSetFlags;
     }
 
     /** nft's failures: the library's error text (nft's own message, naming the line). */
@@ -115,6 +123,18 @@ public final class Nftables implements AutoCloseable {
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
+    }
+
+    /** A context whose listings come back as JSON ({@code nft -j}), for reading counters and sets. */
+    public static Nftables openJson() {
+        Nftables n = open();
+        try {
+            OUTPUT_SET_FLAGS.invokeExact(n.ctx, OUTPUT_JSON);
+        } catch (Throwable t) {
+            n.close();
+            throw Native.unexpected(t);
+        }
+        return n;
     }
 
     /** Runs COMMANDS (nft's language, one transaction); returns nft's output; throws with nft's error text. */

@@ -65,6 +65,11 @@ public final class RtNetlink implements AutoCloseable {
         throw new IllegalStateException("no answer to " + what);
     }
 
+    /** ip link set dev DEV up (or down): only IFF_UP changes. */
+    public synchronized void setLinkUp(int index, boolean up) throws NativeException {
+        ack(RtNetlinkCodec.linkUp(index, up, next()), "RTM_NEWLINK", "ifindex " + index);
+    }
+
     // ---- addresses
 
     /** Every address on every link (IPv4 and IPv6). */

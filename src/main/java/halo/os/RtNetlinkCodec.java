@@ -301,6 +301,13 @@ final class RtNetlinkCodec {
         return w.bytes();
     }
 
+    /** RTM_NEWLINK changing only IFF_UP of link INDEX, as {@code ip link set dev DEV up/down} sends it. */
+    static byte[] linkUp(int index, boolean up, int seq) {
+        Writer w = new Writer(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        w.u8(AF_UNSPEC).u8(0).u16(0).u32(index).u32(up ? Link.IFF_UP : 0).u32(Link.IFF_UP); // ifi_flags, ifi_change
+        return w.bytes();
+    }
+
     /** RTM_NEWADDR (create, fail if present) or RTM_DELADDR, as {@code ip addr add/del} sends them. */
     static byte[] address(int type, HostAddress a, int seq) {
         int flags = NLM_F_REQUEST | NLM_F_ACK | (type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_EXCL : 0);

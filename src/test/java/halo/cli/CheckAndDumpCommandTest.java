@@ -72,7 +72,7 @@ class CheckAndDumpCommandTest {
         Run r = check("-f", auto.toString());
         assertThat(r.status()).isZero();
         assertThat(r.err()).contains("virtual_server [192.0.2.10]:tcp:80: lb_kind DR is not supported by the proxy"
-                + " data plane (supported by: nftables (not yet in Halo), ipvs (not yet in Halo)) - halo run would"
+                + " data plane (supported by: nftables, ipvs (not yet in Halo)) - halo run would"
                 + " refuse to start (auto chose proxy)").contains("is valid");
         Run chosen = check("-f", auto.toString(), "--lvs-dataplane", "proxy");
         assertThat(chosen.status()).isEqualTo(3);

@@ -81,8 +81,8 @@ class LvsIpvsadmProcessTest {
         assertThat(lvs("-A", "-u", "192.0.2.53:53")).isEqualTo(new Run(255, "", "Service already exists\n"));
         // ipvsadm's default forwarding is -g (DR): the proxy data plane cannot carry it, and says so
         assertThat(lvs("-a", "-t", "192.0.2.40:80", "-r", "192.0.2.42", "-w", "5")).isEqualTo(new Run(255, "",
-                "-r 192.0.2.42:80: DR forwarding is not supported by the proxy data plane (supported by: nftables"
-                        + " (not yet in Halo), ipvs (not yet in Halo))\n"));
+                "-r 192.0.2.42:80: DR forwarding is not supported by the proxy data plane (supported by: nftables,"
+                        + " ipvs (not yet in Halo))\n"));
         assertThat(lvs("-a", "-t", "192.0.2.40:80", "-r", "192.0.2.42", "-m", "-w", "5")).isEqualTo(new Run(0, "", ""));
         assertThat(lvs("-L", "-n")).isEqualTo(new Run(0, HEADER + """
                 TCP  192.0.2.40:80 rr

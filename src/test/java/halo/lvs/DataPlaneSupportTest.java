@@ -64,7 +64,7 @@ class DataPlaneSupportTest {
                 """);
         assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.PROXY)).containsExactly(
                 "virtual_server [192.0.2.10]:tcp:80: lb_kind DR is not supported by the proxy data plane"
-                        + " (supported by: nftables (not yet in Halo), ipvs (not yet in Halo))");
+                        + " (supported by: nftables, ipvs (not yet in Halo))");
     }
 
     @Test
@@ -89,15 +89,60 @@ class DataPlaneSupportTest {
                 """);
         assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.PROXY)).containsExactly(
                 "virtual_server FWM 7: fwmark services is not supported by the proxy data plane (supported by:"
-                        + " nftables (not yet in Halo), ipvs (not yet in Halo))",
+                        + " nftables, ipvs (not yet in Halo))",
                 "virtual_server [192.0.2.10]:sctp:9999: protocol SCTP is not supported by the proxy data plane"
-                        + " (supported by: nftables (not yet in Halo), ipvs (not yet in Halo))",
+                        + " (supported by: nftables, ipvs (not yet in Halo))",
                 "virtual_server [192.0.2.10]:udp:53: ops (one-packet scheduling) is not supported by the proxy data"
                         + " plane (supported by: ipvs (not yet in Halo))");
-        // the default scheduler (wlc) cannot run in nftables, but that plane is not in this version at all
+        // nftables runs rr, wrr, sh, dh and mh only: the default (wlc) is refused, as is ops
         assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.NFTABLES)).containsExactly(
-                "lvs_dataplane nftables: the nftables data plane is not available in this version of Halo"
-                        + " (available: proxy)");
+                "virtual_server [192.0.2.10]:sctp:9999: lb_algo wlc is not supported by the nftables data plane"
+                        + " (supported by: proxy, ipvs (not yet in Halo))",
+                "virtual_server [192.0.2.10]:udp:53: lb_algo wlc is not supported by the nftables data plane"
+                        + " (supported by: proxy, ipvs (not yet in Halo))",
+                "virtual_server [192.0.2.10]:udp:53: ops (one-packet scheduling) is not supported by the nftables"
+                        + " data plane (supported by: ipvs (not yet in Halo))");
+    }
+
+    @Test
+    void theNftablesPlaneCarriesDrNatAndFwmarkWithTheHashingAndRoundRobinSchedulersAndRefusesTheOthers()
+            throws IOException {
+        KeepalivedConfig c = config("""
+                virtual_server 192.0.2.10 80 {
+                    lb_algo mh
+                    lb_kind DR
+                    persistence_timeout 60
+                    protocol TCP
+                    real_server 198.51.100.1 80 {
+                    }
+                }
+                virtual_server fwmark 7 {
+                    lb_algo wrr
+                    lb_kind NAT
+                    real_server 198.51.100.1 80 {
+                    }
+                }
+                virtual_server 192.0.2.10 81 {
+                    lb_algo lc
+                    lb_kind NAT
+                    protocol TCP
+                    real_server 198.51.100.1 80 {
+                    }
+                }
+                virtual_server 192.0.2.10 82 {
+                    lb_algo lblcr
+                    lb_kind DR
+                    protocol TCP
+                    real_server 198.51.100.1 82 {
+                    }
+                }
+                """);
+        assertThat(DataPlaneKind.NFTABLES.available()).as("libnftables and nftables in the kernel here").isTrue();
+        assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.NFTABLES)).containsExactly(
+                "virtual_server [192.0.2.10]:tcp:81: lb_algo lc is not supported by the nftables data plane"
+                        + " (supported by: proxy, ipvs (not yet in Halo))",
+                "virtual_server [192.0.2.10]:tcp:82: lb_algo lblcr is not supported by the nftables data plane"
+                        + " (supported by: proxy, ipvs (not yet in Halo))");
     }
 
     @Test

@@ -25,6 +25,15 @@ class RtNetlinkCodecTest {
     }
 
     @Test
+    void encodesALinkUpAsIpLinkSetDoes() {
+        assertThat(HEX.formatHex(RtNetlinkCodec.linkUp(5, true, 9))).isEqualTo(
+                "20000000" + "1000" + "0500" + "09000000" + "00000000" // nlmsghdr: len 32, RTM_NEWLINK, REQUEST|ACK
+                        + "00000000" + "05000000" // ifinfomsg: AF_UNSPEC, type 0, ifindex 5
+                        + "01000000" + "01000000"); // ifi_flags IFF_UP, ifi_change IFF_UP
+        assertThat(HEX.formatHex(RtNetlinkCodec.linkUp(5, false, 9))).endsWith("00000000" + "01000000");
+    }
+
+    @Test
     void nodadGoesInIfaFlagsForIpv6() throws Exception {
         HostAddress a = HostAddress.of(2, InetAddress.getByName("2001:db8::100"), 128).withNoDad()
                 .withFlags(HostAddress.IFA_F_NODAD | HostAddress.IFA_F_NOPREFIXROUTE);

@@ -1,0 +1,505 @@
+package halo.lvs.nft;
+
+import halo.lvs.Action;
+import halo.lvs.Connections;
+import halo.lvs.DataPlane;
+import halo.lvs.DataPlaneException;
+import halo.lvs.DataPlaneKind;
+import halo.lvs.DestinationKey;
+import halo.lvs.ForwardingMethod;
+import halo.lvs.IpvsDestination;
+import halo.lvs.IpvsService;
+import halo.lvs.IpvsSnapshot;
+import halo.lvs.IpvsTimeouts;
+import halo.lvs.PlaneCounters;
+import halo.lvs.ServiceKey;
+import halo.lvs.Stats;
+import halo.os.HostAddress;
+import halo.os.Link;
+import halo.os.NativeException;
+import halo.os.Nftables;
+import halo.os.RtNetlink;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The nftables data plane: the virtual-server table as Halo's own nftables tables ({@code inet halo_lvs} for NAT and
+ * TUN, {@code netdev halo_lvs} for DR; see {@link NftRuleset}), written through libnftables, every batch of changes
+ * one transaction. A checker's change rewrites only the chains and maps it affects ({@link NftLayout#changesFrom}),
+ * so persistence sets and counters stay and conntrack keeps established NAT connections; a resync replaces the tables
+ * whole. At open (after a crash) and at close, Halo's tables are removed.
+ * <p>
+ * Counters: named nftables counters per real server (connections: first packets; packets and bytes in, and out for
+ * NAT), read back as JSON. Active and inactive connection counts are not given (conntrack is not read), nor is the
+ * connection listing. TUN needs an ipip tunnel per real server, which this version does not create: a TUN
+ * destination is refused when it is applied.
+ * <p>
+ * One thread (the daemon's checker side) calls it, as {@link DataPlane} says.
+ */
+public final class NftablesDataPlane implements DataPlane {
+    private static final Pattern COUNTER = Pattern.compile(
+            "\\{\"counter\": \\{\"family\": \"(\\w+)\", \"name\": \"(\\w+)\", \"table\": \"" + NftLayout.TABLE
+                    + "\", \"handle\": \\d+, \"packets\": (\\d+), \"bytes\": (\\d+)\\}\\}");
+    private static final Pattern COUNTER_NAME = Pattern.compile("s(\\d+)_d(\\d+)_(conn|in|out)");
+
+    private final Nftables nft;
+    /** A second context for reading: its output is JSON. */
+    private final Nftables nftJson;
+    private final NftRuleset ruleset;
+    private final LongSupplier nanoClock;
+    /** The services applied, in the order they came, with the ids that name their objects. */
+    private final Map<ServiceKey, NftRuleset.PlacedService> services = new LinkedHashMap<>();
+    private NftLayout layout = new NftLayout(List.of());
+    private int nextServiceId = 1;
+    private final Map<ServiceKey, Integer> nextDestinationId = new HashMap<>();
+    private IpvsTimeouts timeouts = IpvsTimeouts.DEFAULT;
+    private long generation;
+    private long lastCommitNanos;
+    /** The last two counter samples at least a second apart, for rates. */
+    private Sample previous;
+    private Sample latest;
+
+    private record Sample(long nanos, Map<String, long[]> values) {}
+
+    NftablesDataPlane(Nftables nft, Nftables nftJson, Function<InetAddress, String> deviceOf,
+                      LongSupplier nanoClock) {
+        this.nft = Objects.requireNonNull(nft);
+        this.nftJson = Objects.requireNonNull(nftJson);
+        this.ruleset = new NftRuleset(deviceOf);
+        this.nanoClock = Objects.requireNonNull(nanoClock);
+    }
+
+    /**
+     * Opens the plane in the calling thread's network namespace and removes what a previous run left (its tables).
+     *
+     * @throws DataPlaneException when libnftables is missing or the kernel refuses
+     */
+    public static NftablesDataPlane open(LongSupplier nanoClock) throws DataPlaneException {
+        if (!Nftables.isAvailable()) {
+            throw new DataPlaneException("libnftables is not available: " + Nftables.unavailabilityCause(), null);
+        }
+        return open(NftablesDataPlane::onLinkDevice, nanoClock);
+    }
+
+    /** As {@link #open(LongSupplier)} with DEVICE_OF naming the interface a DR real server is reached through. */
+    public static NftablesDataPlane open(Function<InetAddress, String> deviceOf, LongSupplier nanoClock)
+            throws DataPlaneException {
+        Nftables nft = Nftables.open();
+        NftablesDataPlane plane = new NftablesDataPlane(nft, Nftables.openJson(), deviceOf, nanoClock);
+        try {
+            nft.run(NftLayout.removeAll());
+        } catch (Nftables.NftablesException e) {
+            plane.nft.close();
+            plane.nftJson.close();
+            throw new DataPlaneException("removing Halo's nftables tables: " + e.getMessage(), e);
+        }
+        return plane;
+    }
+
+    /**
+     * Whether this host can run the plane: libnftables loads and the kernel accepts an inet table with a nat chain and
+     * a netdev table (made and removed in one transaction, so nothing stays).
+     */
+    public static boolean probe() {
+        if (!Nftables.isAvailable()) return false;
+        String name = "halo_probe_" + ProcessHandle.current().pid();
+        try (Nftables nft = Nftables.open()) {
+            nft.run("add table inet " + name + "\n"
+                    + "add chain inet " + name + " c { type nat hook prerouting priority dstnat; policy accept; }\n"
+                    + "add table netdev " + name + "\n"
+                    + "delete table inet " + name + "\n"
+                    + "delete table netdev " + name + "\n");
+            return true;
+        } catch (Nftables.NftablesException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The interface whose own addresses put ADDRESS on its link, or null. */
+    static String onLinkDevice(InetAddress address) {
+        try (RtNetlink rt = RtNetlink.open()) {
+            byte[] a = address.getAddress();
+            for (HostAddress h : rt.addresses()) {
+                byte[] b = h.address().getAddress();
+                if (b.length != a.length || h.prefixLength() >= 8 * a.length) continue;
+                if (samePrefix(a, b, h.prefixLength())) {
+                    Link link = rt.link(h.interfaceIndex());
+                    if (link != null && (link.flags() & Link.IFF_LOOPBACK) == 0) return link.name();
+                }
+            }
+            return null;
+        } catch (NativeException e) {
+            throw new IllegalStateException("reading the interfaces' addresses: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean samePrefix(byte[] a, byte[] b, int bits) {
+        for (int i = 0; i < a.length && bits > 0; i++, bits -= 8) {
+            int mask = bits >= 8 ? 0xff : (0xff00 >>> bits) & 0xff;
+            if (((a[i] ^ b[i]) & mask) != 0) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public DataPlaneKind kind() {
+        return DataPlaneKind.NFTABLES;
+    }
+
+    @Override
+    public void apply(long generation, List<Action.TableChange> changes) throws DataPlaneException {
+        Map<ServiceKey, NftRuleset.PlacedService> next = new LinkedHashMap<>(services);
+        Map<ServiceKey, Integer> nextIds = new HashMap<>(nextDestinationId);
+        int serviceId = nextServiceId;
+        List<String> failures = new ArrayList<>();
+        for (Action.TableChange change : changes) {
+            try {
+                serviceId = change(next, nextIds, serviceId, change);
+            } catch (RuntimeException e) {
+                failures.add(describe(change) + ": " + message(e));
+            }
+        }
+        if (!failures.isEmpty()) throw new DataPlaneException(failures);
+        NftLayout wanted = build(next);
+        String commands = wanted.changesFrom(layout);
+        commit(commands);
+        services.clear();
+        services.putAll(next);
+        nextDestinationId.clear();
+        nextDestinationId.putAll(nextIds);
+        nextServiceId = serviceId;
+        layout = wanted;
+        this.generation = generation;
+    }
+
+    @Override
+    public void resync(long generation, IpvsSnapshot snapshot) throws DataPlaneException {
+        Map<ServiceKey, NftRuleset.PlacedService> next = new LinkedHashMap<>();
+        Map<ServiceKey, Integer> nextIds = new HashMap<>();
+        int serviceId = nextServiceId;
+        for (IpvsService s : snapshot.services()) {
+            NftRuleset.PlacedService old = services.get(s.key());
+            int id = old != null ? old.id() : serviceId++;
+            int destId = old != null ? nextDestinationId.getOrDefault(s.key(), 0) : 0;
+            List<NftRuleset.PlacedDestination> ds = new ArrayList<>();
+            for (IpvsDestination d : s.destinations()) {
+                NftRuleset.PlacedDestination was = old == null ? null : find(old, d.key());
+                ds.add(was != null ? new NftRuleset.PlacedDestination(was.id(), plain(d), lastWeight(was, d))
+                        : new NftRuleset.PlacedDestination(destId++, plain(d), d.weight()));
+            }
+            next.put(s.key(), new NftRuleset.PlacedService(id, plain(s), ds));
+            nextIds.put(s.key(), destId);
+        }
+        NftLayout wanted;
+        try {
+            for (NftRuleset.PlacedService p : next.values()) requireSupported(p);
+            wanted = build(next);
+        } catch (RuntimeException e) {
+            throw new DataPlaneException(List.of(message(e)));
+        }
+        commit(wanted.replaceAll());
+        services.clear();
+        services.putAll(next);
+        nextDestinationId.clear();
+        nextDestinationId.putAll(nextIds);
+        nextServiceId = serviceId;
+        layout = wanted;
+        previous = null;
+        latest = null;
+        this.generation = generation;
+    }
+
+    private NftLayout build(Map<ServiceKey, NftRuleset.PlacedService> placed) throws DataPlaneException {
+        try {
+            return ruleset.layout(List.copyOf(placed.values()));
+        } catch (RuntimeException e) {
+            throw new DataPlaneException(List.of(message(e)));
+        }
+    }
+
+    private void commit(String commands) throws DataPlaneException {
+        if (commands.isEmpty()) return;
+        long start = nanoClock.getAsLong();
+        try {
+            nft.run(commands);
+        } catch (Nftables.NftablesException e) {
+            throw new DataPlaneException("nftables refused the change: " + e.getMessage(), e);
+        }
+        lastCommitNanos = nanoClock.getAsLong() - start;
+    }
+
+    /** How long the last transaction took in libnftables and the kernel, in nanoseconds. */
+    public long lastCommitNanos() {
+        return lastCommitNanos;
+    }
+
+    /** Applies CHANGE to NEXT (the services after this batch); returns the next service id. */
+    private static int change(Map<ServiceKey, NftRuleset.PlacedService> next, Map<ServiceKey, Integer> ids,
+                              int serviceId, Action.TableChange change) {
+        switch (change) {
+            case Action.AddService a -> {
+                IpvsService s = a.definition();
+                if (next.containsKey(s.key())) throw new IllegalStateException("service exists");
+                List<NftRuleset.PlacedDestination> ds = new ArrayList<>();
+                int destId = 0;
+                for (IpvsDestination d : s.destinations()) {
+                    ds.add(new NftRuleset.PlacedDestination(destId++, plain(d), d.weight()));
+                }
+                NftRuleset.PlacedService p = new NftRuleset.PlacedService(serviceId++, plain(s), ds);
+                requireSupported(p);
+                next.put(s.key(), p);
+                ids.put(s.key(), destId);
+            }
+            case Action.EditService e -> {
+                NftRuleset.PlacedService p = placed(next, e.service());
+                IpvsService s = p.service().withSettingsOf(e.definition());
+                NftRuleset.PlacedService edited = new NftRuleset.PlacedService(p.id(), s, p.destinations());
+                requireSupported(edited);
+                next.put(e.service(), edited);
+            }
+            case Action.RemoveService r -> {
+                if (next.remove(r.service()) == null) throw new IllegalStateException("no such service");
+                ids.remove(r.service());
+            }
+            case Action.AddDestination a -> {
+                NftRuleset.PlacedService p = placed(next, a.service());
+                if (find(p, a.destination().key()) != null) throw new IllegalStateException("destination exists");
+                int destId = ids.getOrDefault(a.service(), 0);
+                ids.put(a.service(), destId + 1);
+                List<NftRuleset.PlacedDestination> ds = new ArrayList<>(p.destinations());
+                ds.add(new NftRuleset.PlacedDestination(destId, plain(a.destination()), a.destination().weight()));
+                put(next, p, ds);
+            }
+            case Action.EditDestination e -> {
+                NftRuleset.PlacedService p = placed(next, e.service());
+                NftRuleset.PlacedDestination was = find(p, e.destination().key());
+                if (was == null) {
+                    return change(next, ids, serviceId, new Action.AddDestination(e.service(), e.destination()));
+                }
+                List<NftRuleset.PlacedDestination> ds = new ArrayList<>(p.destinations());
+                ds.replaceAll(x -> x == was ? new NftRuleset.PlacedDestination(was.id(), plain(e.destination()),
+                        lastWeight(was, e.destination())) : x);
+                put(next, p, ds);
+            }
+            case Action.RemoveDestination r -> {
+                NftRuleset.PlacedService p = placed(next, r.service());
+                List<NftRuleset.PlacedDestination> ds = new ArrayList<>(p.destinations());
+                if (!ds.removeIf(x -> x.destination().key().equals(r.destination()))) {
+                    throw new IllegalStateException("no such destination");
+                }
+                put(next, p, ds);
+            }
+        }
+        return serviceId;
+    }
+
+    private static void put(Map<ServiceKey, NftRuleset.PlacedService> next, NftRuleset.PlacedService p,
+                            List<NftRuleset.PlacedDestination> ds) {
+        List<IpvsDestination> plain = ds.stream().map(NftRuleset.PlacedDestination::destination).toList();
+        NftRuleset.PlacedService changed = new NftRuleset.PlacedService(p.id(), p.service().withDestinations(plain), ds);
+        requireSupported(changed);
+        next.put(p.service().key(), changed);
+    }
+
+    /** What this plane cannot carry, refused before anything is written. */
+    private static void requireSupported(NftRuleset.PlacedService p) {
+        if (!DataPlaneKind.NFTABLES.supports(p.service().scheduler())) {
+            throw new IllegalArgumentException("scheduler " + p.service().scheduler()
+                    + " is not supported by the nftables data plane");
+        }
+        if (NftRuleset.forwarding(p.service()) == ForwardingMethod.TUN) {
+            throw new IllegalArgumentException("TUN forwarding needs an ipip tunnel to each real server, which this"
+                    + " version of the nftables data plane does not create");
+        }
+    }
+
+    private static int lastWeight(NftRuleset.PlacedDestination was, IpvsDestination now) {
+        return now.weight() != 0 ? now.weight() : was.lastWeight();
+    }
+
+    private static NftRuleset.PlacedService placed(Map<ServiceKey, NftRuleset.PlacedService> next, ServiceKey key) {
+        NftRuleset.PlacedService p = next.get(key);
+        if (p == null) throw new IllegalStateException("no such service");
+        return p;
+    }
+
+    private static NftRuleset.PlacedDestination find(NftRuleset.PlacedService p, DestinationKey key) {
+        for (NftRuleset.PlacedDestination d : p.destinations()) {
+            if (d.destination().key().equals(key)) return d;
+        }
+        return null;
+    }
+
+    /** The settings only: counters are the plane's own. */
+    private static IpvsDestination plain(IpvsDestination d) {
+        return d.withCounters(null, null, null);
+    }
+
+    private static IpvsService plain(IpvsService s) {
+        return s.withCounters(null, null).withDestinations(s.destinations().stream()
+                .map(NftablesDataPlane::plain).toList());
+    }
+
+    @Override
+    public long generation() {
+        return generation;
+    }
+
+    /** Halo's counters as nft lists them (JSON), by name, [packets, bytes]. */
+    private Map<String, long[]> readCounters() {
+        Map<String, long[]> out = new HashMap<>();
+        for (NftLayout.Table t : layout.tables()) {
+            String json;
+            try {
+                json = nftJson.run("list counters table " + t.family() + " " + NftLayout.TABLE);
+            } catch (Nftables.NftablesException e) {
+                throw new IllegalStateException("reading Halo's nftables counters: " + e.getMessage(), e);
+            }
+            Matcher m = COUNTER.matcher(json);
+            while (m.find()) {
+                out.put(m.group(2), new long[] {Long.parseLong(m.group(3)), Long.parseLong(m.group(4))});
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public PlaneCounters counters() {
+        Map<String, long[]> values = readCounters();
+        long now = nanoClock.getAsLong();
+        if (latest == null || now - latest.nanos() >= 1_000_000_000L) {
+            previous = latest;
+            latest = new Sample(now, values);
+        }
+        Map<ServiceKey, PlaneCounters.ServiceCounters> out = new LinkedHashMap<>();
+        for (NftRuleset.PlacedService p : services.values()) {
+            Map<DestinationKey, PlaneCounters.DestinationCounters> dests = new LinkedHashMap<>();
+            long[] serviceTotal = new long[5];
+            long[] serviceRate = new long[5];
+            for (NftRuleset.PlacedDestination d : p.destinations()) {
+                long[] total = stats(values, p, d);
+                long[] rate = rates(p, d);
+                for (int i = 0; i < 5; i++) {
+                    serviceTotal[i] += total[i];
+                    serviceRate[i] += rate[i];
+                }
+                dests.put(d.destination().key(), new PlaneCounters.DestinationCounters(Connections.NONE,
+                        stats(total), stats(rate)));
+            }
+            out.put(p.service().key(), new PlaneCounters.ServiceCounters(stats(serviceTotal), stats(serviceRate),
+                    dests));
+        }
+        return new PlaneCounters(out);
+    }
+
+    /** connections, in packets, out packets, in bytes, out bytes. */
+    private static long[] stats(Map<String, long[]> values, NftRuleset.PlacedService p,
+                                NftRuleset.PlacedDestination d) {
+        String base = NftRuleset.chain(p, d);
+        long[] conn = values.getOrDefault(base + "_conn", new long[2]);
+        long[] in = values.getOrDefault(base + "_in", new long[2]);
+        long[] out = values.getOrDefault(base + "_out", new long[2]);
+        return new long[] {conn[0], in[0], out[0], in[1], out[1]};
+    }
+
+    /** Per second, between the last two samples a second or more apart (zero before there are two). */
+    private long[] rates(NftRuleset.PlacedService p, NftRuleset.PlacedDestination d) {
+        if (previous == null || latest == null) return new long[5];
+        long[] a = stats(previous.values(), p, d);
+        long[] b = stats(latest.values(), p, d);
+        double seconds = (latest.nanos() - previous.nanos()) / 1e9;
+        long[] r = new long[5];
+        for (int i = 0; i < 5; i++) r[i] = Math.max(0, Math.round((b[i] - a[i]) / seconds));
+        return r;
+    }
+
+    private static Stats stats(long[] v) {
+        return new Stats(v[0], v[1], v[2], v[3], v[4]);
+    }
+
+    @Override
+    public void zeroCounters(ServiceKey service) {
+        StringBuilder commands = new StringBuilder();
+        for (NftRuleset.PlacedService p : services.values()) {
+            if (service != null && !service.equals(p.service().key())) continue;
+            String family = NftRuleset.forwarding(p.service()) == ForwardingMethod.DR ? "netdev" : "inet";
+            for (NftLayout.Table t : layout.tables()) {
+                if (!t.family().equals(family)) continue;
+                for (NftLayout.NftObject o : t.objects()) {
+                    if (o instanceof NftLayout.Counter c && c.name().startsWith(NftRuleset.chain(p) + "_d")) {
+                        commands.append("reset counter ").append(family).append(' ').append(NftLayout.TABLE)
+                                .append(' ').append(c.name()).append('\n');
+                    }
+                }
+            }
+        }
+        if (commands.isEmpty()) return;
+        try {
+            nft.run(commands.toString());
+        } catch (Nftables.NftablesException e) {
+            throw new IllegalStateException("zeroing Halo's nftables counters: " + e.getMessage(), e);
+        }
+        previous = null;
+        latest = null;
+    }
+
+    /**
+     * The timeouts as set: NAT connections live by conntrack's own timeouts (the nf_conntrack sysctls), which this
+     * plane does not change, and DR keeps no connection state.
+     */
+    @Override
+    public IpvsTimeouts timeouts() {
+        return timeouts;
+    }
+
+    @Override
+    public void timeouts(IpvsTimeouts changes) {
+        timeouts = timeouts.with(changes);
+    }
+
+    @Override
+    public String connectionListing(boolean numeric, boolean persistentConn) {
+        return "IPVS connection entries\n"
+                + "pro expire state       source             virtual            destination\n"
+                + "(the nftables data plane keeps no connection table: NAT connections are in conntrack,"
+                + " conntrack -L lists them; DR keeps none)\n";
+    }
+
+    @Override
+    public void close() {
+        try {
+            nft.run(NftLayout.removeAll());
+        } catch (Nftables.NftablesException e) {
+            // nothing more to do: the next open removes the tables again
+        } finally {
+            services.clear();
+            layout = new NftLayout(List.of());
+            nft.close();
+            nftJson.close();
+        }
+    }
+
+    private static String describe(Action.TableChange change) {
+        return switch (change) {
+            case Action.AddService a -> "adding service";
+            case Action.EditService e -> "editing service";
+            case Action.RemoveService r -> "removing service";
+            case Action.AddDestination a -> "adding a destination";
+            case Action.EditDestination e -> "editing a destination";
+            case Action.RemoveDestination r -> "removing a destination";
+        };
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

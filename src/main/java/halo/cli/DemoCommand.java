@@ -163,10 +163,13 @@ public final class DemoCommand implements Callable<Integer> {
             spread = lab.spread(200);
             out.printf(Locale.ROOT, "  spread of 200 new connections: rs1 %d, rs2 %d%n", spread.getOrDefault("rs1", 0L),
                     spread.getOrDefault("rs2", 0L));
+            LvsLab.LongLived beforeReturn = lab.longLived();
             out.println("  demo: starting rs1's web server again");
             LvsLab.Outcome back = lab.startRealServer("rs1");
             out.printf(Locale.ROOT, "  demo: rs1 answered again %.1f ms later (its checker put it back)%n", back.outageMicros() / 1000.0);
             LvsLab.LongLived before = lab.longLived();
+            out.printf(Locale.ROOT, "  demo: the long-lived connection (served by %s) across rs1's return: %s%n", before.servedBy(),
+                    before.errors() == beforeReturn.errors() ? "kept" : "cut (" + before.lastError() + ")");
             lab.resetLongLivedStall();
             out.println("  demo: crashing dir1 (SIGKILL and cable pulled: no goodbye)");
             LvsLab.Outcome crash = lab.crashMaster();
@@ -175,7 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
                     crash.outageMicros() / 1000.0, lab.holdsVip(2) ? "yes" : "no");
             out.printf(Locale.ROOT, "  demo: the long-lived connection (served by %s): %s, longest stall %.1f ms%n",
                     after.servedBy(), after.errors() == before.errors() ? "kept, no reset"
-                            : (after.errors() - before.errors()) + " error(s): reconnected", after.longestStallMicros() / 1000.0);
+                            : "cut (" + after.lastError() + "), reconnected", after.longestStallMicros() / 1000.0);
         }
         out.println("Everything the demo created (namespaces, processes) is gone.");
         return 0;

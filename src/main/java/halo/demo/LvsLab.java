@@ -32,7 +32,7 @@ public final class LvsLab implements AutoCloseable {
     public record Outcome(String what, long outageMicros, long probes, long failures) {}
 
     /** What the long-lived connection saw so far: requests answered, errors (resets, timeouts), its longest stall. */
-    public record LongLived(long answered, long errors, long longestStallMicros, String servedBy) {}
+    public record LongLived(long answered, long errors, long longestStallMicros, String servedBy, String lastError) {}
 
     public static final String VIP = SeedTopology.VIP4;
     private static final Duration READY = Duration.ofSeconds(60);
@@ -263,6 +263,13 @@ public final class LvsLab implements AutoCloseable {
         return new Outcome("dir1 crashed", probe.longestGapMicros(), probe.probes - probesBefore, probe.failures - failuresBefore);
     }
 
+    /** Director N's nftables ruleset as `nft list ruleset` prints it. */
+    public String ruleset(int n) throws IOException {
+        List<String> cmd = new ArrayList<>(lan.exec("dir" + n));
+        cmd.addAll(List.of("nft", "list", "ruleset"));
+        return SeedTopology.run(cmd);
+    }
+
     public boolean holdsVip(int n) throws IOException {
         return lan.ipOn("dir" + n, "-br", "addr", "show", "eth0").contains(" " + VIP + "/");
     }
@@ -297,6 +304,7 @@ public final class LvsLab implements AutoCloseable {
         private long lastAnswerNanos;
         private long longestStallNanos;
         private String servedBy = "";
+        private String lastError = "";
 
         KeepAliveClient() {
             thread = Thread.ofPlatform().daemon().name("long-lived").start(this::run);
@@ -305,9 +313,13 @@ public final class LvsLab implements AutoCloseable {
         private void run() {
             byte[] request = ("GET / HTTP/1.1\r\nHost: " + VIP + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             while (running.get()) {
-                try (Socket s = client.call(Socket::new)) {
+                // java.net.Socket makes its descriptor at connect: connect inside the client's namespace
+                try (Socket s = client.call(() -> {
+                    Socket c = new Socket();
+                    c.connect(new InetSocketAddress(VIP, 80), 2_000);
+                    return c;
+                })) {
                     s.setSoTimeout(10_000);
-                    s.connect(new InetSocketAddress(VIP, 80), 2_000);
                     OutputStream o = s.getOutputStream();
                     InputStream in = s.getInputStream();
                     while (running.get()) {
@@ -320,6 +332,7 @@ public final class LvsLab implements AutoCloseable {
                     if (!running.get()) return;
                     synchronized (this) {
                         if (answered > 0) errors++;
+                        lastError = String.valueOf(e);
                     }
                     sleep(100);
                 }
@@ -356,7 +369,7 @@ public final class LvsLab implements AutoCloseable {
         }
 
         synchronized LongLived snapshot() {
-            return new LongLived(answered, errors, longestStallNanos / 1000, servedBy);
+            return new LongLived(answered, errors, longestStallNanos / 1000, servedBy, lastError);
         }
 
         void close() {

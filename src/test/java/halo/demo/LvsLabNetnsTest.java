@@ -38,12 +38,21 @@ class LvsLabNetnsTest {
 
             LvsLab.Outcome stop = lab.stopRealServer("rs1");
             assertThat(lab.spread(200)).as("after rs1 stopped (%s)", stop).containsOnlyKeys("rs2");
+            // the long-lived connection is on rs2 now (if it was on rs1, it was cut and opened again)
+            assertThat(Await.until(Duration.ofSeconds(20), () -> lab.longLived().servedBy().equals("rs2")))
+                    .as("the long-lived connection is answered by rs2 (%s)", lab.longLived()).isTrue();
+            LvsLab.LongLived onRs2 = lab.longLived();
 
             LvsLab.Outcome back = lab.startRealServer("rs1");
             assertThat(back.outageMicros()).as("rs1 answers again once its checker sees it").isPositive();
-
+            // rs1's return changes the table; a connection established on healthy rs2 must not move
+            assertThat(Await.until(Duration.ofSeconds(20), () -> lab.longLived().answered() > onRs2.answered() + 10))
+                    .as("the long-lived connection is answered after rs1's return").isTrue();
             LvsLab.LongLived before = lab.longLived();
-            assertThat(before.answered()).as("the long-lived connection is answered").isPositive();
+            assertThat(before.errors()).as("errors of the long-lived connection across rs1's return (%s)", before)
+                    .isEqualTo(onRs2.errors());
+            assertThat(before.servedBy()).as("the long-lived connection's real server after rs1's return").isEqualTo("rs2");
+
             LvsLab.Outcome crash = lab.crashMaster();
             assertThat(lab.holdsVip(2)).as("dir2 holds the VIP after dir1's crash").isTrue();
             assertThat(lab.spread(50)).as("new connections after the crash (%s)", crash).isNotEmpty();
@@ -51,8 +60,9 @@ class LvsLabNetnsTest {
             assertThat(Await.until(Duration.ofSeconds(20), () -> lab.longLived().answered() > before.answered() + 10))
                     .as("the long-lived connection is answered after the crash").isTrue();
             LvsLab.LongLived after = lab.longLived();
-            assertThat(after.errors()).as("resets or timeouts of the long-lived connection across the crash").isEqualTo(before.errors());
-            assertThat(after.servedBy()).as("the long-lived connection's real server").isEqualTo(before.servedBy());
+            assertThat(after.errors()).as("errors of the long-lived connection across the crash (%s)", after)
+                    .isEqualTo(before.errors());
+            assertThat(after.servedBy()).as("the long-lived connection's real server after the crash").isEqualTo("rs2");
         }
     }
 }

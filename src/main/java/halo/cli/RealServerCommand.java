@@ -91,6 +91,9 @@ public final class RealServerCommand implements Callable<Integer> {
         } catch (NativeException e) {
             err.println("halo realserver: " + e.getMessage());
             return 1;
+        } catch (java.nio.file.AccessDeniedException e) {
+            err.println("halo realserver: cannot write " + e.getFile() + ": permission denied (run it as root)");
+            return 1;
         } catch (IOException e) {
             err.println("halo realserver: " + e);
             return 1;

@@ -19,7 +19,7 @@ final class GlobalDefsBuilder implements ParseContext, HasRawSettings {
 static final Set<String> GLOBAL_RAW = Set.of(
         "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures", "startup_script",
         "startup_script_timeout", "shutdown_script", "shutdown_script_timeout", "default_interface",
-        "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "lvs_sync_daemon", "vrrp_check_unicast_src",
+        "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "vrrp_check_unicast_src",
         "vrrp_iptables", "vrrp_ipsets", "vrrp_nftables", "nftables_priority", "nftables_ifindex",
         "nftables_counters", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vrrp_priority", "checker_priority",
         "bfd_priority", "vrrp_no_swap", "checker_no_swap", "bfd_no_swap", "vrrp_rt_priority", "checker_rt_priority",
@@ -242,6 +242,15 @@ static final Set<String> GLOBAL_RAW = Set.of(
                 } else {
                     lvsDataplane = kind;
                 }
+            }
+        });
+        // kept as written (dump-conf writes it back, LvsSyncDaemon.of reads it), once its words are valid
+        KeywordTable.line(keywords, "lvs_sync_daemon", (GlobalDefsBuilder b, Statement s) -> {
+            try {
+                LvsSyncDaemon.parse(s.args());
+                raw.add(new RawSetting(s.keyword(), s.args()));
+            } catch (IllegalArgumentException e) {
+                parser.warn(s, s.keyword(), e.getMessage() + " - ignoring");
             }
         });
         for (String k : GLOBAL_RAW) {

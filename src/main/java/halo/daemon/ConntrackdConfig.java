@@ -42,6 +42,11 @@ public record ConntrackdConfig(LvsSyncDaemon sync, InetAddress localAddress, Ine
         return runDir.resolve("conntrackd.lock");
     }
 
+    /** Written by Halo (conntrackd writes none): the running conntrackd's pid. */
+    public Path pidFile() {
+        return runDir.resolve("conntrackd.pid");
+    }
+
     public Path logFile() {
         return runDir.resolve("conntrackd.log");
     }

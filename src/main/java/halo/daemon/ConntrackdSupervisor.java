@@ -172,6 +172,11 @@ final class ConntrackdSupervisor implements AutoCloseable {
         }
         process = p;
         startedAtNanos = System.nanoTime();
+        try {
+            Files.writeString(config.pidFile(), p.pid() + "\n");
+        } catch (IOException e) {
+            log.info("conntrackd: cannot write " + config.pidFile() + ": " + e.getMessage());
+        }
         transition(State.RUNNING, reason + ", pid " + p.pid());
         p.onExit().thenRun(() -> exited(p));
         VrrpState last = role;
@@ -279,8 +284,9 @@ final class ConntrackdSupervisor implements AutoCloseable {
         try {
             Files.deleteIfExists(config.lockFile());
             Files.deleteIfExists(config.controlSocket());
+            Files.deleteIfExists(config.pidFile());
         } catch (IOException e) {
-            // conntrackd removes them itself when it stops cleanly
+            // conntrackd removes its own when it stops cleanly
         }
     }
 }

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * inside) and a hand-written nftables dnat of the VIP to the real server, their conntrack tables synchronised by the
  * conntrackd Halo runs over a dedicated sync link. A long-lived TCP connection from the client through the master
  * keeps going when the master crashes (links down, processes killed): no reset, a stall bounded by the takeover.
- * Without lvs_sync_daemon the same crash resets it, which is what the sync is for. The directors refuse to adopt a
+ * Without lvs_sync_daemon the same crash breaks it (the new master has no entry for it: its packets are invalid and
+ * dropped, and the client's read times out; without the drop rule the new master's stack resets it), which is what
+ * the sync is for. The directors refuse to adopt a
  * connection from its mid-stream packets (nf_conntrack_tcp_loose=0), as a director must when several real servers
  * could be chosen for it; only a synchronised entry carries it.
  */
@@ -93,8 +95,16 @@ class ConntrackSyncNetnsTest {
                         chain postrouting {
                             type nat hook postrouting priority srcnat; policy accept;
                         }
+                        # A new master holds the VIP a little before conntrackd has committed the old master's
+                        # connections (conntrackd -c, 80-200 ms here): a packet of one of them in that window has no
+                        # conntrack entry, would reach the local stack and be answered with a reset. Dropped, it is
+                        # retransmitted by the client and finds the committed entry.
+                        chain input {
+                            type filter hook input priority filter; policy accept;
+                            ip daddr %s tcp dport %d ct state invalid drop
+                        }
                     }
-                    """.formatted(VIP, PORT, REAL_SERVER, PORT));
+                    """.formatted(VIP, PORT, REAL_SERVER, PORT, VIP, PORT));
             run("ip", "netns", "exec", ns(d), "nft", "-f", rules.toString());
             run("ip", "netns", "exec", ns(d), "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
             run("ip", "netns", "exec", ns(d), "sysctl", "-q", "-w", "net.netfilter.nf_conntrack_tcp_loose=0");
@@ -184,6 +194,13 @@ class ConntrackSyncNetnsTest {
         assertThat(o.failure()).as("the connection across the failover").isNull();
         assertThat(o.echoesAfter()).isGreaterThan(50);
         assertThat(o.longestGapMillis()).as("the stall").isLessThan(10_000);
+
+        // Halo stopping stops its conntrackd: nothing of the test is left running in the new master's namespace
+        NodeProcess d2 = nodes.get(1);
+        assertThat(d2.stop(LONG)).isZero();
+        assertThat(Await.until(LONG, () -> run("ip", "netns", "pids", ns("dir2")).isBlank()))
+                .as("processes left in dir2: " + run("ip", "netns", "pids", ns("dir2"))).isTrue();
+        assertThat(d2.log()).contains("conntrackd: RUNNING -> CLOSED (Halo stops)");
     }
 
     @Test
@@ -220,7 +237,7 @@ class ConntrackSyncNetnsTest {
         });
         closing.add(socket);
         socket.setTcpNoDelay(true);
-        socket.setSoTimeout(20_000);
+        socket.setSoTimeout(10_000);
 
         AtomicLong echoes = new AtomicLong();
         AtomicLong lastEcho = new AtomicLong(System.nanoTime());

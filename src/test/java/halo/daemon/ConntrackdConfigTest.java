@@ -80,6 +80,15 @@ class ConntrackdConfigTest {
     }
 
     @Test
+    void aMalformedLineIsAWarningAtLoadAndLeftOut() throws Exception {
+        Path f = dir.resolve("bad.conf");
+        Files.writeString(f, "global_defs {\n    lvs_sync_daemon eth2 VI_1 port 70000\n}\n");
+        LoadResult r = ConfigLoader.load(f, new LoadOptions("test", false));
+        assertThat(r.diagnostics().toString()).contains("lvs_sync_daemon port 70000 is not in 1..65535 - ignoring");
+        assertThat(LvsSyncDaemon.of(r.config().global())).isEmpty();
+    }
+
+    @Test
     void unicastPeerGivesFtfwOverUdpToIt() throws Exception {
         KeepalivedConfig config = load("lvs_sync_daemon eth0 VI_1 port 3780",
                 "unicast_src_ip 192.0.2.11\n unicast_peer {\n 192.0.2.12\n }");

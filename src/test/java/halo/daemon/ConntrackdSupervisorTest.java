@@ -93,6 +93,8 @@ class ConntrackdSupervisorTest {
         assertThat(Await.until(WAIT, () -> supervisor.starts() == 2 && recorded().size() >= 6)).as(recorded().toString()).isTrue();
         assertThat(recorded()).containsExactly("daemon", "-t", "-n", "daemon", "-t", "-n");
         assertThat(supervisor.process().pid()).isNotEqualTo(first.pid());
+        assertThat(Files.readString(dir.resolve("run/conntrackd.pid")).strip())
+                .isEqualTo(Long.toString(supervisor.process().pid()));
         assertThat(supervisor.state()).isEqualTo(ConntrackdSupervisor.State.RUNNING);
         assertThat(logged).anyMatch(l -> l.startsWith("conntrackd: RUNNING -> WAITING_TO_RESTART (it exited with status")
                 && l.endsWith("restarting in 500 ms)"));
@@ -100,6 +102,7 @@ class ConntrackdSupervisorTest {
         Process second = supervisor.process();
         supervisor.close();
         assertThat(second.isAlive()).isFalse();
+        assertThat(dir.resolve("run/conntrackd.pid")).doesNotExist();
         assertThat(supervisor.state()).isEqualTo(ConntrackdSupervisor.State.CLOSED);
         supervisor.instanceState("VI_1", VrrpState.MASTER); // after close: ignored
         assertThat(recorded()).hasSize(6);

@@ -83,6 +83,17 @@ class NftablesLoadBalancingNetnsTest {
         assertThat(rs2[0]).as(stats).isGreaterThanOrEqualTo(20);
         assertThat(rs2[1]).as("in packets: " + stats).isGreaterThan(rs2[0]);
         assertThat(rs2[2]).as("out packets: " + stats).isGreaterThan(rs2[0]);
+
+        // -Z zeroes the plane's counters
+        lvs("-Z");
+        String zeroed = lvs("-L", "-n", "--stats");
+        assertThat(statsRow(zeroed, "192.0.2.21:80")).as(zeroed).containsExactly(0, 0, 0);
+        assertThat(statsRow(zeroed, "192.0.2.22:80")).as(zeroed).containsExactly(0, 0, 0);
+
+        // a graceful stop removes Halo's tables
+        assertThat(nft("dir1", "list tables\n")).contains("table inet halo_lvs");
+        assertThat(director.stop(Duration.ofSeconds(15))).isZero();
+        assertThat(nft("dir1", "list tables\n")).doesNotContain("halo_lvs");
     }
 
     /**

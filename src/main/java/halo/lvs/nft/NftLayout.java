@@ -27,12 +27,6 @@ public record NftLayout(List<Table> tables) {
         public Table {
             objects = List.copyOf(objects);
         }
-
-        Map<String, NftObject> byName() {
-            Map<String, NftObject> m = new LinkedHashMap<>();
-            for (NftObject o : objects) m.put(o.kind() + " " + o.name(), o);
-            return m;
-        }
     }
 
     public sealed interface NftObject {
@@ -145,9 +139,23 @@ public record NftLayout(List<Table> tables) {
                 continue;
             }
             String at = t.family() + ' ' + TABLE + ' ';
-            Map<String, NftObject> was = previous.byName();
-            Map<String, NftObject> now = t.byName();
+            // the builder hands back the very objects of a service that did not change: those are skipped by
+            // identity, so a checker's change costs its own service's objects, not the whole table's
+            java.util.Set<NftObject> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            kept.addAll(previous.objects());
+            java.util.Set<NftObject> same = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            List<NftObject> changed = new ArrayList<>();
             for (NftObject o : t.objects()) {
+                if (kept.contains(o)) same.add(o);
+                else changed.add(o);
+            }
+            Map<String, NftObject> was = new LinkedHashMap<>();
+            for (NftObject p : previous.objects()) {
+                if (!same.contains(p)) was.put(p.kind() + " " + p.name(), p);
+            }
+            Map<String, NftObject> now = new LinkedHashMap<>();
+            for (NftObject o : changed) now.put(o.kind() + " " + o.name(), o);
+            for (NftObject o : changed) {
                 NftObject p = was.get(o.kind() + " " + o.name());
                 if (p != null && !replaced(p, o)) {
                     if (!p.equals(o)) fill(fills, at, o);
@@ -162,7 +170,7 @@ public record NftLayout(List<Table> tables) {
                 fill(fills, at, o);
             }
             List<NftObject> gone = new ArrayList<>();
-            for (NftObject p : previous.objects()) {
+            for (NftObject p : was.values()) {
                 if (!now.containsKey(p.kind() + " " + p.name())) gone.add(p);
             }
             // rules and map elements refer to chains, sets and counters: empty the chains and maps going away first

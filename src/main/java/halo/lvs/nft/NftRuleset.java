@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The nftables ruleset for a virtual-server table: pure, no I/O. Every service has a chain {@code s<id>} that sends a
+ * The nftables ruleset for a virtual-server table: no I/O (it remembers the last layout's services, so an unchanged one is not built again). Every service has a chain {@code s<id>} that sends a
  * new flow to a destination chain {@code s<id>_d<id>} through a verdict map {@code s<id>_sched} (the scheduler), after
  * the persistence sets {@code s<id>_d<id>_p} (one per destination, client address masked by the granularity, with the
  * persistence timeout) have had their say; a flow no destination takes is rejected with ICMP port unreachable, as
@@ -55,6 +55,15 @@ public final class NftRuleset {
     public static final int TUN_MARK = 0x48000000;
 
     private final Function<InetAddress, String> deviceOf;
+    /**
+     * The last layout's objects per service: a service that did not change is not built again (an mh table, the
+     * DR devices), so a checker's change costs the one service it touches.
+     */
+    private Map<PlacedService, Built> built = new java.util.HashMap<>();
+    /** DR real servers' devices, looked up once per layout. */
+    private final Map<InetAddress, java.util.Optional<String>> deviceCache = new java.util.HashMap<>();
+
+    private record Built(List<NftLayout.NftObject> objects, List<String> devices) {}
 
     /** DEVICE_OF: the interface a DR real server is reached through (on its link). */
     public NftRuleset(Function<InetAddress, String> deviceOf) {
@@ -92,6 +101,8 @@ public final class NftRuleset {
 
     /** The layout for SERVICES (in table order). */
     public NftLayout layout(List<PlacedService> services) {
+        deviceCache.clear();
+        this.using = new java.util.HashMap<>();
         List<NftLayout.NftObject> inet = new ArrayList<>();
         List<NftLayout.NftObject> netdev = new ArrayList<>();
         List<String> natJumps = new ArrayList<>();
@@ -105,21 +116,24 @@ public final class NftRuleset {
                 case NAT -> {
                     natJumps.add(match(p.service().key(), false) + " goto " + chain(p));
                     countJumps.add(countMatch(p.service().key()) + " jump " + chain(p) + "_count");
-                    inet.addAll(serviceObjects(p, method));
+                    inet.addAll(build(p, method).objects());
                 }
                 case TUN -> {
                     String m = match(p.service().key(), false);
                     tunJumps.add(m + " ct mark & 0xff000000 == " + hex(TUN_MARK) + " meta mark set ct mark accept");
                     tunJumps.add(m + " ct state new jump " + chain(p));
-                    inet.addAll(serviceObjects(p, method));
+                    inet.addAll(build(p, method).objects());
                 }
                 case DR -> {
                     drJumps.add("meta pkttype host " + match(p.service().key(), true) + " goto " + chain(p));
-                    for (PlacedDestination d : p.destinations()) devices.add(device(d));
-                    netdev.addAll(serviceObjects(p, method));
+                    Built b = build(p, method);
+                    devices.addAll(b.devices());
+                    netdev.addAll(b.objects());
                 }
             }
         }
+        built = using;
+        using = new java.util.HashMap<>();
         List<NftLayout.Table> tables = new ArrayList<>();
         if (!natJumps.isEmpty() || !tunJumps.isEmpty()) {
             List<NftLayout.NftObject> objects = new ArrayList<>(inet);
@@ -144,6 +158,27 @@ public final class NftRuleset {
             tables.add(new NftLayout.Table("netdev", objects));
         }
         return new NftLayout(tables);
+    }
+
+    /** Builds every service again at the next layout (a resync: devices looked up afresh). */
+    public void forget() {
+        built = new java.util.HashMap<>();
+    }
+
+    /** Services built for the layout being made; becomes {@link #built} when it is done. */
+    private Map<PlacedService, Built> using = new java.util.HashMap<>();
+
+    private Built build(PlacedService p, ForwardingMethod method) {
+        Built b = built.get(p);
+        if (b == null) {
+            List<String> devices = new ArrayList<>();
+            if (method == ForwardingMethod.DR) {
+                for (PlacedDestination d : p.destinations()) devices.add(device(d));
+            }
+            b = new Built(serviceObjects(p, method), devices);
+        }
+        using.put(p, b);
+        return b;
     }
 
     /** The policy routing TUN services need: one mark, table and tunnel per TUN real server. */
@@ -486,7 +521,7 @@ public final class NftRuleset {
 
     private String device(PlacedDestination d) {
         InetAddress a = d.destination().key().address();
-        String dev = deviceOf.apply(a);
+        String dev = deviceCache.computeIfAbsent(a, x -> java.util.Optional.ofNullable(deviceOf.apply(x))).orElse(null);
         if (dev == null) {
             throw new IllegalArgumentException("DR real server " + a.getHostAddress()
                     + " is on no link of this host (DR forwards frames to it on its own link)");

@@ -35,8 +35,9 @@ import java.util.regex.Pattern;
  * The nftables data plane: the virtual-server table as Halo's own nftables tables ({@code inet halo_lvs} for NAT and
  * TUN, {@code netdev halo_lvs} for DR; see {@link NftRuleset}), written through libnftables, every batch of changes
  * one transaction. A checker's change rewrites only the chains and maps it affects ({@link NftLayout#changesFrom}),
- * so persistence sets and counters stay and conntrack keeps established NAT connections; a resync replaces the tables
- * whole. At open (after a crash) and at close, Halo's tables are removed.
+ * so persistence sets and counters stay and conntrack keeps established NAT connections. A resync (a reload) writes
+ * only what differs too, unless a transaction was refused since the last one that went through: then it replaces the
+ * tables whole. At open (after a crash) and at close, Halo's tables are removed.
  * <p>
  * Counters: named nftables counters per real server (connections: first packets; packets and bytes in, and out for
  * NAT), read back as JSON. Active and inactive connection counts are not given (conntrack is not read), nor is the
@@ -64,6 +65,11 @@ public final class NftablesDataPlane implements DataPlane {
     private IpvsTimeouts timeouts = IpvsTimeouts.DEFAULT;
     private long generation;
     private long lastCommitNanos;
+    /**
+     * Whether the kernel holds {@link #layout}: true after every committed transaction, false after a refused one
+     * (the tables may then differ from it, so the next resync replaces them whole).
+     */
+    private boolean trusted;
     /** The last two counter samples at least a second apart, for rates. */
     private Sample previous;
     private Sample latest;
@@ -97,6 +103,7 @@ public final class NftablesDataPlane implements DataPlane {
         NftablesDataPlane plane = new NftablesDataPlane(nft, Nftables.openJson(), deviceOf, nanoClock);
         try {
             nft.run(NftLayout.removeAll());
+            plane.trusted = true;
         } catch (Nftables.NftablesException e) {
             plane.nft.close();
             plane.nftJson.close();
@@ -172,6 +179,7 @@ public final class NftablesDataPlane implements DataPlane {
         NftLayout wanted = build(next);
         String commands = wanted.changesFrom(layout);
         commit(commands);
+        trusted = true;
         services.clear();
         services.putAll(next);
         nextDestinationId.clear();
@@ -200,21 +208,33 @@ public final class NftablesDataPlane implements DataPlane {
             nextIds.put(s.key(), destId);
         }
         NftLayout wanted;
+        ruleset.forget();
         try {
             for (NftRuleset.PlacedService p : next.values()) requireSupported(p);
             wanted = build(next);
         } catch (RuntimeException e) {
             throw new DataPlaneException(List.of(message(e)));
         }
-        commit(wanted.replaceAll());
+        if (trusted) {
+            // a reload: only what changed, so persistence sets and counters of what stays are kept
+            try {
+                commit(wanted.changesFrom(layout));
+            } catch (DataPlaneException e) {
+                trusted = false;
+            }
+        }
+        if (!trusted) {
+            commit(wanted.replaceAll());
+            previous = null;
+            latest = null;
+        }
+        trusted = true;
         services.clear();
         services.putAll(next);
         nextDestinationId.clear();
         nextDestinationId.putAll(nextIds);
         nextServiceId = serviceId;
         layout = wanted;
-        previous = null;
-        latest = null;
         this.generation = generation;
     }
 
@@ -232,6 +252,7 @@ public final class NftablesDataPlane implements DataPlane {
         try {
             nft.run(commands);
         } catch (Nftables.NftablesException e) {
+            trusted = false;
             throw new DataPlaneException("nftables refused the change: " + e.getMessage(), e);
         }
         lastCommitNanos = nanoClock.getAsLong() - start;
@@ -489,14 +510,32 @@ public final class NftablesDataPlane implements DataPlane {
     }
 
     private static String describe(Action.TableChange change) {
+        String service = name(change.service());
         return switch (change) {
-            case Action.AddService a -> "adding service";
-            case Action.EditService e -> "editing service";
-            case Action.RemoveService r -> "removing service";
-            case Action.AddDestination a -> "adding a destination";
-            case Action.EditDestination e -> "editing a destination";
-            case Action.RemoveDestination r -> "removing a destination";
+            case Action.AddService a -> "adding service " + service;
+            case Action.EditService e -> "editing service " + service;
+            case Action.RemoveService r -> "removing service " + service;
+            case Action.AddDestination a -> "adding " + name(a.destination().key()) + " to " + service;
+            case Action.EditDestination e -> "editing " + name(e.destination().key()) + " of " + service;
+            case Action.RemoveDestination r -> "removing " + name(r.destination()) + " from " + service;
         };
+    }
+
+    /** ipvsadm's words: TCP 192.0.2.100:80, FWM 7. */
+    private static String name(ServiceKey key) {
+        return switch (key) {
+            case ServiceKey.Inet i -> i.protocol() + " " + address(i.address(), i.port());
+            case ServiceKey.Fwmark f -> "FWM " + Integer.toUnsignedString(f.mark());
+        };
+    }
+
+    private static String name(DestinationKey key) {
+        return address(key.address(), key.port());
+    }
+
+    private static String address(InetAddress a, int port) {
+        String host = a.getHostAddress();
+        return (a instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + port;
     }
 
     private static String message(Exception e) {

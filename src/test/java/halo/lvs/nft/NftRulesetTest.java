@@ -1,0 +1,362 @@
+package halo.lvs.nft;
+
+import static halo.lvs.nft.Samples.RULESET;
+import static halo.lvs.nft.Samples.service;
+import static halo.lvs.nft.Samples.tcp;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import halo.lvs.DestinationKey;
+import halo.lvs.ForwardingMethod;
+import halo.lvs.IpvsDestination;
+import halo.lvs.Persistence;
+import halo.lvs.SchedulingMethod;
+import halo.lvs.ServiceFlag;
+import halo.lvs.ServiceKey;
+import halo.lvs.sched.Destination;
+import halo.lvs.sched.MaglevHashing;
+import halo.lvs.sched.SourceHashing;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The nftables ruleset as text: what each scheduler, forwarding method and persistence writes, and what a change rewrites. */
+class NftRulesetTest {
+
+    @Test
+    void natWrrIsTheKernelsSequenceOverOneCycleAsANumgenMap() {
+        String text = NftLayout.render(RULESET.layout(List.of(
+                service(1, SchedulingMethod.WRR, ForwardingMethod.NAT, 4, 3, 2))).tables().getFirst());
+        assertThat(text).isEqualTo("""
+                table inet halo_lvs {
+                	counter s1_d0_conn {
+                	}
+                	counter s1_d0_in {
+                	}
+                	counter s1_d0_out {
+                	}
+                	counter s1_d1_conn {
+                	}
+                	counter s1_d1_in {
+                	}
+                	counter s1_d1_out {
+                	}
+                	counter s1_d2_conn {
+                	}
+                	counter s1_d2_in {
+                	}
+                	counter s1_d2_out {
+                	}
+                	map s1_sched {
+                		typeof numgen inc mod 2 : verdict
+                		flags interval
+                		elements = { 0-1 : goto s1_d0,
+                			2 : goto s1_d1,
+                			3 : goto s1_d0,
+                			4 : goto s1_d1,
+                			5 : goto s1_d2,
+                			6 : goto s1_d0,
+                			7 : goto s1_d1,
+                			8 : goto s1_d2 }
+                	}
+                	chain s1_d0 {
+                		counter name "s1_d0_conn"
+                		meta l4proto tcp dnat ip to 192.0.2.21:80
+                	}
+                	chain s1_d1 {
+                		counter name "s1_d1_conn"
+                		meta l4proto tcp dnat ip to 192.0.2.22:80
+                	}
+                	chain s1_d2 {
+                		counter name "s1_d2_conn"
+                		meta l4proto tcp dnat ip to 192.0.2.23:80
+                	}
+                	chain s1 {
+                		numgen inc mod 9 vmap @s1_sched
+                		reject with icmpx type port-unreachable
+                	}
+                	chain s1_count {
+                		ct reply ip saddr 192.0.2.21 meta l4proto tcp ct reply proto-src 80 ct direction original counter name "s1_d0_in"
+                		ct reply ip saddr 192.0.2.21 meta l4proto tcp ct reply proto-src 80 ct direction reply counter name "s1_d0_out"
+                		ct reply ip saddr 192.0.2.22 meta l4proto tcp ct reply proto-src 80 ct direction original counter name "s1_d1_in"
+                		ct reply ip saddr 192.0.2.22 meta l4proto tcp ct reply proto-src 80 ct direction reply counter name "s1_d1_out"
+                		ct reply ip saddr 192.0.2.23 meta l4proto tcp ct reply proto-src 80 ct direction original counter name "s1_d2_in"
+                		ct reply ip saddr 192.0.2.23 meta l4proto tcp ct reply proto-src 80 ct direction reply counter name "s1_d2_out"
+                	}
+                	chain nat_prerouting {
+                		type nat hook prerouting priority dstnat; policy accept;
+                		ip daddr 192.0.2.100 tcp dport 80 goto s1
+                	}
+                	chain count_forward {
+                		type filter hook forward priority filter; policy accept;
+                		meta l4proto tcp ct original ip daddr 192.0.2.100 ct original proto-dst 80 jump s1_count
+                	}
+                }
+                """);
+    }
+
+    @Test
+    void rrTakesTheServersWithWeightInListOrderAndNoServerRejectsAsIpvsDoes() {
+        assertThat(chain("s1", service(1, SchedulingMethod.RR, ForwardingMethod.NAT, 1, 0, 5))).containsExactly(
+                "numgen inc mod 2 vmap @s1_sched", "reject with icmpx type port-unreachable");
+        assertThat(elements("s1_sched", service(1, SchedulingMethod.RR, ForwardingMethod.NAT, 1, 0, 5)))
+                .containsExactly("0 : goto s1_d0", "1 : goto s1_d2");
+        // every server quiesced: no schedule rule at all, ICMP port unreachable (ip_vs_leave)
+        assertThat(chain("s1", service(1, SchedulingMethod.WRR, ForwardingMethod.NAT, 0, 0))).containsExactly(
+                "reject with icmpx type port-unreachable");
+        assertThat(elements("s1_sched", service(1, SchedulingMethod.WRR, ForwardingMethod.NAT, 0, 0))).isEmpty();
+    }
+
+    @Test
+    void shIsTheKernels256BucketTableIndexedBySeededJhashOfAddressAndPort() {
+        NftRuleset.PlacedService s = service(1, tcp("192.0.2.100", 80), SchedulingMethod.SH,
+                Set.of(ServiceFlag.SCHED2), null, ForwardingMethod.NAT, 2, 1);
+        assertThat(chain("s1", s)).first().isEqualTo(
+                "meta l4proto tcp jhash ip saddr . th sport mod 256 seed 0x48616c6f vmap @s1_sched");
+        // ip_vs_sh_reassign: each server takes weight-many consecutive buckets, round and round
+        List<String> e = elements("s1_sched", s);
+        assertThat(e).hasSize(171).startsWith("0-1 : goto s1_d0", "2 : goto s1_d1", "3-4 : goto s1_d0")
+                .endsWith("252-253 : goto s1_d0", "254 : goto s1_d1", "255 : goto s1_d0");
+        assertThat(e).isEqualTo(expand(kernelSh(2, 1), "s1"));
+
+        // a quiesced server keeps its buckets, which then have no server (no sh-fallback) ...
+        NftRuleset.PlacedService quiesced = service(1, tcp("192.0.2.100", 80), SchedulingMethod.SH, Set.of(), null,
+                ForwardingMethod.NAT, 2, 0);
+        assertThat(chain("s1", quiesced)).first().isEqualTo("jhash ip saddr mod 256 seed 0x48616c6f vmap @s1_sched");
+        assertThat(elements("s1_sched", quiesced)).startsWith("0-1 : goto s1_d0", "3-4 : goto s1_d0").hasSize(86);
+        // ... or, with sh-fallback, the next bucket's server
+        NftRuleset.PlacedService fallback = service(1, tcp("192.0.2.100", 80), SchedulingMethod.SH,
+                Set.of(ServiceFlag.SCHED1), null, ForwardingMethod.NAT, 2, 0, 1);
+        assertThat(elements("s1_sched", fallback)).startsWith("0-1 : goto s1_d0", "2-3 : goto s1_d2",
+                "4-5 : goto s1_d0");
+    }
+
+    @Test
+    void dhIndexesTheDestinationAddress() {
+        NftRuleset.PlacedService s = service(1, SchedulingMethod.DH, ForwardingMethod.NAT, 5, 1);
+        assertThat(chain("s1", s)).first().isEqualTo("jhash ip daddr mod 256 seed 0x48616c6f vmap @s1_sched");
+        // one bucket each whatever the weight
+        assertThat(elements("s1_sched", s)).hasSize(256).startsWith("0 : goto s1_d0", "1 : goto s1_d1");
+    }
+
+    @Test
+    void mhIsTheKernelsMaglevTableOf4093EntriesAndAQuiescedServerKeepsItsEntriesEmpty() {
+        NftRuleset.PlacedService s = service(1, SchedulingMethod.MH, ForwardingMethod.DR, 1, 1, 2);
+        assertThat(chain("s1", s)).contains("jhash ip saddr mod 4093 seed 0x48616c6f vmap @s1_sched");
+        MaglevHashing mh = new MaglevHashing(0);
+        mh.update(destinations(1, 1, 2));
+        assertThat(elements("s1_sched", s)).isEqualTo(expand(mh.lookupTable(), "s1"));
+
+        // weight 0 with the last weight kept (as the plane tracks it): the same table, the server's entries gone
+        List<NftRuleset.PlacedDestination> ds = new ArrayList<>(s.destinations());
+        NftRuleset.PlacedDestination third = ds.get(2);
+        ds.set(2, new NftRuleset.PlacedDestination(2, third.destination().withWeight(0), 2));
+        NftRuleset.PlacedService quiesced = new NftRuleset.PlacedService(1, s.service(), ds);
+        int[] table = mh.lookupTable();
+        for (int i = 0; i < table.length; i++) if (table[i] == 2) table[i] = -1;
+        assertThat(elements("s1_sched", quiesced)).isEqualTo(expand(table, "s1"));
+    }
+
+    @Test
+    void persistenceIsOneTimedSetPerServerKeyedByTheMaskedClientAddress() {
+        NftRuleset.PlacedService s = service(1, tcp("192.0.2.100", 80), SchedulingMethod.RR, Set.of(),
+                new Persistence(50, 0xffffff00), ForwardingMethod.NAT, 1, 1);
+        String text = NftLayout.render(RULESET.layout(List.of(s)).tables().getFirst());
+        assertThat(text).contains("""
+                	set s1_d0_p {
+                		type ipv4_addr
+                		flags dynamic,timeout
+                		timeout 50s
+                	}
+                """);
+        assertThat(chain("s1", s)).containsExactly(
+                "ip saddr & 255.255.255.0 @s1_d0_p goto s1_d0",
+                "ip saddr & 255.255.255.0 @s1_d1_p goto s1_d1",
+                "numgen inc mod 2 vmap @s1_sched",
+                "reject with icmpx type port-unreachable");
+        assertThat(chain("s1_d1", s)).containsExactly(
+                "counter name \"s1_d1_conn\" update @s1_d1_p { ip saddr & 255.255.255.0 }",
+                "meta l4proto tcp dnat ip to 192.0.2.22:80");
+        // every packet of the client's connections keeps the entry alive
+        assertThat(chain("s1_count", s)).contains("ct reply ip saddr 192.0.2.22 meta l4proto tcp ct reply proto-src 80"
+                + " ct direction original counter name \"s1_d1_in\" update @s1_d1_p { ip saddr & 255.255.255.0 }");
+        // IPv6: a prefix length
+        NftRuleset.PlacedService v6 = service(2, tcp("2001:db8::100", 443), SchedulingMethod.RR, Set.of(),
+                new Persistence(300, 64), ForwardingMethod.NAT, 1);
+        assertThat(chain("s2", v6)).first().isEqualTo("ip6 saddr & ffff:ffff:ffff:ffff:: @s2_d0_p goto s2_d0");
+        assertThat(chain("s2_d0", v6)).last().isEqualTo("meta l4proto tcp dnat ip6 to [2001:db8::21]:80");
+    }
+
+    @Test
+    void drForwardsInTheIngressHookOnlyFramesForThisHostAndHashesFlowsWithTheFixedSeed() {
+        String text = NftLayout.render(RULESET.layout(List.of(
+                service(1, SchedulingMethod.WRR, ForwardingMethod.DR, 3, 1))).tables().getFirst());
+        assertThat(text).startsWith("table netdev halo_lvs {\n").contains("""
+                	map s1_sched {
+                		typeof numgen inc mod 2 : verdict
+                		flags interval
+                		elements = { 0-2 : goto s1_d0,
+                			3 : goto s1_d1 }
+                	}
+                	chain s1_d0 {
+                		tcp flags & (syn | ack) == syn counter name "s1_d0_conn"
+                		counter name "s1_d0_in"
+                		fwd ip to 192.0.2.21 device "eth0"
+                	}
+                """).contains("""
+                	chain s1 {
+                		meta l4proto tcp jhash ip saddr . th sport mod 4 seed 0x48616c6f vmap @s1_sched
+                		reject with icmpx type port-unreachable
+                	}
+                	chain ingress_eth0 {
+                		type filter hook ingress device "eth0" priority filter; policy accept;
+                		meta pkttype host ip daddr 192.0.2.100 tcp dport 80 goto s1
+                	}
+                }
+                """).doesNotContain("_out").doesNotContain("numgen inc mod 4");
+    }
+
+    @Test
+    void tunMarksTheFlowForPolicyRoutingIntoATunnelPerRealServer() {
+        List<NftRuleset.PlacedService> services = List.of(service(3, SchedulingMethod.RR, ForwardingMethod.TUN, 1, 1));
+        String text = NftLayout.render(RULESET.layout(services).tables().getFirst());
+        assertThat(text).contains("""
+                	chain s3_d1 {
+                		counter name "s3_d1_conn" counter name "s3_d1_in"
+                		ct mark set 0x48003001 meta mark set 0x48003001 accept
+                	}
+                """).contains("""
+                	chain tun_prerouting {
+                		type filter hook prerouting priority mangle; policy accept;
+                		ip daddr 192.0.2.100 tcp dport 80 ct mark & 0xff000000 == 0x48000000 meta mark set ct mark accept
+                		ip daddr 192.0.2.100 tcp dport 80 ct state new jump s3
+                	}
+                """).doesNotContain("nat_prerouting");
+        assertThat(RULESET.tunnelRoutes(services)).containsExactly(
+                new NftRuleset.TunnelRoute(0x48003000, 0x48003000, Samples.ip("192.0.2.21"), "halot003000"),
+                new NftRuleset.TunnelRoute(0x48003001, 0x48003001, Samples.ip("192.0.2.22"), "halot003001"));
+    }
+
+    @Test
+    void fwmarkServicesMatchTheMarkAndNatKeepsTheRealServersPort() {
+        NftRuleset.PlacedService s = service(4, new ServiceKey.Fwmark(7, false), SchedulingMethod.RR, Set.of(), null,
+                ForwardingMethod.NAT, 1);
+        assertThat(chain("nat_prerouting", s)).containsExactly("meta mark 0x00000007 meta nfproto ipv4 goto s4");
+        assertThat(chain("count_forward", s)).containsExactly("meta mark 0x00000007 ct status dnat jump s4_count");
+        assertThat(chain("s4_d0", s)).last().isEqualTo("meta l4proto { tcp, udp, sctp } dnat ip to 192.0.2.21:80");
+        NftRuleset.PlacedService dr = service(5, new ServiceKey.Fwmark(7, true), SchedulingMethod.SH, Set.of(), null,
+                ForwardingMethod.DR, 1);
+        assertThat(chain("ingress_eth0", dr)).containsExactly(
+                "meta pkttype host meta mark 0x00000007 meta protocol ip6 goto s5");
+    }
+
+    @Test
+    void aServiceMixingForwardingMethodsIsRefused() {
+        NftRuleset.PlacedService s = service(1, SchedulingMethod.RR, ForwardingMethod.NAT, 1);
+        IpvsDestination dr = IpvsDestination.of(new DestinationKey(Samples.ip("192.0.2.30"), 80), ForwardingMethod.DR, 1);
+        NftRuleset.PlacedService mixed = new NftRuleset.PlacedService(1, s.service().withDestinations(
+                List.of(s.service().destinations().getFirst(), dr)),
+                List.of(s.destinations().getFirst(), new NftRuleset.PlacedDestination(1, dr, 1)));
+        assertThatThrownBy(() -> RULESET.layout(List.of(mixed))).hasMessage("real servers with different forwarding"
+                + " methods (NAT, DR) in one service are not supported by the nftables data plane");
+    }
+
+    @Test
+    void aWeightChangeRewritesOnlyTheSchedulerAndARemovedServerGoesLastKeepingTheOthersSets() {
+        Persistence p = Persistence.of(60, false);
+        NftLayout before = RULESET.layout(List.of(service(1, tcp("192.0.2.100", 80), SchedulingMethod.WRR, Set.of(),
+                p, ForwardingMethod.NAT, 3, 1, 1)));
+        NftLayout weight = RULESET.layout(List.of(service(1, tcp("192.0.2.100", 80), SchedulingMethod.WRR, Set.of(),
+                p, ForwardingMethod.NAT, 3, 1, 2)));
+        assertThat(weight.changesFrom(before)).isEqualTo("""
+                flush map inet halo_lvs s1_sched
+                add element inet halo_lvs s1_sched { 0-1 : goto s1_d0, 2 : goto s1_d2, 3 : goto s1_d0, 4 : goto s1_d1, 5 : goto s1_d2 }
+                flush chain inet halo_lvs s1
+                add rule inet halo_lvs s1 ip saddr @s1_d0_p goto s1_d0
+                add rule inet halo_lvs s1 ip saddr @s1_d1_p goto s1_d1
+                add rule inet halo_lvs s1 ip saddr @s1_d2_p goto s1_d2
+                add rule inet halo_lvs s1 numgen inc mod 6 vmap @s1_sched
+                add rule inet halo_lvs s1 reject with icmpx type port-unreachable
+                """);
+        NftRuleset.PlacedService three = service(1, tcp("192.0.2.100", 80), SchedulingMethod.WRR, Set.of(), p,
+                ForwardingMethod.NAT, 3, 1, 1);
+        NftRuleset.PlacedService withoutSecond = new NftRuleset.PlacedService(1, three.service(),
+                List.of(three.destinations().get(0), three.destinations().get(2)));
+        String removal = RULESET.layout(List.of(withoutSecond)).changesFrom(before);
+        assertThat(removal).startsWith("flush chain inet halo_lvs s1_d1\n")
+                .endsWith("""
+                        delete chain inet halo_lvs s1_d1
+                        delete set inet halo_lvs s1_d1_p
+                        delete counter inet halo_lvs s1_d1_conn
+                        delete counter inet halo_lvs s1_d1_in
+                        delete counter inet halo_lvs s1_d1_out
+                        """)
+                .doesNotContain("set inet halo_lvs s1_d0_p").doesNotContain("set inet halo_lvs s1_d2_p")
+                .doesNotContain("flush set")
+                .doesNotContain("delete set inet halo_lvs s1_d0_p").doesNotContain("delete table");
+        assertThat(before.changesFrom(before)).isEmpty();
+    }
+
+    @Test
+    void aResyncReplacesHalosTablesInEveryFamilyAndNothingElse() {
+        String text = RULESET.layout(List.of(service(1, SchedulingMethod.RR, ForwardingMethod.DR, 1))).replaceAll();
+        assertThat(text).startsWith("""
+                add table inet halo_lvs
+                delete table inet halo_lvs
+                add table netdev halo_lvs
+                delete table netdev halo_lvs
+                table netdev halo_lvs {
+                """);
+        assertThat(text.lines().filter(l -> l.startsWith("table ") || l.contains(" table "))).allMatch(
+                l -> l.contains(" halo_lvs"));
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private static List<String> chain(String name, NftRuleset.PlacedService s) {
+        for (NftLayout.Table t : RULESET.layout(List.of(s)).tables()) {
+            for (NftLayout.NftObject o : t.objects()) {
+                if (o instanceof NftLayout.Chain c && c.name().equals(name)) return c.rules();
+            }
+        }
+        throw new AssertionError("no chain " + name);
+    }
+
+    private static List<String> elements(String name, NftRuleset.PlacedService s) {
+        for (NftLayout.Table t : RULESET.layout(List.of(s)).tables()) {
+            for (NftLayout.NftObject o : t.objects()) {
+                if (o instanceof NftLayout.Collection c && c.name().equals(name)) return c.elements();
+            }
+        }
+        throw new AssertionError("no map " + name);
+    }
+
+    private static List<Destination> destinations(int... weights) {
+        List<Destination> out = new ArrayList<>();
+        for (int i = 0; i < weights.length; i++) {
+            out.add(new Destination(Samples.ip("192.0.2." + (21 + i)), 80, weights[i]));
+        }
+        return out;
+    }
+
+    private static int[] kernelSh(int... weights) {
+        SourceHashing sh = new SourceHashing(0);
+        sh.update(destinations(weights));
+        return sh.lookupTable();
+    }
+
+    /** A lookup table as map elements: runs of one server as ranges, empty entries left out. */
+    private static List<String> expand(int[] table, String service) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < table.length) {
+            int d = table[i];
+            int j = i;
+            while (j + 1 < table.length && table[j + 1] == d) j++;
+            if (d >= 0) out.add((i == j ? "" + i : i + "-" + j) + " : goto " + service + "_d" + d);
+            i = j + 1;
+        }
+        return out;
+    }
+}

@@ -144,6 +144,19 @@ class NftablesDrFlowsNetnsTest {
             }
         }
         assertThat(fresh).as("new connections with rs2 at weight 0").containsOnly("rs1");
+
+        // lvs_timeouts: the flow sets' entries are refreshed with the new timeouts, the flows kept
+        String listed = in(director, () -> {
+            plane.timeouts(new halo.lvs.IpvsTimeouts(60, 0, 0));
+            try (Nftables nft = Nftables.open()) {
+                return nft.run("list table netdev halo_lvs");
+            }
+        });
+        assertThat(listed).as("the DR chains after lvs_timeouts 60 0 0")
+                .contains("update @s1_d1_f { ip saddr . tcp sport timeout 1m }")
+                .contains("update @s1_d1_f { ip saddr . tcp sport timeout 2m }")
+                .containsPattern("set s1_d1_f \\{[^}]*elements = \\{ 192\\.0\\.2\\.50 \\. \\d+ ");
+        for (Connection c : onRs2) assertThat(c.ask()).as("a connection on rs2 after lvs_timeouts").isEqualTo("rs2");
         for (Connection c : onRs2) c.close();
         for (Connection c : onRs1) c.close();
     }

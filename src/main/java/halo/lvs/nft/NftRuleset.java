@@ -39,12 +39,10 @@ import java.util.function.Function;
  * only frames sent to the director's own MAC ({@code meta pkttype host}), so a backup that does not hold the VIP
  * forwards nothing. There is no conntrack there: each real server has a flow set {@code s<id>_d<id>_f} (client
  * address and port; with the VIP and port too for a fwmark or all-ports service) that its chain fills and refreshes
- * with IPVS's timeouts (tcp 900 s, 120 s once a FIN or RST is seen, udp 300 s: {@link #timeouts}), and the service's
- * chain sends a packet of a known flow to its real server before anything else, so a change of the table (another
- * server removed or back, a weight, a quiesced server at weight 0) moves no established flow. The final ACKs after a
- * FIN refresh the entry to the tcp timeout again (there is no TCP state machine here): a closed connection's entry
- * may stay up to that long, within the set's {@link #FLOW_SET_SIZE}; a flow that finds the set full is forwarded by the
- * hash alone. A new flow is scheduled by a hash of the flow with a fixed seed ({@link #SEED}), the same on every
+ * with IPVS's timeouts (tcp 900 s; 120 s from a FIN or RST on, which a set {@code s<id>_closing} remembers; udp
+ * 300 s: {@link #timeouts}), and the service's chain sends a packet of a known flow to its real server before anything
+ * else, so a change of the table (another server removed or back, a weight, a quiesced server at weight 0) moves no
+ * established flow. A flow that finds a set full ({@link #FLOW_SET_SIZE}) is forwarded by the hash alone. A new flow is scheduled by a hash of the flow with a fixed seed ({@link #SEED}), the same on every
  * director. The flow sets are not synchronised: a backup that takes over hashes each flow over its own table, so a
  * connection survives a director failover when the table has not changed since the connection began (one that began
  * while a server was out may hash elsewhere once it is back). A removed real server's flow set goes with it: its
@@ -232,6 +230,10 @@ public final class NftRuleset {
     private List<NftLayout.NftObject> serviceObjects(PlacedService p, ForwardingMethod method) {
         IpvsService s = p.service();
         List<NftLayout.NftObject> out = new ArrayList<>();
+        if (method == ForwardingMethod.DR && tcp(s.key())) {
+            out.add(new NftLayout.Collection("set", chain(p) + "_closing", List.of("type " + flowType(s.key()),
+                    "flags dynamic,timeout", "size " + FLOW_SET_SIZE), List.of(), true));
+        }
         for (PlacedDestination d : p.destinations()) {
             out.add(new NftLayout.Counter(chain(p, d) + "_conn"));
             out.add(new NftLayout.Counter(chain(p, d) + "_in"));
@@ -292,7 +294,7 @@ public final class NftRuleset {
                         : l4(s.key()) + " dnat " + family + " to " + to + ":" + dest.key().port());
             }
             case DR -> {
-                rules.addAll(flowUpdates(s.key(), "@" + chain(p, d) + "_f"));
+                rules.addAll(flowUpdates(s.key(), "@" + chain(p, d) + "_f", "@" + chain(p) + "_closing"));
                 if (s.key() instanceof ServiceKey.Inet i && i.protocol() == halo.lvs.Protocol.TCP) {
                     rules.add("tcp flags & (syn | ack) == syn counter name \"" + chain(p, d) + "_conn\"");
                 }
@@ -312,23 +314,40 @@ public final class NftRuleset {
 
     /**
      * The rules that record a DR flow in its real server's flow set SET, or refresh it, with IPVS's timeouts: TCP
-     * established {@code tcp}, after a FIN or RST {@code tcpfin}; UDP {@code udp}; SCTP as TCP. Each is a rule of its
-     * own: when the set is full the update ends its rule only, and the packet is still forwarded.
+     * established {@code tcp}; once a FIN or RST is seen {@code tcpfin}, for that packet and every later one (the
+     * service's set CLOSING remembers the flow is closing, until a new SYN reuses its address and port); UDP
+     * {@code udp}; SCTP as established TCP. Each update is a rule of its own: when a set is full the update ends its
+     * rule only, and the packet is still forwarded.
      */
-    private List<String> flowUpdates(ServiceKey key, String set) {
+    private List<String> flowUpdates(ServiceKey key, String set, String closing) {
         String k = flowKey(key);
-        String tcp = "tcp flags & (fin | rst) == 0 update " + set + " { " + k + " timeout " + timeouts.tcp() + "s }";
-        String fin = "tcp flags & (fin | rst) != 0 update " + set + " { " + k + " timeout " + timeouts.tcpFin() + "s }";
+        List<String> tcp = List.of(
+                "tcp flags & (syn | ack) == syn delete " + closing + " { " + k + " }",
+                "tcp flags & (fin | rst) != 0 update " + closing + " { " + k + " timeout " + timeouts.tcpFin() + "s }",
+                "meta l4proto tcp " + k + " " + closing + " update " + set + " { " + k + " timeout " + timeouts.tcpFin()
+                        + "s }",
+                "meta l4proto tcp " + k + " != " + closing + " update " + set + " { " + k + " timeout " + timeouts.tcp()
+                        + "s }");
+        String udp = "meta l4proto udp update " + set + " { " + k + " timeout " + timeouts.udp() + "s }";
+        String sctp = "meta l4proto sctp update " + set + " { " + k + " timeout " + timeouts.tcp() + "s }";
         return switch (key) {
             case ServiceKey.Inet i -> switch (i.protocol()) {
-                case TCP -> List.of(tcp, fin);
-                case UDP -> List.of("meta l4proto udp update " + set + " { " + k + " timeout " + timeouts.udp() + "s }");
-                case SCTP -> List.of("meta l4proto sctp update " + set + " { " + k + " timeout " + timeouts.tcp() + "s }");
+                case TCP -> tcp;
+                case UDP -> List.of(udp);
+                case SCTP -> List.of(sctp);
             };
-            case ServiceKey.Fwmark f -> List.of(tcp, fin,
-                    "meta l4proto udp update " + set + " { " + k + " timeout " + timeouts.udp() + "s }",
-                    "meta l4proto sctp update " + set + " { " + k + " timeout " + timeouts.tcp() + "s }");
+            case ServiceKey.Fwmark f -> {
+                List<String> all = new ArrayList<>(tcp);
+                all.add(udp);
+                all.add(sctp);
+                yield all;
+            }
         };
+    }
+
+    /** Whether a service's flows may be TCP (a TCP service, or a firewall mark: any protocol). */
+    private static boolean tcp(ServiceKey key) {
+        return !(key instanceof ServiceKey.Inet i) || i.protocol() == halo.lvs.Protocol.TCP;
     }
 
     /**

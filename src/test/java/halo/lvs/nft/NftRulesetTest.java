@@ -205,8 +205,10 @@ class NftRulesetTest {
                 			3 : goto s1_d1 }
                 	}
                 	chain s1_d0 {
-                		tcp flags & (fin | rst) == 0 update @s1_d0_f { ip saddr . th sport timeout 900s }
-                		tcp flags & (fin | rst) != 0 update @s1_d0_f { ip saddr . th sport timeout 120s }
+                		tcp flags & (syn | ack) == syn delete @s1_closing { ip saddr . th sport }
+                		tcp flags & (fin | rst) != 0 update @s1_closing { ip saddr . th sport timeout 120s }
+                		meta l4proto tcp ip saddr . th sport @s1_closing update @s1_d0_f { ip saddr . th sport timeout 120s }
+                		meta l4proto tcp ip saddr . th sport != @s1_closing update @s1_d0_f { ip saddr . th sport timeout 900s }
                 		tcp flags & (syn | ack) == syn counter name "s1_d0_conn"
                 		counter name "s1_d0_in"
                 		fwd ip to 192.0.2.21 device "eth0"
@@ -229,6 +231,12 @@ class NftRulesetTest {
                 		meta pkttype host ip daddr 192.0.2.100 tcp dport 80 goto s1
                 	}
                 }
+                """).contains("""
+                	set s1_closing {
+                		type ipv4_addr . inet_service
+                		flags dynamic,timeout
+                		size 65536
+                	}
                 """).doesNotContain("_out").doesNotContain("numgen inc mod 4");
     }
 
@@ -246,13 +254,16 @@ class NftRulesetTest {
         assertThat(text).contains("""
                 	chain s1_d0 {
                 		meta l4proto udp update @s1_d0_f { ip saddr . th sport timeout 20s }
-                """).contains("""
+                		counter name "s1_d0_in"
+                """).doesNotContain("s1_closing").contains("""
                 	set s2_d0_f {
                 		type ipv4_addr . inet_service . ipv4_addr . inet_service
                 """).contains("""
                 	chain s2_d0 {
-                		tcp flags & (fin | rst) == 0 update @s2_d0_f { ip saddr . th sport . ip daddr . th dport timeout 60s }
-                		tcp flags & (fin | rst) != 0 update @s2_d0_f { ip saddr . th sport . ip daddr . th dport timeout 10s }
+                		tcp flags & (syn | ack) == syn delete @s2_closing { ip saddr . th sport . ip daddr . th dport }
+                		tcp flags & (fin | rst) != 0 update @s2_closing { ip saddr . th sport . ip daddr . th dport timeout 10s }
+                		meta l4proto tcp ip saddr . th sport . ip daddr . th dport @s2_closing update @s2_d0_f { ip saddr . th sport . ip daddr . th dport timeout 10s }
+                		meta l4proto tcp ip saddr . th sport . ip daddr . th dport != @s2_closing update @s2_d0_f { ip saddr . th sport . ip daddr . th dport timeout 60s }
                 		meta l4proto udp update @s2_d0_f { ip saddr . th sport . ip daddr . th dport timeout 20s }
                 		meta l4proto sctp update @s2_d0_f { ip saddr . th sport . ip daddr . th dport timeout 60s }
                 """).contains("""

@@ -157,7 +157,32 @@ class NftablesDrFlowsNetnsTest {
                 .contains("update @s1_d1_f { ip saddr . tcp sport timeout 2m }")
                 .containsPattern("set s1_d1_f \\{[^}]*elements = \\{ 192\\.0\\.2\\.50 \\. \\d+ ");
         for (Connection c : onRs2) assertThat(c.ask()).as("a connection on rs2 after lvs_timeouts").isEqualTo("rs2");
-        for (Connection c : onRs2) c.close();
+
+        // a closed connection's entry lives tcpfin (120 s) from its FIN on, its last ACKs included, not the tcp
+        // timeout (60 s now), as IPVS's FIN_WAIT/TIME_WAIT do
+        List<Integer> closed = new ArrayList<>();
+        for (Connection c : onRs2) {
+            closed.add(c.socket.getLocalPort());
+            c.close();
+        }
+        String[] last = {""};
+        boolean shortened = halo.testing.Await.until(java.time.Duration.ofSeconds(20), () -> {
+            last[0] = in(director, () -> {
+                try (Nftables nft = Nftables.open()) {
+                    return nft.run("list set netdev halo_lvs s1_d1_f");
+                }
+            });
+            return closed.stream().allMatch(port -> {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("192\\.0\\.2\\.50 \\. " + port
+                        + " timeout \\S+ expires (?:(\\d+)m)?(?:(\\d+)s)?").matcher(last[0]);
+                if (!m.find()) return false;
+                int seconds = (m.group(1) == null ? 0 : 60 * Integer.parseInt(m.group(1)))
+                        + (m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
+                return seconds > 60 && seconds <= 120;
+            });
+        });
+        assertThat(shortened).as("the closed connections' entries (ports %s) expire within tcpfin, after tcp: %s",
+                closed, last[0]).isTrue();
         for (Connection c : onRs1) c.close();
     }
 

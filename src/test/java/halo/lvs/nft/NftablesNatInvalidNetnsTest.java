@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import halo.demo.SeedTopology;
-import halo.lvs.Action;
 import halo.lvs.DestinationKey;
 import halo.lvs.ForwardingMethod;
 import halo.lvs.IpvsDestination;

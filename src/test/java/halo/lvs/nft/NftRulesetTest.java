@@ -217,7 +217,7 @@ class NftRulesetTest {
                 	set s1_d1_f {
                 		type ipv4_addr . inet_service
                 		flags dynamic,timeout
-                		size 65536
+                		size 1048576
                 	}
                 """).contains("""
                 	chain s1 {
@@ -235,7 +235,7 @@ class NftRulesetTest {
                 	set s1_closing {
                 		type ipv4_addr . inet_service
                 		flags dynamic,timeout
-                		size 65536
+                		size 1048576
                 	}
                 """).doesNotContain("_out").doesNotContain("numgen inc mod 4");
     }

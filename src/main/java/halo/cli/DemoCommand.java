@@ -3,6 +3,7 @@ package halo.cli;
 import halo.demo.FailoverLab;
 import halo.demo.FailoverLab.Event;
 import halo.demo.FailoverLab.Outcome;
+import halo.demo.LvsLab;
 import halo.demo.SeedTopology;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -14,14 +15,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code halo demo}: the seeds' topology failing over, live. Builds the LAN in network namespaces, runs two directors
- * (each a web server plus Halo), shows what a client fetching http://192.0.2.100/ sees while the master is stopped,
- * brought back, crashed and brought back again, then removes everything.
+ * {@code halo demo}: the seeds' LVS-DR topology, live (a client, two directors with VRRP and the nftables data plane,
+ * two real servers): the spread of requests by weight, a real server stopped and back, the master director crashed.
+ * {@code --vrrp-only} is the earlier demo: two directors (each a web server plus Halo or keepalived) failing over.
+ * Builds everything in network namespaces and removes it at the end.
  */
 @Command(name = "demo", description = {
-        "Show the seeds' topology failing over: two directors (web server + Halo) and a client in network namespaces.",
+        "Show the seeds' LVS-DR topology balancing and failing over: a client, two directors (Halo: VRRP + the nftables",
+        "data plane, lb_kind DR, wrr 3/1) and two real servers in network namespaces. --vrrp-only: two directors",
+        "(web server + Halo or keepalived) failing over, without load balancing.",
         "Needs root. Everything it creates is removed when it ends."})
 public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--vrrp-only", description = "The VRRP failover demo (two directors serving the VIP themselves, no load balancing); --daemon, --vrrp-version, --events, --runs and --json apply to it.")
+    boolean vrrpOnly;
 
     @Option(names = "--daemon", paramLabel = "halo|keepalived", description = "Which VRRP daemon runs on the directors (default: halo).")
     String daemonName = "halo";
@@ -55,6 +62,17 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("halo demo needs root: it creates network namespaces (ip netns), a bridge and raw VRRP sockets."
                     + " Run it as root (sudo bin/halo demo).");
             return 1;
+        }
+        if (!vrrpOnly) {
+            if (json || !daemonName.equals("halo") || version != 2) {
+                System.err.println("halo demo: --daemon, --vrrp-version and --json go with --vrrp-only (the LVS-DR demo runs Halo with VRRPv2)");
+                return 2;
+            }
+            if (advertInt.contains(".")) {
+                System.err.println("halo demo: VRRPv2 takes whole seconds for advert_int");
+                return 2;
+            }
+            return lvsDemo(out);
         }
         if (version == 2 && advertInt.contains(".")) {
             System.err.println("halo demo: VRRPv2 takes whole seconds for advert_int; use --vrrp-version 3 for " + advertInt);
@@ -115,6 +133,54 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.println("Everything the demo created (namespaces, processes) is gone.");
         }
+        return 0;
+    }
+
+    /** The LVS-DR demo: what the client sees of the spread, a real server's stop and return, and a director's crash. */
+    private int lvsDemo(PrintStream out) throws Exception {
+        out.println("Halo demo: the seeds' LVS-DR layout in network namespaces");
+        out.println("  dir1 192.0.2.11 (priority 150) and dir2 192.0.2.12 (priority 100): Halo, VRRP + the nftables data plane");
+        out.println("  VIP " + LvsLab.VIP + ":80, lb_kind DR, wrr: rs1 192.0.2.21 weight 3, rs2 192.0.2.22 weight 1, TCP_CHECK each");
+        out.println("  rs1, rs2: a web server answering with its name, the VIP on lo (halo realserver start)");
+        out.println("  client 192.0.2.50: a new connection to http://" + LvsLab.VIP + "/ every ms, and one keep-alive connection asking every 10 ms");
+        out.println();
+        try (LvsLab lab = new LvsLab(advertInt, out)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(lab::close));
+            lab.startDirector(1);
+            lab.startDirector(2);
+            if (!lab.awaitServing(Duration.ofSeconds(60))) {
+                System.err.println("halo demo: the VIP was not served by both real servers within 60 s; director logs:\n"
+                        + lab.directorLog(1) + lab.directorLog(2));
+                return 1;
+            }
+            java.util.Map<String, Long> spread = lab.spread(400);
+            out.printf(Locale.ROOT, "  spread of 400 new connections: rs1 %d, rs2 %d (weights 3:1)%n",
+                    spread.getOrDefault("rs1", 0L), spread.getOrDefault("rs2", 0L));
+            out.println("  demo: stopping rs1's web server (its TCP_CHECK fails; Halo takes it out of the table)");
+            LvsLab.Outcome stop = lab.stopRealServer("rs1");
+            out.printf(Locale.ROOT, "  demo: %d of %d fetches failed, over %.1f ms, until rs1 was out%n", stop.failures(),
+                    stop.probes(), stop.outageMicros() / 1000.0);
+            spread = lab.spread(200);
+            out.printf(Locale.ROOT, "  spread of 200 new connections: rs1 %d, rs2 %d%n", spread.getOrDefault("rs1", 0L),
+                    spread.getOrDefault("rs2", 0L));
+            LvsLab.LongLived beforeReturn = lab.longLived();
+            out.println("  demo: starting rs1's web server again");
+            LvsLab.Outcome back = lab.startRealServer("rs1");
+            out.printf(Locale.ROOT, "  demo: rs1 answered again %.1f ms later (its checker put it back)%n", back.outageMicros() / 1000.0);
+            LvsLab.LongLived before = lab.longLived();
+            out.printf(Locale.ROOT, "  demo: the long-lived connection (served by %s) across rs1's return: %s%n", before.servedBy(),
+                    before.errors() == beforeReturn.errors() ? "kept" : "cut (" + before.lastError() + ")");
+            lab.resetLongLivedStall();
+            out.println("  demo: crashing dir1 (SIGKILL and cable pulled: no goodbye)");
+            LvsLab.Outcome crash = lab.crashMaster();
+            LvsLab.LongLived after = lab.longLived();
+            out.printf(Locale.ROOT, "  demo: the client's new connections saw an outage of %.1f ms; dir2 holds the VIP: %s%n",
+                    crash.outageMicros() / 1000.0, lab.holdsVip(2) ? "yes" : "no");
+            out.printf(Locale.ROOT, "  demo: the long-lived connection (served by %s): %s, longest stall %.1f ms%n",
+                    after.servedBy(), after.errors() == before.errors() ? "kept, no reset"
+                            : "cut (" + after.lastError() + "), reconnected", after.longestStallMicros() / 1000.0);
+        }
+        out.println("Everything the demo created (namespaces, processes) is gone.");
         return 0;
     }
 

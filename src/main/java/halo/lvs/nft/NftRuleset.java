@@ -37,8 +37,17 @@ import java.util.function.Function;
  * <li>DR services live in table {@code netdev halo_lvs}: an ingress chain on each device a real server is reached
  * through forwards the client's frame with {@code fwd ip to RS device DEV} (the VIP stays the destination); it sees
  * only frames sent to the director's own MAC ({@code meta pkttype host}), so a backup that does not hold the VIP
- * forwards nothing. There is no conntrack there, so every packet is scheduled again: flows stick by a hash of the
- * flow with a fixed seed ({@link #SEED}), the same on every director.
+ * forwards nothing. There is no conntrack there: each real server has a flow set {@code s<id>_d<id>_f} (client
+ * address and port; with the VIP and port too for a fwmark or all-ports service) that its chain fills and refreshes
+ * with IPVS's timeouts (tcp 900 s; 120 s from a FIN or RST on, which a set {@code s<id>_closing} remembers; udp
+ * 300 s: {@link #timeouts}), and the service's chain sends a packet of a known flow to its real server before anything
+ * else, so a change of the table (another server removed or back, a weight, a quiesced server at weight 0) moves no
+ * established flow. A flow that finds a set full ({@link #FLOW_SET_SIZE}) is forwarded by the hash alone. A new flow is scheduled by a hash of the flow with a fixed seed ({@link #SEED}), the same on every
+ * director. The flow sets are not synchronised: a backup that takes over hashes each flow over its own table, so a
+ * connection survives a director failover when the table has not changed since the connection began (one that began
+ * while a server was out may hash elsewhere once it is back). A removed real server's flow set goes with it: its
+ * flows are scheduled again on their next packet, and the server that gets them answers with a reset (IPVS with
+ * expire_nodest_conn=0 drops them silently until they time out instead; with 1 it drops the first and reschedules).
  * </ul>
  * Schedulers: rr and wrr from {@code numgen inc} over the cycle of the kernel's order (wrr's sequence expanded over
  * one cycle, so the spread is exact); in DR the same cycle indexed by a hash of the client's address and port; sh, dh
@@ -54,7 +63,17 @@ public final class NftRuleset {
     /** The high byte of the conntrack and packet marks Halo gives TUN flows, and of their routing tables. */
     public static final int TUN_MARK = 0x48000000;
 
+    /**
+     * The most flows one DR real server's flow set holds ({@code size} of {@code s<id>_d<id>_f}, and of a service's
+     * closing set); a flow that finds it full is forwarded by the hash alone (as if there were no flow state), which a
+     * change of the table can move. The kernel allocates entries as they come (about 100 bytes each); a million is
+     * 120 s of TIME_WAIT at 8,700 new connections a second to one server (IPVS's table has no bound).
+     */
+    public static final int FLOW_SET_SIZE = 1 << 20;
+
     private final Function<InetAddress, String> deviceOf;
+    /** The DR flow sets' timeouts (IPVS's tcp, tcpfin and udp). */
+    private halo.lvs.IpvsTimeouts timeouts = halo.lvs.IpvsTimeouts.DEFAULT;
     /**
      * The last layout's objects per service: a service that did not change is not built again (an mh table, the
      * DR devices), so a checker's change costs the one service it touches.
@@ -109,6 +128,7 @@ public final class NftRuleset {
         List<String> countJumps = new ArrayList<>();
         List<String> tunJumps = new ArrayList<>();
         List<String> drJumps = new ArrayList<>();
+        List<String> invalidDrops = new ArrayList<>();
         Set<String> devices = new LinkedHashSet<>();
         for (PlacedService p : services) {
             ForwardingMethod method = forwarding(p.service());
@@ -116,6 +136,7 @@ public final class NftRuleset {
                 case NAT -> {
                     natJumps.add(match(p.service().key(), false) + " goto " + chain(p));
                     countJumps.add(countMatch(p.service().key()) + " jump " + chain(p) + "_count");
+                    invalidDrops.add(match(p.service().key(), false) + " ct state invalid drop");
                     inet.addAll(build(p, method).objects());
                 }
                 case TUN -> {
@@ -146,6 +167,11 @@ public final class NftRuleset {
                         "type nat hook prerouting priority dstnat; policy accept;", natJumps));
                 objects.add(new NftLayout.Chain("count_forward",
                         "type filter hook forward priority filter; policy accept;", countJumps));
+                // a packet of a connection conntrack does not know (a new master before conntrackd has committed
+                // the old master's connections) is not dnat'ed: dropped, the client retransmits it; delivered to
+                // the local stack, which holds the VIP, it would be answered with a reset
+                objects.add(new NftLayout.Chain("nat_input",
+                        "type filter hook input priority filter; policy accept;", invalidDrops));
             }
             tables.add(new NftLayout.Table("inet", objects));
         }
@@ -158,6 +184,12 @@ public final class NftRuleset {
             tables.add(new NftLayout.Table("netdev", objects));
         }
         return new NftLayout(tables);
+    }
+
+    /** The DR flow timeouts; every service is built again at the next layout. */
+    public void timeouts(halo.lvs.IpvsTimeouts timeouts) {
+        this.timeouts = java.util.Objects.requireNonNull(timeouts);
+        forget();
     }
 
     /** Builds every service again at the next layout (a resync: devices looked up afresh). */
@@ -200,10 +232,18 @@ public final class NftRuleset {
     private List<NftLayout.NftObject> serviceObjects(PlacedService p, ForwardingMethod method) {
         IpvsService s = p.service();
         List<NftLayout.NftObject> out = new ArrayList<>();
+        if (method == ForwardingMethod.DR && tcp(s.key())) {
+            out.add(new NftLayout.Collection("set", chain(p) + "_closing", List.of("type " + flowType(s.key()),
+                    "flags dynamic,timeout", "size " + FLOW_SET_SIZE), List.of(), true));
+        }
         for (PlacedDestination d : p.destinations()) {
             out.add(new NftLayout.Counter(chain(p, d) + "_conn"));
             out.add(new NftLayout.Counter(chain(p, d) + "_in"));
             if (method == ForwardingMethod.NAT) out.add(new NftLayout.Counter(chain(p, d) + "_out"));
+            if (method == ForwardingMethod.DR) {
+                out.add(new NftLayout.Collection("set", chain(p, d) + "_f", List.of("type " + flowType(s.key()),
+                        "flags dynamic,timeout", "size " + FLOW_SET_SIZE), List.of(), true));
+            }
             if (s.persistent()) {
                 out.add(new NftLayout.Collection("set", chain(p, d) + "_p", List.of(
                         "type " + (s.key().ipv6() ? "ipv6_addr" : "ipv4_addr"), "flags dynamic,timeout",
@@ -219,6 +259,13 @@ public final class NftRuleset {
         }
         List<String> rules = new ArrayList<>();
         String family = s.key().ipv6() ? "ip6" : "ip";
+        if (method == ForwardingMethod.DR) {
+            // an established flow goes on to its real server whatever the table has become since it began (a
+            // quiesced server's included); only a flow no set knows is scheduled
+            for (PlacedDestination d : p.destinations()) {
+                rules.add(l4(s.key()) + " " + flowKey(s.key()) + " @" + chain(p, d) + "_f goto " + chain(p, d));
+            }
+        }
         if (s.persistent()) {
             for (PlacedDestination d : p.destinations()) {
                 rules.add(family + " saddr" + mask(s.persistence(), s.key().ipv6()) + " @" + chain(p, d) + "_p goto "
@@ -249,6 +296,7 @@ public final class NftRuleset {
                         : l4(s.key()) + " dnat " + family + " to " + to + ":" + dest.key().port());
             }
             case DR -> {
+                rules.addAll(flowUpdates(s.key(), "@" + chain(p, d) + "_f", "@" + chain(p) + "_closing"));
                 if (s.key() instanceof ServiceKey.Inet i && i.protocol() == halo.lvs.Protocol.TCP) {
                     rules.add("tcp flags & (syn | ack) == syn counter name \"" + chain(p, d) + "_conn\"");
                 }
@@ -264,6 +312,60 @@ public final class NftRuleset {
             }
         }
         return rules;
+    }
+
+    /**
+     * The rules that record a DR flow in its real server's flow set SET, or refresh it, with IPVS's timeouts: TCP
+     * established {@code tcp}; once a FIN or RST is seen {@code tcpfin}, for that packet and every later one (the
+     * service's set CLOSING remembers the flow is closing, until a new SYN reuses its address and port); UDP
+     * {@code udp}; SCTP as established TCP. Each update is a rule of its own: when a set is full the update ends its
+     * rule only, and the packet is still forwarded.
+     */
+    private List<String> flowUpdates(ServiceKey key, String set, String closing) {
+        String k = flowKey(key);
+        List<String> tcp = List.of(
+                "tcp flags & (syn | ack) == syn delete " + closing + " { " + k + " }",
+                "tcp flags & (fin | rst) != 0 update " + closing + " { " + k + " timeout " + timeouts.tcpFin() + "s }",
+                "meta l4proto tcp " + k + " " + closing + " update " + set + " { " + k + " timeout " + timeouts.tcpFin()
+                        + "s }",
+                "meta l4proto tcp " + k + " != " + closing + " update " + set + " { " + k + " timeout " + timeouts.tcp()
+                        + "s }");
+        String udp = "meta l4proto udp update " + set + " { " + k + " timeout " + timeouts.udp() + "s }";
+        String sctp = "meta l4proto sctp update " + set + " { " + k + " timeout " + timeouts.tcp() + "s }";
+        return switch (key) {
+            case ServiceKey.Inet i -> switch (i.protocol()) {
+                case TCP -> tcp;
+                case UDP -> List.of(udp);
+                case SCTP -> List.of(sctp);
+            };
+            case ServiceKey.Fwmark f -> {
+                List<String> all = new ArrayList<>(tcp);
+                all.add(udp);
+                all.add(sctp);
+                yield all;
+            }
+        };
+    }
+
+    /** Whether a service's flows may be TCP (a TCP service, or a firewall mark: any protocol). */
+    private static boolean tcp(ServiceKey key) {
+        return !(key instanceof ServiceKey.Inet i) || i.protocol() == halo.lvs.Protocol.TCP;
+    }
+
+    /**
+     * What tells a DR flow from another within its service: the client's address and port, and for a service of every
+     * port or a firewall mark the destination's address and port too.
+     */
+    private static String flowKey(ServiceKey key) {
+        String family = key.ipv6() ? "ip6" : "ip";
+        return key instanceof ServiceKey.Inet i && i.port() != 0 ? family + " saddr . th sport"
+                : family + " saddr . th sport . " + family + " daddr . th dport";
+    }
+
+    private static String flowType(ServiceKey key) {
+        String address = key.ipv6() ? "ipv6_addr" : "ipv4_addr";
+        return key instanceof ServiceKey.Inet i && i.port() != 0 ? address + " . inet_service"
+                : address + " . inet_service . " + address + " . inet_service";
     }
 
     /** The NAT service's forward-chain rules: each real server's packets in and out, and persistence refreshed. */

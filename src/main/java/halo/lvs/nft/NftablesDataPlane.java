@@ -39,6 +39,9 @@ import java.util.regex.Pattern;
  * only what differs too, unless a transaction was refused since the last one that went through: then it replaces the
  * tables whole. At open (after a crash) and at close, Halo's tables are removed.
  * <p>
+ * DR keeps a flow set per real server, filled and refreshed by the packet path with IPVS's timeouts
+ * ({@link #timeouts(IpvsTimeouts)}), so a change of the table moves no established flow (see {@link NftRuleset}).
+ * <p>
  * Counters: named nftables counters per real server (connections: first packets; packets and bytes in, and out for
  * NAT), read back as JSON. Active and inactive connection counts are not given (conntrack is not read), nor is the
  * connection listing. TUN needs an ipip tunnel per real server, which this version does not create: a TUN
@@ -474,8 +477,8 @@ public final class NftablesDataPlane implements DataPlane {
     }
 
     /**
-     * The timeouts as set: NAT connections live by conntrack's own timeouts (the nf_conntrack sysctls), which this
-     * plane does not change, and DR keeps no connection state.
+     * The timeouts as set: DR flows live in the flow sets by them (tcp, tcpfin, udp); NAT connections live by
+     * conntrack's own timeouts (the nf_conntrack sysctls), which this plane does not change.
      */
     @Override
     public IpvsTimeouts timeouts() {
@@ -484,7 +487,18 @@ public final class NftablesDataPlane implements DataPlane {
 
     @Override
     public void timeouts(IpvsTimeouts changes) {
-        timeouts = timeouts.with(changes);
+        IpvsTimeouts next = timeouts.with(changes);
+        if (next.equals(timeouts)) return;
+        ruleset.timeouts(next);
+        try {
+            NftLayout wanted = build(services);
+            commit(wanted.changesFrom(layout));
+            layout = wanted;
+        } catch (DataPlaneException e) {
+            ruleset.timeouts(timeouts);
+            throw new IllegalStateException("setting the DR flow timeouts: " + e.getMessage(), e);
+        }
+        timeouts = next;
     }
 
     @Override
@@ -492,7 +506,7 @@ public final class NftablesDataPlane implements DataPlane {
         return "IPVS connection entries\n"
                 + "pro expire state       source             virtual            destination\n"
                 + "(the nftables data plane keeps no connection table: NAT connections are in conntrack,"
-                + " conntrack -L lists them; DR keeps none)\n";
+                + " conntrack -L lists them; DR flows are in the flow sets, nft list set netdev halo_lvs s<service>_d<server>_f)\n";
     }
 
     @Override

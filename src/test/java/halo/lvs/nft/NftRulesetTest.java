@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import halo.lvs.DestinationKey;
 import halo.lvs.ForwardingMethod;
 import halo.lvs.IpvsDestination;
+import halo.lvs.IpvsTimeouts;
 import halo.lvs.Persistence;
 import halo.lvs.SchedulingMethod;
 import halo.lvs.ServiceFlag;
@@ -91,6 +92,10 @@ class NftRulesetTest {
                 	chain count_forward {
                 		type filter hook forward priority filter; policy accept;
                 		meta l4proto tcp ct original ip daddr 192.0.2.100 ct original proto-dst 80 jump s1_count
+                	}
+                	chain nat_input {
+                		type filter hook input priority filter; policy accept;
+                		ip daddr 192.0.2.100 tcp dport 80 ct state invalid drop
                 	}
                 }
                 """);
@@ -200,12 +205,24 @@ class NftRulesetTest {
                 			3 : goto s1_d1 }
                 	}
                 	chain s1_d0 {
+                		tcp flags & (syn | ack) == syn delete @s1_closing { ip saddr . th sport }
+                		tcp flags & (fin | rst) != 0 update @s1_closing { ip saddr . th sport timeout 120s }
+                		meta l4proto tcp ip saddr . th sport @s1_closing update @s1_d0_f { ip saddr . th sport timeout 120s }
+                		meta l4proto tcp ip saddr . th sport != @s1_closing update @s1_d0_f { ip saddr . th sport timeout 900s }
                 		tcp flags & (syn | ack) == syn counter name "s1_d0_conn"
                 		counter name "s1_d0_in"
                 		fwd ip to 192.0.2.21 device "eth0"
                 	}
                 """).contains("""
+                	set s1_d1_f {
+                		type ipv4_addr . inet_service
+                		flags dynamic,timeout
+                		size 1048576
+                	}
+                """).contains("""
                 	chain s1 {
+                		meta l4proto tcp ip saddr . th sport @s1_d0_f goto s1_d0
+                		meta l4proto tcp ip saddr . th sport @s1_d1_f goto s1_d1
                 		meta l4proto tcp jhash ip saddr . th sport mod 4 seed 0x48616c6f vmap @s1_sched
                 		reject with icmpx type port-unreachable
                 	}
@@ -214,7 +231,51 @@ class NftRulesetTest {
                 		meta pkttype host ip daddr 192.0.2.100 tcp dport 80 goto s1
                 	}
                 }
+                """).contains("""
+                	set s1_closing {
+                		type ipv4_addr . inet_service
+                		flags dynamic,timeout
+                		size 1048576
+                	}
                 """).doesNotContain("_out").doesNotContain("numgen inc mod 4");
+    }
+
+    @Test
+    void drFlowsOfUdpFwmarkAndIpv6ServicesAreKeyedAndTimedAsIpvsDoesAndTheTimeoutsCanBeSet() {
+        NftRuleset ruleset = new NftRuleset(a -> "eth0");
+        NftRuleset.PlacedService udp = service(1, new ServiceKey.Inet(Samples.ip("192.0.2.100"), 53,
+                halo.lvs.Protocol.UDP), SchedulingMethod.RR, Set.of(), null, ForwardingMethod.DR, 1);
+        NftRuleset.PlacedService mark = service(2, new ServiceKey.Fwmark(7, false), SchedulingMethod.RR, Set.of(),
+                null, ForwardingMethod.DR, 1);
+        NftRuleset.PlacedService v6 = service(3, tcp("2001:db8::100", 80), SchedulingMethod.RR, Set.of(), null,
+                ForwardingMethod.DR, 1);
+        ruleset.timeouts(new IpvsTimeouts(60, 10, 20));
+        String text = NftLayout.render(ruleset.layout(List.of(udp, mark, v6)).tables().getFirst());
+        assertThat(text).contains("""
+                	chain s1_d0 {
+                		meta l4proto udp update @s1_d0_f { ip saddr . th sport timeout 20s }
+                		counter name "s1_d0_in"
+                """).doesNotContain("s1_closing").contains("""
+                	set s2_d0_f {
+                		type ipv4_addr . inet_service . ipv4_addr . inet_service
+                """).contains("""
+                	chain s2_d0 {
+                		tcp flags & (syn | ack) == syn delete @s2_closing { ip saddr . th sport . ip daddr . th dport }
+                		tcp flags & (fin | rst) != 0 update @s2_closing { ip saddr . th sport . ip daddr . th dport timeout 10s }
+                		meta l4proto tcp ip saddr . th sport . ip daddr . th dport @s2_closing update @s2_d0_f { ip saddr . th sport . ip daddr . th dport timeout 10s }
+                		meta l4proto tcp ip saddr . th sport . ip daddr . th dport != @s2_closing update @s2_d0_f { ip saddr . th sport . ip daddr . th dport timeout 60s }
+                		meta l4proto udp update @s2_d0_f { ip saddr . th sport . ip daddr . th dport timeout 20s }
+                		meta l4proto sctp update @s2_d0_f { ip saddr . th sport . ip daddr . th dport timeout 60s }
+                """).contains("""
+                	chain s2 {
+                		meta l4proto { tcp, udp, sctp } ip saddr . th sport . ip daddr . th dport @s2_d0_f goto s2_d0
+                """).contains("""
+                	set s3_d0_f {
+                		type ipv6_addr . inet_service
+                """).contains("""
+                	chain s3 {
+                		meta l4proto tcp ip6 saddr . th sport @s3_d0_f goto s3_d0
+                """);
     }
 
     @Test

@@ -278,9 +278,36 @@ public final class LvsLab implements AutoCloseable {
         return longLived.snapshot();
     }
 
+    /** Waits until the long-lived connection has been answered COUNT times in all; false when not within the timeout. */
+    public boolean awaitLongLivedAnswers(long count, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (longLived.snapshot().answered() >= count) return true;
+            sleep(10);
+        }
+        return false;
+    }
+
     /** Starts measuring the long-lived connection's stall afresh (its counts go on). */
     public void resetLongLivedStall() {
         longLived.resetStall();
+    }
+
+    /**
+     * Closes the long-lived connection (not counted as an error) and opens a new one, whose flow is scheduled on the
+     * table as it is now. A backup director has no flow state of the master's: after a failover it schedules a flow
+     * by its hash over its own table, which reaches the flow's real server when the table is the one the flow began
+     * with. Waits until the new connection has been answered; false when it is not within the timeout.
+     */
+    public boolean reopenLongLived(Duration timeout) {
+        long connection = longLived.connections;
+        longLived.reopen = true;
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (longLived.connections > connection && longLived.answeredOnConnection > 0) return true;
+            sleep(10);
+        }
+        return false;
     }
 
     public void printChanges(boolean on) {
@@ -305,6 +332,11 @@ public final class LvsLab implements AutoCloseable {
         private long longestStallNanos;
         private String servedBy = "";
         private String lastError = "";
+        /** Set by the lab: close the connection after the next answer and open a new one. */
+        private volatile boolean reopen;
+        /** Connections opened so far, and the answers on the current one. */
+        private volatile long connections;
+        private volatile long answeredOnConnection;
 
         KeepAliveClient() {
             thread = Thread.ofPlatform().daemon().name("long-lived").start(this::run);
@@ -319,6 +351,10 @@ public final class LvsLab implements AutoCloseable {
                     c.connect(new InetSocketAddress(VIP, 80), 2_000);
                     return c;
                 })) {
+                    synchronized (this) {
+                        answeredOnConnection = 0;
+                        connections++;
+                    }
                     s.setSoTimeout(10_000);
                     OutputStream o = s.getOutputStream();
                     InputStream in = s.getInputStream();
@@ -326,8 +362,10 @@ public final class LvsLab implements AutoCloseable {
                         o.write(request);
                         String body = readResponse(in);
                         record(body);
+                        if (reopen) break;
                         sleep(10);
                     }
+                    reopen = false;
                 } catch (Exception e) {
                     if (!running.get()) return;
                     synchronized (this) {
@@ -361,6 +399,7 @@ public final class LvsLab implements AutoCloseable {
             if (lastAnswerNanos > 0) longestStallNanos = Math.max(longestStallNanos, now - lastAnswerNanos);
             lastAnswerNanos = now;
             answered++;
+            answeredOnConnection++;
             servedBy = body;
         }
 

@@ -11,6 +11,7 @@ import halo.os.NativeException;
 import halo.os.NetlinkMonitor;
 import halo.os.PacketSocket;
 import halo.os.Poller;
+import halo.os.SystemdNotify;
 import halo.vrrp.HostSetup;
 import halo.vrrp.VrrpHost;
 import java.io.IOException;
@@ -57,7 +58,9 @@ public final class Daemon {
     private final Options options;
     private final DaemonLog log;
     private final ScriptRunner scripts = new ScriptRunner();
-    private final EventLoop loop = new EventLoop();
+    /** systemd's Type=notify and watchdog (nothing when not started by systemd). */
+    private final SystemdNotify notify = SystemdNotify.fromEnvironment();
+    private final EventLoop loop = new EventLoop(notify);
     private final RunningState state = new RunningState();
     private final PidFiles pidFiles;
     private ConfigReload reload;
@@ -107,7 +110,7 @@ public final class Daemon {
             }
         }
         reload = new ConfigReload(options.configFile(), options.configId(), options.logDetail(), vrrp, checkers, state,
-                loop, scripts, log);
+                loop, scripts, log, notify);
         if (!vrrp) {
             try {
                 pidFiles.write();
@@ -175,8 +178,10 @@ public final class Daemon {
         installSignals();
         control = ControlServer.start(options.controlSocket(), new ControlRequests(state, loop));
         log.info("Startup complete");
+        notify.ready();
         loop.runIdle(reload::start);
         log.info("Stopping");
+        notify.stopping();
         state.checkerSide.stop();
         log.info("Stopped Halo " + halo.Version.VERSION);
         return EXIT_OK;
@@ -219,9 +224,12 @@ public final class Daemon {
         state.host.start(System.nanoTime());
         TrackerFeed.start(state.trackers, state, loop);
         log.info("Startup complete");
+        // the VRRP sockets are open and the instances started
+        notify.ready();
         ProtocolThreadTuning.releaseStartupPages(log);
         loop.runProtocol(poller, monitor, sockets, state, new NetlinkEvents(network, vips, state, log), reload::start);
         log.info("Stopping");
+        notify.stopping();
         port.stopping();
         state.host.shutdown(System.nanoTime());
         vips.releaseLeftAtStop();
@@ -267,5 +275,6 @@ public final class Daemon {
         if (network != null) {
             network.close();
         }
+        notify.close();
     }
 }

@@ -62,7 +62,7 @@ public final class Daemon {
     private final SystemdNotify notify = SystemdNotify.fromEnvironment();
     private final EventLoop loop = new EventLoop(notify);
     private final RunningState state = new RunningState();
-    private final PidFiles pidFiles;
+    private PidFiles pidFiles;
     private ConfigReload reload;
 
     private ControlServer control;
@@ -75,8 +75,6 @@ public final class Daemon {
     public Daemon(Options options, DaemonLog log) {
         this.options = options;
         this.log = log;
-        this.pidFiles = new PidFiles(options.pidFile(), options.runVrrp() ? options.vrrpPidFile() : null,
-                options.runCheckers() ? options.checkersPidFile() : null);
     }
 
     /** Runs until SIGTERM/SIGINT (or {@link #requestStop()}); returns the exit status. */
@@ -89,6 +87,12 @@ public final class Daemon {
         if (loaded.config() == null || loaded.hasFatal()) {
             log.info("Stopped - configuration cannot run");
             return EXIT_CONFIG;
+        }
+        // as keepalived: the pid files of the sides asked for (-P, -C) must not name a live daemon
+        if (PidFiles.running(log, options.pidFile(), options.runVrrp() ? options.vrrpPidFile() : null,
+                options.runCheckers() ? options.checkersPidFile() : null) != null) {
+            log.info("daemon is already running");
+            return EXIT_OK;
         }
         state.config = loaded.config();
         if (options.dumpConf()) {
@@ -109,6 +113,9 @@ public final class Daemon {
                 return EXIT_CONFIG;
             }
         }
+        // the pid files of the sides that run, as keepalived writes one per process it starts
+        pidFiles = new PidFiles(options.pidFile(), vrrp ? options.vrrpPidFile() : null,
+                checkers ? options.checkersPidFile() : null);
         reload = new ConfigReload(options.configFile(), options.configId(), options.logDetail(), vrrp, checkers, state,
                 loop, scripts, log, notify);
         if (!vrrp) {

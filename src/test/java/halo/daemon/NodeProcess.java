@@ -221,6 +221,14 @@ final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits for the process to end by itself; its exit status. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " did not end within " + timeout + "; log:\n" + log());
+        }
+        return process.exitValue();
+    }
+
     /** SIGHUP: a reload. */
     void hup() throws IOException, InterruptedException {
         Process k = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The .deb on a Debian 12 root that is not this machine's (packaging/test-package: an overlay of / in a mount namespace
  * of its own, the JDKs hidden): it installs with apt, the unit's ExecStart brings up a VRRP instance as MASTER in a
- * network namespace, `halo status` shows it, SIGTERM stops it cleanly, and apt purge leaves no file behind. Builds the
- * package first (packaging/build-deb) when target/ has none.
+ * network namespace, `halo status` shows it, SIGTERM stops it cleanly; Debian's keepalived.service (from the keepalived
+ * package) with its ExecStart pointing at halo runs it too, with keepalived's pid files and keepalived's refusal of a
+ * second start; and apt purge leaves no file behind. Builds the package first (packaging/build-deb) when target/ has
+ * none or it is stale.
  */
 @Tag("root")
 class DebianPackageTest {
@@ -42,6 +44,13 @@ class DebianPackageTest {
                 .contains("192.0.2.100/24")
                 .contains("daemon exit status 0")
                 .contains("Stopped Halo")
+                // Debian's keepalived.service with ExecStart at halo: keepalived's pid files, a second start refused
+                .contains("ExecStart=/usr/sbin/halo --dont-fork $DAEMON_ARGS")
+                .contains("/run/keepalived.pid holds the daemon's pid")
+                .contains("/run/vrrp.pid holds the daemon's pid")
+                .contains("second start: exit status 0, daemon is already running")
+                .contains("keepalived.service daemon exit status 0")
+                .contains("pid files removed at exit")
                 .contains("left behind: nothing");
     }
 

@@ -148,7 +148,9 @@ public final class Main implements Runnable {
             }
             return check;
         }
-        List<String> out = new ArrayList<>(List.of("run"));
+        // keepalived's command line gets keepalived's pid files (halo run writes only those asked for: several
+        // daemons in test namespaces share one /run)
+        List<String> out = new ArrayList<>(List.of("run", "--keepalived-pid-files"));
         out.addAll(in);
         return out;
     }

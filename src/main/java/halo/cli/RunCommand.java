@@ -88,6 +88,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " (keepalived's --signum).")
     String signum;
 
+    /** Set by keepalived's command line ({@code halo -n ...}, {@link Main#fromKeepalivedFlags}): keepalived's defaults. */
+    @Option(names = "--keepalived-pid-files", hidden = true,
+            description = "Pid files not given with -p/-r/-c at keepalived's paths (/run/keepalived.pid, /run/vrrp.pid, /run/checkers.pid).")
+    boolean keepalivedPidFiles;
+
     @Option(names = {"--control-socket"}, paramLabel = "PATH", description = "The daemon's control socket (default: ${DEFAULT-VALUE}).")
     Path controlSocket = Path.of("/run/halo/halo.sock");
 
@@ -135,6 +140,12 @@ public final class RunCommand implements Callable<Integer> {
         DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail,
                 logFormat.equals("json"));
         String id = configId != null ? configId : DumpConfCommand.shortHostName();
+        if (keepalivedPidFiles) {
+            // keepalived 2.2.7's defaults (Debian's build), so that its unit (PIDFile=/run/keepalived.pid) runs Halo
+            pidFile = pidFile != null ? pidFile : Path.of("/run/keepalived.pid");
+            vrrpPidFile = vrrpPidFile != null ? vrrpPidFile : Path.of("/run/vrrp.pid");
+            checkersPidFile = checkersPidFile != null ? checkersPidFile : Path.of("/run/checkers.pid");
+        }
         Daemon daemon = new Daemon(new Daemon.Options(file, id, controlSocket, pidFile, vrrpPidFile, logDetail, dontReleaseVrrp,
                 vrrpOnly || !checkOnly, checkOnly || !vrrpOnly, checkersPidFile, dontReleaseIpvs, dumpConf, lvsDataplane, metricsListen), log);
         return daemon.run();

@@ -8,6 +8,7 @@ import halo.config.source.Diagnostic;
 import halo.lvs.DataPlaneKind;
 import halo.lvs.DataPlaneSupport;
 import halo.os.NativeException;
+import halo.os.SystemdNotify;
 import halo.vrrp.HostPort;
 import halo.vrrp.HostSetup;
 import halo.vrrp.VrrpHost;
@@ -43,10 +44,11 @@ final class ConfigReload {
     private final EventLoop loop;
     private final ScriptRunner runner;
     private final DaemonLog log;
+    private final SystemdNotify notify;
     private VrrpParts vrrp;
 
     ConfigReload(Path configFile, String configId, boolean logDetail, boolean vrrpSide, boolean checkerSide,
-                 RunningState state, EventLoop loop, ScriptRunner runner, DaemonLog log) {
+                 RunningState state, EventLoop loop, ScriptRunner runner, DaemonLog log, SystemdNotify notify) {
         this.configFile = configFile;
         this.configId = configId;
         this.logDetail = logDetail;
@@ -56,6 +58,7 @@ final class ConfigReload {
         this.loop = loop;
         this.runner = runner;
         this.log = log;
+        this.notify = notify;
     }
 
     /** The VRRP side, once it runs. */
@@ -102,6 +105,8 @@ final class ConfigReload {
      */
     void start() {
         log.info("Reloading ...");
+        // systemd holds `systemctl reload` until READY=1 comes back, whether the new configuration was taken or not
+        notify.reloading(System.nanoTime());
         Thread.ofVirtual().name("reload").start(() -> {
             LoadResult loaded = load(configFile, configId);
             // keepalived stops its track_file watches and reads the files (and scans the processes) again from the
@@ -118,6 +123,7 @@ final class ConfigReload {
                 if (!apply(loaded, nextTrackers, nextTracked) && nextTrackers != null) {
                     nextTrackers.close();
                 }
+                notify.ready();
             });
         });
     }

@@ -13,6 +13,7 @@ import halo.os.NativeException;
 import halo.os.NetlinkMonitor;
 import halo.os.PacketSocket;
 import halo.os.Poller;
+import halo.os.SystemdNotify;
 import halo.vrrp.HostSetup;
 import halo.vrrp.VrrpHost;
 import java.io.IOException;
@@ -61,9 +62,11 @@ public final class Daemon {
     private final Options options;
     private final DaemonLog log;
     private final ScriptRunner scripts = new ScriptRunner();
-    private final EventLoop loop = new EventLoop();
+    /** systemd's Type=notify and watchdog (nothing when not started by systemd). */
+    private final SystemdNotify notify = SystemdNotify.fromEnvironment();
+    private final EventLoop loop = new EventLoop(notify);
     private final RunningState state = new RunningState();
-    private final PidFiles pidFiles;
+    private PidFiles pidFiles;
     private ConfigReload reload;
 
     private ControlServer control;
@@ -77,8 +80,6 @@ public final class Daemon {
     public Daemon(Options options, DaemonLog log) {
         this.options = options;
         this.log = log;
-        this.pidFiles = new PidFiles(options.pidFile(), options.runVrrp() ? options.vrrpPidFile() : null,
-                options.runCheckers() ? options.checkersPidFile() : null);
     }
 
     /** Runs until SIGTERM/SIGINT (or {@link #requestStop()}); returns the exit status. */
@@ -91,6 +92,12 @@ public final class Daemon {
         if (loaded.config() == null || loaded.hasFatal()) {
             log.info("Stopped - configuration cannot run");
             return EXIT_CONFIG;
+        }
+        // as keepalived: the pid files of the sides asked for (-P, -C) must not name a live daemon
+        if (PidFiles.running(log, options.pidFile(), options.runVrrp() ? options.vrrpPidFile() : null,
+                options.runCheckers() ? options.checkersPidFile() : null) != null) {
+            log.info("daemon is already running");
+            return EXIT_OK;
         }
         state.config = loaded.config();
         if (options.dumpConf()) {
@@ -111,8 +118,11 @@ public final class Daemon {
                 return EXIT_CONFIG;
             }
         }
+        // the pid files of the sides that run, as keepalived writes one per process it starts
+        pidFiles = new PidFiles(options.pidFile(), vrrp ? options.vrrpPidFile() : null,
+                checkers ? options.checkersPidFile() : null);
         reload = new ConfigReload(options.configFile(), options.configId(), options.logDetail(), vrrp, checkers, state,
-                loop, scripts, log);
+                loop, scripts, log, notify);
         if (!vrrp) {
             try {
                 pidFiles.write();
@@ -227,8 +237,10 @@ public final class Daemon {
         installSignals();
         startControl();
         log.info("Startup complete");
+        notify.ready();
         loop.runIdle(reload::start);
         log.info("Stopping");
+        notify.stopping();
         state.checkerSide.stop();
         log.info("Stopped Halo " + halo.Version.VERSION);
         return EXIT_OK;
@@ -305,9 +317,12 @@ public final class Daemon {
         state.host.start(System.nanoTime());
         TrackerFeed.start(state.trackers, state, loop);
         log.info("Startup complete");
+        // the VRRP sockets are open and the instances started
+        notify.ready();
         ProtocolThreadTuning.releaseStartupPages(log);
         loop.runProtocol(poller, monitor, sockets, state, new NetlinkEvents(network, vips, state, log), reload::start);
         log.info("Stopping");
+        notify.stopping();
         port.stopping();
         state.host.shutdown(System.nanoTime());
         vips.releaseLeftAtStop();
@@ -359,5 +374,6 @@ public final class Daemon {
         if (network != null) {
             network.close();
         }
+        notify.close();
     }
 }

@@ -4,6 +4,7 @@ import halo.os.HostEvent;
 import halo.os.NativeException;
 import halo.os.NetlinkMonitor;
 import halo.os.Poller;
+import halo.os.SystemdNotify;
 import halo.os.VrrpSocket;
 import halo.vrrp.VrrpHost;
 import halo.vrrp.InstanceMachine;
@@ -14,15 +15,24 @@ import java.util.function.Consumer;
  * The daemon's one protocol thread: waits on every VRRP socket and the netlink monitor with a nanosecond timeout (the
  * next instance deadline), feeds what arrives and what is due to the {@link VrrpHost}, and runs the tasks other
  * threads hand it (script ends, tracker values, status requests, a loaded reload). With the checker side alone there
- * is no socket: it only runs tasks and reloads until asked to stop.
+ * is no socket: it only runs tasks and reloads until asked to stop. Under a systemd watchdog this thread, and only
+ * it, sends the keep-alives: a protocol thread that is stuck gets the daemon restarted.
  */
 final class EventLoop {
+
+    private final SystemdNotify notify;
+    private final long watchdogInterval;
 
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Object idle = new Object();
     private volatile boolean stopRequested;
     private volatile boolean reloadRequested;
     private volatile Poller poller;
+
+    EventLoop(SystemdNotify notify) {
+        this.notify = notify;
+        this.watchdogInterval = notify.watchdogIntervalNanos();
+    }
 
     /** Runs TASK on the protocol thread, soon. */
     void execute(Runnable task) {
@@ -56,16 +66,19 @@ final class EventLoop {
 
     /** The checker side alone: tasks and reloads until a stop is asked for. */
     void runIdle(Runnable reload) {
+        long petDue = System.nanoTime();
+        long waitMillis = watchdogInterval == 0 ? 1000 : Math.clamp(watchdogInterval / 1_000_000, 1, 1000);
         while (!stopRequested) {
             runTasks();
             if (reloadRequested) {
                 reloadRequested = false;
                 reload.run();
             }
+            petDue = petWatchdog(petDue, System.nanoTime());
             synchronized (idle) {
                 if (!stopRequested && tasks.isEmpty() && !reloadRequested) {
                     try {
-                        idle.wait(1000);
+                        idle.wait(waitMillis);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         break;
@@ -81,6 +94,7 @@ final class EventLoop {
      */
     void runProtocol(Poller poller, NetlinkMonitor monitor, VrrpSockets sockets, RunningState state,
                      Consumer<HostEvent> hostEvents, Runnable reload) throws NativeException {
+        long petDue = System.nanoTime();
         while (!stopRequested) {
             long now = System.nanoTime();
             if (state.host.nextDeadline() <= now) {
@@ -95,10 +109,25 @@ final class EventLoop {
                 reloadRequested = false;
                 reload.run();
             }
+            now = System.nanoTime();
+            petDue = petWatchdog(petDue, now);
             long deadline = state.host.nextDeadline();
-            long timeout = deadline == InstanceMachine.NEVER ? -1 : Math.max(0, deadline - System.nanoTime());
+            long timeout = deadline == InstanceMachine.NEVER ? -1 : Math.max(0, deadline - now);
+            if (watchdogInterval != 0) {
+                long untilPet = Math.max(0, petDue - now);
+                timeout = timeout < 0 ? untilPet : Math.min(timeout, untilPet);
+            }
             pollAndDrain(wakeEarly(timeout), poller, monitor, sockets, state, hostEvents);
         }
+    }
+
+    /** Sends the watchdog keep-alive when DUE has come; returns when the next one is due. */
+    private long petWatchdog(long due, long now) {
+        if (watchdogInterval == 0 || now - due < 0) {
+            return due;
+        }
+        notify.watchdog();
+        return now + watchdogInterval;
     }
 
     /** Makes the poller wake the loop from other threads before the loop first runs (a reload during start-up). */

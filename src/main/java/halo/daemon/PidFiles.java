@@ -20,6 +20,35 @@ final class PidFiles {
         }
     }
 
+    /**
+     * keepalived's start-up check: the first of FILES (nulls skipped) that names a live process other than this one,
+     * or null. A file naming no live process is removed with keepalived's words, as keepalived removes it.
+     */
+    static Path running(DaemonLog log, Path... files) {
+        long self = ProcessHandle.current().pid();
+        for (Path p : files) {
+            if (p == null || !Files.exists(p)) {
+                continue;
+            }
+            long pid;
+            try {
+                pid = Long.parseLong(Files.readString(p).trim());
+            } catch (IOException | NumberFormatException e) {
+                pid = -1;
+            }
+            if (pid > 0 && pid != self && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                return p;
+            }
+            log.info("Remove a zombie pid file " + p);
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // written over at start-up anyway
+            }
+        }
+        return null;
+    }
+
     void write() throws IOException {
         String pid = ProcessHandle.current().pid() + "\n";
         for (Path p : files) {

@@ -20,8 +20,8 @@ class MainTest {
 
     @Test
     void otherKeepalivedFlagsStartTheDaemon() {
-        assertThat(translate("--dont-fork", "-l", "-D", "-f", "k.conf")).containsExactly("run", "--dont-fork", "-l", "-D", "-f", "k.conf");
-        assertThat(translate("-nlD")).containsExactly("run", "-nlD");
+        assertThat(translate("--dont-fork", "-l", "-D", "-f", "k.conf")).containsExactly("run", "--keepalived-pid-files", "--dont-fork", "-l", "-D", "-f", "k.conf");
+        assertThat(translate("-nlD")).containsExactly("run", "--keepalived-pid-files", "-nlD");
     }
 
     @Test

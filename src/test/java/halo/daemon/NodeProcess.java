@@ -45,6 +45,12 @@ final class NodeProcess implements AutoCloseable {
     /** As above, with more JVM flags (before the class path). */
     static NodeProcess halo(String name, List<String> nsExec, Path config, Path dir, List<String> flags,
                             List<String> jvmFlags) throws IOException {
+        return halo(name, nsExec, config, dir, flags, jvmFlags, java.util.Map.of());
+    }
+
+    /** As above, with more environment variables (systemd's NOTIFY_SOCKET, WATCHDOG_USEC). */
+    static NodeProcess halo(String name, List<String> nsExec, Path config, Path dir, List<String> flags,
+                            List<String> jvmFlags, java.util.Map<String, String> env) throws IOException {
         Path sock = dir.resolve(name + ".sock");
         List<String> cmd = new ArrayList<>(nsExec);
         cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
@@ -53,7 +59,7 @@ final class NodeProcess implements AutoCloseable {
         cmd.addAll(List.of("-cp", classPath(), "halo.cli.Main",
                 "run", "-n", "-l", "-D", "-f", config.toString(), "--control-socket", sock.toString()));
         cmd.addAll(flags);
-        return start(name, cmd, dir, sock);
+        return start(name, cmd, dir, sock, env);
     }
 
     /** Real keepalived (Debian package), VRRP only. */
@@ -62,12 +68,15 @@ final class NodeProcess implements AutoCloseable {
         cmd.addAll(List.of("keepalived", "-n", "-l", "-D", "-P", "-f", config.toString(),
                 "-p", dir.resolve(name + ".pid").toString(), "-r", dir.resolve(name + "-vrrp.pid").toString(),
                 "-i", name));
-        return start(name, cmd, dir, null);
+        return start(name, cmd, dir, null, java.util.Map.of());
     }
 
-    private static NodeProcess start(String name, List<String> cmd, Path dir, Path sock) throws IOException {
+    private static NodeProcess start(String name, List<String> cmd, Path dir, Path sock,
+                                     java.util.Map<String, String> env) throws IOException {
         Path log = dir.resolve(name + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         return new NodeProcess(name, p, log, sock);
     }
 
@@ -212,6 +221,14 @@ final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits for the process to end by itself; its exit status. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " did not end within " + timeout + "; log:\n" + log());
+        }
+        return process.exitValue();
+    }
+
     /** SIGHUP: a reload. */
     void hup() throws IOException, InterruptedException {
         Process k = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
@@ -227,6 +244,10 @@ final class NodeProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     static void sleep(long ms) {

@@ -1,5 +1,7 @@
 package halo.lvs.nft;
 
+import halo.lvs.nft.NameServers.Connection;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -59,7 +61,7 @@ class NftablesDrFlowsNetnsTest {
         for (String rs : List.of("rs1", "rs2")) {
             lan.ipOn(rs, "addr", "add", VIP + "/32", "dev", "lo");
             for (String key : List.of("all/arp_ignore=1", "all/arp_announce=2", "lo/arp_ignore=1", "lo/arp_announce=2")) {
-                run(List.of("ip", "netns", "exec", lan.host(rs).namespace(), "sysctl", "-q", "-w",
+                NameServers.run(List.of("ip", "netns", "exec", lan.host(rs).namespace(), "sysctl", "-q", "-w",
                         "net.ipv4.conf." + key.replace('/', '.')));
             }
             NetNamespace ns = NetNamespace.enter(lan.host(rs).namespace());
@@ -70,7 +72,7 @@ class NftablesDrFlowsNetnsTest {
                 return s;
             });
             closing.add(server);
-            Thread.ofPlatform().daemon().name("server-" + rs).start(() -> serve(server, rs));
+            Thread.ofPlatform().daemon().name("server-" + rs).start(() -> NameServers.serve(server, rs));
         }
         director = NetNamespace.enter(lan.host("dir1").namespace());
         namespaces.add(director);
@@ -186,72 +188,10 @@ class NftablesDrFlowsNetnsTest {
         for (Connection c : onRs1) c.close();
     }
 
-    /** One client connection to the VIP: a line out, the real server's name back. */
-    private final class Connection implements AutoCloseable {
-        private final Socket socket;
-        private final PrintWriter out;
-        private final BufferedReader in;
-
-        Connection(Socket socket) throws IOException {
-            this.socket = socket;
-            socket.setSoTimeout(5_000);
-            OutputStream o = socket.getOutputStream();
-            this.out = new PrintWriter(new java.io.OutputStreamWriter(o, StandardCharsets.US_ASCII), true);
-            this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-        }
-
-        /** The name of the server that answers (fails on a reset, a close or 5 s of silence). */
-        String ask() throws IOException {
-            out.println("who");
-            String line = in.readLine();
-            if (line == null) throw new IOException("connection closed by the server");
-            return line;
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
     private Connection connect() throws Exception {
-        Socket s = in(client, () -> {
-            Socket c = new Socket();
-            c.connect(new InetSocketAddress(VIP, PORT), 5_000);
-            return c;
-        });
-        Connection c = new Connection(s);
+        Connection c = NameServers.connect(client, VIP, PORT);
         closing.add(c);
         return c;
-    }
-
-    /** Answers every line of every connection with NAME. */
-    private static void serve(ServerSocket server, String name) {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                Thread.ofPlatform().daemon().start(() -> {
-                    try (s; BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(),
-                            StandardCharsets.US_ASCII))) {
-                        OutputStream o = s.getOutputStream();
-                        while (r.readLine() != null) o.write((name + "\n").getBytes(StandardCharsets.US_ASCII));
-                    } catch (IOException ignored) {
-                        // the client went away
-                    }
-                });
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private static void run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + ": " + out);
-        }
     }
 
     private static <T> T in(NetNamespace ns, Callable<T> work) throws Exception {

@@ -1,5 +1,7 @@
 package halo.lvs.nft;
 
+import halo.lvs.nft.NameServers.Connection;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -61,7 +63,7 @@ class NftablesNatInvalidNetnsTest {
         for (String key : List.of("net.ipv4.ip_forward=1", "net.ipv4.conf.all.send_redirects=0",
                 "net.ipv4.conf.eth0.send_redirects=0", "net.netfilter.nf_conntrack_tcp_loose=0",
                 "net.netfilter.nf_conntrack_tcp_timeout_established=2")) {
-            run(List.of("ip", "netns", "exec", dir1, "sysctl", "-q", "-w", key));
+            NameServers.run(List.of("ip", "netns", "exec", dir1, "sysctl", "-q", "-w", key));
         }
         lan.ipOn("rs1", "route", "add", lan.host("client").ipv4() + "/32", "via", lan.host("dir1").ipv4());
         NetNamespace rsNs = NetNamespace.enter(lan.host("rs1").namespace());
@@ -72,7 +74,7 @@ class NftablesNatInvalidNetnsTest {
             return s;
         });
         closing.add(server);
-        Thread.ofPlatform().daemon().name("server-rs1").start(() -> serve(server, "rs1"));
+        Thread.ofPlatform().daemon().name("server-rs1").start(() -> NameServers.serve(server, "rs1"));
         director = NetNamespace.enter(lan.host("dir1").namespace());
         namespaces.add(director);
         client = NetNamespace.enter(lan.host("client").namespace());
@@ -135,72 +137,10 @@ class NftablesNatInvalidNetnsTest {
         }
     }
 
-    /** One client connection to the VIP: a line out, the real server's name back. */
-    private final class Connection implements AutoCloseable {
-        private final Socket socket;
-        private final PrintWriter out;
-        private final BufferedReader in;
-
-        Connection(Socket socket) throws IOException {
-            this.socket = socket;
-            socket.setSoTimeout(5_000);
-            OutputStream o = socket.getOutputStream();
-            this.out = new PrintWriter(new java.io.OutputStreamWriter(o, StandardCharsets.US_ASCII), true);
-            this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-        }
-
-        /** The name of the server that answers (fails on a reset, a close or 5 s of silence). */
-        String ask() throws IOException {
-            out.println("who");
-            String line = in.readLine();
-            if (line == null) throw new IOException("connection closed by the server");
-            return line;
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
     private Connection connect() throws Exception {
-        Socket s = in(client, () -> {
-            Socket c = new Socket();
-            c.connect(new InetSocketAddress(VIP, PORT), 5_000);
-            return c;
-        });
-        Connection c = new Connection(s);
+        Connection c = NameServers.connect(client, VIP, PORT);
         closing.add(c);
         return c;
-    }
-
-    /** Answers every line of every connection with NAME. */
-    private static void serve(ServerSocket server, String name) {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                Thread.ofPlatform().daemon().start(() -> {
-                    try (s; BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(),
-                            StandardCharsets.US_ASCII))) {
-                        OutputStream o = s.getOutputStream();
-                        while (r.readLine() != null) o.write((name + "\n").getBytes(StandardCharsets.US_ASCII));
-                    } catch (IOException ignored) {
-                        // the client went away
-                    }
-                });
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private static void run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + ": " + out);
-        }
     }
 
     private static <T> T in(NetNamespace ns, Callable<T> work) throws Exception {

@@ -91,7 +91,30 @@ public final class ProcessSignals {
     /** Catches a classic signal by its name without "SIG" (HUP, INT, TERM, USR1, USR2). */
     public static void catchNamed(String name, Handler handler) {
         sun.misc.Signal signal = new sun.misc.Signal(name);
+        if (HostOs.isAvailable()) {
+            unignoreInherited(signal.getNumber());
+        }
         sun.misc.Signal.handle(signal, s -> handler.handle(s.getNumber(), "SIG" + name));
+    }
+
+    /**
+     * A signal the process inherited as ignored ({@code nohup}, some supervisors) would never reach a Java handler:
+     * the JVM leaves an ignored HUP, INT or TERM alone and registers nothing, silently. keepalived catches its signals
+     * whatever it inherited, so Halo puts an inherited SIG_IGN back to SIG_DFL first (read with sigaction, which
+     * changes nothing when the signal is not ignored; the JVM's own handlers are left as they are).
+     */
+    static void unignoreInherited(int number) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            // struct sigaction: the handler is its first member; 256 bytes hold glibc's 152-byte struct
+            MemorySegment current = arena.allocate(256, 8);
+            MemorySegment capture = Native.capture();
+            int rc = (int) SignalCall.SIGACTION.invokeExact(capture, number, MemorySegment.NULL, current);
+            if (rc == 0 && current.get(ADDRESS, 0).address() == 1L) { // SIG_IGN
+                MemorySegment previous = (MemorySegment) SignalCall.SIGNAL.invokeExact(capture, number, MemorySegment.NULL);
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /**
@@ -134,13 +157,18 @@ public final class ProcessSignals {
         }
     }
 
-    /** The libc binding, made only when a signal has to be ignored. */
+    /** The libc bindings, made only when a signal has to be ignored or un-ignored. */
     @SuppressWarnings("restricted") // native access is enabled with --enable-native-access (see HostOs)
     private static final class SignalCall {
         // sighandler_t signal(int signum, sighandler_t handler)
         static final MethodHandle SIGNAL = Native.LINKER.downcallHandle(
                 Native.LIBC.find("signal").orElseThrow(() -> new UnsatisfiedLinkError("libc has no signal")),
                 FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS),
+                java.lang.foreign.Linker.Option.captureCallState("errno"));
+        // int sigaction(int signum, const struct sigaction *act, struct sigaction *oldact)
+        static final MethodHandle SIGACTION = Native.LINKER.downcallHandle(
+                Native.LIBC.find("sigaction").orElseThrow(() -> new UnsatisfiedLinkError("libc has no sigaction")),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS),
                 java.lang.foreign.Linker.Option.captureCallState("errno"));
     }
 

@@ -53,6 +53,17 @@ final class NameServers {
         }));
     }
 
+    /** A real server in NS on PORT answering NAME, on a daemon thread of its own; closing the socket stops it. */
+    static ServerSocket start(NetNamespace ns, int port, String name) throws Exception {
+        ServerSocket server = ns.call(() -> {
+            ServerSocket s = new ServerSocket();
+            s.bind(new InetSocketAddress(port), 64);
+            return s;
+        });
+        Thread.ofPlatform().daemon().name("server-" + name).start(() -> serve(server, name));
+        return server;
+    }
+
     /** Answers every line of every connection with NAME. */
     static void serve(ServerSocket server, String name) {
         while (!server.isClosed()) {

@@ -66,13 +66,8 @@ class NftablesDrFlowsNetnsTest {
             }
             NetNamespace ns = NetNamespace.enter(lan.host(rs).namespace());
             namespaces.add(ns);
-            ServerSocket server = ns.call(() -> {
-                ServerSocket s = new ServerSocket();
-                s.bind(new InetSocketAddress(PORT), 64);
-                return s;
-            });
+            ServerSocket server = NameServers.start(ns, PORT, rs);
             closing.add(server);
-            Thread.ofPlatform().daemon().name("server-" + rs).start(() -> NameServers.serve(server, rs));
         }
         director = NetNamespace.enter(lan.host("dir1").namespace());
         namespaces.add(director);

@@ -68,13 +68,8 @@ class NftablesNatInvalidNetnsTest {
         lan.ipOn("rs1", "route", "add", lan.host("client").ipv4() + "/32", "via", lan.host("dir1").ipv4());
         NetNamespace rsNs = NetNamespace.enter(lan.host("rs1").namespace());
         namespaces.add(rsNs);
-        ServerSocket server = rsNs.call(() -> {
-            ServerSocket s = new ServerSocket();
-            s.bind(new InetSocketAddress(PORT), 64);
-            return s;
-        });
+        ServerSocket server = NameServers.start(rsNs, PORT, "rs1");
         closing.add(server);
-        Thread.ofPlatform().daemon().name("server-rs1").start(() -> NameServers.serve(server, "rs1"));
         director = NetNamespace.enter(lan.host("dir1").namespace());
         namespaces.add(director);
         client = NetNamespace.enter(lan.host("client").namespace());

@@ -149,7 +149,8 @@ public final class DemoCommand implements Callable<Integer> {
             lab.startDirector(1);
             lab.startDirector(2);
             if (!lab.awaitServing(Duration.ofSeconds(60))) {
-                System.err.println("halo demo: the VIP was not served by both real servers within 60 s; director logs:\n"
+                System.err.println("halo demo: dir1 did not hold the VIP with both real servers answering within 60 s;"
+                        + " director logs:\n"
                         + lab.directorLog(1) + lab.directorLog(2));
                 return 1;
             }

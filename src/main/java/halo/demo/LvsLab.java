@@ -177,10 +177,18 @@ public final class LvsLab implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dir" + n + ".log").toFile())).start();
     }
 
-    /** Waits until the client's fetches are answered by both real servers; false when not within the timeout. */
-    public boolean awaitServing(Duration timeout) {
-        probe.resetAnswers();
+    /**
+     * Waits until dir1 (priority 150) holds the VIP and the client's fetches are answered by both real servers; false
+     * when not within the timeout. On a busy machine dir2 may become master first (dir1's JVM still starting) and serve
+     * until dir1 preempts it; the lab's later steps (crashMaster) need dir1 to be the master.
+     */
+    public boolean awaitServing(Duration timeout) throws IOException {
         long end = System.nanoTime() + timeout.toNanos();
+        while (!(holdsVip(1) && !holdsVip(2))) {
+            if (System.nanoTime() >= end) return false;
+            sleep(20);
+        }
+        probe.resetAnswers();
         while (System.nanoTime() < end) {
             Map<String, Long> a = probe.answers();
             if (a.getOrDefault("rs1", 0L) > 0 && a.getOrDefault("rs2", 0L) > 0) return true;

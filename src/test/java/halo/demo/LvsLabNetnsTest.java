@@ -26,7 +26,7 @@ class LvsLabNetnsTest {
         try (LvsLab lab = new LvsLab("1", new PrintStream(OutputStream.nullOutputStream()))) {
             lab.startDirector(1);
             lab.startDirector(2);
-            assertThat(lab.awaitServing(Duration.ofSeconds(60))).as("both real servers answer through the VIP; logs:%n%s%s",
+            assertThat(lab.awaitServing(Duration.ofSeconds(60))).as("dir1 holds the VIP and both real servers answer through it; logs:%n%s%s",
                     lab.directorLog(1), lab.directorLog(2)).isTrue();
             assertThat(lab.holdsVip(1)).as("dir1 (priority 150) holds the VIP").isTrue();
 

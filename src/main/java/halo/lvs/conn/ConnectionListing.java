@@ -27,18 +27,35 @@ public final class ConnectionListing {
     /** The whole listing. NAMES null = {@code -n}; PERSISTENT_CONN = {@code --persistent-conn}. */
     public static String render(Iterable<Connection> entries, long now, Names names, boolean persistentConn) {
         StringBuilder out = new StringBuilder(256);
-        out.append("IPVS connection entries\n");
-        if (persistentConn) {
-            out.append(String.format("pro expire %-11s %-18s %-18s %-18s %-16s %s\n", "state", "source", "virtual",
-                    "destination", "pe name", "pe_data"));
-        } else {
-            out.append(String.format("pro expire %-11s %-18s %-18s %s\n", "state", "source", "virtual",
-                    "destination"));
-        }
+        out.append(header(persistentConn));
         for (Connection c : entries) {
             appendRow(out, c, now, names);
         }
         return out.toString();
+    }
+
+    /** The title and the column header. */
+    public static String header(boolean persistentConn) {
+        return "IPVS connection entries\n" + (persistentConn
+                ? String.format("pro expire %-11s %-18s %-18s %-18s %-16s %s\n", "state", "source", "virtual",
+                        "destination", "pe name", "pe_data")
+                : String.format("pro expire %-11s %-18s %-18s %s\n", "state", "source", "virtual", "destination"));
+    }
+
+    /**
+     * One line from plain values, numeric (as with {@code -n}): a connection another plane holds (the nftables
+     * plane's, from conntrack), SECONDS_LEFT before it expires.
+     */
+    public static StringBuilder appendRow(StringBuilder out, String protocol, long secondsLeft, String state,
+                                          java.net.InetAddress client, int clientPort, java.net.InetAddress virtual,
+                                          int virtualPort, java.net.InetAddress destination, int destinationPort) {
+        long left = Math.max(0, secondsLeft);
+        out.append(String.format("%-3s %-6s %-11s %-18s %-18s %s\n", protocol,
+                String.format("%02d:%02d", left / 60, left % 60), state,
+                addressPort(client.getAddress(), clientPort, protocol, null),
+                addressPort(virtual.getAddress(), virtualPort, protocol, null),
+                addressPort(destination.getAddress(), destinationPort, protocol, null)));
+        return out;
     }
 
     /** One entry's line. Entries carry no persistence-engine data, so --persistent-conn lines are the same. */

@@ -55,6 +55,21 @@ public record NftLayout(List<Table> tables) {
         }
     }
 
+    /**
+     * A conntrack timeout policy ({@code ct timeout NAME { protocol tcp; l3proto ip; policy = { ... } }}); the kernel
+     * cannot change one in place, so a new policy is a new object under a new name.
+     */
+    public record CtTimeout(String name, List<String> declaration) implements NftObject {
+        public CtTimeout {
+            declaration = List.copyOf(declaration);
+        }
+
+        @Override
+        public String kind() {
+            return "ct timeout";
+        }
+    }
+
     /** A chain; HOOK is the base chain's {@code type ... hook ... priority ...; policy accept;} line, or null. */
     public record Chain(String name, String hook, List<String> rules) implements NftObject {
         public Chain {
@@ -93,6 +108,11 @@ public record NftLayout(List<Table> tables) {
         for (NftObject o : t.objects()) {
             switch (o) {
                 case Counter c -> s.append("\tcounter ").append(c.name()).append(" {\n\t}\n");
+                case CtTimeout c -> {
+                    s.append("\tct timeout ").append(c.name()).append(" {\n");
+                    for (String line : c.declaration()) s.append("\t\t").append(line).append('\n');
+                    s.append("\t}\n");
+                }
                 case Collection c -> {
                     s.append('\t').append(c.kind()).append(' ').append(c.name()).append(" {\n");
                     for (String line : c.declaration()) s.append("\t\t").append(line).append('\n');
@@ -179,7 +199,7 @@ public record NftLayout(List<Table> tables) {
                     unhook.append("flush ").append(p.kind()).append(' ').append(at).append(p.name()).append('\n');
                 }
             }
-            for (String kind : List.of("map", "chain", "set", "counter")) {
+            for (String kind : List.of("map", "chain", "set", "counter", "ct timeout")) {
                 for (NftObject p : gone) {
                     if (p.kind().equals(kind)) {
                         deletes.append("delete ").append(kind).append(' ').append(at).append(p.name()).append('\n');
@@ -202,12 +222,15 @@ public record NftLayout(List<Table> tables) {
                     || c.dynamic() != ((Collection) p).dynamic();
             case Chain c -> !Objects.equals(((Chain) p).hook(), c.hook());
             case Counter c -> false;
+            case CtTimeout c -> !((CtTimeout) p).declaration().equals(c.declaration());
         };
     }
 
     private static void declare(StringBuilder s, String at, NftObject o) {
         switch (o) {
             case Counter c -> s.append("add counter ").append(at).append(c.name()).append('\n');
+            case CtTimeout c -> s.append("add ct timeout ").append(at).append(c.name()).append(" { ")
+                    .append(String.join("; ", c.declaration())).append("; }\n");
             case Collection c -> s.append("add ").append(c.kind()).append(' ').append(at).append(c.name()).append(" { ")
                     .append(String.join("; ", c.declaration())).append("; }\n");
             case Chain c -> {
@@ -222,6 +245,7 @@ public record NftLayout(List<Table> tables) {
     private static void fill(StringBuilder s, String at, NftObject o) {
         switch (o) {
             case Counter c -> { }
+            case CtTimeout c -> { }
             case Collection c -> {
                 if (c.dynamic()) return;
                 s.append("flush ").append(c.kind()).append(' ').append(at).append(c.name()).append('\n');

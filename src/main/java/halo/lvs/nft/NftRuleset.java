@@ -163,6 +163,7 @@ public final class NftRuleset {
                         "type filter hook prerouting priority mangle; policy accept;", tunJumps));
             }
             if (!natJumps.isEmpty()) {
+                objects.addAll(natTimeouts(services));
                 objects.add(new NftLayout.Chain("nat_prerouting",
                         "type nat hook prerouting priority dstnat; policy accept;", natJumps));
                 objects.add(new NftLayout.Chain("count_forward",
@@ -186,8 +187,67 @@ public final class NftRuleset {
         return new NftLayout(tables);
     }
 
-    /** The DR flow timeouts; every service is built again at the next layout. */
+    /**
+     * IPVS's timeouts for the NAT services' connections as conntrack timeout policies: {@code ct timeout} objects
+     * (tcp: established = tcp, fin_wait = tcpfin, as IPVS's tcpfin is its FIN_WAIT timeout; udp: unreplied and
+     * replied = udp, as IPVS has one UDP timeout) named by their values, and a prerouting chain at raw priority,
+     * after conntrack has made a new connection's entry and before dnat, that attaches them to each TCP or UDP
+     * service's new connections (the kernel attaches a policy only to an entry not yet confirmed). Other states keep
+     * conntrack's own timeouts; firewall-mark services (their mark may be set later) and SCTP keep them all.
+     * <p>
+     * A connection keeps the policy it began with, and the kernel takes a deleted policy off every entry that had it
+     * (they fall back to conntrack's own timeouts, 5 days for established TCP), so the policies in use before a
+     * change of the timeouts stay in the table, unused by new connections, the last {@link #EARLIER_POLICIES}.
+     */
+    List<NftLayout.NftObject> natTimeouts(List<PlacedService> services) {
+        Map<String, NftLayout.CtTimeout> policies = new LinkedHashMap<>();
+        List<String> rules = new ArrayList<>();
+        for (PlacedService p : services) {
+            if (forwarding(p.service()) != ForwardingMethod.NAT || !(p.service().key() instanceof ServiceKey.Inet i)) {
+                continue;
+            }
+            String l3 = i.ipv6() ? "ip6" : "ip";
+            NftLayout.CtTimeout policy = switch (i.protocol()) {
+                case TCP -> new NftLayout.CtTimeout("tcp" + (i.ipv6() ? "6" : "4") + "_" + timeouts.tcp() + "_"
+                        + timeouts.tcpFin(), List.of("protocol tcp", "l3proto " + l3, "policy = { established: "
+                        + timeouts.tcp() + ", fin_wait: " + timeouts.tcpFin() + " }"));
+                case UDP -> new NftLayout.CtTimeout("udp" + (i.ipv6() ? "6" : "4") + "_" + timeouts.udp(),
+                        List.of("protocol udp", "l3proto " + l3, "policy = { unreplied: " + timeouts.udp()
+                                + ", replied: " + timeouts.udp() + " }"));
+                case SCTP -> null;
+            };
+            if (policy == null) continue;
+            policies.putIfAbsent(policy.name(), policy);
+            rules.add(match(i, false) + " ct timeout set \"" + policy.name() + "\"");
+        }
+        if (rules.isEmpty()) return List.of();
+        List<NftLayout.NftObject> out = new ArrayList<>(policies.values());
+        for (NftLayout.CtTimeout earlier : earlierPolicies.values()) {
+            if (!policies.containsKey(earlier.name())) out.add(earlier);
+        }
+        lastPolicies = List.copyOf(policies.values());
+        out.add(new NftLayout.Chain("nat_timeouts", "type filter hook prerouting priority mangle; policy accept;", rules));
+        return out;
+    }
+
+    /** How many conntrack timeout policies of earlier timeouts the table keeps. */
+    static final int EARLIER_POLICIES = 16;
+    /** The policies in use before each change of the timeouts, oldest first (see {@link #natTimeouts}). */
+    private final Map<String, NftLayout.CtTimeout> earlierPolicies = new LinkedHashMap<>();
+    /** The policies of the last layout. */
+    private List<NftLayout.CtTimeout> lastPolicies = List.of();
+
+    /** The DR flow timeouts and the NAT conntrack timeouts; every service is built again at the next layout. */
     public void timeouts(halo.lvs.IpvsTimeouts timeouts) {
+        if (!timeouts.equals(this.timeouts)) {
+            for (NftLayout.CtTimeout p : lastPolicies) {
+                earlierPolicies.remove(p.name());
+                earlierPolicies.put(p.name(), p);
+            }
+            while (earlierPolicies.size() > EARLIER_POLICIES) {
+                earlierPolicies.remove(earlierPolicies.keySet().iterator().next());
+            }
+        }
         this.timeouts = java.util.Objects.requireNonNull(timeouts);
         forget();
     }

@@ -15,6 +15,7 @@ import halo.lvs.PlaneCounters;
 import halo.lvs.ServiceKey;
 import halo.lvs.Stats;
 import halo.os.HostAddress;
+import halo.os.Conntrack;
 import halo.os.Link;
 import halo.os.NativeException;
 import halo.os.Nftables;
@@ -43,8 +44,8 @@ import java.util.regex.Pattern;
  * ({@link #timeouts(IpvsTimeouts)}), so a change of the table moves no established flow (see {@link NftRuleset}).
  * <p>
  * Counters: named nftables counters per real server (connections: first packets; packets and bytes in, and out for
- * NAT), read back as JSON. Active and inactive connection counts are not given (conntrack is not read), nor is the
- * connection listing. TUN needs an ipip tunnel per real server, which this version does not create: a TUN
+ * NAT), read back as JSON. A NAT real server's active and inactive connections, and the NAT connection listing, come
+ * from a dump of conntrack over ctnetlink ({@link NatConnections}); DR flows have no such counts. TUN needs an ipip tunnel per real server, which this version does not create: a TUN
  * destination is refused when it is applied.
  * <p>
  * One thread (the daemon's checker side) calls it, as {@link DataPlane} says.
@@ -76,6 +77,10 @@ public final class NftablesDataPlane implements DataPlane {
     /** The last two counter samples at least a second apart, for rates. */
     private Sample previous;
     private Sample latest;
+    /** ctnetlink, opened at the first NAT count or listing. */
+    private Conntrack conntrack;
+    /** Why the last conntrack dump failed, or null. */
+    private String conntrackFailure;
 
     private record Sample(long nanos, Map<String, long[]> values) {}
 
@@ -404,6 +409,7 @@ public final class NftablesDataPlane implements DataPlane {
             previous = latest;
             latest = new Sample(now, values);
         }
+        Map<ServiceKey, Map<DestinationKey, Connections>> connections = natConnections();
         Map<ServiceKey, PlaneCounters.ServiceCounters> out = new LinkedHashMap<>();
         for (NftRuleset.PlacedService p : services.values()) {
             Map<DestinationKey, PlaneCounters.DestinationCounters> dests = new LinkedHashMap<>();
@@ -416,13 +422,37 @@ public final class NftablesDataPlane implements DataPlane {
                     serviceTotal[i] += total[i];
                     serviceRate[i] += rate[i];
                 }
-                dests.put(d.destination().key(), new PlaneCounters.DestinationCounters(Connections.NONE,
+                dests.put(d.destination().key(), new PlaneCounters.DestinationCounters(connections
+                        .getOrDefault(p.service().key(), Map.of()).getOrDefault(d.destination().key(), Connections.NONE),
                         stats(total), stats(rate)));
             }
             out.put(p.service().key(), new PlaneCounters.ServiceCounters(stats(serviceTotal), stats(serviceRate),
                     dests));
         }
         return new PlaneCounters(out);
+    }
+
+    /** The NAT real servers' connection counts from conntrack (empty when there is no NAT service or no dump). */
+    private Map<ServiceKey, Map<DestinationKey, Connections>> natConnections() {
+        NatConnections nat = new NatConnections(services.values());
+        if (nat.isEmpty()) return Map.of();
+        List<Conntrack.Entry> entries = conntrackEntries();
+        return entries == null ? Map.of() : nat.count(entries);
+    }
+
+    /** Every conntrack entry now, or null when ctnetlink cannot be read ({@link #conntrackFailure} says why). */
+    private List<Conntrack.Entry> conntrackEntries() {
+        try {
+            if (conntrack == null) conntrack = Conntrack.open();
+            List<Conntrack.Entry> entries = conntrack.dump(0);
+            conntrackFailure = null;
+            return entries;
+        } catch (NativeException | RuntimeException e) {
+            conntrackFailure = message(e);
+            if (conntrack != null) conntrack.close();
+            conntrack = null;
+            return null;
+        }
     }
 
     /** connections, in packets, out packets, in bytes, out bytes. */
@@ -477,8 +507,9 @@ public final class NftablesDataPlane implements DataPlane {
     }
 
     /**
-     * The timeouts as set: DR flows live in the flow sets by them (tcp, tcpfin, udp); NAT connections live by
-     * conntrack's own timeouts (the nf_conntrack sysctls), which this plane does not change.
+     * The timeouts as set and in effect: DR flows live in the flow sets by them (tcp, tcpfin, udp); a NAT service's
+     * new connections get them as conntrack timeout policies ({@link NftRuleset#natTimeouts}): established TCP, TCP's
+     * FIN_WAIT and UDP. A connection keeps the policy it began with.
      */
     @Override
     public IpvsTimeouts timeouts() {
@@ -496,17 +527,26 @@ public final class NftablesDataPlane implements DataPlane {
             layout = wanted;
         } catch (DataPlaneException e) {
             ruleset.timeouts(timeouts);
-            throw new IllegalStateException("setting the DR flow timeouts: " + e.getMessage(), e);
+            throw new IllegalStateException("setting the timeouts: " + e.getMessage(), e);
         }
         timeouts = next;
     }
 
+    /**
+     * The NAT connections from conntrack, numeric whatever NUMERIC says (no names are looked up); DR flows, which
+     * live in the flow sets, are not listed.
+     */
     @Override
     public String connectionListing(boolean numeric, boolean persistentConn) {
-        return "IPVS connection entries\n"
-                + "pro expire state       source             virtual            destination\n"
-                + "(the nftables data plane keeps no connection table: NAT connections are in conntrack,"
-                + " conntrack -L lists them; DR flows are in the flow sets, nft list set netdev halo_lvs s<service>_d<server>_f)\n";
+        StringBuilder out = new StringBuilder(halo.lvs.conn.ConnectionListing.header(persistentConn));
+        NatConnections nat = new NatConnections(services.values());
+        if (nat.isEmpty()) return out.toString();
+        List<Conntrack.Entry> entries = conntrackEntries();
+        if (entries == null) {
+            throw new IllegalStateException("reading conntrack for the NAT connections: " + conntrackFailure);
+        }
+        nat.appendRows(out, entries);
+        return out.toString();
     }
 
     @Override
@@ -518,6 +558,7 @@ public final class NftablesDataPlane implements DataPlane {
         } finally {
             services.clear();
             layout = new NftLayout(List.of());
+            if (conntrack != null) conntrack.close();
             nft.close();
             nftJson.close();
         }

@@ -85,6 +85,15 @@ class NftRulesetTest {
                 		ct reply ip saddr 192.0.2.23 meta l4proto tcp ct reply proto-src 80 ct direction original counter name "s1_d2_in"
                 		ct reply ip saddr 192.0.2.23 meta l4proto tcp ct reply proto-src 80 ct direction reply counter name "s1_d2_out"
                 	}
+                	ct timeout tcp4_900_120 {
+                		protocol tcp
+                		l3proto ip
+                		policy = { established: 900, fin_wait: 120 }
+                	}
+                	chain nat_timeouts {
+                		type filter hook prerouting priority mangle; policy accept;
+                		ip daddr 192.0.2.100 tcp dport 80 ct timeout set "tcp4_900_120"
+                	}
                 	chain nat_prerouting {
                 		type nat hook prerouting priority dstnat; policy accept;
                 		ip daddr 192.0.2.100 tcp dport 80 goto s1
@@ -99,6 +108,49 @@ class NftRulesetTest {
                 	}
                 }
                 """);
+    }
+
+    @Test
+    void natConnectionsGetIpvsTimeoutsAsConntrackTimeoutPoliciesAndASetAddsNewOnes() {
+        NftRuleset ruleset = new NftRuleset(a -> "eth0");
+        ServiceKey udp = new ServiceKey.Inet(Samples.ip("192.0.2.100"), 53, halo.lvs.Protocol.UDP);
+        List<NftRuleset.PlacedService> services = List.of(
+                service(1, SchedulingMethod.RR, ForwardingMethod.NAT, 1, 1),
+                service(2, Samples.tcp("2001:db8::100", 80), SchedulingMethod.RR, Set.of(), null, ForwardingMethod.NAT, 1),
+                service(3, udp, SchedulingMethod.RR, Set.of(), null, ForwardingMethod.NAT, 1),
+                service(4, new ServiceKey.Fwmark(7, false), SchedulingMethod.RR, Set.of(), null, ForwardingMethod.NAT, 1),
+                service(5, Samples.tcp("192.0.2.100", 81), SchedulingMethod.RR, Set.of(), null, ForwardingMethod.NAT, 1));
+        assertThat(ruleset.natTimeouts(services)).containsExactly(
+                new NftLayout.CtTimeout("tcp4_900_120", List.of("protocol tcp", "l3proto ip",
+                        "policy = { established: 900, fin_wait: 120 }")),
+                new NftLayout.CtTimeout("tcp6_900_120", List.of("protocol tcp", "l3proto ip6",
+                        "policy = { established: 900, fin_wait: 120 }")),
+                new NftLayout.CtTimeout("udp4_300", List.of("protocol udp", "l3proto ip",
+                        "policy = { unreplied: 300, replied: 300 }")),
+                // the firewall-mark service has none: its mark is set after the chain has run
+                new NftLayout.Chain("nat_timeouts", "type filter hook prerouting priority mangle; policy accept;", List.of(
+                        "ip daddr 192.0.2.100 tcp dport 80 ct timeout set \"tcp4_900_120\"",
+                        "ip6 daddr 2001:db8:0:0:0:0:0:100 tcp dport 80 ct timeout set \"tcp6_900_120\"",
+                        "ip daddr 192.0.2.100 udp dport 53 ct timeout set \"udp4_300\"",
+                        "ip daddr 192.0.2.100 tcp dport 81 ct timeout set \"tcp4_900_120\"")));
+
+        // --set 30 10 0: new policies under new names, the chain refilled
+        NftLayout before = ruleset.layout(services);
+        ruleset.timeouts(new halo.lvs.IpvsTimeouts(30, 10, 300));
+        String change = ruleset.layout(services).changesFrom(before);
+        assertThat(change.lines()).contains(
+                "add ct timeout inet halo_lvs tcp4_30_10 { protocol tcp; l3proto ip; policy = { established: 30, fin_wait: 10 }; }",
+                "flush chain inet halo_lvs nat_timeouts",
+                "add rule inet halo_lvs nat_timeouts ip daddr 192.0.2.100 tcp dport 80 ct timeout set \"tcp4_30_10\"",
+                "add ct timeout inet halo_lvs tcp6_30_10 { protocol tcp; l3proto ip6; policy = { established: 30, fin_wait: 10 }; }");
+        // the old policies stay (the kernel would take them off the connections that have them), unused
+        assertThat(change).as("UDP's policy did not change; no policy is deleted").doesNotContain("udp4_300 {")
+                .doesNotContain("delete ct timeout");
+        NftLayout after = ruleset.layout(services);
+        assertThat(after.tables().getFirst().objects()).filteredOn(o -> o instanceof NftLayout.CtTimeout)
+                .extracting(NftLayout.NftObject::name)
+                .containsExactlyInAnyOrder("tcp4_30_10", "tcp6_30_10", "udp4_300", "tcp4_900_120", "tcp6_900_120");
+        assertThat(NftLayout.render(after.tables().getFirst())).doesNotContain("ct timeout set \"tcp4_900_120\"");
     }
 
     @Test

@@ -190,7 +190,7 @@ public final class NftRuleset {
     /**
      * IPVS's timeouts for the NAT services' connections as conntrack timeout policies: {@code ct timeout} objects
      * (tcp: established = tcp, fin_wait = tcpfin, as IPVS's tcpfin is its FIN_WAIT timeout; udp: unreplied and
-     * replied = udp, as IPVS has one UDP timeout) named by their values, and a prerouting chain at raw priority,
+     * replied = udp, as IPVS has one UDP timeout) named by their values, and a prerouting chain at mangle priority,
      * after conntrack has made a new connection's entry and before dnat, that attaches them to each TCP or UDP
      * service's new connections (the kernel attaches a policy only to an entry not yet confirmed). Other states keep
      * conntrack's own timeouts; firewall-mark services (their mark may be set later) and SCTP keep them all.

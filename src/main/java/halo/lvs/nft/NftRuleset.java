@@ -30,8 +30,8 @@ import java.util.function.Function;
  * persistence timeout) have had their say; a flow no destination takes is rejected with ICMP port unreachable, as
  * IPVS's ip_vs_leave does.
  * <ul>
- * <li>NAT and TUN services live in table {@code inet halo_lvs}: NAT through {@code dnat} in a nat prerouting chain
- * (only a connection's first packet is scheduled; conntrack carries the rest and keeps established connections when
+ * <li>NAT and TUN services live in table {@code inet halo_lvs}: NAT through {@code dnat} in a nat prerouting chain,
+ * and in a nat output chain for clients on the director itself (only a connection's first packet is scheduled; conntrack carries the rest and keeps established connections when
  * the rules change), with a forward chain counting each real server's packets both ways; TUN through a conntrack
  * mark that policy routing sends into an ipip tunnel to the real server ({@link #tunnelRoutes}).
  * <li>DR services live in table {@code netdev halo_lvs}: an ingress chain on each device a real server is reached
@@ -165,6 +165,7 @@ public final class NftRuleset {
             if (!natJumps.isEmpty()) {
                 objects.add(new NftLayout.Chain("nat_prerouting",
                         "type nat hook prerouting priority dstnat; policy accept;", natJumps));
+                objects.add(natOutput(natJumps));
                 objects.add(new NftLayout.Chain("count_forward",
                         "type filter hook forward priority filter; policy accept;", countJumps));
                 // a packet of a connection conntrack does not know (a new master before conntrackd has committed
@@ -184,6 +185,14 @@ public final class NftRuleset {
             tables.add(new NftLayout.Table("netdev", objects));
         }
         return new NftLayout(tables);
+    }
+
+    /**
+     * Clients on the director itself: their connections to a NAT VIP are scheduled as the clients' from outside are
+     * (IPVS balances local clients too), in a nat chain of the output hook with the same jumps.
+     */
+    private static NftLayout.Chain natOutput(List<String> natJumps) {
+        return new NftLayout.Chain("nat_output", "type nat hook output priority -100; policy accept;", natJumps);
     }
 
     /** The DR flow timeouts; every service is built again at the next layout. */

@@ -89,6 +89,10 @@ class NftRulesetTest {
                 		type nat hook prerouting priority dstnat; policy accept;
                 		ip daddr 192.0.2.100 tcp dport 80 goto s1
                 	}
+                	chain nat_output {
+                		type nat hook output priority -100; policy accept;
+                		ip daddr 192.0.2.100 tcp dport 80 goto s1
+                	}
                 	chain count_forward {
                 		type filter hook forward priority filter; policy accept;
                 		meta l4proto tcp ct original ip daddr 192.0.2.100 ct original proto-dst 80 jump s1_count
@@ -293,7 +297,7 @@ class NftRulesetTest {
                 		ip daddr 192.0.2.100 tcp dport 80 ct mark & 0xff000000 == 0x48000000 meta mark set ct mark accept
                 		ip daddr 192.0.2.100 tcp dport 80 ct state new jump s3
                 	}
-                """).doesNotContain("nat_prerouting");
+                """).doesNotContain("nat_prerouting").doesNotContain("nat_output");
         assertThat(RULESET.tunnelRoutes(services)).containsExactly(
                 new NftRuleset.TunnelRoute(0x48003000, 0x48003000, Samples.ip("192.0.2.21"), "halot003000"),
                 new NftRuleset.TunnelRoute(0x48003001, 0x48003001, Samples.ip("192.0.2.22"), "halot003001"));
@@ -304,6 +308,8 @@ class NftRulesetTest {
         NftRuleset.PlacedService s = service(4, new ServiceKey.Fwmark(7, false), SchedulingMethod.RR, Set.of(), null,
                 ForwardingMethod.NAT, 1);
         assertThat(chain("nat_prerouting", s)).containsExactly("meta mark 0x00000007 meta nfproto ipv4 goto s4");
+        // the director's own clients: the same jump in the output hook
+        assertThat(chain("nat_output", s)).containsExactly("meta mark 0x00000007 meta nfproto ipv4 goto s4");
         assertThat(chain("count_forward", s)).containsExactly("meta mark 0x00000007 ct status dnat jump s4_count");
         assertThat(chain("s4_d0", s)).last().isEqualTo("meta l4proto { tcp, udp, sctp } dnat ip to 192.0.2.21:80");
         NftRuleset.PlacedService dr = service(5, new ServiceKey.Fwmark(7, true), SchedulingMethod.SH, Set.of(), null,

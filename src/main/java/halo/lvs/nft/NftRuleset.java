@@ -33,7 +33,8 @@ import java.util.function.Function;
  * <li>NAT and TUN services live in table {@code inet halo_lvs}: NAT through {@code dnat} in a nat prerouting chain,
  * and in a nat output chain for clients on the director itself (only a connection's first packet is scheduled; conntrack carries the rest and keeps established connections when
  * the rules change), with a forward chain counting each real server's packets both ways; TUN through a conntrack
- * mark that policy routing sends into an ipip tunnel to the real server ({@link #tunnelRoutes}).
+ * packet mark that policy routing sends into an ipip tunnel to the real server ({@link #tunnelRoutes}), in a chain
+ * before conntrack: the flows are not tracked and live in flow sets as DR's do (below).
  * <li>DR services live in table {@code netdev halo_lvs}: an ingress chain on each device a real server is reached
  * through forwards the client's frame with {@code fwd ip to RS device DEV} (the VIP stays the destination); it sees
  * only frames sent to the director's own MAC ({@code meta pkttype host}), so a backup that does not hold the VIP
@@ -60,7 +61,7 @@ public final class NftRuleset {
     public static final int SEED = 0x48616c6f;
     /** Above this many entries a wrr cycle is written as one range per server (the same shares, not interleaved). */
     static final int MAX_WRR_CYCLE = 4096;
-    /** The high byte of the conntrack and packet marks Halo gives TUN flows, and of their routing tables. */
+    /** The high byte of the packet marks Halo gives TUN flows, and of their routing tables. */
     public static final int TUN_MARK = 0x48000000;
 
     /**
@@ -140,9 +141,7 @@ public final class NftRuleset {
                     inet.addAll(build(p, method).objects());
                 }
                 case TUN -> {
-                    String m = match(p.service().key(), false);
-                    tunJumps.add(m + " ct mark & 0xff000000 == " + hex(TUN_MARK) + " meta mark set ct mark accept");
-                    tunJumps.add(m + " ct state new jump " + chain(p));
+                    tunJumps.add(match(p.service().key(), false) + " notrack goto " + chain(p));
                     inet.addAll(build(p, method).objects());
                 }
                 case DR -> {
@@ -159,8 +158,7 @@ public final class NftRuleset {
         if (!natJumps.isEmpty() || !tunJumps.isEmpty()) {
             List<NftLayout.NftObject> objects = new ArrayList<>(inet);
             if (!tunJumps.isEmpty()) {
-                objects.add(new NftLayout.Chain("tun_prerouting",
-                        "type filter hook prerouting priority mangle; policy accept;", tunJumps));
+                objects.add(tunPrerouting(tunJumps));
             }
             if (!natJumps.isEmpty()) {
                 objects.add(new NftLayout.Chain("nat_prerouting",
@@ -193,6 +191,22 @@ public final class NftRuleset {
      */
     private static NftLayout.Chain natOutput(List<String> natJumps) {
         return new NftLayout.Chain("nat_output", "type nat hook output priority -100; policy accept;", natJumps);
+    }
+
+    /**
+     * TUN services' packets, before conntrack (priority raw): the director sees only the client's side of a TUN
+     * connection (the real server answers the client directly), so conntrack would find the client's second packet
+     * invalid and no conntrack mark could carry the flow to its real server. The flows are not tracked
+     * ({@code notrack}) and live in flow sets as DR's do; the packet mark routes them.
+     */
+    private static NftLayout.Chain tunPrerouting(List<String> tunJumps) {
+        return new NftLayout.Chain("tun_prerouting", "type filter hook prerouting priority raw; policy accept;",
+                tunJumps);
+    }
+
+    /** Whether a service's flows are seen in one direction only and live in flow sets: DR and TUN. */
+    private static boolean oneWay(ForwardingMethod method) {
+        return method == ForwardingMethod.DR || method == ForwardingMethod.TUN;
     }
 
     /** The DR flow timeouts; every service is built again at the next layout. */
@@ -241,7 +255,7 @@ public final class NftRuleset {
     private List<NftLayout.NftObject> serviceObjects(PlacedService p, ForwardingMethod method) {
         IpvsService s = p.service();
         List<NftLayout.NftObject> out = new ArrayList<>();
-        if (method == ForwardingMethod.DR && tcp(s.key())) {
+        if (oneWay(method) && tcp(s.key())) {
             out.add(new NftLayout.Collection("set", chain(p) + "_closing", List.of("type " + flowType(s.key()),
                     "flags dynamic,timeout", "size " + FLOW_SET_SIZE), List.of(), true));
         }
@@ -249,7 +263,7 @@ public final class NftRuleset {
             out.add(new NftLayout.Counter(chain(p, d) + "_conn"));
             out.add(new NftLayout.Counter(chain(p, d) + "_in"));
             if (method == ForwardingMethod.NAT) out.add(new NftLayout.Counter(chain(p, d) + "_out"));
-            if (method == ForwardingMethod.DR) {
+            if (oneWay(method)) {
                 out.add(new NftLayout.Collection("set", chain(p, d) + "_f", List.of("type " + flowType(s.key()),
                         "flags dynamic,timeout", "size " + FLOW_SET_SIZE), List.of(), true));
             }
@@ -259,7 +273,7 @@ public final class NftRuleset {
                         "timeout " + s.persistence().timeoutSeconds() + "s"), List.of(), true));
             }
         }
-        Map<Integer, Integer> schedule = schedule(p, method == ForwardingMethod.DR);
+        Map<Integer, Integer> schedule = schedule(p, oneWay(method));
         List<String> elements = ranges(schedule, i -> "goto " + chain(p, p.destinations().get(i)));
         out.add(new NftLayout.Collection("map", chain(p) + "_sched",
                 List.of("typeof numgen inc mod 2 : verdict", "flags interval"), elements, false));
@@ -268,7 +282,7 @@ public final class NftRuleset {
         }
         List<String> rules = new ArrayList<>();
         String family = s.key().ipv6() ? "ip6" : "ip";
-        if (method == ForwardingMethod.DR) {
+        if (oneWay(method)) {
             // an established flow goes on to its real server whatever the table has become since it began (a
             // quiesced server's included); only a flow no set knows is scheduled
             for (PlacedDestination d : p.destinations()) {
@@ -282,7 +296,7 @@ public final class NftRuleset {
             }
         }
         if (!schedule.isEmpty()) {
-            rules.add(scheduleKey(p, method == ForwardingMethod.DR, cycle(schedule)) + " vmap @" + chain(p) + "_sched");
+            rules.add(scheduleKey(p, oneWay(method), cycle(schedule)) + " vmap @" + chain(p) + "_sched");
         }
         rules.add("reject with icmpx type port-unreachable");
         out.add(new NftLayout.Chain(chain(p), null, rules));
@@ -314,10 +328,12 @@ public final class NftRuleset {
                         + "\"");
             }
             case TUN -> {
-                int mark = tunMark(p, d);
-                rules.add(join(join("counter name \"" + chain(p, d) + "_conn\"", "counter name \"" + chain(p, d)
-                        + "_in\""), persist));
-                rules.add("ct mark set " + hex(mark) + " meta mark set " + hex(mark) + " accept");
+                rules.addAll(flowUpdates(s.key(), "@" + chain(p, d) + "_f", "@" + chain(p) + "_closing"));
+                if (s.key() instanceof ServiceKey.Inet i && i.protocol() == halo.lvs.Protocol.TCP) {
+                    rules.add("tcp flags & (syn | ack) == syn counter name \"" + chain(p, d) + "_conn\"");
+                }
+                rules.add(join("counter name \"" + chain(p, d) + "_in\"", persist));
+                rules.add("meta mark set " + hex(tunMark(p, d)) + " accept");
             }
         }
         return rules;

@@ -179,6 +179,14 @@ public final class NftablesDataPlane implements DataPlane {
     }
 
     /**
+     * Tests: TUN's host layer as WRAP makes it of the plane's own (rtnetlink in the plane's namespace), so a test on a
+     * kernel without ipip can put another link where the tunnel would be and exercise the marks, tables and rules.
+     */
+    void wrapTunnelHost(java.util.function.UnaryOperator<TunnelRouting.Host> wrap) {
+        tunnels = new TunnelRouting(wrap.apply(TunnelRouting.rtnetlink(rtnetlink)));
+    }
+
+    /**
      * Makes the TUN tunnels, routes and rules NEXT needs before its ruleset marks packets for them; a refusal (no ipip
      * in the kernel) refuses the whole batch, nothing written.
      */

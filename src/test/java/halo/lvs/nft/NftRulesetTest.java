@@ -283,21 +283,33 @@ class NftRulesetTest {
     }
 
     @Test
-    void tunMarksTheFlowForPolicyRoutingIntoATunnelPerRealServer() {
+    void tunMarksEveryPacketOfAFlowForPolicyRoutingIntoATunnelPerRealServer() {
         List<NftRuleset.PlacedService> services = List.of(service(3, SchedulingMethod.RR, ForwardingMethod.TUN, 1, 1));
         String text = NftLayout.render(RULESET.layout(services).tables().getFirst());
+        // the director sees only the client's side of a connection: no conntrack, flow sets as DR's
         assertThat(text).contains("""
                 	chain s3_d1 {
-                		counter name "s3_d1_conn" counter name "s3_d1_in"
-                		ct mark set 0x48003001 meta mark set 0x48003001 accept
+                		tcp flags & (syn | ack) == syn delete @s3_closing { ip saddr . th sport }
+                		tcp flags & (fin | rst) != 0 update @s3_closing { ip saddr . th sport timeout 120s }
+                		meta l4proto tcp ip saddr . th sport @s3_closing update @s3_d1_f { ip saddr . th sport timeout 120s }
+                		meta l4proto tcp ip saddr . th sport != @s3_closing update @s3_d1_f { ip saddr . th sport timeout 900s }
+                		tcp flags & (syn | ack) == syn counter name "s3_d1_conn"
+                		counter name "s3_d1_in"
+                		meta mark set 0x48003001 accept
+                	}
+                """).contains("""
+                	chain s3 {
+                		meta l4proto tcp ip saddr . th sport @s3_d0_f goto s3_d0
+                		meta l4proto tcp ip saddr . th sport @s3_d1_f goto s3_d1
+                		meta l4proto tcp jhash ip saddr . th sport mod 2 seed 0x48616c6f vmap @s3_sched
+                		reject with icmpx type port-unreachable
                 	}
                 """).contains("""
                 	chain tun_prerouting {
-                		type filter hook prerouting priority mangle; policy accept;
-                		ip daddr 192.0.2.100 tcp dport 80 ct mark & 0xff000000 == 0x48000000 meta mark set ct mark accept
-                		ip daddr 192.0.2.100 tcp dport 80 ct state new jump s3
+                		type filter hook prerouting priority raw; policy accept;
+                		ip daddr 192.0.2.100 tcp dport 80 notrack goto s3
                 	}
-                """).doesNotContain("nat_prerouting").doesNotContain("nat_output");
+                """).doesNotContain("nat_prerouting").doesNotContain("nat_output").doesNotContain("ct mark");
         assertThat(RULESET.tunnelRoutes(services)).containsExactly(
                 new NftRuleset.TunnelRoute(0x48003000, 0x48003000, Samples.ip("192.0.2.21"), "halot003000"),
                 new NftRuleset.TunnelRoute(0x48003001, 0x48003001, Samples.ip("192.0.2.22"), "halot003001"));

@@ -18,8 +18,8 @@ public enum DataPlaneKind {
     /** Halo's userspace proxy: terminates client connections and opens its own to the real servers. */
     PROXY(true, EnumSet.of(ForwardingMethod.NAT), EnumSet.of(Protocol.TCP, Protocol.UDP),
             EnumSet.allOf(SchedulingMethod.class), false, false),
-    /** TUN is left out: Halo writes its ruleset but does not yet make the ipip tunnels it routes into. */
-    NFTABLES(true, EnumSet.of(ForwardingMethod.NAT, ForwardingMethod.DR), EnumSet.allOf(Protocol.class),
+    /** TUN is ipip over IPv4 only, and needs the kernel's ipip module (refused when the tunnel is made). */
+    NFTABLES(true, EnumSet.allOf(ForwardingMethod.class), EnumSet.allOf(Protocol.class),
             EnumSet.of(SchedulingMethod.RR, SchedulingMethod.WRR, SchedulingMethod.SH, SchedulingMethod.DH,
                     SchedulingMethod.MH), true, false),
     IPVS(true, EnumSet.allOf(ForwardingMethod.class), EnumSet.allOf(Protocol.class),

@@ -70,6 +70,21 @@ public final class RtNetlink implements AutoCloseable {
         ack(RtNetlinkCodec.linkUp(index, up, next()), "RTM_NEWLINK", "ifindex " + index);
     }
 
+    /**
+     * ip link add NAME type ipip remote REMOTE [local LOCAL]: an IPv4-in-IPv4 tunnel (down; see
+     * {@link RtNetlinkCodec#ipipLink}). A kernel without the ipip module refuses it with EOPNOTSUPP ("Unknown device
+     * type"); {@link NativeException.AlreadyExistsException} when NAME exists.
+     */
+    public synchronized void addIpipTunnel(String name, InetAddress local, InetAddress remote) throws NativeException {
+        ack(RtNetlinkCodec.ipipLink(name, local, remote, next()), "RTM_NEWLINK", "ipip " + name + " remote "
+                + remote.getHostAddress());
+    }
+
+    /** ip link del: removes link INDEX (its addresses and routes go with it). */
+    public synchronized void removeLink(int index) throws NativeException {
+        ack(RtNetlinkCodec.deleteLink(index, next()), "RTM_DELLINK", "ifindex " + index);
+    }
+
     // ---- addresses
 
     /** Every address on every link (IPv4 and IPv6). */

@@ -51,6 +51,14 @@ final class RtNetlinkCodec {
     static final int IFLA_IFNAME = 3;
     static final int IFLA_MTU = 4;
     static final int IFLA_OPERSTATE = 16;
+    static final int IFLA_LINKINFO = 18;
+    static final int IFLA_INFO_KIND = 1;
+    static final int IFLA_INFO_DATA = 2;
+    // IFLA_IPTUN_* (if_tunnel.h)
+    static final int IFLA_IPTUN_LOCAL = 2;
+    static final int IFLA_IPTUN_REMOTE = 3;
+    static final int IFLA_IPTUN_TTL = 4;
+    static final int IFLA_IPTUN_PMTUDISC = 10;
     // IFA_*
     static final int IFA_ADDRESS = 1;
     static final int IFA_LOCAL = 2;
@@ -144,6 +152,23 @@ final class RtNetlinkCodec {
 
         Writer attrAddress(int type, InetAddress a) {
             return attr(type, a.getAddress());
+        }
+
+        Writer attrU8(int type, int v) {
+            return attr(type, new byte[] {(byte) v});
+        }
+
+        /** Opens a nested attribute (as iproute2's addattr_nest, without NLA_F_NESTED); close it with {@link #end}. */
+        int nest(int type) {
+            ensure(4);
+            int at = buf.position();
+            buf.putShort((short) 0).putShort((short) type);
+            return at;
+        }
+
+        Writer end(int nest) {
+            buf.putShort(nest, (short) (buf.position() - nest));
+            return this;
         }
 
         /** The finished message (nlmsg_len filled in). */
@@ -305,6 +330,36 @@ final class RtNetlinkCodec {
     static byte[] linkUp(int index, boolean up, int seq) {
         Writer w = new Writer(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
         w.u8(AF_UNSPEC).u8(0).u16(0).u32(index).u32(up ? Link.IFF_UP : 0).u32(Link.IFF_UP); // ifi_flags, ifi_change
+        return w.bytes();
+    }
+
+    /**
+     * RTM_NEWLINK creating an IP-in-IP tunnel NAME to REMOTE (from LOCAL, or any address when null), as {@code ip link
+     * add NAME type ipip remote REMOTE [local LOCAL] ttl inherit pmtudisc} sends it: TTL 0 (the inner packet's, as
+     * IPVS's tunnel transmitter does), path MTU discovery on. Fails with EEXIST when NAME exists.
+     */
+    static byte[] ipipLink(String name, InetAddress local, InetAddress remote, int seq) {
+        Writer w = new Writer(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq);
+        w.u8(AF_UNSPEC).u8(0).u16(0).u32(0).u32(0).u32(0); // ifinfomsg
+        w.attrString(IFLA_IFNAME, name);
+        int info = w.nest(IFLA_LINKINFO);
+        w.attrString(IFLA_INFO_KIND, "ipip");
+        int data = w.nest(IFLA_INFO_DATA);
+        if (local != null) {
+            w.attrAddress(IFLA_IPTUN_LOCAL, local);
+        }
+        w.attrAddress(IFLA_IPTUN_REMOTE, remote);
+        w.attrU8(IFLA_IPTUN_TTL, 0);
+        w.attrU8(IFLA_IPTUN_PMTUDISC, 1);
+        w.end(data);
+        w.end(info);
+        return w.bytes();
+    }
+
+    /** RTM_DELLINK of link INDEX, as {@code ip link del} sends it. */
+    static byte[] deleteLink(int index, int seq) {
+        Writer w = new Writer(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        w.u8(AF_UNSPEC).u8(0).u16(0).u32(index).u32(0).u32(0);
         return w.bytes();
     }
 

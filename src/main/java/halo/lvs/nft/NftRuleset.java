@@ -30,10 +30,11 @@ import java.util.function.Function;
  * persistence timeout) have had their say; a flow no destination takes is rejected with ICMP port unreachable, as
  * IPVS's ip_vs_leave does.
  * <ul>
- * <li>NAT and TUN services live in table {@code inet halo_lvs}: NAT through {@code dnat} in a nat prerouting chain
- * (only a connection's first packet is scheduled; conntrack carries the rest and keeps established connections when
+ * <li>NAT and TUN services live in table {@code inet halo_lvs}: NAT through {@code dnat} in a nat prerouting chain,
+ * and in a nat output chain for clients on the director itself (only a connection's first packet is scheduled; conntrack carries the rest and keeps established connections when
  * the rules change), with a forward chain counting each real server's packets both ways; TUN through a conntrack
- * mark that policy routing sends into an ipip tunnel to the real server ({@link #tunnelRoutes}).
+ * packet mark that policy routing sends into an ipip tunnel to the real server ({@link #tunnelRoutes}), in a chain
+ * before conntrack: the flows are not tracked and live in flow sets as DR's do (below).
  * <li>DR services live in table {@code netdev halo_lvs}: an ingress chain on each device a real server is reached
  * through forwards the client's frame with {@code fwd ip to RS device DEV} (the VIP stays the destination); it sees
  * only frames sent to the director's own MAC ({@code meta pkttype host}), so a backup that does not hold the VIP
@@ -60,7 +61,7 @@ public final class NftRuleset {
     public static final int SEED = 0x48616c6f;
     /** Above this many entries a wrr cycle is written as one range per server (the same shares, not interleaved). */
     static final int MAX_WRR_CYCLE = 4096;
-    /** The high byte of the conntrack and packet marks Halo gives TUN flows, and of their routing tables. */
+    /** The high byte of the packet marks Halo gives TUN flows, and of their routing tables. */
     public static final int TUN_MARK = 0x48000000;
 
     /**
@@ -140,9 +141,7 @@ public final class NftRuleset {
                     inet.addAll(build(p, method).objects());
                 }
                 case TUN -> {
-                    String m = match(p.service().key(), false);
-                    tunJumps.add(m + " ct mark & 0xff000000 == " + hex(TUN_MARK) + " meta mark set ct mark accept");
-                    tunJumps.add(m + " ct state new jump " + chain(p));
+                    tunJumps.add(match(p.service().key(), false) + " notrack goto " + chain(p));
                     inet.addAll(build(p, method).objects());
                 }
                 case DR -> {
@@ -159,13 +158,13 @@ public final class NftRuleset {
         if (!natJumps.isEmpty() || !tunJumps.isEmpty()) {
             List<NftLayout.NftObject> objects = new ArrayList<>(inet);
             if (!tunJumps.isEmpty()) {
-                objects.add(new NftLayout.Chain("tun_prerouting",
-                        "type filter hook prerouting priority mangle; policy accept;", tunJumps));
+                objects.add(tunPrerouting(tunJumps));
             }
             if (!natJumps.isEmpty()) {
                 objects.addAll(natTimeouts(services));
                 objects.add(new NftLayout.Chain("nat_prerouting",
                         "type nat hook prerouting priority dstnat; policy accept;", natJumps));
+                objects.add(natOutput(natJumps));
                 objects.add(new NftLayout.Chain("count_forward",
                         "type filter hook forward priority filter; policy accept;", countJumps));
                 // a packet of a connection conntrack does not know (a new master before conntrackd has committed
@@ -237,7 +236,33 @@ public final class NftRuleset {
     /** The policies of the last layout. */
     private List<NftLayout.CtTimeout> lastPolicies = List.of();
 
-    /** The DR flow timeouts and the NAT conntrack timeouts; every service is built again at the next layout. */
+    /**
+     * Clients on the director itself: their connections to a NAT VIP are scheduled as the clients' from outside are
+     * (IPVS balances local clients too), in a nat chain of the output hook with the same jumps.
+     */
+    private static NftLayout.Chain natOutput(List<String> natJumps) {
+        return new NftLayout.Chain("nat_output", "type nat hook output priority -100; policy accept;", natJumps);
+    }
+
+    /**
+     * TUN services' packets, before conntrack (priority raw): the director sees only the client's side of a TUN
+     * connection (the real server answers the client directly), so conntrack would find the client's second packet
+     * invalid and no conntrack mark could carry the flow to its real server. The flows are not tracked
+     * ({@code notrack}) and live in flow sets as DR's do; the packet mark routes them.
+     */
+    private static NftLayout.Chain tunPrerouting(List<String> tunJumps) {
+        return new NftLayout.Chain("tun_prerouting", "type filter hook prerouting priority raw; policy accept;",
+                tunJumps);
+    }
+
+    /** Whether a service's flows are seen in one direction only and live in flow sets: DR and TUN. */
+    private static boolean oneWay(ForwardingMethod method) {
+        return method == ForwardingMethod.DR || method == ForwardingMethod.TUN;
+    }
+
+    /**
+     * The DR and TUN flow timeouts and the NAT conntrack timeouts; every service is built again at the next layout.
+     */
     public void timeouts(halo.lvs.IpvsTimeouts timeouts) {
         if (!timeouts.equals(this.timeouts)) {
             for (NftLayout.CtTimeout p : lastPolicies) {
@@ -292,7 +317,7 @@ public final class NftRuleset {
     private List<NftLayout.NftObject> serviceObjects(PlacedService p, ForwardingMethod method) {
         IpvsService s = p.service();
         List<NftLayout.NftObject> out = new ArrayList<>();
-        if (method == ForwardingMethod.DR && tcp(s.key())) {
+        if (oneWay(method) && tcp(s.key())) {
             out.add(new NftLayout.Collection("set", chain(p) + "_closing", List.of("type " + flowType(s.key()),
                     "flags dynamic,timeout", "size " + FLOW_SET_SIZE), List.of(), true));
         }
@@ -300,7 +325,7 @@ public final class NftRuleset {
             out.add(new NftLayout.Counter(chain(p, d) + "_conn"));
             out.add(new NftLayout.Counter(chain(p, d) + "_in"));
             if (method == ForwardingMethod.NAT) out.add(new NftLayout.Counter(chain(p, d) + "_out"));
-            if (method == ForwardingMethod.DR) {
+            if (oneWay(method)) {
                 out.add(new NftLayout.Collection("set", chain(p, d) + "_f", List.of("type " + flowType(s.key()),
                         "flags dynamic,timeout", "size " + FLOW_SET_SIZE), List.of(), true));
             }
@@ -310,7 +335,7 @@ public final class NftRuleset {
                         "timeout " + s.persistence().timeoutSeconds() + "s"), List.of(), true));
             }
         }
-        Map<Integer, Integer> schedule = schedule(p, method == ForwardingMethod.DR);
+        Map<Integer, Integer> schedule = schedule(p, oneWay(method));
         List<String> elements = ranges(schedule, i -> "goto " + chain(p, p.destinations().get(i)));
         out.add(new NftLayout.Collection("map", chain(p) + "_sched",
                 List.of("typeof numgen inc mod 2 : verdict", "flags interval"), elements, false));
@@ -319,7 +344,7 @@ public final class NftRuleset {
         }
         List<String> rules = new ArrayList<>();
         String family = s.key().ipv6() ? "ip6" : "ip";
-        if (method == ForwardingMethod.DR) {
+        if (oneWay(method)) {
             // an established flow goes on to its real server whatever the table has become since it began (a
             // quiesced server's included); only a flow no set knows is scheduled
             for (PlacedDestination d : p.destinations()) {
@@ -333,7 +358,7 @@ public final class NftRuleset {
             }
         }
         if (!schedule.isEmpty()) {
-            rules.add(scheduleKey(p, method == ForwardingMethod.DR, cycle(schedule)) + " vmap @" + chain(p) + "_sched");
+            rules.add(scheduleKey(p, oneWay(method), cycle(schedule)) + " vmap @" + chain(p) + "_sched");
         }
         rules.add("reject with icmpx type port-unreachable");
         out.add(new NftLayout.Chain(chain(p), null, rules));
@@ -365,10 +390,12 @@ public final class NftRuleset {
                         + "\"");
             }
             case TUN -> {
-                int mark = tunMark(p, d);
-                rules.add(join(join("counter name \"" + chain(p, d) + "_conn\"", "counter name \"" + chain(p, d)
-                        + "_in\""), persist));
-                rules.add("ct mark set " + hex(mark) + " meta mark set " + hex(mark) + " accept");
+                rules.addAll(flowUpdates(s.key(), "@" + chain(p, d) + "_f", "@" + chain(p) + "_closing"));
+                if (s.key() instanceof ServiceKey.Inet i && i.protocol() == halo.lvs.Protocol.TCP) {
+                    rules.add("tcp flags & (syn | ack) == syn counter name \"" + chain(p, d) + "_conn\"");
+                }
+                rules.add(join("counter name \"" + chain(p, d) + "_in\"", persist));
+                rules.add("meta mark set " + hex(tunMark(p, d)) + " accept");
             }
         }
         return rules;

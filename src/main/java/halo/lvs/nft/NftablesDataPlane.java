@@ -45,8 +45,10 @@ import java.util.regex.Pattern;
  * <p>
  * Counters: named nftables counters per real server (connections: first packets; packets and bytes in, and out for
  * NAT), read back as JSON. A NAT real server's active and inactive connections, and the NAT connection listing, come
- * from a dump of conntrack over ctnetlink ({@link NatConnections}); DR flows have no such counts. TUN needs an ipip tunnel per real server, which this version does not create: a TUN
- * destination is refused when it is applied.
+ * from a dump of conntrack over ctnetlink ({@link NatConnections}); DR and TUN flows have no such counts. TUN makes
+ * an ipip tunnel, a routing table and a mark rule per real server through rtnetlink before the ruleset marks packets
+ * for them, and removes them after ({@link TunnelRouting}); a kernel without ipip refuses the tunnel, and the batch
+ * is refused with it, nothing written.
  * <p>
  * One thread (the daemon's checker side) calls it, as {@link DataPlane} says.
  */
@@ -84,6 +86,10 @@ public final class NftablesDataPlane implements DataPlane {
 
     private record Sample(long nanos, Map<String, long[]> values) {}
 
+    /** TUN's tunnels, routes and rules, over the rtnetlink socket opened with the plane; null: TUN is refused. */
+    private TunnelRouting tunnels;
+    private RtNetlink rtnetlink;
+
     NftablesDataPlane(Nftables nft, Nftables nftJson, Function<InetAddress, String> deviceOf,
                       LongSupplier nanoClock) {
         this.nft = Objects.requireNonNull(nft);
@@ -117,6 +123,7 @@ public final class NftablesDataPlane implements DataPlane {
             plane.nftJson.close();
             throw new DataPlaneException("removing Halo's nftables tables: " + e.getMessage(), e);
         }
+        plane.openTunnels();
         return plane;
     }
 
@@ -165,6 +172,64 @@ public final class NftablesDataPlane implements DataPlane {
         return true;
     }
 
+    /** Opens rtnetlink for TUN and removes the tunnels, rules and moved local rule a previous run left. */
+    private void openTunnels() throws DataPlaneException {
+        try {
+            rtnetlink = RtNetlink.open();
+            tunnels = new TunnelRouting(TunnelRouting.rtnetlink(rtnetlink));
+            tunnels.removeAll();
+        } catch (NativeException e) {
+            close();
+            throw new DataPlaneException("removing Halo's TUN tunnels and rules: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Tests: TUN's host layer as WRAP makes it of the plane's own (rtnetlink in the plane's namespace), so a test on a
+     * kernel without ipip can put another link where the tunnel would be and exercise the marks, tables and rules.
+     */
+    void wrapTunnelHost(java.util.function.UnaryOperator<TunnelRouting.Host> wrap) {
+        tunnels = new TunnelRouting(wrap.apply(TunnelRouting.rtnetlink(rtnetlink)));
+    }
+
+    /**
+     * Makes the TUN tunnels, routes and rules NEXT needs before its ruleset marks packets for them; a refusal (no ipip
+     * in the kernel) refuses the whole batch, nothing written.
+     */
+    private void addTunnels(Map<ServiceKey, NftRuleset.PlacedService> next) throws DataPlaneException {
+        List<NftRuleset.TunnelRoute> wanted = ruleset.tunnelRoutes(List.copyOf(next.values()));
+        if (wanted.isEmpty()) return;
+        if (tunnels == null) throw new DataPlaneException(List.of("TUN needs rtnetlink, which this plane was opened without"));
+        try {
+            tunnels.add(wanted);
+        } catch (NativeException e) {
+            throw new DataPlaneException(List.of(tunnelRefusal(wanted, e)));
+        } catch (RuntimeException e) {
+            throw new DataPlaneException(List.of(message(e)));
+        }
+    }
+
+    /** What the operator reads when the kernel will not make a tunnel (this one: no ipip module). */
+    static String tunnelRefusal(List<NftRuleset.TunnelRoute> wanted, NativeException e) {
+        String servers = String.join(", ", wanted.stream().map(r -> r.realServer().getHostAddress()).distinct().toList());
+        String cause = e.errno() == halo.os.Errno.EOPNOTSUPP
+                ? ": this kernel has no IP-in-IP tunnels (the ipip module; modprobe ipip)" : "";
+        return "TUN forwarding to " + servers + " needs an ipip tunnel to each real server, and the kernel refused one: "
+                + e.getMessage() + cause;
+    }
+
+    /** Removes the TUN tunnels the services in place no longer need (after their ruleset is committed). */
+    private void retainTunnels() {
+        if (tunnels == null) return;
+        try {
+            tunnels.retain(ruleset.tunnelRoutes(List.copyOf(services.values())));
+        } catch (NativeException e) {
+            // left for the next change or the cleanup at close: packets are no longer marked for them
+            System.getLogger(NftablesDataPlane.class.getName()).log(System.Logger.Level.WARNING,
+                    "removing a TUN tunnel no longer used: " + e.getMessage());
+        }
+    }
+
     @Override
     public DataPlaneKind kind() {
         return DataPlaneKind.NFTABLES;
@@ -186,10 +251,17 @@ public final class NftablesDataPlane implements DataPlane {
         if (!failures.isEmpty()) throw new DataPlaneException(failures);
         NftLayout wanted = build(next);
         String commands = wanted.changesFrom(layout);
-        commit(commands);
+        addTunnels(next);
+        try {
+            commit(commands);
+        } catch (DataPlaneException e) {
+            retainTunnels();
+            throw e;
+        }
         trusted = true;
         services.clear();
         services.putAll(next);
+        retainTunnels();
         nextDestinationId.clear();
         nextDestinationId.putAll(nextIds);
         nextServiceId = serviceId;
@@ -223,22 +295,29 @@ public final class NftablesDataPlane implements DataPlane {
         } catch (RuntimeException e) {
             throw new DataPlaneException(List.of(message(e)));
         }
-        if (trusted) {
-            // a reload: only what changed, so persistence sets and counters of what stays are kept
-            try {
-                commit(wanted.changesFrom(layout));
-            } catch (DataPlaneException e) {
-                trusted = false;
+        addTunnels(next);
+        try {
+            if (trusted) {
+                // a reload: only what changed, so persistence sets and counters of what stays are kept
+                try {
+                    commit(wanted.changesFrom(layout));
+                } catch (DataPlaneException e) {
+                    trusted = false;
+                }
             }
-        }
-        if (!trusted) {
-            commit(wanted.replaceAll());
-            previous = null;
-            latest = null;
+            if (!trusted) {
+                commit(wanted.replaceAll());
+                previous = null;
+                latest = null;
+            }
+        } catch (DataPlaneException e) {
+            retainTunnels();
+            throw e;
         }
         trusted = true;
         services.clear();
         services.putAll(next);
+        retainTunnels();
         nextDestinationId.clear();
         nextDestinationId.putAll(nextIds);
         nextServiceId = serviceId;
@@ -345,9 +424,21 @@ public final class NftablesDataPlane implements DataPlane {
             throw new IllegalArgumentException("scheduler " + p.service().scheduler()
                     + " is not supported by the nftables data plane");
         }
-        if (NftRuleset.forwarding(p.service()) == ForwardingMethod.TUN) {
-            throw new IllegalArgumentException("TUN forwarding needs an ipip tunnel to each real server, which this"
-                    + " version of the nftables data plane does not create");
+        if (NftRuleset.forwarding(p.service()) == ForwardingMethod.TUN) requireIpip(p);
+    }
+
+    /** TUN on this plane is IPv4 in IPv4 only (no gue, gre or ip6ip6 tunnels). */
+    private static void requireIpip(NftRuleset.PlacedService p) {
+        for (NftRuleset.PlacedDestination d : p.destinations()) {
+            IpvsDestination dest = d.destination();
+            if (dest.tunnel() != null && dest.tunnel().type() != halo.config.Tunnel.Type.IPIP) {
+                throw new IllegalArgumentException("TUN type " + dest.tunnel().type().name().toLowerCase(java.util.Locale.ROOT)
+                        + " to " + name(dest.key()) + " is not supported by the nftables data plane (ipip only)");
+            }
+            if (dest.key().address() instanceof java.net.Inet6Address) {
+                throw new IllegalArgumentException("TUN to IPv6 real server " + name(dest.key())
+                        + " is not supported by the nftables data plane (ipip only)");
+            }
         }
     }
 
@@ -561,6 +652,21 @@ public final class NftablesDataPlane implements DataPlane {
             if (conntrack != null) conntrack.close();
             nft.close();
             nftJson.close();
+            closeTunnels();
+        }
+    }
+
+    /** Removes the TUN tunnels and rules (after the tables: no packet is marked for them any more). */
+    private void closeTunnels() {
+        if (rtnetlink == null) return;
+        try {
+            tunnels.removeAll();
+        } catch (NativeException e) {
+            // the next open removes them again
+        } finally {
+            rtnetlink.close();
+            rtnetlink = null;
+            tunnels = null;
         }
     }
 

@@ -98,6 +98,10 @@ class NftRulesetTest {
                 		type nat hook prerouting priority dstnat; policy accept;
                 		ip daddr 192.0.2.100 tcp dport 80 goto s1
                 	}
+                	chain nat_output {
+                		type nat hook output priority -100; policy accept;
+                		ip daddr 192.0.2.100 tcp dport 80 goto s1
+                	}
                 	chain count_forward {
                 		type filter hook forward priority filter; policy accept;
                 		meta l4proto tcp ct original ip daddr 192.0.2.100 ct original proto-dst 80 jump s1_count
@@ -331,21 +335,33 @@ class NftRulesetTest {
     }
 
     @Test
-    void tunMarksTheFlowForPolicyRoutingIntoATunnelPerRealServer() {
+    void tunMarksEveryPacketOfAFlowForPolicyRoutingIntoATunnelPerRealServer() {
         List<NftRuleset.PlacedService> services = List.of(service(3, SchedulingMethod.RR, ForwardingMethod.TUN, 1, 1));
         String text = NftLayout.render(RULESET.layout(services).tables().getFirst());
+        // the director sees only the client's side of a connection: no conntrack, flow sets as DR's
         assertThat(text).contains("""
                 	chain s3_d1 {
-                		counter name "s3_d1_conn" counter name "s3_d1_in"
-                		ct mark set 0x48003001 meta mark set 0x48003001 accept
+                		tcp flags & (syn | ack) == syn delete @s3_closing { ip saddr . th sport }
+                		tcp flags & (fin | rst) != 0 update @s3_closing { ip saddr . th sport timeout 120s }
+                		meta l4proto tcp ip saddr . th sport @s3_closing update @s3_d1_f { ip saddr . th sport timeout 120s }
+                		meta l4proto tcp ip saddr . th sport != @s3_closing update @s3_d1_f { ip saddr . th sport timeout 900s }
+                		tcp flags & (syn | ack) == syn counter name "s3_d1_conn"
+                		counter name "s3_d1_in"
+                		meta mark set 0x48003001 accept
+                	}
+                """).contains("""
+                	chain s3 {
+                		meta l4proto tcp ip saddr . th sport @s3_d0_f goto s3_d0
+                		meta l4proto tcp ip saddr . th sport @s3_d1_f goto s3_d1
+                		meta l4proto tcp jhash ip saddr . th sport mod 2 seed 0x48616c6f vmap @s3_sched
+                		reject with icmpx type port-unreachable
                 	}
                 """).contains("""
                 	chain tun_prerouting {
-                		type filter hook prerouting priority mangle; policy accept;
-                		ip daddr 192.0.2.100 tcp dport 80 ct mark & 0xff000000 == 0x48000000 meta mark set ct mark accept
-                		ip daddr 192.0.2.100 tcp dport 80 ct state new jump s3
+                		type filter hook prerouting priority raw; policy accept;
+                		ip daddr 192.0.2.100 tcp dport 80 notrack goto s3
                 	}
-                """).doesNotContain("nat_prerouting");
+                """).doesNotContain("nat_prerouting").doesNotContain("nat_output").doesNotContain("ct mark");
         assertThat(RULESET.tunnelRoutes(services)).containsExactly(
                 new NftRuleset.TunnelRoute(0x48003000, 0x48003000, Samples.ip("192.0.2.21"), "halot003000"),
                 new NftRuleset.TunnelRoute(0x48003001, 0x48003001, Samples.ip("192.0.2.22"), "halot003001"));
@@ -356,6 +372,8 @@ class NftRulesetTest {
         NftRuleset.PlacedService s = service(4, new ServiceKey.Fwmark(7, false), SchedulingMethod.RR, Set.of(), null,
                 ForwardingMethod.NAT, 1);
         assertThat(chain("nat_prerouting", s)).containsExactly("meta mark 0x00000007 meta nfproto ipv4 goto s4");
+        // the director's own clients: the same jump in the output hook
+        assertThat(chain("nat_output", s)).containsExactly("meta mark 0x00000007 meta nfproto ipv4 goto s4");
         assertThat(chain("count_forward", s)).containsExactly("meta mark 0x00000007 ct status dnat jump s4_count");
         assertThat(chain("s4_d0", s)).last().isEqualTo("meta l4proto { tcp, udp, sctp } dnat ip to 192.0.2.21:80");
         NftRuleset.PlacedService dr = service(5, new ServiceKey.Fwmark(7, true), SchedulingMethod.SH, Set.of(), null,

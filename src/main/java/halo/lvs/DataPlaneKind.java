@@ -18,7 +18,10 @@ public enum DataPlaneKind {
     /** Halo's userspace proxy: terminates client connections and opens its own to the real servers. */
     PROXY(true, EnumSet.of(ForwardingMethod.NAT), EnumSet.of(Protocol.TCP, Protocol.UDP),
             EnumSet.allOf(SchedulingMethod.class), false, false),
-    /** TUN is ipip over IPv4 only, and needs the kernel's ipip module (refused when the tunnel is made). */
+    /**
+     * TUN is ipip over IPv4 only, and needs the kernel's ipip module: refused at load where the kernel has none
+     * ({@link #kernelHasIpipTunnels()}), and when the kernel refuses the tunnel anyway.
+     */
     NFTABLES(true, EnumSet.allOf(ForwardingMethod.class), EnumSet.allOf(Protocol.class),
             EnumSet.of(SchedulingMethod.RR, SchedulingMethod.WRR, SchedulingMethod.SH, SchedulingMethod.DH,
                     SchedulingMethod.MH), true, false),
@@ -88,6 +91,15 @@ public enum DataPlaneKind {
         if (!inThisVersion) return "not yet in Halo";
         if (available()) return "";
         return this == IPVS ? "no IPVS in this kernel" : "unavailable here";
+    }
+
+    /** Whether this kernel makes IP-in-IP tunnels (the ipip module loaded, built in, or installed to load). */
+    public static boolean kernelHasIpipTunnels() {
+        return IpipProbe.AVAILABLE;
+    }
+
+    private static final class IpipProbe {
+        static final boolean AVAILABLE = halo.lvs.nft.NftablesDataPlane.kernelHasIpip();
     }
 
     /** Probed once, when first asked: libnftables and a kernel that takes an inet nat chain and a netdev table. */

@@ -19,6 +19,15 @@ public final class DataPlaneSupport {
 
     /** One line per thing PLANE cannot do in CONFIG, in file order; empty when it carries everything. */
     public static List<String> refusals(KeepalivedConfig config, DataPlaneKind plane) {
+        return refusals(config, plane, DataPlaneKind.kernelHasIpipTunnels());
+    }
+
+    /**
+     * As {@link #refusals(KeepalivedConfig, DataPlaneKind)}, told whether the kernel makes IP-in-IP tunnels: the
+     * nftables plane's TUN needs one to each real server, and without them it could not program the table at all
+     * (it applies the table whole), so TUN is refused at load rather than every virtual server left unprogrammed.
+     */
+    static List<String> refusals(KeepalivedConfig config, DataPlaneKind plane, boolean ipipTunnels) {
         List<String> out = new ArrayList<>();
         if (!plane.available()) {
             if (!config.virtualServers().isEmpty()) {
@@ -61,6 +70,12 @@ public final class DataPlaneSupport {
             for (ForwardingMethod m : methods) {
                 out.add(refusal(name, "lb_kind " + m, plane, k -> k.supports(m)));
             }
+            boolean tun = vs.forwarding() == ForwardingMethod.TUN
+                    || servers.stream().anyMatch(rs -> rs.forwarding() == ForwardingMethod.TUN);
+            if (plane == DataPlaneKind.NFTABLES && tun && !methods.contains(ForwardingMethod.TUN) && !ipipTunnels) {
+                out.add(name + ": lb_kind TUN on the nftables data plane needs an IP-in-IP tunnel to each real server,"
+                        + " and this kernel has none (no ipip module: modprobe ipip)");
+            }
         }
         return out;
     }
@@ -77,6 +92,12 @@ public final class DataPlaneSupport {
                 if (m != null && !plane.supports(m)) {
                     return refusal("-r " + ipvsadmName(command.destination()), m + " forwarding", plane,
                             k -> k.supports(m));
+                }
+                if (m == ForwardingMethod.TUN && plane == DataPlaneKind.NFTABLES
+                        && !DataPlaneKind.kernelHasIpipTunnels()) {
+                    return "-r " + ipvsadmName(command.destination()) + ": TUN forwarding on the nftables data plane"
+                            + " needs an IP-in-IP tunnel to each real server, and this kernel has none (no ipip module:"
+                            + " modprobe ipip)";
                 }
             }
             case ADD_SERVICE, EDIT_SERVICE -> {

@@ -188,28 +188,30 @@ class NftablesDirectorNetnsTest {
     }
 
     /**
-     * TUN on this kernel (no ipip module): {@code halo run} loads the configuration, the plane asks rtnetlink for an
-     * ipip tunnel to each real server, the kernel refuses, and the log says why, once; nothing is left behind.
+     * TUN on this kernel (no ipip module): {@code halo run} refuses the configuration at load, saying why, as for
+     * any virtual server its data plane cannot carry (the plane applies the table whole: started, it would program no
+     * virtual server at all); nothing is left behind. The plane's own refusal when the kernel refuses a tunnel is
+     * {@code NftablesTunNetnsTest}'s.
      */
     @Test
-    void tunIsRefusedWithItsReasonInTheLogWhereTheKernelHasNoIpip() throws Exception {
+    void tunIsRefusedAtLoadWithItsReasonWhereTheKernelHasNoIpip() throws Exception {
         topology("TUN", "0.0.0.0");
         String rulesBefore = lan.ipOn("dir1", "rule", "show");
-        startDirector(config("""
+        Path conf = dir.resolve("keepalived.conf");
+        Files.writeString(conf, config("""
                     lb_algo rr
                     lb_kind TUN
                     protocol TCP
-                """, "virtual_server 192.0.2.100 80", "1", "1", ""), false);
-        director.awaitLog("LVS data plane nftables: .*failed: TUN forwarding to 192\\.0\\.2\\.2[12](, 192\\.0\\.2\\.2[12])?"
-                + " needs an ipip tunnel to each real server, and the kernel refused one: RTM_NEWLINK ipip halot\\w+"
-                + " remote 192\\.0\\.2\\.2[12] \\(kernel: Unknown device type\\) failed: EOPNOTSUPP \\(Operation not"
-                + " supported\\): this kernel has no IP-in-IP tunnels \\(the ipip module; modprobe ipip\\)",
-                Duration.ofSeconds(20));
+                """, "virtual_server 192.0.2.100 80", "1", "1", ""));
+        director = NodeProcess.halo("dir1", lan.exec("dir1"), conf, dir);
+        assertThat(director.awaitExit(Duration.ofSeconds(30))).as("exit status; log: %s", director.log())
+                .isEqualTo(Daemon.EXIT_CONFIG);
+        assertThat(director.log()).contains("virtual_server [192.0.2.100]:tcp:80: lb_kind TUN on the nftables data"
+                + " plane needs an IP-in-IP tunnel to each real server, and this kernel has none (no ipip module:"
+                + " modprobe ipip)").contains("Stopped - configuration cannot run");
         assertThat(lan.ipOn("dir1", "link", "show")).doesNotContain("halot");
         assertThat(lan.ipOn("dir1", "rule", "show")).isEqualTo(rulesBefore);
         assertThat(nft("dir1", "list tables\n")).doesNotContain("halo_lvs");
-        assertThat(director.stop(Duration.ofSeconds(15))).isZero();
-        assertThat(lan.ipOn("dir1", "rule", "show")).isEqualTo(rulesBefore);
     }
 
     // ------------------------------------------------------------------------------------------------ fixture

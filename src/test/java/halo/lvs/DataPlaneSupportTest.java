@@ -158,10 +158,18 @@ class DataPlaneSupportTest {
                 """);
         assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.PROXY)).singleElement().asString()
                 .startsWith("virtual_server [192.0.2.10]:tcp:80: lb_kind TUN is not supported by the proxy");
-        // the nftables plane carries TUN (ipip): only the scheduler is refused
-        assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.NFTABLES)).containsExactly(
+        // the nftables plane carries TUN (ipip) where the kernel makes ipip tunnels: only the scheduler is refused
+        assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.NFTABLES, true)).containsExactly(
                 "virtual_server [192.0.2.10]:tcp:80: lb_algo wlc is not supported by the nftables data plane"
                         + " (supported by: proxy, ipvs (no IPVS in this kernel))");
+        // without them (this kernel: no ipip module) TUN is refused at load too
+        String noIpip = "virtual_server [192.0.2.10]:tcp:80: lb_kind TUN on the nftables data plane needs an IP-in-IP"
+                + " tunnel to each real server, and this kernel has none (no ipip module: modprobe ipip)";
+        assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.NFTABLES, false)).containsExactly(
+                "virtual_server [192.0.2.10]:tcp:80: lb_algo wlc is not supported by the nftables data plane"
+                        + " (supported by: proxy, ipvs (no IPVS in this kernel))", noIpip);
+        assertThat(DataPlaneKind.kernelHasIpipTunnels()).as("this kernel has no ipip module").isFalse();
+        assertThat(DataPlaneSupport.refusals(c, DataPlaneKind.NFTABLES)).contains(noIpip);
     }
 
     @Test

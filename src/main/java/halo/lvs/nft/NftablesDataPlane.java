@@ -209,6 +209,32 @@ public final class NftablesDataPlane implements DataPlane {
         }
     }
 
+    /**
+     * Whether the kernel can make the ipip tunnels TUN needs, read without making one: the module loaded or built in
+     * ({@code /sys/module/ipip}), or installed for the kernel to load on the first tunnel
+     * ({@code /lib/modules/RELEASE}: its file, or a line of modules.builtin).
+     */
+    public static boolean kernelHasIpip() {
+        if (java.nio.file.Files.isDirectory(java.nio.file.Path.of("/sys/module/ipip"))) return true;
+        try {
+            String release = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/osrelease"))
+                    .trim();
+            java.nio.file.Path modules = java.nio.file.Path.of("/lib/modules", release);
+            java.nio.file.Path builtin = modules.resolve("modules.builtin");
+            if (java.nio.file.Files.isReadable(builtin)
+                    && java.nio.file.Files.readAllLines(builtin).stream().anyMatch(l -> l.endsWith("/ipip.ko"))) {
+                return true;
+            }
+            java.nio.file.Path dir = modules.resolve("kernel/net/ipv4");
+            for (String ext : List.of("", ".xz", ".zst", ".gz")) {
+                if (java.nio.file.Files.exists(dir.resolve("ipip.ko" + ext))) return true;
+            }
+            return false;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** What the operator reads when the kernel will not make a tunnel (this one: no ipip module). */
     static String tunnelRefusal(List<NftRuleset.TunnelRoute> wanted, NativeException e) {
         String servers = String.join(", ", wanted.stream().map(r -> r.realServer().getHostAddress()).distinct().toList());

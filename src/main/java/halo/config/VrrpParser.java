@@ -324,6 +324,11 @@ final class VrrpParser {
                 default -> options.add(k);
             }
         }
+        if (!noTrack && dev == null) {
+            // keepalived's alloc_route: it tracks a route by its interface
+            parser.warn(line, dst, "Warning - cannot track route " + dst + " with no interface specified, not tracking");
+            noTrack = true;
+        }
         if (destination == null) {
             boolean v6 = (via instanceof Inet6Address) || (source instanceof Inet6Address);
             destination = new IpPrefix(Addresses.parse(v6 ? "::" : "0.0.0.0"), 0);

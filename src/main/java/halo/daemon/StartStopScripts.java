@@ -18,6 +18,15 @@ final class StartStopScripts {
     /** Runs the startup script, if any, to its end or its timeout. */
     static void startup(KeepalivedConfig config, ScriptRunner runner, DaemonLog log, boolean logDetail) {
         GlobalDefs.StartStopScripts s = config.global().startStopScripts();
+        // keepalived's parent judges both before it runs either (main.c)
+        ScriptPolicy policy = new ScriptPolicy(config.global());
+        boolean found = false;
+        for (ScriptCommand c : new ScriptCommand[] {s.startup(), s.shutdown()}) {
+            if (c != null && ScriptPolicy.found(policy.script(c, null))) found = true;
+        }
+        if (found && !config.global().enableScriptSecurity()) {
+            log.info("SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled.");
+        }
         run(config, s.startup(), s.startupTimeout(), "startup", runner, log, logDetail);
     }
 

@@ -90,6 +90,8 @@ class StartStopScriptsTest {
         assertThat(plane).isGreaterThan(succeeded);
         assertThat(failed).isGreaterThan(plane);
         assertThat(index(log, "Running shutdown script " + stop)).isGreaterThan(plane).isLessThan(failed);
+        assertThat(index(log, "SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not"
+                + " enabled.")).isNotNegative().isLessThan(running);
     }
 
     @Test

@@ -3,11 +3,15 @@ package halo.cli;
 import halo.config.ConfigLoader;
 import halo.config.KeepalivedConfig;
 import halo.config.TrackedInterface;
+import halo.config.VirtualAddress;
+import halo.config.VirtualRoute;
 import halo.config.VrrpInstance;
+import halo.net.AddressText;
 import halo.config.LoadOptions;
 import halo.config.LoadResult;
 import halo.config.source.Diagnostic;
 import halo.daemon.Daemon;
+import halo.daemon.ScriptSecurity;
 import halo.lvs.DataPlaneKind;
 import halo.lvs.DataPlaneSupport;
 import java.io.BufferedWriter;
@@ -29,7 +33,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code halo check}: keepalived's --config-test, with the keepalived 2.2.7 binary's exit codes (lib/scheduler.h,
  * chk_exit_code), which scripts test: 0 valid, 4 cannot run, 5 runs after corrections, 2 keepalived stops reading (a
- * keyword missing its parameter). keepalived(8) documents 3/4/5; the binary does not return them.
+ * keyword missing its parameter), 6 scripts without script security (as root; CONFIG_SECURITY_ERROR is keepalived's
+ * highest config_err_t, so it wins over the others). keepalived(8) documents 3/4/5; the binary does not return them.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Check a keepalived.conf as keepalived --config-test does: diagnostics on stderr.",
@@ -39,7 +44,8 @@ import picocli.CommandLine.Spec;
                 "  4  cannot run",
                 "  5  runs after corrections (warnings; keywords Halo accepts but does not use)",
                 "  2  a keyword is missing its parameter (keepalived stops reading there and exits 2)",
-                "  (keepalived's 6, scripts without enable_script_security, is not checked by Halo yet)"})
+                "  6  run as root: scripts that would run without enable_script_security (SECURITY VIOLATION),"
+                        + " whatever else was found"})
 public final class CheckCommand implements Callable<Integer> {
 
     @Spec
@@ -58,6 +64,12 @@ public final class CheckCommand implements Callable<Integer> {
             description = "check the virtual servers against this data plane (auto, proxy, nftables, ipvs) rather"
                     + " than the file's lvs_dataplane")
     String lvsDataplane;
+
+    /** keepalived 2.2.7's KEEPALIVED_CHK_EXIT_CONFIG_TEST_SECURITY. */
+    public static final int SECURITY_VIOLATION = 6;
+
+    /** Whether the check runs as root (keepalived's script checks are made for scripts run as root). */
+    java.util.function.BooleanSupplier runsAsRoot = halo.os.ProcessUser::isRoot;
 
     /** Whether a network interface exists on this host (keepalived -t reports the ones that do not). */
     Predicate<String> interfaceExists = name -> Files.isDirectory(Path.of("/sys/class/net", name));
@@ -142,16 +154,28 @@ public final class CheckCommand implements Callable<Integer> {
     int check(PrintWriter err) {
         LoadResult result = ConfigLoader.load(file, new LoadOptions(configId != null ? configId : DumpConfCommand.shortHostName(), strict));
         List<Diagnostic> diagnostics = new ArrayList<>(result.diagnostics());
+        boolean interfacesMissing = false;
         if (result.config() != null) {
-            diagnostics.addAll(missingInterfaces(result.config()));
+            List<Diagnostic> missing = missingInterfaces(result.config());
+            interfacesMissing = !missing.isEmpty();
+            diagnostics.addAll(missing);
             diagnostics.addAll(dataPlaneRefusals(result.config()));
         }
         for (Diagnostic d : diagnostics) {
             err.println(d);
         }
         int status = new LoadResult(result.config(), diagnostics).exitStatus();
+        if (result.config() != null && status != LoadResult.STOPPED && runsAsRoot.getAsBoolean()) {
+            List<String> violations = ScriptSecurity.violations(result.config(), interfacesMissing);
+            for (String v : violations) {
+                err.println(new Diagnostic(Diagnostic.Severity.WARNING, null, null, v));
+            }
+            if (!violations.isEmpty()) status = SECURITY_VIOLATION;
+        }
         if (status == 0) {
             err.println("Configuration " + file + " is valid");
+        } else if (status == SECURITY_VIOLATION) {
+            err.println("Configuration " + file + " runs scripts without enable_script_security");
         } else if (status == LoadResult.RUNS_AFTER_CORRECTIONS) {
             err.println("Configuration " + file + " has errors; keepalived would run after correcting them");
         } else {
@@ -186,17 +210,37 @@ public final class CheckCommand implements Callable<Integer> {
         return out;
     }
 
+    /** keepalived's parse_ipaddress and alloc_route: an address's or a route's dev that does not exist. */
+    private void missingDevices(List<VirtualAddress> addresses, List<VirtualRoute> routes, List<Diagnostic> out) {
+        for (VirtualAddress a : addresses) {
+            if (a.device() != null && !interfaceExists.test(a.device())) {
+                out.add(new Diagnostic(Diagnostic.Severity.WARNING, null, a.device(), "WARNING - interface "
+                        + a.device() + " for ip address " + AddressText.format(a.address().address()) + " doesn't exist"));
+            }
+        }
+        for (VirtualRoute r : routes) {
+            if (r.device() != null && !interfaceExists.test(r.device())) {
+                out.add(new Diagnostic(Diagnostic.Severity.WARNING, null, r.device(), "WARNING - interface "
+                        + r.device() + " for VROUTE nexthop doesn't exist"));
+            }
+        }
+    }
+
     /** keepalived -t: "WARNING - interface X for vrrp_instance Y doesn't exist" (not with dynamic_interfaces). */
     List<Diagnostic> missingInterfaces(KeepalivedConfig config) {
         List<Diagnostic> out = new ArrayList<>();
         if (config.global().dynamicInterfaces()) {
             return out;
         }
+        missingDevices(config.staticAddresses(), config.staticRoutes(), out);
         for (VrrpInstance i : config.vrrpInstances()) {
             if (i.interfaceName() != null && !interfaceExists.test(i.interfaceName())) {
                 out.add(new Diagnostic(Diagnostic.Severity.WARNING, null, i.interfaceName(), "WARNING - interface "
                         + i.interfaceName() + " for vrrp_instance " + i.name() + " doesn't exist"));
             }
+            List<VirtualAddress> addresses = new ArrayList<>(i.virtualAddresses());
+            addresses.addAll(i.excludedAddresses());
+            missingDevices(addresses, i.virtualRoutes(), out);
             for (TrackedInterface t : i.trackInterfaces()) {
                 if (!interfaceExists.test(t.name())) {
                     out.add(new Diagnostic(Diagnostic.Severity.WARNING, null, t.name(),

@@ -31,8 +31,69 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-D", "--log-detail"}, description = "Detailed log messages.")
     boolean logDetail;
 
-    @Option(names = {"-S", "--log-facility"}, paramLabel = "0-7", description = "Syslog facility local0..local7.")
-    Integer logFacility;
+    @Option(names = {"-S", "--log-facility"}, paramLabel = "FACILITY",
+            description = "Syslog facility: 0-7 or local0-local7 (LOG_LOCALn), user, or daemon (the default).")
+    String logFacility;
+
+    // keepalived's other flags: each acts as keepalived's or, where it has no meaning for Halo, is accepted with a
+    // warning (keepalived's command line in a unit or a script must not stop Halo from starting)
+    @Option(names = {"-B", "--no_bfd"}, description = "Don't run BFD (Halo runs no BFD process: nothing to do).")
+    boolean noBfd;
+
+    @Option(names = {"-b", "--bfd_pid"}, paramLabel = "FILE", description = "Pid file of the BFD process (Halo runs none: not written).")
+    Path bfdPidFile;
+
+    @Option(names = "--all", description = "Run every side even without its configuration (accepted, with a warning).")
+    boolean all;
+
+    @Option(names = {"-g", "--log-file"}, arity = "0..1", paramLabel = "FILE", fallbackValue = "keepalived.log",
+            description = "Log to a file (accepted, with a warning: Halo logs to syslog or the console).")
+    String logFile;
+
+    @Option(names = "--flush-log-file", description = "Flush the log file after each line (accepted with -g's warning).")
+    boolean flushLogFile;
+
+    @Option(names = {"-e", "--all-config"}, description = "Every configuration file must exist (include_check for every include; accepted, with a warning).")
+    boolean allConfig;
+
+    @Option(names = {"-u", "--umask"}, paramLabel = "MASK", description = "umask for file creation (accepted, with a warning).")
+    String umask;
+
+    @Option(names = {"-X", "--release-vips"}, description = "Drop VIPs on a transition from a signal (accepted, with a warning).")
+    boolean releaseVips;
+
+    @Option(names = {"-a", "--address-monitoring"}, description = "Log every address change netlink reports (accepted, with a warning).")
+    boolean addressMonitoring;
+
+    @Option(names = {"-x", "--snmp"}, description = "Enable SNMP (accepted, with a warning: Halo has no SNMP agent).")
+    boolean snmp;
+
+    @Option(names = {"-A", "--snmp-agent-socket"}, paramLabel = "FILE", description = "SNMP master agent socket (accepted with -x's warning).")
+    String snmpAgentSocket;
+
+    @Option(names = {"-s", "--namespace"}, paramLabel = "NAME", description = "Run in network namespace NAME (accepted, with a warning).")
+    String namespace;
+
+    @Option(names = {"-m", "--core-dump"}, description = "Core dump on an abnormal end (accepted, with a warning).")
+    boolean coreDump;
+
+    @Option(names = {"-M", "--core-dump-pattern"}, arity = "0..1", paramLabel = "PATN", fallbackValue = "core",
+            description = "Also set kernel.core_pattern (accepted, with -m's warning).")
+    String coreDumpPattern;
+
+    @Option(names = "--debug", arity = "0..1", paramLabel = "OPTIONS", fallbackValue = "",
+            description = "keepalived's debug options (accepted, with a warning).")
+    String debug;
+
+    @Option(names = {"--no-mem-check", "--perf"}, arity = "0..1", fallbackValue = "", paramLabel = "ARG",
+            description = "keepalived's build-time debugging options (accepted, with a warning).")
+    String keepalivedDebugging;
+
+    @Option(names = {"-L", "--mem-check-log"}, description = "keepalived's memory-check log (accepted, with a warning).")
+    boolean memCheckLog;
+
+    @Option(names = "--config-fd", paramLabel = "FD", description = "keepalived-internal (accepted, with a warning).")
+    String configFd;
 
     @Option(names = {"-G", "--no-syslog"}, description = "Do not log to syslog.")
     boolean noSyslog;
@@ -96,6 +157,39 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"--control-socket"}, paramLabel = "PATH", description = "The daemon's control socket (default: ${DEFAULT-VALUE}).")
     Path controlSocket = Path.of("/run/halo/halo.sock");
 
+    static final int INVALID_FACILITY = -2;
+
+    /** keepalived's -S: 0-7 or local0-local7 (localN), daemon (-1), user ({@link Syslog#USER}); else invalid. */
+    static int facility(String s) {
+        String n = s.startsWith("local") ? s.substring(5) : s;
+        if (n.matches("[0-7]")) return n.charAt(0) - '0';
+        return switch (s) {
+            case "daemon" -> -1;
+            case "user" -> Syslog.USER;
+            default -> INVALID_FACILITY;
+        };
+    }
+
+    /** One warning per keepalived flag given that Halo accepts without acting on it. */
+    java.util.List<String> keepalivedFlagWarnings() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        java.util.function.BiConsumer<Boolean, String> warn = (given, text) -> {
+            if (given) out.add("halo: " + text + " - ignored");
+        };
+        warn.accept(all, "--all (Halo starts a side only when the configuration has work for it)");
+        warn.accept(logFile != null || flushLogFile, "-g/--log-file (Halo logs to syslog, or to the console with -l)");
+        warn.accept(allConfig, "-e/--all-config (use include_check in global_defs)");
+        warn.accept(umask != null, "-u/--umask " + umask + " (Halo keeps the umask it was started with)");
+        warn.accept(releaseVips, "-X/--release-vips (not supported by Halo)");
+        warn.accept(addressMonitoring, "-a/--address-monitoring (not supported by Halo)");
+        warn.accept(snmp || snmpAgentSocket != null, "-x/--snmp (Halo has no SNMP agent)");
+        warn.accept(namespace != null, "-s/--namespace " + namespace + " (not supported by Halo: start it in the namespace, ip netns exec)");
+        warn.accept(coreDump || coreDumpPattern != null, "-m/--core-dump (the JVM writes its own crash reports)");
+        warn.accept(debug != null || keepalivedDebugging != null || memCheckLog || configFd != null,
+                "keepalived's debugging options (--debug, --perf, --no-mem-check, -L, --config-fd)");
+        return out;
+    }
+
     @Override
     public Integer call() {
         if (signum != null) {
@@ -135,8 +229,19 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("halo run: --log-format " + logFormat + ": expected text or json");
             return 2;
         }
+        for (String w : keepalivedFlagWarnings()) {
+            System.err.println(w);
+        }
+        int facility = -1;
+        if (logFacility != null) {
+            facility = facility(logFacility);
+            if (facility == INVALID_FACILITY) {
+                System.err.println("Invalid log facility '" + logFacility + "'"); // keepalived's words; it goes on
+                facility = -1;
+            }
+        }
         boolean toConsole = logConsole || noSyslog || !java.nio.file.Files.exists(Path.of("/dev/log"));
-        Syslog syslog = toConsole ? null : Syslog.open(logFacility == null ? -1 : logFacility);
+        Syslog syslog = toConsole ? null : Syslog.open(facility);
         DaemonLog log = new DaemonLog(java.time.Clock.systemDefaultZone(), syslog == null ? System.err : null, syslog, logDetail,
                 logFormat.equals("json"));
         String id = configId != null ? configId : DumpConfCommand.shortHostName();

@@ -165,6 +165,15 @@ public final class ConfigWriter {
         }
         if (g.scriptUser() != null) line("script_user", g.scriptUser(), g.scriptGroup());
         if (g.enableScriptSecurity()) line("enable_script_security");
+        GlobalDefs.StartStopScripts ss = g.startStopScripts();
+        script("startup_script", ss.startup());
+        if (!ss.startupTimeout().equals(GlobalDefs.StartStopScripts.DEFAULT_TIMEOUT)) {
+            line("startup_script_timeout", secs(ss.startupTimeout()));
+        }
+        script("shutdown_script", ss.shutdown());
+        if (!ss.shutdownTimeout().equals(GlobalDefs.StartStopScripts.DEFAULT_TIMEOUT)) {
+            line("shutdown_script_timeout", secs(ss.shutdownTimeout()));
+        }
         fifo("notify_fifo", g.notifyFifo());
         fifo("vrrp_notify_fifo", g.vrrpNotifyFifo());
         fifo("lvs_notify_fifo", g.lvsNotifyFifo());

@@ -14,6 +14,7 @@ import java.util.List;
  * @param smtpServer           smtp_server host (address or name), or {@code null}
  * @param smtpPort             smtp_server port (25)
  * @param smtpConnectTimeout   smtp_connect_timeout (30 s)
+ * @param startStopScripts     startup_script / shutdown_script with their timeouts
  * @param scriptUser           script_user, or {@code null} (keepalived_script if it exists, else root)
  * @param vrrpVersion          default VRRP version for instances (2)
  * @param multicastGroup4      vrrp_mcast_group4 (224.0.0.18)
@@ -41,6 +42,7 @@ public record GlobalDefs(
         String scriptUser,
         String scriptGroup,
         boolean enableScriptSecurity,
+        StartStopScripts startStopScripts,
         Fifo notifyFifo,
         Fifo vrrpNotifyFifo,
         Fifo lvsNotifyFifo,
@@ -65,6 +67,17 @@ public record GlobalDefs(
     public GlobalDefs {
         notificationEmails = List.copyOf(notificationEmails);
         otherSettings = List.copyOf(otherSettings);
+    }
+
+    /**
+     * startup_script (run before anything starts; the start waits for it up to its timeout) and shutdown_script (run
+     * after everything stopped; the exit waits for it up to its timeout): {@code null} when not written; the timeouts
+     * 10 s unless written (keepalived's default).
+     */
+    public record StartStopScripts(ScriptCommand startup, Duration startupTimeout, ScriptCommand shutdown,
+                                   Duration shutdownTimeout) {
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+        public static final StartStopScripts NONE = new StartStopScripts(null, DEFAULT_TIMEOUT, null, DEFAULT_TIMEOUT);
     }
 
     /** A notify FIFO: its path and the optional script keepalived starts to read it (*notify_fifo_script). */

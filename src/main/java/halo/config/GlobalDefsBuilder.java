@@ -17,8 +17,7 @@ import java.util.Set;
 /** global_defs: its keywords and what they set, completed into {@link GlobalDefs}. */
 final class GlobalDefsBuilder implements ParseContext, HasRawSettings {
 static final Set<String> GLOBAL_RAW = Set.of(
-        "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures", "startup_script",
-        "startup_script_timeout", "shutdown_script", "shutdown_script_timeout", "default_interface", "lvs_flush",
+        "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures", "default_interface", "lvs_flush",
         "lvs_flush_on_stop", "lvs_flush_onstop", "vrrp_check_unicast_src", "vrrp_iptables",
         "nftables_priority", "nftables_ifindex", "nftables_counters", "vrrp_rx_bufs_policy",
         "vrrp_rx_bufs_multiplier", "vrrp_priority", "checker_priority", "bfd_priority", "vrrp_no_swap",
@@ -114,6 +113,10 @@ static final Set<String> GLOBAL_RAW = Set.of(
             scriptGroup = opt(s, 2);
         });
         KeywordTable.line(keywords, "enable_script_security", (GlobalDefsBuilder b, Statement s) -> scriptSecurity = true);
+        KeywordTable.line(keywords, "startup_script", (GlobalDefsBuilder b, Statement s) -> startStopScript(s, true));
+        KeywordTable.line(keywords, "shutdown_script", (GlobalDefsBuilder b, Statement s) -> startStopScript(s, false));
+        KeywordTable.line(keywords, "startup_script_timeout", (GlobalDefsBuilder b, Statement s) -> startStopTimeout(s, true));
+        KeywordTable.line(keywords, "shutdown_script_timeout", (GlobalDefsBuilder b, Statement s) -> startStopTimeout(s, false));
         KeywordTable.line(keywords, "notify_fifo", (GlobalDefsBuilder b, Statement s) -> notifyFifo = fifo(s));
         KeywordTable.line(keywords, "vrrp_notify_fifo", (GlobalDefsBuilder b, Statement s) -> vrrpFifo = fifo(s));
         KeywordTable.line(keywords, "lvs_notify_fifo", (GlobalDefsBuilder b, Statement s) -> lvsFifo = fifo(s));
@@ -287,6 +290,44 @@ static final Set<String> GLOBAL_RAW = Set.of(
     /** Keywords of {@link #GLOBAL_RAW} that Halo reads from the raw settings and acts on. */
     static final Set<String> ACTED_ON_RAW = Set.of("vrrp_rt_priority", "rs_init_notifies", "include_check");
 
+    ScriptCommand startupScript;
+    ScriptCommand shutdownScript;
+    Duration startupTimeout = GlobalDefs.StartStopScripts.DEFAULT_TIMEOUT;
+    Duration shutdownTimeout = GlobalDefs.StartStopScripts.DEFAULT_TIMEOUT;
+
+    /** keepalived's startup_shutdown_script (global_parser.c): one of each, its words and messages. */
+    void startStopScript(Statement s, boolean startup) {
+        String type = startup ? "startup" : "shutdown";
+        if ((startup ? startupScript : shutdownScript) != null) {
+            parser.warn(s, s.keyword(), type + " script already specified");
+            return;
+        }
+        if (s.words().size() < 2) {
+            parser.warn(s, s.keyword(), type + " script missing");
+            return;
+        }
+        ScriptCommand cmd = parser.script(s, 1);
+        if (cmd == null) return;
+        if (startup) startupScript = cmd;
+        else shutdownScript = cmd;
+    }
+
+    void startStopTimeout(Statement s, boolean startup) {
+        String type = startup ? "startup" : "shutdown";
+        if (s.words().size() < 2) {
+            parser.warn(s, s.keyword(), type + "_script_timeout requires value");
+            return;
+        }
+        String w = s.words().get(1);
+        long v = w.matches("[0-9]{1,4}") ? Long.parseLong(w) : -1;
+        if (v < 1 || v > 1000) {
+            parser.warn(s, s.words().get(1), type + "_script_timeout '" + s.words().get(1) + "' must be in [1, 1000] - ignoring");
+            return;
+        }
+        if (startup) startupTimeout = Duration.ofSeconds(v);
+        else shutdownTimeout = Duration.ofSeconds(v);
+    }
+
     GlobalDefs.Fifo fifo(Statement s) {
         String path = parser.arg(s, 1);
         if (path == null) {
@@ -334,7 +375,12 @@ static final Set<String> GLOBAL_RAW = Set.of(
                 garpLowerDelay == null ? garpDelay : garpLowerDelay,
                 garpLowerRepeat == null ? garpRepeat : garpLowerRepeat);
         return new GlobalDefs(routerId, emails, emailFrom, smtpServer, smtpPort, smtpHelo, smtpTimeout, scriptUser,
-                scriptGroup, scriptSecurity, withScript(notifyFifo, "notify_fifo_script"),
+                scriptGroup, scriptSecurity, startupScript == null && shutdownScript == null
+                        && startupTimeout.equals(GlobalDefs.StartStopScripts.DEFAULT_TIMEOUT)
+                        && shutdownTimeout.equals(GlobalDefs.StartStopScripts.DEFAULT_TIMEOUT)
+                        ? GlobalDefs.StartStopScripts.NONE
+                        : new GlobalDefs.StartStopScripts(startupScript, startupTimeout, shutdownScript, shutdownTimeout),
+                withScript(notifyFifo, "notify_fifo_script"),
                 withScript(vrrpFifo, "vrrp_notify_fifo_script"), withScript(lvsFifo, "lvs_notify_fifo_script"), version, mcast4, mcast6, garp,
                 garpInterval, gnaInterval, higherPrioSendAdvert, lowerPrioNoAdvert, strict, skipCheckAdvAddr,
                 startupDelay, dynamicInterfaces, maxAutoPriority, lvsDataplane, lvsTimeouts, metricsListen, raw);

@@ -218,8 +218,46 @@ final class VrrpParser {
     static final Set<String> ROUTE_TYPES = Set.of("unicast", "local", "broadcast", "multicast", "throw",
             "unreachable", "prohibit", "blackhole", "nat");
 
+    /** Route options of keepalived's alloc_route that take one value (two with {@code lock} or {@code inet/inet6}). */
+    static final Set<String> ROUTE_OPTIONS_WITH_VALUE = Set.of("src", "as", "via", "gw", "from", "tos", "table",
+            "protocol", "scope", "metric", "priority", "preference", "dev", "oif", "expires", "mtu", "hoplimit",
+            "advmss", "rtt", "rttvar", "reordering", "window", "cwnd", "ssthresh", "realms", "rto_min", "initcwnd",
+            "initrwnd", "features", "quickack", "congctl", "pref", "ttl-propagate", "fastopen_no_cookie", "or",
+            "track_group", "vrf");
+    static final Set<String> ROUTE_OPTIONS_ALONE = Set.of("inet", "inet6", "onlink", "no_track");
+
+    /**
+     * keepalived's alloc_route takes the destination wherever it stands ({@code src 192.0.2.1 198.51.100.0/24 via
+     * ...}, as in its own samples): the destination (with its {@code to} and route type) is moved first.
+     */
+    static List<String> destinationFirst(List<String> w) {
+        int i = 0;
+        while (i < w.size()) {
+            String k = w.get(i);
+            if (ROUTE_OPTIONS_ALONE.contains(k)) {
+                i++;
+            } else if (ROUTE_OPTIONS_WITH_VALUE.contains(k)) {
+                String v = i + 1 < w.size() ? w.get(i + 1) : "";
+                i += v.equals("lock") || v.equals("inet") || v.equals("inet6") || k.equals("as") && v.equals("to") ? 3 : 2;
+            } else {
+                break;
+            }
+        }
+        if (i == 0 || i >= w.size() || w.get(i).equals("nexthop") || w.get(i).equals("encap")) {
+            return w;
+        }
+        int end = i;
+        if (w.get(end).equals("to")) end++;
+        if (end < w.size() && ROUTE_TYPES.contains(w.get(end))) end++;
+        end = Math.min(end + 1, w.size());
+        List<String> moved = new ArrayList<>(w.subList(i, end));
+        moved.addAll(w.subList(0, i));
+        moved.addAll(w.subList(end, w.size()));
+        return moved;
+    }
+
     VirtualRoute route(Statement line) {
-        List<String> w = line.words();
+        List<String> w = destinationFirst(line.words());
         int i = 0;
         String type = "unicast";
         if (ROUTE_TYPES.contains(w.get(i))) {
@@ -285,6 +323,11 @@ final class VrrpParser {
                 case "no_track" -> noTrack = true;
                 default -> options.add(k);
             }
+        }
+        if (!noTrack && dev == null) {
+            // keepalived's alloc_route: it tracks a route by its interface
+            parser.warn(line, dst, "Warning - cannot track route " + dst + " with no interface specified, not tracking");
+            noTrack = true;
         }
         if (destination == null) {
             boolean v6 = (via instanceof Inet6Address) || (source instanceof Inet6Address);

@@ -104,6 +104,17 @@ public final class Daemon {
             // keepalived -d: the configuration as the daemon understood it, into the log
             ConfigWriter.write(state.config).lines().filter(l -> !l.isBlank()).forEach(log::info);
         }
+        // keepalived's parent runs the startup script before it starts its children, and waits for it
+        StartStopScripts.startup(state.config, scripts, log, options.logDetail());
+        try {
+            return start();
+        } finally {
+            // after both sides have stopped, as keepalived's parent once its children are gone
+            StartStopScripts.shutdown(state.config, scripts, log, options.logDetail());
+        }
+    }
+
+    private int start() {
         // keepalived starts the checker process only when there are virtual servers (or -C asks for it alone), and
         // the VRRP process unless -C: the checker side alone needs no raw socket.
         boolean checkers = options.runCheckers() && (!options.runVrrp() || !state.config.virtualServers().isEmpty());

@@ -23,10 +23,16 @@ public final class Syslog implements Consumer<String> {
         this.prefix = "<" + (facility + LOG_INFO) + ">Keepalived_vrrp[" + ProcessHandle.current().pid() + "]: ";
     }
 
-    /** Syslog on /dev/log with local{@code localN} (0-7), or the daemon facility when {@code localN} is negative; null when there is none. */
+    /** keepalived's -S user: syslog's LOG_USER. */
+    public static final int USER = 8;
+
+    /**
+     * Syslog on /dev/log with local{@code localN} (0-7), the daemon facility when {@code localN} is negative, the
+     * user facility for {@link #USER}; null when there is none.
+     */
     public static Syslog open(int localN) {
         try {
-            int facility = localN >= 0 && localN <= 7 ? LOG_LOCAL0 + (localN << 3) : LOG_DAEMON;
+            int facility = localN == USER ? 1 << 3 : localN >= 0 && localN <= 7 ? LOG_LOCAL0 + (localN << 3) : LOG_DAEMON;
             return new Syslog(UnixDatagramSocket.to("/dev/log"), facility);
         } catch (NativeException | RuntimeException e) {
             return null;

@@ -6,6 +6,7 @@ import halo.config.ConfigLoader;
 import halo.config.LoadOptions;
 import halo.config.LoadResult;
 import halo.config.source.Diagnostic;
+import halo.daemon.ScriptSecurity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +104,7 @@ class KeepalivedDifferentialTest {
         assertThat(outcomes.subList(0, samples.size()).stream().filter(o -> o.keepalived() != o.halo())
                 .filter(o -> o.keepalived() != Verdict.SECURITY).map(o -> o.c().name()).toList())
                 .as(report.toString()).isEmpty();
-        assertThat(agreement).as(report.toString()).isGreaterThanOrEqualTo(85.0);
+        assertThat(agreement).as(report.toString()).isGreaterThanOrEqualTo(99.0);
     }
 
     Case write(String name, List<String> lines) throws Exception {
@@ -190,8 +191,11 @@ class KeepalivedDifferentialTest {
             CheckCommand check = new CheckCommand();
             LoadResult r = ConfigLoader.load(c.file(), new LoadOptions("test", false));
             List<Diagnostic> all = new ArrayList<>(r.diagnostics());
+            boolean interfacesMissing = false;
             if (r.config() != null) {
-                all.addAll(check.missingInterfaces(r.config()));
+                List<Diagnostic> missing = check.missingInterfaces(r.config());
+                interfacesMissing = !missing.isEmpty();
+                all.addAll(missing);
             }
             List<Diagnostic> keepalivedsKind = all.stream()
                     .filter(d -> !d.message().endsWith("' is accepted but not used by Halo")).toList();
@@ -201,6 +205,10 @@ class KeepalivedDifferentialTest {
                 case 5 -> Verdict.CORRECTED;
                 default -> Verdict.CANNOT_RUN;
             };
+            if (r.config() != null && haloStatus != LoadResult.STOPPED && check.runsAsRoot.getAsBoolean()
+                    && !ScriptSecurity.violations(r.config(), interfacesMissing).isEmpty()) {
+                halo = Verdict.SECURITY;
+            }
             says = keepalivedsKind.stream().filter(d -> d.severity() != Diagnostic.Severity.INFO).findFirst()
                     .map(Diagnostic::toString).map(s -> s.replace(dir + "/", "")).orElse("(nothing)");
             if (all.stream().anyMatch(d -> d.message().startsWith("internal error"))) {

@@ -193,6 +193,8 @@ final class ModelGenerator {
                 smtp, smtp == null ? 25 : between(1, 65535), chance(30) ? word() : null,
                 // smtp_connect_timeout: keepalived corrects 0 to 1
                 wholeSeconds(1, 100), chance(30) ? word() : null, null, chance(50),
+                chance(30) ? new GlobalDefs.StartStopScripts(chance(50) ? script() : null, wholeSeconds(1, 1000),
+                        chance(50) ? script() : null, wholeSeconds(1, 1000)) : GlobalDefs.StartStopScripts.NONE,
                 chance(30) ? new GlobalDefs.Fifo(path(), chance(50) ? script() : null) : null,
                 chance(20) ? new GlobalDefs.Fifo(path(), null) : null, chance(20) ? new GlobalDefs.Fifo(path(), script()) : null,
                 chance(70) ? 2 : 3, Addresses.parse("224.0.0." + between(1, 254)),
@@ -214,9 +216,11 @@ final class ModelGenerator {
     }
 
     VirtualRoute route(AddressFamily f) {
+        String dev = chance(50) ? "eth1" : null;
+        // keepalived tracks a route by its interface: without one it is not tracked
         return new VirtualRoute(chance(80) ? "unicast" : "blackhole", prefix(f), chance(30) ? addr(f) : null,
-                chance(50) ? addr(f) : null, chance(50) ? "eth1" : null, chance(30) ? Integer.toString(between(1, 250)) : null,
-                chance(30) ? between(0, 1000) : -1, chance(20) ? "link" : null, chance(20),
+                chance(50) ? addr(f) : null, dev, chance(30) ? Integer.toString(between(1, 250)) : null,
+                chance(30) ? between(0, 1000) : -1, chance(20) ? "link" : null, dev == null || chance(20),
                 chance(20) ? List.of("onlink") : List.of());
     }
 

@@ -13,6 +13,10 @@ import java.util.function.Consumer;
  * enclosing block; a {@code }} with nothing open is reported ({@code Extra '}' found}). A block still open at the end
  * is reported where it was opened (keepalived: {@code There are N missing '}'s or extra '{'s}). keepalived runs
  * such configurations, so these are warnings.
+ *
+ * <p>keepalived decides blocks by keyword ({@link BlockShapes}): a block keyword not followed by {@code {} still
+ * reads the following lines as its block, up to the next {@code }}; a block of values is flat (a {@code {} in it
+ * is a value).
  */
 final class TreeBuilder {
 
@@ -24,11 +28,14 @@ final class TreeBuilder {
         final List<String> words;
         final String text;
         final ArrayList<Statement> items = new ArrayList<>();
+        /** What keepalived reads in it: keywords, flat values, or (LINE) a block keepalived ignores the braces of. */
+        final BlockShapes.Shape shape;
 
-        Frame(SourceLocation location, List<String> words, String text) {
+        Frame(SourceLocation location, List<String> words, String text, BlockShapes.Shape shape) {
             this.location = location;
             this.words = words;
             this.text = text;
+            this.shape = shape;
         }
     }
 
@@ -71,7 +78,14 @@ final class TreeBuilder {
 
     private void add(String text, List<String> lineWords, SourceLocation location) {
         String first = lineWords.getFirst();
-        if (first.equals("{")) {
+        if (!first.equals("{") && pendingWords != null) {
+            openWithoutBrace(location);
+        }
+        if (!open.isEmpty() && open.getLast().shape == BlockShapes.Shape.VALUES && !first.equals("}")) {
+            // alloc_value_block: every line up to the first '}' is a value, a '{' too (read_line still counts it)
+            if (first.equals("{")) braceDepth++;
+            addToCurrent(new Statement(location, lineWords, null, text));
+        } else if (first.equals("{")) {
             open(location);
         } else if (first.equals("}")) {
             close(location);
@@ -99,11 +113,45 @@ final class TreeBuilder {
             diagnostics.warning(location, "{", "Unexpected '{' - ignoring");
             return;
         }
+        openFrame(pendingShape());
+    }
+
+    /** The block keepalived would read: the innermost open block of keywords (others are read at its level). */
+    private String enclosingBlock() {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            Frame f = open.get(i);
+            if (f.shape == BlockShapes.Shape.KEYWORDS) return f.words.getFirst();
+        }
+        return "";
+    }
+
+    private BlockShapes.Shape pendingShape() {
+        return BlockShapes.shape(enclosingBlock(), pendingWords.getFirst());
+    }
+
+    /**
+     * A line other than '{' follows a keyword: keepalived still reads the lines that follow a block keyword as its
+     * block (process_stream's need_bob: "Missing '{' at beginning of configuration block"; alloc_value_block only
+     * logs that the '{' is missing), up to the next '}'.
+     */
+    private void openWithoutBrace(SourceLocation location) {
+        BlockShapes.Shape shape = pendingShape();
+        if (shape == BlockShapes.Shape.LINE) return;
+        if (shape == BlockShapes.Shape.KEYWORDS) {
+            diagnostics.warning(location, pendingWords.getFirst(), "Missing '{' at beginning of configuration block");
+        } else {
+            diagnostics.info(location, pendingWords.getFirst(), "'{' missing from beginning of block "
+                    + pendingWords.getFirst());
+        }
+        openFrame(shape);
+    }
+
+    private void openFrame(BlockShapes.Shape shape) {
         if (open.size() >= MAX_DEPTH) {
-            diagnostics.fatal(location, "{", "blocks nested more than " + MAX_DEPTH + " deep - '{' ignored");
+            diagnostics.fatal(pendingLocation, "{", "blocks nested more than " + MAX_DEPTH + " deep - '{' ignored");
             return;
         }
-        Frame frame = new Frame(pendingLocation, pendingWords, pendingText);
+        Frame frame = new Frame(pendingLocation, pendingWords, pendingText, shape);
         pendingWords = null;
         open.add(frame);
         current = frame.items;
@@ -113,10 +161,12 @@ final class TreeBuilder {
         flushPending();
         boolean extra = braceDepth == 0;
         if (braceDepth > 0) braceDepth--;
+        if (extra) {
+            // read_line counts braces alone; the '}' still ends the block being read (a block opened without '{')
+            diagnostics.warning(location, "}", "Extra '}' found");
+        }
         if (open.isEmpty()) {
-            if (extra) {
-                diagnostics.warning(location, "}", "Extra '}' found");
-            } else {
+            if (!extra) {
                 // it closes a '{' that was ignored at the top level
                 diagnostics.warning(location, "}", "Unknown keyword '}'");
             }

@@ -9,10 +9,11 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** A netlink socket (NETLINK_ROUTE or NETLINK_GENERIC): sends whole messages to the kernel, receives whole datagrams. */
+/** A netlink socket (NETLINK_ROUTE, NETLINK_GENERIC or NETLINK_NETFILTER): sends whole messages to the kernel, receives whole datagrams. */
 final class NetlinkSocket extends NativeSocket {
     static final int NETLINK_ROUTE = 0;
     static final int NETLINK_GENERIC = 16;
+    static final int NETLINK_NETFILTER = 12;
     static final int SOL_NETLINK = 270;
     static final int NETLINK_CAP_ACK = 10;
     static final int NETLINK_EXT_ACK = 11;
@@ -31,7 +32,11 @@ final class NetlinkSocket extends NativeSocket {
 
     NetlinkSocket(int protocol, int groups, boolean nonBlocking, String purpose) throws NativeException {
         HostOs.ensureAvailable();
-        String name = protocol == NETLINK_GENERIC ? "generic netlink" : "rtnetlink";
+        String name = switch (protocol) {
+            case NETLINK_GENERIC -> "generic netlink";
+            case NETLINK_NETFILTER -> "nfnetlink";
+            default -> "rtnetlink";
+        };
         super(Native.socket(Native.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC | (nonBlocking ? Native.SOCK_NONBLOCK : 0),
                 protocol, "for " + name + " (" + purpose + ")", null));
         this.nonBlocking = nonBlocking;

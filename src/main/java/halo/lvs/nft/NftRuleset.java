@@ -165,19 +165,19 @@ public final class NftRuleset {
             ForwardingMethod method = forwarding(p);
             switch (method) {
                 case NAT -> {
-                    natJumps.add(match(p.service().key(), false) + " goto " + chain(p));
-                    countJumps.add(countMatch(p.service().key()) + " jump " + chain(p) + "_count");
-                    invalidDrops.add(match(p.service().key(), false) + " ct state invalid drop");
+                    natJumps.add(matchOf(p.service().key(), false) + " goto " + chain(p));
+                    countJumps.add(countMatchOf(p.service().key()) + " jump " + chain(p) + "_count");
+                    invalidDrops.add(matchOf(p.service().key(), false) + " ct state invalid drop");
                     inet.addAll(build(p, method).objects());
                 }
                 case TUN -> {
-                    String m = match(p.service().key(), false);
+                    String m = matchOf(p.service().key(), false);
                     tunJumps.add(m + " ct mark & 0xff000000 == " + hex(TUN_MARK) + " meta mark set ct mark accept");
                     tunJumps.add(m + " ct state new jump " + chain(p));
                     inet.addAll(build(p, method).objects());
                 }
                 case DR -> {
-                    drJumps.add("meta pkttype host " + match(p.service().key(), true) + " goto " + chain(p));
+                    drJumps.add("meta pkttype host " + matchOf(p.service().key(), true) + " goto " + chain(p));
                     Built b = build(p, method);
                     devices.addAll(b.devices());
                     netdev.addAll(b.objects());
@@ -217,6 +217,19 @@ public final class NftRuleset {
         return new NftLayout(tables);
     }
 
+    /** Services' matches, kept: a layout is made at every checker change, and 1,000 services' strings cost. */
+    private final Map<ServiceKey, String> matches = new java.util.HashMap<>();
+    private final Map<ServiceKey, String> netdevMatches = new java.util.HashMap<>();
+    private final Map<ServiceKey, String> countMatches = new java.util.HashMap<>();
+
+    private String matchOf(ServiceKey key, boolean netdev) {
+        return (netdev ? netdevMatches : matches).computeIfAbsent(key, k -> match(k, netdev));
+    }
+
+    private String countMatchOf(ServiceKey key) {
+        return countMatches.computeIfAbsent(key, NftRuleset::countMatch);
+    }
+
     /** The DR flow timeouts; every service is built again at the next layout. */
     public void timeouts(halo.lvs.IpvsTimeouts timeouts) {
         this.timeouts = java.util.Objects.requireNonNull(timeouts);
@@ -226,6 +239,9 @@ public final class NftRuleset {
     /** Builds every service again at the next layout (a resync: devices looked up afresh). */
     public void forget() {
         built = new java.util.HashMap<>();
+        matches.clear();
+        netdevMatches.clear();
+        countMatches.clear();
     }
 
     /** Services built for the layout being made; becomes {@link #built} when it is done. */

@@ -34,7 +34,7 @@ final class NetlinkSocket extends NativeSocket {
         HostOs.ensureAvailable();
         String name = switch (protocol) {
             case NETLINK_GENERIC -> "generic netlink";
-            case NETLINK_NETFILTER -> "ctnetlink";
+            case NETLINK_NETFILTER -> "nfnetlink";
             default -> "rtnetlink";
         };
         super(Native.socket(Native.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC | (nonBlocking ? Native.SOCK_NONBLOCK : 0),

@@ -25,7 +25,9 @@ import java.util.function.Function;
 
 /**
  * The nftables ruleset for a virtual-server table: no I/O (it remembers the last layout's services, so an unchanged one is not built again). Every service has a chain {@code s<id>} that sends a
- * new flow to a destination chain {@code s<id>_d<id>} through a verdict map {@code s<id>_sched} (the scheduler), after
+ * new flow to a destination chain {@code s<id>_d<id>} through a verdict map {@code s<id>_sched} (the scheduler, whose
+ * one rule sits in a chain {@code s<id>_pick} of its own so that a checker's change is a change of that map's
+ * elements and that chain's one rule: {@link NftFastPath}), after
  * the persistence sets {@code s<id>_d<id>_p} (one per destination, client address masked by the granularity, with the
  * persistence timeout) have had their say; a flow no destination takes is rejected with ICMP port unreachable, as
  * IPVS's ip_vs_leave does.
@@ -91,9 +93,32 @@ public final class NftRuleset {
     }
 
     /** A service as the ruleset places it: ids that name its chains, sets and counters while it lives. */
-    public record PlacedService(int id, IpvsService service, List<PlacedDestination> destinations) {
+    /**
+     * A service as the ruleset places it: ids that name its chains, sets and counters while it lives. PARKED are real
+     * servers a checker removed: their objects (chain, counters, flow set) stay, out of the scheduler, so that the
+     * removal and the server's return change only the scheduler's map and pick chain, which the plane writes as
+     * element and rule messages without libnftables (see {@link NftFastPath}).
+     */
+    public record PlacedService(int id, IpvsService service, List<PlacedDestination> destinations,
+                                List<PlacedDestination> parked) {
         public PlacedService {
             destinations = List.copyOf(destinations);
+            parked = List.copyOf(parked);
+        }
+
+        public PlacedService(int id, IpvsService service, List<PlacedDestination> destinations) {
+            this(id, service, destinations, List.of());
+        }
+
+        /**
+         * The destinations and the parked ones, by id: everything that has objects, in an order that a removal or
+         * a return does not change (a returning server goes to the end of the destinations, as in IPVS).
+         */
+        public List<PlacedDestination> withParked() {
+            List<PlacedDestination> all = new ArrayList<>(destinations);
+            all.addAll(parked);
+            all.sort(java.util.Comparator.comparingInt(PlacedDestination::id));
+            return all;
         }
     }
 
@@ -119,6 +144,12 @@ public final class NftRuleset {
         return method == null ? ForwardingMethod.NAT : method;
     }
 
+    /** Where a placed service's flows are handled: its parked real servers' method when none is left. */
+    public static ForwardingMethod forwarding(PlacedService p) {
+        if (!p.destinations().isEmpty() || p.parked().isEmpty()) return forwarding(p.service());
+        return p.parked().getFirst().destination().forwarding();
+    }
+
     /** The layout for SERVICES (in table order). */
     public NftLayout layout(List<PlacedService> services) {
         deviceCache.clear();
@@ -132,20 +163,20 @@ public final class NftRuleset {
         List<String> invalidDrops = new ArrayList<>();
         Set<String> devices = new LinkedHashSet<>();
         for (PlacedService p : services) {
-            ForwardingMethod method = forwarding(p.service());
+            ForwardingMethod method = forwarding(p);
             switch (method) {
                 case NAT -> {
-                    natJumps.add(match(p.service().key(), false) + " goto " + chain(p));
-                    countJumps.add(countMatch(p.service().key()) + " jump " + chain(p) + "_count");
-                    invalidDrops.add(match(p.service().key(), false) + " ct state invalid drop");
+                    natJumps.add(matchOf(p.service().key(), false) + " goto " + chain(p));
+                    countJumps.add(countMatchOf(p.service().key()) + " jump " + chain(p) + "_count");
+                    invalidDrops.add(matchOf(p.service().key(), false) + " ct state invalid drop");
                     inet.addAll(build(p, method).objects());
                 }
                 case TUN -> {
-                    tunJumps.add(match(p.service().key(), false) + " notrack goto " + chain(p));
+                    tunJumps.add(matchOf(p.service().key(), false) + " notrack goto " + chain(p));
                     inet.addAll(build(p, method).objects());
                 }
                 case DR -> {
-                    drJumps.add("meta pkttype host " + match(p.service().key(), true) + " goto " + chain(p));
+                    drJumps.add("meta pkttype host " + matchOf(p.service().key(), true) + " goto " + chain(p));
                     Built b = build(p, method);
                     devices.addAll(b.devices());
                     netdev.addAll(b.objects());
@@ -260,6 +291,20 @@ public final class NftRuleset {
         return method == ForwardingMethod.DR || method == ForwardingMethod.TUN;
     }
 
+    /** Services' matches, kept: a layout is made at every checker change, and 1,000 services' strings cost. */
+    private final Map<ServiceKey, String> matches = new java.util.HashMap<>();
+    private final Map<ServiceKey, String> netdevMatches = new java.util.HashMap<>();
+    private final Map<ServiceKey, String> countMatches = new java.util.HashMap<>();
+
+    private String matchOf(ServiceKey key, boolean netdev) {
+        return (netdev ? netdevMatches : matches).computeIfAbsent(key, k -> match(k, netdev));
+    }
+
+    private String countMatchOf(ServiceKey key) {
+        return countMatches.computeIfAbsent(key, NftRuleset::countMatch);
+    }
+
+
     /**
      * The DR and TUN flow timeouts and the NAT conntrack timeouts; every service is built again at the next layout.
      */
@@ -280,6 +325,9 @@ public final class NftRuleset {
     /** Builds every service again at the next layout (a resync: devices looked up afresh). */
     public void forget() {
         built = new java.util.HashMap<>();
+        matches.clear();
+        netdevMatches.clear();
+        countMatches.clear();
     }
 
     /** Services built for the layout being made; becomes {@link #built} when it is done. */
@@ -290,7 +338,7 @@ public final class NftRuleset {
         if (b == null) {
             List<String> devices = new ArrayList<>();
             if (method == ForwardingMethod.DR) {
-                for (PlacedDestination d : p.destinations()) devices.add(device(d));
+                for (PlacedDestination d : p.withParked()) devices.add(device(d));
             }
             b = new Built(serviceObjects(p, method), devices);
         }
@@ -321,7 +369,7 @@ public final class NftRuleset {
             out.add(new NftLayout.Collection("set", chain(p) + "_closing", List.of("type " + flowType(s.key()),
                     "flags dynamic,timeout", "size " + FLOW_SET_SIZE), List.of(), true));
         }
-        for (PlacedDestination d : p.destinations()) {
+        for (PlacedDestination d : p.withParked()) {
             out.add(new NftLayout.Counter(chain(p, d) + "_conn"));
             out.add(new NftLayout.Counter(chain(p, d) + "_in"));
             if (method == ForwardingMethod.NAT) out.add(new NftLayout.Counter(chain(p, d) + "_out"));
@@ -339,7 +387,7 @@ public final class NftRuleset {
         List<String> elements = ranges(schedule, i -> "goto " + chain(p, p.destinations().get(i)));
         out.add(new NftLayout.Collection("map", chain(p) + "_sched",
                 List.of("typeof numgen inc mod 2 : verdict", "flags interval"), elements, false));
-        for (PlacedDestination d : p.destinations()) {
+        for (PlacedDestination d : p.withParked()) {
             out.add(new NftLayout.Chain(chain(p, d), null, destinationRules(p, d, method)));
         }
         List<String> rules = new ArrayList<>();
@@ -347,19 +395,22 @@ public final class NftRuleset {
         if (oneWay(method)) {
             // an established flow goes on to its real server whatever the table has become since it began (a
             // quiesced server's included); only a flow no set knows is scheduled
-            for (PlacedDestination d : p.destinations()) {
+            for (PlacedDestination d : p.withParked()) {
                 rules.add(l4(s.key()) + " " + flowKey(s.key()) + " @" + chain(p, d) + "_f goto " + chain(p, d));
             }
         }
         if (s.persistent()) {
-            for (PlacedDestination d : p.destinations()) {
+            for (PlacedDestination d : p.withParked()) {
                 rules.add(family + " saddr" + mask(s.persistence(), s.key().ipv6()) + " @" + chain(p, d) + "_p goto "
                         + chain(p, d));
             }
         }
-        if (!schedule.isEmpty()) {
-            rules.add(scheduleKey(p, oneWay(method), cycle(schedule)) + " vmap @" + chain(p) + "_sched");
-        }
+        // the scheduler's rule has a chain of its own: its modulus (rr and wrr: the cycle) changes with a weight, and
+        // a chain's rules can be replaced without handles (delete all, add one)
+        out.add(new NftLayout.Chain(chain(p) + "_pick", null, schedule.isEmpty() ? List.of()
+                : List.of(scheduleKey(p, oneWay(method), cycle(schedule)) + " vmap @" + chain(p)
+                        + "_sched")));
+        rules.add("jump " + chain(p) + "_pick");
         rules.add("reject with icmpx type port-unreachable");
         out.add(new NftLayout.Chain(chain(p), null, rules));
         if (method == ForwardingMethod.NAT) out.add(new NftLayout.Chain(chain(p) + "_count", null, countRules(p)));
@@ -460,7 +511,7 @@ public final class NftRuleset {
         IpvsService s = p.service();
         String family = s.key().ipv6() ? "ip6" : "ip";
         List<String> rules = new ArrayList<>();
-        for (PlacedDestination d : p.destinations()) {
+        for (PlacedDestination d : p.withParked()) {
             var key = d.destination().key();
             String who = "ct reply " + family + " saddr " + key.address().getHostAddress()
                     + (key.port() == 0 ? "" : " " + l4(s.key()) + " ct reply proto-src " + key.port());

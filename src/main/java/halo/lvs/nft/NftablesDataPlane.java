@@ -18,6 +18,7 @@ import halo.os.HostAddress;
 import halo.os.Conntrack;
 import halo.os.Link;
 import halo.os.NativeException;
+import halo.os.NfNetlink;
 import halo.os.Nftables;
 import halo.os.RtNetlink;
 import java.net.InetAddress;
@@ -36,9 +37,12 @@ import java.util.regex.Pattern;
  * The nftables data plane: the virtual-server table as Halo's own nftables tables ({@code inet halo_lvs} for NAT and
  * TUN, {@code netdev halo_lvs} for DR; see {@link NftRuleset}), written through libnftables, every batch of changes
  * one transaction. A checker's change rewrites only the chains and maps it affects ({@link NftLayout#changesFrom}),
- * so persistence sets and counters stay and conntrack keeps established NAT connections. A resync (a reload) writes
- * only what differs too, unless a transaction was refused since the last one that went through: then it replaces the
- * tables whole. At open (after a crash) and at close, Halo's tables are removed.
+ * so persistence sets and counters stay and conntrack keeps established NAT connections. When it touches only
+ * scheduler maps and pick rules (a weight, a removal, a return: a removed server is parked, its objects kept), it goes
+ * as nf_tables messages in one batch ({@link NftFastPath}, halo.os.NfNetlink), not through libnftables, which reads
+ * every table's chains, sets and counters before each command (hundreds of milliseconds at a thousand services). A
+ * resync (a reload) writes only what differs too, unless a transaction was refused since the last one that went
+ * through: then it replaces the tables whole. At open (after a crash) and at close, Halo's tables are removed.
  * <p>
  * DR keeps a flow set per real server, filled and refreshed by the packet path with IPVS's timeouts
  * ({@link #timeouts(IpvsTimeouts)}), so a change of the table moves no established flow (see {@link NftRuleset}).
@@ -61,6 +65,8 @@ public final class NftablesDataPlane implements DataPlane {
     private final Nftables nft;
     /** A second context for reading: its output is JSON. */
     private final Nftables nftJson;
+    /** nf_tables batches without libnftables, for a checker's change ({@link NftFastPath}); null when it failed. */
+    private NfNetlink fast;
     private final NftRuleset ruleset;
     private final LongSupplier nanoClock;
     /** The services applied, in the order they came, with the ids that name their objects. */
@@ -71,6 +77,7 @@ public final class NftablesDataPlane implements DataPlane {
     private IpvsTimeouts timeouts = IpvsTimeouts.DEFAULT;
     private long generation;
     private long lastCommitNanos;
+    private boolean lastCommitFast;
     /**
      * Whether the kernel holds {@link #layout}: true after every committed transaction, false after a refused one
      * (the tables may then differ from it, so the next resync replaces them whole).
@@ -89,6 +96,9 @@ public final class NftablesDataPlane implements DataPlane {
     /** TUN's tunnels, routes and rules, over the rtnetlink socket opened with the plane; null: TUN is refused. */
     private TunnelRouting tunnels;
     private RtNetlink rtnetlink;
+
+    /** A named counter of Halo's table in FAMILY. */
+    private record CounterName(String family, String name) {}
 
     NftablesDataPlane(Nftables nft, Nftables nftJson, Function<InetAddress, String> deviceOf,
                       LongSupplier nanoClock) {
@@ -124,6 +134,12 @@ public final class NftablesDataPlane implements DataPlane {
             throw new DataPlaneException("removing Halo's nftables tables: " + e.getMessage(), e);
         }
         plane.openTunnels();
+        try {
+            plane.fast = NfNetlink.open();
+        } catch (NativeException e) {
+            // every change then goes through libnftables, as before
+            plane.fast = null;
+        }
         return plane;
     }
 
@@ -267,23 +283,35 @@ public final class NftablesDataPlane implements DataPlane {
         Map<ServiceKey, Integer> nextIds = new HashMap<>(nextDestinationId);
         int serviceId = nextServiceId;
         List<String> failures = new ArrayList<>();
+        List<NftFastPath.Flush> flushes = new ArrayList<>();
+        List<CounterName> resets = new ArrayList<>();
         for (Action.TableChange change : changes) {
             try {
-                serviceId = change(next, nextIds, serviceId, change);
+                serviceId = change(next, nextIds, serviceId, change, flushes, resets);
             } catch (RuntimeException e) {
                 failures.add(describe(change) + ": " + message(e));
             }
         }
         if (!failures.isEmpty()) throw new DataPlaneException(failures);
         NftLayout wanted = build(next);
-        String commands = wanted.changesFrom(layout);
+        // a flow set that went in the same batch (its service removed) needs no emptying
+        flushes.removeIf(f -> wanted.tables().stream().noneMatch(t -> t.family().equals(f.family())
+                && t.objects().stream().anyMatch(o -> o.kind().equals("set") && o.name().equals(f.set()))));
         addTunnels(next);
         try {
-            commit(commands);
+            if (!commitFast(wanted, flushes)) {
+                StringBuilder commands = new StringBuilder(wanted.changesFrom(layout));
+                for (NftFastPath.Flush f : flushes) {
+                    commands.append("flush set ").append(f.family()).append(' ').append(NftLayout.TABLE).append(' ')
+                            .append(f.set()).append('\n');
+                }
+                commit(commands.toString());
+            }
         } catch (DataPlaneException e) {
             retainTunnels();
             throw e;
         }
+        resetCounters(wanted, resets);
         trusted = true;
         services.clear();
         services.putAll(next);
@@ -306,7 +334,7 @@ public final class NftablesDataPlane implements DataPlane {
             int destId = old != null ? nextDestinationId.getOrDefault(s.key(), 0) : 0;
             List<NftRuleset.PlacedDestination> ds = new ArrayList<>();
             for (IpvsDestination d : s.destinations()) {
-                NftRuleset.PlacedDestination was = old == null ? null : find(old, d.key());
+                NftRuleset.PlacedDestination was = old == null ? null : findWithParked(old, d.key());
                 ds.add(was != null ? new NftRuleset.PlacedDestination(was.id(), plain(d), lastWeight(was, d))
                         : new NftRuleset.PlacedDestination(destId++, plain(d), d.weight()));
             }
@@ -359,7 +387,55 @@ public final class NftablesDataPlane implements DataPlane {
         }
     }
 
+    /**
+     * Zeroes RESETS, the counters of parked real servers that came back: they count again from zero, as a new
+     * destination's do. Not part of the transaction (the kernel resets a counter by a request of its own); a failure
+     * leaves the old counts, which is logged by the caller's next refusal, not thrown: the change itself went through.
+     */
+    private void resetCounters(NftLayout wanted, List<CounterName> resets) {
+        for (CounterName r : resets) {
+            boolean exists = wanted.tables().stream().anyMatch(t -> t.family().equals(r.family())
+                    && t.objects().stream().anyMatch(o -> o instanceof NftLayout.Counter && o.name().equals(r.name())));
+            if (!exists) continue;
+            try {
+                if (fast != null) {
+                    fast.request(NftMessages.resetCounter(r.family().equals("netdev") ? NftMessages.NFPROTO_NETDEV
+                            : NftMessages.NFPROTO_INET, NftLayout.TABLE, r.name(), 0), "resetting counter " + r.name());
+                } else {
+                    nft.run("reset counter " + r.family() + " " + NftLayout.TABLE + " " + r.name() + "\n");
+                }
+            } catch (NativeException | Nftables.NftablesException e) {
+                // the counts go on from where they were
+            }
+        }
+    }
+
+    /**
+     * Commits the change to WANTED as nf_tables messages when {@link NftFastPath} can write it (a checker's change of
+     * scheduler maps and pick rules); false when it cannot, and libnftables must.
+     */
+    private boolean commitFast(NftLayout wanted, List<NftFastPath.Flush> flushes) throws DataPlaneException {
+        if (fast == null || !trusted) return false;
+        long start = nanoClock.getAsLong();
+        var messages = NftFastPath.messages(layout, wanted, flushes);
+        if (messages.isEmpty() || NfNetlink.batchSize(messages.get()) > NfNetlink.MAX_BATCH) return false;
+        if (messages.get().isEmpty()) {
+            lastCommitNanos = nanoClock.getAsLong() - start;
+            return true;
+        }
+        try {
+            fast.commit(messages.get(), "nf_tables batch");
+        } catch (NativeException e) {
+            trusted = false;
+            throw new DataPlaneException("nftables refused the change: " + e.getMessage(), e);
+        }
+        lastCommitNanos = nanoClock.getAsLong() - start;
+        lastCommitFast = true;
+        return true;
+    }
+
     private void commit(String commands) throws DataPlaneException {
+        lastCommitFast = false;
         if (commands.isEmpty()) return;
         long start = nanoClock.getAsLong();
         try {
@@ -371,14 +447,31 @@ public final class NftablesDataPlane implements DataPlane {
         lastCommitNanos = nanoClock.getAsLong() - start;
     }
 
-    /** How long the last transaction took in libnftables and the kernel, in nanoseconds. */
+    /** How long the last transaction took in libnftables (or nf_tables messages) and the kernel, in nanoseconds. */
     public long lastCommitNanos() {
         return lastCommitNanos;
     }
 
-    /** Applies CHANGE to NEXT (the services after this batch); returns the next service id. */
+    /** The layout the kernel holds (as far as the plane knows). */
+    NftLayout layout() {
+        return layout;
+    }
+
+    /** Whether the last transaction went as nf_tables messages rather than through libnftables. */
+    public boolean lastCommitFast() {
+        return lastCommitFast;
+    }
+
+    /**
+     * Applies CHANGE to NEXT (the services after this batch); returns the next service id. A removed real server of a
+     * service without persistence is parked (its objects stay, out of the scheduler) and comes back with the same
+     * id, so a checker's removal and return touch only the scheduler; a parked DR server's flow set is emptied
+     * (FLUSHES), as its deletion did, so its flows are scheduled again. A persistent service's servers are not parked:
+     * the NAT forward chain would refresh a removed server's persistence entries from its remaining connections.
+     */
     private static int change(Map<ServiceKey, NftRuleset.PlacedService> next, Map<ServiceKey, Integer> ids,
-                              int serviceId, Action.TableChange change) {
+                              int serviceId, Action.TableChange change, List<NftFastPath.Flush> flushes,
+                              List<CounterName> resets) {
         switch (change) {
             case Action.AddService a -> {
                 IpvsService s = a.definition();
@@ -396,7 +489,8 @@ public final class NftablesDataPlane implements DataPlane {
             case Action.EditService e -> {
                 NftRuleset.PlacedService p = placed(next, e.service());
                 IpvsService s = p.service().withSettingsOf(e.definition());
-                NftRuleset.PlacedService edited = new NftRuleset.PlacedService(p.id(), s, p.destinations());
+                NftRuleset.PlacedService edited = new NftRuleset.PlacedService(p.id(), s, p.destinations(),
+                        s.persistent() ? List.of() : p.parked());
                 requireSupported(edited);
                 next.put(e.service(), edited);
             }
@@ -407,39 +501,69 @@ public final class NftablesDataPlane implements DataPlane {
             case Action.AddDestination a -> {
                 NftRuleset.PlacedService p = placed(next, a.service());
                 if (find(p, a.destination().key()) != null) throw new IllegalStateException("destination exists");
-                int destId = ids.getOrDefault(a.service(), 0);
-                ids.put(a.service(), destId + 1);
+                List<NftRuleset.PlacedDestination> parked = new ArrayList<>(p.parked());
+                NftRuleset.PlacedDestination back = null;
+                for (NftRuleset.PlacedDestination x : p.parked()) {
+                    if (x.destination().key().equals(a.destination().key())) back = x;
+                }
+                int destId;
+                if (back != null && back.destination().forwarding() == a.destination().forwarding()) {
+                    destId = back.id();
+                    // its counters start again, as a new destination's would
+                    String family = back.destination().forwarding() == ForwardingMethod.DR ? "netdev" : "inet";
+                    for (String counter : List.of("_conn", "_in", "_out")) {
+                        resets.add(new CounterName(family, NftRuleset.chain(p, back) + counter));
+                    }
+                } else {
+                    destId = ids.getOrDefault(a.service(), 0);
+                    ids.put(a.service(), destId + 1);
+                }
+                if (back != null) parked.remove(back);
                 List<NftRuleset.PlacedDestination> ds = new ArrayList<>(p.destinations());
-                ds.add(new NftRuleset.PlacedDestination(destId, plain(a.destination()), a.destination().weight()));
-                put(next, p, ds);
+                int lastWeight = a.destination().weight() != 0 || back == null || back.id() != destId
+                        ? a.destination().weight() : back.lastWeight();
+                ds.add(new NftRuleset.PlacedDestination(destId, plain(a.destination()), lastWeight));
+                put(next, p, ds, parked);
             }
             case Action.EditDestination e -> {
                 NftRuleset.PlacedService p = placed(next, e.service());
                 NftRuleset.PlacedDestination was = find(p, e.destination().key());
                 if (was == null) {
-                    return change(next, ids, serviceId, new Action.AddDestination(e.service(), e.destination()));
+                    return change(next, ids, serviceId, new Action.AddDestination(e.service(), e.destination()),
+                            flushes, resets);
                 }
                 List<NftRuleset.PlacedDestination> ds = new ArrayList<>(p.destinations());
                 ds.replaceAll(x -> x == was ? new NftRuleset.PlacedDestination(was.id(), plain(e.destination()),
                         lastWeight(was, e.destination())) : x);
-                put(next, p, ds);
+                put(next, p, ds, p.parked());
             }
             case Action.RemoveDestination r -> {
                 NftRuleset.PlacedService p = placed(next, r.service());
+                NftRuleset.PlacedDestination gone = find(p, r.destination());
+                if (gone == null) throw new IllegalStateException("no such destination");
                 List<NftRuleset.PlacedDestination> ds = new ArrayList<>(p.destinations());
-                if (!ds.removeIf(x -> x.destination().key().equals(r.destination()))) {
-                    throw new IllegalStateException("no such destination");
+                ds.remove(gone);
+                List<NftRuleset.PlacedDestination> parked = new ArrayList<>(p.parked());
+                if (!p.service().persistent()) {
+                    parked.add(gone);
+                    // its flows are scheduled again (DR's flow sets are in the netdev table, TUN's in the inet one)
+                    ForwardingMethod m = gone.destination().forwarding();
+                    if (m == ForwardingMethod.DR || m == ForwardingMethod.TUN) {
+                        flushes.add(new NftFastPath.Flush(m == ForwardingMethod.DR ? "netdev" : "inet",
+                                NftRuleset.chain(p, gone) + "_f"));
+                    }
                 }
-                put(next, p, ds);
+                put(next, p, ds, parked);
             }
         }
         return serviceId;
     }
 
     private static void put(Map<ServiceKey, NftRuleset.PlacedService> next, NftRuleset.PlacedService p,
-                            List<NftRuleset.PlacedDestination> ds) {
+                            List<NftRuleset.PlacedDestination> ds, List<NftRuleset.PlacedDestination> parked) {
         List<IpvsDestination> plain = ds.stream().map(NftRuleset.PlacedDestination::destination).toList();
-        NftRuleset.PlacedService changed = new NftRuleset.PlacedService(p.id(), p.service().withDestinations(plain), ds);
+        NftRuleset.PlacedService changed = new NftRuleset.PlacedService(p.id(), p.service().withDestinations(plain), ds,
+                parked);
         requireSupported(changed);
         next.put(p.service().key(), changed);
     }
@@ -476,6 +600,13 @@ public final class NftablesDataPlane implements DataPlane {
         NftRuleset.PlacedService p = next.get(key);
         if (p == null) throw new IllegalStateException("no such service");
         return p;
+    }
+
+    private static NftRuleset.PlacedDestination findWithParked(NftRuleset.PlacedService p, DestinationKey key) {
+        for (NftRuleset.PlacedDestination d : p.withParked()) {
+            if (d.destination().key().equals(key)) return d;
+        }
+        return null;
     }
 
     private static NftRuleset.PlacedDestination find(NftRuleset.PlacedService p, DestinationKey key) {
@@ -602,7 +733,7 @@ public final class NftablesDataPlane implements DataPlane {
         StringBuilder commands = new StringBuilder();
         for (NftRuleset.PlacedService p : services.values()) {
             if (service != null && !service.equals(p.service().key())) continue;
-            String family = NftRuleset.forwarding(p.service()) == ForwardingMethod.DR ? "netdev" : "inet";
+            String family = NftRuleset.forwarding(p) == ForwardingMethod.DR ? "netdev" : "inet";
             for (NftLayout.Table t : layout.tables()) {
                 if (!t.family().equals(family)) continue;
                 for (NftLayout.NftObject o : t.objects()) {
@@ -678,6 +809,7 @@ public final class NftablesDataPlane implements DataPlane {
             if (conntrack != null) conntrack.close();
             nft.close();
             nftJson.close();
+            if (fast != null) fast.close();
             closeTunnels();
         }
     }

@@ -73,8 +73,11 @@ class NftRulesetTest {
                 		counter name "s1_d2_conn"
                 		meta l4proto tcp dnat ip to 192.0.2.23:80
                 	}
-                	chain s1 {
+                	chain s1_pick {
                 		numgen inc mod 9 vmap @s1_sched
+                	}
+                	chain s1 {
+                		jump s1_pick
                 		reject with icmpx type port-unreachable
                 	}
                 	chain s1_count {
@@ -160,12 +163,15 @@ class NftRulesetTest {
     @Test
     void rrTakesTheServersWithWeightInListOrderAndNoServerRejectsAsIpvsDoes() {
         assertThat(chain("s1", service(1, SchedulingMethod.RR, ForwardingMethod.NAT, 1, 0, 5))).containsExactly(
-                "numgen inc mod 2 vmap @s1_sched", "reject with icmpx type port-unreachable");
+                "jump s1_pick", "reject with icmpx type port-unreachable");
+        assertThat(chain("s1_pick", service(1, SchedulingMethod.RR, ForwardingMethod.NAT, 1, 0, 5)))
+                .containsExactly("numgen inc mod 2 vmap @s1_sched");
         assertThat(elements("s1_sched", service(1, SchedulingMethod.RR, ForwardingMethod.NAT, 1, 0, 5)))
                 .containsExactly("0 : goto s1_d0", "1 : goto s1_d2");
         // every server quiesced: no schedule rule at all, ICMP port unreachable (ip_vs_leave)
+        assertThat(chain("s1_pick", service(1, SchedulingMethod.WRR, ForwardingMethod.NAT, 0, 0))).isEmpty();
         assertThat(chain("s1", service(1, SchedulingMethod.WRR, ForwardingMethod.NAT, 0, 0))).containsExactly(
-                "reject with icmpx type port-unreachable");
+                "jump s1_pick", "reject with icmpx type port-unreachable");
         assertThat(elements("s1_sched", service(1, SchedulingMethod.WRR, ForwardingMethod.NAT, 0, 0))).isEmpty();
     }
 
@@ -173,7 +179,7 @@ class NftRulesetTest {
     void shIsTheKernels256BucketTableIndexedBySeededJhashOfAddressAndPort() {
         NftRuleset.PlacedService s = service(1, tcp("192.0.2.100", 80), SchedulingMethod.SH,
                 Set.of(ServiceFlag.SCHED2), null, ForwardingMethod.NAT, 2, 1);
-        assertThat(chain("s1", s)).first().isEqualTo(
+        assertThat(chain("s1_pick", s)).containsExactly(
                 "meta l4proto tcp jhash ip saddr . th sport mod 256 seed 0x48616c6f vmap @s1_sched");
         // ip_vs_sh_reassign: each server takes weight-many consecutive buckets, round and round
         List<String> e = elements("s1_sched", s);
@@ -184,7 +190,7 @@ class NftRulesetTest {
         // a quiesced server keeps its buckets, which then have no server (no sh-fallback) ...
         NftRuleset.PlacedService quiesced = service(1, tcp("192.0.2.100", 80), SchedulingMethod.SH, Set.of(), null,
                 ForwardingMethod.NAT, 2, 0);
-        assertThat(chain("s1", quiesced)).first().isEqualTo("jhash ip saddr mod 256 seed 0x48616c6f vmap @s1_sched");
+        assertThat(chain("s1_pick", quiesced)).containsExactly("jhash ip saddr mod 256 seed 0x48616c6f vmap @s1_sched");
         assertThat(elements("s1_sched", quiesced)).startsWith("0-1 : goto s1_d0", "3-4 : goto s1_d0").hasSize(86);
         // ... or, with sh-fallback, the next bucket's server
         NftRuleset.PlacedService fallback = service(1, tcp("192.0.2.100", 80), SchedulingMethod.SH,
@@ -196,7 +202,7 @@ class NftRulesetTest {
     @Test
     void dhIndexesTheDestinationAddress() {
         NftRuleset.PlacedService s = service(1, SchedulingMethod.DH, ForwardingMethod.NAT, 5, 1);
-        assertThat(chain("s1", s)).first().isEqualTo("jhash ip daddr mod 256 seed 0x48616c6f vmap @s1_sched");
+        assertThat(chain("s1_pick", s)).containsExactly("jhash ip daddr mod 256 seed 0x48616c6f vmap @s1_sched");
         // one bucket each whatever the weight
         assertThat(elements("s1_sched", s)).hasSize(256).startsWith("0 : goto s1_d0", "1 : goto s1_d1");
     }
@@ -204,7 +210,7 @@ class NftRulesetTest {
     @Test
     void mhIsTheKernelsMaglevTableOf4093EntriesAndAQuiescedServerKeepsItsEntriesEmpty() {
         NftRuleset.PlacedService s = service(1, SchedulingMethod.MH, ForwardingMethod.DR, 1, 1, 2);
-        assertThat(chain("s1", s)).contains("jhash ip saddr mod 4093 seed 0x48616c6f vmap @s1_sched");
+        assertThat(chain("s1_pick", s)).contains("jhash ip saddr mod 4093 seed 0x48616c6f vmap @s1_sched");
         MaglevHashing mh = new MaglevHashing(0);
         mh.update(destinations(1, 1, 2));
         assertThat(elements("s1_sched", s)).isEqualTo(expand(mh.lookupTable(), "s1"));
@@ -234,8 +240,9 @@ class NftRulesetTest {
         assertThat(chain("s1", s)).containsExactly(
                 "ip saddr & 255.255.255.0 @s1_d0_p goto s1_d0",
                 "ip saddr & 255.255.255.0 @s1_d1_p goto s1_d1",
-                "numgen inc mod 2 vmap @s1_sched",
+                "jump s1_pick",
                 "reject with icmpx type port-unreachable");
+        assertThat(chain("s1_pick", s)).containsExactly("numgen inc mod 2 vmap @s1_sched");
         assertThat(chain("s1_d1", s)).containsExactly(
                 "counter name \"s1_d1_conn\" update @s1_d1_p { ip saddr & 255.255.255.0 }",
                 "meta l4proto tcp dnat ip to 192.0.2.22:80");
@@ -270,6 +277,10 @@ class NftRulesetTest {
                 		fwd ip to 192.0.2.21 device "eth0"
                 	}
                 """).contains("""
+                	chain s1_pick {
+                		meta l4proto tcp jhash ip saddr . th sport mod 4 seed 0x48616c6f vmap @s1_sched
+                	}
+                """).contains("""
                 	set s1_d1_f {
                 		type ipv4_addr . inet_service
                 		flags dynamic,timeout
@@ -279,7 +290,7 @@ class NftRulesetTest {
                 	chain s1 {
                 		meta l4proto tcp ip saddr . th sport @s1_d0_f goto s1_d0
                 		meta l4proto tcp ip saddr . th sport @s1_d1_f goto s1_d1
-                		meta l4proto tcp jhash ip saddr . th sport mod 4 seed 0x48616c6f vmap @s1_sched
+                		jump s1_pick
                 		reject with icmpx type port-unreachable
                 	}
                 	chain ingress_eth0 {
@@ -403,12 +414,8 @@ class NftRulesetTest {
         assertThat(weight.changesFrom(before)).isEqualTo("""
                 flush map inet halo_lvs s1_sched
                 add element inet halo_lvs s1_sched { 0-1 : goto s1_d0, 2 : goto s1_d2, 3 : goto s1_d0, 4 : goto s1_d1, 5 : goto s1_d2 }
-                flush chain inet halo_lvs s1
-                add rule inet halo_lvs s1 ip saddr @s1_d0_p goto s1_d0
-                add rule inet halo_lvs s1 ip saddr @s1_d1_p goto s1_d1
-                add rule inet halo_lvs s1 ip saddr @s1_d2_p goto s1_d2
-                add rule inet halo_lvs s1 numgen inc mod 6 vmap @s1_sched
-                add rule inet halo_lvs s1 reject with icmpx type port-unreachable
+                flush chain inet halo_lvs s1_pick
+                add rule inet halo_lvs s1_pick numgen inc mod 6 vmap @s1_sched
                 """);
         NftRuleset.PlacedService three = service(1, tcp("192.0.2.100", 80), SchedulingMethod.WRR, Set.of(), p,
                 ForwardingMethod.NAT, 3, 1, 1);
@@ -427,6 +434,40 @@ class NftRulesetTest {
                 .doesNotContain("flush set")
                 .doesNotContain("delete set inet halo_lvs s1_d0_p").doesNotContain("delete table");
         assertThat(before.changesFrom(before)).isEmpty();
+    }
+
+    @Test
+    void aParkedServerKeepsItsObjectsOutOfTheSchedulerSoThatItsRemovalAndReturnRewriteOnlyTheScheduler() {
+        NftRuleset.PlacedService three = service(1, SchedulingMethod.WRR, ForwardingMethod.DR, 3, 1, 1);
+        NftLayout before = RULESET.layout(List.of(three));
+        NftRuleset.PlacedService parked = new NftRuleset.PlacedService(1, three.service().withDestinations(List.of(
+                three.service().destinations().get(0), three.service().destinations().get(2))),
+                List.of(three.destinations().get(0), three.destinations().get(2)),
+                List.of(three.destinations().get(1)));
+        NftLayout removed = RULESET.layout(List.of(parked));
+        assertThat(removed.changesFrom(before)).isEqualTo("""
+                flush map netdev halo_lvs s1_sched
+                add element netdev halo_lvs s1_sched { 0-2 : goto s1_d0, 3 : goto s1_d2 }
+                flush chain netdev halo_lvs s1_pick
+                add rule netdev halo_lvs s1_pick meta l4proto tcp jhash ip saddr . th sport mod 4 seed 0x48616c6f \
+                vmap @s1_sched
+                """);
+        // its chain, flow set and counters stay, and so does the rule that sends its known flows to it (the plane
+        // empties its flow set at the removal)
+        assertThat(chain("s1_d1", parked)).last().isEqualTo("fwd ip to 192.0.2.22 device \"eth0\"");
+        assertThat(chain("s1", parked)).contains("meta l4proto tcp ip saddr . th sport @s1_d1_f goto s1_d1");
+        // back at the end of the list, as IPVS puts a returning server: the same objects, a new sequence
+        NftRuleset.PlacedService back = new NftRuleset.PlacedService(1, three.service().withDestinations(List.of(
+                three.service().destinations().get(0), three.service().destinations().get(2),
+                three.service().destinations().get(1))), List.of(three.destinations().get(0),
+                three.destinations().get(2), three.destinations().get(1)));
+        assertThat(RULESET.layout(List.of(back)).changesFrom(removed)).isEqualTo("""
+                flush map netdev halo_lvs s1_sched
+                add element netdev halo_lvs s1_sched { 0-2 : goto s1_d0, 3 : goto s1_d2, 4 : goto s1_d1 }
+                flush chain netdev halo_lvs s1_pick
+                add rule netdev halo_lvs s1_pick meta l4proto tcp jhash ip saddr . th sport mod 5 seed 0x48616c6f \
+                vmap @s1_sched
+                """);
     }
 
     @Test

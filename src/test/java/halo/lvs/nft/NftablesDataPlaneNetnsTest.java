@@ -181,7 +181,7 @@ class NftablesDataPlaneNetnsTest {
                 System.out.printf("nftables plane, 1000 services x 10 real servers: resync %d ms; a weight change"
                                 + " %d µs (transaction %d µs); a removal %d µs (transaction %d µs)%n", resync / 1_000_000,
                         edit / 1000, editCommit / 1000, remove / 1000, plane.lastCommitNanos() / 1000);
-                String chain = nft.run("list chain inet halo_lvs s501\n");
+                String chain = nft.run("list chain inet halo_lvs s501_pick\n");
                 plane.close();
                 return chain;
             }

@@ -302,7 +302,9 @@ public final class Daemon {
         }
         VipInstaller vips = new VipInstaller(network, log, () -> options.dontReleaseVrrp() && loop.stopRequested());
         // before the first address: what a crashed run left goes
-        firewall = VipFirewall.open(VipFirewall.Settings.of(state.config, log), log);
+        VipFirewall.Settings firewallSettings = VipFirewall.Settings.of(state.config, log);
+        VipFirewall.sayDefault(state.config, firewallSettings, log);
+        firewall = VipFirewall.open(firewallSettings, log);
         vips.firewall(firewall);
         LinuxHostPort port = new LinuxHostPort(network, sockets, packets, vips, vrrpScripts, state, loop, log);
         reload.vrrp(new ConfigReload.VrrpParts(network, sockets, vips, vrrpScripts, port));

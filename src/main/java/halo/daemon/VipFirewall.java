@@ -42,7 +42,7 @@ final class VipFirewall implements AutoCloseable {
     static final String DEFAULT_TABLE = "halo_vrrp";
 
     /** keepalived's global settings for the firewall. */
-    record Settings(String table, int priority, boolean ifindex, boolean counters) {
+    record Settings(String table, int priority, boolean ifindex, boolean counters, boolean configured) {
 
         /** From global_defs' nftables, nftables_priority, nftables_ifindex, nftables_counters and vrrp_iptables. */
         static Settings of(KeepalivedConfig c, DaemonLog log) {
@@ -50,13 +50,24 @@ final class VipFirewall implements AutoCloseable {
             int priority = -1;
             boolean ifindex = false;
             boolean counters = false;
+            boolean configured = false;
             for (RawSetting r : c.global().otherSettings()) {
                 switch (r.keyword()) {
                     case "nftables" -> {
-                        if (!r.args().isEmpty() && r.args().getFirst().matches("[A-Za-z_][A-Za-z0-9_]{0,31}")) {
-                            table = r.args().getFirst();
+                        // the parser keeps the first one only, as keepalived
+                        if (!r.args().isEmpty()) {
+                            if (r.args().getFirst().matches("[A-Za-z_][A-Za-z0-9_]{0,254}")) {
+                                table = r.args().getFirst();
+                                configured = true;
+                            } else {
+                                log.info("nftables table name " + r.args().getFirst() + " is not a plain nft"
+                                        + " identifier - using " + DEFAULT_TABLE);
+                            }
+                        } else {
+                            configured = true;
                         }
                     }
+                    case "vrrp_iptables" -> configured = true;
                     case "nftables_priority" -> {
                         try {
                             priority = Integer.parseInt(r.args().getFirst());
@@ -69,7 +80,7 @@ final class VipFirewall implements AutoCloseable {
                     default -> { }
                 }
             }
-            return new Settings(table, priority, ifindex, counters);
+            return new Settings(table, priority, ifindex, counters, configured);
         }
     }
 
@@ -122,6 +133,13 @@ final class VipFirewall implements AutoCloseable {
     /** Whether INSTANCE's master must drop traffic to its addresses: no accept mode and not the owner. */
     static boolean drops(VrrpInstance instance) {
         return instance != null && !instance.acceptsTraffic();
+    }
+
+    /** keepalived's line at start when an instance needs the firewall and the configuration names none. */
+    static void sayDefault(KeepalivedConfig c, Settings s, DaemonLog log) {
+        if (!s.configured() && c.vrrpInstances().stream().anyMatch(VipFirewall::drops)) {
+            log.info("use_vmac or no_accept/strict specified, but no firewall configured - using nftables");
+        }
     }
 
     /** Drops traffic to and from INSTANCE's addresses (before they are set); nothing when it accepts traffic. */

@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -113,6 +115,37 @@ class VipFilterNetnsTest {
     }
 
     @Test
+    void noAcceptDropsIpv6TrafficToTheVipButStillAnswersNeighbourSolicitationsAsKeepalived() throws Exception {
+        // both answer the client's neighbour solicitation for the VIP (ND passes the filter), neither the ping
+        List<String> keepalived = reach6(false);
+        List<String> halo = reach6(true);
+        assertThat(keepalived).as("keepalived: ping6 answered, neighbour entry").containsExactly("false", mac("dir1"));
+        assertThat(halo).as("Halo: ping6 answered, neighbour entry").isEqualTo(keepalived);
+    }
+
+    private List<String> reach6(boolean halo) throws Exception {
+        String vip6 = SeedTopology.VIP6;
+        NodeProcess node = start(halo, "", "priority 100\n    no_accept\n    version 3", vip6 + "/64");
+        node.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        assertThat(Await.until(LONG, () -> lan.ipOn("dir1", "-br", "addr", "show", "dev", "eth0").contains(vip6 + "/")))
+                .as("the VIP on the master").isTrue();
+        lan.ipOn("client", "neigh", "flush", "dev", "eth0");
+        boolean ping = pingFromClient(vip6);
+        String neighbour = lan.ipOn("client", "-6", "neigh", "show", vip6);
+        Matcher m = Pattern.compile("lladdr (\\S+)").matcher(neighbour);
+        String mac = m.find() ? m.group(1) : "none: " + neighbour.strip();
+        assertThat(node.stop(LONG)).isZero();
+        assertThat(tables()).as("tables left after a stop").doesNotContain("keepalived").doesNotContain("halo_vrrp");
+        return List.of(Boolean.toString(ping), mac);
+    }
+
+    private String mac(String role) throws IOException {
+        Matcher m = Pattern.compile("link/ether (\\S+)").matcher(lan.ipOn(role, "link", "show", "eth0"));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    @Test
     void aCrashedDaemonsFilterGoesWhenItStartsAgain() throws Exception {
         NodeProcess halo = start(true, "vrrp_strict", "priority 100");
         halo.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
@@ -140,6 +173,10 @@ class VipFilterNetnsTest {
     }
 
     private NodeProcess start(boolean halo, String global, String instance) throws IOException {
+        return start(halo, global, instance, VIP + "/24");
+    }
+
+    private NodeProcess start(boolean halo, String global, String instance, String vip) throws IOException {
         String text = """
                 global_defs {
                     router_id dir1
@@ -152,10 +189,10 @@ class VipFilterNetnsTest {
                     advert_int 1
                     %s
                     virtual_ipaddress {
-                        %s/24
+                        %s
                     }
                 }
-                """.formatted(global, instance, VIP);
+                """.formatted(global, instance, vip);
         Path conf = dir.resolve("dir1-" + nodes.size() + ".conf");
         Files.writeString(conf, text);
         String name = (halo ? "halo" : "keepalived") + "-" + nodes.size();

@@ -289,6 +289,17 @@ class VrrpRulesTest {
     }
 
     @Test
+    void anInvalidStrictModeLeavesTheGlobalOne() {
+        // keepalived 2.2.7 -t: "(VI_1) invalid strict_mode maybe specified", exit 5; vrrp_strict still applies
+        LoadResult r = loadText(dir, "global_defs {\n    vrrp_strict\n}\n" + instance("    strict_mode maybe\n"));
+        assertThat(warnings(r)).containsExactly("7: (VI_1) invalid strict_mode maybe specified");
+        assertThat(only(r).strictMode()).isTrue();
+        LoadResult off = loadText(dir, instance("    strict_mode Yes\n"));
+        assertThat(warnings(off)).containsExactly("4: (VI_1) invalid strict_mode Yes specified");
+        assertThat(only(off).strictMode()).isFalse();
+    }
+
+    @Test
     void firewallKeywordsAsKeepalivedReadsThem() {
         String text = "global_defs {\n    nftables foo\n    nftables bar\n    nftables_priority x\n"
                 + "    nftables_counters\n    nftables_ifindex\n}\n" + instance("    no_accept\n");

@@ -96,17 +96,6 @@ final class VipInstaller {
         HostSetup.Instance awaitAdvert(List<HostSetup.Instance> waiting, long deadline);
     }
 
-    /** The addresses {@link #leaveUntilStop} left (they answer no ARP/ND from the stop on: {@link VipFirewall#silence}). */
-    List<java.net.InetAddress> leftAddresses() {
-        List<java.net.InetAddress> out = new ArrayList<>();
-        for (HostSetup.Instance i : leftAtStop) {
-            if (i.config() != null) {
-                i.config().virtualAddresses().forEach(v -> out.add(v.address().address()));
-            }
-        }
-        return out;
-    }
-
     /**
      * Removes what {@link #leaveUntilStop} left: an instance's addresses as soon as the new master's first advert is
      * heard, the rest one advert interval (at most a second) after the priority-0 adverts. The backup takes over

@@ -275,6 +275,31 @@ static final Set<String> GLOBAL_RAW = Set.of(
         for (String k : GLOBAL_RAW) {
             keywords.put(k, new KeywordHandler.Line((c, s) -> raw.add(new RawSetting(s.keyword(), s.args()))));
         }
+        // keepalived's VIP firewall (VipFirewall reads them from the raw settings); keepalived's checks and words
+        KeywordTable.line(keywords, "nftables", (GlobalDefsBuilder b, Statement s) -> {
+            if (raw.stream().anyMatch(r -> r.keyword().equals("nftables") || r.keyword().equals("vrrp_iptables"))) {
+                parser.warn(s, s.keyword(), "nftables already specified - ignoring");
+            } else if (s.words().size() >= 2 && s.words().get(1).length() >= 256) {
+                parser.warn(s, s.words().get(1), "nftables table name too long - ignoring");
+            } else {
+                raw.add(new RawSetting(s.keyword(), s.args()));
+            }
+        });
+        KeywordTable.line(keywords, "nftables_priority", (GlobalDefsBuilder b, Statement s) -> {
+            String v = parser.arg(s, 1);
+            if (v == null) return;
+            if (parser.number(s, v, Integer.MIN_VALUE, Integer.MAX_VALUE) == null) {
+                parser.warn(s, v, "invalid nftables chain priority '" + v + "'");
+            } else {
+                raw.add(new RawSetting(s.keyword(), s.args()));
+            }
+        });
+        // Debian's keepalived is built with nftables only: vrrp_iptables means nftables, with its default table
+        KeywordTable.line(keywords, "vrrp_iptables", (GlobalDefsBuilder b, Statement s) -> {
+            parser.warn(s, s.keyword(), "iptables not supported, using nftables instead. Please replace 'vrrp_iptables"
+                    + " and 'vrrp_ipsets' with 'nftables' config option");
+            raw.add(new RawSetting(s.keyword(), s.args()));
+        });
         // kept verbatim and read elsewhere: vrrp_rt_priority (ProtocolThreadTuning), rs_init_notifies
         // (VirtualServerTable), include_check (read by the configuration reader itself); the rest Halo does not use
         for (String k : GLOBAL_RAW) {
@@ -288,7 +313,8 @@ static final Set<String> GLOBAL_RAW = Set.of(
     }
 
     /** Keywords of {@link #GLOBAL_RAW} that Halo reads from the raw settings and acts on. */
-    static final Set<String> ACTED_ON_RAW = Set.of("vrrp_rt_priority", "rs_init_notifies", "include_check");
+    static final Set<String> ACTED_ON_RAW = Set.of("vrrp_rt_priority", "rs_init_notifies", "include_check",
+            "nftables", "nftables_priority", "nftables_ifindex", "nftables_counters", "vrrp_iptables");
 
     ScriptCommand startupScript;
     ScriptCommand shutdownScript;

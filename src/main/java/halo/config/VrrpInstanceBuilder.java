@@ -64,7 +64,9 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
     boolean dontTrackPrimary;
     Boolean skipCheckAdvAddr;
     Boolean higherPrioSendAdvert;
+    Statement higherPrioSendAdvertAt;
     Boolean lowerPrioNoAdvert;
+    Statement lowerPrioNoAdvertAt;
     int downTimerAdverts = 3;
     boolean smtpAlert;
     final List<RawSetting> raw = new ArrayList<>();
@@ -295,11 +297,25 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
             vmacName = opt(s, 1);
         });
         KeywordTable.<VrrpInstanceBuilder>line(table, "vmac_xmit_base", (b, s) -> vmacXmitBase = true);
-        KeywordTable.<VrrpInstanceBuilder>line(table, "strict_mode", (b, s) -> strictMode = parser.bool(s, 1));
+        KeywordTable.<VrrpInstanceBuilder>line(table, "strict_mode", (b, s) -> {
+            // keepalived 2.2.7: an invalid value leaves the mode as it was (the global vrrp_strict)
+            String v = ConfigParser.opt(s, 1);
+            switch (v == null ? "on" : v) { // lib/parser.c check_true_false: lower case only
+                case "on", "true", "yes" -> strictMode = true;
+                case "off", "false", "no" -> strictMode = false;
+                default -> parser.warn(s, v, "(" + name + ") invalid strict_mode " + v + " specified");
+            }
+        });
         KeywordTable.<VrrpInstanceBuilder>line(table, "dont_track_primary", (b, s) -> dontTrackPrimary = true);
         KeywordTable.<VrrpInstanceBuilder>line(table, "skip_check_adv_addr", (b, s) -> skipCheckAdvAddr = parser.bool(s, 1));
-        KeywordTable.<VrrpInstanceBuilder>line(table, "higher_prio_send_advert", (b, s) -> higherPrioSendAdvert = parser.bool(s, 1));
-        KeywordTable.<VrrpInstanceBuilder>line(table, "lower_prio_no_advert", (b, s) -> lowerPrioNoAdvert = parser.bool(s, 1));
+        KeywordTable.<VrrpInstanceBuilder>line(table, "higher_prio_send_advert", (b, s) -> {
+            higherPrioSendAdvert = parser.bool(s, 1);
+            higherPrioSendAdvertAt = s;
+        });
+        KeywordTable.<VrrpInstanceBuilder>line(table, "lower_prio_no_advert", (b, s) -> {
+            lowerPrioNoAdvert = parser.bool(s, 1);
+            lowerPrioNoAdvertAt = s;
+        });
         KeywordTable.<VrrpInstanceBuilder>line(table, "down_timer_adverts", (b, s) -> {
             Integer v = parser.integer(s, 1, 1, 100);
             if (v != null) {

@@ -506,8 +506,12 @@ final class VrrpParser {
             parser.warn(b.at, b.name, prefix + "A unicast keyword has been specified without any unicast peers. Defaulting to "
                     + "multicast. This usage is deprecated - please update your configuration.");
         }
+        boolean strictMode = b.strictMode != null ? b.strictMode : g.strict();
         if (vips.isEmpty()) {
-            parser.warn(b.at, b.name, prefix + "No VIP specified; at least one is sensible");
+            // keepalived 2.2.7 (vrrp.c): required for VRRPv3 and in strict mode (RFC 5798 5.2.5: Count IPvX Addrs >= 1)
+            int v = b.version != null ? b.version : family == AddressFamily.IPV6 ? 3 : g.vrrpVersion();
+            parser.warn(b.at, b.name, prefix + "No VIP specified; at least one is "
+                    + (v == 3 || strictMode ? "required" : "sensible"));
         }
 
         // version: instance, else global; IPv6 needs v3 (RFC 5798 is the only VRRP for IPv6)
@@ -518,8 +522,14 @@ final class VrrpParser {
             }
             version = 3;
         }
-        if (family == AddressFamily.IPV6 && !vips.isEmpty() && !vips.getFirst().address().address().isLinkLocalAddress()) {
-            parser.warn(b.vipLines.getFirst(), b.vipLines.getFirst().keyword(), prefix + "the first IPv6 VIP address must be link local");
+        if (family == AddressFamily.IPV6 && peers.isEmpty() && !vips.isEmpty()
+                && !vips.getFirst().address().address().isLinkLocalAddress()) {
+            // a configuration error only in strict mode (RFC 5798 5.2.9); otherwise keepalived just logs it
+            if (strictMode) {
+                parser.warn(b.vipLines.getFirst(), b.vipLines.getFirst().keyword(), prefix + "the first IPv6 VIP address must be link local");
+            } else {
+                parser.info(b.vipLines.getFirst(), b.vipLines.getFirst().keyword(), prefix + "the first IPv6 VIP address should be link local");
+            }
         }
 
         // advert_int: RFC 3768 5.3.7 (v2): whole seconds, 8 bits; RFC 5798 5.2.7 (v3): centiseconds, 12 bits
@@ -703,14 +713,27 @@ final class VrrpParser {
             trackIfs = kept;
         }
 
+        // RFC 5798 6.4.3: a master receiving a lower priority advert ignores it; one that hears a higher priority
+        // steps down without an advert of its own: keepalived's extensions are cleared in strict mode
+        boolean lowerPrioNoAdvert = b.lowerPrioNoAdvert != null ? b.lowerPrioNoAdvert : g.lowerPrioNoAdvert();
+        boolean higherPrioSendAdvert = b.higherPrioSendAdvert != null ? b.higherPrioSendAdvert : g.higherPrioSendAdvert();
+        if (strict) {
+            if (b.lowerPrioNoAdvert != null && !b.lowerPrioNoAdvert) {
+                parser.warn(b.lowerPrioNoAdvertAt, "lower_prio_no_advert", prefix + "Strict mode requires no lower priority advert. resetting");
+            }
+            if (b.higherPrioSendAdvert != null && b.higherPrioSendAdvert) {
+                parser.warn(b.higherPrioSendAdvertAt, "higher_prio_send_advert", prefix + "strict mode requires higher_prio_send_advert to be clear. resetting");
+            }
+            lowerPrioNoAdvert = true;
+            higherPrioSendAdvert = false;
+        }
+
         return new VrrpInstance(b.name, state, b.iface, b.vrid, b.priority, advert, version, family, !nopreempt,
                 preemptDelay, auth, vips, evips, b.routes, b.rules, b.source, group, peers, trackIfs,
                 trackScripts, trackFiles, trackProcs, trackBfds, b.notify.build(), garp, accept,
                 b.useVmac, b.vmacName, b.vmacXmitBase, strict, b.dontTrackPrimary,
                 b.skipCheckAdvAddr != null ? b.skipCheckAdvAddr : g.skipCheckAdvAddr(),
-                b.higherPrioSendAdvert != null ? b.higherPrioSendAdvert : g.higherPrioSendAdvert(),
-                b.lowerPrioNoAdvert != null ? b.lowerPrioNoAdvert : g.lowerPrioNoAdvert(),
-                downTimerAdverts, b.smtpAlert, b.raw);
+                higherPrioSendAdvert, lowerPrioNoAdvert, downTimerAdverts, b.smtpAlert, b.raw);
     }
 
     private List<TrackRef> unweighted(List<TrackRef> refs, String prefix, String what, String action,

@@ -140,6 +140,7 @@ final class ConfigReload {
         VrrpHost host = new VrrpHost(setup, port, old.counters());
         host.startAfterReload(now, old);
         vips.removeNoLongerHeld(before, vips.installedBy(host));
+        vips.refreshFirewall(host, next);
         vips.reloadStatic(previous, next);
         return host;
     }

@@ -76,6 +76,7 @@ public final class Daemon {
     private PacketSocket packets;
     private Poller poller;
     private VrrpSockets sockets;
+    private VipFirewall firewall;
 
     public Daemon(Options options, DaemonLog log) {
         this.options = options;
@@ -311,6 +312,11 @@ public final class Daemon {
             sockets.open(i);
         }
         VipInstaller vips = new VipInstaller(network, log, () -> options.dontReleaseVrrp() && loop.stopRequested());
+        // before the first address: what a crashed run left goes
+        VipFirewall.Settings firewallSettings = VipFirewall.Settings.of(state.config, log);
+        VipFirewall.sayDefault(state.config, firewallSettings, log);
+        firewall = VipFirewall.open(firewallSettings, log);
+        vips.firewall(firewall);
         LinuxHostPort port = new LinuxHostPort(network, sockets, packets, vips, vrrpScripts, state, loop, log);
         reload.vrrp(new ConfigReload.VrrpParts(network, sockets, vips, vrrpScripts, port));
         installSignals();
@@ -335,11 +341,17 @@ public final class Daemon {
         log.info("Stopping");
         notify.stopping();
         port.stopping();
+        if (!options.dontReleaseVrrp()) {
+            // before the priority-0 adverts: the addresses kept one more interval answer no ARP/ND, so no client
+            // learns this node's MAC for an address the new master is about to announce
+            firewall.silence(heldAddresses(state.host));
+        }
         state.host.shutdown(System.nanoTime());
-        vips.releaseLeftAtStop();
+        vips.releaseLeftAtStop(sockets::awaitAdvert);
         if (!options.dontReleaseVrrp()) {
             vips.changeStatic(state.config, false);
         }
+        firewall.close();
         if (state.checkerSide != null) {
             state.checkerSide.stop();
         }
@@ -348,7 +360,21 @@ public final class Daemon {
         return EXIT_OK;
     }
 
+    /** The virtual addresses of the instances that hold them now (MASTERs). */
+    private static List<java.net.InetAddress> heldAddresses(halo.vrrp.VrrpHost host) {
+        List<java.net.InetAddress> out = new java.util.ArrayList<>();
+        for (halo.vrrp.VrrpHost.Slot s : host.slots()) {
+            if (s.machine.virtualAddressesSet() && s.setup.config() != null) {
+                s.setup.config().virtualAddresses().forEach(v -> out.add(v.address().address()));
+            }
+        }
+        return out;
+    }
+
     private void closeAll() {
+        if (firewall != null) {
+            firewall.close();
+        }
         try {
             if (metrics != null) {
                 metrics.close();

@@ -55,14 +55,27 @@ final class VipInstaller {
         this.interfaceIndex = network::interfaceIndex; // made once: routes are built on a takeover
     }
 
-    /** An instance's addresses, routes and rules, in keepalived's order. */
+    /** Drops traffic to the addresses of masters without accept mode (keepalived's firewall); none in unit tests. */
+    void firewall(VipFirewall firewall) {
+        this.firewall = firewall;
+    }
+
+    private VipFirewall firewall;
+
+    /** An instance's addresses, routes and rules, in keepalived's order (its firewall entries first, last). */
     void change(HostSetup.Instance setup, boolean add) {
         if (add) {
+            if (firewall != null) {
+                firewall.hold(setup.config(), setup.spec().interfaceName());
+            }
             changeAddresses(setup, true);
             changeRoutes(setup, true);
         } else {
             changeRoutes(setup, false);
             changeAddresses(setup, false);
+            if (firewall != null && setup.config() != null) {
+                firewall.release(setup.config().name());
+            }
         }
     }
 
@@ -74,12 +87,22 @@ final class VipInstaller {
         leftAtStop.add(setup);
     }
 
+    /** Waits for a new master's advert after the priority-0 adverts of a stop. */
+    interface TakeoverWatch {
+        /**
+         * Waits until DEADLINE (System.nanoTime) for an advert with a non-zero priority of one of WAITING (same
+         * interface, family and virtual router id); returns that instance, or null at the deadline.
+         */
+        HostSetup.Instance awaitAdvert(List<HostSetup.Instance> waiting, long deadline);
+    }
+
     /**
-     * Removes what {@link #leaveUntilStop} left, one advert interval (at most a second) after the priority-0 adverts:
-     * the backup takes over after only its Skew_Time (measured by bench/failover: no outage at 0.05 s and 0.01 s
-     * adverts, where removing at once left clients 20-50 ms without an answer).
+     * Removes what {@link #leaveUntilStop} left: an instance's addresses as soon as the new master's first advert is
+     * heard, the rest one advert interval (at most a second) after the priority-0 adverts. The backup takes over
+     * after only its Skew_Time (measured by bench/failover: no outage at 0.05 s and 0.01 s adverts, where removing at
+     * once left clients 20-50 ms without an answer); once it is master the old node has nothing left to answer for.
      */
-    void releaseLeftAtStop() {
+    void releaseLeftAtStop(TakeoverWatch watch) {
         if (leftAtStop.isEmpty()) {
             return;
         }
@@ -87,12 +110,18 @@ final class VipInstaller {
         for (HostSetup.Instance i : leftAtStop) {
             waitMs = Math.max(waitMs, Math.min(1000, i.spec().advertInterval().toMillis()));
         }
-        try {
-            Thread.sleep(waitMs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        List<HostSetup.Instance> waiting = new ArrayList<>(leftAtStop);
+        while (!waiting.isEmpty()) {
+            HostSetup.Instance heard = watch.awaitAdvert(waiting, deadline);
+            if (heard == null) {
+                break;
+            }
+            log.detail("(" + heard.spec().name() + ") new master's advert heard - removing VIPs now");
+            change(heard, false);
+            waiting.remove(heard);
         }
-        for (HostSetup.Instance i : leftAtStop) {
+        for (HostSetup.Instance i : waiting) {
             change(i, false);
         }
         leftAtStop.clear();
@@ -207,6 +236,21 @@ final class VipInstaller {
             }
         }
         return new Installed(addresses, routes, rules);
+    }
+
+    /** After a reload: the firewall drops the traffic of the MASTERs of H without accept mode, with NEXT's settings. */
+    void refreshFirewall(VrrpHost h, KeepalivedConfig next) {
+        if (firewall == null) {
+            return;
+        }
+        firewall.settings(VipFirewall.Settings.of(next, log));
+        Map<halo.config.VrrpInstance, String> masters = new java.util.LinkedHashMap<>();
+        for (VrrpHost.Slot s : h.slots()) {
+            if (s.machine.virtualAddressesSet() && s.setup.config() != null) {
+                masters.put(s.setup.config(), s.setup.spec().interfaceName());
+            }
+        }
+        firewall.holdOnly(masters);
     }
 
     /** After a reload: removes the rules, routes and addresses set BEFORE that no MASTER holds AFTER. */

@@ -148,6 +148,79 @@ final class VrrpSockets implements AutoCloseable {
         }
     }
 
+    /**
+     * After the priority-0 adverts of a stop ({@link VipInstaller.TakeoverWatch}): waits until DEADLINE for an advert
+     * with a non-zero priority for one of WAITING (its socket, interface, family and virtual router id), which only
+     * the new master sends; returns that instance, or null at the deadline. The protocol loop has ended: this reads
+     * the sockets itself, through a poller of its own.
+     */
+    HostSetup.Instance awaitAdvert(java.util.List<HostSetup.Instance> waiting, long deadline) {
+        try (Poller own = new Poller(Math.max(1, sockets.size()))) {
+            Set<VrrpSocket> registered = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (HostSetup.Instance i : waiting) {
+                VrrpSocket s = socketOf.get(i);
+                if (s != null && registered.add(s)) {
+                    own.register(s);
+                }
+            }
+            long left;
+            while ((left = deadline - System.nanoTime()) > 0) {
+                if (own.poll(left) <= 0) {
+                    continue;
+                }
+                for (int k = 0; k < own.size(); k++) {
+                    if (!own.isReady(own.get(k))) {
+                        continue;
+                    }
+                    HostSetup.Instance heard = newMasterIn((VrrpSocket) own.get(k), waiting);
+                    if (heard != null) {
+                        return heard;
+                    }
+                }
+            }
+            return null;
+        } catch (NativeException e) {
+            log.info("Cannot wait for the new master's advert: " + e.getMessage());
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
+            return null;
+        }
+    }
+
+    private HostSetup.Instance newMasterIn(VrrpSocket socket, java.util.List<HostSetup.Instance> waiting)
+            throws NativeException {
+        boolean ah = ahSockets.contains(socket);
+        int n;
+        while ((n = ah ? socket.receiveDatagram(rxBuffer, 0, rxBuffer.length, received)
+                : socket.receive(rxBuffer, 0, rxBuffer.length, received)) >= 0) {
+            int at = 0;
+            if (ah) {
+                // IPv4 header, then AH (its length field counts 32-bit words minus 2), then the VRRP message
+                int ihl = (rxBuffer[0] & 0x0f) * 4;
+                if (n < ihl + 2) continue;
+                at = ihl + ((rxBuffer[ihl + 1] & 0xff) + 2) * 4;
+            }
+            if (n < at + 3 || (rxBuffer[at] & 0x0f) != 1) {
+                continue; // not an advertisement
+            }
+            int vrid = rxBuffer[at + 1] & 0xff;
+            int priority = rxBuffer[at + 2] & 0xff;
+            String ifname = network.linkName(received.interfaceIndex(), socket.interfaceName());
+            if (priority == 0) {
+                continue;
+            }
+            for (HostSetup.Instance i : waiting) {
+                if (socketOf.get(i) == socket && i.spec().virtualRouterId() == vrid
+                        && i.spec().interfaceName().equals(ifname)) {
+                    return i;
+                }
+            }
+        }
+        return null;
+    }
+
     @Override
     public void close() {
         for (VrrpSocket s : sockets.values()) {

@@ -341,7 +341,8 @@ final class ModelGenerator {
                 refs(procs.stream().map(TrackProcess::name).toList(), owner),
                 refs(bfds.stream().map(BfdInstance::name).toList(), owner), notifyScripts(), garp, accept, vmac,
                 vmac && chance(50) ? "vrrp." + (index + 1) : null, vmac && chance(30), strict, chance(20), chance(30),
-                chance(30), chance(30), strict ? 3 : between(1, 100), chance(30),
+                // strict mode: higher_prio_send_advert off, lower_prio_no_advert on (keepalived resets them)
+                !strict && chance(30), strict || chance(30), strict ? 3 : between(1, 100), chance(30),
                 // not debug: alone (as raw() may write it) it stops keepalived 2.2.7, which reads its level unchecked
                 raw(List.of("linkbeat_use_polling", "promote_secondaries", "track_src_ip")));
     }

@@ -179,11 +179,14 @@ class VrrpRulesTest {
     }
 
     @Test
-    void ipv6WithoutExplicitVersionIsSilentlyV3ButFirstAddressMustBeLinkLocal() {
+    void ipv6WithoutExplicitVersionIsSilentlyV3AndTheFirstAddressShouldBeLinkLocal() {
         String text = "vrrp_instance VI_6 {\n    interface eth0\n    virtual_router_id 52\n"
                 + "    virtual_ipaddress {\n        2001:db8::1/64\n    }\n}\n";
         LoadResult r = loadText(dir, text);
-        assertThat(warnings(r)).containsExactly("5: (VI_6) the first IPv6 VIP address must be link local");
+        // keepalived 2.2.7 -t exits 0 here: outside strict mode it only logs it (vrrp.c, log_message)
+        assertThat(warnings(r)).isEmpty();
+        assertThat(Loading.messages(r, Diagnostic.Severity.INFO))
+                .containsExactly("5: (VI_6) the first IPv6 VIP address should be link local");
         assertThat(only(r).version()).isEqualTo(3);
     }
 
@@ -243,6 +246,75 @@ class VrrpRulesTest {
         assertThat(i.state()).isEqualTo(InitialState.MASTER);
         assertThat(i.accept()).isFalse(); // strict mode's default
         assertThat(i.acceptsTraffic()).isTrue(); // but the owner's addresses are its own
+    }
+
+    @Test
+    void strictModeClearsHigherPrioSendAdvertAndSetsLowerPrioNoAdvert() {
+        // keepalived 2.2.7 -t: both messages, exit 5; the global settings are overridden without a word
+        String text = "global_defs {\n    vrrp_strict\n    vrrp_higher_prio_send_advert\n}\n"
+                + instance("    higher_prio_send_advert\n    lower_prio_no_advert false\n");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactlyInAnyOrder(
+                "9: (VI_1) Strict mode requires no lower priority advert. resetting",
+                "8: (VI_1) strict mode requires higher_prio_send_advert to be clear. resetting");
+        VrrpInstance i = only(r);
+        assertThat(i.higherPrioSendAdvert()).isFalse();
+        assertThat(i.lowerPrioNoAdvert()).isTrue();
+
+        LoadResult quiet = loadText(dir, "global_defs {\n    vrrp_strict\n    vrrp_higher_prio_send_advert\n}\n"
+                + instance("    priority 255\n"));
+        assertThat(quiet.diagnostics()).isEmpty();
+        assertThat(only(quiet).higherPrioSendAdvert()).isFalse();
+        assertThat(only(quiet).lowerPrioNoAdvert()).isTrue();
+    }
+
+    @Test
+    void aVipIsRequiredInStrictModeAndWithVersion3() {
+        String noVip = "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n}\n";
+        assertThat(warnings(loadText(dir, "global_defs {\n    vrrp_strict\n}\n" + noVip)))
+                .containsExactly("4: (VI_1) No VIP specified; at least one is required");
+        assertThat(warnings(loadText(dir, "global_defs {\n    vrrp_version 3\n}\n" + noVip)))
+                .containsExactly("4: (VI_1) No VIP specified; at least one is required");
+        assertThat(warnings(loadText(dir, noVip))).containsExactly("1: (VI_1) No VIP specified; at least one is sensible");
+    }
+
+    @Test
+    void aGlobalFirstIpv6VipIsAnErrorOnlyInStrictMode() {
+        String v6 = "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n"
+                + "    virtual_ipaddress {\n        2001:db8::100/64\n    }\n}\n";
+        // keepalived 2.2.7 -t exits 0: it only logs "should be link local"
+        assertThat(warnings(loadText(dir, v6))).isEmpty();
+        assertThat(warnings(loadText(dir, "global_defs {\n    vrrp_strict\n}\n" + v6)))
+                .containsExactly("8: (VI_1) the first IPv6 VIP address must be link local");
+    }
+
+    @Test
+    void anInvalidStrictModeLeavesTheGlobalOne() {
+        // keepalived 2.2.7 -t: "(VI_1) invalid strict_mode maybe specified", exit 5; vrrp_strict still applies
+        LoadResult r = loadText(dir, "global_defs {\n    vrrp_strict\n}\n" + instance("    strict_mode maybe\n"));
+        assertThat(warnings(r)).containsExactly("7: (VI_1) invalid strict_mode maybe specified");
+        assertThat(only(r).strictMode()).isTrue();
+        LoadResult off = loadText(dir, instance("    strict_mode Yes\n"));
+        assertThat(warnings(off)).containsExactly("4: (VI_1) invalid strict_mode Yes specified");
+        assertThat(only(off).strictMode()).isFalse();
+    }
+
+    @Test
+    void firewallKeywordsAsKeepalivedReadsThem() {
+        String text = "global_defs {\n    nftables foo\n    nftables bar\n    nftables_priority x\n"
+                + "    nftables_counters\n    nftables_ifindex\n}\n" + instance("    no_accept\n");
+        LoadResult r = loadText(dir, text);
+        assertThat(warnings(r)).containsExactly("3: nftables already specified - ignoring", "4: invalid number 'x'",
+                "4: invalid nftables chain priority 'x'");
+        assertThat(r.config().global().otherSettings()).extracting(RawSetting::keyword)
+                .containsExactly("nftables", "nftables_counters", "nftables_ifindex");
+        assertThat(r.config().global().otherSettings().getFirst().args()).containsExactly("foo");
+        assertThat(only(r).acceptsTraffic()).isFalse();
+
+        LoadResult iptables = loadText(dir, "global_defs {\n    vrrp_iptables\n}\n" + instance(""));
+        assertThat(warnings(iptables)).containsExactly("2: iptables not supported, using nftables instead. Please"
+                + " replace 'vrrp_iptables and 'vrrp_ipsets' with 'nftables' config option");
+        assertThat(Loading.notUsed(iptables)).isEmpty();
     }
 
     @Test

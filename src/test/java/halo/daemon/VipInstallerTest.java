@@ -150,7 +150,42 @@ class VipInstallerTest {
         vips.change(vi1, true);
         vips.leaveUntilStop(vi1);
         assertThat(network.addresses).containsExactly("192.0.2.100/24 eth0");
-        vips.releaseLeftAtStop();
+        List<String> heldWhileWaiting = new java.util.ArrayList<>();
+        vips.releaseLeftAtStop((waiting, deadline) -> {
+            heldWhileWaiting.addAll(network.addresses);
+            return null; // no advert: the interval runs out
+        });
+        assertThat(heldWhileWaiting).containsExactly("192.0.2.100/24 eth0");
+        assertThat(network.addresses).isEmpty();
+    }
+
+    @Test
+    void theNewMastersAdvertEndsTheStopAtOnceForItsInstanceOnly() throws IOException {
+        HostSetup.Instance vi1 = instance("""
+                advert_int 1
+                virtual_ipaddress {
+                    192.0.2.100/24
+                }
+                """);
+        HostSetup.Instance vi2 = instance("""
+                advert_int 1
+                virtual_ipaddress {
+                    192.0.2.101/24
+                }
+                """);
+        vips.change(vi1, true);
+        vips.change(vi2, true);
+        vips.leaveUntilStop(vi1);
+        vips.leaveUntilStop(vi2);
+        List<List<String>> seen = new java.util.ArrayList<>();
+        vips.releaseLeftAtStop((waiting, deadline) -> {
+            seen.add(List.copyOf(network.addresses));
+            // vi1's new master speaks first; then nothing more until the deadline
+            return waiting.contains(vi1) ? vi1 : null;
+        });
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0)).containsExactlyInAnyOrder("192.0.2.100/24 eth0", "192.0.2.101/24 eth0");
+        assertThat(seen.get(1)).as("vi1 removed at its new master's advert, vi2 still held").containsExactly("192.0.2.101/24 eth0");
         assertThat(network.addresses).isEmpty();
     }
 }

@@ -361,10 +361,13 @@ class NftRulesetTest {
                 		meta mark set 0x48003001 accept
                 	}
                 """).contains("""
+                	chain s3_pick {
+                		meta l4proto tcp jhash ip saddr . th sport mod 2 seed 0x48616c6f vmap @s3_sched
+                	}
                 	chain s3 {
                 		meta l4proto tcp ip saddr . th sport @s3_d0_f goto s3_d0
                 		meta l4proto tcp ip saddr . th sport @s3_d1_f goto s3_d1
-                		meta l4proto tcp jhash ip saddr . th sport mod 2 seed 0x48616c6f vmap @s3_sched
+                		jump s3_pick
                 		reject with icmpx type port-unreachable
                 	}
                 """).contains("""

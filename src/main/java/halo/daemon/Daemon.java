@@ -185,18 +185,28 @@ public final class Daemon {
         DaemonSignals.install(log, loop::requestStop, loop::requestReload, new DaemonSignals.Dumps() {
             @Override
             public void data() {
-                dump("data", KeepalivedDumps.DATA,
+                dump("Printing VRRP data", KeepalivedDumps.DATA,
                         () -> KeepalivedDumps.data(state.host, state.config, state.lastTransitions));
             }
 
             @Override
             public void stats() {
-                dump("stats", KeepalivedDumps.STATS, () -> KeepalivedDumps.stats(state.host));
+                dump("Printing VRRP stats", KeepalivedDumps.STATS, () -> KeepalivedDumps.stats(state.host));
+            }
+
+            @Override
+            public void statsAndClear() {
+                // written and cleared in one go on the protocol thread: no count falls between the file and the zero
+                dump("Printing and clearing VRRP stats", KeepalivedDumps.STATS, () -> {
+                    String text = KeepalivedDumps.stats(state.host);
+                    state.host.clearStatistics();
+                    return text;
+                });
             }
 
             @Override
             public void json() {
-                dump("as json", KeepalivedDumps.JSON,
+                dump("Printing VRRP as json", KeepalivedDumps.JSON,
                         () -> KeepalivedDumps.json(state.host, state.config, state.lastTransitions));
             }
         });
@@ -211,12 +221,12 @@ public final class Daemon {
      * A dump signal (on the JVM's signal thread): the text is made on the protocol thread, from what it holds, and
      * written here, with keepalived's log line.
      */
-    private void dump(String what, String file, java.util.function.Supplier<String> render) {
+    private void dump(String printing, String file, java.util.function.Supplier<String> render) {
         if (state.host == null) {
             log.info("No VRRP instances: " + file + " is not written (Halo has no checker-side dump)");
             return;
         }
-        log.info("Printing VRRP " + what + " for process(" + ProcessHandle.current().pid() + ") on signal");
+        log.info(printing + " for process(" + ProcessHandle.current().pid() + ") on signal");
         java.util.concurrent.CompletableFuture<String> text = new java.util.concurrent.CompletableFuture<>();
         loop.execute(() -> {
             try {

@@ -173,6 +173,21 @@ public final class InstanceMachine {
     /** The receive validator dropped an advert of this VRID for its advertisement interval. */
     public void countAdvertIntervalError() { advertiseIntervalErrors++; }
 
+    /**
+     * Zeroes the counters above: keepalived's SIGRTMAX-1 (STATS_CLEAR) memsets {@code vrrp->stats} after writing
+     * keepalived.stats. The state, priorities and timers are untouched.
+     */
+    public void clearStatistics() {
+        advertisementsReceived = 0;
+        advertisementsSent = 0;
+        becomeMaster = 0;
+        releaseMaster = 0;
+        priorityZeroPktsRcvd = 0;
+        priorityZeroPktsSent = 0;
+        addressListErrors = 0;
+        advertiseIntervalErrors = 0;
+    }
+
     /** When {@link #onTimer} must next be called; {@link #NEVER} when nothing is scheduled. */
     public long nextDeadline() {
         return Math.min(sands, Math.min(garpDelayAt, garpLowerPrioAt));

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code systemctl stop} ends it with status 0. Debian's keepalived.service (from the keepalived package) with a
  * drop-in pointing ExecStart at halo runs it too, with keepalived's pid files and keepalived's refusal of a second
  * start; and apt purge leaves no file behind. Builds the package first (packaging/build-deb) when target/ has none or
- * it is stale. About 2 minutes on a quiet machine, the package build aside.
+ * it is stale. 82 s on 2 cores under load average 12, about 2 minutes under 20, the package build aside.
  */
 @Tag("root")
 class DebianPackageTest {

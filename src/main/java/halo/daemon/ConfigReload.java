@@ -45,7 +45,10 @@ final class ConfigReload {
     private final ScriptRunner runner;
     private final DaemonLog log;
     private final SystemdNotify notify;
+    /** One reload at a time, start to READY=1: what one moves (the metrics listener) no older one moves back. */
+    private final java.util.concurrent.locks.ReentrantLock reloading = new java.util.concurrent.locks.ReentrantLock();
     private VrrpParts vrrp;
+    private java.util.function.Consumer<KeepalivedConfig> applied = next -> {};
 
     ConfigReload(Path configFile, String configId, boolean logDetail, boolean vrrpSide, boolean checkerSide,
                  RunningState state, EventLoop loop, ScriptRunner runner, DaemonLog log, SystemdNotify notify) {
@@ -59,6 +62,14 @@ final class ConfigReload {
         this.runner = runner;
         this.log = log;
         this.notify = notify;
+    }
+
+    /**
+     * What follows a configuration taken by a reload, off the protocol thread, before READY=1 (so `systemctl reload`
+     * returns once it is done): the metrics listener moves to the new metrics_listen.
+     */
+    void onApplied(java.util.function.Consumer<KeepalivedConfig> then) {
+        this.applied = then;
     }
 
     /** The VRRP side, once it runs. */
@@ -105,27 +116,54 @@ final class ConfigReload {
      */
     void start() {
         log.info("Reloading ...");
-        // systemd holds `systemctl reload` until READY=1 comes back, whether the new configuration was taken or not
         notify.reloading(System.nanoTime());
         Thread.ofVirtual().name("reload").start(() -> {
-            LoadResult loaded = load(configFile, configId);
-            // keepalived stops its track_file watches and reads the files (and scans the processes) again from the
-            // new configuration; reading them here too keeps the protocol thread free
-            VrrpTrackers next = null;
-            HostSetup.TrackedState tracked = null;
-            if (vrrpSide && loaded.config() != null && !loaded.hasFatal()) {
-                next = new VrrpTrackers(loaded.config(), log);
-                tracked = next.initialise(true);
+            reloading.lock();
+            try {
+                reload();
+            } finally {
+                // systemd holds `systemctl reload` until READY=1 comes back, whether the configuration was taken or not
+                notify.ready();
+                reloading.unlock();
             }
-            VrrpTrackers nextTrackers = next;
-            HostSetup.TrackedState nextTracked = tracked;
-            loop.execute(() -> {
+        });
+    }
+
+    /** On the reload thread: reads the file, has the protocol thread apply it, then what follows a taken one. */
+    private void reload() {
+        LoadResult loaded = load(configFile, configId);
+        // keepalived stops its track_file watches and reads the files (and scans the processes) again from the
+        // new configuration; reading them here too keeps the protocol thread free
+        VrrpTrackers next = null;
+        HostSetup.TrackedState tracked = null;
+        if (vrrpSide && loaded.config() != null && !loaded.hasFatal()) {
+            next = new VrrpTrackers(loaded.config(), log);
+            tracked = next.initialise(true);
+        }
+        VrrpTrackers nextTrackers = next;
+        HostSetup.TrackedState nextTracked = tracked;
+        java.util.concurrent.CompletableFuture<KeepalivedConfig> taken = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> {
+            try {
                 if (!apply(loaded, nextTrackers, nextTracked) && nextTrackers != null) {
                     nextTrackers.close();
                 }
-                notify.ready();
-            });
+            } finally {
+                taken.complete(state.config == loaded.config() ? loaded.config() : null);
+            }
         });
+        KeepalivedConfig takenConfig;
+        try {
+            takenConfig = taken.get(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return; // the protocol thread is gone: the daemon is stopping
+        }
+        if (takenConfig != null) {
+            applied.accept(takenConfig);
+        }
     }
 
     /**

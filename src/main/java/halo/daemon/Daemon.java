@@ -70,7 +70,11 @@ public final class Daemon {
     private ConfigReload reload;
 
     private ControlServer control;
+    private ControlRequests controlRequests;
+    /** The metrics listener and the address it was asked for (null: none); guarded by metricsLock. */
+    private final Object metricsLock = new Object();
     private MetricsServer metrics;
+    private InetSocketAddress metricsAddress;
     private LinuxHostNetwork network;
     private NetlinkMonitor monitor;
     private PacketSocket packets;
@@ -193,18 +197,28 @@ public final class Daemon {
         DaemonSignals.install(log, loop::requestStop, loop::requestReload, new DaemonSignals.Dumps() {
             @Override
             public void data() {
-                dump("data", KeepalivedDumps.DATA,
+                dump("Printing VRRP data", KeepalivedDumps.DATA,
                         () -> KeepalivedDumps.data(state.host, state.config, state.lastTransitions));
             }
 
             @Override
             public void stats() {
-                dump("stats", KeepalivedDumps.STATS, () -> KeepalivedDumps.stats(state.host));
+                dump("Printing VRRP stats", KeepalivedDumps.STATS, () -> KeepalivedDumps.stats(state.host));
+            }
+
+            @Override
+            public void statsAndClear() {
+                // written and cleared in one go on the protocol thread: no count falls between the file and the zero
+                dump("Printing and clearing VRRP stats", KeepalivedDumps.STATS, () -> {
+                    String text = KeepalivedDumps.stats(state.host);
+                    state.host.clearStatistics();
+                    return text;
+                });
             }
 
             @Override
             public void json() {
-                dump("as json", KeepalivedDumps.JSON,
+                dump("Printing VRRP as json", KeepalivedDumps.JSON,
                         () -> KeepalivedDumps.json(state.host, state.config, state.lastTransitions));
             }
         });
@@ -219,12 +233,12 @@ public final class Daemon {
      * A dump signal (on the JVM's signal thread): the text is made on the protocol thread, from what it holds, and
      * written here, with keepalived's log line.
      */
-    private void dump(String what, String file, java.util.function.Supplier<String> render) {
+    private void dump(String printing, String file, java.util.function.Supplier<String> render) {
         if (state.host == null) {
             log.info("No VRRP instances: " + file + " is not written (Halo has no checker-side dump)");
             return;
         }
-        log.info("Printing VRRP " + what + " for process(" + ProcessHandle.current().pid() + ") on signal");
+        log.info(printing + " for process(" + ProcessHandle.current().pid() + ") on signal");
         java.util.concurrent.CompletableFuture<String> text = new java.util.concurrent.CompletableFuture<>();
         loop.execute(() -> {
             try {
@@ -259,13 +273,16 @@ public final class Daemon {
     }
 
     /**
-     * The control socket, and the metrics listener when --metrics-listen or metrics_listen asks for one (the command
-     * line wins; a reload keeps the listener it started with).
+     * The control socket, and the metrics listener when --metrics-listen or metrics_listen asks for one. The command
+     * line wins; without it the listener follows metrics_listen at each reload (started, stopped or moved).
      */
     private void startControl() throws IOException {
-        ControlRequests requests = new ControlRequests(state, loop);
-        control = ControlServer.start(options.controlSocket(), requests);
+        controlRequests = new ControlRequests(state, loop);
+        control = ControlServer.start(options.controlSocket(), controlRequests);
         String listen = options.metricsListen() != null ? options.metricsListen() : state.config.global().metricsListen();
+        if (options.metricsListen() == null) {
+            reload.onApplied(next -> followMetricsListen(next.global().metricsListen()));
+        }
         if (listen == null) return;
         InetSocketAddress address;
         try {
@@ -273,16 +290,69 @@ public final class Daemon {
         } catch (IllegalArgumentException e) {
             throw new IOException("metrics listener: " + e.getMessage(), e);
         }
+        synchronized (metricsLock) {
+            startMetrics(address);
+        }
+    }
+
+    /** Binds the metrics listener at ADDRESS; IOException (in the log's words) when it cannot. */
+    private void startMetrics(InetSocketAddress address) throws IOException {
+        ControlRequests requests = controlRequests;
         try {
             metrics = MetricsServer.start(address, new MetricsServer.Pages(
                     () -> answered(requests.apply("metrics")), () -> answered(requests.apply("status json"))));
         } catch (IOException e) {
-            throw new IOException("cannot listen for metrics on " + listen + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen for metrics on " + url(address) + ": " + e.getMessage(), e);
         }
-        InetSocketAddress bound = metrics.address();
-        String host = halo.net.AddressText.format(bound.getAddress());
-        log.info("Serving metrics on http://" + (bound.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]"
-                : host) + ":" + bound.getPort() + "/metrics");
+        metricsAddress = address;
+        log.info("Serving metrics on " + url(metrics.address()) + "/metrics");
+    }
+
+    /**
+     * After a reload (on the reload thread): the listener moves to LISTEN, the new metrics_listen, or stops when there
+     * is none. When the new address cannot be bound, the old one serves on (as a reload that fails keeps what runs).
+     */
+    private void followMetricsListen(String listen) {
+        InetSocketAddress wanted;
+        try {
+            wanted = listen == null ? null : ListenAddress.parse(listen);
+        } catch (IllegalArgumentException e) {
+            log.info("metrics_listen " + listen + ": " + e.getMessage());
+            return;
+        }
+        synchronized (metricsLock) {
+            if (java.util.Objects.equals(wanted, metricsAddress)) {
+                return;
+            }
+            InetSocketAddress was = metricsAddress;
+            if (metrics != null) {
+                InetSocketAddress bound = metrics.address();
+                metrics.close();
+                metrics = null;
+                metricsAddress = null;
+                log.info("Stopped serving metrics on " + url(bound) + "/metrics");
+            }
+            if (wanted == null) {
+                return;
+            }
+            try {
+                startMetrics(wanted);
+            } catch (IOException e) {
+                log.info(e.getMessage());
+                if (was != null) {
+                    try {
+                        startMetrics(was);
+                    } catch (IOException again) {
+                        log.info(again.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    private static String url(InetSocketAddress a) {
+        String host = halo.net.AddressText.format(a.getAddress());
+        return "http://" + (a.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** A control answer, or null when it is an error (the HTTP listener answers 503). */
@@ -376,8 +446,11 @@ public final class Daemon {
             firewall.close();
         }
         try {
-            if (metrics != null) {
-                metrics.close();
+            synchronized (metricsLock) {
+                if (metrics != null) {
+                    metrics.close();
+                    metrics = null;
+                }
             }
             if (control != null) {
                 control.close();

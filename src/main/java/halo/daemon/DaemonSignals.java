@@ -5,9 +5,9 @@ import halo.os.ProcessSignals;
 
 /**
  * Every signal keepalived handles, caught so that none ends the daemon unasked: TERM and INT stop it, HUP reloads,
- * USR1 writes keepalived.data, USR2 keepalived.stats, SIGRTMIN+2 keepalived.json, SIGRTMAX-1 keepalived.stats
- * (keepalived also clears the counters then; Halo does not), and SIGRTMAX (keepalived's thread dump, when built with
- * it) gets a log line. The numbers are keepalived's ({@code keepalived --signum=NAME}, {@link #signum}).
+ * USR1 writes keepalived.data, USR2 keepalived.stats, SIGRTMIN+2 keepalived.json, SIGRTMAX-1 keepalived.stats and
+ * then zeroes the VRRP counters (keepalived 2.2.7's STATS_CLEAR: only the VRRP process acts on it), and SIGRTMAX
+ * (keepalived's thread dump, when built with it) gets a log line. The numbers are keepalived's ({@code keepalived --signum=NAME}, {@link #signum}).
  */
 final class DaemonSignals {
 
@@ -19,6 +19,9 @@ final class DaemonSignals {
 
         void stats();
 
+        /** keepalived.stats, then every VRRP counter in it back to zero. */
+        void statsAndClear();
+
         void json();
     }
 
@@ -29,7 +32,7 @@ final class DaemonSignals {
         catchNamed(log, "USR1", (n, name) -> dumps.data());
         catchNamed(log, "USR2", (n, name) -> dumps.stats());
         catchRealTime(log, ProcessSignals.realTimeMin(2), "SIGRTMIN+2", (n, name) -> dumps.json());
-        catchRealTime(log, ProcessSignals.realTimeMax(1), "SIGRTMAX-1", (n, name) -> dumps.stats());
+        catchRealTime(log, ProcessSignals.realTimeMax(1), "SIGRTMAX-1", (n, name) -> dumps.statsAndClear());
         catchRealTime(log, ProcessSignals.realTimeMax(0), "SIGRTMAX", (n, name) -> log.info("Received " + name
                 + " (" + dumpName(n) + "): Halo has no thread dump (jcmd PID Thread.print shows its threads)"));
     }

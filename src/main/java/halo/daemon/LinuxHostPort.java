@@ -155,10 +155,15 @@ final class LinuxHostPort implements HostPort {
 
     @Override
     public void stateChanged(InstanceMachine instance, VrrpState from, VrrpState to, TransitionReason reason) {
-        state.lastTransitions.put(instance.name(), System.currentTimeMillis());
         if (state.connectionSync != null) {
             state.connectionSync.instanceState(instance.name(), to);
         }
+        if (reason == TransitionReason.RELOAD) {
+            // the reloaded instance takes on the state its predecessor had: for the daemon no state changed (a
+            // reload counted here would look like a flap in halo_vrrp_transitions_total)
+            return;
+        }
+        state.lastTransitions.put(instance.name(), System.currentTimeMillis());
         state.transitionCounts.merge(new RunningState.TransitionKey(instance.name(), reason, to), 1L, Long::sum);
     }
 

@@ -173,6 +173,21 @@ public final class InstanceMachine {
     /** The receive validator dropped an advert of this VRID for its advertisement interval. */
     public void countAdvertIntervalError() { advertiseIntervalErrors++; }
 
+    /**
+     * Zeroes the counters above: keepalived's SIGRTMAX-1 (STATS_CLEAR) memsets {@code vrrp->stats} after writing
+     * keepalived.stats. The state, priorities and timers are untouched.
+     */
+    public void clearStatistics() {
+        advertisementsReceived = 0;
+        advertisementsSent = 0;
+        becomeMaster = 0;
+        releaseMaster = 0;
+        priorityZeroPktsRcvd = 0;
+        priorityZeroPktsSent = 0;
+        addressListErrors = 0;
+        advertiseIntervalErrors = 0;
+    }
+
     /** When {@link #onTimer} must next be called; {@link #NEVER} when nothing is scheduled. */
     public long nextDeadline() {
         return Math.min(sands, Math.min(garpDelayAt, garpLowerPrioAt));
@@ -263,10 +278,11 @@ public final class InstanceMachine {
     }
 
     /**
-     * What a reload carries over from the instance this one replaces: vrrp_script and interface tracker states, and
-     * the master it knew. track_file values and vrrp_track_process quorums are not carried: keepalived reads the
-     * files and scans the processes again at a reload, so they come fresh with this instance's configuration (a
-     * track_file now naming another file has that file's value).
+     * What a reload carries over from the instance this one replaces: vrrp_script and interface tracker states, the
+     * master it knew, and its counters (keepalived's restore_vrrp_state copies {@code vrrp->stats}). track_file values
+     * and vrrp_track_process quorums are not carried: keepalived reads the files and scans the processes again at a
+     * reload, so they come fresh with this instance's configuration (a track_file now naming another file has that
+     * file's value).
      */
     void carryOver(InstanceMachine previous) {
         for (int i = 0; i < trackers.length; i++) {
@@ -281,6 +297,14 @@ public final class InstanceMachine {
         }
         masterAddress = previous.masterAddress;
         masterPriority = previous.masterPriority;
+        advertisementsReceived = previous.advertisementsReceived;
+        advertisementsSent = previous.advertisementsSent;
+        becomeMaster = previous.becomeMaster;
+        releaseMaster = previous.releaseMaster;
+        priorityZeroPktsRcvd = previous.priorityZeroPktsRcvd;
+        priorityZeroPktsSent = previous.priorityZeroPktsSent;
+        addressListErrors = previous.addressListErrors;
+        advertiseIntervalErrors = previous.advertiseIntervalErrors;
     }
 
     /** Whether tracking (after {@link #initTracking}) lets this instance keep its state: no fault, none unknown, no delay. */

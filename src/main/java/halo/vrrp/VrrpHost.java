@@ -229,6 +229,17 @@ public final class VrrpHost implements VrrpActions {
         return counters;
     }
 
+    /**
+     * keepalived's SIGRTMAX-1 (STATS_CLEAR) after its keepalived.stats: every instance's counters and the receive
+     * counters (keepalived's per-instance packet and authentication errors) back to zero.
+     */
+    public void clearStatistics() {
+        for (Slot s : slots) {
+            s.machine.clearStatistics();
+        }
+        counters.rx.reset();
+    }
+
     public List<Slot> slots() {
         return List.copyOf(slots);
     }

@@ -95,7 +95,7 @@ class DaemonSignalsNetnsTest extends DirectorsLab {
             {"USR1", "Printing VRRP data for process"},
             {"USR2", "Printing VRRP stats for process"},
             {"RTMIN+2", "Printing VRRP as json for process"},
-            {"RTMAX-1", "Printing VRRP stats for process"},
+            {"RTMAX-1", "Printing and clearing VRRP stats for process"},
             {"RTMAX", "Received SIGRTMAX \\(thread dump\\): Halo has no thread dump"},
         };
         for (String[] dump : dumps) {

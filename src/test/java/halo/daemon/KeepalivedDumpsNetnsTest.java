@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * keepalived's dump signals sent to {@code halo run}: SIGUSR1 writes keepalived.data, SIGUSR2 (and SIGRTMAX-1)
- * keepalived.stats, SIGRTMIN+2 keepalived.json, in keepalived 2.2.7's layout (its own files, made as
+ * keepalived's dump signals sent to {@code halo run}: SIGUSR1 writes keepalived.data, SIGUSR2 (and SIGRTMAX-1,
+ * which then zeroes the counters) keepalived.stats, SIGRTMIN+2 keepalived.json, in keepalived 2.2.7's layout (its own files, made as
  * src/test/resources/halo/daemon/dumps/README.md says, are the reference), in $TMPDIR as keepalived writes them (so
  * this test's files are its own); and {@code --signum} prints keepalived's numbers.
  */
@@ -106,12 +106,19 @@ class KeepalivedDumpsNetnsTest extends DirectorsLab {
                         + "\"vipset\":true", "\"state\":2,\"wantstate\":2,\"version\":2",
                 "\"vips\":[\"192.0.2.100\\/24 dev eth0 scope global set\"]", "\"become_master\":1,");
 
-        // SIGRTMAX-1 (keepalived's stats and clear) writes the stats again
+        // SIGRTMAX-1 (keepalived's STATS_CLEAR) writes the stats as they are, then zeroes them, as keepalived 2.2.7's
+        // vrrp_print_stats(clear_stats) does: the next SIGUSR2 counts from there
+        Files.delete(tmp.resolve("keepalived.stats"));
+        halo.signal("RTMAX-1");
+        halo.awaitLog("Printing and clearing VRRP stats for " + pid, LONG);
+        String cleared = await(tmp.resolve("keepalived.stats"));
+        assertThat(cleared).startsWith("VRRP Instance: VI_1\n").contains("  Became master: 1\n");
         Files.delete(tmp.resolve("keepalived.stats"));
         int printed = halo.mark("Printing VRRP stats for ");
-        halo.signal("RTMAX-1");
+        halo.signal("USR2");
         halo.awaitLog("Printing VRRP stats for " + pid, printed, LONG);
-        assertThat(await(tmp.resolve("keepalived.stats"))).startsWith("VRRP Instance: VI_1\n");
+        assertThat(await(tmp.resolve("keepalived.stats")))
+                .as("keepalived.stats after SIGRTMAX-1").contains("  Became master: 0\n");
         assertThat(halo.isAlive()).isTrue();
         assertThat(halo.status()).contains("\"state\":\"MASTER\"");
         assertThat(halo.stop(LONG)).isZero();

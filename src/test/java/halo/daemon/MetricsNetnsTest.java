@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code halo run} with a VRRP instance on two directors, its metrics read with curl as Prometheus would scrape them:
  * the master shows itself MASTER, the backup BACKUP, and the text passes promtool; {@code /status.json} is
- * {@code halo status --json}. The command line's --metrics-listen wins over the file's metrics_listen.
+ * {@code halo status --json}. The command line's --metrics-listen wins over the file's metrics_listen; without it
+ * the listener follows metrics_listen across reloads (started, moved, stopped).
  */
 @Tag("root")
 class MetricsNetnsTest extends DirectorsLab {
@@ -131,5 +132,100 @@ class MetricsNetnsTest extends DirectorsLab {
         assertThat(curl("dir1", "http://127.0.0.1:9650/other").body()).endsWith("\n404 text/plain; charset=utf-8");
 
         assertThat(master.stop(LONG)).isZero();
+    }
+
+    /** VI_1 alone on dir1 with metrics_listen LISTEN (none when null). */
+    private void writeConfig(Path conf, String listen) throws IOException {
+        Files.writeString(conf, """
+                global_defs {
+                    router_id dir1
+                %s}
+                vrrp_instance VI_1 {
+                    state BACKUP
+                    interface eth0
+                    virtual_router_id 51
+                    priority 100
+                    advert_int 0.3
+                    version 3
+                    virtual_ipaddress {
+                        192.0.2.100/24
+                    }
+                }
+                """.formatted(listen == null ? "" : "    metrics_listen " + listen + "\n"));
+    }
+
+    @Test
+    void theListenerFollowsMetricsListenAcrossReloads() throws Exception {
+        Path conf = dir.resolve("follow.conf");
+        writeConfig(conf, null);
+        NodeProcess d = NodeProcess.halo("dir1", lan.exec("dir1"), conf, dir, List.of());
+        nodes.add(d);
+        d.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+        String type = "text/plain; version=0.0.4; charset=utf-8";
+        String master = "halo_vrrp_state{instance=\"VI_1\",interface=\"eth0\",vrid=\"51\",state=\"MASTER\"} 1\n";
+        assertThat(curl("dir1", "http://127.0.0.1:9651/metrics").exit()).as("no listener without metrics_listen")
+                .isEqualTo(7);
+
+        // started by a reload that adds metrics_listen
+        writeConfig(conf, "127.0.0.1:9651");
+        int reloads = d.mark("Reload complete");
+        d.hup();
+        d.awaitLog("Reload complete", reloads, LONG);
+        d.awaitLog("Serving metrics on http://127\\.0\\.0\\.1:9651/metrics", LONG);
+        assertThat(page("dir1", "http://127.0.0.1:9651/metrics", type)).contains(master);
+
+        // moved by a reload that changes it: the new address serves, the old one no longer answers
+        writeConfig(conf, "127.0.0.1:9652");
+        reloads = d.mark("Reload complete");
+        d.hup();
+        d.awaitLog("Reload complete", reloads, LONG);
+        d.awaitLog("Serving metrics on http://127\\.0\\.0\\.1:9652/metrics", LONG);
+        assertThat(d.log()).contains("Stopped serving metrics on http://127.0.0.1:9651/metrics");
+        String moved = page("dir1", "http://127.0.0.1:9652/metrics", type);
+        assertThat(moved).contains(master);
+        assertThat(curl("dir1", "http://127.0.0.1:9651/metrics").exit()).as("the old address after the move")
+                .isEqualTo(7);
+        // the reloads kept the instance's counters and were no transitions
+        assertThat(moved).contains("halo_vrrp_become_master_total{instance=\"VI_1\"} 1\n",
+                "halo_vrrp_transitions_total{instance=\"VI_1\",reason=\"master_down_timer\",state=\"MASTER\"} 1\n")
+                .doesNotContain("reason=\"reload\"");
+
+        // a reload that keeps the address keeps the listener
+        int serving = d.mark("Serving metrics on ");
+        reloads = d.mark("Reload complete");
+        d.hup();
+        d.awaitLog("Reload complete", reloads, LONG);
+        assertThat(page("dir1", "http://127.0.0.1:9652/metrics", type)).contains(master);
+        assertThat(d.mark("Serving metrics on ")).as("listeners started").isEqualTo(serving);
+
+        // stopped by a reload that drops metrics_listen
+        writeConfig(conf, null);
+        reloads = d.mark("Reload complete");
+        d.hup();
+        d.awaitLog("Reload complete", reloads, LONG);
+        d.awaitLog("Stopped serving metrics on http://127\\.0\\.0\\.1:9652/metrics", LONG);
+        assertThat(curl("dir1", "http://127.0.0.1:9652/metrics").exit()).as("after metrics_listen is removed")
+                .isEqualTo(7);
+        assertThat(d.status()).contains("\"state\":\"MASTER\"");
+        assertThat(d.stop(LONG)).isZero();
+    }
+
+    @Test
+    void theCommandLinesListenerStaysAcrossAReload() throws Exception {
+        Path conf = dir.resolve("pinned.conf");
+        writeConfig(conf, "127.0.0.1:9651");
+        NodeProcess d = NodeProcess.halo("dir1", lan.exec("dir1"), conf, dir, List.of("--metrics-listen",
+                "127.0.0.1:9650"));
+        nodes.add(d);
+        d.awaitLog("Serving metrics on http://127\\.0\\.0\\.1:9650/metrics", LONG);
+        writeConfig(conf, "127.0.0.1:9652");
+        int reloads = d.mark("Reload complete");
+        d.hup();
+        d.awaitLog("Reload complete", reloads, LONG);
+        assertThat(page("dir1", "http://127.0.0.1:9650/metrics", "text/plain; version=0.0.4; charset=utf-8"))
+                .contains("# TYPE halo_vrrp_state gauge\n");
+        assertThat(curl("dir1", "http://127.0.0.1:9652/metrics").exit()).isEqualTo(7);
+        assertThat(d.log()).doesNotContain("Stopped serving metrics");
+        assertThat(d.stop(LONG)).isZero();
     }
 }

@@ -269,7 +269,11 @@ final class NativeTcpLoop implements IoHandler {
         }
         int n;
         try {
-            n = (int) EPOLL_WAIT.invokeExact(capture, epollFd, events, MAX_EVENTS, timeout);
+            n = (int) NativeTcp.EPOLL_WAIT_NO_ERRNO.invokeExact(epollFd, events, MAX_EVENTS, timeout);
+            if (n < 0) {
+                // once more, not waiting, to learn why (a signal: EINTR, nothing to say)
+                n = (int) EPOLL_WAIT.invokeExact(capture, epollFd, events, MAX_EVENTS, 0);
+            }
         } catch (Throwable t) {
             throw NativeTcp.unexpected(t);
         } finally {

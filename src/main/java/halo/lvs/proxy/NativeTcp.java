@@ -40,6 +40,10 @@ final class NativeTcp {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     static final MethodHandle EPOLL_WAIT = downcall("epoll_wait", false,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    /** epoll_wait without errno: the loop's every turn (see {@link #READ_NO_ERRNO}). */
+    static final MethodHandle EPOLL_WAIT_NO_ERRNO = LINKER.downcallHandle(symbol("epoll_wait"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    static final MethodHandle EVENTFD = downcall("eventfd", false, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     static final MethodHandle SOCKET = downcall("socket", true,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     static final MethodHandle BIND = downcall("bind", true, FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
@@ -57,6 +61,16 @@ final class NativeTcp {
     static final MethodHandle READ = downcall("read", true, FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     static final MethodHandle WRITE = downcall("write", true,
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    /**
+     * read and write without errno, for the relay's every call: a downcall that captures errno allocates a segment
+     * per call unless the JIT removes it (C2 does, C1, the daemon's compiler, does not: ~160 bytes per proxied
+     * request, a young collection every few thousand requests). A call that fails (-1) is made again through
+     * {@link #READ} or {@link #WRITE}, which meets the same condition on a non-blocking socket and says which.
+     */
+    static final MethodHandle READ_NO_ERRNO = LINKER.downcallHandle(symbol("read"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), Linker.Option.critical(false));
+    static final MethodHandle WRITE_NO_ERRNO = LINKER.downcallHandle(symbol("write"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), Linker.Option.critical(false));
     static final MethodHandle SHUTDOWN = downcall("shutdown", true, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     static final MethodHandle CLOSE = downcall("close", true, FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
@@ -77,6 +91,9 @@ final class NativeTcp {
     static final int IPPROTO_TCP = 6;
     static final int TCP_NODELAY = 1;
     static final int SHUT_WR = 1;
+
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
 
     static final int EPOLLIN = 0x1;
     static final int EPOLLOUT = 0x4;
@@ -115,9 +132,12 @@ final class NativeTcp {
     private NativeTcp() {
     }
 
+    private static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+    }
+
     private static MethodHandle downcall(String name, boolean critical, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        MemorySegment symbol = symbol(name);
         Linker.Option errno = Linker.Option.captureCallState("errno");
         return critical ? LINKER.downcallHandle(symbol, descriptor, errno, Linker.Option.critical(false))
                 : LINKER.downcallHandle(symbol, descriptor, errno);

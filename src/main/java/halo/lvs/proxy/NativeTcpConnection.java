@@ -42,6 +42,8 @@ final class NativeTcpConnection implements NativeTcpLoop.Owner {
         boolean readable;
         /** The peer's FIN has arrived: a read that leaves the socket dry has read everything. */
         boolean peerFin;
+        /** An edge said the socket has an error (a reset): its reads capture errno from the first. */
+        boolean error;
         /** Read to the end (the FIN). */
         boolean inputEnded;
         /** The socket can take more (no write on it has come short since its last writable edge). */
@@ -199,6 +201,9 @@ final class NativeTcpConnection implements NativeTcpLoop.Owner {
         if ((events & (EPOLLRDHUP | EPOLLHUP)) != 0) {
             side.peerFin = true;
         }
+        if ((events & EPOLLERR) != 0) {
+            side.error = true;
+        }
         if ((events & EPOLLOUT) != 0) {
             side.writable = true;
         }
@@ -265,7 +270,14 @@ final class NativeTcpConnection implements NativeTcpLoop.Owner {
         while (from.readable && !from.inputEnded && to.pendingLength == 0) {
             long n;
             try {
-                n = (long) NativeTcp.READ.invokeExact(cs, from.fd, buffer, (long) NativeTcpLoop.READ_BUFFER);
+                // without errno unless an edge reported an error; a read that fails is made again with errno (on
+                // a non-blocking socket it fails the same way: EAGAIN; a reset that came between the edge and the
+                // read was taken by the first, so the second reads the end: a FIN, passed on as one)
+                n = from.error ? -1
+                        : (long) NativeTcp.READ_NO_ERRNO.invokeExact(from.fd, buffer, (long) NativeTcpLoop.READ_BUFFER);
+                if (n < 0) {
+                    n = (long) NativeTcp.READ.invokeExact(cs, from.fd, buffer, (long) NativeTcpLoop.READ_BUFFER);
+                }
             } catch (Throwable t) {
                 throw NativeTcp.unexpected(t);
             }
@@ -293,7 +305,11 @@ final class NativeTcpConnection implements NativeTcpLoop.Owner {
             }
             long written;
             try {
-                written = (long) NativeTcp.WRITE.invokeExact(cs, to.fd, buffer, n);
+                written = (long) NativeTcp.WRITE_NO_ERRNO.invokeExact(to.fd, buffer, n);
+                if (written < 0) {
+                    // once more with errno: a full socket (EAGAIN) or a broken one fails again, and says which
+                    written = (long) NativeTcp.WRITE.invokeExact(cs, to.fd, buffer, n);
+                }
             } catch (Throwable t) {
                 throw NativeTcp.unexpected(t);
             }

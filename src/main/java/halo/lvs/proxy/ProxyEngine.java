@@ -2,6 +2,7 @@ package halo.lvs.proxy;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.ThreadAwareExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,10 +23,11 @@ import java.util.logging.Logger;
 /**
  * The userspace proxy: TCP and UDP virtual services forwarded to the real servers their {@link Balancer} picks.
  *
- * <p>Threads: a fixed set of event loops (Netty, native epoll by default; with it, TCP services run on an epoll
- * instance of Halo's own nested in each loop, {@link NativeTcpLoop}). Each service is pinned to one loop, and
- * so are its connections; its balancer is therefore only ever called from that loop's thread. Services spread over
- * the loops. Every public method may be called from any thread (not from a loop thread when it waits: add, remove,
+ * <p>Threads: a fixed set of event loops (Netty's). On the EPOLL transport (the default) TCP services run on loops
+ * whose poller is an epoll instance of Halo's own ({@link NativeTcpLoop}: Netty keeps the thread, tasks and timers),
+ * and UDP services on a second set of loops of Netty's epoll transport, made when the first UDP service comes; the
+ * other transports run both on Netty's loops. Each service is pinned to one loop, and so are its connections; its
+ * balancer is therefore only ever called from that loop's thread. Services spread over the loops. Every public method may be called from any thread (not from a loop thread when it waits: add, remove,
  * close); it runs its work on the service's loop.
  *
  * <p>Sockets are made on the loop threads, so an engine whose threads live in a network namespace (the thread
@@ -44,12 +46,17 @@ public final class ProxyEngine implements AutoCloseable {
     private static final long WAIT_SECONDS = 30;
 
     private final Transport transport;
+    private final int threads;
+    private final ThreadFactory threadFactory;
+    /** TCP services' loops (and UDP's, except on EPOLL). */
     private final MultiThreadIoEventLoopGroup group;
+    /** UDP services' loops on EPOLL (Netty's epoll transport), made with the first UDP service; guarded by this. */
+    private MultiThreadIoEventLoopGroup udpGroup;
     private final TransparentHost transparentHost;
     private final RateLimitedLog log;
     private final Map<ProxyService.Key, RunningService> services = new ConcurrentHashMap<>();
-    /** Each event loop's TCP epoll (the EPOLL transport), made when the loop gets its first TCP service. */
-    private final Map<EventLoop, NativeTcpLoop> tcpLoops = new ConcurrentHashMap<>();
+    /** Each TCP event loop's poller (the EPOLL transport), by loop. */
+    private final Map<ThreadAwareExecutor, NativeTcpLoop> tcpLoops = new ConcurrentHashMap<>();
     private volatile ProxyTimeouts timeouts = ProxyTimeouts.IPVS_DEFAULTS;
     private boolean transparentInstalled; // guarded by this
     private volatile boolean closed;
@@ -57,7 +64,10 @@ public final class ProxyEngine implements AutoCloseable {
     private ProxyEngine(Transport transport, int threads, ThreadFactory threadFactory,
                         TransparentHost transparentHost) {
         this.transport = transport;
-        this.group = new MultiThreadIoEventLoopGroup(threads, threadFactory, transport.ioHandlerFactory());
+        this.threads = threads;
+        this.threadFactory = threadFactory;
+        this.group = new MultiThreadIoEventLoopGroup(threads, threadFactory,
+                transport == Transport.EPOLL ? NativeTcpLoop.factory(tcpLoops::put) : transport.ioHandlerFactory());
         this.transparentHost = transparentHost;
         this.log = new RateLimitedLog(LOG, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     }
@@ -117,10 +127,10 @@ public final class ProxyEngine implements AutoCloseable {
         if (spec.transparent()) {
             ensureTransparent();
         }
-        EventLoop loop = group.next();
+        EventLoop loop = spec.protocol() == halo.lvs.Protocol.UDP ? udpLoops().next() : group.next();
         RunningService s = switch (spec.protocol()) {
-            // TCP on the epoll transport: Halo's own epoll path (fewer system calls per connection, see
-            // bench/proxy-quick/README.md); the other transports keep Netty's channels
+            // TCP on the epoll transport: Halo's own epoll path (fewer system calls per connection and per wake-up,
+            // see bench/proxy-quick/README.md); the other transports keep Netty's channels
             case TCP -> transport == Transport.EPOLL ? new NativeTcpService(this, loop, spec, balancer, tcpLoop(loop))
                     : new TcpService(this, loop, spec, balancer);
             case UDP -> new UdpService(this, loop, spec, balancer);
@@ -228,17 +238,6 @@ public final class ProxyEngine implements AutoCloseable {
                 LOG.log(Level.WARNING, "proxy " + s.name() + ": closing failed", e);
             }
         }
-        for (Map.Entry<EventLoop, NativeTcpLoop> e : tcpLoops.entrySet()) {
-            try {
-                onLoop(e.getKey(), () -> {
-                    e.getValue().close();
-                    return null;
-                });
-            } catch (RuntimeException ex) {
-                LOG.log(Level.WARNING, "proxy: closing a TCP loop failed", ex);
-            }
-        }
-        tcpLoops.clear();
         synchronized (this) {
             if (transparentInstalled) {
                 try {
@@ -252,27 +251,35 @@ public final class ProxyEngine implements AutoCloseable {
                 transparentInstalled = false;
             }
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        // (each TCP loop's poller closes its epoll instance as its thread ends)
+        io.netty.util.concurrent.Future<?> stopped = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        MultiThreadIoEventLoopGroup udp;
+        synchronized (this) {
+            udp = udpGroup;
+        }
+        if (udp != null) {
+            udp.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+        stopped.awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
-    /** LOOP's TCP epoll, made and registered with LOOP on first use. */
-    private NativeTcpLoop tcpLoop(EventLoop loop) throws IOException {
-        NativeTcpLoop tcp = tcpLoops.get(loop);
+    /** The loops UDP services run on: Netty's epoll loops of their own on EPOLL, else the one set. */
+    private synchronized MultiThreadIoEventLoopGroup udpLoops() {
+        if (transport != Transport.EPOLL) {
+            return group;
+        }
+        if (udpGroup == null) {
+            checkOpen();
+            udpGroup = new MultiThreadIoEventLoopGroup(threads, threadFactory, transport.ioHandlerFactory());
+        }
+        return udpGroup;
+    }
+
+    /** LOOP's poller (a TCP loop of the EPOLL transport). */
+    private NativeTcpLoop tcpLoop(EventLoop loop) {
+        NativeTcpLoop tcp = tcpLoops.get((ThreadAwareExecutor) loop);
         if (tcp == null) {
-            try {
-                tcp = onLoop(loop, () -> NativeTcpLoop.open((io.netty.channel.IoEventLoop) loop));
-            } catch (IllegalStateException e) {
-                throw new IOException("proxy: cannot start the TCP loop: " + e.getMessage(), e);
-            }
-            NativeTcpLoop raced = tcpLoops.putIfAbsent(loop, tcp);
-            if (raced != null) {
-                NativeTcpLoop extra = tcp;
-                onLoop(loop, () -> {
-                    extra.close();
-                    return null;
-                });
-                tcp = raced;
-            }
+            throw new IllegalStateException("proxy: " + loop + " has no TCP poller");
         }
         return tcp;
     }

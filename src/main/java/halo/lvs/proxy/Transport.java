@@ -26,8 +26,9 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
 /**
- * The proxy's socket layer. EPOLL is the default (measured, see bench/proxy-quick/README.md): TCP on an epoll loop of
- * Halo's own over FFM ({@link NativeTcpLoop}, nested in Netty's epoll event loop), UDP on Netty's epoll channels.
+ * The proxy's socket layer. EPOLL is the default (measured, see bench/proxy-quick/README.md): TCP on event loops
+ * whose poller is an epoll instance of Halo's own over FFM ({@link NativeTcpLoop}), UDP on Netty's epoll channels
+ * (loops of their own).
  * IO_URING and NIO are Netty's transports for both, kept for comparison. Only the native ones can free-bind a
  * listener and connect transparently.
  */

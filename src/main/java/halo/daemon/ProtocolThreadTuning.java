@@ -77,7 +77,7 @@ final class ProtocolThreadTuning {
                 continue;
             }
             for (VirtualAddress v : i.config().virtualAddresses()) {
-                Link link = network.link(v.device() != null ? v.device() : i.spec().interfaceName());
+                Link link = network.link(VipInstaller.device(i, v));
                 if (link == null || link.hardwareAddress() == null || link.hardwareAddress().length != 6) {
                     continue;
                 }

@@ -188,7 +188,7 @@ final class VipInstaller {
                 continue;
             }
             for (VirtualAddress v : s.setup.config().virtualAddresses()) {
-                String dev = v.device() != null ? v.device() : s.setup.spec().interfaceName();
+                String dev = device(s.setup, v);
                 addresses.put(dev + "/" + v.address().address().getHostAddress(), new AddressSpot(s.setup, v));
             }
             for (VirtualRoute r : s.setup.config().virtualRoutes()) {
@@ -252,8 +252,19 @@ final class VipInstaller {
 
     // --- one address, route, rule ---
 
+    /**
+     * The interface a virtual address of SETUP goes on: its dev, else the instance's interface; with use_vmac, the
+     * VMAC for the instance's family when it has no dev or the instance's own (keepalived's vrrp_complete_instance).
+     */
+    static String device(HostSetup.Instance setup, VirtualAddress v) {
+        if (VmacInterfaces.onVmac(setup, v)) {
+            return setup.vmac();
+        }
+        return v.device() != null ? v.device() : setup.baseInterface();
+    }
+
     private void changeAddress(HostSetup.Instance setup, VirtualAddress v, boolean add) {
-        String dev = v.device() != null ? v.device() : setup.spec().interfaceName();
+        String dev = device(setup, v);
         int index = network.interfaceIndex(dev);
         if (index == 0) {
             log.info("(" + setup.spec().name() + ") interface " + dev + " for " + v.address() + " doesn't exist");

@@ -57,6 +57,17 @@ final class VrrpSockets implements AutoCloseable {
             }
             poller.register(socket);
         }
+        if (i.unicastPeers().isEmpty() && !ipv6 && !ah && i.vmac() != null && ifname.equals(i.vmac())) {
+            // a VMAC holds only VIPs: multicast adverts leave from the base's address (or mcast_src_ip), as keepalived
+            InetAddress from = i.sourceAddress();
+            if (from == null) {
+                byte[] base = network.primaryAddress(i.baseInterface(), false);
+                from = base == null ? null : destination(base);
+            }
+            if (from != null) {
+                socket.setMulticastSource(from);
+            }
+        }
         if (i.unicastPeers().isEmpty()) {
             InetAddress group = i.multicastGroup() != null ? i.multicastGroup()
                     : ipv6 ? VrrpSocket.MULTICAST_IPV6 : VrrpSocket.MULTICAST_IPV4;

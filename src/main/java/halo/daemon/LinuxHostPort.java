@@ -113,7 +113,13 @@ final class LinuxHostPort implements HostPort {
         if (setup.config() == null) {
             return;
         }
-        for (VirtualAddress v : setup.config().virtualAddresses()) {
+        gratuitousArps(setup, setup.config().virtualAddresses(), repeat);
+        // keepalived announces the excluded addresses too (vrrp_send_link_update walks vip then evip)
+        gratuitousArps(setup, setup.config().excludedAddresses(), repeat);
+    }
+
+    private void gratuitousArps(HostSetup.Instance setup, List<VirtualAddress> addresses, int repeat) {
+        for (VirtualAddress v : addresses) {
             String dev = VipInstaller.device(setup, v);
             Link link = network.link(dev);
             if (link == null) {

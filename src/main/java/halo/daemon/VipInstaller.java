@@ -149,6 +149,10 @@ final class VipInstaller {
         for (VirtualAddress v : setup.config().virtualAddresses()) {
             changeAddress(setup, v, add);
         }
+        // virtual_ipaddress_excluded: set and removed with the VIPs, as keepalived, but never in adverts
+        for (VirtualAddress v : setup.config().excludedAddresses()) {
+            changeAddress(setup, v, add);
+        }
     }
 
     /** static_ipaddress, static_routes and static_rules: set at startup, removed at shutdown, as keepalived. */
@@ -188,6 +192,10 @@ final class VipInstaller {
                 continue;
             }
             for (VirtualAddress v : s.setup.config().virtualAddresses()) {
+                String dev = device(s.setup, v);
+                addresses.put(dev + "/" + v.address().address().getHostAddress(), new AddressSpot(s.setup, v));
+            }
+            for (VirtualAddress v : s.setup.config().excludedAddresses()) {
                 String dev = device(s.setup, v);
                 addresses.put(dev + "/" + v.address().address().getHostAddress(), new AddressSpot(s.setup, v));
             }

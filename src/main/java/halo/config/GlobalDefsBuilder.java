@@ -286,7 +286,7 @@ static final Set<String> GLOBAL_RAW = Set.of(
 
     /** Keywords of {@link #GLOBAL_RAW} that Halo reads from the raw settings and acts on. */
     static final Set<String> ACTED_ON_RAW = Set.of("vrrp_rt_priority", "rs_init_notifies", "include_check",
-            "vmac_prefix");
+            "vmac_prefix", "vrrp_check_unicast_src");
 
     GlobalDefs.Fifo fifo(Statement s) {
         String path = parser.arg(s, 1);

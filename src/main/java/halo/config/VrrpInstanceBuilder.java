@@ -329,7 +329,7 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
         // BFD, no mail, no notify on deletion; the verbatim ones above neither
         KeywordTable.unused(table, "debug", "linkbeat_use_polling", "promote_secondaries", "track_src_ip",
                 "kernel_rx_buf_size", "old_unicast_checksum", "unicast_fault_no_peer", "unicast_ttl",
-                "check_unicast_src", "use_ipvlan", "lvs_sync_daemon_interface",
+                "use_ipvlan", "lvs_sync_daemon_interface",
                 "notify_priority_changes", "use_vmac_addr", "vrf",
                 "garp_extra_if", "vmac_garp_intvl",
                 "track_bfd", "smtp_alert", "notify_deleted");

@@ -47,10 +47,12 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
      * @param vmac           use_vmac: the VMAC interface (a private macvlan of the configured interface with the
      *                       virtual router MAC) that holds the VIPs, or null; the spec's interface is then the VMAC,
      *                       or the configured interface with vmac_xmit_base (where keepalived's socket is)
+     * @param checkUnicastSource check_unicast_src / vrrp_check_unicast_src: unicast adverts only from the unicast
+     *                       peers, with a TTL in each peer's min_ttl..max_ttl
      */
     public record Instance(InstanceSpec spec, AuthType authentication, String password, InetAddress multicastGroup,
                            InetAddress sourceAddress, List<InetAddress> unicastPeers, boolean checksumAsV2,
-                           halo.config.VrrpInstance config, String vmac) {
+                           halo.config.VrrpInstance config, String vmac, boolean checkUnicastSource) {
         public Instance {
             Objects.requireNonNull(authentication);
             unicastPeers = List.copyOf(unicastPeers);
@@ -59,7 +61,8 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
         public Instance(InstanceSpec spec, AuthType authentication, String password, InetAddress multicastGroup,
                         InetAddress sourceAddress, List<InetAddress> unicastPeers, boolean checksumAsV2,
                         halo.config.VrrpInstance config) {
-            this(spec, authentication, password, multicastGroup, sourceAddress, unicastPeers, checksumAsV2, config, null);
+            this(spec, authentication, password, multicastGroup, sourceAddress, unicastPeers, checksumAsV2, config, null,
+                    false);
         }
 
         public static Instance of(InstanceSpec spec) {
@@ -67,11 +70,11 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
         }
 
         public Instance withPassword(String pass) {
-            return new Instance(spec, AuthType.PASS, pass, multicastGroup, sourceAddress, unicastPeers, checksumAsV2, config, vmac);
+            return new Instance(spec, AuthType.PASS, pass, multicastGroup, sourceAddress, unicastPeers, checksumAsV2, config, vmac, checkUnicastSource);
         }
 
         public Instance withUnicast(InetAddress source, List<InetAddress> peers) {
-            return new Instance(spec, authentication, password, multicastGroup, source, peers, checksumAsV2, config, vmac);
+            return new Instance(spec, authentication, password, multicastGroup, source, peers, checksumAsV2, config, vmac, checkUnicastSource);
         }
 
         /** Where a VIP without dev goes: the VMAC with use_vmac, else the instance's interface (as keepalived). */
@@ -247,7 +250,8 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
                     : auth.type() == Authentication.Type.PASS ? AuthType.PASS : AuthType.AH;
             List<InetAddress> peers = c.unicastPeers().stream().map(UnicastPeer::address).toList();
             instances.add(new Instance(b.build(), authType, auth == null ? null : auth.password(), c.multicastGroup(),
-                    c.sourceAddress(), peers, false, c, vmac));
+                    c.sourceAddress(), peers, false, c, vmac,
+                    raw(c.otherSettings(), "check_unicast_src") || raw(config.global().otherSettings(), "vrrp_check_unicast_src")));
         }
         List<Group> groups = new ArrayList<>();
         for (VrrpSyncGroup g : config.syncGroups()) {
@@ -261,6 +265,10 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
             scripts.add(new Script(s.name(), s.interval(), s.timeout(), s.rise(), s.fall(), s.initFail(), s.script()));
         }
         return new HostSetup(instances, groups, scripts);
+    }
+
+    private static boolean raw(List<halo.config.RawSetting> settings, String keyword) {
+        return settings != null && settings.stream().anyMatch(r -> r.keyword().equals(keyword));
     }
 
     /** keepalived's default VMAC name prefix (vmac_prefix). */

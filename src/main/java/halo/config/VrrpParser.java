@@ -594,6 +594,10 @@ final class VrrpParser {
             parser.warn(b.at, "vmac_xmit_base", prefix + "vmac_xmit_base needs an interface - ignoring");
         }
         boolean xmitBase = b.vmacXmitBase;
+        if (b.useVmac && !xmitBase && !b.peers.isEmpty()) {
+            parser.warn(b.at, "use_vmac", prefix + "unicast with use_vmac requires vmac_xmit_base - setting");
+            xmitBase = true;
+        }
         if (b.useVmac && xmitBase && strict) {
             parser.warn(b.at, "vmac_xmit_base", prefix + "xmit_base is incompatible with strict mode - resetting");
             xmitBase = false;

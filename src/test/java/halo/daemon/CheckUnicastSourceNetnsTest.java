@@ -92,4 +92,29 @@ class CheckUnicastSourceNetnsTest extends DirectorsLab {
         bothSee("", "192.0.2.12 min_ttl 10 max_ttl 254", "check_unicast_src", "(VI_1) TTL/HL 255 not in range 10 - 254", true);
         bothSee("", "192.0.2.12 min_ttl 255 max_ttl 255", "check_unicast_src", null, false);
     }
+
+    /** The TTL of one VRRP advert from dir1 as tcpdump on dir2 reads it. */
+    private String advertTtl() throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(lan.exec("dir2"));
+        cmd.addAll(List.of("timeout", "20", "tcpdump", "-i", "eth0", "-v", "-n", "-c", "1", "ip proto 112 and src 192.0.2.11"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ttl (\\d+)").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void unicastTtlSetsTheTtlOfUnicastAdverts() throws Exception {
+        Path c = conf("ttl", "", 150, "192.0.2.11", "192.0.2.12", "unicast_ttl 64");
+        for (boolean halo : List.of(true, false)) {
+            NodeProcess d1 = halo ? NodeProcess.halo("halo", lan.exec("dir1"), c, dir)
+                    : NodeProcess.keepalived("ka1", lan.exec("dir1"), c, dir);
+            nodes.add(d1);
+            d1.awaitLog("\\(VI_1\\) Entering MASTER STATE", LONG);
+            assertThat(advertTtl()).as(halo ? "Halo" : "keepalived").isEqualTo("64");
+            assertThat(d1.stop(LONG)).isZero();
+        }
+    }
 }

@@ -50,6 +50,15 @@ class HostSetupVmacTest {
     }
 
     @Test
+    void unicastWithUseVmacSendsFromTheBaseAsKeepalivedSetsVmacXmitBase() throws IOException {
+        HostSetup.Instance i = instances("", "virtual_router_id 51\nuse_vmac\nunicast_src_ip 192.0.2.1\n"
+                + "unicast_peer {\n192.0.2.2\n}").getFirst();
+        assertThat(i.config().vmacXmitBase()).isTrue();
+        assertThat(i.spec().interfaceName()).isEqualTo("eth0");
+        assertThat(i.addressInterface()).isEqualTo("vrrp.51");
+    }
+
+    @Test
     void aNamedVmacAndVmacPrefixAndNamesTakenByOtherInstances() throws IOException {
         List<HostSetup.Instance> list = instances("vmac_prefix vm",
                 "virtual_router_id 51\nuse_vmac", "virtual_router_id 52\nuse_vmac mine",

@@ -327,7 +327,7 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
                 "garp_extra_if", "vmac_garp_intvl");
         // read and checked (dump-conf writes them back) but Halo does not act on them yet: no use_vmac_addr,
         // BFD, no mail, no notify on deletion; the verbatim ones above neither
-        KeywordTable.unused(table, "debug", "linkbeat_use_polling", "promote_secondaries", "track_src_ip",
+        KeywordTable.unused(table, "debug", "linkbeat_use_polling", "track_src_ip",
                 "kernel_rx_buf_size", "old_unicast_checksum", "unicast_fault_no_peer",
                 "use_ipvlan", "lvs_sync_daemon_interface",
                 "notify_priority_changes", "use_vmac_addr", "vrf",

@@ -593,6 +593,9 @@ final class VrrpParser {
         if (b.useVmac && b.vmacXmitBase && b.iface == null) {
             parser.warn(b.at, "vmac_xmit_base", prefix + "vmac_xmit_base needs an interface - ignoring");
         }
+        if (b.useVmac && b.raw.stream().anyMatch(r -> r.keyword().equals("promote_secondaries"))) {
+            parser.warn(b.at, "promote_secondaries", prefix + "promote_secondaries is automatically set for vmacs - ignoring");
+        }
         boolean xmitBase = b.vmacXmitBase;
         if (b.useVmac && !xmitBase && !b.peers.isEmpty()) {
             parser.warn(b.at, "use_vmac", prefix + "unicast with use_vmac requires vmac_xmit_base - setting");

@@ -189,6 +189,7 @@ final class ConfigReload {
         HostSetup setup = HostSetup.fromConfig(next, logDetail, disabled, tracked);
         if (state.vmacs != null) {
             state.vmacs.createFor(setup.instances());
+            state.vmacs.promoteSecondaries(setup.instances());
         }
         try {
             for (HostSetup.Instance i : setup.instances()) {

@@ -299,6 +299,7 @@ public final class Daemon {
         // the VMACs first: their sockets and addresses are on them
         state.vmacs = new VmacInterfaces(network, log);
         state.vmacs.createFor(setup.instances());
+        state.vmacs.promoteSecondaries(setup.instances());
         for (HostSetup.Instance i : setup.instances()) {
             sockets.open(i);
         }

@@ -27,7 +27,8 @@ import java.util.Set;
  * accept_local 1, rp_filter 0, promote_secondaries 1; on the base interface arp_ignore 1 and arp_filter 1 while a
  * VMAC uses it; all.rp_filter 0, the interfaces' rp_filter raised first so that nothing else changes); no IPv6 on an
  * IPv4 instance's VMAC and no address of its own on any (addr_gen_mode none), the base's link-local on an IPv6 one
- * that sends from it. All removed and restored at stop. Everything through rtnetlink except disable_ipv6 and
+ * that sends from it; and promote_secondaries on the interface of the instances that ask for it. All removed and
+ * restored at stop. Everything through rtnetlink except disable_ipv6 and
  * all/default rp_filter, which keepalived too writes in /proc/sys. Protocol thread only.
  */
 final class VmacInterfaces {
@@ -71,6 +72,34 @@ final class VmacInterfaces {
         for (HostSetup.Instance i : instances) {
             if (i.vmac() != null && !created.containsKey(i.vmac())) {
                 create(i);
+            }
+        }
+    }
+
+    /** Interfaces whose promote_secondaries Halo set to 1 (it was 0), by index, name for logs. */
+    private final Map<Integer, String> promoted = new HashMap<>();
+
+    /**
+     * promote_secondaries: keepalived sets net.ipv4.conf.IF.promote_secondaries to 1 on the interface of each instance
+     * that asks for it (not a VMAC's, which has it already) when it is 0, and back to 0 at stop.
+     */
+    void promoteSecondaries(Collection<HostSetup.Instance> instances) {
+        for (HostSetup.Instance i : instances) {
+            if (i.config() == null || i.vmac() != null
+                    || i.config().otherSettings().stream().noneMatch(r -> r.keyword().equals("promote_secondaries"))) {
+                continue;
+            }
+            Link link = network.link(i.spec().interfaceName());
+            if (link == null || promoted.containsKey(link.index())) {
+                continue;
+            }
+            try {
+                if (netlink.ipv4Conf(link.index(), RtNetlink.IPV4_DEVCONF_PROMOTE_SECONDARIES) == 0) {
+                    netlink.setIpv4Conf(link.index(), RtNetlink.IPV4_DEVCONF_PROMOTE_SECONDARIES, 1);
+                    promoted.put(link.index(), link.name());
+                }
+            } catch (NativeException e) {
+                log.info("(" + i.spec().name() + ") cannot set promote_secondaries on " + link.name() + ": " + e.getMessage());
             }
         }
     }
@@ -234,6 +263,14 @@ final class VmacInterfaces {
         }
         created.clear();
         restoreRpFilter();
+        for (Map.Entry<Integer, String> e : promoted.entrySet()) {
+            try {
+                netlink.setIpv4Conf(e.getKey(), RtNetlink.IPV4_DEVCONF_PROMOTE_SECONDARIES, 0);
+            } catch (NativeException ex) {
+                log.info("cannot reset promote_secondaries on " + e.getValue() + ": " + ex.getMessage());
+            }
+        }
+        promoted.clear();
     }
 
     private void remove(Created c) {

@@ -314,7 +314,8 @@ static final Set<String> GLOBAL_RAW = Set.of(
 
     /** Keywords of {@link #GLOBAL_RAW} that Halo reads from the raw settings and acts on. */
     static final Set<String> ACTED_ON_RAW = Set.of("vrrp_rt_priority", "rs_init_notifies", "include_check",
-            "nftables", "nftables_priority", "nftables_ifindex", "nftables_counters", "vrrp_iptables");
+            "nftables", "nftables_priority", "nftables_ifindex", "nftables_counters", "vrrp_iptables", "vmac_prefix",
+            "vrrp_check_unicast_src");
 
     ScriptCommand startupScript;
     ScriptCommand shutdownScript;

@@ -294,7 +294,20 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
         KeywordTable.<VrrpInstanceBuilder>line(table, "no_accept", (b, s) -> accept = false);
         KeywordTable.<VrrpInstanceBuilder>line(table, "use_vmac", (b, s) -> {
             useVmac = true;
-            vmacName = opt(s, 1);
+            for (int k = 1; k <= 2 && opt(s, k) != null; k++) {
+                String v = opt(s, k);
+                if (v.indexOf(':') >= 0) {
+                    // interface names cannot hold ':': keepalived reads it as the VMAC's MAC address
+                    parser.warn(s, v, "(" + name + ") a VMAC MAC address is not supported by Halo - using the"
+                            + " virtual router MAC");
+                } else if (vmacName != null) {
+                    parser.warn(s, v, "VMAC interface name already specified");
+                } else if (v.length() > 15 || v.chars().anyMatch(c -> c == '/' || Character.isWhitespace(c))) {
+                    parser.warn(s, v, "VMAC interface name '" + v + "' too long or invalid characters - ignoring");
+                } else {
+                    vmacName = v;
+                }
+            }
         });
         KeywordTable.<VrrpInstanceBuilder>line(table, "vmac_xmit_base", (b, s) -> vmacXmitBase = true);
         KeywordTable.<VrrpInstanceBuilder>line(table, "strict_mode", (b, s) -> {
@@ -328,13 +341,13 @@ final class VrrpInstanceBuilder implements ParseContext, HasRawSettings {
                 "check_unicast_src", "use_ipvlan", "lvs_sync_daemon_interface",
                 "notify_priority_changes", "use_vmac_addr", "vrf",
                 "garp_extra_if", "vmac_garp_intvl");
-        // read and checked (dump-conf writes them back) but Halo does not act on them yet: no VMAC interface, no
-        // excluded VIPs, no BFD, no mail, no notify on deletion; the verbatim ones above neither
-        KeywordTable.unused(table, "debug", "linkbeat_use_polling", "promote_secondaries", "track_src_ip",
-                "kernel_rx_buf_size", "old_unicast_checksum", "unicast_fault_no_peer", "unicast_ttl",
-                "check_unicast_src", "use_ipvlan", "lvs_sync_daemon_interface",
+        // read and checked (dump-conf writes them back) but Halo does not act on them yet: no use_vmac_addr,
+        // BFD, no mail, no notify on deletion; the verbatim ones above neither
+        KeywordTable.unused(table, "debug", "linkbeat_use_polling", "track_src_ip",
+                "kernel_rx_buf_size", "old_unicast_checksum", "unicast_fault_no_peer",
+                "use_ipvlan", "lvs_sync_daemon_interface",
                 "notify_priority_changes", "use_vmac_addr", "vrf",
-                "garp_extra_if", "vmac_garp_intvl", "use_vmac", "vmac_xmit_base", "virtual_ipaddress_excluded",
+                "garp_extra_if", "vmac_garp_intvl",
                 "track_bfd", "smtp_alert", "notify_deleted");
     }
 }

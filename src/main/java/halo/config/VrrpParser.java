@@ -646,6 +646,18 @@ final class VrrpParser {
         if (b.useVmac && b.vmacXmitBase && b.iface == null) {
             parser.warn(b.at, "vmac_xmit_base", prefix + "vmac_xmit_base needs an interface - ignoring");
         }
+        if (b.useVmac && b.raw.stream().anyMatch(r -> r.keyword().equals("promote_secondaries"))) {
+            parser.warn(b.at, "promote_secondaries", prefix + "promote_secondaries is automatically set for vmacs - ignoring");
+        }
+        boolean xmitBase = b.vmacXmitBase;
+        if (b.useVmac && !xmitBase && !b.peers.isEmpty()) {
+            parser.warn(b.at, "use_vmac", prefix + "unicast with use_vmac requires vmac_xmit_base - setting");
+            xmitBase = true;
+        }
+        if (b.useVmac && xmitBase && strict) {
+            parser.warn(b.at, "vmac_xmit_base", prefix + "xmit_base is incompatible with strict mode - resetting");
+            xmitBase = false;
+        }
         // RFC 5798 6.1 Accept_Mode: default False; keepalived defaults it on unless strict (owner always accepts)
         boolean accept = b.accept != null ? b.accept : !strict;
         if (strict && version == 2 && b.accept != null && b.accept) {
@@ -731,7 +743,7 @@ final class VrrpParser {
         return new VrrpInstance(b.name, state, b.iface, b.vrid, b.priority, advert, version, family, !nopreempt,
                 preemptDelay, auth, vips, evips, b.routes, b.rules, b.source, group, peers, trackIfs,
                 trackScripts, trackFiles, trackProcs, trackBfds, b.notify.build(), garp, accept,
-                b.useVmac, b.vmacName, b.vmacXmitBase, strict, b.dontTrackPrimary,
+                b.useVmac, b.vmacName, xmitBase, strict, b.dontTrackPrimary,
                 b.skipCheckAdvAddr != null ? b.skipCheckAdvAddr : g.skipCheckAdvAddr(),
                 higherPrioSendAdvert, lowerPrioNoAdvert, downTimerAdverts, b.smtpAlert, b.raw);
     }

@@ -226,6 +226,10 @@ final class ConfigReload {
         Set<String> disabled = vrrp.scripts().check(next);
         // the track files and processes as read for the new configuration: a changed path, weight or new one applies
         HostSetup setup = HostSetup.fromConfig(next, logDetail, disabled, tracked);
+        if (state.vmacs != null) {
+            state.vmacs.createFor(setup.instances());
+            state.vmacs.promoteSecondaries(setup.instances());
+        }
         try {
             for (HostSetup.Instance i : setup.instances()) {
                 vrrp.sockets().open(i);
@@ -243,6 +247,9 @@ final class ConfigReload {
         state.host = swapHost(state.host, setup, vrrp.port(), vrrp.vips(), previous, next, System.nanoTime());
         vrrp.sockets().keepOnly(setup.instances());
         vrrp.sockets().closeUnused();
+        if (state.vmacs != null) {
+            state.vmacs.keepOnly(setup.instances());
+        }
         try {
             TrackerFeed.start(state.trackers, state, loop);
         } catch (IOException e) {

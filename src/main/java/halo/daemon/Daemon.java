@@ -378,6 +378,10 @@ public final class Daemon {
         poller.register(monitor);
         loop.wakeWith(poller);
         sockets = new VrrpSockets(poller, network, log);
+        // the VMACs first: their sockets and addresses are on them
+        state.vmacs = new VmacInterfaces(network, log);
+        state.vmacs.createFor(setup.instances());
+        state.vmacs.promoteSecondaries(setup.instances());
         for (HostSetup.Instance i : setup.instances()) {
             sockets.open(i);
         }
@@ -422,6 +426,7 @@ public final class Daemon {
             vips.changeStatic(state.config, false);
         }
         firewall.close();
+        state.vmacs.removeAll();
         if (state.checkerSide != null) {
             state.checkerSide.stop();
         }
@@ -466,6 +471,9 @@ public final class Daemon {
             }
         } catch (IOException e) {
             // closing anyway
+        }
+        if (state.vmacs != null) {
+            state.vmacs.removeAll(); // nothing left when the start failed after making them
         }
         // after both sides have written their last lines (STOP, the checkers' DOWN)
         state.fifos.close();

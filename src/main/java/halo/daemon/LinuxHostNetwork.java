@@ -39,6 +39,11 @@ final class LinuxHostNetwork implements HostNetwork, AutoCloseable {
         return network;
     }
 
+    /** The rtnetlink requests this view is kept over (for what only Linux has: VMACs, devconf). */
+    RtNetlink netlink() {
+        return netlink;
+    }
+
     /** The interface called NAME, or null. */
     Link link(String name) {
         return links.get(name);

@@ -52,6 +52,11 @@ final class LinuxHostPort implements HostPort {
 
     @Override
     public byte[] primaryAddress(String interfaceName, boolean ipv6) {
+        // an IPv4 VMAC has no address of its own but the VIPs: its adverts leave from its base's, as keepalived's
+        String base = !ipv6 && state.vmacs != null ? state.vmacs.baseOf(interfaceName) : null;
+        if (base != null) {
+            interfaceName = base;
+        }
         try {
             return network.primaryAddress(interfaceName, ipv6);
         } catch (NativeException e) {
@@ -108,8 +113,14 @@ final class LinuxHostPort implements HostPort {
         if (setup.config() == null) {
             return;
         }
-        for (VirtualAddress v : setup.config().virtualAddresses()) {
-            String dev = v.device() != null ? v.device() : setup.spec().interfaceName();
+        gratuitousArps(setup, setup.config().virtualAddresses(), repeat);
+        // keepalived announces the excluded addresses too (vrrp_send_link_update walks vip then evip)
+        gratuitousArps(setup, setup.config().excludedAddresses(), repeat);
+    }
+
+    private void gratuitousArps(HostSetup.Instance setup, List<VirtualAddress> addresses, int repeat) {
+        for (VirtualAddress v : addresses) {
+            String dev = VipInstaller.device(setup, v);
             Link link = network.link(dev);
             if (link == null) {
                 continue;

@@ -76,8 +76,10 @@ final class ProtocolThreadTuning {
             if (i.config() == null) {
                 continue;
             }
-            for (VirtualAddress v : i.config().virtualAddresses()) {
-                Link link = network.link(v.device() != null ? v.device() : i.spec().interfaceName());
+            java.util.List<VirtualAddress> all = new java.util.ArrayList<>(i.config().virtualAddresses());
+            all.addAll(i.config().excludedAddresses());
+            for (VirtualAddress v : all) {
+                Link link = network.link(VipInstaller.device(i, v));
                 if (link == null || link.hardwareAddress() == null || link.hardwareAddress().length != 6) {
                     continue;
                 }

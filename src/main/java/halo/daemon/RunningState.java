@@ -25,6 +25,8 @@ final class RunningState {
     String dataPlaneFromCommandLine;
     /** conntrackd for lvs_sync_daemon, null without one (started at start; a reload keeps it). */
     ConntrackdSupervisor connectionSync;
+    /** use_vmac's interfaces, null until the VRRP side opens the host (protocol thread). */
+    VmacInterfaces vmacs;
     /** When each instance last changed state (epoch ms), for status. */
     final Map<String, Long> lastTransitions = new HashMap<>();
     /** How often each instance changed state, by reason and new state, since start (for metrics). */

@@ -178,6 +178,10 @@ final class VipInstaller {
         for (VirtualAddress v : setup.config().virtualAddresses()) {
             changeAddress(setup, v, add);
         }
+        // virtual_ipaddress_excluded: set and removed with the VIPs, as keepalived, but never in adverts
+        for (VirtualAddress v : setup.config().excludedAddresses()) {
+            changeAddress(setup, v, add);
+        }
     }
 
     /** static_ipaddress, static_routes and static_rules: set at startup, removed at shutdown, as keepalived. */
@@ -217,7 +221,11 @@ final class VipInstaller {
                 continue;
             }
             for (VirtualAddress v : s.setup.config().virtualAddresses()) {
-                String dev = v.device() != null ? v.device() : s.setup.spec().interfaceName();
+                String dev = device(s.setup, v);
+                addresses.put(dev + "/" + v.address().address().getHostAddress(), new AddressSpot(s.setup, v));
+            }
+            for (VirtualAddress v : s.setup.config().excludedAddresses()) {
+                String dev = device(s.setup, v);
                 addresses.put(dev + "/" + v.address().address().getHostAddress(), new AddressSpot(s.setup, v));
             }
             for (VirtualRoute r : s.setup.config().virtualRoutes()) {
@@ -296,8 +304,19 @@ final class VipInstaller {
 
     // --- one address, route, rule ---
 
+    /**
+     * The interface a virtual address of SETUP goes on: its dev, else the instance's interface; with use_vmac, the
+     * VMAC for the instance's family when it has no dev or the instance's own (keepalived's vrrp_complete_instance).
+     */
+    static String device(HostSetup.Instance setup, VirtualAddress v) {
+        if (VmacInterfaces.onVmac(setup, v)) {
+            return setup.vmac();
+        }
+        return v.device() != null ? v.device() : setup.baseInterface();
+    }
+
     private void changeAddress(HostSetup.Instance setup, VirtualAddress v, boolean add) {
-        String dev = v.device() != null ? v.device() : setup.spec().interfaceName();
+        String dev = device(setup, v);
         int index = network.interfaceIndex(dev);
         if (index == 0) {
             log.info("(" + setup.spec().name() + ") interface " + dev + " for " + v.address() + " doesn't exist");

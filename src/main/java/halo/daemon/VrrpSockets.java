@@ -57,6 +57,21 @@ final class VrrpSockets implements AutoCloseable {
             }
             poller.register(socket);
         }
+        int ttl = unicastTtl(i);
+        if (ttl >= 0) {
+            socket.setTtl(ttl); // unicast_ttl: keepalived's unicast adverts leave with it (255 otherwise)
+        }
+        if (i.unicastPeers().isEmpty() && !ipv6 && !ah && i.vmac() != null && ifname.equals(i.vmac())) {
+            // a VMAC holds only VIPs: multicast adverts leave from the base's address (or mcast_src_ip), as keepalived
+            InetAddress from = i.sourceAddress();
+            if (from == null) {
+                byte[] base = network.primaryAddress(i.baseInterface(), false);
+                from = base == null ? null : destination(base);
+            }
+            if (from != null) {
+                socket.setMulticastSource(from);
+            }
+        }
         if (i.unicastPeers().isEmpty()) {
             InetAddress group = i.multicastGroup() != null ? i.multicastGroup()
                     : ipv6 ? VrrpSocket.MULTICAST_IPV6 : VrrpSocket.MULTICAST_IPV4;
@@ -69,6 +84,25 @@ final class VrrpSockets implements AutoCloseable {
             }
         }
         socketOf.put(i, socket);
+    }
+
+    /** unicast_ttl (0-255, as keepalived reads it) of a unicast instance; -1 when not set, invalid, or multicast. */
+    static int unicastTtl(HostSetup.Instance i) {
+        if (i.unicastPeers().isEmpty() || i.config() == null) {
+            return -1;
+        }
+        int ttl = -1;
+        for (halo.config.RawSetting r : i.config().otherSettings()) {
+            if (r.keyword().equals("unicast_ttl") && !r.args().isEmpty()) {
+                try {
+                    int v = Integer.parseInt(r.args().getFirst());
+                    ttl = v >= 0 && v <= 255 ? v : ttl;
+                } catch (NumberFormatException e) {
+                    // keepalived: "TTL '%s' not valid" and ignored
+                }
+            }
+        }
+        return ttl;
     }
 
     /** Sends an advert (a VRRP message, or an AH instance's whole datagram) of INSTANCE to DESTINATION. */

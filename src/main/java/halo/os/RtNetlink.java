@@ -47,6 +47,10 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     private Link single(byte[] request, String what, String context) throws NativeException {
+        return RtNetlinkCodec.link(singleMessage(request, what, context));
+    }
+
+    private Message singleMessage(byte[] request, String what, String context) throws NativeException {
         int seq = seqOf(request);
         socket.send(request, what);
         for (int guard = 0; guard < 1000; guard++) {
@@ -58,7 +62,7 @@ public final class RtNetlink implements AutoCloseable {
                     throw failure(m, what, context);
                 }
                 if (m.type() == RTM_NEWLINK) {
-                    return RtNetlinkCodec.link(m);
+                    return m;
                 }
             }
         }
@@ -80,9 +84,51 @@ public final class RtNetlink implements AutoCloseable {
                 + remote.getHostAddress());
     }
 
+    /**
+     * The kind of the link named NAME ("macvlan", "veth", "bridge"...; null for a physical one or one without kind);
+     * {@link NativeException.NoSuchDeviceException} if there is none.
+     */
+    public synchronized String linkKind(String name) throws NativeException {
+        return RtNetlinkCodec.linkKind(singleMessage(getLink(next(), 0, name), "RTM_GETLINK", "dev " + name));
+    }
+
+    /**
+     * Creates the macvlan NAME on link LOWER with hardware address MAC in private mode, as keepalived's use_vmac does;
+     * {@link NativeException.AlreadyExistsException} when NAME exists. Returns the new link.
+     */
+    public synchronized Link addPrivateMacvlan(String name, int lower, byte[] mac) throws NativeException {
+        ack(RtNetlinkCodec.newMacvlan(name, lower, mac, MACVLAN_MODE_PRIVATE, next()), "RTM_NEWLINK", "macvlan " + name);
+        return single(getLink(next(), 0, name), "RTM_GETLINK", "dev " + name);
+    }
+
     /** ip link del: removes link INDEX (its addresses and routes go with it). */
     public synchronized void removeLink(int index) throws NativeException {
         ack(RtNetlinkCodec.deleteLink(index, next()), "RTM_DELLINK", "ifindex " + index);
+    }
+
+    /** IPv4 devconf ids (linux/ip.h IPV4_DEVCONF_*), the sysctls of net.ipv4.conf.IF. */
+    public static final int IPV4_DEVCONF_RP_FILTER = 8;
+    public static final int IPV4_DEVCONF_ARPFILTER = 13;
+    public static final int IPV4_DEVCONF_ARP_IGNORE = 19;
+    public static final int IPV4_DEVCONF_PROMOTE_SECONDARIES = 20;
+    public static final int IPV4_DEVCONF_ACCEPT_LOCAL = 23;
+
+    /**
+     * Sets net.ipv4.conf.IF values of link INDEX through rtnetlink (IFLA_INET_CONF), as keepalived does when the
+     * kernel has IPv4 devconf: IDS_AND_VALUES are pairs (IPV4_DEVCONF_* id, value).
+     */
+    public synchronized void setIpv4Conf(int index, int... idsAndValues) throws NativeException {
+        ack(RtNetlinkCodec.ipv4Conf(index, idsAndValues, next()), "RTM_NEWLINK", "ifindex " + index + " ipv4 conf");
+    }
+
+    /** The net.ipv4.conf.IF value ID (IPV4_DEVCONF_*) of link INDEX, or -1 when the kernel does not report it. */
+    public synchronized int ipv4Conf(int index, int id) throws NativeException {
+        return RtNetlinkCodec.ipv4Conf(singleMessage(getLink(next(), index, null), "RTM_GETLINK", "ifindex " + index), id);
+    }
+
+    /** IPv6 addr_gen_mode none on link INDEX: the kernel gives it no link-local address of its own. */
+    public synchronized void disableAddressGeneration(int index) throws NativeException {
+        ack(RtNetlinkCodec.noAddressGeneration(index, next()), "RTM_NEWLINK", "ifindex " + index + " addr_gen_mode");
     }
 
     // ---- addresses

@@ -59,6 +59,14 @@ final class RtNetlinkCodec {
     static final int IFLA_IPTUN_REMOTE = 3;
     static final int IFLA_IPTUN_TTL = 4;
     static final int IFLA_IPTUN_PMTUDISC = 10;
+    static final int IFLA_LINK = 5;
+    static final int IFLA_AF_SPEC = 26;
+    static final int IFLA_MACVLAN_MODE = 1;
+    /** MACVLAN_MODE_PRIVATE: no frames between macvlans of one lower device (keepalived's VMAC mode). */
+    static final int MACVLAN_MODE_PRIVATE = 1;
+    static final int IFLA_INET_CONF = 1;
+    static final int IFLA_INET6_ADDR_GEN_MODE = 8;
+    static final int IN6_ADDR_GEN_MODE_NONE = 1;
     // IFA_*
     static final int IFA_ADDRESS = 1;
     static final int IFA_LOCAL = 2;
@@ -356,11 +364,85 @@ final class RtNetlinkCodec {
         return w.bytes();
     }
 
+    /**
+     * RTM_NEWLINK creating a macvlan NAME on link LOWER with hardware address MAC in MODE, as keepalived creates a VMAC
+     * ({@code ip link add NAME link LOWER address MAC type macvlan mode private}).
+     */
+    static byte[] newMacvlan(String name, int lower, byte[] mac, int mode, int seq) {
+        Writer w = new Writer(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq);
+        w.u8(AF_UNSPEC).u8(0).u16(0).u32(0).u32(0).u32(0);
+        int info = w.nest(IFLA_LINKINFO);
+        w.attrString(IFLA_INFO_KIND, "macvlan");
+        int data = w.nest(IFLA_INFO_DATA);
+        w.attrU32(IFLA_MACVLAN_MODE, mode);
+        w.end(data).end(info);
+        w.attrU32(IFLA_LINK, lower);
+        w.attrString(IFLA_IFNAME, name);
+        w.attr(IFLA_ADDRESS, mac);
+        return w.bytes();
+    }
+
     /** RTM_DELLINK of link INDEX, as {@code ip link del} sends it. */
     static byte[] deleteLink(int index, int seq) {
         Writer w = new Writer(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
         w.u8(AF_UNSPEC).u8(0).u16(0).u32(index).u32(0).u32(0);
         return w.bytes();
+    }
+
+    /**
+     * RTM_NEWLINK setting IPv4 devconf values of link INDEX (IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF: pairs of
+     * IPV4_DEVCONF_* id and value), as keepalived sets arp_ignore, rp_filter... without /proc/sys.
+     */
+    static byte[] ipv4Conf(int index, int[] idsAndValues, int seq) {
+        Writer w = new Writer(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        w.u8(AF_UNSPEC).u8(0).u16(0).u32(index).u32(0).u32(0);
+        int spec = w.nest(IFLA_AF_SPEC);
+        int inet = w.nest(AF_INET);
+        int conf = w.nest(IFLA_INET_CONF);
+        for (int k = 0; k + 1 < idsAndValues.length; k += 2) {
+            w.attrU32(idsAndValues[k], idsAndValues[k + 1]);
+        }
+        w.end(conf).end(inet).end(spec);
+        return w.bytes();
+    }
+
+    /** RTM_NEWLINK setting IPv6 addr_gen_mode none on link INDEX: no link-local address of its own (RFC 5798 7.4). */
+    static byte[] noAddressGeneration(int index, int seq) {
+        Writer w = new Writer(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        w.u8(AF_UNSPEC).u8(0).u16(0).u32(index).u32(0).u32(0);
+        int spec = w.nest(IFLA_AF_SPEC);
+        int inet6 = w.nest(AF_INET6);
+        w.attr(IFLA_INET6_ADDR_GEN_MODE, new byte[] {(byte) IN6_ADDR_GEN_MODE_NONE});
+        w.end(inet6).end(spec);
+        return w.bytes();
+    }
+
+    /** The link kind of an RTM_NEWLINK answer (IFLA_LINKINFO / IFLA_INFO_KIND: "macvlan", "veth"...), or null. */
+    static String linkKind(Message m) {
+        ByteBuffer info = attributes(payload(m, 16, "RTM_NEWLINK"), 16)[IFLA_LINKINFO];
+        if (info == null) {
+            return null;
+        }
+        ByteBuffer kind = attributes(info, 0)[IFLA_INFO_KIND];
+        return kind == null ? null : string(kind);
+    }
+
+    /** The IPv4 devconf value ID (IPV4_DEVCONF_*) of an RTM_NEWLINK answer, or -1 when it carries none. */
+    static int ipv4Conf(Message m, int id) {
+        ByteBuffer spec = attributes(payload(m, 16, "RTM_NEWLINK"), 16)[IFLA_AF_SPEC];
+        if (spec == null) {
+            return -1;
+        }
+        ByteBuffer inet = attributes(spec, 0)[AF_INET];
+        if (inet == null) {
+            return -1;
+        }
+        ByteBuffer conf = attributes(inet, 0)[IFLA_INET_CONF];
+        // an array of u32, IPV4_DEVCONF_* - 1 its index
+        if (conf == null || conf.limit() < id * 4) {
+            return -1;
+        }
+        return conf.getInt((id - 1) * 4);
     }
 
     /** RTM_NEWADDR (create, fail if present) or RTM_DELADDR, as {@code ip addr add/del} sends them. */

@@ -228,6 +228,24 @@ public final class VrrpSocket extends NativeSocket implements Pollable {
         }
     }
 
+    /**
+     * IPv4: the source address of multicast adverts (IP_MULTICAST_IF's imr_address, which the kernel uses when the
+     * socket is bound to no address), for an interface whose own address is not the one to send from: a VMAC holds
+     * only VIPs, and keepalived sends from its base interface's address.
+     */
+    public void setMulticastSource(InetAddress source) throws NativeException {
+        if (ipv6 || !(source instanceof java.net.Inet4Address)) {
+            throw new IllegalArgumentException("an IPv4 multicast source is for IPv4 sockets");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(Layouts.IP_MREQN);
+            MemorySegment.copy(source.getAddress(), 0, m, JAVA_BYTE, 4, 4); // imr_address
+            m.set(JAVA_INT, 8, interfaceIndex);
+            Native.setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, m, "IP_MULTICAST_IF",
+                    "ifindex " + interfaceIndex + " source " + source.getHostAddress());
+        }
+    }
+
     /** Joins GROUP (224.0.0.18, ff02::12 or vrrp_mcast_group4/6) on this socket's interface. */
     public void joinGroup(InetAddress group) throws NativeException {
         membership(group, interfaceIndex, true);

@@ -44,13 +44,25 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
      * @param checksumAsV2   v3_checksum_as_v2
      * @param config         the configuration block it came from (addresses with dev/label/scope, routes, rules), or
      *                       null when built by hand
+     * @param vmac           use_vmac: the VMAC interface (a private macvlan of the configured interface with the
+     *                       virtual router MAC) that holds the VIPs, or null; the spec's interface is then the VMAC,
+     *                       or the configured interface with vmac_xmit_base (where keepalived's socket is)
+     * @param checkUnicastSource check_unicast_src / vrrp_check_unicast_src: unicast adverts only from the unicast
+     *                       peers, with a TTL in each peer's min_ttl..max_ttl
      */
     public record Instance(InstanceSpec spec, AuthType authentication, String password, InetAddress multicastGroup,
                            InetAddress sourceAddress, List<InetAddress> unicastPeers, boolean checksumAsV2,
-                           halo.config.VrrpInstance config) {
+                           halo.config.VrrpInstance config, String vmac, boolean checkUnicastSource) {
         public Instance {
             Objects.requireNonNull(authentication);
             unicastPeers = List.copyOf(unicastPeers);
+        }
+
+        public Instance(InstanceSpec spec, AuthType authentication, String password, InetAddress multicastGroup,
+                        InetAddress sourceAddress, List<InetAddress> unicastPeers, boolean checksumAsV2,
+                        halo.config.VrrpInstance config) {
+            this(spec, authentication, password, multicastGroup, sourceAddress, unicastPeers, checksumAsV2, config, null,
+                    false);
         }
 
         public static Instance of(InstanceSpec spec) {
@@ -58,11 +70,21 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
         }
 
         public Instance withPassword(String pass) {
-            return new Instance(spec, AuthType.PASS, pass, multicastGroup, sourceAddress, unicastPeers, checksumAsV2, config);
+            return new Instance(spec, AuthType.PASS, pass, multicastGroup, sourceAddress, unicastPeers, checksumAsV2, config, vmac, checkUnicastSource);
         }
 
         public Instance withUnicast(InetAddress source, List<InetAddress> peers) {
-            return new Instance(spec, authentication, password, multicastGroup, source, peers, checksumAsV2, config);
+            return new Instance(spec, authentication, password, multicastGroup, source, peers, checksumAsV2, config, vmac, checkUnicastSource);
+        }
+
+        /** Where a VIP without dev goes: the VMAC with use_vmac, else the instance's interface (as keepalived). */
+        public String addressInterface() {
+            return vmac != null ? vmac : spec.interfaceName();
+        }
+
+        /** The configured interface (the VMAC's lower link with use_vmac). */
+        public String baseInterface() {
+            return config != null && config.interfaceName() != null ? config.interfaceName() : spec.interfaceName();
         }
 
         /**
@@ -177,7 +199,11 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
     public static HostSetup fromConfig(KeepalivedConfig config, boolean logDetail, java.util.Set<String> disabledScripts,
                                        TrackedState tracked) {
         List<Instance> instances = new ArrayList<>();
+        java.util.Map<String, String> vmacs = vmacNames(config);
         for (halo.config.VrrpInstance c : config.vrrpInstances()) {
+            String vmac = vmacs.get(c.name());
+            // keepalived: the socket is on the VMAC, on the configured interface with vmac_xmit_base
+            String socketInterface = vmac != null && !c.vmacXmitBase() ? vmac : c.interfaceName();
             List<TrackerSpec> trackers = new ArrayList<>();
             addTrackers(config, trackers, c.trackInterfaces(), c.trackScripts(), disabledScripts);
             addTrackedFilesAndProcesses(config, trackers, c.trackFiles(), c.trackProcesses(), tracked);
@@ -190,7 +216,7 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
             InstanceSpec.Builder b = InstanceSpec.builder(c.name(), c.virtualRouterId())
                     .version(c.version())
                     .ipv6(c.family() == AddressFamily.IPV6)
-                    .interfaceName(c.interfaceName() == null ? "" : c.interfaceName())
+                    .interfaceName(socketInterface == null ? "" : socketInterface)
                     .priority(c.priority())
                     .advertInterval(c.advertInterval())
                     .state(c.state() == halo.config.InitialState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
@@ -224,7 +250,8 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
                     : auth.type() == Authentication.Type.PASS ? AuthType.PASS : AuthType.AH;
             List<InetAddress> peers = c.unicastPeers().stream().map(UnicastPeer::address).toList();
             instances.add(new Instance(b.build(), authType, auth == null ? null : auth.password(), c.multicastGroup(),
-                    c.sourceAddress(), peers, false, c));
+                    c.sourceAddress(), peers, false, c, vmac,
+                    raw(c.otherSettings(), "check_unicast_src") || raw(config.global().otherSettings(), "vrrp_check_unicast_src")));
         }
         List<Group> groups = new ArrayList<>();
         for (VrrpSyncGroup g : config.syncGroups()) {
@@ -238,6 +265,63 @@ public record HostSetup(List<Instance> instances, List<Group> syncGroups, List<S
             scripts.add(new Script(s.name(), s.interval(), s.timeout(), s.rise(), s.fall(), s.initFail(), s.script()));
         }
         return new HostSetup(instances, groups, scripts);
+    }
+
+    private static boolean raw(List<halo.config.RawSetting> settings, String keyword) {
+        return settings != null && settings.stream().anyMatch(r -> r.keyword().equals(keyword));
+    }
+
+    /** keepalived's default VMAC name prefix (vmac_prefix). */
+    public static final String VMAC_PREFIX = "vrrp";
+
+    /**
+     * The VMAC interface of each use_vmac instance with an interface, by instance name, as keepalived names them
+     * (create_vmac_name): use_vmac NAME, else PREFIX.VRID with vmac_prefix (vrrp by default); when another instance
+     * has the name, PREFIXn.VRID with the first free n (for IPv6 6 first).
+     */
+    public static java.util.Map<String, String> vmacNames(KeepalivedConfig config) {
+        String prefix = VMAC_PREFIX;
+        if (config.global() != null) {
+            for (halo.config.RawSetting r : config.global().otherSettings()) {
+                if (r.keyword().equals("vmac_prefix") && !r.args().isEmpty()) {
+                    prefix = r.args().getFirst();
+                }
+            }
+        }
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        for (halo.config.VrrpInstance c : config.vrrpInstances()) {
+            if (c.useVmac() && c.interfaceName() != null && c.vmacInterfaceName() != null) {
+                taken.add(c.vmacInterfaceName());
+            }
+        }
+        for (halo.config.VrrpInstance c : config.vrrpInstances()) {
+            if (!c.useVmac() || c.interfaceName() == null) {
+                continue;
+            }
+            String name = c.vmacInterfaceName();
+            if (name == null) {
+                boolean ipv6 = c.family() == AddressFamily.IPV6;
+                name = vmacName(prefix, "", c.virtualRouterId());
+                for (int num = 0, guard = 0; taken.contains(name) && guard < 1000; guard++) {
+                    num = ipv6 ? (num == 0 ? 6 : num == 6 ? 1 : num + 1 == 6 ? 7 : num + 1) : num + 1;
+                    name = vmacName(prefix, Integer.toString(num), c.virtualRouterId());
+                }
+            }
+            taken.add(name);
+            out.put(c.name(), name);
+        }
+        return out;
+    }
+
+    /** PREFIX NUM . VRID cut to IFNAMSIZ - 1 (15) bytes by shortening the prefix, as keepalived. */
+    private static String vmacName(String prefix, String num, int vrid) {
+        String tail = num + "." + vrid;
+        String name = prefix + tail;
+        if (name.length() > 15) {
+            name = prefix.substring(0, Math.max(0, 15 - tail.length())) + tail;
+        }
+        return name;
     }
 
     private static NotifyCommands notifyScripts(halo.config.NotifyScripts n) {

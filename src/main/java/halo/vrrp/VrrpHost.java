@@ -73,6 +73,13 @@ public final class VrrpHost implements VrrpActions {
             if (setup.multicastGroup() != null) {
                 wire.multicastGroup(setup.multicastGroup());
             }
+            if (setup.config() != null) {
+                // check_unicast_src: adverts from the listed peers only, each within its min_ttl..max_ttl
+                for (halo.config.UnicastPeer p : setup.config().unicastPeers()) {
+                    wire.unicastPeer(p.address(), p.minTtl(), p.maxTtl());
+                }
+            }
+            wire.checkUnicastSource(setup.checkUnicastSource());
             this.group = setup.multicastGroup() != null ? setup.multicastGroup().getAddress()
                     : (ipv6 ? WireInstance.IPV6_GROUP : WireInstance.IPV4_GROUP).clone();
             this.peers = setup.unicastPeers().stream().map(InetAddress::getAddress).toArray(byte[][]::new);

@@ -121,11 +121,11 @@ class CheckAndDumpCommandTest {
     @Test
     void aKeywordHaloDoesNotUseIsReportedAndNeverValid() throws Exception {
         Path f = file("global_defs {\n    router_id lb01\n    vrrp_strict\n}\n" + VALID.replace("interface eth0",
-                "interface eth0\n    use_vmac"));
+                "interface eth0\n    track_src_ip"));
         Run r = check("-f", f.toString());
         assertThat(r.status()).isEqualTo(5);
         assertThat(r.err()).contains(f + ":2: warning: 'router_id' is accepted but not used by Halo")
-                .contains(f + ":7: warning: 'use_vmac' is accepted but not used by Halo")
+                .contains(f + ":7: warning: 'track_src_ip' is accepted but not used by Halo")
                 .doesNotContain("'vrrp_strict' is accepted").contains("keepalived would run after correcting them");
         Run strict = check("--strict", "-f", f.toString());
         assertThat(strict.status()).isEqualTo(4);

@@ -332,7 +332,8 @@ final class ModelGenerator {
         GarpSettings garp = new GarpSettings(wholeSeconds(0, 255), between(1, 255), wholeSeconds(0, 1000), between(1, 255),
                 strict ? Duration.ZERO : wholeSeconds(0, 255), strict ? 0 : between(0, 255));
         boolean accept = !(strict && version == 2) && chance(70);
-        boolean vmac = chance(20);
+        // use_vmac with unicast peers: keepalived sets vmac_xmit_base (with a warning), which strict mode clears
+        boolean vmac = chance(20) && !(strict && !peers.isEmpty());
         return new VrrpInstance("VI_" + index, state, "eth" + between(0, 3), index + 1, priority, advert, version, f,
                 preempt, delay, auth, vips, evips, chance(20) ? List.of(route(f)) : List.of(),
                 chance(20) ? List.of(rule(f)) : List.of(), chance(30) ? addr(f) : null, group, peers,
@@ -340,11 +341,14 @@ final class ModelGenerator {
                 refs(files.stream().map(TrackFile::name).toList(), owner),
                 refs(procs.stream().map(TrackProcess::name).toList(), owner),
                 refs(bfds.stream().map(BfdInstance::name).toList(), owner), notifyScripts(), garp, accept, vmac,
-                vmac && chance(50) ? "vrrp." + (index + 1) : null, vmac && chance(30), strict, chance(20), chance(30),
+                vmac && chance(50) ? "vrrp." + (index + 1) : null, vmac && !strict && (!peers.isEmpty() || chance(30)),
+                strict, chance(20), chance(30),
                 // strict mode: higher_prio_send_advert off, lower_prio_no_advert on (keepalived resets them)
                 !strict && chance(30), strict || chance(30), strict ? 3 : between(1, 100), chance(30),
                 // not debug: alone (as raw() may write it) it stops keepalived 2.2.7, which reads its level unchecked
-                raw(List.of("linkbeat_use_polling", "promote_secondaries", "track_src_ip")));
+                // promote_secondaries with use_vmac: keepalived's warning ("automatically set for vmacs - ignoring")
+                raw(vmac ? List.of("linkbeat_use_polling", "track_src_ip")
+                        : List.of("linkbeat_use_polling", "promote_secondaries", "track_src_ip")));
     }
 
     static final List<String> SCHEDULERS = List.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq",

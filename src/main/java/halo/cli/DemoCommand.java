@@ -173,6 +173,7 @@ public final class DemoCommand implements Callable<Integer> {
                     afterReturn.errors() == beforeReturn.errors() ? "kept" : "cut (" + afterReturn.lastError() + ")");
             // the backup has no flow state: it keeps a connection whose hash over today's table is its real server, which
             // holds for a connection begun on the table as it is now
+            lab.awaitSameSchedule(Duration.ofSeconds(30));
             lab.reopenLongLived(Duration.ofSeconds(20));
             LvsLab.LongLived before = lab.longLived();
             out.printf(Locale.ROOT, "  demo: a new long-lived connection, opened on the table as it is now, served by %s%n", before.servedBy());

@@ -271,6 +271,31 @@ public final class LvsLab implements AutoCloseable {
         return new Outcome("dir1 crashed", probe.longestGapMicros(), probe.probes - probesBefore, probe.failures - failuresBefore);
     }
 
+    /**
+     * Waits until both directors schedule new flows the same way (their scheduler maps and pick chains are the same
+     * text): each runs its own checkers, and on a busy machine one may see a real server come back seconds after the
+     * other. A DR flow survives the master's crash only when the backup would hash it to the same real server; false
+     * when the tables do not agree within the timeout.
+     */
+    public boolean awaitSameSchedule(Duration timeout) throws IOException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String one = schedule(ruleset(1));
+            if (!one.isEmpty() && one.equals(schedule(ruleset(2)))) return true;
+            if (System.nanoTime() >= end) return false;
+            sleep(100);
+        }
+    }
+
+    /** The scheduler maps and pick chains of a ruleset listing, in order. */
+    static String schedule(String ruleset) {
+        StringBuilder out = new StringBuilder();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(?ms)^\\s*(map s\\d+_sched|chain s\\d+_pick) \\{.*?^\\s*\\}").matcher(ruleset);
+        while (m.find()) out.append(m.group()).append('\n');
+        return out.toString();
+    }
+
     /** Director N's nftables ruleset as `nft list ruleset` prints it. */
     public String ruleset(int n) throws IOException {
         List<String> cmd = new ArrayList<>(lan.exec("dir" + n));

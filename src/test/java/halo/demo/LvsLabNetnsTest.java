@@ -55,6 +55,9 @@ class LvsLabNetnsTest {
 
             // the backup has no flow state: a connection survives the failover when the table has not changed since it
             // began (both directors hash it the same way over the same table), so the one across the crash is new
+            // (each director runs its own checkers: the backup must have taken rs1 back too, or it hashes otherwise)
+            assertThat(lab.awaitSameSchedule(Duration.ofSeconds(30))).as("both directors schedule alike:%n%s%n%s",
+                    lab.ruleset(1), lab.ruleset(2)).isTrue();
             assertThat(lab.reopenLongLived(Duration.ofSeconds(20))).as("a new long-lived connection is answered").isTrue();
             LvsLab.LongLived beforeCrash = lab.longLived();
 
